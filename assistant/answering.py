@@ -1,0 +1,425 @@
+"""``Assistant.answer(question, history) -> Answer``: the one entry point of the CLI, chat and eval.
+
+Default mode needs no LLM: the answer is made of the passages' own sentences that best
+cover the question, each followed by its marker [n]; below a calibrated evidence score
+the assistant abstains. With an LLM configured, the same passages feed a LangChain chat
+model and the same abstention gate applies before any call is made.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .chunking import split_sentences
+from .embeddings import Embedder, make_embedder
+from .llm import LLMError, MarkerFilter, build_messages, make_chat_model, stream_completion
+from .models import Answer, Citation, RetrievedChunk, Turn
+from .retrieval import Retrieval, Retriever, SearchQuery, build_search_query
+from .settings import Settings
+from .store import ChunkStore, open_store
+from .textnorm import analyze, fold
+
+log = logging.getLogger(__name__)
+
+ABSTAIN_FR = "Je ne trouve pas cette information dans le corpus."
+ABSTAIN_EN = "I cannot find this information in the corpus."
+
+_EN_WORDS = frozenset(
+    [
+        "the",
+        "what",
+        "which",
+        "who",
+        "how",
+        "why",
+        "when",
+        "where",
+        "is",
+        "are",
+        "does",
+        "do",
+        "of",
+        "and",
+        "in",
+        "for",
+        "with",
+        "about",
+        "their",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "between",
+        "main",
+        "three",
+    ]
+)
+_FR_WORDS = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "des",
+        "du",
+        "de",
+        "quel",
+        "quelle",
+        "quels",
+        "quelles",
+        "qui",
+        "comment",
+        "pourquoi",
+        "est",
+        "sont",
+        "et",
+        "en",
+        "pour",
+        "avec",
+        "sur",
+        "une",
+        "un",
+        "aux",
+        "au",
+        "ce",
+        "cette",
+    ]
+)
+
+
+class AnswerError(ValueError):
+    """The question cannot be answered as asked (empty, too long…)."""
+
+
+def looks_english(text: str) -> bool:
+    words = re.findall(r"[a-z']+", fold(text))
+    en = sum(w in _EN_WORDS for w in words)
+    fr = sum(w in _FR_WORDS for w in words)
+    return en > fr
+
+
+@dataclass
+class Evidence:
+    confidence: float
+    coverage: float
+    dense: float
+
+
+class Assistant:
+    """Holds one store, one embedder and one retriever; safe to share across chat sessions."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: ChunkStore | None = None,
+        embedder: Embedder | None = None,
+        chat_model=None,
+    ) -> None:
+        self.settings = settings
+        self.store = store or open_store(settings)
+        self.embedder = embedder or make_embedder(
+            settings.embedding_model, settings.embedding_batch_size
+        )
+        self.retriever = Retriever(self.store, self.embedder, settings)
+        self._chat_model = chat_model
+        self._model_lock = threading.Lock()
+
+    # --- index -------------------------------------------------------------------
+    def ensure_index(self, progress: bool = False):
+        """Ingest the corpus folder when the index is empty (first start)."""
+        if self.store.count() > 0:
+            return None
+        from .indexing import ingest
+
+        summary = ingest(self.settings, store=self.store, progress=progress)
+        self.retriever.refresh()
+        return summary
+
+    @property
+    def chat_model(self):
+        if self._chat_model is None:
+            with self._model_lock:
+                if self._chat_model is None:
+                    self._chat_model = make_chat_model(self.settings)
+        return self._chat_model
+
+    @property
+    def uses_llm(self) -> bool:
+        return self._chat_model is not None or self.settings.llm_provider != "none"
+
+    # --- steps -----------------------------------------------------------------
+    def _check(self, question: str, history: list[Turn] | None) -> tuple[str, list[Turn]]:
+        question = (question or "").strip()
+        if not question:
+            raise AnswerError("La question est vide. / The question is empty.")
+        if len(question) > self.settings.max_question_chars:
+            raise AnswerError(
+                f"Question trop longue ({len(question)} caractères, maximum "
+                f"{self.settings.max_question_chars}) : reformulez plus brièvement. "
+                "/ Question too long."
+            )
+        turns = [t if isinstance(t, Turn) else Turn(**t) for t in (history or [])]
+        limit = self.settings.max_history_turns
+        return question, (turns[-limit:] if limit else [])
+
+    def retrieve(
+        self, question: str, history: list[Turn] | None = None, k: int | None = None
+    ) -> tuple[SearchQuery, Retrieval]:
+        query = build_search_query(question, history)
+        return query, self.retriever.search(query, k)
+
+    def evidence(self, query: SearchQuery, retrieval: Retrieval) -> Evidence:
+        """How strongly the top passages support the question, in [0, 1].
+
+        Coverage: share of the question's terms (IDF-weighted) found in one of the top
+        three passages. Dense: best cosine similarity. Both are needed: English questions
+        share few words with the French passages, and near-topic questions share many.
+        """
+        passages = retrieval.passages
+        if not passages:
+            return Evidence(0.0, 0.0, 0.0)
+        terms = set(analyze(query.lexical))
+        total = sum(self.retriever.idf(t) for t in terms) or 1.0
+        coverage = 0.0
+        for passage in passages[:3]:
+            present = set(analyze(f"{passage.section}\n{passage.text}"))
+            covered = sum(self.retriever.idf(t) for t in terms & present)
+            coverage = max(coverage, covered / total)
+        dense = max(retrieval.dense_similarity.values(), default=0.0)
+        return Evidence(combine_evidence(coverage, dense), coverage, dense)
+
+    # --- answering -------------------------------------------------------------
+    def answer(
+        self, question: str, history: list[Turn] | None = None, detail: str = "short"
+    ) -> Answer:
+        result: Answer | None = None
+        for item in self.stream(question, history, detail):
+            if isinstance(item, Answer):
+                result = item
+        assert result is not None
+        return result
+
+    def stream(
+        self, question: str, history: list[Turn] | None = None, detail: str = "short"
+    ) -> Iterator[str | Answer]:
+        """Yield text deltas, then the complete :class:`Answer` as the last item."""
+        started = time.perf_counter()
+        question, turns = self._check(question, history)
+        query, retrieval = self.retrieve(question, turns)
+        evidence = self.evidence(query, retrieval)
+        english = looks_english(question)
+        base = {
+            "question": question,
+            "retrieved": retrieval.passages,
+            "search_query": query.text,
+            "confidence": evidence.confidence,
+        }
+        if evidence.confidence < self.settings.abstain_threshold or not retrieval.passages:
+            text = abstention_text(retrieval.passages, english)
+            yield text
+            yield Answer(
+                answer=text,
+                abstained=True,
+                mode="llm" if self.uses_llm else "extractive",
+                latency_ms=(time.perf_counter() - started) * 1000,
+                **base,
+            )
+            return
+        if self.uses_llm:
+            try:
+                answer = yield from self._stream_llm(question, turns, retrieval.passages, detail)
+                answer.latency_ms = (time.perf_counter() - started) * 1000
+                answer = answer.model_copy(update=base)
+                yield answer
+                return
+            except LLMError as exc:
+                log.warning("LLM unavailable, extractive fallback: %s", exc)
+                warning = f"LLM indisponible, réponse extractive à la place ({exc})."
+                yield f"\n\n_{warning}_\n\n"
+                fallback = self._extractive(query, retrieval.passages, english, detail)
+                fallback.warnings.append(warning)
+        else:
+            fallback = self._extractive(query, retrieval.passages, english, detail)
+        yield from re.split(r"(?<=\s)", fallback.answer)
+        fallback.latency_ms = (time.perf_counter() - started) * 1000
+        yield fallback.model_copy(update=base)
+
+    def _extractive(
+        self, query: SearchQuery, passages: list[RetrievedChunk], english: bool, detail: str
+    ) -> Answer:
+        limit = self.settings.max_answer_sentences * (2 if detail == "full" else 1)
+        picked = select_sentences(
+            query, passages, self.retriever.idf, limit, depth=5 if detail == "full" else 3
+        )
+        markers: dict[str, int] = {}
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for passage, sentence in picked:
+            marker = markers.setdefault(passage.id, len(markers) + 1)
+            citations.append(
+                Citation(
+                    marker=marker,
+                    source=passage.source,
+                    section=passage.section,
+                    page=passage.page,
+                    quote=sentence,
+                    chunk_id=passage.id,
+                )
+            )
+            parts.append(f"{sentence} [{marker}]")
+        lead = "The corpus (in French) says:" if english else "D'après le corpus :"
+        if detail == "full":
+            body = "\n".join(f"- {p}" for p in parts)
+            text = f"{lead}\n\n{body}"
+        else:
+            text = f"{lead} " + " ".join(parts)
+        # Markers follow the order of first use; passages keep their retrieval ranks.
+        return Answer(question="", answer=text, citations=citations, mode="extractive")
+
+    def _stream_llm(
+        self, question: str, turns: list[Turn], passages: list[RetrievedChunk], detail: str
+    ):
+        messages = build_messages(self.settings, question, turns, passages, detail)
+        marker_filter = MarkerFilter(len(passages))
+        text = ""
+        for delta in stream_completion(self.chat_model, messages):
+            visible = marker_filter.feed(delta)
+            if visible:
+                text += visible
+                yield visible
+        tail = marker_filter.flush()
+        if tail:
+            text += tail
+            yield tail
+        citations = citations_for_llm_text(text, passages)
+        abstained = fold(ABSTAIN_FR)[:30] in fold(text) or fold(ABSTAIN_EN)[:30] in fold(text)
+        return Answer(
+            question=question,
+            answer=text.strip(),
+            citations=citations,
+            abstained=abstained,
+            mode="llm",
+        )
+
+
+def combine_evidence(coverage: float, dense: float) -> float:
+    """Blend lexical coverage and dense similarity into one score in [0, 1].
+
+    The dense cosine of e5-style models lives in a narrow band; it is rescaled from
+    [0.70, 0.90] to [0, 1]. The blend takes the stronger signal, softened by the other.
+    """
+    dense_scaled = min(1.0, max(0.0, (dense - 0.70) / 0.20))
+    strong, weak = max(coverage, dense_scaled), min(coverage, dense_scaled)
+    return 0.75 * strong + 0.25 * weak
+
+
+def abstention_text(passages: list[RetrievedChunk], english: bool) -> str:
+    sections: list[str] = []
+    for passage in passages[:3]:
+        if passage.section not in sections:
+            sections.append(passage.section)
+    if english:
+        text = ABSTAIN_EN
+        if sections:
+            text += " The closest topics in the corpus: " + "; ".join(sections) + "."
+        return text
+    text = ABSTAIN_FR
+    if sections:
+        text += " Les thèmes les plus proches du corpus : " + " ; ".join(sections) + "."
+    return text
+
+
+def select_sentences(
+    query: SearchQuery,
+    passages: list[RetrievedChunk],
+    idf,
+    limit: int,
+    depth: int = 3,
+) -> list[tuple[RetrievedChunk, str]]:
+    """The sentences of the top passages that best cover the question's terms.
+
+    A sentence that announces a list (ends with « : ») brings its bullet lines along.
+    """
+    focus = set(query.focus_terms) or set(analyze(query.lexical))
+    context = set(analyze(query.lexical)) - focus
+    weight = {t: idf(t) * 1.0 for t in focus} | {t: idf(t) * 0.5 for t in context}
+    total = sum(weight.values()) or 1.0
+    candidates: list[tuple[float, int, int, RetrievedChunk, str]] = []
+    for passage in passages[:depth]:
+        sentences = _with_lists(split_sentences(passage.text))
+        for position, sentence in enumerate(sentences):
+            terms = set(analyze(sentence))
+            covered = sum(w for t, w in weight.items() if t in terms) / total
+            if len(sentence) < 25:
+                covered *= 0.5
+            score = covered + 0.12 / passage.rank
+            candidates.append((score, passage.rank, position, passage, sentence))
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    chosen: list[tuple[float, int, int, RetrievedChunk, str]] = []
+    seen: set[str] = set()
+    best = candidates[0][0] if candidates else 0.0
+    for candidate in candidates:
+        key = fold(candidate[4])
+        if key in seen:
+            continue
+        if chosen and candidate[0] < 0.45 * best:
+            break
+        seen.add(key)
+        chosen.append(candidate)
+        if len(chosen) >= limit:
+            break
+    chosen.sort(key=lambda c: (c[1], c[2]))
+    return [(c[3], c[4]) for c in chosen]
+
+
+def _with_lists(sentences: list[str]) -> list[str]:
+    """Attach bullet items to the sentence that introduces them (« … : »)."""
+    out: list[str] = []
+    for sentence in sentences:
+        is_item = bool(re.match(r"^[•▪◦●■\-–o]\s", sentence))
+        if (is_item and out and out[-1].rstrip().endswith(":") and out[-1].count("\n") < 5) or (
+            is_item and out and "\n" in out[-1] and out[-1].count("\n") < 5
+        ):
+            out[-1] = out[-1] + "\n" + sentence
+        else:
+            out.append(sentence)
+    return out
+
+
+def citations_for_llm_text(text: str, passages: list[RetrievedChunk]) -> list[Citation]:
+    """One citation per marker used, quoting the passage sentence closest to the claim."""
+    citations: list[Citation] = []
+    seen: set[int] = set()
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        numbers = [int(n) for n in re.findall(r"\[(\d{1,3})\]", sentence)]
+        claim = set(analyze(re.sub(r"\[\d+\]", "", sentence)))
+        for number in numbers:
+            if number in seen or not 1 <= number <= len(passages):
+                continue
+            seen.add(number)
+            passage = passages[number - 1]
+            options = split_sentences(passage.text) or [passage.text]
+            quote = max(options, key=lambda s: len(claim & set(analyze(s))))
+            citations.append(
+                Citation(
+                    marker=number,
+                    source=passage.source,
+                    section=passage.section,
+                    page=passage.page,
+                    quote=quote,
+                    chunk_id=passage.id,
+                )
+            )
+    return citations
+
+
+def build_assistant(settings: Settings | None = None) -> Assistant:
+    from .settings import get_settings
+
+    return Assistant(settings or get_settings())

@@ -1,0 +1,117 @@
+"""Section-aware chunking: chunks never straddle two sections; ids derive from content."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from .models import Chunk
+from .structure import Paragraph, Section
+
+# Sentence ends: a terminal sign, then a space and a capital, quote or bullet.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«“\"(\[A-ZÀ-ÖØ-Þ0-9•–-])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences; bullet lines are sentences of their own."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if line:
+            out.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
+    return out
+
+
+def chunk_id(file_key: str, section: str, text: str) -> str:
+    digest = hashlib.sha256(f"{file_key}\x00{section}\x00{text}".encode()).hexdigest()
+    return digest[:32]
+
+
+def chunk_sections(
+    sections: list[Section],
+    source: str,
+    file_key: str,
+    size: int = 900,
+    overlap: int = 150,
+) -> list[Chunk]:
+    """Pack each section's paragraphs into chunks of about ``size`` characters.
+
+    A paragraph longer than ``size`` is split at sentence ends. Consecutive chunks of a
+    section share up to ``overlap`` characters (whole sentences) so that a fact stated
+    across a boundary is whole in at least one chunk.
+    """
+    chunks: list[Chunk] = []
+    for section in sections:
+        pieces: list[tuple[str, int | None, bool]] = []  # text, page, starts a paragraph
+        for paragraph in section.paragraphs:
+            pieces.extend(_pieces(paragraph, size))
+        current: list[tuple[str, int | None, bool]] = []
+        length = 0
+
+        for piece in pieces:
+            if current and length + len(piece[0]) + 1 > size:
+                _emit(chunks, current, section.title, source, file_key)
+                # Carry whole trailing sentences as overlap.
+                carry: list[tuple[str, int | None, bool]] = []
+                carried = 0
+                for text, page, starts in reversed(current):
+                    if carried + len(text) > overlap:
+                        break
+                    carry.insert(0, (text, page, starts))
+                    carried += len(text) + 1
+                current, length = carry, carried
+            current.append(piece)
+            length += len(piece[0]) + 1
+        if current:
+            _emit(chunks, current, section.title, source, file_key)
+    return chunks
+
+
+def _emit(
+    chunks: list[Chunk],
+    pieces: list[tuple[str, int | None, bool]],
+    section: str,
+    source: str,
+    file_key: str,
+) -> None:
+    text = _render(pieces)
+    if not text.strip():
+        return
+    page = next((p for _, p, _ in pieces if p is not None), None)
+    chunks.append(
+        Chunk(
+            id=chunk_id(file_key, section, text),
+            text=text,
+            source=source,
+            section=section,
+            page=page,
+            ordinal=len(chunks),
+        )
+    )
+
+
+def _pieces(paragraph: Paragraph, size: int) -> list[tuple[str, int | None, bool]]:
+    """Sentences grouped back into paragraph-sized pieces no longer than ``size``."""
+    sentences = split_sentences(paragraph.text) or [paragraph.text]
+    pieces: list[tuple[str, int | None, bool]] = []
+    for sentence in sentences:
+        while len(sentence) > size:
+            cut = sentence.rfind(" ", 0, size)
+            cut = cut if cut > size // 2 else size
+            pieces.append((sentence[:cut].strip(), paragraph.page, not pieces))
+            sentence = sentence[cut:].strip()
+        if sentence:
+            pieces.append((sentence, paragraph.page, not pieces))
+    return pieces
+
+
+def _render(pieces: list[tuple[str, int | None, bool]]) -> str:
+    out = ""
+    for text, _page, starts in pieces:
+        if not out:
+            out = text
+        elif starts:
+            out += "\n" + text
+        else:
+            out += " " + text
+    return out.strip()

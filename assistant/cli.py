@@ -1,0 +1,171 @@
+"""The ``assistant`` command: ingest, ask, chat, eval. Errors are one clear line, exit ≠ 0."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+
+class _Errors(click.Group):
+    """Turn the project's own errors into a one-line message instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from .answering import AnswerError
+        from .embeddings import EmbeddingError
+        from .indexing import IngestError
+        from .llm import LLMError
+        from .prompts import PromptError
+        from .store import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except (AnswerError, EmbeddingError, IngestError, LLMError, PromptError, StoreError) as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("Interrompu.", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            from pydantic import ValidationError
+
+            if isinstance(exc, ValidationError):
+                raise click.ClickException(
+                    "Réglage invalide / invalid setting: " + _pydantic_message(exc)
+                ) from None
+            raise
+
+
+def _pydantic_message(exc) -> str:
+    parts = []
+    for error in exc.errors():
+        field = ".".join(str(x) for x in error.get("loc", ()))
+        parts.append(f"ASSISTANT_{field.upper()}: {error.get('msg')}")
+    return "; ".join(parts)
+
+
+def _settings(**overrides):
+    from .settings import get_settings
+
+    return get_settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+@click.group(cls=_Errors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="assistant")
+@click.option("-v", "--verbose", is_flag=True, help="Journal détaillé sur stderr.")
+def main(verbose: bool) -> None:
+    """Assistant cité sur les modèles socio-économiques d'intérêt général (Le RAMEAU).
+
+    \b
+    Exemples :
+      assistant ingest                       # indexe le dossier corpus/
+      assistant ask "Quels sont les trois leviers d'un modèle socio-économique ?"
+      assistant chat                         # ouvre le chat sur http://127.0.0.1:8000
+      assistant eval --set eval/golden.jsonl --output eval/results/run1
+    """
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--quiet", "-q", is_flag=True, help="Pas de barre de progression.")
+def ingest(paths: tuple[Path, ...], quiet: bool) -> None:
+    """Indexe des documents (PDF, .md, .txt) ; par défaut le dossier corpus/.
+
+    Ne ré-indexe que ce qui a changé ; retire les passages des fichiers supprimés.
+
+    \b
+    Exemples :
+      assistant ingest
+      assistant ingest ~/notes-formation/ rapport.pdf
+    """
+    from .indexing import ingest as run_ingest
+
+    settings = _settings()
+    summary = run_ingest(settings, list(paths) or None, progress=not quiet)
+    click.echo(summary.render())
+
+
+@main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (champs de eval-format).")
+@click.option(
+    "--history",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Fichier JSON des tours précédents [{role, content}…] pour une question de suivi.",
+)
+@click.option("--full", is_flag=True, help="Réponse détaillée (profil formateur·rice).")
+def ask(question: str, as_json: bool, history: Path | None, full: bool) -> None:
+    """Pose une question et affiche la réponse citée.
+
+    \b
+    Exemples :
+      assistant ask "Quels sont les trois leviers d'un modèle socio-économique ?"
+      assistant ask --json "What is the MOOC about?"
+      assistant ask --history tours.json "Et en 2018 ?"
+    """
+    from .answering import Assistant
+    from .models import Turn
+
+    turns = []
+    if history:
+        try:
+            raw = json.loads(history.read_text(encoding="utf-8"))
+            turns = [Turn(**t) for t in raw]
+        except (ValueError, TypeError) as exc:
+            raise click.ClickException(f"Historique illisible ({history}) : {exc}") from None
+    assistant = Assistant(_settings())
+    summary = assistant.ensure_index(progress=not as_json)
+    if summary is not None and not as_json:
+        click.echo(summary.render(), err=True)
+    answer = assistant.answer(question, turns, detail="full" if full else "short")
+    if as_json:
+        click.echo(json.dumps(answer.to_result(), ensure_ascii=False, indent=2))
+        return
+    click.echo(answer.answer)
+    if answer.citations:
+        click.echo("\nSources :")
+        seen = set()
+        for citation in answer.citations:
+            if citation.marker in seen:
+                continue
+            seen.add(citation.marker)
+            page = f", p. {citation.page}" if citation.page is not None else ""
+            click.echo(f"  [{citation.marker}] {citation.source} — {citation.section}{page}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port.")
+@click.option("--headless", is_flag=True, help="Ne pas ouvrir de navigateur.")
+def chat(host: str, port: int, headless: bool) -> None:
+    """Lance le chat web (Chainlit) sur le corpus indexé.
+
+    \b
+    Exemples :
+      assistant chat
+      assistant chat --port 8080 --headless
+    """
+    from .chat.launch import run_chat
+
+    run_chat(_settings(), host=host, port=port, headless=headless)
+
+
+def run() -> None:  # pragma: no cover - console entry point alias
+    main()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

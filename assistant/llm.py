@@ -1,0 +1,167 @@
+"""Optional LLM answering through LangChain: provider chosen by settings, streamed, bounded.
+
+The chat model is built lazily by :func:`make_chat_model`; nothing here runs unless
+``ASSISTANT_LLM_PROVIDER`` is set. Markers that point to no retrieved passage are held
+back while streaming and dropped, so the user never sees an invented reference.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .models import RetrievedChunk, Turn
+from .prompts import render
+from .settings import Settings
+
+
+class LLMError(RuntimeError):
+    """The LLM provider failed (timeout, refused, misconfigured)."""
+
+
+def make_chat_model(settings: Settings):
+    """A LangChain chat model for the configured provider (imported lazily)."""
+    provider = settings.llm_provider
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    common = {
+        "temperature": settings.llm_temperature,
+        "max_tokens": settings.llm_max_tokens,
+        "timeout": settings.llm_timeout_s,
+        "max_retries": settings.llm_max_retries,
+    }
+    if provider == "none":
+        raise LLMError("Aucun fournisseur LLM configuré (ASSISTANT_LLM_PROVIDER).")
+    if not settings.llm_model:
+        raise LLMError("ASSISTANT_LLM_MODEL est requis avec un fournisseur LLM.")
+    if provider in ("openai", "openai-compatible"):
+        from langchain_openai import ChatOpenAI
+
+        if provider == "openai-compatible" and not settings.llm_base_url:
+            raise LLMError("ASSISTANT_LLM_BASE_URL est requis pour un point d'accès compatible.")
+        if provider == "openai" and not key:
+            raise LLMError("ASSISTANT_LLM_API_KEY est requis pour OpenAI.")
+        return ChatOpenAI(
+            model=settings.llm_model,
+            base_url=settings.llm_base_url,
+            # Local servers (Ollama, vLLM) accept any key; the client insists on one.
+            api_key=key or "not-needed",
+            streaming=True,
+            **common,
+        )
+    if provider == "mistral":
+        from langchain_mistralai import ChatMistralAI
+
+        if not key:
+            raise LLMError("ASSISTANT_LLM_API_KEY est requis pour Mistral.")
+        return ChatMistralAI(
+            model=settings.llm_model,
+            api_key=key,
+            endpoint=settings.llm_base_url or "https://api.mistral.ai/v1",
+            temperature=settings.llm_temperature,
+            max_tokens=settings.llm_max_tokens,
+            timeout=int(settings.llm_timeout_s),
+            max_retries=settings.llm_max_retries,
+        )
+    raise LLMError(f"Fournisseur LLM inconnu : {provider}")
+
+
+def format_passages(passages: list[RetrievedChunk]) -> str:
+    blocks = []
+    for number, passage in enumerate(passages, start=1):
+        where = f"{passage.source} — {passage.section}"
+        if passage.page is not None:
+            where += f", p. {passage.page}"
+        blocks.append(f"[{number}] ({where})\n{passage.text}")
+    return "\n\n".join(blocks)
+
+
+def format_history(history: list[Turn], limit: int = 6) -> str:
+    turns = history[-limit:]
+    if not turns:
+        return "(aucune)"
+    return "\n".join(
+        f"{'Utilisateur' if t.role == 'user' else 'Assistant'} : {t.content[:800]}" for t in turns
+    )
+
+
+def build_messages(
+    settings: Settings,
+    question: str,
+    history: list[Turn],
+    passages: list[RetrievedChunk],
+    detail: str,
+):
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    style = render(settings.prompts_dir, f"style.{'full' if detail == 'full' else 'short'}.fr")
+    system = render(settings.prompts_dir, "system.fr", style=style.strip())
+    user = render(
+        settings.prompts_dir,
+        "user.fr",
+        passages=format_passages(passages),
+        history=format_history(history),
+        question=question,
+    )
+    return [SystemMessage(content=system), HumanMessage(content=user)]
+
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+class MarkerFilter:
+    """Streams text through, holding back ``[…`` until it is known to be a valid marker."""
+
+    def __init__(self, valid: int) -> None:
+        self.valid = valid
+        self._pending = ""
+
+    def feed(self, delta: str) -> str:
+        self._pending += delta
+        out = ""
+        while self._pending:
+            start = self._pending.find("[")
+            if start < 0:
+                out += self._pending
+                self._pending = ""
+                break
+            out += self._pending[:start]
+            self._pending = self._pending[start:]
+            match = re.match(r"\[(\d{0,3})(\]?)", self._pending)
+            assert match is not None
+            if match.group(2):  # complete « [n] »
+                number = int(match.group(1)) if match.group(1) else 0
+                if 1 <= number <= self.valid:
+                    out += match.group(0)
+                self._pending = self._pending[match.end() :]
+                continue
+            if match.end() == len(self._pending) and len(match.group(1)) < 3:
+                break  # wait for more text
+            out += self._pending[0]
+            self._pending = self._pending[1:]
+        return out
+
+    def flush(self) -> str:
+        rest, self._pending = self._pending, ""
+        return "" if _MARKER.fullmatch(rest) else rest
+
+
+def strip_invalid_markers(text: str, valid: int) -> str:
+    return _MARKER.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= valid else "", text)
+
+
+def stream_completion(model, messages) -> Iterator[str]:
+    """Text deltas from a LangChain chat model; provider errors become :class:`LLMError`."""
+    try:
+        for chunk in model.stream(messages):
+            content = chunk.content
+            if isinstance(content, list):  # some providers stream content blocks
+                content = "".join(
+                    part.get("text", "") if isinstance(part, dict) else str(part)
+                    for part in content
+                )
+            if content:
+                yield str(content)
+    except LLMError:
+        raise
+    except Exception as exc:
+        raise LLMError(f"Le fournisseur LLM a échoué : {type(exc).__name__}: {exc}") from exc

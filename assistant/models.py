@@ -1,0 +1,89 @@
+"""Typed records passed between stages: chunks, retrieved passages, citations, answers."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Chunk(BaseModel):
+    """A piece of a document as indexed: never spans two sections."""
+
+    id: str
+    text: str
+    source: str = Field(description="File name (relative to the ingested folder).")
+    section: str = Field(description="Human title of the section, e.g. « 3e jour – … ».")
+    page: int | None = None
+    ordinal: int = Field(default=0, description="Position of the chunk in its document.")
+
+
+class RetrievedChunk(BaseModel):
+    """A chunk returned by retrieval, with its fused score and rank (1 = best)."""
+
+    id: str
+    text: str
+    source: str
+    section: str
+    page: int | None = None
+    score: float
+    rank: int
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+class Citation(BaseModel):
+    """What a marker [n] points to: a passage of the corpus and the quoted words."""
+
+    marker: int
+    source: str
+    section: str
+    page: int | None = None
+    quote: str
+    chunk_id: str
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class Answer(BaseModel):
+    """The result of :func:`assistant.answering.Assistant.answer`."""
+
+    question: str
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    retrieved: list[RetrievedChunk] = Field(default_factory=list)
+    abstained: bool = False
+    mode: Literal["extractive", "llm"] = "extractive"
+    search_query: str = ""
+    confidence: float = 0.0
+    latency_ms: float = 0.0
+    warnings: list[str] = Field(default_factory=list)
+
+    def to_result(self) -> dict:
+        """The fields of a ``results.jsonl`` line (see eval-format.md), plus extras."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [
+                {"source": c.source, "section": c.section, "page": c.page, "quote": c.quote}
+                for c in self.citations
+            ],
+            "retrieved": [
+                {
+                    "text": r.text,
+                    "source": r.source,
+                    "section": r.section,
+                    "page": r.page,
+                    "score": r.score,
+                }
+                for r in self.retrieved
+            ],
+            "latency_ms": round(self.latency_ms, 2),
+            "mode": self.mode,
+            "confidence": round(self.confidence, 4),
+            "search_query": self.search_query,
+        }

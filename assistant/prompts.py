@@ -1,0 +1,35 @@
+"""Prompt templates live as files in ``prompts/``; this loads them by name and fills them."""
+
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+from pathlib import Path
+
+
+class PromptError(RuntimeError):
+    pass
+
+
+@lru_cache(maxsize=64)
+def _read(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+def load_prompt(prompts_dir: Path, name: str) -> str:
+    path = Path(prompts_dir) / f"{name}.md"
+    if not path.is_file():
+        raise PromptError(f"Prompt introuvable : {path}")
+    return _read(str(path))
+
+
+def variables(template: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+
+
+def render(prompts_dir: Path, name: str, **values: str) -> str:
+    template = load_prompt(prompts_dir, name)
+    missing = variables(template) - set(values)
+    if missing:
+        raise PromptError(f"Variables manquantes pour {name}: {sorted(missing)}")
+    return template.format(**values)

@@ -1,0 +1,159 @@
+"""Hybrid retrieval: dense (Chroma) + BM25, fused by weighted reciprocal rank fusion.
+
+Follow-up questions (« Et en 2018 ? ») are searched together with the previous user
+question, the new question's own terms weighing more, so the topic carries over while
+the new detail (2018) decides between passages.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from .embeddings import Embedder
+from .lexical import BM25Index
+from .models import Chunk, RetrievedChunk, Turn
+from .settings import Settings
+from .store import ChunkStore
+from .textnorm import analyze, fold
+
+log = logging.getLogger(__name__)
+
+_FOLLOW_UP_START = re.compile(
+    r"^\s*(et|mais|alors|aussi|pareil|idem|ou|and|but|what about|how about|same)\b", re.I
+)
+_ANAPHORA = re.compile(
+    r"\b(il|elle|ils|elles|celui|celle|ceux|cela|ça|ce dernier|cette derniere|ces derniers|"
+    r"leur|leurs|en|y|it|they|them|this|that|these|those|its|their)\b",
+    re.I,
+)
+
+
+@dataclass
+class SearchQuery:
+    text: str  # what is embedded
+    lexical: str  # what BM25 analyses
+    weights: dict[str, float]
+    follow_up: bool
+    focus_terms: list[str]  # the terms of the user's own question
+
+
+def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery:
+    """Rewrite an elliptic follow-up with the conversation's previous user question."""
+    terms = analyze(question)
+    previous = [t.content for t in (history or []) if t.role == "user" and t.content.strip()]
+    elliptic = bool(previous) and (
+        len(terms) <= 3
+        or bool(_FOLLOW_UP_START.match(question))
+        or (len(terms) <= 6 and bool(_ANAPHORA.search(fold(question))))
+    )
+    if not elliptic:
+        return SearchQuery(question, question, {}, False, terms)
+    context = previous[-1]
+    weights = {t: 2.0 for t in terms}
+    text = f"{context} {question}"
+    return SearchQuery(text, text, weights, True, terms)
+
+
+@dataclass
+class Retrieval:
+    """Ranked passages plus the raw signals the abstention decision needs."""
+
+    passages: list[RetrievedChunk]
+    dense_similarity: dict[str, float]
+
+
+class Retriever:
+    """Hybrid search over one store; the BM25 index is rebuilt only when the store changes."""
+
+    def __init__(self, store: ChunkStore, embedder: Embedder, settings: Settings) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._count = -1
+        self._chunks: list[Chunk] = []
+        self._by_id: dict[str, int] = {}
+        self._bm25: BM25Index | None = None
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        self._ensure_fresh()
+        return self._chunks
+
+    def refresh(self) -> None:
+        with self._lock:
+            self._count = -1
+        self._ensure_fresh()
+
+    def _ensure_fresh(self) -> None:
+        count = self.store.count()
+        if count == self._count and self._bm25 is not None:
+            return
+        with self._lock:
+            if count == self._count and self._bm25 is not None:
+                return
+            chunks = self.store.all_chunks()
+            self._bm25 = BM25Index([f"{c.section}\n{c.text}" for c in chunks])
+            self._chunks = chunks
+            self._by_id = {c.id: i for i, c in enumerate(chunks)}
+            self._count = count
+            log.debug("BM25 rebuilt over %d chunks", len(chunks))
+
+    def idf(self, term: str) -> float:
+        self._ensure_fresh()
+        assert self._bm25 is not None
+        return self._bm25.idf(term)
+
+    def search(self, query: SearchQuery, k: int | None = None) -> Retrieval:
+        self._ensure_fresh()
+        k = k or self.settings.top_k
+        if not self._chunks:
+            return Retrieval([], {})
+        n = min(self.settings.candidates, len(self._chunks))
+        mode = self.settings.retrieval_mode
+        dense: list[tuple[int, float]] = []
+        lexical: list[tuple[int, float]] = []
+        if mode in ("hybrid", "dense"):
+            vector = self.embedder.embed_query(query.text)
+            for cid, similarity in self.store.query(np.asarray(vector), n):
+                index = self._by_id.get(cid)
+                if index is not None:
+                    dense.append((index, similarity))
+        if mode in ("hybrid", "lexical"):
+            assert self._bm25 is not None
+            lexical = self._bm25.search(query.lexical, n, query.weights or None)
+
+        fused: dict[int, float] = {}
+        dense_rank: dict[int, int] = {}
+        lexical_rank: dict[int, int] = {}
+        rrf = self.settings.rrf_k
+        for rank, (index, _) in enumerate(dense, start=1):
+            dense_rank[index] = rank
+            fused[index] = fused.get(index, 0.0) + self.settings.dense_weight / (rrf + rank)
+        for rank, (index, _) in enumerate(lexical, start=1):
+            lexical_rank[index] = rank
+            fused[index] = fused.get(index, 0.0) + self.settings.lexical_weight / (rrf + rank)
+        ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        results = []
+        for position, (index, score) in enumerate(ranked, start=1):
+            chunk = self._chunks[index]
+            results.append(
+                RetrievedChunk(
+                    id=chunk.id,
+                    text=chunk.text,
+                    source=chunk.source,
+                    section=chunk.section,
+                    page=chunk.page,
+                    score=round(score, 6),
+                    rank=position,
+                    dense_rank=dense_rank.get(index),
+                    lexical_rank=lexical_rank.get(index),
+                )
+            )
+        similarity = {self._chunks[i].id: s for i, s in dense}
+        return Retrieval(results, similarity)

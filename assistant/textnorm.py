@@ -1,0 +1,283 @@
+"""Text normalisation shared by retrieval, answering and evaluation.
+
+`tokens` / `matches_inside` implement the deterministic matching rule of eval-format.md;
+`analyze` is the French-aware analyser used by BM25 (accents folded, stop words, stemming).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_RUN = re.compile(r"[a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """NFKD, drop combining marks, lowercase."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def tokens(text: str) -> list[str]:
+    """The eval-format tokens: folded text, then the runs of ``[a-z0-9]``."""
+    return _RUN.findall(fold(text))
+
+
+def contains_run(haystack: list[str], needle: list[str]) -> bool:
+    """True when ``needle`` occurs as a contiguous run of ``haystack``."""
+    n = len(needle)
+    if n == 0:
+        return False
+    first = needle[0]
+    for i in range(len(haystack) - n + 1):
+        if haystack[i] == first and haystack[i : i + n] == needle:
+            return True
+    return False
+
+
+def matches_inside(phrase: str, text: str) -> bool:
+    """The eval-format rule: tokens(phrase) is a contiguous run of tokens(text)."""
+    return contains_run(tokens(text), tokens(phrase))
+
+
+# French and English function words: they carry no topic, and questions are full of them.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "cet",
+        "cette",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "elle",
+        "elles",
+        "en",
+        "et",
+        "eux",
+        "il",
+        "ils",
+        "je",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "leurs",
+        "lui",
+        "ma",
+        "mais",
+        "me",
+        "meme",
+        "mes",
+        "moi",
+        "mon",
+        "ne",
+        "nos",
+        "notre",
+        "nous",
+        "on",
+        "ou",
+        "par",
+        "pas",
+        "pour",
+        "qu",
+        "que",
+        "qui",
+        "sa",
+        "se",
+        "ses",
+        "son",
+        "sur",
+        "ta",
+        "te",
+        "tes",
+        "toi",
+        "ton",
+        "tu",
+        "un",
+        "une",
+        "vos",
+        "votre",
+        "vous",
+        "c",
+        "d",
+        "j",
+        "l",
+        "m",
+        "n",
+        "s",
+        "t",
+        "y",
+        "ete",
+        "etre",
+        "avoir",
+        "ai",
+        "as",
+        "avons",
+        "avez",
+        "ont",
+        "est",
+        "sont",
+        "suis",
+        "es",
+        "etes",
+        "etait",
+        "etaient",
+        "sera",
+        "seront",
+        "fait",
+        "faire",
+        "quel",
+        "quelle",
+        "quels",
+        "quelles",
+        "quoi",
+        "comment",
+        "combien",
+        "pourquoi",
+        "quand",
+        "ou",
+        "dont",
+        "lequel",
+        "laquelle",
+        "lesquels",
+        "lesquelles",
+        "ceci",
+        "cela",
+        "ca",
+        "celui",
+        "celle",
+        "ceux",
+        "celles",
+        "ici",
+        "la",
+        "plus",
+        "moins",
+        "tres",
+        "tout",
+        "tous",
+        "toute",
+        "toutes",
+        "autre",
+        "autres",
+        "aussi",
+        "alors",
+        "donc",
+        "ainsi",
+        "car",
+        "si",
+        "sans",
+        "sous",
+        "entre",
+        "vers",
+        "chez",
+        "selon",
+        "peut",
+        "peuvent",
+        "doit",
+        "doivent",
+        "y",
+        "a-t-il",
+        "il-y-a",
+        "parle",
+        "parler",
+        "dit",
+        "dire",
+        "qu'est",
+        "est-ce",
+        "ce-que",
+        "the",
+        "of",
+        "and",
+        "or",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "by",
+        "from",
+        "as",
+        "at",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "how",
+        "why",
+        "when",
+        "where",
+        "does",
+        "do",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "about",
+        "into",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "their",
+        "its",
+        "it",
+        "an",
+        "has",
+        "have",
+        "had",
+        "not",
+        "no",
+        "yes",
+    ]
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer  # PyStemmer: Snowball's French stemmer, C speed
+
+    return Stemmer.Stemmer("french")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return fold(_stemmer().stemWord(word))
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def analyze(text: str) -> list[str]:
+    """BM25 terms: lowercase words, stop words dropped, Snowball-French stems, accents folded.
+
+    Stemming runs before folding because the Snowball rules need the accents.
+    Numbers are kept whole: « 2018 » must not match « 2008 ».
+    """
+    out: list[str] = []
+    for raw in _WORD.findall(text.lower()):
+        raw = raw.replace("_", "")
+        if not raw:
+            continue
+        folded = fold(raw)
+        if folded in STOP_WORDS or (len(folded) < 2 and not folded.isdigit()):
+            continue
+        out.append(folded if folded.isdigit() else _stem(raw))
+    return out
