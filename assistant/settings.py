@@ -94,6 +94,28 @@ class Settings(BaseSettings):
     # --- ingestion limits -------------------------------------------------------------
     max_file_mb: float = Field(default=50.0, gt=0, description="Files above are skipped.")
 
+    # --- chat (Chainlit) -------------------------------------------------------------
+    auth: str | None = Field(
+        default=None,
+        description=(
+            "Chat users as 'name:bcrypt_hash' pairs separated by commas, or '@/path/to/file' "
+            "with one pair per line. Unset = local single-user mode (loopback only)."
+        ),
+    )
+    auth_secret: SecretStr | None = Field(
+        default=None, description="Secret signing chat sessions (CHAINLIT_AUTH_SECRET)."
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the chat history (default: SQLite in the data folder).",
+    )
+    allowed_origins: str = Field(
+        default="", description="Comma-separated origins allowed to open the chat socket."
+    )
+    max_upload_mb: float = Field(default=20.0, gt=0, description="Chat upload size limit.")
+    max_uploads_per_session: int = Field(default=10, ge=0)
+    rate_limit_per_minute: int = Field(default=20, ge=1, description="Questions per session.")
+
     @field_validator("data_dir", "corpus_dir", "prompts_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:
