@@ -174,25 +174,29 @@ class Assistant:
         query = build_search_query(question, history)
         return query, self.retriever.search(query, k)
 
-    def evidence(self, query: SearchQuery, retrieval: Retrieval) -> Evidence:
-        """How strongly the top passages support the question, in [0, 1].
+    def evidence(self, query: SearchQuery, retrieval: Retrieval, english: bool) -> Evidence:
+        """How much of the question the corpus can speak to, in [0, 1].
 
-        Coverage: share of the question's terms (IDF-weighted) found in one of the top
-        three passages. Dense: best cosine similarity. Both are needed: English questions
-        share few words with the French passages, and near-topic questions share many.
+        French questions: the IDF-weighted share of the question's terms that occur
+        anywhere in the corpus. A question about VAT rates or Cerfa forms is mostly made
+        of words the corpus never uses, however close its topic. English questions share
+        almost no words with the French corpus, so for them the dense (cross-lingual)
+        similarity of the best passage decides, rescaled from [0.70, 0.90] to [0, 1].
         """
         passages = retrieval.passages
         if not passages:
             return Evidence(0.0, 0.0, 0.0)
         terms = set(analyze(query.lexical))
-        total = sum(self.retriever.idf(t) for t in terms) or 1.0
+        weights = {t: self.retriever.idf(t) for t in terms}
+        total = sum(weights.values()) or 1.0
+        known = sum(w for t, w in weights.items() if self.retriever.knows(t)) / total
         coverage = 0.0
         for passage in passages[:3]:
             present = set(analyze(f"{passage.section}\n{passage.text}"))
-            covered = sum(self.retriever.idf(t) for t in terms & present)
-            coverage = max(coverage, covered / total)
+            coverage = max(coverage, sum(w for t, w in weights.items() if t in present) / total)
         dense = max(retrieval.dense_similarity.values(), default=0.0)
-        return Evidence(combine_evidence(coverage, dense), coverage, dense)
+        confidence = min(1.0, max(0.0, (dense - 0.7) / 0.2)) if english or not terms else known
+        return Evidence(confidence, coverage, dense)
 
     # --- answering -------------------------------------------------------------
     def answer(
@@ -212,8 +216,8 @@ class Assistant:
         started = time.perf_counter()
         question, turns = self._check(question, history)
         query, retrieval = self.retrieve(question, turns)
-        evidence = self.evidence(query, retrieval)
         english = looks_english(question)
+        evidence = self.evidence(query, retrieval, english)
         base = {
             "question": question,
             "retrieved": retrieval.passages,
@@ -306,17 +310,6 @@ class Assistant:
             abstained=abstained,
             mode="llm",
         )
-
-
-def combine_evidence(coverage: float, dense: float) -> float:
-    """Blend lexical coverage and dense similarity into one score in [0, 1].
-
-    The dense cosine of e5-style models lives in a narrow band; it is rescaled from
-    [0.70, 0.90] to [0, 1]. The blend takes the stronger signal, softened by the other.
-    """
-    dense_scaled = min(1.0, max(0.0, (dense - 0.70) / 0.20))
-    strong, weak = max(coverage, dense_scaled), min(coverage, dense_scaled)
-    return 0.75 * strong + 0.25 * weak
 
 
 def abstention_text(passages: list[RetrievedChunk], english: bool) -> str:

@@ -163,6 +163,113 @@ def chat(host: str, port: int, headless: bool) -> None:
     run_chat(_settings(), host=host, port=port, headless=headless)
 
 
+@main.group(name="eval", invoke_without_command=True)
+@click.option(
+    "--set",
+    "set_path",
+    type=click.Path(path_type=Path),
+    default=Path("eval/golden.jsonl"),
+    show_default=True,
+    help="Jeu d'évaluation (format eval-format.md).",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Dossier de sortie (results.jsonl, report.json, report.html).",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Référence à comparer (ex. eval/baseline.json) : code ≠ 0 si une métrique régresse.",
+)
+@click.option("--update-baseline", is_flag=True, help="Réécrit la référence avec ce résultat.")
+@click.option("--quiet", "-q", is_flag=True, help="Pas de barre de progression.")
+@click.pass_context
+def eval_(
+    ctx,
+    set_path: Path,
+    output: Path | None,
+    baseline: Path | None,
+    update_baseline: bool,
+    quiet: bool,
+) -> None:
+    """Évalue l'assistant sur un jeu de questions attendues et compare à une référence.
+
+    \b
+    Exemples :
+      assistant eval --set eval/golden.jsonl --output eval/results/run1
+      assistant eval --output /tmp/run --baseline eval/baseline.json
+      assistant eval --output /tmp/run --baseline eval/baseline.json --update-baseline
+      assistant eval export-feedback --output eval/drafts.jsonl
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from datetime import datetime
+
+    from .evaluation.dataset import EvalSetError
+    from .evaluation.runner import (
+        baseline_payload,
+        compare_with_baseline,
+        run_eval,
+        write_outputs,
+    )
+
+    settings = _settings()
+    output = output or Path("eval/results") / datetime.now().strftime("%Y%m%d-%H%M%S")
+    try:
+        run = run_eval(settings, set_path, progress=not quiet)
+    except EvalSetError as exc:
+        raise click.ClickException(str(exc)) from None
+    diff = None
+    if baseline is not None and baseline.is_file() and not update_baseline:
+        try:
+            reference = json.loads(baseline.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise click.ClickException(f"Référence illisible ({baseline}) : {exc}") from None
+        diff = compare_with_baseline(run.report["metrics"], reference)
+    write_outputs(run, output, diff)
+    metrics = run.report["metrics"]
+    click.echo(f"{metrics['cases']} cas en {run.report['run_seconds']} s → {output}")
+    for key in (
+        "hit_at_1",
+        "hit_at_5",
+        "mrr_at_10",
+        "key_fact_recall",
+        "abstention_recall",
+        "false_abstention_rate",
+        "citation_validity",
+        "latency_p50_ms",
+        "latency_p95_ms",
+    ):
+        value = metrics.get(key)
+        click.echo(f"  {key:24} {value if value is None else round(value, 4)}")
+    if update_baseline:
+        target = baseline or Path("eval/baseline.json")
+        target.write_text(
+            json.dumps(baseline_payload(run), ensure_ascii=False, indent=2) + "\n",
+            encoding="utf-8",
+        )
+        click.echo(f"Référence mise à jour : {target}")
+        return
+    if baseline is not None and not baseline.is_file():
+        raise click.ClickException(
+            f"Référence introuvable : {baseline} (créez-la avec --update-baseline)"
+        )
+    if diff:
+        regressions = [row for row in diff if row["regressed"]]
+        for row in diff:
+            flag = "RÉGRESSION" if row["regressed"] else "ok"
+            click.echo(
+                f"  {flag:10} {row['metric']:24} {row['baseline']:.4f} → "
+                f"{row['current']:.4f} ({row['delta']:+.4f}, tolérance {row['tolerance']})"
+            )
+        if regressions:
+            names = ", ".join(r["metric"] for r in regressions)
+            raise click.ClickException(f"Qualité en baisse par rapport à la référence : {names}")
+
+
 def run() -> None:  # pragma: no cover - console entry point alias
     main()
 

@@ -38,6 +38,9 @@ class BM25Index:
             for term, items in postings.items()
         }
 
+    def has(self, term: str) -> bool:
+        return term in self._postings
+
     def idf(self, term: str) -> float:
         return self._idf.get(term, math.log(1 + (self.size + 0.5) / 0.5))
 

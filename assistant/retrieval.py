@@ -104,6 +104,12 @@ class Retriever:
             self._count = count
             log.debug("BM25 rebuilt over %d chunks", len(chunks))
 
+    def knows(self, term: str) -> bool:
+        """Does the analysed term occur anywhere in the indexed corpus?"""
+        self._ensure_fresh()
+        assert self._bm25 is not None
+        return self._bm25.has(term)
+
     def idf(self, term: str) -> float:
         self._ensure_fresh()
         assert self._bm25 is not None

@@ -68,7 +68,7 @@ class Settings(BaseSettings):
 
     # --- answering ------------------------------------------------------------
     abstain_threshold: float = Field(
-        default=0.45,
+        default=0.40,
         ge=0.0,
         le=1.0,
         description="Minimum evidence score (0-1) below which the assistant abstains.",

@@ -120,7 +120,10 @@ def build_sections(
     pages: list[PageText], default_title: str, markdown: bool = False
 ) -> list[Section]:
     """Turn cleaned pages into sections of paragraphs (with pages)."""
-    raw_text = "\n".join("\n".join(p.lines) for p in pages)
+    # Spellings are learnt from body text only: headings are the uppercase we must fix.
+    raw_text = "\n".join(
+        line for p in pages for line in p.lines if not _is_upper_heading(line.strip())
+    )
     vocab = Vocabulary(raw_text)
     lines: list[_Line] = []
     for page in pages:

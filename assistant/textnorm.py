@@ -246,6 +246,25 @@ STOP_WORDS = frozenset(
         "not",
         "no",
         "yes",
+        # Words that phrase a request rather than name a topic.
+        "peux",
+        "pouvez",
+        "pourrais",
+        "pourriez",
+        "veux",
+        "voudrais",
+        "dois",
+        "devons",
+        "faut",
+        "donner",
+        "donne",
+        "expliquer",
+        "explique",
+        "svp",
+        "please",
+        "tell",
+        "me",
+        "explain",
     ]
 )
 

@@ -1,0 +1,1 @@
+"""Evaluation: golden sets (eval-format.md), metrics, reports, baseline gate."""

@@ -1,0 +1,86 @@
+"""Hybrid retrieval and extractive answers on the real reference corpus."""
+
+import pytest
+
+from assistant.answering import AnswerError, Assistant
+from assistant.indexing import ingest
+from assistant.models import Turn
+from assistant.retrieval import build_search_query
+from assistant.textnorm import matches_inside
+
+from .conftest import make_settings
+
+
+def test_three_levers_are_answered_with_cited_sections(reference_assistant):
+    answer = reference_assistant.answer(
+        "Quels sont les trois leviers d'un modèle socio-économique ?"
+    )
+    assert not answer.abstained
+    for fact in ("richesses humaines", "ressources financières", "alliances stratégiques"):
+        assert matches_inside(fact, answer.answer)
+    assert answer.citations
+    assert any(c.section.startswith("3e jour – Les 3 leviers") for c in answer.citations)
+    for citation in answer.citations:
+        assert f"[{citation.marker}]" in answer.answer
+        assert any(matches_inside(citation.quote, r.text) for r in answer.retrieved)
+    assert len(answer.retrieved) >= 5
+    assert [r.rank for r in answer.retrieved] == list(range(1, len(answer.retrieved) + 1))
+
+
+def test_off_topic_question_abstains(reference_assistant):
+    answer = reference_assistant.answer("Donne-moi une recette de pâte à crêpes.")
+    assert answer.abstained
+    assert answer.answer.startswith("Je ne trouve pas cette information dans le corpus")
+    assert not answer.citations
+
+
+def test_english_question_gets_an_english_lead_and_french_quotes(reference_assistant):
+    answer = reference_assistant.answer("Which business school co-produced the MOOC?")
+    assert not answer.abstained
+    assert answer.answer.startswith("The corpus (in French) says:")
+    assert "ESSEC" in answer.answer
+
+
+def test_bad_questions_are_refused_with_a_message(reference_assistant):
+    with pytest.raises(AnswerError, match="vide"):
+        reference_assistant.answer("   ")
+    with pytest.raises(AnswerError, match="trop longue"):
+        reference_assistant.answer("x" * 5000)
+
+
+def test_elliptic_follow_up_is_searched_with_the_previous_question():
+    history = [
+        Turn(role="user", content="Quel était le budget de l'association en 2006 ?"),
+        Turn(role="assistant", content="120 000 euros [1]"),
+    ]
+    query = build_search_query("Et en 2018 ?", history)
+    assert query.follow_up and "budget" in query.text and query.weights.get("2018") == 2.0
+    assert not build_search_query(
+        "Combien de bénévoles réguliers compte l'association ?", history
+    ).follow_up
+
+
+def test_follow_up_retrieves_the_new_year(tmp_path, small_corpus):
+    settings = make_settings(tmp_path / "data", small_corpus, top_k=3)
+    ingest(settings)
+    assistant = Assistant(settings)
+    first = assistant.answer("Quel était le budget total de l'association en 2006 ?")
+    assert "120 000" in first.answer
+    follow = assistant.answer(
+        "Et en 2018 ?",
+        [Turn(role="user", content=first.question), Turn(role="assistant", content=first.answer)],
+    )
+    assert not follow.abstained
+    assert "310 000" in follow.answer
+    assert "2018" in follow.retrieved[0].text
+
+
+def test_hybrid_beats_each_retriever_alone_on_a_lexical_and_a_semantic_query(
+    tmp_path, small_corpus
+):
+    settings = make_settings(tmp_path / "data", small_corpus)
+    ingest(settings)
+    for mode in ("hybrid", "dense", "lexical"):
+        assistant = Assistant(make_settings(tmp_path / "data", small_corpus, retrieval_mode=mode))
+        _, retrieval = assistant.retrieve("Combien de bénévoles réguliers ?")
+        assert "45 bénévoles" in retrieval.passages[0].text, mode

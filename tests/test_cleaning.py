@@ -1,0 +1,59 @@
+from assistant.cleaning import split_pages, strip_footnote_calls
+from assistant.structure import build_sections
+
+FOOTER = "© Association Le RAMEAU – 1, allée Charles V – 94300 Vincennes – www.lerameau.fr  7"
+
+
+def test_glued_footnote_calls_are_removed_but_numbers_kept():
+    assert (
+        strip_footnote_calls("la diversité des ressources10 est")
+        == "la diversité des ressources est"
+    )
+    assert strip_footnote_calls("des bénévoles[1]46 engagés") == "des bénévoles engagés"
+    assert (
+        strip_footnote_calls("associatifs.24 Principal levier") == "associatifs. Principal levier"
+    )
+    assert strip_footnote_calls("réduire le CO2 et le G20") == "réduire le CO2 et le G20"
+    assert strip_footnote_calls("en 2019, 3ème levier") == "en 2019, 3ème levier"
+
+
+def test_footers_give_pages_and_footnote_blocks_are_moved_out_of_the_text():
+    text = "\n".join(
+        [
+            "Le modèle socio-économique repose sur des ressources2 variées et sur",
+            "",
+            "des alliances solides.",
+            " " * 40,
+            "",
+            "2 Rapport « Ensemble, accélérons ! » (SGMAP, janvier 2016)",
+            "3 https://www.example.org/page",
+            "https://www.example.org/page",
+            " Suite de la page suivante, qui parle des socio-",
+            "économiques et des bénévoles.",
+            FOOTER,
+        ]
+    )
+    pages = split_pages(text)
+    assert [p.page for p in pages] == [None, 7]
+    assert pages[0].notes == ["Rapport « Ensemble, accélérons ! » (SGMAP, janvier 2016)"]
+    sections = build_sections(pages, "Doc")
+    body = sections[0].text
+    assert "ressources variées et sur des alliances solides." in body
+    assert "socio-économiques" in body
+    assert "http" not in body and "©" not in body
+    assert "Note : Rapport « Ensemble, accélérons ! »" in body
+
+
+def test_pages_between_two_footers_are_numbered_only_when_the_count_fits():
+    text = "\n".join(
+        [
+            "Page A.",
+            FOOTER.replace("7", "4"),
+            "Page B.",
+            " " * 30,
+            "1 Note.",
+            " Page C.",
+            FOOTER.replace("7", "6"),
+        ]
+    )
+    assert [p.page for p in split_pages(text)] == [4, 5, 6]

@@ -1,0 +1,74 @@
+"""Incremental ingest against a real embedded Chroma store."""
+
+from assistant.indexing import ingest
+from assistant.store import open_store
+
+from .conftest import make_settings
+
+
+def _records(settings):
+    store = open_store(settings)
+    return {r["id"]: r for r in store.iter_records()}
+
+
+def test_incremental_ingest_adds_skips_updates_and_removes(tmp_path, small_corpus):
+    settings = make_settings(tmp_path / "data", small_corpus)
+    first = ingest(settings)
+    assert sorted(first.added) == ["budget.md", "gouvernance.txt"]
+    records = _records(settings)
+    assert first.chunks_total == len(records) > 0
+    sections = {r["metadata"]["section"] for r in records.values()}
+    assert {"Budget de l'association", "Bénévolat"} <= sections
+
+    second = ingest(settings)
+    assert sorted(second.unchanged) == ["budget.md", "gouvernance.txt"]
+    assert second.chunks_written == 0 and not second.changed
+
+    (small_corpus / "gouvernance.txt").write_text(
+        "Le conseil d'administration se réunit six fois par an.\n", encoding="utf-8"
+    )
+    third = ingest(settings)
+    assert third.updated == ["gouvernance.txt"]
+    texts = " ".join(r["text"] for r in _records(settings).values())
+    assert "six fois" in texts and "quatre fois" not in texts  # no stale chunk
+
+    (small_corpus / "budget.md").unlink()
+    fourth = ingest(settings)
+    assert fourth.removed == ["budget.md"]
+    assert {r["metadata"]["source"] for r in _records(settings).values()} == {"gouvernance.txt"}
+
+
+def test_duplicates_and_bad_files_are_skipped_with_a_reason(tmp_path, small_corpus):
+    (small_corpus / "copie.md").write_bytes((small_corpus / "budget.md").read_bytes())
+    (small_corpus / "vide.txt").write_text("", encoding="utf-8")
+    (small_corpus / "casse.pdf").write_bytes(b"%PDF-1.7 broken")
+    settings = make_settings(tmp_path / "data", small_corpus)
+    summary = ingest(settings)
+    reasons = {s.source: s.reason for s in summary.skipped}
+    assert "doublon" in reasons["copie.md"] or "doublon" in reasons.get("budget.md", "")
+    assert "vide" in reasons["vide.txt"]
+    assert "PDF" in reasons["casse.pdf"]
+    assert "ignoré : casse.pdf" in summary.render()
+
+
+def test_interrupted_ingest_is_completed_by_the_next_run(tmp_path, small_corpus):
+    settings = make_settings(tmp_path / "data", small_corpus)
+    ingest(settings)
+    store = open_store(settings)
+    # Simulate a run killed after writing part of a file: drop one chunk of budget.md.
+    victim = next(r["id"] for r in store.iter_records() if r["metadata"]["source"] == "budget.md")
+    store.collection.delete(ids=[victim])
+    summary = ingest(settings)
+    assert summary.updated == ["budget.md"]
+    assert summary.chunks_written == 1
+    assert victim in _records(settings)
+
+
+def test_missing_path_is_a_clear_error(tmp_path):
+    import pytest
+
+    from assistant.indexing import IngestError
+
+    settings = make_settings(tmp_path / "data")
+    with pytest.raises(IngestError, match="introuvable"):
+        ingest(settings, [tmp_path / "nope"])

@@ -1,0 +1,25 @@
+from assistant.textnorm import analyze, matches_inside, tokens
+
+
+def test_tokens_follow_eval_format_rule():
+    assert tokens("Les « Richesses » humaines, 1,2 million") == [
+        "les",
+        "richesses",
+        "humaines",
+        "1",
+        "2",
+        "million",
+    ]
+    assert matches_inside("« 1,2 million »", "soit 1.2 million de partenariats")
+    assert matches_inside("socio-\néconomiques", "modèles socio-économiques")
+    assert not matches_inside("6", "en 2016")
+    assert not matches_inside("", "anything")
+
+
+def test_analyze_folds_accents_stems_and_drops_stop_words():
+    terms = analyze("Quels sont les leviers des modèles socio-économiques ?")
+    assert "quel" not in terms and "les" not in terms
+    assert analyze("levier") == analyze("leviers")
+    assert analyze("économique") == analyze("economique")
+    # Years stay whole so that 2018 never matches 2008.
+    assert "2018" in analyze("en 2018") and "2008" not in analyze("en 2018")
