@@ -345,8 +345,10 @@ def select_sentences(
     total = sum(weight.values()) or 1.0
     candidates: list[tuple[float, int, int, RetrievedChunk, str]] = []
     for passage in passages[:depth]:
-        sentences = _with_lists(split_sentences(passage.text))
+        sentences = _with_followers(_with_lists(split_sentences(passage.text)))
         for position, sentence in enumerate(sentences):
+            if _is_title(sentence):
+                continue  # a sub-heading says what follows, not the answer
             terms = set(analyze(sentence))
             covered = sum(w for t, w in weight.items() if t in terms) / total
             if len(sentence) < 25:
@@ -369,6 +371,30 @@ def select_sentences(
             break
     chosen.sort(key=lambda c: (c[1], c[2]))
     return [(c[3], c[4]) for c in chosen]
+
+
+_TITLE_END = (".", "!", "?", ":", ";", "…", "»", ")")
+# A sentence opening on one of these leans on the previous one for its meaning.
+_FOLLOWER = re.compile(
+    r"^(c[’']est|ce sont|ceci|cela|ces|ce |cette|ils|elles|il |elle |notamment|ainsi|"
+    r"par exemple|en effet|soit|dont)",
+    re.IGNORECASE,
+)
+
+
+def _is_title(sentence: str) -> bool:
+    return len(sentence) < 90 and not sentence.rstrip().endswith(_TITLE_END)
+
+
+def _with_followers(sentences: list[str]) -> list[str]:
+    """Keep a sentence that starts with « C'est… », « Ces… » glued to the one before it."""
+    out: list[str] = []
+    for sentence in sentences:
+        if out and _FOLLOWER.match(sentence) and len(out[-1]) + len(sentence) < 600:
+            out[-1] = out[-1] + " " + sentence
+        else:
+            out.append(sentence)
+    return out
 
 
 def _with_lists(sentences: list[str]) -> list[str]:
