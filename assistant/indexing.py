@@ -11,6 +11,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,7 +89,38 @@ def ingest(
     missing = [str(p) for p in roots if not p.exists()]
     if missing:
         raise IngestError("Chemin introuvable / path not found: " + ", ".join(missing))
-    store = store or open_store(settings)
+    with writer_lock(settings):
+        return _ingest(settings, roots, store or open_store(settings), progress, started)
+
+
+@contextmanager
+def writer_lock(settings: Settings):
+    """One ingest at a time per data folder: Chroma's embedded store has a single writer."""
+    import fcntl
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / "ingest.lock"
+    with path.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IngestError(
+                "Une indexation est déjà en cours sur ce dossier de données ; réessayez "
+                "quand elle sera finie. / An ingest is already running."
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _ingest(
+    settings: Settings,
+    roots: list[Path],
+    store: ChunkStore,
+    progress: bool,
+    started: float,
+) -> IngestSummary:
     summary = IngestSummary()
     states = store.file_states()
     known_shas = {sha: state.source for state in states.values() for sha in state.shas if sha}

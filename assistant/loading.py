@@ -123,7 +123,9 @@ def load(file: SourceFile, max_bytes: int | None = None) -> LoadedDocument:
     title = Path(file.source).stem.replace("_", " ").replace("-", " ").strip() or file.source
     warnings: list[str] = []
     if file.kind == "pdf":
-        texts = read_pdf_pages(file.path)
+        from .pdfworker import parse_in_child
+
+        texts = parse_in_child(file.path)
         pages: list[PageText] = []
         for number, text in enumerate(texts, start=1):
             pages.extend(split_pages(text, known_page=number))

@@ -72,3 +72,31 @@ def test_missing_path_is_a_clear_error(tmp_path):
     settings = make_settings(tmp_path / "data")
     with pytest.raises(IngestError, match="introuvable"):
         ingest(settings, [tmp_path / "nope"])
+
+
+def test_a_second_ingest_on_the_same_data_folder_is_refused(tmp_path, small_corpus):
+    import pytest
+
+    from assistant.indexing import IngestError, writer_lock
+
+    settings = make_settings(tmp_path / "data", small_corpus)
+    with writer_lock(settings), pytest.raises(IngestError, match="déjà en cours"):
+        ingest(settings)
+    assert ingest(settings).added  # the lock is released afterwards
+
+
+def test_pdf_parser_runs_in_a_bounded_child_process(tmp_path, monkeypatch):
+    import pytest
+
+    from assistant import pdfworker
+    from assistant.loading import LoadError
+
+    from .pdfs import make_pdf
+
+    pdf = make_pdf(tmp_path / "ok.pdf", [["Page une."], ["Page deux."]])
+    assert [p.strip() for p in pdfworker.parse_in_child(pdf)] == ["Page une.", "Page deux."]
+    with pytest.raises(LoadError, match="interrompue"):
+        pdfworker.parse_in_child(pdf, timeout=0.001)
+    monkeypatch.setattr(pdfworker, "MEMORY_LIMIT_MB", 20)  # far too little for pypdf
+    with pytest.raises(LoadError, match="mémoire"):
+        pdfworker.parse_in_child(pdf)
