@@ -1,0 +1,406 @@
+"""The Chainlit app: ``assistant chat`` or ``chainlit run assistant/chat/app.py``.
+
+Handlers stay thin: they read the session, call :class:`~assistant.answering.Assistant`
+through :mod:`assistant.chat.runtime` (off the event loop, one shared assistant per
+process) and hand the result to small modules for display (citations), safety
+(sanitize, streaming), files (uploads, export) and persistence (datalayer, storage).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import os
+from pathlib import Path
+
+import chainlit as cl
+import chainlit.config as chainlit_config_module
+import chainlit.server as chainlit_server_module
+from chainlit.config import config as cl_config
+from chainlit.data import get_data_layer
+from chainlit.server import app as server_app
+from chainlit.server import sio
+from chainlit.utils import utc_now
+
+from assistant.answering import AnswerError
+from assistant.chat import web
+from assistant.chat.auth import (
+    LOCAL_USER,
+    AuthConfigError,
+    bind_refusal,
+    host_of,
+    is_loopback,
+    parse_users,
+    session_secret,
+)
+from assistant.chat.citations import (
+    build_elements,
+    retrieval_markdown,
+    source_views,
+    sources_footer,
+    store_pdfs,
+)
+from assistant.chat.conversation import Conversation, Exchange, answer_metadata
+from assistant.chat.datalayer import files_root, make_data_layer
+from assistant.chat.export import conversation_markdown, export_filename
+from assistant.chat.profiles import chainlit_profiles, get_profile
+from assistant.chat.runtime import ChatRuntime
+from assistant.chat.sanitize import escape_markdown, sanitize_markdown
+from assistant.chat.session import SessionState
+from assistant.chat.storage import LocalStorageClient
+from assistant.chat.streaming import SafeStreamer
+from assistant.chat.uploads import (
+    ACCEPT,
+    UploadRejected,
+    check_upload,
+    ingest_with_progress,
+    outcome_message,
+    place_upload,
+    remove_placed,
+)
+from assistant.models import Answer
+from assistant.settings import get_settings
+
+log = logging.getLogger("assistant.chat")
+
+# --- process set-up (cheap: nothing is loaded before the first request) -----------------
+settings = get_settings()
+if refusal := bind_refusal(cl_config.run.host, settings):
+    raise SystemExit(refusal)
+try:
+    users = parse_users(settings.auth)
+except AuthConfigError as exc:
+    raise SystemExit(str(exc)) from None
+
+_secret = (
+    os.environ.get("CHAINLIT_AUTH_SECRET") if settings.auth_secret is None else None
+) or session_secret(settings)
+os.environ["CHAINLIT_AUTH_SECRET"] = _secret
+
+storage = LocalStorageClient(files_root(settings), _secret)
+runtime = ChatRuntime(settings, storage)
+
+# Chainlit keeps each session's uploads under <app root>/.files: keep them in the data
+# folder instead (user files stay out of the project folder; instances do not share it).
+_session_files = settings.data_dir / "chat-sessions"
+_session_files.mkdir(parents=True, exist_ok=True)
+chainlit_config_module.FILES_DIRECTORY = _session_files
+chainlit_server_module.FILES_DIRECTORY = _session_files
+
+# Security-relevant options are enforced here as well as in .chainlit/config.toml.
+cl_config.features.unsafe_allow_html = False
+cl_config.features.mcp.enabled = False
+cl_config.features.mcp.user_servers.enabled = False
+if cl_config.features.spontaneous_file_upload is not None:
+    cl_config.features.spontaneous_file_upload.enabled = True
+    cl_config.features.spontaneous_file_upload.accept = ACCEPT
+    cl_config.features.spontaneous_file_upload.max_size_mb = math.ceil(settings.max_upload_mb)
+    cl_config.features.spontaneous_file_upload.max_files = 5
+_origins = web.parse_origins(settings.allowed_origins)
+cl_config.project.allow_origins[:] = _origins  # the CORS middleware holds this very list
+web.install(server_app, sio, storage, runtime.status, _origins)
+
+EXPORT_ACTION = "export_markdown"
+
+
+def state() -> SessionState:
+    current = cl.user_session.get("state")
+    if not isinstance(current, SessionState):
+        current = SessionState.new(settings.rate_limit_per_minute)
+        cl.user_session.set("state", current)
+    return current
+
+
+# --- authentication ---------------------------------------------------------------------
+if users is not None:
+
+    @cl.password_auth_callback
+    async def password_login(username: str, password: str):
+        if await runtime.run(users.verify, username, password):
+            return cl.User(identifier=username.strip(), metadata={"provider": "password"})
+        log.warning("chat: failed login for %r", username[:64])
+        return None
+
+else:
+
+    @cl.header_auth_callback
+    async def local_login(headers):
+        # Local single-user mode: only pages reached by a loopback name (no DNS rebinding).
+        if not is_loopback(host_of(headers.get("host"))):
+            return None
+        return cl.User(identifier=LOCAL_USER, metadata={"provider": "local"})
+
+
+# --- persistence and life cycle ---------------------------------------------------------
+@cl.data_layer
+def data_layer():
+    return make_data_layer(settings, storage)
+
+
+@cl.on_app_startup
+async def startup() -> None:
+    layer = get_data_layer()
+    if layer is not None:
+        await layer.ensure_schema()
+    runtime.warm_up()
+
+
+@cl.on_app_shutdown
+async def shutdown() -> None:
+    runtime.close()
+
+
+@cl.set_chat_profiles
+async def chat_profiles(user=None, language=None):
+    return chainlit_profiles()
+
+
+@cl.on_chat_start
+async def on_chat_start() -> None:
+    cl.user_session.set("state", SessionState.new(settings.rate_limit_per_minute))
+
+
+@cl.on_chat_resume
+async def on_chat_resume(thread) -> None:
+    steps = thread.get("steps") or []
+    session = SessionState.new(settings.rate_limit_per_minute, Conversation.from_steps(steps))
+    cl.user_session.set("state", session)
+    answers = [s for s in steps if (s.get("metadata") or {}).get("kind") == "answer"]
+    if answers:
+        await export_action().send(for_id=answers[-1]["id"])
+    if thread.get("elements"):
+        # The thread and its elements reach the page after this handler returns.
+        close_side_panel_soon(1.5)
+
+
+@cl.on_feedback
+async def on_feedback(feedback) -> None:
+    log.info("chat: feedback %s on %s", feedback.value, feedback.forId)
+
+
+# --- messages ---------------------------------------------------------------------------
+@cl.on_message
+async def on_message(message: cl.Message) -> None:
+    current = state()
+    files = [e for e in (message.elements or []) if getattr(e, "path", None)]
+    if files:
+        await add_files(files, current)
+    question = (message.content or "").strip()
+    if not question:
+        return
+    if not current.rate.allow():
+        wait = math.ceil(current.rate.retry_after())
+        await cl.Message(
+            content=f"Vous avez posé beaucoup de questions en une minute : réessayez dans "
+            f"{wait} s.",
+            metadata={"kind": "notice"},
+        ).send()
+        return
+    await answer(question, current)
+
+
+async def answer(question: str, current: SessionState) -> None:
+    profile = get_profile(cl.user_session.get("chat_profile"))
+    if not await ensure_ready():
+        return
+    # Under the current run, like the answer message: the step shows above the answer.
+    run = cl.context.current_step
+    step = cl.Step(
+        name="Recherche dans le corpus",
+        type="retrieval",
+        show_input=False,
+        parent_id=run.id if run else None,
+    )
+    step.start = utc_now()
+    await step.send()
+    message = cl.Message(content="")
+    streamer = SafeStreamer(message)
+    result: Answer | None = None
+    history = current.conversation.history(settings.max_history_turns)
+    try:
+        async for item in runtime.stream(question, history, profile.detail):
+            if isinstance(item, Answer):
+                result = item
+            else:
+                await streamer.feed(item)
+    except AnswerError as exc:
+        await finish_step(step, f"_Question non traitée : {escape_markdown(str(exc))}_")
+        message.content = str(exc).split(" / ")[0]
+        message.metadata = {"kind": "notice"}
+        await message.send()
+        return
+    except Exception:
+        log.exception("chat: answering failed")
+        await finish_step(step, "_La recherche a échoué._", error=True)
+        message.content = (
+            "Désolé, une erreur empêche de répondre pour l'instant. Réessayez dans un moment ; "
+            "si elle persiste, signalez-la à la personne qui gère l'assistant."
+        )
+        message.metadata = {"kind": "notice"}
+        await message.send()
+        return
+    assert result is not None
+    await finish_step(step, retrieval_markdown(result))
+    views = await runtime.run(source_views, result, settings)
+    stored = await runtime.run(store_pdfs, views, runtime.pdf_file)
+    message.elements = build_elements(views, stored)
+    shown = sanitize_markdown(result.answer)
+    footer = sources_footer(views)
+    message.content = shown + (f"\n\n{footer}" if footer else "")
+    message.metadata = answer_metadata(result, profile.name, shown)
+    message.actions = [export_action()]
+    await message.send()
+    close_side_panel_soon()
+    current.conversation.add(
+        Exchange(
+            question=result.question,
+            answer=shown,
+            citations=message.metadata["citations"],
+            profile=profile.name,
+            abstained=result.abstained,
+        )
+    )
+
+
+SIDE_PANEL_DELAY_S = 0.6
+
+
+def close_side_panel_soon(delay_s: float = SIDE_PANEL_DELAY_S) -> None:
+    """Close the side panel Chainlit opens by itself.
+
+    Chainlit 2.12 opens the side panel with *every* side element of the chat whenever new
+    ones arrive, titled after the last one (upstream issue #2932, no option yet). The page
+    does so after rendering the new elements, so the close is sent a moment later; the
+    panel then opens only when the user clicks a [n].
+    """
+
+    async def close() -> None:
+        await asyncio.sleep(delay_s)
+        try:
+            await cl.ElementSidebar.set_elements([])
+        except Exception:  # the page may be gone
+            log.debug("chat: could not close the side panel", exc_info=True)
+
+    task = asyncio.create_task(close())
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+_background: set[asyncio.Task] = set()  # keeps fire-and-forget tasks alive until done
+
+
+async def ensure_ready() -> bool:
+    """Wait for the shared assistant, telling the user when the index is being built."""
+    if runtime.ready:
+        return True
+    notice = cl.Message(
+        content="Préparation de l'index du corpus (premier démarrage, une minute environ)…",
+        metadata={"kind": "notice"},
+    )
+    await notice.send()
+    try:
+        await runtime.get_assistant()
+    except Exception as exc:
+        log.exception("chat: the assistant could not be built")
+        notice.content = (
+            f"L'index du corpus n'a pas pu être préparé ({type(exc).__name__}). "
+            "Vérifiez le dossier du corpus puis relancez `assistant ingest`."
+        )
+        await notice.update()
+        return False
+    await notice.remove()
+    return True
+
+
+async def finish_step(step: cl.Step, output: str, error: bool = False) -> None:
+    step.output = output
+    step.is_error = error
+    step.end = utc_now()
+    await step.update()
+
+
+# --- uploads ----------------------------------------------------------------------------
+async def add_files(files: list, current: SessionState) -> None:
+    for element in files:
+        if current.uploads >= settings.max_uploads_per_session:
+            await cl.Message(
+                content=f"« {escape_markdown(element.name or 'document')} » n'est pas ajouté : "
+                f"la limite de {settings.max_uploads_per_session} fichiers par conversation "
+                "est atteinte.",
+                metadata={"kind": "upload"},
+            ).send()
+            continue
+        if await add_file(element):
+            current.uploads += 1
+
+
+async def add_file(element) -> bool:
+    """Check, copy and ingest one uploaded file, showing each stage in one message.
+
+    Returns whether the file passed the checks (the ingest itself may still skip it).
+    """
+    name = escape_markdown(element.name or "document")
+    progress = cl.Message(content=f"**Vérification** — « {name} »…", metadata={"kind": "upload"})
+    await progress.send()
+    try:
+        checked = await runtime.run(check_upload, Path(element.path), element.name, settings)
+    except UploadRejected as exc:
+        progress.content = f"**Document refusé** — {escape_markdown(str(exc))}"
+        await progress.update()
+        return False
+    if not await ensure_ready():
+        return False
+    placed, existed = await runtime.run(place_upload, checked, settings)
+    shown = escape_markdown(placed.name)
+
+    async def report(done: int, total: int, seconds: float) -> None:
+        progress.content = (
+            f"**Indexation en cours** — « {shown} » : {done}/{total} passages ({seconds:.0f} s)…"
+        )
+        await progress.update()
+
+    await report(0, checked.passages, 0.0)
+    try:
+        summary = await ingest_with_progress(runtime, checked, placed, report)
+    except Exception:
+        log.exception("chat: ingest of an upload failed")
+        if not existed:
+            remove_placed(placed)
+        progress.content = f"**Document refusé** — « {shown} » n'a pas pu être indexé."
+        await progress.update()
+        return True
+    if not existed and any(s.source == placed.name for s in summary.skipped):
+        remove_placed(placed)
+    ok = placed.name in summary.added + summary.updated + summary.unchanged
+    outcome = escape_markdown(outcome_message(checked, placed, summary))
+    progress.content = ("**Document ajouté** — " if ok else "**Document refusé** — ") + outcome
+    await progress.update()
+    return True
+
+
+# --- export -----------------------------------------------------------------------------
+def export_action() -> cl.Action:
+    return cl.Action(
+        name=EXPORT_ACTION,
+        payload={},
+        label="Exporter la conversation (Markdown)",
+        tooltip="Télécharger les questions, réponses et références en Markdown",
+        icon="download",
+    )
+
+
+@cl.action_callback(EXPORT_ACTION)
+async def export_conversation(action: cl.Action) -> None:
+    markdown = conversation_markdown(state().conversation)
+    document = cl.File(
+        name=export_filename(),
+        content=markdown.encode("utf-8"),
+        mime="text/markdown",
+        display="inline",
+    )
+    await cl.Message(
+        content="Voici la conversation exportée, avec les références de chaque réponse :",
+        elements=[document],
+        metadata={"kind": "export"},
+    ).send()

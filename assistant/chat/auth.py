@@ -1,0 +1,170 @@
+"""Who may use the chat: password users, or one local user on the loopback interface.
+
+- With ``ASSISTANT_AUTH`` set, users log in with a password checked against a bcrypt hash
+  (``name:$2b$…`` pairs separated by commas, or ``@/path/to/file`` with one pair per line,
+  so the hashes can live outside the repository).
+- Without it, the chat runs in local single-user mode: no login form, everyone reaching
+  the page is the user « local » — allowed only when the server listens on a loopback
+  address, and only for requests whose ``Host`` is a loopback name (no DNS rebinding).
+
+The session cookie is signed with ``ASSISTANT_AUTH_SECRET`` when set; otherwise a random
+secret is generated once and kept in ``<data_dir>/chat-secret`` (mode 0600).
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import bcrypt
+
+from ..settings import Settings
+
+log = logging.getLogger(__name__)
+
+LOCAL_USER = "local"
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
+_BCRYPT_MAX_BYTES = 72  # bcrypt reads no further; bcrypt>=5 refuses longer input
+
+
+class AuthConfigError(ValueError):
+    """The users definition cannot be read; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Users:
+    hashes: dict[str, bytes]
+
+    def verify(self, username: str, password: str) -> bool:
+        """Constant-effort check of ``password`` for ``username``."""
+        known = self.hashes.get((username or "").strip())
+        try:
+            ok = bcrypt.checkpw(_password_bytes(password), known or _dummy_hash())
+        except ValueError:
+            return False
+        return ok and known is not None
+
+
+def parse_users(spec: str | None) -> Users | None:
+    """Read ``ASSISTANT_AUTH``; None when unset (local mode)."""
+    if spec is None or not spec.strip():
+        return None
+    spec = spec.strip()
+    if spec.startswith("@"):
+        path = Path(spec[1:]).expanduser()
+        try:
+            content = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise AuthConfigError(
+                f"Fichier des utilisateurs illisible : {path} ({exc.strerror}). "
+                "/ Cannot read the users file."
+            ) from exc
+        entries = [line.strip() for line in content.splitlines()]
+    else:
+        entries = [part.strip() for part in spec.split(",")]
+    hashes: dict[str, bytes] = {}
+    for entry in entries:
+        if not entry or entry.startswith("#"):
+            continue
+        name, sep, hashed = entry.partition(":")
+        name, hashed = name.strip(), hashed.strip()
+        if not sep or not name or not hashed.startswith(("$2a$", "$2b$", "$2y$")):
+            raise AuthConfigError(
+                "ASSISTANT_AUTH : entrée invalide, attendu « nom:hash_bcrypt » "
+                "(générez le hash avec `python -m assistant.chat.auth`). "
+                "/ Invalid entry, expected name:bcrypt_hash."
+            )
+        hashes[name] = hashed.encode("utf-8")
+    if not hashes:
+        raise AuthConfigError("ASSISTANT_AUTH ne définit aucun utilisateur. / No user defined.")
+    return Users(hashes)
+
+
+def hash_password(password: str) -> str:
+    return bcrypt.hashpw(_password_bytes(password), bcrypt.gensalt()).decode("ascii")
+
+
+def _password_bytes(password: str | None) -> bytes:
+    return (password or "").encode("utf-8")[:_BCRYPT_MAX_BYTES]
+
+
+@functools.cache
+def _dummy_hash() -> bytes:
+    """A valid hash of a random password: unknown users cost the same time as known ones."""
+    return bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt())
+
+
+# --- network policy ---------------------------------------------------------------------
+def is_loopback(host: str | None) -> bool:
+    """True for 127.0.0.0/8, ::1 and the usual names of the loopback interface."""
+    if not host:
+        return False
+    host = host.strip().lower().strip("[]")
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def host_of(header: str | None) -> str:
+    """The host name of a ``Host`` header value (``[::1]:8000`` → ``::1``)."""
+    value = (header or "").strip()
+    if value.startswith("["):
+        return value[1 : value.find("]")] if "]" in value else value[1:]
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+def bind_refusal(host: str, settings: Settings) -> str | None:
+    """Why the chat may not listen on ``host``, or None when it may."""
+    if settings.auth or is_loopback(host):
+        return None
+    return (
+        f"Refus d'écouter sur {host} sans authentification : le mode local sans mot de passe "
+        "n'est permis que sur la boucle locale (127.0.0.1, ::1). Définissez ASSISTANT_AUTH "
+        "(utilisateurs « nom:hash_bcrypt », voir `python -m assistant.chat.auth`) ou utilisez "
+        "--host 127.0.0.1. / Refusing a non-loopback address without ASSISTANT_AUTH."
+    )
+
+
+# --- session secret ---------------------------------------------------------------------
+def session_secret(settings: Settings) -> str:
+    """The secret signing session cookies: configured, or generated once per data folder."""
+    if settings.auth_secret is not None and settings.auth_secret.get_secret_value():
+        return settings.auth_secret.get_secret_value()
+    path = settings.data_dir / "chat-secret"
+    try:
+        existing = path.read_text(encoding="utf-8").strip()
+        if len(existing) >= 32:
+            return existing
+    except OSError:
+        pass
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(secret)
+    log.info("chat: generated a session secret in %s", path)
+    return secret
+
+
+def main() -> None:  # pragma: no cover - interactive helper
+    """``python -m assistant.chat.auth [name]``: print a ``name:hash`` line for ASSISTANT_AUTH."""
+    import getpass
+    import sys
+
+    name = sys.argv[1] if len(sys.argv) > 1 else input("Nom d'utilisateur : ").strip()
+    password = getpass.getpass("Mot de passe : ")
+    if getpass.getpass("Confirmez : ") != password or len(password) < 8:
+        sys.exit("Mots de passe différents ou trop court (8 caractères minimum).")
+    print(f"{name}:{hash_password(password)}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,308 @@
+"""Conversation history and feedback: Chainlit's SQLAlchemy data layer, schema made here.
+
+Default: SQLite in the data folder (``<data_dir>/chat.db``); ``ASSISTANT_DATABASE_URL``
+may name another SQLite file or a PostgreSQL database (``postgresql://…``, needs the
+``asyncpg`` driver). The app creates the tables at start-up and adds any column a newer
+Chainlit expects, so an upgrade never drops messages on an unknown column.
+
+SQLite stores what PostgreSQL keeps as arrays and JSON (tags, metadata, props) as JSON
+text: :class:`AssistantDataLayer` encodes those values on the way in and decodes them on
+the way out, so the UI gets the same shapes from both databases.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from ..settings import Settings
+from .storage import LocalStorageClient
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseConfigError(ValueError):
+    """The chat database URL cannot be used; the message says what to do."""
+
+
+# Columns per table, as Chainlit 2.12's SQLAlchemyDataLayer writes and reads them.
+# Types: (SQLite, PostgreSQL).
+_TEXT = ("TEXT", "TEXT")
+_BOOL = ("BOOLEAN", "BOOLEAN")
+_INT = ("INTEGER", "INT")
+_JSON = ("TEXT", "JSONB")
+_ARRAY = ("TEXT", "TEXT[]")
+
+TABLES: dict[str, dict[str, tuple[str, str]]] = {
+    "users": {
+        "id": _TEXT,
+        "identifier": _TEXT,
+        "metadata": _JSON,
+        "createdAt": _TEXT,
+    },
+    "threads": {
+        "id": _TEXT,
+        "createdAt": _TEXT,
+        "name": _TEXT,
+        "userId": _TEXT,
+        "userIdentifier": _TEXT,
+        "tags": _ARRAY,
+        "metadata": _JSON,
+    },
+    "steps": {
+        "id": _TEXT,
+        "name": _TEXT,
+        "type": _TEXT,
+        "threadId": _TEXT,
+        "parentId": _TEXT,
+        "streaming": _BOOL,
+        "waitForAnswer": _BOOL,
+        "isError": _BOOL,
+        "metadata": _JSON,
+        "tags": _ARRAY,
+        "input": _TEXT,
+        "output": _TEXT,
+        "createdAt": _TEXT,
+        "command": _TEXT,
+        "modes": _JSON,
+        "start": _TEXT,
+        "end": _TEXT,
+        "generation": _JSON,
+        "showInput": _TEXT,
+        "language": _TEXT,
+        "indent": _INT,
+        "defaultOpen": _BOOL,
+        "autoCollapse": _BOOL,
+        "icon": _TEXT,
+    },
+    "elements": {
+        "id": _TEXT,
+        "threadId": _TEXT,
+        "type": _TEXT,
+        "url": _TEXT,
+        "chainlitKey": _TEXT,
+        "name": _TEXT,
+        "display": _TEXT,
+        "objectKey": _TEXT,
+        "size": _TEXT,
+        "page": _INT,
+        "language": _TEXT,
+        "forId": _TEXT,
+        "mime": _TEXT,
+        "props": _JSON,
+        "autoPlay": _BOOL,
+        "playerConfig": _JSON,
+    },
+    "feedbacks": {
+        "id": _TEXT,
+        "forId": _TEXT,
+        "threadId": _TEXT,
+        "value": _INT,
+        "comment": _TEXT,
+    },
+}
+_NOT_NULL = {
+    ("users", "identifier"),
+    ("steps", "name"),
+    ("steps", "type"),
+    ("steps", "threadId"),
+    ("elements", "name"),
+    ("feedbacks", "forId"),
+    ("feedbacks", "value"),
+}
+_UNIQUE = {("users", "identifier")}
+_INDEXES = [
+    ("threads", "userId"),
+    ("steps", "threadId"),
+    ("elements", "threadId"),
+    ("feedbacks", "forId"),
+]
+
+
+def database_url(settings: Settings) -> str:
+    """The async SQLAlchemy URL of the chat database."""
+    raw = settings.database_url
+    if not raw:
+        return f"sqlite+aiosqlite:///{(settings.data_dir / 'chat.db').resolve()}"
+    try:
+        url = make_url(raw)
+    except Exception as exc:
+        raise DatabaseConfigError(
+            f"ASSISTANT_DATABASE_URL illisible ({exc}) : attendu sqlite:///chemin/chat.db "
+            "ou postgresql://utilisateur@hôte/base."
+        ) from exc
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return url.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
+    if backend in {"postgresql", "postgres"}:
+        try:
+            import asyncpg  # noqa: F401
+        except ImportError as exc:
+            raise DatabaseConfigError(
+                "PostgreSQL demande le pilote asyncpg : `pip install asyncpg`. "
+                "/ PostgreSQL needs the asyncpg driver."
+            ) from exc
+        return url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+    raise DatabaseConfigError(
+        f"Base « {backend} » non prise en charge pour l'historique : SQLite ou PostgreSQL."
+    )
+
+
+def schema_statements(dialect: str) -> list[str]:
+    """``CREATE TABLE IF NOT EXISTS`` statements for ``dialect`` ('sqlite' or 'postgresql')."""
+    column = 0 if dialect == "sqlite" else 1
+    statements = []
+    for table, columns in TABLES.items():
+        parts = []
+        for name, types in columns.items():
+            definition = f'"{name}" {types[column]}'
+            if name == "id":
+                definition += " PRIMARY KEY"
+            if (table, name) in _NOT_NULL:
+                definition += " NOT NULL"
+            if (table, name) in _UNIQUE:
+                definition += " UNIQUE"
+            parts.append(definition)
+        statements.append(f"CREATE TABLE IF NOT EXISTS {table} (\n  " + ",\n  ".join(parts) + "\n)")
+    for table, name in _INDEXES:
+        statements.append(
+            f'CREATE INDEX IF NOT EXISTS idx_{table}_{name.lower()} ON {table} ("{name}")'
+        )
+    return statements
+
+
+class AssistantDataLayer(SQLAlchemyDataLayer):
+    """Chainlit's SQLAlchemy data layer, portable to SQLite, with pre-stored element files."""
+
+    def __init__(self, conninfo: str, storage: LocalStorageClient) -> None:
+        self.dialect = make_url(conninfo).get_backend_name()
+        connect_args = {"timeout": 30} if self.dialect == "sqlite" else None
+        super().__init__(conninfo=conninfo, connect_args=connect_args, storage_provider=storage)
+        self.storage = storage
+
+    # --- schema ------------------------------------------------------------------
+    async def ensure_schema(self) -> None:
+        """Create missing tables, indexes and columns (idempotent)."""
+        if self.dialect == "sqlite":
+            async with self.engine.connect() as conn:
+                await conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+        async with self.engine.begin() as conn:
+            for statement in schema_statements(self.dialect):
+                await conn.execute(text(statement))
+            for table, columns in TABLES.items():
+                present = await self._columns(conn, table)
+                for name, types in columns.items():
+                    if name not in present:
+                        kind = types[0 if self.dialect == "sqlite" else 1]
+                        log.info("chat database: adding column %s.%s", table, name)
+                        await conn.execute(text(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}'))
+
+    async def _columns(self, conn, table: str) -> set[str]:
+        if self.dialect == "sqlite":
+            rows = await conn.execute(text(f"PRAGMA table_info({table})"))
+            return {row[1] for row in rows}
+        rows = await conn.execute(
+            text("SELECT column_name FROM information_schema.columns WHERE table_name = :t"),
+            {"t": table},
+        )
+        return {row[0] for row in rows}
+
+    # --- values in and out -------------------------------------------------------------
+    async def execute_sql(self, query: str, parameters: dict):
+        return await super().execute_sql(query, self._encode(parameters))
+
+    def _encode(self, parameters: dict) -> dict:
+        encoded = {}
+        for key, value in parameters.items():
+            if isinstance(value, dict) or (isinstance(value, list) and self.dialect == "sqlite"):
+                value = json.dumps(value, ensure_ascii=False)
+            encoded[key] = value
+        return encoded
+
+    async def get_all_user_threads(self, user_id=None, thread_id=None):
+        threads = await super().get_all_user_threads(user_id=user_id, thread_id=thread_id)
+        for thread in threads or []:
+            thread["tags"] = _as_list(thread.get("tags"))
+            thread["metadata"] = _as_dict(thread.get("metadata"))
+            for step in thread.get("steps", []):
+                _decode_step(step)
+            for element in thread.get("elements", []):
+                element["props"] = _as_dict(element.get("props"))
+        return threads
+
+    async def get_step(self, step_id: str):
+        step = await super().get_step(step_id)
+        if step:
+            _decode_step(step)
+        return step
+
+    # --- elements ------------------------------------------------------------------
+    async def create_element(self, element) -> None:
+        """Elements whose bytes are already in storage (cited PDFs) are recorded as is."""
+        object_key = getattr(element, "object_key", None)
+        if not (object_key and str(object_key).startswith("blob/")):
+            await super().create_element(element)
+            return
+        if not element.for_id:
+            return
+        row = {k: v for k, v in element.to_dict().items() if v is not None}
+        row["objectKey"] = object_key
+        row["url"] = self.storage.read_url(object_key)
+        row.pop("path", None)
+        if "props" in row:
+            row["props"] = json.dumps(row["props"])
+        columns = ", ".join(f'"{c}"' for c in row)
+        values = ", ".join(f":{c}" for c in row)
+        updates = ", ".join(f'"{c}" = :{c}' for c in row if c != "id")
+        await self.execute_sql(
+            f"INSERT INTO elements ({columns}) VALUES ({values}) "
+            f"ON CONFLICT (id) DO UPDATE SET {updates}",
+            row,
+        )
+
+
+def _decode_step(step: dict) -> None:
+    step["metadata"] = _as_dict(step.get("metadata"))
+    if step.get("generation") is not None:
+        step["generation"] = _as_dict(step.get("generation")) or None
+    if step.get("tags") is not None:
+        step["tags"] = _as_list(step.get("tags"))
+
+
+def _as_dict(value: Any) -> dict:
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return {}
+        return decoded if isinstance(decoded, dict) else {}
+    return {}
+
+
+def _as_list(value: Any) -> list | None:
+    if value is None or isinstance(value, list):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return [value]
+        return decoded if isinstance(decoded, list) else [str(decoded)]
+    return None
+
+
+def make_data_layer(settings: Settings, storage: LocalStorageClient) -> AssistantDataLayer:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return AssistantDataLayer(database_url(settings), storage)
+
+
+def files_root(settings: Settings) -> Path:
+    return settings.data_dir / "chat-files"

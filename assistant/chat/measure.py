@@ -1,0 +1,170 @@
+"""Measure the chat as a user meets it: ``python -m assistant.chat.measure``.
+
+Starts ``assistant chat`` on a free loopback port (its own data folder, extractive
+answers), then drives Debian's Chromium with Playwright:
+
+- time from page load (navigation start) to the first answer token and to the full
+  answer (its citation links shown) for a starter, over several fresh sessions;
+- resident memory (RSS) of the chat process idle, with 1 and with N open sessions
+  (each session has asked a starter).
+
+Needs ``playwright`` (Python) and ``/usr/bin/chromium``; never downloads a browser.
+Figures are printed and written as JSON (``--output``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+# Marks taken inside the page, relative to navigation start (performance.now()).
+MARKS = """
+window.__marks = {};
+new MutationObserver(() => {
+  const m = window.__marks, now = performance.now();
+  if (!m.starters && document.querySelector('#starters button')) m.starters = now;
+  const answers = document.querySelectorAll('[data-step-type="assistant_message"]');
+  const last = answers[answers.length - 1];
+  if (last && !m.first && last.innerText.includes("D'après")) m.first = now;
+  if (last && !m.full && last.querySelector('.element-link')) m.full = now;
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(data_dir: Path, port: int, log_path: Path) -> tuple[subprocess.Popen, float]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "CHAINLIT_"))}
+    env.update(ASSISTANT_DATA_DIR=str(data_dir), ASSISTANT_LLM_PROVIDER="none")
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "chat", "--headless", "--port", str(port)],
+        env=env,
+        stdout=log_path.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    while True:
+        if process.poll() is not None:
+            raise SystemExit(f"the chat server stopped: see {log_path}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/assistant/health") as r:
+                if b'"ready"' in r.read():
+                    return process, time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.25)
+
+
+def ask_starter(context, url: str, starter: str) -> tuple[object, dict]:
+    page = context.new_page()
+    page.add_init_script(MARKS)
+    page.goto(url)
+    button = page.locator(f"#{starter}")
+    button.wait_for(timeout=60_000)
+    click = page.evaluate("performance.now()")
+    button.click()
+    page.wait_for_function("window.__marks.full", timeout=60_000)
+    marks = page.evaluate("window.__marks")
+    marks["click"] = click
+    return page, marks
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, help="copy this data folder (with its index)")
+    parser.add_argument("--runs", type=int, default=5, help="timed fresh sessions")
+    parser.add_argument("--sessions", type=int, default=10, help="open sessions for memory")
+    parser.add_argument("--starter", default="starter-les-3-leviers")
+    parser.add_argument("--output", type=Path, default=Path("test-artifacts/chat-figures.json"))
+    args = parser.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    work = Path(tempfile.mkdtemp(prefix="chat-measure-"))
+    data_dir = work / "data"
+    if args.data_dir:
+        shutil.copytree(args.data_dir / "chroma", data_dir / "chroma")
+    port = free_port()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    process, ready_s = start_server(data_dir, port, args.output.with_suffix(".server.log"))
+    url = f"http://127.0.0.1:{port}/"
+    figures: dict = {"server_ready_s": round(ready_s, 2), "index_copied": bool(args.data_dir)}
+    try:
+        time.sleep(1.0)
+        figures["rss_idle_mb"] = round(rss_mb(process.pid), 1)
+        with sync_playwright() as playwright:
+            context = playwright.chromium.launch_persistent_context(
+                str(work / "profile"), executable_path=CHROMIUM, headless=True, args=ARGS
+            )
+            runs = []
+            for _ in range(args.runs):
+                page, marks = ask_starter(context, url, args.starter)
+                runs.append(marks)
+                page.close()
+            figures["runs"] = runs
+            for key in ("starters", "first", "full"):
+                figures[f"load_to_{key}_ms"] = round(statistics.median(r[key] for r in runs))
+            figures["click_to_first_ms"] = round(
+                statistics.median(r["first"] - r["click"] for r in runs)
+            )
+            figures["click_to_full_ms"] = round(
+                statistics.median(r["full"] - r["click"] for r in runs)
+            )
+            figures["first_run_load_to_full_ms"] = round(runs[0]["full"])
+            # Memory: sessions stay open (one page each, each has asked a starter).
+            pages = [ask_starter(context, url, args.starter)[0]]
+            time.sleep(1.0)
+            figures["rss_1_session_mb"] = round(rss_mb(process.pid), 1)
+            while len(pages) < args.sessions:
+                pages.append(ask_starter(context, url, args.starter)[0])
+            time.sleep(1.0)
+            figures[f"rss_{args.sessions}_sessions_mb"] = round(rss_mb(process.pid), 1)
+            context.close()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        shutil.rmtree(work, ignore_errors=True)
+    args.output.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    for key, value in figures.items():
+        if key != "runs":
+            print(f"{key:>28}: {value}")
+    return figures
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

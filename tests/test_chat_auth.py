@@ -1,0 +1,122 @@
+"""Who may use the chat: password users, the loopback-only local mode, the session secret."""
+
+from __future__ import annotations
+
+import stat
+
+import bcrypt
+import pytest
+from click.testing import CliRunner
+
+from assistant.chat.auth import (
+    AuthConfigError,
+    bind_refusal,
+    hash_password,
+    host_of,
+    is_loopback,
+    parse_users,
+    session_secret,
+)
+from tests.conftest import make_settings
+
+HASH = bcrypt.hashpw(b"correct horse", bcrypt.gensalt(rounds=4)).decode()
+
+
+def test_users_from_the_environment_and_from_a_file(tmp_path):
+    users = parse_users(f"alice:{HASH}, bob:{HASH}")
+    assert set(users.hashes) == {"alice", "bob"}
+    file = tmp_path / "users"
+    file.write_text(f"# utilisateurs du chat\nalice:{HASH}\n\n", "utf-8")
+    assert set(parse_users(f"@{file}").hashes) == {"alice"}
+
+
+def test_password_check():
+    users = parse_users(f"alice:{HASH}")
+    assert users.verify("alice", "correct horse")
+    assert users.verify(" alice ", "correct horse")
+    assert not users.verify("alice", "wrong")
+    assert not users.verify("mallory", "correct horse")
+    assert not users.verify("", "")
+
+
+def test_long_passwords_work_both_ways():
+    long = "é" * 100  # 200 bytes: past bcrypt's 72
+    users = parse_users(f"alice:{hash_password(long)}")
+    assert users.verify("alice", long)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    ["alice", "alice:plaintext", ":$2b$12$abc", "@/nonexistent/users-file", "  ,  "],
+)
+def test_bad_users_definitions_are_refused(spec):
+    with pytest.raises(AuthConfigError):
+        parse_users(spec)
+
+
+def test_no_definition_means_local_mode():
+    assert parse_users(None) is None and parse_users("  ") is None
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.8.9.10", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.10", False),
+        ("chat.example.org", False),
+        ("", False),
+    ],
+)
+def test_is_loopback(host, loopback):
+    assert is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize(
+    ("header", "host"),
+    [("localhost:8000", "localhost"), ("[::1]:8000", "::1"), ("127.0.0.1", "127.0.0.1")],
+)
+def test_host_of(header, host):
+    assert host_of(header) == host
+
+
+def test_local_mode_only_on_loopback(tmp_path):
+    settings = make_settings(tmp_path)
+    assert bind_refusal("127.0.0.1", settings) is None
+    message = bind_refusal("0.0.0.0", settings)
+    assert message and "ASSISTANT_AUTH" in message
+    with_users = make_settings(tmp_path, auth=f"alice:{HASH}")
+    assert bind_refusal("0.0.0.0", with_users) is None
+
+
+def test_session_secret_is_generated_once_and_private(tmp_path):
+    settings = make_settings(tmp_path / "data")
+    first = session_secret(settings)
+    assert len(first) >= 32 and session_secret(settings) == first
+    mode = (tmp_path / "data" / "chat-secret").stat().st_mode
+    assert stat.S_IMODE(mode) == 0o600
+    configured = make_settings(tmp_path / "data", auth_secret="x" * 40)
+    assert session_secret(configured) == "x" * 40
+
+
+def test_cli_refuses_a_public_address_without_users(monkeypatch, tmp_path):
+    from assistant.cli import main
+
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path))
+    result = CliRunner().invoke(main, ["chat", "--host", "0.0.0.0", "--headless"])
+    assert result.exit_code != 0
+    assert "ASSISTANT_AUTH" in result.output and "Traceback" not in result.output
+
+
+def test_cli_refuses_a_broken_users_definition(monkeypatch, tmp_path):
+    from assistant.cli import main
+
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ASSISTANT_AUTH", "alice:not-a-hash")
+    result = CliRunner().invoke(main, ["chat", "--headless"])
+    assert result.exit_code != 0 and "nom:hash_bcrypt" in result.output

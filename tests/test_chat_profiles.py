@@ -1,0 +1,47 @@
+"""Chat profiles and starters: two audiences, questions the corpus really answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.chat.profiles import LEADER, PROFILES, TRAINER, chainlit_profiles, get_profile
+from tests.conftest import ROOT
+
+STARTERS = [(p.name, p.detail, s) for p in PROFILES for s in p.starters]
+
+
+def test_two_profiles_short_and_full():
+    assert [p.name for p in PROFILES] == [LEADER, TRAINER]
+    assert get_profile(LEADER).detail == "short"
+    assert get_profile(TRAINER).detail == "full"
+    assert get_profile(None) is get_profile("inconnu") is get_profile(LEADER)
+    assert sum(p.default for p in PROFILES) == 1
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p.name)
+def test_each_profile_has_a_welcome_and_4_to_6_starters(profile):
+    assert profile.description.startswith("### Bienvenue")
+    assert 4 <= len(profile.starters) <= 6
+    labels = [s.label for s in profile.starters]
+    assert len(set(labels)) == len(labels)
+    for starter in profile.starters:
+        assert (ROOT / "public" / "icons" / starter.icon).is_file()
+    assert (ROOT / "public" / "icons" / profile.icon).is_file()
+
+
+def test_chainlit_profiles_carry_their_starters():
+    profiles = chainlit_profiles()
+    assert [p.name for p in profiles] == [LEADER, TRAINER]
+    leader = profiles[0]
+    assert leader.default and leader.icon == "/public/icons/leader.svg"
+    assert [s.message for s in leader.starters] == [s.question for s in PROFILES[0].starters]
+
+
+@pytest.mark.parametrize(
+    ("profile", "detail", "starter"), STARTERS, ids=[f"{p}:{s.label}" for p, _, s in STARTERS]
+)
+def test_starters_are_answered_with_citations(reference_assistant, profile, detail, starter):
+    answer = reference_assistant.answer(starter.question, detail=detail)
+    assert not answer.abstained, (starter.question, answer.answer)
+    assert answer.citations, starter.question
+    assert all(c.source.endswith(".txt") for c in answer.citations)
