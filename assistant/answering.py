@@ -20,6 +20,7 @@ from .embeddings import Embedder, make_embedder
 from .llm import LLMError, MarkerFilter, build_messages, make_chat_model, stream_completion
 from .models import Answer, Citation, RetrievedChunk, Turn
 from .retrieval import Retrieval, Retriever, SearchQuery, build_search_query
+from .safety import Bound, redact, sanitize_output
 from .settings import Settings
 from .store import ChunkStore, open_store
 from .textnorm import analyze, fold
@@ -165,14 +166,13 @@ class Assistant:
                 "/ Question too long."
             )
         turns = [t if isinstance(t, Turn) else Turn(**t) for t in (history or [])]
-        limit = self.settings.max_history_turns
-        return question, (turns[-limit:] if limit else [])
+        return question, limit_history(turns, self.settings)
 
     def retrieve(
         self, question: str, history: list[Turn] | None = None, k: int | None = None
     ) -> tuple[SearchQuery, Retrieval]:
         query = build_search_query(question, history)
-        return query, self.retriever.search(query, k)
+        return query, self.retriever.search(query, check_k(k))
 
     def evidence(self, query: SearchQuery, retrieval: Retrieval, english: bool) -> Evidence:
         """How much of the question the corpus can speak to, in [0, 1].
@@ -225,7 +225,7 @@ class Assistant:
             "confidence": evidence.confidence,
         }
         if evidence.confidence < self.settings.abstain_threshold or not retrieval.passages:
-            text = abstention_text(retrieval.passages, english)
+            text = sanitize_output(abstention_text(retrieval.passages, english))
             yield text
             yield Answer(
                 answer=text,
@@ -240,16 +240,18 @@ class Assistant:
                 answer = yield from self._stream_llm(question, turns, retrieval.passages, detail)
                 answer.latency_ms = (time.perf_counter() - started) * 1000
                 answer = answer.model_copy(update=base)
-                yield answer
+                yield safe_answer(answer, self.settings)
                 return
             except LLMError as exc:
-                log.warning("LLM unavailable, extractive fallback: %s", exc)
-                warning = f"LLM indisponible, réponse extractive à la place ({exc})."
+                reason = redact(str(exc), secrets_of(self.settings))
+                log.warning("LLM unavailable, extractive fallback: %s", reason)
+                warning = f"LLM indisponible, réponse extractive à la place ({reason})."
                 yield f"\n\n_{warning}_\n\n"
                 fallback = self._extractive(query, retrieval.passages, english, detail)
                 fallback.warnings.append(warning)
         else:
             fallback = self._extractive(query, retrieval.passages, english, detail)
+        fallback = safe_answer(fallback, self.settings)
         yield from re.split(r"(?<=\s)", fallback.answer)
         fallback.latency_ms = (time.perf_counter() - started) * 1000
         yield fallback.model_copy(update=base)
@@ -292,7 +294,8 @@ class Assistant:
         messages = build_messages(self.settings, question, turns, passages, detail)
         marker_filter = MarkerFilter(len(passages))
         text = ""
-        for delta in stream_completion(self.chat_model, messages):
+        bound = output_bound(self.settings)
+        for delta in bound(stream_completion(self.chat_model, messages)):
             visible = marker_filter.feed(delta)
             if visible:
                 text += visible
@@ -309,6 +312,7 @@ class Assistant:
             citations=citations,
             abstained=abstained,
             mode="llm",
+            warnings=[bound.truncated] if bound.truncated else [],
         )
 
 
@@ -436,6 +440,67 @@ def citations_for_llm_text(text: str, passages: list[RetrievedChunk]) -> list[Ci
                 )
             )
     return citations
+
+
+# --- untrusted text and limits (OWASP LLM01/02/05/10; see assistant.safety) --------------------
+MAX_TURN_CHARS = 4000  # one earlier turn, as given to retrieval and to the LLM
+MAX_HISTORY_TURNS = 200  # beyond this (or a turn over MAX_HISTORY_CHARS), refused
+MAX_HISTORY_CHARS = 100_000
+MAX_K = 50
+CHARS_PER_TOKEN = 6  # generous: French averages ~4 characters per token
+
+
+def safe_answer(answer: Answer, settings: Settings) -> Answer:
+    """The answer as every consumer gets it: LLM text and extractive quotes go through the
+    output filter (no invisible characters, remote images, unsafe links or raw HTML), and
+    warnings carry no secret."""
+    secrets = secrets_of(settings)
+    return answer.model_copy(
+        update={
+            "answer": sanitize_output(answer.answer),
+            "citations": [
+                c.model_copy(update={"quote": sanitize_output(c.quote)}) for c in answer.citations
+            ],
+            "warnings": [sanitize_output(redact(w, secrets)) for w in answer.warnings],
+        }
+    )
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    values = [settings.llm_api_key, settings.chroma_token, settings.auth_secret]
+    return [v.get_secret_value() for v in values if v is not None]
+
+
+def limit_history(turns: list[Turn], settings: Settings) -> list[Turn]:
+    """The last ``max_history_turns`` turns, each cut to :data:`MAX_TURN_CHARS`."""
+    if len(turns) > MAX_HISTORY_TURNS or any(len(t.content) > MAX_HISTORY_CHARS for t in turns):
+        raise AnswerError(
+            f"Historique trop long (au plus {MAX_HISTORY_TURNS} tours de "
+            f"{MAX_HISTORY_CHARS} caractères) : seuls les {settings.max_history_turns} derniers "
+            "tours servent, envoyez-les seuls. / History too long."
+        )
+    limit = settings.max_history_turns
+    kept = turns[-limit:] if limit else []
+    if len(turns) > len(kept):
+        log.info("history: %d earlier turns dropped (limit %d)", len(turns) - len(kept), limit)
+    return [Turn(role=t.role, content=t.content[:MAX_TURN_CHARS]) for t in kept]
+
+
+def check_k(k: int | None) -> int | None:
+    if k is not None and not 1 <= k <= MAX_K:
+        raise AnswerError(
+            f"Nombre de passages demandé invalide ({k}) : entre 1 et {MAX_K}. "
+            "/ Invalid number of passages."
+        )
+    return k
+
+
+def output_bound(settings: Settings) -> Bound:
+    """LLM output capped in characters (from ``llm_max_tokens``) and in time."""
+    return Bound(
+        max_chars=settings.llm_max_tokens * CHARS_PER_TOKEN,
+        max_seconds=settings.llm_timeout_s * (1 + settings.llm_max_retries),
+    )
 
 
 def build_assistant(settings: Settings | None = None) -> Assistant:

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) + BM25, fused by weighted reciprocal rank fusion.
+"""Hybrid retrieval: dense (Chroma) + BM25, fused by rescaled scores (or reciprocal ranks).
 
 Follow-up questions (« Et en 2018 ? ») are searched together with the previous user
 question, the new question's own terms weighing more, so the topic carries over while
@@ -40,6 +40,7 @@ class SearchQuery:
     weights: dict[str, float]
     follow_up: bool
     focus_terms: list[str]  # the terms of the user's own question
+    focus_text: str = ""  # the user's own question
 
 
 def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery:
@@ -52,11 +53,11 @@ def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery
         or (len(terms) <= 6 and bool(_ANAPHORA.search(fold(question))))
     )
     if not elliptic:
-        return SearchQuery(question, question, {}, False, terms)
+        return SearchQuery(question, question, {}, False, terms, question)
     context = previous[-1]
     weights = {t: 2.0 for t in terms}
     text = f"{context} {question}"
-    return SearchQuery(text, text, weights, True, terms)
+    return SearchQuery(text, text, weights, True, terms, question)
 
 
 @dataclass
@@ -137,13 +138,28 @@ class Retriever:
         fused: dict[int, float] = {}
         dense_rank: dict[int, int] = {}
         lexical_rank: dict[int, int] = {}
-        rrf = self.settings.rrf_k
         for rank, (index, _) in enumerate(dense, start=1):
             dense_rank[index] = rank
-            fused[index] = fused.get(index, 0.0) + self.settings.dense_weight / (rrf + rank)
         for rank, (index, _) in enumerate(lexical, start=1):
             lexical_rank[index] = rank
-            fused[index] = fused.get(index, 0.0) + self.settings.lexical_weight / (rrf + rank)
+        if self.settings.fusion == "rrf":
+            rrf = self.settings.rrf_k
+            for index, rank in dense_rank.items():
+                fused[index] = fused.get(index, 0.0) + self.settings.dense_weight / (rrf + rank)
+            for index, rank in lexical_rank.items():
+                fused[index] = fused.get(index, 0.0) + self.settings.lexical_weight / (rrf + rank)
+        else:
+            # Score fusion: each ranking's scores rescaled to [0, 1] over its candidates,
+            # so a passage far ahead in one ranking keeps its lead.
+            for weight, scored in ((self.settings.dense_weight, dense),
+                                   (self.settings.lexical_weight, lexical)):
+                if not scored:
+                    continue
+                values = [score for _, score in scored]
+                low, high = min(values), max(values)
+                span = (high - low) or 1.0
+                for index, score in scored:
+                    fused[index] = fused.get(index, 0.0) + weight * (score - low) / span
         ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         results = []
         for position, (index, score) in enumerate(ranked, start=1):

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     # --- retrieval -----------------------------------------------------------
     top_k: int = Field(default=6, ge=1, le=20, description="Passages given to the answerer.")
     candidates: int = Field(default=30, ge=5, le=200, description="Candidates per retriever.")
+    fusion: Literal["rrf", "score"] = Field(
+        default="score", description="Rank fusion: reciprocal rank ('rrf') or rescaled scores."
+    )
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
     dense_weight: float = Field(default=1.0, ge=0.0, description="Weight of the dense ranking.")
     lexical_weight: float = Field(default=1.0, ge=0.0, description="Weight of the BM25 ranking.")
