@@ -270,6 +270,38 @@ def eval_(
             raise click.ClickException(f"Qualité en baisse par rapport à la référence : {names}")
 
 
+@eval_.command("export-feedback")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("eval/feedback-drafts.jsonl"),
+    show_default=True,
+    help="Fichier JSONL des brouillons de cas.",
+)
+def export_feedback_cmd(output: Path) -> None:
+    """Transforme les réponses notées 👎 dans le chat en brouillons de cas d'évaluation.
+
+    Chaque brouillon reprend la question, l'historique, la réponse donnée et ses passages ;
+    « answerable », « evidence » et « key_facts » restent à compléter avant de l'ajouter
+    au jeu (eval/golden.jsonl).
+
+    \b
+    Exemples :
+      assistant eval export-feedback
+      assistant eval export-feedback --output /tmp/brouillons.jsonl
+    """
+    from .evaluation.feedback import FeedbackExportError, export_feedback
+
+    try:
+        result = export_feedback(_settings(), output)
+    except FeedbackExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"{result.drafts} brouillon(s) écrits dans {result.path}"
+        + (f" ({result.skipped} retour(s) sans réponse retrouvée)" if result.skipped else "")
+    )
+
+
 def run() -> None:  # pragma: no cover - console entry point alias
     main()
 
