@@ -185,6 +185,11 @@ def chat(host: str, port: int, headless: bool) -> None:
     help="Référence à comparer (ex. eval/baseline.json) : code ≠ 0 si une métrique régresse.",
 )
 @click.option("--update-baseline", is_flag=True, help="Réécrit la référence avec ce résultat.")
+@click.option(
+    "--llm-judge",
+    is_flag=True,
+    help="Ajoute fidélité et exactitude jugées par le LLM configuré (hors porte qualité).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Pas de barre de progression.")
 @click.pass_context
 def eval_(
@@ -193,6 +198,7 @@ def eval_(
     output: Path | None,
     baseline: Path | None,
     update_baseline: bool,
+    llm_judge: bool,
     quiet: bool,
 ) -> None:
     """Évalue l'assistant sur un jeu de questions attendues et compare à une référence.
@@ -219,7 +225,12 @@ def eval_(
     settings = _settings()
     output = output or Path("eval/results") / datetime.now().strftime("%Y%m%d-%H%M%S")
     try:
-        run = run_eval(settings, set_path, progress=not quiet)
+        judge = None
+        if llm_judge:
+            from .evaluation.judge import Judge
+
+            judge = Judge(settings)
+        run = run_eval(settings, set_path, progress=not quiet, judge=judge)
     except EvalSetError as exc:
         raise click.ClickException(str(exc)) from None
     diff = None
@@ -242,7 +253,11 @@ def eval_(
         "citation_validity",
         "latency_p50_ms",
         "latency_p95_ms",
+        "llm_faithfulness",
+        "llm_answer_correctness",
     ):
+        if key not in metrics:
+            continue
         value = metrics.get(key)
         click.echo(f"  {key:24} {value if value is None else round(value, 4)}")
     if update_baseline:

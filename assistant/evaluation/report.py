@@ -12,6 +12,8 @@ _METRICS = [
     ("abstention_recall", "Abstention (hors corpus)"),
     ("false_abstention_rate", "Fausses abstentions"),
     ("citation_validity", "Citations valides"),
+    ("llm_faithfulness", "Fidélité (LLM juge)"),
+    ("llm_answer_correctness", "Exactitude (LLM juge)"),
 ]
 
 _CSS = """

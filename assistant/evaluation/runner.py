@@ -57,6 +57,7 @@ def run_eval(
     set_path: Path,
     assistant: Assistant | None = None,
     progress: bool = False,
+    judge=None,
 ) -> EvalRun:
     cases = load_set(set_path)
     assistant = assistant or Assistant(settings)
@@ -85,6 +86,10 @@ def run_eval(
     elapsed = time.perf_counter() - started
     scores = [case_scores(c, r) for c, r in zip(cases, results, strict=True)]
     report = build_report(settings, set_path, cases, results, scores, elapsed, assistant)
+    if judge is not None:
+        from .judge import judge_run
+
+        report["metrics"].update(judge_run(judge, cases, results))
     return EvalRun(cases, results, scores, report)
 
 
