@@ -23,85 +23,15 @@ from .retrieval import Retrieval, Retriever, SearchQuery, build_search_query
 from .safety import Bound, redact, sanitize_output
 from .settings import Settings
 from .store import ChunkStore, open_store
-from .textnorm import analyze, fold
+from .textnorm import analyze, fold, looks_english
 
 log = logging.getLogger(__name__)
 
 ABSTAIN_FR = "Je ne trouve pas cette information dans le corpus."
 ABSTAIN_EN = "I cannot find this information in the corpus."
 
-_EN_WORDS = frozenset(
-    [
-        "the",
-        "what",
-        "which",
-        "who",
-        "how",
-        "why",
-        "when",
-        "where",
-        "is",
-        "are",
-        "does",
-        "do",
-        "of",
-        "and",
-        "in",
-        "for",
-        "with",
-        "about",
-        "their",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "between",
-        "main",
-        "three",
-    ]
-)
-_FR_WORDS = frozenset(
-    [
-        "le",
-        "la",
-        "les",
-        "des",
-        "du",
-        "de",
-        "quel",
-        "quelle",
-        "quels",
-        "quelles",
-        "qui",
-        "comment",
-        "pourquoi",
-        "est",
-        "sont",
-        "et",
-        "en",
-        "pour",
-        "avec",
-        "sur",
-        "une",
-        "un",
-        "aux",
-        "au",
-        "ce",
-        "cette",
-    ]
-)
-
-
 class AnswerError(ValueError):
     """The question cannot be answered as asked (empty, too long…)."""
-
-
-def looks_english(text: str) -> bool:
-    words = re.findall(r"[a-z']+", fold(text))
-    en = sum(w in _EN_WORDS for w in words)
-    fr = sum(w in _FR_WORDS for w in words)
-    return en > fr
 
 
 @dataclass

@@ -19,7 +19,7 @@ from .lexical import BM25Index
 from .models import Chunk, RetrievedChunk, Turn
 from .settings import Settings
 from .store import ChunkStore
-from .textnorm import analyze, fold
+from .textnorm import analyze, fold, looks_english
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ class SearchQuery:
     follow_up: bool
     focus_terms: list[str]  # the terms of the user's own question
     focus_text: str = ""  # the user's own question
+    cross_lingual: bool = False  # asked in English about the French corpus
 
 
 def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery:
@@ -52,12 +53,13 @@ def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery
         or bool(_FOLLOW_UP_START.match(question))
         or (len(terms) <= 6 and bool(_ANAPHORA.search(fold(question))))
     )
+    english = looks_english(question)
     if not elliptic:
-        return SearchQuery(question, question, {}, False, terms, question)
+        return SearchQuery(question, question, {}, False, terms, question, english)
     context = previous[-1]
     weights = {t: 2.0 for t in terms}
     text = f"{context} {question}"
-    return SearchQuery(text, text, weights, True, terms, question)
+    return SearchQuery(text, text, weights, True, terms, question, english)
 
 
 @dataclass
@@ -151,8 +153,11 @@ class Retriever:
         else:
             # Score fusion: each ranking's scores rescaled to [0, 1] over its candidates,
             # so a passage far ahead in one ranking keeps its lead.
-            for weight, scored in ((self.settings.dense_weight, dense),
-                                   (self.settings.lexical_weight, lexical)):
+            lexical_weight = self.settings.lexical_weight
+            if query.cross_lingual:
+                # French BM25 cannot match an English question's words (names aside).
+                lexical_weight *= self.settings.cross_lingual_lexical_factor
+            for weight, scored in ((self.settings.dense_weight, dense), (lexical_weight, lexical)):
                 if not scored:
                     continue
                 values = [score for _, score in scored]

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     dense_weight: float = Field(default=1.0, ge=0.0, description="Weight of the dense ranking.")
     lexical_weight: float = Field(default=1.0, ge=0.0, description="Weight of the BM25 ranking.")
     retrieval_mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
+    cross_lingual_lexical_factor: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=1.0,
+        description="BM25 weight factor for questions in English (the corpus is French).",
+    )
 
     # --- answering ------------------------------------------------------------
     abstain_threshold: float = Field(

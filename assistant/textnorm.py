@@ -300,3 +300,73 @@ def analyze(text: str) -> list[str]:
             continue
         out.append(folded if folded.isdigit() else _stem(raw))
     return out
+
+
+_EN_WORDS = frozenset(
+    [
+        "the",
+        "what",
+        "which",
+        "who",
+        "how",
+        "why",
+        "when",
+        "where",
+        "is",
+        "are",
+        "does",
+        "do",
+        "of",
+        "and",
+        "in",
+        "for",
+        "with",
+        "about",
+        "their",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "between",
+        "main",
+        "three",
+    ]
+)
+_FR_WORDS = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "des",
+        "du",
+        "de",
+        "quel",
+        "quelle",
+        "quels",
+        "quelles",
+        "qui",
+        "comment",
+        "pourquoi",
+        "est",
+        "sont",
+        "et",
+        "en",
+        "pour",
+        "avec",
+        "sur",
+        "une",
+        "un",
+        "aux",
+        "au",
+        "ce",
+        "cette",
+    ]
+)
+
+
+def looks_english(text: str) -> bool:
+    words = re.findall(r"[a-z']+", fold(text))
+    en = sum(w in _EN_WORDS for w in words)
+    fr = sum(w in _FR_WORDS for w in words)
+    return en > fr

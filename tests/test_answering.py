@@ -84,3 +84,8 @@ def test_hybrid_beats_each_retriever_alone_on_a_lexical_and_a_semantic_query(
         assistant = Assistant(make_settings(tmp_path / "data", small_corpus, retrieval_mode=mode))
         _, retrieval = assistant.retrieve("Combien de bénévoles réguliers ?")
         assert "45 bénévoles" in retrieval.passages[0].text, mode
+
+
+def test_english_questions_are_marked_cross_lingual():
+    assert build_search_query("Which business school co-produced the MOOC?", []).cross_lingual
+    assert not build_search_query("Quelle école a co-produit le MOOC ?", []).cross_lingual
