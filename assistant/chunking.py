@@ -41,6 +41,7 @@ def chunk_sections(
     across a boundary is whole in at least one chunk.
     """
     chunks: list[Chunk] = []
+    seen: set[str] = set()
     for section in sections:
         pieces: list[tuple[str, int | None, bool]] = []  # text, page, starts a paragraph
         for paragraph in section.paragraphs:
@@ -50,7 +51,7 @@ def chunk_sections(
 
         for piece in pieces:
             if current and length + len(piece[0]) + 1 > size:
-                _emit(chunks, current, section.title, source, file_key)
+                _emit(chunks, current, section.title, source, file_key, seen)
                 # Carry whole trailing sentences as overlap.
                 carry: list[tuple[str, int | None, bool]] = []
                 carried = 0
@@ -63,7 +64,7 @@ def chunk_sections(
             current.append(piece)
             length += len(piece[0]) + 1
         if current:
-            _emit(chunks, current, section.title, source, file_key)
+            _emit(chunks, current, section.title, source, file_key, seen)
     return chunks
 
 
@@ -73,14 +74,19 @@ def _emit(
     section: str,
     source: str,
     file_key: str,
+    seen: set[str],
 ) -> None:
     text = _render(pieces)
     if not text.strip():
         return
+    identity = chunk_id(file_key, section, text)
+    if identity in seen:
+        return  # the same text twice in a section (a repeated line) is one passage
+    seen.add(identity)
     page = next((p for _, p, _ in pieces if p is not None), None)
     chunks.append(
         Chunk(
-            id=chunk_id(file_key, section, text),
+            id=identity,
             text=text,
             source=source,
             section=section,

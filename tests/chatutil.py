@@ -13,7 +13,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -53,10 +52,9 @@ def clean_environment(**extra: str) -> dict[str, str]:
     return env
 
 
-def data_dir_copy(indexed: Path, name: str) -> Path:
-    """A fresh data folder holding a copy of the index found in ``indexed``."""
-    target = Path(tempfile.mkdtemp(prefix=f"chat-{name}-"))
-    shutil.copytree(indexed / "chroma", target / "chroma")
+def data_dir_copy(indexed: Path, target: Path) -> Path:
+    """``target`` made a copy of ``indexed`` (a data folder holding an index)."""
+    shutil.copytree(indexed, target, dirs_exist_ok=True)
     return target
 
 
@@ -115,10 +113,11 @@ def start_server(data_dir: Path, name: str = "chat", timeout_s: float = 180, **e
     raise RuntimeError(f"chat server not ready after {timeout_s} s:\n{server.log()}")
 
 
-def shared_server(indexed: Path) -> ChatServer:
+def shared_server(indexed: Path, tmp_path_factory) -> ChatServer:
     """The one chat server of the test session (local mode, extractive answers)."""
     if "server" not in _state:
-        server = start_server(data_dir_copy(indexed, "e2e"), name="e2e")
+        data_dir = data_dir_copy(indexed, tmp_path_factory.mktemp("chat-e2e"))
+        server = start_server(data_dir, name="e2e")
         _state["server"] = server
         import atexit
 

@@ -120,3 +120,20 @@ def test_cli_refuses_a_broken_users_definition(monkeypatch, tmp_path):
     monkeypatch.setenv("ASSISTANT_AUTH", "alice:not-a-hash")
     result = CliRunner().invoke(main, ["chat", "--headless"])
     assert result.exit_code != 0 and "nom:hash_bcrypt" in result.output
+
+
+def test_login_throttle():
+    from assistant.chat.auth import LoginThrottle
+
+    throttle = LoginThrottle(attempts=3, window_s=60, max_names=2)
+    for t in (0, 1, 2):
+        assert not throttle.blocked("alice", now=t)
+        throttle.failed("alice", now=t)
+    assert throttle.blocked("alice", now=3)
+    assert not throttle.blocked("bob", now=3)
+    assert not throttle.blocked("alice", now=62.5)  # the window has passed
+    throttle.succeeded("alice")
+    assert not throttle.blocked("alice", now=4)
+    for name in ("x", "y", "z"):  # bounded memory
+        throttle.failed(name, now=5)
+    assert len(throttle._failures) <= 3

@@ -34,6 +34,9 @@ class FakeAssistant:
     def ensure_index(self):
         return None
 
+    def retrieve(self, question, history=None):
+        return None, None
+
     def stream(self, question, history, detail):
         if not question.strip():
             raise AnswerError("La question est vide. / The question is empty.")

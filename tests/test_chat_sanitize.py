@@ -177,3 +177,21 @@ def test_streaming_sends_only_suffixes_in_the_usual_case():
     message, _ = asyncio.run(_stream(deltas))
     assert message.content == "".join(deltas)
     assert not any(is_sequence for _, is_sequence in message.calls)
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "![a](https://e.example/x.png) [b](javascript:x) <i> [r]: https://e.example [1]",
+        "[ok](https://www.lerameau.fr) `code <b>` ~~~\n![x](y)\n~~~",
+        "texte\u200b caché\U000e0041\U000e0042 [1]",
+    ],
+)
+def test_filtering_twice_changes_nothing(markdown):
+    once = sanitize_markdown(markdown)
+    assert sanitize_markdown(once) == once
+
+
+def test_invisible_characters_are_removed():
+    hidden = "Réponse [1]\u200b\u202e\U000e0049\U000e0047\U000e004e\U000e004f\U000e0052\U000e0045"
+    assert sanitize_markdown(hidden) == "Réponse [1]"

@@ -12,10 +12,10 @@ ALLOWED = "https://portail.example"
 
 
 @pytest.fixture(scope="module")
-def password_server(reference_index):
+def password_server(reference_index, tmp_path_factory):
     hashed = bcrypt.hashpw(b"mot de passe long", bcrypt.gensalt(rounds=4)).decode()
     server = start_server(
-        data_dir_copy(reference_index.data_dir, "auth"),
+        data_dir_copy(reference_index.data_dir, tmp_path_factory.mktemp("chat-auth")),
         name="auth",
         ASSISTANT_AUTH=f"alice:{hashed}",
         ASSISTANT_AUTH_SECRET="s" * 48,
@@ -65,8 +65,8 @@ def test_page_is_french_local_and_protected(password_server):
     assert fonts.status_code == 200 and "woff2" in fonts.text
 
 
-def test_local_mode_refuses_other_host_names(reference_index):
-    server = shared_server(reference_index.data_dir)
+def test_local_mode_refuses_other_host_names(reference_index, tmp_path_factory):
+    server = shared_server(reference_index.data_dir, tmp_path_factory)
     with httpx.Client(base_url=server.url) as client:
         assert client.post("/auth/header").status_code == 200
         rebinding = client.post("/auth/header", headers={"Host": "evil.example"})

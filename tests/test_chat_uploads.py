@@ -134,7 +134,7 @@ def test_ingest_adds_only_the_upload(settings, tmp_path):
     summary = ingest_upload(placed, settings, assistant, threading.Lock())
     after = {c.id for c in assistant.store.all_chunks()}
     assert before < after and not summary.removed and not summary.updated
-    assert outcome_message(checked, placed, summary).startswith("« atelier.md » est ajouté")
+    assert outcome_message(checked, placed, summary).startswith("« atelier.md » : 1 section")
     answer = assistant.answer("Combien de tonnes la ressourcerie a-t-elle collectées ?")
     assert {c.source for c in answer.citations} == {"atelier.md"}
     again = ingest_upload(placed, settings, assistant, threading.Lock())
@@ -153,3 +153,30 @@ def test_a_copy_of_a_corpus_file_is_reported_as_a_duplicate(settings, tmp_path):
     summary = ingest_upload(placed, settings, assistant, threading.Lock())
     message = outcome_message(checked, placed, summary)
     assert "n'a pas été ajouté" in message and "doublon" in message
+
+
+def test_ingest_with_progress_reports_and_returns_the_summary(settings, tmp_path):
+    import asyncio
+
+    from assistant.answering import Assistant
+    from assistant.chat.runtime import ChatRuntime
+    from assistant.chat.storage import LocalStorageClient
+    from assistant.chat.uploads import ingest_with_progress
+
+    assistant = Assistant(settings)
+    runtime = ChatRuntime(
+        settings, LocalStorageClient(tmp_path / "files", "k" * 48), lambda _: assistant
+    )
+    note = tmp_path / "n.md"
+    note.write_text("# Note\n\n" + "Une phrase sur les alliances territoriales. " * 200, "utf-8")
+    checked = check_upload(note, "note.md", settings)
+    placed, _ = place_upload(checked, settings)
+    reports: list[tuple[int, int]] = []
+
+    async def report(done, total, seconds):
+        reports.append((done, total))
+
+    summary = asyncio.run(ingest_with_progress(runtime, checked, placed, report, 0.001))
+    runtime.close()
+    assert summary.added == ["note.md"]
+    assert all(0 <= done <= total == checked.passages for done, total in reports)

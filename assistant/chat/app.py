@@ -12,6 +12,7 @@ import asyncio
 import logging
 import math
 import os
+import time
 from pathlib import Path
 
 import chainlit as cl
@@ -28,6 +29,7 @@ from assistant.chat import web
 from assistant.chat.auth import (
     LOCAL_USER,
     AuthConfigError,
+    LoginThrottle,
     bind_refusal,
     host_of,
     is_loopback,
@@ -59,6 +61,7 @@ from assistant.chat.uploads import (
     place_upload,
     remove_placed,
 )
+from assistant.indexing import IngestError
 from assistant.models import Answer
 from assistant.settings import get_settings
 
@@ -114,12 +117,20 @@ def state() -> SessionState:
 
 # --- authentication ---------------------------------------------------------------------
 if users is not None:
+    throttle = LoginThrottle()
 
     @cl.password_auth_callback
     async def password_login(username: str, password: str):
-        if await runtime.run(users.verify, username, password):
-            return cl.User(identifier=username.strip(), metadata={"provider": "password"})
-        log.warning("chat: failed login for %r", username[:64])
+        name = (username or "").strip()[:128]
+        if throttle.blocked(name):
+            log.warning("chat: login refused for %r (too many failures)", name[:64])
+            return None
+        # bcrypt is slow on purpose: off the loop, and off the answering pool.
+        if await asyncio.to_thread(users.verify, name, password):
+            throttle.succeeded(name)
+            return cl.User(identifier=name, metadata={"provider": "password"})
+        throttle.failed(name)
+        log.warning("chat: failed login for %r", name[:64])
         return None
 
 else:
@@ -218,12 +229,18 @@ async def answer(question: str, current: SessionState) -> None:
     streamer = SafeStreamer(message)
     result: Answer | None = None
     history = current.conversation.history(settings.max_history_turns)
+    started = time.perf_counter()
+    first: float | None = None
     try:
         async for item in runtime.stream(question, history, profile.detail):
             if isinstance(item, Answer):
                 result = item
             else:
+                first = first or time.perf_counter()
                 await streamer.feed(item)
+    except asyncio.CancelledError:  # the user pressed « stop »
+        await finish_step(step, "_Recherche interrompue._")
+        raise
     except AnswerError as exc:
         await finish_step(step, f"_Question non traitée : {escape_markdown(str(exc))}_")
         message.content = str(exc).split(" / ")[0]
@@ -241,9 +258,9 @@ async def answer(question: str, current: SessionState) -> None:
         await message.send()
         return
     assert result is not None
+    streamed = time.perf_counter()
     await finish_step(step, retrieval_markdown(result))
-    views = await runtime.run(source_views, result, settings)
-    stored = await runtime.run(store_pdfs, views, runtime.pdf_file)
+    views, stored = await runtime.run(views_and_pdfs, result)
     message.elements = build_elements(views, stored)
     shown = sanitize_markdown(result.answer)
     footer = sources_footer(views)
@@ -252,6 +269,15 @@ async def answer(question: str, current: SessionState) -> None:
     message.actions = [export_action()]
     await message.send()
     close_side_panel_soon()
+    done = time.perf_counter()
+    log.info(
+        "chat: answer in %.0f ms (first token %.0f ms, streamed %.0f ms, %d citations, %s)",
+        (done - started) * 1000,
+        ((first or streamed) - started) * 1000,
+        (streamed - started) * 1000,
+        len(views),
+        profile.detail,
+    )
     current.conversation.add(
         Exchange(
             question=result.question,
@@ -288,6 +314,12 @@ def close_side_panel_soon(delay_s: float = SIDE_PANEL_DELAY_S) -> None:
 
 
 _background: set[asyncio.Task] = set()  # keeps fire-and-forget tasks alive until done
+
+
+def views_and_pdfs(result: Answer):
+    """Blocking part of showing an answer: find cited pages, store cited PDFs."""
+    views = source_views(result, settings)
+    return views, store_pdfs(views, runtime.pdf_file)
 
 
 async def ensure_ready() -> bool:
@@ -363,11 +395,15 @@ async def add_file(element) -> bool:
     await report(0, checked.passages, 0.0)
     try:
         summary = await ingest_with_progress(runtime, checked, placed, report)
-    except Exception:
-        log.exception("chat: ingest of an upload failed")
+    except Exception as exc:
         if not existed:
             remove_placed(placed)
-        progress.content = f"**Document refusé** — « {shown} » n'a pas pu être indexé."
+        if isinstance(exc, IngestError):  # e.g. another ingest holds the data folder
+            reason = escape_markdown(str(exc).split(" / ")[0])
+        else:
+            log.exception("chat: ingest of an upload failed")
+            reason = "erreur interne"
+        progress.content = f"**Document refusé** — « {shown} » n'a pas pu être indexé : {reason}"
         await progress.update()
         return True
     if not existed and any(s.source == placed.name for s in summary.skipped):

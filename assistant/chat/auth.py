@@ -18,6 +18,7 @@ import ipaddress
 import logging
 import os
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,6 +98,34 @@ def _password_bytes(password: str | None) -> bytes:
 def _dummy_hash() -> bytes:
     """A valid hash of a random password: unknown users cost the same time as known ones."""
     return bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt())
+
+
+class LoginThrottle:
+    """Slows password guessing: after ``attempts`` failures for a name within ``window_s``,
+    further attempts for that name are refused (without checking) until the window ends."""
+
+    def __init__(self, attempts: int = 5, window_s: float = 900.0, max_names: int = 10_000):
+        self.attempts = attempts
+        self.window_s = window_s
+        self.max_names = max_names
+        self._failures: dict[str, list[float]] = {}
+
+    def blocked(self, name: str, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        recent = [t for t in self._failures.get(name, []) if now - t < self.window_s]
+        return len(recent) >= self.attempts
+
+    def failed(self, name: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        if len(self._failures) >= self.max_names:
+            self._failures = {
+                k: v for k, v in self._failures.items() if v and now - v[-1] < self.window_s
+            }
+        history = [t for t in self._failures.get(name, []) if now - t < self.window_s]
+        self._failures[name] = [*history, now][-self.attempts :]
+
+    def succeeded(self, name: str) -> None:
+        self._failures.pop(name, None)
 
 
 # --- network policy ---------------------------------------------------------------------

@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..loading import LoadError, read_pdf_pages
+from ..loading import LoadError
 from ..models import Answer, RetrievedChunk
 from ..settings import Settings
 from ..textnorm import tokens
@@ -97,7 +97,9 @@ def cited_page(pdf_path: Path, quotes: list[str], fallback: int | None) -> int |
 
 @functools.lru_cache(maxsize=16)
 def _page_words(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
-    return tuple(" " + " ".join(tokens(text)) + " " for text in read_pdf_pages(Path(path)))
+    from ..pdfworker import parse_in_child  # pypdf runs in a bounded child process
+
+    return tuple(" " + " ".join(tokens(text)) + " " for text in parse_in_child(Path(path)))
 
 
 def uploads_dir(settings: Settings) -> Path:

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 WORKERS = 4
+MAX_BATCH_CHARS = 2000
 _DONE = object()
 
 
@@ -74,6 +75,9 @@ class ChatRuntime:
                     summary = assistant.ensure_index()
                     if summary is not None:
                         log.warning("chat: first start, corpus indexed\n%s", summary.render())
+                    # One search warms everything the first question needs (the lexical
+                    # index is built on first use, the embedding model's first call is slow).
+                    assistant.retrieve("modèle socio-économique")
                     log.info("chat: assistant ready in %.1f s", time.perf_counter() - started)
                     self._assistant = assistant
                     self._error = None
@@ -141,13 +145,22 @@ class ChatRuntime:
                 loop.call_soon_threadsafe(queue.put_nowait, _DONE)
 
         future = loop.run_in_executor(self.executor, produce)
+        pending: list = []
         try:
             while True:
-                item = await queue.get()
+                item = pending.pop(0) if pending else await queue.get()
                 if item is _DONE:
                     break
                 if isinstance(item, BaseException):
                     raise item
+                if isinstance(item, str):
+                    # Deltas already waiting are sent together: fewer, larger socket messages.
+                    while not queue.empty() and len(item) < MAX_BATCH_CHARS:
+                        following = queue.get_nowait()
+                        if not isinstance(following, str):
+                            pending.append(following)
+                            break
+                        item += following
                 yield item
         finally:
             stop.set()

@@ -12,9 +12,11 @@ is ingested: nothing already indexed is touched.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import shutil
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,7 +171,7 @@ def outcome_message(checked: CheckedUpload, placed: Path, summary: IngestSummary
     written = summary.chunks_written or checked.passages
     seconds = f"{summary.seconds:.1f}".replace(".", ",")
     message = (
-        f"« {source} » est ajouté : {pages}{plural(checked.sections, 'section')}, "
+        f"« {source} » : {pages}{plural(checked.sections, 'section')}, "
         f"{plural(written, 'passage')} indexé{'s' if written > 1 else ''} en {seconds} s. "
         "Posez vos questions : ses passages peuvent désormais être cités."
     )
@@ -209,9 +211,6 @@ async def ingest_with_progress(
 ) -> IngestSummary:
     """Run :func:`ingest_upload` off the loop, calling ``report(done, total, seconds)``
     about every ``interval_s`` with the passages written so far (read from the store)."""
-    import asyncio
-    import time
-
     assistant = await runtime.get_assistant()
     before = await runtime.run(assistant.store.count)
     started = time.monotonic()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from collections.abc import Callable
 
@@ -183,9 +184,10 @@ def install(app, sio, storage: LocalStorageClient, status: Callable[[], dict], o
     async def health():
         return JSONResponse(await run_in_threadpool(status))
 
+    prefix = os.environ.get("CHAINLIT_ROOT_PATH", "").rstrip("/")  # as Chainlit's router
     routes_before = len(app.router.routes)
-    app.add_api_route(f"{ROUTE}/{{key:path}}", stored_file, methods=["GET"])
-    app.add_api_route("/assistant/health", health, methods=["GET"])
+    app.add_api_route(f"{prefix}{ROUTE}/{{key:path}}", stored_file, methods=["GET"])
+    app.add_api_route(f"{prefix}/assistant/health", health, methods=["GET"])
     # Chainlit ends with a catch-all page route: ours must come before it.
     added = app.router.routes[routes_before:]
     del app.router.routes[routes_before:]
