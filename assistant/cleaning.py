@@ -5,6 +5,10 @@ page number (« © Association Le RAMEAU – … www.lerameau.fr  5 »), footnot
 to words (« ressources10 », « bénévoles[1]46 »), footnote blocks after a rule of spaces,
 URL-only lines, words cut across lines (« socio-\\néconomiques »), blank lines between
 every line. The same cleaning applies to the text layer of PDF pages.
+
+Before any of that, :func:`remove_invisible` drops the characters a reader cannot see but a
+model reads (Unicode tag characters, zero-width and bidi controls…): hidden instructions
+never reach the index.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+
+from .safety import count_hiding, strip_invisible
 
 # A footer: the copyright line that ends with the page number of the original PDF.
 _FOOTER = re.compile(r"^\s*©.*?(\d{1,4})\s*$")
@@ -42,6 +48,13 @@ class PageText:
     lines: list[str]
     page: int | None
     notes: list[str] = field(default_factory=list)
+
+
+def remove_invisible(text: str) -> tuple[str, int]:
+    """``text`` without invisible characters, and how many of them could hide content
+    (tags, bidi overrides, variation selectors; zero-width spaces and soft hyphens are
+    removed without being counted: PDFs are full of them)."""
+    return strip_invisible(text), count_hiding(text)
 
 
 def strip_footnote_calls(line: str) -> str:

@@ -1,13 +1,30 @@
-"""Incremental ingest: unchanged files cost a hash, changed or removed files leave no stale chunk.
+"""Incremental ingest that never corrupts the index: plan, build a new generation, switch.
 
-Write order per file — add the new chunks, delete the old ones, and only then is the
-file « complete » (its chunk count matches ``file_chunks``) — so an interrupted ingest
-is finished by the next run and never leaves a file half-indexed without noticing.
+1. Plan (nothing written): every file under the paths is classified — unchanged (its
+   hash), new or changed (read, cleaned, chunked), duplicate of another file, removed, or
+   skipped with a plain reason (see :mod:`assistant.loading`). Too-large files are refused
+   before being read; a file that was indexed and is now unreadable keeps its last good
+   version.
+2. Nothing to change: done (an unchanged re-ingest costs a hash per file).
+3. Build: a copy of the current generation (:mod:`assistant.store`) receives the new chunks
+   (only chunks whose content-derived id is new are embedded), the refreshed metadata and
+   the deletions.
+4. Verify and switch: the copy must hold exactly the expected chunk ids, every file
+   complete, and answer a query; then the pointer is replaced atomically. Old generations
+   are swept.
+
+One writer at a time per data folder (:func:`writer_lock`). A kill (even SIGKILL, even
+inside Chroma's own writes) at any point leaves the previous generation served, and the
+next run starts again from it, so it reaches the same chunks as an uninterrupted run.
+``ASSISTANT_FAULT_KILL_AT`` and ``ASSISTANT_FAULT_TRACE`` let the fault tests kill an
+ingest at a named point (see :func:`fault`).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -17,12 +34,14 @@ from pathlib import Path
 
 from .chunking import chunk_sections
 from .embeddings import make_embedder
-from .loading import LoadError, discover, file_sha256, load
+from .loading import LoadError, SourceFile, check_size, file_sha256, load, scan
 from .models import Chunk
 from .settings import Settings
-from .store import ChunkStore, open_store
+from .store import ChunkStore, FileState, open_store
 
 log = logging.getLogger(__name__)
+
+MAX_REASON_CHARS = 240
 
 
 class IngestError(RuntimeError):
@@ -47,6 +66,7 @@ class IngestSummary:
     chunks_deleted: int = 0
     chunks_total: int = 0
     seconds: float = 0.0
+    generation: str | None = None  # the generation served after this ingest
 
     @property
     def changed(self) -> bool:
@@ -67,6 +87,33 @@ class IngestSummary:
         return "\n".join(lines)
 
 
+# --- fault injection (tests) ---------------------------------------------------------------
+_fault_counts: dict[str, int] = {}
+
+
+def fault(point: str) -> None:
+    """A named point of the ingest, for the fault tests.
+
+    ``ASSISTANT_FAULT_TRACE=FILE`` appends the point's name to FILE (flushed at once);
+    ``ASSISTANT_FAULT_KILL_AT=point[:n]`` kills this process with SIGKILL the n-th time
+    (default 1st) the point is reached. Unset (always, outside the tests): a dict lookup.
+    """
+    trace = os.environ.get("ASSISTANT_FAULT_TRACE")
+    target = os.environ.get("ASSISTANT_FAULT_KILL_AT")
+    if not trace and not target:
+        return
+    count = _fault_counts[point] = _fault_counts.get(point, 0) + 1
+    if trace:
+        with open(trace, "a", encoding="utf-8") as handle:
+            handle.write(f"{point}:{count}\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+    if target:
+        name, _, nth = target.partition(":")
+        if name == point and count == int(nth or 1):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
 ProgressFactory = Callable[[int, str], object]
 
 
@@ -82,20 +129,33 @@ def ingest(
     *,
     store: ChunkStore | None = None,
     progress: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> IngestSummary:
-    """Bring the index in line with the files under ``paths`` (default: the corpus folder)."""
+    """Bring the index in line with the files under ``paths`` (default: the corpus folder).
+
+    ``store``: the reader to refresh after the switch (the chat passes its own);
+    ``on_progress(done, total)``: called after each batch of passages embedded.
+    """
     started = time.perf_counter()
     roots = [Path(p).expanduser() for p in (paths or [settings.corpus_dir])]
-    missing = [str(p) for p in roots if not p.exists()]
+    missing = [str(p) for p in roots if not p.exists() and not p.is_symlink()]
     if missing:
         raise IngestError("Chemin introuvable / path not found: " + ", ".join(missing))
     with writer_lock(settings):
-        return _ingest(settings, roots, store or open_store(settings), progress, started)
+        own = store is None
+        reader = store or open_store(settings)
+        try:
+            return _ingest(settings, roots, reader, progress, on_progress, started)
+        finally:
+            if own:
+                reader.close()
 
 
 @contextmanager
 def writer_lock(settings: Settings):
-    """One ingest at a time per data folder: Chroma's embedded store has a single writer."""
+    """One ingest at a time per data folder: Chroma's embedded store has a single writer.
+
+    An advisory ``flock``: released by the kernel when the process dies, even by SIGKILL."""
     import fcntl
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -114,48 +174,100 @@ def writer_lock(settings: Settings):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _ingest(
+@dataclass
+class _Pending:
+    file: SourceFile
+    sha: str
+    chunks: list[Chunk]
+    is_new: bool
+
+
+@dataclass
+class _Plan:
+    pending: list[_Pending] = field(default_factory=list)
+    delete: set[str] = field(default_factory=set)  # chunk ids to drop (removed, duplicates)
+
+
+def _reason(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= MAX_REASON_CHARS else text[: MAX_REASON_CHARS - 1] + "…"
+
+
+def _plan(
     settings: Settings,
     roots: list[Path],
-    store: ChunkStore,
-    progress: bool,
-    started: float,
-) -> IngestSummary:
-    summary = IngestSummary()
-    states = store.file_states()
-    known_shas = {sha: state.source for state in states.values() for sha in state.shas if sha}
+    states: dict[str, FileState],
+    summary: IngestSummary,
+) -> _Plan:
+    plan = _Plan()
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
-    seen: set[str] = set()
-    pending: list[tuple[str, str, list[Chunk], bool, str]] = []  # key, sha, chunks, new?, source
+    seen: set[str] = set()  # keys still present (their chunks must not be removed)
+    hashed: list[tuple[SourceFile, str]] = []
+    first_of_key: dict[str, str] = {}
 
-    for file in discover(roots):
-        seen.add(file.key)
-        state = states.get(file.key)
-        try:
-            sha = file_sha256(file.path)
-        except OSError as exc:
-            summary.skipped.append(Skipped(file.source, f"illisible ({exc.strerror})"))
+    for file in scan(roots):
+        if file.problem:
+            summary.skipped.append(Skipped(file.source, file.problem))
             continue
-        if state and set(state.shas) == {sha} and state.shas[sha] == state.expected:
-            summary.unchanged.append(file.source)
-            continue
-        duplicate_of = known_shas.get(sha)
-        if duplicate_of is not None and (state is None or sha not in state.shas):
+        if file.key in first_of_key:  # two links to one file
             summary.skipped.append(
-                Skipped(file.source, f"contenu identique à « {duplicate_of} » (doublon)")
+                Skipped(file.source, f"même fichier que « {first_of_key[file.key]} »")
+            )
+            continue
+        first_of_key[file.key] = file.source
+        seen.add(file.key)
+        try:
+            check_size(file.path, max_bytes)
+            sha = file_sha256(file.path)
+        except LoadError as exc:
+            _skip(summary, file, str(exc), states)
+            continue
+        except OSError as exc:
+            _skip(summary, file, f"illisible / unreadable ({exc.strerror})", states)
+            continue
+        hashed.append((file, sha))
+    fault("discovered")
+
+    # Files gone from a folder that was ingested: their chunks go.
+    folders = [str(p.resolve()).rstrip("/") + "/" for p in roots if p.is_dir()]
+    removed = {
+        key
+        for key in states
+        if key and key not in seen and any(key.startswith(folder) for folder in folders)
+    }
+    for key in sorted(removed):
+        plan.delete.update(states[key].ids)
+        summary.removed.append(states[key].source or key)
+
+    # Duplicate content: the copy already indexed wins, else the first one found. Files
+    # outside this run's paths still count as present.
+    owner: dict[str, tuple[str, str]] = {}  # sha -> (key, source) of the copy indexed
+    for key, state in states.items():
+        if key not in removed and key not in seen and state.complete:
+            owner.setdefault(next(iter(state.shas)), (key, state.source))
+    for file, sha in hashed:
+        state = states.get(file.key)
+        if state is not None and state.complete and sha in state.shas:
+            owner.setdefault(sha, (file.key, file.source))
+    for file, sha in hashed:
+        state = states.get(file.key)
+        holder_key, holder = owner.setdefault(sha, (file.key, file.source))
+        if holder_key != file.key:
+            summary.skipped.append(
+                Skipped(file.source, f"contenu identique à « {holder} » (doublon, non indexé)")
             )
             if state:
-                summary.chunks_deleted += store.delete_file(file.key)
+                plan.delete.update(state.ids)
+            continue
+        if state is not None and state.complete and sha in state.shas:
+            summary.unchanged.append(file.source)
             continue
         try:
             document = load(file, max_bytes=max_bytes)
         except LoadError as exc:
-            summary.skipped.append(Skipped(file.source, str(exc)))
-            if state:
-                # The file was indexed before and is now unreadable: keep serving the
-                # last good version rather than dropping it.
-                summary.warnings.append(f"{file.source} : ancienne version conservée dans l'index")
+            _skip(summary, file, str(exc), states)
             continue
+        fault("loaded")
         summary.warnings.extend(f"{file.source} : {w}" for w in document.warnings)
         chunks = chunk_sections(
             document.sections,
@@ -164,62 +276,105 @@ def _ingest(
             size=settings.chunk_size,
             overlap=settings.chunk_overlap,
         )
-        known_shas[sha] = file.source
-        pending.append((file.key, sha, chunks, state is None, file.source))
+        unique: dict[str, Chunk] = {}
+        for chunk in chunks:  # a paragraph repeated in one section has one id
+            unique.setdefault(chunk.id, chunk)
+        plan.pending.append(_Pending(file, sha, list(unique.values()), state is None))
+    return plan
 
-    # Embed only the chunks the store does not already hold (content-derived ids).
-    all_ids = [c.id for _, _, chunks, _, _ in pending for c in chunks]
-    present = store.existing_ids(all_ids)
-    to_embed = sum(1 for cid in all_ids if cid not in present)
-    bar = _tqdm_progress(to_embed, "Indexation") if progress and to_embed else None
+
+def _skip(summary: IngestSummary, file: SourceFile, reason: str, states) -> None:
+    summary.skipped.append(Skipped(file.source, _reason(reason)))
+    if file.key in states:
+        # Indexed before and unreadable now: the last good version keeps being served.
+        summary.warnings.append(f"{file.source} : ancienne version conservée dans l'index")
+
+
+def _ingest(
+    settings: Settings,
+    roots: list[Path],
+    store: ChunkStore,
+    progress: bool,
+    on_progress: Callable[[int, int], None] | None,
+    started: float,
+) -> IngestSummary:
+    summary = IngestSummary()
+    store.refresh(force=True)
+    states = store.file_states()
+    current_ids = {cid for state in states.values() for cid in state.ids}
+    plan = _plan(settings, roots, states, summary)
+
+    expected = set(current_ids) - plan.delete
+    files: dict[str, int] = {}
+    for item in plan.pending:
+        old = states.get(item.file.key)
+        if old is not None:
+            expected -= set(old.ids)
+        expected |= {c.id for c in item.chunks}
+    for key, state in states.items():
+        if key and state.ids and set(state.ids) <= expected:
+            files[key] = len(state.ids)
+    for item in plan.pending:
+        files[item.file.key] = len(item.chunks)
+
+    if not plan.pending and expected == current_ids:
+        store.collect_garbage()  # what a run killed after its switch left behind
+        summary.chunks_total = len(current_ids)
+        summary.generation = store.generation
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    fresh = [c for item in plan.pending for c in item.chunks if c.id not in current_ids]
+    bar = _tqdm_progress(len(fresh), "Indexation") if progress and fresh else None
     embedder = (
-        make_embedder(settings.embedding_model, settings.embedding_batch_size) if to_embed else None
+        make_embedder(settings.embedding_model, settings.embedding_batch_size) if fresh else None
     )
+    staging = store.stage()
     try:
-        for key, sha, chunks, is_new, source in pending:
-            fresh = [c for c in chunks if c.id not in present]
-            file_meta = {"file_key": key, "file_sha": sha, "file_chunks": len(chunks)}
-            if fresh:
+        done = 0
+        for item in plan.pending:
+            file_meta = {
+                "file_key": item.file.key,
+                "file_sha": item.sha,
+                "file_chunks": len(item.chunks),
+            }
+            new = [c for c in item.chunks if c.id not in current_ids]
+            for start in range(0, len(new), settings.embedding_batch_size):
                 assert embedder is not None
-                for start in range(0, len(fresh), settings.embedding_batch_size):
-                    batch = fresh[start : start + settings.embedding_batch_size]
-                    vectors = embedder.embed_documents([embedding_text(c) for c in batch])
-                    store.add(batch, vectors, file_meta)
-                    summary.chunks_written += len(batch)
-                    if bar is not None:
-                        bar.update(len(batch))
-            reused = [c for c in chunks if c.id in present]
-            if reused:
-                # Same text as before: refresh its file fields without re-embedding.
-                store.collection.update(
-                    ids=[c.id for c in reused],
-                    metadatas=[
-                        {
-                            **file_meta,
-                            "source": c.source,
-                            "section": c.section,
-                            "ordinal": c.ordinal,
-                            **({"page": c.page} if c.page else {}),
-                        }
-                        for c in reused
-                    ],
-                )
-            summary.chunks_deleted += store.delete_file(key, keep_sha=sha)
-            (summary.added if is_new else summary.updated).append(source)
+                batch = new[start : start + settings.embedding_batch_size]
+                vectors = embedder.embed_documents([embedding_text(c) for c in batch])
+                fault("embedded")
+                staging.add(batch, vectors, file_meta)
+                done += len(batch)
+                summary.chunks_written += len(batch)
+                if bar is not None:
+                    bar.update(len(batch))
+                if on_progress is not None:
+                    on_progress(done, len(fresh))
+            # Same text as before: refresh its file fields without re-embedding.
+            staging.update_metadata([c for c in item.chunks if c.id in current_ids], file_meta)
+            old = states.get(item.file.key)
+            stale = sorted(set(old.ids) - {c.id for c in item.chunks}) if old else []
+            staging.delete(stale)
+            summary.chunks_deleted += len(stale)
+            (summary.added if item.is_new else summary.updated).append(item.file.source)
+        staging.delete(sorted(plan.delete & current_ids))
+        summary.chunks_deleted += len(plan.delete & current_ids)
+        fault("written")
+        staging.commit(expected, files)
+    except BaseException:
+        staging.abort()
+        raise
     finally:
         if bar is not None:
             bar.close()
-
-    # Files gone from a folder that was ingested: remove their chunks.
-    folders = [str(p.resolve()) for p in roots if p.is_dir()]
-    for key, state in states.items():
-        if key in seen or not key:
-            continue
-        if any(key.startswith(folder.rstrip("/") + "/") for folder in folders):
-            summary.chunks_deleted += store.delete_file(key)
-            summary.removed.append(state.source or key)
-
-    summary.chunks_total = store.count()
+    fault("switched")
+    store.refresh(force=True)
+    swept = store.collect_garbage()
+    if swept:
+        log.info("index: old generations removed: %s", ", ".join(swept))
+    summary.chunks_total = len(expected)
+    summary.generation = store.generation
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -65,13 +65,27 @@ def make_chat_model(settings: Settings):
     raise LLMError(f"Fournisseur LLM inconnu : {provider}")
 
 
+_TAG = re.compile(r"</?\s*(passage|passages|question|historique)\b[^>]*>", re.IGNORECASE)
+_FAKE_MARKER = re.compile(r"^\s*\[(\d{1,3})\]", re.MULTILINE)
+
+
+def _neutralise(text: str) -> str:
+    """Passage text cannot close its own delimiters nor pose as another numbered passage."""
+    text = _TAG.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
+    return _FAKE_MARKER.sub(lambda m: f"({m.group(1)})", text)
+
+
 def format_passages(passages: list[RetrievedChunk]) -> str:
+    """Numbered passages, each inside ``<passage n=…>`` delimiters the text cannot forge."""
     blocks = []
     for number, passage in enumerate(passages, start=1):
         where = f"{passage.source} — {passage.section}"
         if passage.page is not None:
             where += f", p. {passage.page}"
-        blocks.append(f"[{number}] ({where})\n{passage.text}")
+        blocks.append(
+            f'<passage n="{number}" source="{_neutralise(where)}">\n'
+            f"{_neutralise(passage.text)}\n</passage>"
+        )
     return "\n\n".join(blocks)
 
 
@@ -80,7 +94,8 @@ def format_history(history: list[Turn], limit: int = 6) -> str:
     if not turns:
         return "(aucune)"
     return "\n".join(
-        f"{'Utilisateur' if t.role == 'user' else 'Assistant'} : {t.content[:800]}" for t in turns
+        f"{'Utilisateur' if t.role == 'user' else 'Assistant'} : {_neutralise(t.content[:800])}"
+        for t in turns
     )
 
 

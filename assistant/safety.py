@@ -316,10 +316,10 @@ def sanitize_output(text: str) -> str:
 
 def safe_display(name: str) -> str:
     """A file name fit for a one-line summary or a terminal: undecodable bytes shown as
-    escapes, control and invisible characters (newlines, ANSI escapes, bidi overrides)
-    replaced by « ? »."""
+    escapes, control and invisible characters (newlines, ANSI escapes, bidi overrides,
+    form feeds) replaced by « ? »."""
     name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return _INVISIBLE_RE.sub("?", name)
+    return _INVISIBLE_RE.sub("?", re.sub(r"[\t\n\r\f]", "?", name))
 
 
 # --- secrets -------------------------------------------------------------------------------

@@ -151,10 +151,12 @@ def place_upload(checked: CheckedUpload, settings: Settings) -> tuple[Path, bool
     raise UploadRejected(f"Trop de fichiers nommés « {checked.name} » déjà ajoutés.")
 
 
-def ingest_upload(path: Path, settings: Settings, assistant, lock) -> IngestSummary:
+def ingest_upload(
+    path: Path, settings: Settings, assistant, lock, on_progress=None
+) -> IngestSummary:
     """Ingest only ``path`` into the shared index, then refresh the lexical index."""
     with lock:
-        summary = ingest(settings, [path], store=assistant.store)
+        summary = ingest(settings, [path], store=assistant.store, on_progress=on_progress)
         assistant.retriever.refresh()
     return summary
 
@@ -210,18 +212,27 @@ async def ingest_with_progress(
     runtime, checked: CheckedUpload, placed: Path, report, interval_s: float = 1.0
 ) -> IngestSummary:
     """Run :func:`ingest_upload` off the loop, calling ``report(done, total, seconds)``
-    about every ``interval_s`` with the passages written so far (read from the store)."""
+    about every ``interval_s`` with the passages embedded so far.
+
+    The index only changes at the end (build-then-switch), so progress comes from the
+    ingest's own callback rather than from counting passages in the store.
+    """
     assistant = await runtime.get_assistant()
-    before = await runtime.run(assistant.store.count)
+    embedded = {"done": 0, "total": checked.passages}
+
+    def on_progress(done: int, total: int) -> None:  # runs in the worker thread
+        embedded["done"], embedded["total"] = done, total
+
     started = time.monotonic()
     task = asyncio.ensure_future(
-        runtime.run(ingest_upload, placed, runtime.settings, assistant, runtime.ingest_lock)
+        runtime.run(
+            ingest_upload, placed, runtime.settings, assistant, runtime.ingest_lock, on_progress
+        )
     )
     while not task.done():
         await asyncio.wait({task}, timeout=interval_s)
         if task.done():
             break
-        count = await runtime.run(assistant.store.count)
-        done = min(max(0, count - before), checked.passages)
-        await report(done, checked.passages, time.monotonic() - started)
+        total = embedded["total"] or checked.passages
+        await report(min(embedded["done"], total), total, time.monotonic() - started)
     return task.result()
