@@ -317,6 +317,31 @@ def export_feedback_cmd(output: Path) -> None:
     )
 
 
+@main.command(
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    add_help_option=False,
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bench(args: tuple[str, ...]) -> None:
+    """Mesure vitesse, mémoire et passage à l'échelle (docs/benchmarks.md).
+
+    Lance ``python -m bench.run`` depuis la copie du dépôt ; les options lui sont passées.
+
+    \b
+    Exemples :
+      assistant bench --help
+      assistant bench --sections core,naive
+      assistant bench --sections scale --scales 1,10 --stores embedded
+    """
+    import subprocess
+
+    from .settings import PROJECT_ROOT
+
+    if not (PROJECT_ROOT / "bench" / "run.py").is_file():
+        raise click.ClickException("bench/ absent : lancez depuis une copie du dépôt.")
+    sys.exit(subprocess.call([sys.executable, "-m", "bench.run", *args], cwd=PROJECT_ROOT))
+
+
 def run() -> None:  # pragma: no cover - console entry point alias
     main()
 

@@ -2,12 +2,71 @@
 
 from __future__ import annotations
 
+import logging
 import math
-from collections import Counter, defaultdict
+import re
+from collections import Counter
 
 import numpy as np
 
 from .textnorm import analyze
+
+log = logging.getLogger(__name__)
+
+_WORDS = re.compile(r"\w+", re.UNICODE)
+
+
+class TermCounter:
+    """``analyze`` once per distinct word instead of once per occurrence, terms as ids.
+
+    ``analyze`` treats each ``\\w+`` run of the lowercased text on its own (fold, stop
+    words, stem), so a document's terms are its words' terms. Memoising them was the
+    largest cost of building a 100× index (``fold`` on every word). The first documents
+    are checked against ``analyze`` itself: should the analyser ever look beyond single
+    words, the counter falls back to calling it on whole texts.
+    """
+
+    CHECKED = 20
+
+    def __init__(self) -> None:
+        self.vocabulary: dict[str, int] = {}  # term -> id
+        self.terms: list[str] = []  # id -> term
+        self._memo: dict[str, int] = {}  # word -> term id, -1 for no term
+        self._checked = 0
+        self.word_local = True
+
+    def _id(self, term: str) -> int:
+        index = self.vocabulary.get(term)
+        if index is None:
+            index = self.vocabulary[term] = len(self.terms)
+            self.terms.append(term)
+        return index
+
+    def _word(self, word: str) -> int:
+        terms = analyze(word)
+        if len(terms) > 1:
+            self.word_local = False
+        return self._id(terms[0]) if terms else -1
+
+    def ids(self, text: str) -> list[int]:
+        """``[id(term) for term in analyze(text)]``."""
+        if self.word_local:
+            words = _WORDS.findall(text.lower())
+            memo = self._memo
+            for word in set(words).difference(memo):
+                memo[word] = self._word(word)
+            ids = [i for i in map(memo.__getitem__, words) if i >= 0]
+            if self.word_local and self._checked < self.CHECKED:
+                self._checked += 1
+                if ids != [self._id(t) for t in analyze(text)]:
+                    self.word_local = False
+            if self.word_local:
+                return ids
+            log.warning("analyze() is not word-local: BM25 built without memoisation")
+        return [self._id(t) for t in analyze(text)]
+
+    def __call__(self, text: str) -> Counter[str]:
+        return Counter(self.terms[i] for i in self.ids(text))
 
 
 class BM25Index:
@@ -16,27 +75,34 @@ class BM25Index:
     def __init__(self, documents: list[str], k1: float = 1.2, b: float = 0.75) -> None:
         self.k1 = k1
         self.b = b
-        self.size = len(documents)
-        lengths = np.zeros(self.size, dtype=np.float32)
-        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for index, text in enumerate(documents):
-            terms = analyze(text)
-            lengths[index] = len(terms)
-            for term, tf in Counter(terms).items():
-                postings[term].append((index, tf))
+        self.size = n = len(documents)
+        counter = TermCounter()
+        per_document = [counter.ids(text) for text in documents]
+        lengths = np.fromiter(map(len, per_document), dtype=np.float32, count=n)
         self.avg_length = float(lengths.mean()) if self.size else 0.0
         self._norm = k1 * (1 - b + b * lengths / max(self.avg_length, 1e-9))
-        self._postings = {
-            term: (
-                np.fromiter((d for d, _ in items), dtype=np.int32, count=len(items)),
-                np.fromiter((t for _, t in items), dtype=np.float32, count=len(items)),
-            )
-            for term, items in postings.items()
-        }
-        self._idf = {
-            term: math.log(1 + (self.size - len(items) + 0.5) / (len(items) + 0.5))
-            for term, items in postings.items()
-        }
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._idf: dict[str, float] = {}
+        total = int(lengths.sum())
+        if not total:
+            return
+        # All (term, document) occurrences at once: unique keys sorted by term then
+        # document give each term's postings (documents ascending) and term frequencies.
+        term_ids = np.fromiter(
+            (i for ids in per_document for i in ids), dtype=np.int64, count=total
+        )
+        doc_ids = np.repeat(np.arange(n, dtype=np.int64), lengths.astype(np.int64))
+        keys, tf = np.unique(term_ids * n + doc_ids, return_counts=True)
+        term_of = keys // n
+        docs = (keys % n).astype(np.int32)
+        freqs = tf.astype(np.float32)
+        starts = np.flatnonzero(np.r_[True, term_of[1:] != term_of[:-1]])
+        ends = np.r_[starts[1:], len(keys)]
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            term = counter.terms[int(term_of[start])]
+            df = end - start
+            self._postings[term] = (docs[start:end], freqs[start:end])
+            self._idf[term] = math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def has(self, term: str) -> bool:
         return term in self._postings

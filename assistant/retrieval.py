@@ -78,7 +78,7 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
         self._lock = threading.Lock()
-        self._count = -1
+        self._count: object = None
         self._chunks: list[Chunk] = []
         self._by_id: dict[str, int] = {}
         self._bm25: BM25Index | None = None
@@ -90,33 +90,47 @@ class Retriever:
 
     def refresh(self) -> None:
         with self._lock:
-            self._count = -1
+            self._count = None
         self._ensure_fresh()
 
     def _ensure_fresh(self) -> None:
+        # The store's generation changes at every ingest (build-then-switch); the count
+        # covers stores without generations. An edit that keeps the number of chunks
+        # still changes the generation, so a running chat never serves stale text.
         count = self.store.count()
-        if count == self._count and self._bm25 is not None:
+        signature = (getattr(self.store, "generation", None), count)
+        if signature == self._count and self._bm25 is not None:
             return
         with self._lock:
-            if count == self._count and self._bm25 is not None:
+            if signature == self._count and self._bm25 is not None:
                 return
             chunks = self.store.all_chunks()
-            self._bm25 = BM25Index([f"{c.section}\n{c.text}" for c in chunks])
-            self._chunks = chunks
-            self._by_id = {c.id: i for i, c in enumerate(chunks)}
-            self._count = count
+            bm25 = BM25Index([f"{c.section}\n{c.text}" for c in chunks])
+            by_id = {c.id: i for i, c in enumerate(chunks)}
+            # Built in full before being published, so a concurrent search never sees
+            # a half-built index.
+            self._bm25, self._chunks, self._by_id = bm25, chunks, by_id
+            self._count = signature
             log.debug("BM25 rebuilt over %d chunks", len(chunks))
+
+    def _lexical(self) -> BM25Index:
+        """The BM25 index of the last freshness check (built on first use).
+
+        ``knows``/``idf`` are called once per question term after ``search``: they read
+        the snapshot that search used instead of asking the store for its count each
+        time (one round-trip per term, an HTTP request with a Chroma server).
+        """
+        if self._bm25 is None:
+            self._ensure_fresh()
+        assert self._bm25 is not None
+        return self._bm25
 
     def knows(self, term: str) -> bool:
         """Does the analysed term occur anywhere in the indexed corpus?"""
-        self._ensure_fresh()
-        assert self._bm25 is not None
-        return self._bm25.has(term)
+        return self._lexical().has(term)
 
     def idf(self, term: str) -> float:
-        self._ensure_fresh()
-        assert self._bm25 is not None
-        return self._bm25.idf(term)
+        return self._lexical().idf(term)
 
     def search(self, query: SearchQuery, k: int | None = None) -> Retrieval:
         self._ensure_fresh()

