@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 ABSTAIN_FR = "Je ne trouve pas cette information dans le corpus."
 ABSTAIN_EN = "I cannot find this information in the corpus."
 
+
 class AnswerError(ValueError):
     """The question cannot be answered as asked (empty, too long…)."""
 
@@ -37,7 +38,6 @@ class AnswerError(ValueError):
 @dataclass
 class Evidence:
     confidence: float
-    coverage: float
     dense: float
 
 
@@ -115,18 +115,14 @@ class Assistant:
         """
         passages = retrieval.passages
         if not passages:
-            return Evidence(0.0, 0.0, 0.0)
+            return Evidence(0.0, 0.0)
         terms = set(analyze(query.lexical))
         weights = {t: self.retriever.idf(t) for t in terms}
         total = sum(weights.values()) or 1.0
         known = sum(w for t, w in weights.items() if self.retriever.knows(t)) / total
-        coverage = 0.0
-        for passage in passages[:3]:
-            present = set(analyze(f"{passage.section}\n{passage.text}"))
-            coverage = max(coverage, sum(w for t, w in weights.items() if t in present) / total)
         dense = max(retrieval.dense_similarity.values(), default=0.0)
         confidence = min(1.0, max(0.0, (dense - 0.7) / 0.2)) if english or not terms else known
-        return Evidence(confidence, coverage, dense)
+        return Evidence(confidence, dense)
 
     # --- answering -------------------------------------------------------------
     def answer(

@@ -215,6 +215,7 @@ def eval_(
     from datetime import datetime
 
     from .evaluation.dataset import EvalSetError
+    from .evaluation.metrics import SUMMARY_METRICS
     from .evaluation.runner import (
         baseline_payload,
         compare_with_baseline,
@@ -243,19 +244,7 @@ def eval_(
     write_outputs(run, output, diff)
     metrics = run.report["metrics"]
     click.echo(f"{metrics['cases']} cas en {run.report['run_seconds']} s → {output}")
-    for key in (
-        "hit_at_1",
-        "hit_at_5",
-        "mrr_at_10",
-        "key_fact_recall",
-        "abstention_recall",
-        "false_abstention_rate",
-        "citation_validity",
-        "latency_p50_ms",
-        "latency_p95_ms",
-        "llm_faithfulness",
-        "llm_answer_correctness",
-    ):
+    for key in SUMMARY_METRICS:
         if key not in metrics:
             continue
         value = metrics.get(key)

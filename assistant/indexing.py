@@ -34,7 +34,7 @@ from pathlib import Path
 
 from .chunking import chunk_sections
 from .embeddings import make_embedder
-from .loading import LoadError, SourceFile, check_size, file_sha256, load, scan
+from .loading import LoadedDocument, LoadError, SourceFile, check_size, file_sha256, load, scan
 from .models import Chunk
 from .settings import Settings
 from .store import ChunkStore, FileState, open_store
@@ -269,18 +269,21 @@ def _plan(
             continue
         fault("loaded")
         summary.warnings.extend(f"{file.source} : {w}" for w in document.warnings)
-        chunks = chunk_sections(
-            document.sections,
-            file.source,
-            file.key,
-            size=settings.chunk_size,
-            overlap=settings.chunk_overlap,
-        )
-        unique: dict[str, Chunk] = {}
-        for chunk in chunks:  # a paragraph repeated in one section has one id
-            unique.setdefault(chunk.id, chunk)
-        plan.pending.append(_Pending(file, sha, list(unique.values()), state is None))
+        # chunk_sections already keeps one chunk per id (a repeated paragraph is one passage).
+        chunks = chunk_document(document, settings)
+        plan.pending.append(_Pending(file, sha, chunks, state is None))
     return plan
+
+
+def chunk_document(document: LoadedDocument, settings: Settings) -> list[Chunk]:
+    """The chunks ``ingest`` indexes for ``document``, with the settings' sizes."""
+    return chunk_sections(
+        document.sections,
+        document.file.source,
+        document.file.key,
+        size=settings.chunk_size,
+        overlap=settings.chunk_overlap,
+    )
 
 
 def _skip(summary: IngestSummary, file: SourceFile, reason: str, states) -> None:

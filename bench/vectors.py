@@ -22,9 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.chunking import chunk_sections
 from assistant.embeddings import make_embedder, model_slug
-from assistant.indexing import embedding_text
+from assistant.indexing import chunk_document, embedding_text
 from assistant.loading import discover, load
 from assistant.settings import Settings
 
@@ -36,14 +35,7 @@ def passage_texts(files: list[Path], settings: Settings) -> list[str]:
     texts: list[str] = []
     for file in discover(files):
         document = load(file)
-        chunks = chunk_sections(
-            document.sections,
-            file.source,
-            file.key,
-            size=settings.chunk_size,
-            overlap=settings.chunk_overlap,
-        )
-        texts.extend(embedding_text(c) for c in chunks)
+        texts.extend(embedding_text(c) for c in chunk_document(document, settings))
     return texts
 
 

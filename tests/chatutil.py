@@ -18,18 +18,13 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.chat import measure
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
+# The same headless flags as the chat's own measurement script.
+CHROMIUM = Path(measure.CHROMIUM)
+CHROMIUM_ARGS = list(measure.ARGS)
 
 _state: dict[str, object] = {}
 

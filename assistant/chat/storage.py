@@ -24,6 +24,8 @@ from typing import Any
 
 from chainlit.data.storage_clients.base import BaseStorageClient
 
+from ..loading import file_sha256
+
 ROUTE = "/assistant/files"
 DEFAULT_TTL_S = 24 * 3600
 _KEY = re.compile(r"^blob/[0-9a-f]{64}(\.[a-z0-9]{1,8})?$")
@@ -56,7 +58,7 @@ class LocalStorageClient(BaseStorageClient):
 
     def put_file(self, path: Path, mime: str = "application/octet-stream") -> str:
         """Store a copy of the file at ``path`` (a copy: the original may change in place)."""
-        digest = _sha256_file(path)
+        digest = file_sha256(Path(path))
         key = f"blob/{digest}{_extension(mime)}"
         target = self.root / key
         if not target.exists():
@@ -120,14 +122,6 @@ def media_type(path: Path) -> str:
 def _extension(mime: str) -> str:
     mime = (mime or "").split(";")[0].strip().lower()
     return _EXTENSIONS.get(mime) or ""
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _atomic_copy(source: Path, target: Path) -> None:

@@ -13,7 +13,6 @@ is ingested: nothing already indexed is touched.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import re
 import shutil
 import time
@@ -21,9 +20,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..chunking import chunk_sections
-from ..indexing import IngestSummary, ingest
-from ..loading import SUPPORTED, LoadError, SourceFile, load
+from ..indexing import IngestSummary, chunk_document, ingest
+from ..loading import SUPPORTED, LoadError, SourceFile, file_sha256, load
 from ..settings import Settings
 from .citations import uploads_dir
 
@@ -106,13 +104,7 @@ def check_upload(path: Path, name: str, settings: Settings) -> CheckedUpload:
         document = load(source, max_bytes=limit)
     except LoadError as exc:
         raise UploadRejected(f"« {display} » ne peut pas être indexé : {_french(exc)}.") from exc
-    chunks = chunk_sections(
-        document.sections,
-        display,
-        source.key,
-        size=settings.chunk_size,
-        overlap=settings.chunk_overlap,
-    )
+    chunks = chunk_document(document, settings)
     pages = {p.page for s in document.sections for p in s.paragraphs if p.page is not None}
     return CheckedUpload(
         path=path,
@@ -139,7 +131,7 @@ def place_upload(checked: CheckedUpload, settings: Settings) -> tuple[Path, bool
         candidate = folder / (checked.name if attempt == 1 else f"{stem}-{attempt}{ext}")
         taken_by_corpus = (settings.corpus_dir / candidate.name).exists()
         if candidate.exists():
-            if _sha256(candidate) == checked.sha256:
+            if file_sha256(candidate) == checked.sha256:
                 return candidate, True
             continue
         if taken_by_corpus:
@@ -189,14 +181,6 @@ def plural(count: int, noun: str) -> str:
 
 def remove_placed(path: Path) -> None:
     path.unlink(missing_ok=True)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _french(exc: Exception) -> str:

@@ -10,6 +10,21 @@ import math
 from ..textnorm import contains_run, tokens
 from .dataset import Case
 
+# The metrics ``assistant eval`` prints, in report.json's names (judge ones when present).
+SUMMARY_METRICS = (
+    "hit_at_1",
+    "hit_at_5",
+    "mrr_at_10",
+    "key_fact_recall",
+    "abstention_recall",
+    "false_abstention_rate",
+    "citation_validity",
+    "latency_p50_ms",
+    "latency_p95_ms",
+    "llm_faithfulness",
+    "llm_answer_correctness",
+)
+
 
 def first_hit_rank(case: Case, retrieved_texts: list[str], depth: int = 10) -> int | None:
     """1-based rank of the first retrieved chunk inside which any evidence matches."""
