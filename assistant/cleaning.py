@@ -48,6 +48,7 @@ class PageText:
     lines: list[str]
     page: int | None
     notes: list[str] = field(default_factory=list)
+    note_numbers: set[int] = field(default_factory=set)
 
 
 def remove_invisible(text: str) -> tuple[str, int]:
@@ -93,14 +94,17 @@ def split_pages(text: str, known_page: int | None = None) -> list[PageText]:
     pages: list[PageText] = []
     current: list[str] = []
     notes: list[str] = []
+    numbers: set[int] = set()
     i = 0
     n = len(lines)
 
     def close(page: int | None) -> None:
-        nonlocal current, notes
+        nonlocal current, notes, numbers
         if any(line.strip() for line in current) or notes:
-            pages.append(PageText(current, page if page is not None else known_page, notes))
-        current, notes = [], []
+            current = strip_known_calls(current, numbers)
+            page = page if page is not None else known_page
+            pages.append(PageText(current, page, notes, numbers))
+        current, notes, numbers = [], [], set()
 
     closed_by_rule = False
     while i < n:
@@ -120,9 +124,11 @@ def split_pages(text: str, known_page: int | None = None) -> list[PageText]:
             block, j = _read_footnotes(lines, i + 1)
             if block:
                 for note in block:
+                    match = _FOOTNOTE_START.match(note)
+                    if match:
+                        numbers.add(int(match.group(1)))
                     if is_url_only(note):
                         continue
-                    match = _FOOTNOTE_START.match(note)
                     body = _URL.sub("", match.group(2) if match else note).strip(" -–:")
                     if len(body) > 3:
                         notes.append(body)
@@ -142,6 +148,36 @@ def split_pages(text: str, known_page: int | None = None) -> list[PageText]:
     if known_page is None:
         _interpolate_pages(pages)
     return pages
+
+
+def strip_known_calls(lines: list[str], numbers: set[int]) -> list[str]:
+    """Remove the calls of the notes printed at the bottom of this page.
+
+    Knowing the page's own note numbers makes the shapes the generic patterns must leave
+    alone safe to strip: a call glued to a capitalised name (« CGET4 ») or to a year
+    (« en 201413 » for note 13), standing after a closing quote (« … » 65 ») or at the
+    start of a wrapped line (« 78 permet… »), after a stop (« ….91 Ce ») or between spaces
+    before a comma (« MOOC 82 , »).
+    """
+    if not numbers:
+        return lines
+    calls = "|".join(str(number) for number in sorted(numbers, reverse=True))
+    glued = re.compile(
+        rf"(?<=[A-Za-zÀ-ÿ]{{2}})(?:{calls})(?=[\s,.;:!?»)]|$)"
+        rf"|(?<=\b(?:19|20)\d\d)(?:{calls})(?=[\s,.;:!?»)]|$)"
+        rf"|(?<=[»”\".;:])\s*(?:{calls})(?=\s|$)"
+        rf"|(?<=[A-Za-zÀ-ÿ)]) (?:{calls}) (?=[,.;:])"
+    )
+    leading = re.compile(rf"^(?:{calls})\s+(?=[a-zà-ÿ])")
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        line = glued.sub("", line)
+        previous = next((x for x in reversed(out) if x.strip()), "") if index else ""
+        # A wrapped call opens the line after a closing quote: « … socio-économique » ⏎ 78 permet
+        if previous.rstrip().endswith(("»", "”", '"')):
+            line = leading.sub("", line)
+        out.append(line)
+    return out
 
 
 def _interpolate_pages(pages: list[PageText]) -> None:

@@ -218,7 +218,7 @@ def _plan(
         seen.add(file.key)
         try:
             check_size(file.path, max_bytes)
-            sha = file_sha256(file.path)
+            sha = f"{file_sha256(file.path)}+{processing_signature(settings)}"
         except LoadError as exc:
             _skip(summary, file, str(exc), states)
             continue
@@ -273,6 +273,16 @@ def _plan(
         chunks = chunk_document(document, settings)
         plan.pending.append(_Pending(file, sha, chunks, state is None))
     return plan
+
+
+# Bumped when cleaning, structure or chunking change what a file becomes: an index built by
+# an earlier version is then re-read instead of serving passages the new code would not cut.
+PROCESSING_VERSION = 2
+
+
+def processing_signature(settings: Settings) -> str:
+    """What, besides a file's bytes, decides its chunks (recorded with the file's hash)."""
+    return f"p{PROCESSING_VERSION}c{settings.chunk_size}o{settings.chunk_overlap}"
 
 
 def chunk_document(document: LoadedDocument, settings: Settings) -> list[Chunk]:

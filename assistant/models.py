@@ -69,7 +69,13 @@ class Answer(BaseModel):
             "answer": self.answer,
             "abstained": self.abstained,
             "citations": [
-                {"source": c.source, "section": c.section, "page": c.page, "quote": c.quote}
+                {
+                    "source": c.source,
+                    "section": c.section,
+                    "page": c.page,
+                    "quote": c.quote,
+                    "marker": c.marker,
+                }
                 for c in self.citations
             ],
             "retrieved": [

@@ -13,9 +13,14 @@ from functools import lru_cache
 _RUN = re.compile(r"[a-z0-9]+")
 
 
+# NFKD leaves these letters whole: a user typing « oeuvre » or « coeur » must still match
+# « œuvre » / « cœur » (eval-format.md's matching rule folds them the same way).
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+
+
 def fold(text: str) -> str:
-    """NFKD, drop combining marks, lowercase."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """NFKD, drop combining marks, fold ligatures (œ→oe, æ→ae, ß→ss), lowercase."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
@@ -292,7 +297,7 @@ def analyze(text: str) -> list[str]:
     """
     out: list[str] = []
     for raw in _WORD.findall(text.lower()):
-        raw = raw.replace("_", "")
+        raw = raw.replace("_", "").translate(_LIGATURES)
         if not raw:
             continue
         folded = fold(raw)

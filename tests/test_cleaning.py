@@ -57,3 +57,33 @@ def test_pages_between_two_footers_are_numbered_only_when_the_count_fits():
         ]
     )
     assert [p.page for p in split_pages(text)] == [4, 5, 6]
+
+
+def test_calls_of_the_pages_own_notes_are_stripped_in_every_shape():
+    rule = " " * 40
+    text = (
+        "Un travail piloté par le SGMAP et le CGET4.\n"
+        "Après une publication collective en 201413, Le RAMEAU a capitalisé.\n"
+        "La plateforme « Innovation en actions ! » 65 a pour objectif de partager.\n"
+        "La plateforme « Trajectoire socio-économique »\n"
+        "78 permet de comprendre.\n"
+        "Des outils – plateforme 80 , webinaire 81 , MOOC 82 , centre de ressources.\n"
+        'Le "pacte d\'ambition".91 Ce dernier a été élaboré.\n'
+        "Le CO2 et le G20 restent, comme les 3 leviers et les 65 ans.\n"
+        f"{rule}\n"
+        "4 Rapport « Ensemble, accélérons ! » (SGMAP – CGET, janvier 2016)\n"
+        "13 Typologie des modèles (CPCA, janvier 2014)\n"
+        "65 https://innovation.example.org/\n"
+        "78 http://trajectoire.example.org/\n"
+        "80 https://a.example.org/\n81 https://b.example.org/\n82 https://c.example.org/\n"
+        "91 https://d.example.org/\n"
+        "© Association Le RAMEAU – www.lerameau.fr  7\n"
+    )
+    page = split_pages(text)[0]
+    body = "\n".join(page.lines)
+    assert "le CGET." in body and "en 2014," in body
+    assert "actions ! » a pour objectif" in body and "\npermet de comprendre" in body
+    assert "plateforme, webinaire, MOOC, centre" in body
+    assert "ambition\". Ce dernier" in body
+    assert "Le CO2 et le G20 restent, comme les 3 leviers et les 65 ans." in body
+    assert page.note_numbers == {4, 13, 65, 78, 80, 81, 82, 91}

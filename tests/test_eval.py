@@ -9,7 +9,16 @@ from click.testing import CliRunner
 from assistant.cleaning import split_pages
 from assistant.cli import main
 from assistant.evaluation.dataset import load_set
-from assistant.evaluation.metrics import citation_validity, fact_coverage, first_hit_rank
+from assistant.evaluation.dataset import Case
+from assistant.evaluation.metrics import (
+    aggregate,
+    answer_defects,
+    case_scores,
+    citation_validity,
+    fact_coverage,
+    first_hit_rank,
+    on_point,
+)
 from assistant.settings import PROJECT_ROOT
 from assistant.structure import build_sections
 from assistant.textnorm import contains_run, tokens
@@ -52,6 +61,72 @@ def test_metrics_follow_the_matching_rule():
     assert citation_validity(["absent du texte"], texts) == (0, 1)
 
 
+def _result(answer: str, quotes: list[str], abstained: bool = False) -> dict:
+    return {
+        "answer": answer,
+        "abstained": abstained,
+        "citations": [
+            {"source": "n.txt", "section": "S", "page": 1, "quote": q, "marker": i + 1}
+            for i, q in enumerate(quotes)
+        ],
+        "retrieved": [{"text": " ".join(quotes), "source": "n.txt", "section": "S", "page": 1}],
+        "latency_ms": 1.0,
+    }
+
+
+def test_quote_on_point_needs_five_tokens_in_a_row_or_a_key_fact():
+    case = Case(
+        id="c",
+        question="?",
+        evidence=["les richesses humaines, les ressources financières et les alliances"],
+        key_facts=[["74%"]],
+    )
+    assert on_point(case, "Il comprend les ressources financières et les alliances stratégiques.")
+    assert not on_point(case, "Les ressources financières sont diverses.")  # 3 tokens only
+    assert on_point(case, "74 % des associations ont un partenariat.")
+    # An evidence string shorter than 5 tokens must be held whole.
+    short = Case(id="s", question="?", evidence=["effet ciseau"], key_facts=[["x y z"]])
+    assert on_point(short, "L’effet ciseau impose d’inventer.")
+    assert not on_point(short, "Un effet de levier.")
+
+
+def test_first_quote_is_the_first_marker_of_the_text_and_precision_aggregates():
+    case = Case(id="c", question="?", evidence=["alpha beta gamma delta epsilon"], key_facts=[])
+    result = _result("Autre [2] puis alpha [1].", ["alpha beta gamma delta epsilon zeta.", "Autre."])
+    score = case_scores(case, result)
+    assert score["quotes_on_point"] == 1 and score["first_on_point"] is False
+    metrics = aggregate([case], [result], [score])
+    assert metrics["quote_precision"] == 0.5 and metrics["first_quote_on_point"] == 0.0
+    assert metrics["answer_defects"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("answer", "quotes", "defect"),
+    [
+        ("Les trois axes sont les suivants : [1]", ["Les trois axes sont les suivants :"],
+         "dangling_lead_in"),
+        ("Réponse :\nrien ensuite", [], "dangling_lead_in"),
+        ("Voir [1].", ["Note : Rapport du RAMEAU, 2013."], "footnote"),
+        ("Voir [1].", ["Les partenariats associatifs24 se développent."], "footnote"),
+        ("Voir [1].", ["Une étude publiée en mars 201759, montre."], "footnote"),
+        ("Voir [1].", ["Le modèle « socio-économique » 78 est décrit."], "footnote"),
+        ("Voir [1].", ["Les 3 leviers du modèle socio-économique"], "heading"),
+        ("A [1] B [2].", ["La même phrase.", "La même  phrase."], "duplicate_quote"),
+    ],
+)
+def test_answer_defects_are_found(answer, quotes, defect):
+    assert defect in answer_defects(_result(answer, quotes))
+
+
+def test_a_clean_answer_has_no_defect():
+    answer = "D'après le corpus :\n\n- Il comprend 3 axes : [1]\n- les richesses humaines ;"
+    quotes = [
+        "Il comprend 3 axes :\n- les richesses humaines ;\n- les ressources financières.",
+        "En 2018, 74 % des associations (1,2 million) ont un partenariat.",
+    ]
+    assert answer_defects(_result(answer, quotes)) == []
+
+
 def test_eval_writes_results_reports_and_passes_its_own_baseline(
     reference_index, tmp_path, monkeypatch
 ):
@@ -84,6 +159,9 @@ def test_eval_writes_results_reports_and_passes_its_own_baseline(
         "abstention_recall",
         "false_abstention_rate",
         "citation_validity",
+        "quote_precision",
+        "first_quote_on_point",
+        "answer_defects",
         "latency_p50_ms",
         "latency_p95_ms",
     ):

@@ -23,3 +23,12 @@ def test_analyze_folds_accents_stems_and_drops_stop_words():
     assert analyze("économique") == analyze("economique")
     # Years stay whole so that 2018 never matches 2008.
     assert "2018" in analyze("en 2018") and "2008" not in analyze("en 2018")
+
+
+def test_ligatures_fold_in_matching_and_in_bm25_terms():
+    # A user typing « oeuvre » or « coeur » must find « œuvre » / « cœur » (eval-format.md).
+    assert matches_inside("mise en oeuvre", "la mise en œuvre du projet")
+    assert matches_inside("cœur de métier", "le coeur de metier")
+    assert tokens("Æ ß") == ["ae", "ss"]
+    assert analyze("œuvre") == analyze("oeuvre")
+    assert analyze("cœur") == analyze("coeur")

@@ -6,6 +6,7 @@ Each function states its algorithm; names match the keys of ``report.json``.
 from __future__ import annotations
 
 import math
+import re
 
 from ..textnorm import contains_run, tokens
 from .dataset import Case
@@ -19,6 +20,9 @@ SUMMARY_METRICS = (
     "abstention_recall",
     "false_abstention_rate",
     "citation_validity",
+    "quote_precision",
+    "first_quote_on_point",
+    "answer_defects",
     "latency_p50_ms",
     "latency_p95_ms",
     "llm_faithfulness",
@@ -58,6 +62,113 @@ def citation_validity(quotes: list[str], retrieved_texts: list[str]) -> tuple[in
     return valid, len(quotes)
 
 
+# --- answer precision (eval-format.md) ------------------------------------------------
+ON_POINT_RUN = 5  # tokens a quote must share in a row with an evidence string
+
+
+def _shares_run(quote: list[str], evidence: list[str], run: int = ON_POINT_RUN) -> bool:
+    if len(quote) < run or len(evidence) < run:
+        shorter, longer = (quote, evidence) if len(quote) <= len(evidence) else (evidence, quote)
+        return contains_run(longer, shorter)
+    grams = {tuple(evidence[i : i + run]) for i in range(len(evidence) - run + 1)}
+    return any(tuple(quote[i : i + run]) in grams for i in range(len(quote) - run + 1))
+
+
+def on_point(case: Case, quote: str) -> bool:
+    """A quote is on point when it shares a run of 5 tokens with an evidence string (or
+    holds the whole of the shorter one), or when a key-fact phrasing matches inside it."""
+    words = tokens(quote)
+    if not words:
+        return False
+    if any(_shares_run(words, tokens(e)) for e in case.evidence if tokens(e)):
+        return True
+    return any(contains_run(words, tokens(p)) for group in case.key_facts for p in group if p)
+
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def first_citation(result: dict) -> dict | None:
+    """The citation of the first marker in the answer text (the first one listed otherwise)."""
+    citations = result.get("citations") or []
+    if not citations:
+        return None
+    match = _MARKER.search(result.get("answer", ""))
+    if match:
+        number = int(match.group(1))
+        for citation in citations:
+            if citation.get("marker") == number:
+                return citation
+    return citations[0]
+
+
+# Footnote calls left in a quote: a number glued to a word (« ressources10 ») or to a year
+# (« 201759 »), glued to punctuation (« associatifs.24 »), standing alone after a closing
+# quote (« … » 78 ») or after punctuation before the end, a quote or a capital, or between a
+# word and a punctuation mark (« MOOC 82 , »).
+_FOOTNOTE_CALL = re.compile(
+    r"[^\W\d_]{2,}\d{1,3}\b"
+    r"|\b(?:19|20)\d{2}\d{1,3}\b"
+    r"|(?<![\d\s])[»”.;:!?)]\d{1,3}\b"
+    r"|[»”]\s*\d{1,3}\b(?!\s*(?:%|€|[,.]\d))"
+    r"|(?<!\d)[.;:!?)]\s+\d{1,3}(?=\s*$|\s*[»”]|\s+[A-ZÀ-Ý«])"
+    r"|(?<=[^\W\d_])\s\d{1,3}\s+[,;.](?!\d)"
+)
+_FOOTNOTE_LINE = re.compile(r"^\s*(?:[-•*]\s*)?note\s*:", re.IGNORECASE | re.MULTILINE)
+_LIST_ITEM = re.compile(r"^\s*(?:[-•▪◦●■*–]|\d{1,2}[.)]|[a-z][.)])\s+")
+_FINAL_PUNCTUATION = (".", "!", "?", "…", ":", ";", "»", ")", "”", '"')
+HEADING_CHARS = 90
+
+
+def answer_defects(result: dict) -> list[str]:
+    """The defects of one answer a reader trips on, found without a model (eval-format.md):
+
+    - ``dangling_lead_in``: a line, or a quote, ending with « : » that no list item follows;
+    - ``footnote``: a footnote line (« Note : … ») or a footnote call left in a quote;
+    - ``heading``: a quote under 90 characters with no final punctuation;
+    - ``duplicate_quote``: the same quote twice in one answer.
+    """
+    found: list[str] = []
+    answer = _MARKER.sub("", result.get("answer", ""))
+    lines = [line.rstrip() for line in answer.splitlines()]
+    lines = [line for line in lines if line.strip()]
+    quotes = [c.get("quote", "") for c in result.get("citations") or []]
+    dangling = any(
+        line.endswith(":") and (i + 1 == len(lines) or not _LIST_ITEM.match(lines[i + 1]))
+        for i, line in enumerate(lines)
+    )
+    for quote in quotes:
+        quote = quote.strip()
+        if quote.endswith(":") and not _LIST_ITEM.match(_after(answer, quote)):
+            dangling = True
+    if dangling:
+        found.append("dangling_lead_in")
+    if any(_FOOTNOTE_LINE.search(q) or _FOOTNOTE_CALL.search(q) for q in quotes) or (
+        _FOOTNOTE_LINE.search(answer)
+    ):
+        found.append("footnote")
+    if any(
+        q.strip() and len(q.strip()) < HEADING_CHARS and not q.strip().endswith(_FINAL_PUNCTUATION)
+        for q in quotes
+    ):
+        found.append("heading")
+    folded = [" ".join(tokens(q)) for q in quotes if tokens(q)]
+    if len(set(folded)) < len(folded):
+        found.append("duplicate_quote")
+    return found
+
+
+def _after(answer: str, quote: str) -> str:
+    """The answer's next line after ``quote`` (empty when the quote is not found whole)."""
+    at = answer.find(quote)
+    if at < 0:
+        return ""
+    rest = answer[at + len(quote) :].split("\n", 1)
+    if rest[0].strip():
+        return ""  # more text on the same line: no list follows
+    return rest[1].lstrip("\n") if len(rest) > 1 else ""
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -77,6 +188,8 @@ def case_scores(case: Case, result: dict) -> dict:
     texts = [r["text"] for r in result["retrieved"]]
     rank = first_hit_rank(case, texts) if case.answerable else None
     valid, total = citation_validity([c["quote"] for c in result["citations"]], texts)
+    answered = case.answerable and not result["abstained"] and bool(result["citations"])
+    first = first_citation(result) if answered else None
     return {
         "hit_rank": rank,
         "hit_at_1": bool(rank == 1),
@@ -85,6 +198,11 @@ def case_scores(case: Case, result: dict) -> dict:
         "fact_coverage": fact_coverage(case, result["answer"]) if case.answerable else None,
         "citations_valid": valid,
         "citations_total": total,
+        "quotes_on_point": sum(on_point(case, c["quote"]) for c in result["citations"])
+        if answered
+        else None,
+        "first_on_point": on_point(case, first["quote"]) if first else None,
+        "defects": answer_defects(result) if not result["abstained"] else [],
     }
 
 
@@ -96,6 +214,10 @@ def aggregate(cases: list[Case], results: list[dict], scores: list[dict]) -> dic
     valid = sum(s["citations_valid"] for s in scores)
     total = sum(s["citations_total"] for s in scores)
     latencies = [float(r["latency_ms"]) for r in results]
+    cited = [(r, s) for _, r, s in answerable if s.get("first_on_point") is not None]
+    on_point_quotes = sum(s["quotes_on_point"] for _, s in cited)
+    cited_quotes = sum(len(r["citations"]) for r, _ in cited)
+    answered = [s for r, s in zip(results, scores, strict=True) if not r["abstained"]]
     return {
         "cases": len(cases),
         "answerable": len(answerable),
@@ -110,6 +232,13 @@ def aggregate(cases: list[Case], results: list[dict], scores: list[dict]) -> dic
         "false_abstention_rate": _mean([float(r["abstained"]) for _, r, _ in answerable]),
         "citation_validity": valid / total if total else 1.0,
         "citations": total,
+        "quote_precision": on_point_quotes / cited_quotes if cited_quotes else None,
+        "first_quote_on_point": _mean([float(s["first_on_point"]) for _, s in cited])
+        if cited
+        else None,
+        "answer_defects": _mean([float(bool(s.get("defects"))) for s in answered])
+        if answered
+        else None,
         "latency_p50_ms": round(percentile(latencies, 0.5), 2),
         "latency_p95_ms": round(percentile(latencies, 0.95), 2),
     }

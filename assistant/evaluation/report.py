@@ -12,6 +12,9 @@ _METRICS = [
     ("abstention_recall", "Abstention (hors corpus)"),
     ("false_abstention_rate", "Fausses abstentions"),
     ("citation_validity", "Citations valides"),
+    ("quote_precision", "Citations pertinentes"),
+    ("first_quote_on_point", "1re citation pertinente"),
+    ("answer_defects", "Réponses à défaut"),
     ("llm_faithfulness", "Fidélité (LLM juge)"),
     ("llm_answer_correctness", "Exactitude (LLM juge)"),
 ]
@@ -107,6 +110,10 @@ def render_html(run, baseline_diff: list[dict] | None) -> str:
                 why.append("preuve absente du top 5")
             if score["fact_coverage"] is not None and score["fact_coverage"] < 1:
                 why.append(f"faits clés {score['fact_coverage']:.2f}")
+            if score.get("first_on_point") is False:
+                why.append("1re citation hors sujet")
+        if score.get("defects"):
+            why.append("défauts : " + ", ".join(score["defects"]))
         out.append(
             f"<details><summary>{escape(case.id)} — {escape(case.question)} "
             f"<span class='muted'>({escape(', '.join(why))})</span></summary>"

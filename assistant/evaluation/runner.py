@@ -25,6 +25,9 @@ GATED: dict[str, tuple[str, float]] = {
     "abstention_recall": ("higher", 0.06),
     "false_abstention_rate": ("lower", 0.02),
     "citation_validity": ("higher", 0.0),
+    "quote_precision": ("higher", 0.03),
+    "first_quote_on_point": ("higher", 0.03),
+    "answer_defects": ("lower", 0.02),
 }
 
 
@@ -139,6 +142,8 @@ def build_report(settings, set_path, cases, results, scores, elapsed, assistant)
 
 
 def _failed(case: Case, result: dict, score: dict) -> bool:
+    if score.get("defects") or score.get("first_on_point") is False:
+        return True
     if not case.answerable:
         return not result["abstained"]
     if result["abstained"] or not score["hit_at_5"]:
