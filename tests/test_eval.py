@@ -8,8 +8,7 @@ from click.testing import CliRunner
 
 from assistant.cleaning import split_pages
 from assistant.cli import main
-from assistant.evaluation.dataset import load_set
-from assistant.evaluation.dataset import Case
+from assistant.evaluation.dataset import Case, load_set
 from assistant.evaluation.metrics import (
     aggregate,
     answer_defects,
@@ -92,7 +91,8 @@ def test_quote_on_point_needs_five_tokens_in_a_row_or_a_key_fact():
 
 def test_first_quote_is_the_first_marker_of_the_text_and_precision_aggregates():
     case = Case(id="c", question="?", evidence=["alpha beta gamma delta epsilon"], key_facts=[])
-    result = _result("Autre [2] puis alpha [1].", ["alpha beta gamma delta epsilon zeta.", "Autre."])
+    quotes = ["alpha beta gamma delta epsilon zeta.", "Autre."]
+    result = _result("Autre [2] puis alpha [1].", quotes)
     score = case_scores(case, result)
     assert score["quotes_on_point"] == 1 and score["first_on_point"] is False
     metrics = aggregate([case], [result], [score])
