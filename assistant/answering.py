@@ -17,10 +17,12 @@ from dataclasses import dataclass
 
 from .chunking import split_sentences
 from .embeddings import Embedder, make_embedder
+from .intent import intent_in_context
 from .llm import LLMError, MarkerFilter, build_messages, make_chat_model, stream_completion
 from .models import Answer, Citation, RetrievedChunk, Turn
 from .retrieval import Retrieval, Retriever, SearchQuery, build_search_query
 from .safety import Bound, redact, sanitize_output
+from .selection import choose, score_units
 from .settings import Settings
 from .store import ChunkStore, open_store
 from .textnorm import analyze, fold, looks_english
@@ -173,22 +175,31 @@ class Assistant:
                 log.warning("LLM unavailable, extractive fallback: %s", reason)
                 warning = f"LLM indisponible, réponse extractive à la place ({reason})."
                 yield f"\n\n_{warning}_\n\n"
-                fallback = self._extractive(query, retrieval.passages, english, detail)
+                fallback = self._extractive(query, retrieval, english, detail)
                 fallback.warnings.append(warning)
         else:
-            fallback = self._extractive(query, retrieval.passages, english, detail)
+            fallback = self._extractive(query, retrieval, english, detail)
         fallback = safe_answer(fallback, self.settings)
         yield from re.split(r"(?<=\s)", fallback.answer)
         fallback.latency_ms = (time.perf_counter() - started) * 1000
         yield fallback.model_copy(update=base)
 
     def _extractive(
-        self, query: SearchQuery, passages: list[RetrievedChunk], english: bool, detail: str
+        self, query: SearchQuery, retrieval: Retrieval, english: bool, detail: str
     ) -> Answer:
+        passages = retrieval.passages
         limit = self.settings.max_answer_sentences * (2 if detail == "full" else 1)
-        picked = select_sentences(
-            query, passages, self.retriever.idf, limit, depth=5 if detail == "full" else 3
+        intent = intent_in_context(query.focus_text or query.text, query.previous, query.follow_up)
+        scored = score_units(
+            query,
+            intent,
+            passages,
+            retrieval.sentence_similarity,
+            self.retriever.idf,
+            self.retriever.boilerplate,
+            depth=5 if detail == "full" else 4,
         )
+        picked = [(s.passage, s.unit.text) for s in choose(scored, limit)]
         markers: dict[str, int] = {}
         citations: list[Citation] = []
         parts: list[str] = []
@@ -256,89 +267,6 @@ def abstention_text(passages: list[RetrievedChunk], english: bool) -> str:
     if sections:
         text += " Les thèmes les plus proches du corpus : " + " ; ".join(sections) + "."
     return text
-
-
-def select_sentences(
-    query: SearchQuery,
-    passages: list[RetrievedChunk],
-    idf,
-    limit: int,
-    depth: int = 3,
-) -> list[tuple[RetrievedChunk, str]]:
-    """The sentences of the top passages that best cover the question's terms.
-
-    A sentence that announces a list (ends with « : ») brings its bullet lines along.
-    """
-    focus = set(query.focus_terms) or set(analyze(query.lexical))
-    context = set(analyze(query.lexical)) - focus
-    weight = {t: idf(t) * 1.0 for t in focus} | {t: idf(t) * 0.5 for t in context}
-    total = sum(weight.values()) or 1.0
-    candidates: list[tuple[float, int, int, RetrievedChunk, str]] = []
-    for passage in passages[:depth]:
-        sentences = _with_followers(_with_lists(split_sentences(passage.text)))
-        for position, sentence in enumerate(sentences):
-            if _is_title(sentence):
-                continue  # a sub-heading says what follows, not the answer
-            terms = set(analyze(sentence))
-            covered = sum(w for t, w in weight.items() if t in terms) / total
-            if len(sentence) < 25:
-                covered *= 0.5
-            score = covered + 0.12 / passage.rank
-            candidates.append((score, passage.rank, position, passage, sentence))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    chosen: list[tuple[float, int, int, RetrievedChunk, str]] = []
-    seen: set[str] = set()
-    best = candidates[0][0] if candidates else 0.0
-    for candidate in candidates:
-        key = fold(candidate[4])
-        if key in seen:
-            continue
-        if chosen and candidate[0] < 0.45 * best:
-            break
-        seen.add(key)
-        chosen.append(candidate)
-        if len(chosen) >= limit:
-            break
-    chosen.sort(key=lambda c: (c[1], c[2]))
-    return [(c[3], c[4]) for c in chosen]
-
-
-_TITLE_END = (".", "!", "?", ":", ";", "…", "»", ")")
-# A sentence opening on one of these leans on the previous one for its meaning.
-_FOLLOWER = re.compile(
-    r"^(c[’']est|ce sont|ceci|cela|ces|ce |cette|ils|elles|il |elle |notamment|ainsi|"
-    r"par exemple|en effet|soit|dont)",
-    re.IGNORECASE,
-)
-
-
-def _is_title(sentence: str) -> bool:
-    return len(sentence) < 90 and not sentence.rstrip().endswith(_TITLE_END)
-
-
-def _with_followers(sentences: list[str]) -> list[str]:
-    """Keep a sentence that starts with « C'est… », « Ces… » glued to the one before it."""
-    out: list[str] = []
-    for sentence in sentences:
-        if out and _FOLLOWER.match(sentence) and len(out[-1]) + len(sentence) < 600:
-            out[-1] = out[-1] + " " + sentence
-        else:
-            out.append(sentence)
-    return out
-
-
-def _with_lists(sentences: list[str]) -> list[str]:
-    """Attach bullet items to the sentence that introduces them (« … : »)."""
-    out: list[str] = []
-    for sentence in sentences:
-        is_item = bool(re.match(r"^[•▪◦●■\-–o]\s", sentence))
-        if (is_item and out and out[-1].rstrip().endswith(":") and out[-1].count("\n") < 5) or (
-            is_item and out and "\n" in out[-1] and out[-1].count("\n") < 5
-        ):
-            out[-1] = out[-1] + "\n" + sentence
-        else:
-            out.append(sentence)
-    return out
 
 
 def citations_for_llm_text(text: str, passages: list[RetrievedChunk]) -> list[Citation]:

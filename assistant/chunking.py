@@ -22,8 +22,14 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+# Part of every id: bumped when what is stored with a chunk changes (v2: the vectors of its
+# sentences), so that an index built before is re-embedded instead of lacking them.
+CHUNK_RECIPE = "v2"
+
+
 def chunk_id(file_key: str, section: str, text: str) -> str:
-    digest = hashlib.sha256(f"{file_key}\x00{section}\x00{text}".encode()).hexdigest()
+    key = f"{file_key}\x00{section}\x00{text}\x00{CHUNK_RECIPE}"
+    digest = hashlib.sha256(key.encode()).hexdigest()
     return digest[:32]
 
 
@@ -43,29 +49,63 @@ def chunk_sections(
     chunks: list[Chunk] = []
     seen: set[str] = set()
     for section in sections:
-        pieces: list[tuple[str, int | None, bool]] = []  # text, page, starts a paragraph
-        for paragraph in section.paragraphs:
-            pieces.extend(_pieces(paragraph, size))
         current: list[tuple[str, int | None, bool]] = []
         length = 0
-
-        for piece in pieces:
-            if current and length + len(piece[0]) + 1 > size:
+        for block in _blocks(section.paragraphs, size):
+            block_length = sum(len(text) + 1 for text, _, _ in block)
+            if current and length + block_length > size and block_length <= size * MAX_BLOCK:
+                # A list and its lead-in go whole into the next chunk rather than be cut.
                 _emit(chunks, current, section.title, source, file_key, seen)
-                # Carry whole trailing sentences as overlap.
-                carry: list[tuple[str, int | None, bool]] = []
-                carried = 0
-                for text, page, starts in reversed(current):
-                    if carried + len(text) > overlap:
-                        break
-                    carry.insert(0, (text, page, starts))
-                    carried += len(text) + 1
-                current, length = carry, carried
-            current.append(piece)
-            length += len(piece[0]) + 1
+                current, length = _carry(current, overlap)
+                if length + block_length > size * MAX_BLOCK:
+                    current, length = [], 0
+            if block_length <= size * MAX_BLOCK and len(block) > 1:
+                current.extend(block)
+                length += block_length
+                continue
+            for piece in block:
+                if current and length + len(piece[0]) + 1 > size:
+                    _emit(chunks, current, section.title, source, file_key, seen)
+                    current, length = _carry(current, overlap)
+                current.append(piece)
+                length += len(piece[0]) + 1
         if current:
             _emit(chunks, current, section.title, source, file_key, seen)
     return chunks
+
+
+# A lead-in and its list stay in one chunk up to this many times the chunk size.
+MAX_BLOCK = 1.25
+Piece = tuple[str, int | None, bool]  # text, page, starts a paragraph
+
+
+def _carry(current: list[Piece], overlap: int) -> tuple[list[Piece], int]:
+    """Whole trailing sentences carried into the next chunk as overlap."""
+    carry: list[Piece] = []
+    carried = 0
+    for text, page, starts in reversed(current):
+        if carried + len(text) > overlap:
+            break
+        carry.insert(0, (text, page, starts))
+        carried += len(text) + 1
+    return carry, carried
+
+
+def _blocks(paragraphs: list[Paragraph], size: int) -> list[list[Piece]]:
+    """Pieces grouped so that a sentence announcing a list (« … : ») and its items form one
+    block; every other piece is a block of its own."""
+    blocks: list[list[Piece]] = []
+    open_list = False
+    for paragraph in paragraphs:
+        pieces = _pieces(paragraph, size)
+        if paragraph.kind == "bullet" and open_list and blocks:
+            blocks[-1].extend(pieces)
+            continue
+        open_list = False
+        blocks.extend([piece] for piece in pieces)
+        if pieces and pieces[-1][0].rstrip().endswith(":"):
+            open_list = True
+    return blocks
 
 
 def _emit(

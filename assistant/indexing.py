@@ -36,6 +36,7 @@ from .chunking import chunk_sections
 from .embeddings import make_embedder
 from .loading import LoadedDocument, LoadError, SourceFile, check_size, file_sha256, load, scan
 from .models import Chunk
+from .sentvectors import embed_chunks
 from .settings import Settings
 from .store import ChunkStore, FileState, open_store
 
@@ -277,7 +278,7 @@ def _plan(
 
 # Bumped when cleaning, structure or chunking change what a file becomes: an index built by
 # an earlier version is then re-read instead of serving passages the new code would not cut.
-PROCESSING_VERSION = 2
+PROCESSING_VERSION = 4
 
 
 def processing_signature(settings: Settings) -> str:
@@ -355,7 +356,11 @@ def _ingest(
             for start in range(0, len(new), settings.embedding_batch_size):
                 assert embedder is not None
                 batch = new[start : start + settings.embedding_batch_size]
-                vectors = embedder.embed_documents([embedding_text(c) for c in batch])
+                vectors, blobs = embed_chunks(embedder, batch)
+                batch = [
+                    c.model_copy(update={"sentence_vectors": blob})
+                    for c, blob in zip(batch, blobs, strict=True)
+                ]
                 fault("embedded")
                 staging.add(batch, vectors, file_meta)
                 done += len(batch)

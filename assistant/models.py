@@ -16,6 +16,10 @@ class Chunk(BaseModel):
     section: str = Field(description="Human title of the section, e.g. « 3e jour – … ».")
     page: int | None = None
     ordinal: int = Field(default=0, description="Position of the chunk in its document.")
+    sentence_vectors: str | None = Field(
+        default=None,
+        description="Packed title + sentence vectors (see assistant.sentvectors), when indexed.",
+    )
 
 
 class RetrievedChunk(BaseModel):

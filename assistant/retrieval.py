@@ -10,16 +10,18 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .embeddings import Embedder
 from .lexical import BM25Index
 from .models import Chunk, RetrievedChunk, Turn
+from .sentvectors import dense_score, sentences_of, unpack
 from .settings import Settings
 from .store import ChunkStore
 from .textnorm import analyze, fold, looks_english
+from .units import Boilerplate, split_units
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ class SearchQuery:
     focus_terms: list[str]  # the terms of the user's own question
     focus_text: str = ""  # the user's own question
     cross_lingual: bool = False  # asked in English about the French corpus
+    previous: str = ""  # the conversation's previous user question, when there is one
 
 
 def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery:
@@ -54,20 +57,22 @@ def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery
         or (len(terms) <= 6 and bool(_ANAPHORA.search(fold(question))))
     )
     english = looks_english(question)
+    last = previous[-1] if previous else ""
     if not elliptic:
-        return SearchQuery(question, question, {}, False, terms, question, english)
-    context = previous[-1]
+        return SearchQuery(question, question, {}, False, terms, question, english, last)
     weights = {t: 2.0 for t in terms}
-    text = f"{context} {question}"
-    return SearchQuery(text, text, weights, True, terms, question, english)
+    text = f"{last} {question}"
+    return SearchQuery(text, text, weights, True, terms, question, english, last)
 
 
 @dataclass
 class Retrieval:
-    """Ranked passages plus the raw signals the abstention decision needs."""
+    """Ranked passages plus the raw signals the answer and abstention decisions need."""
 
     passages: list[RetrievedChunk]
-    dense_similarity: dict[str, float]
+    dense_similarity: dict[str, float]  # chunk id -> dense score (sentence-aware when known)
+    # chunk id -> similarity of each sentence of the chunk (split_sentences order)
+    sentence_similarity: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 class Retriever:
@@ -82,6 +87,9 @@ class Retriever:
         self._chunks: list[Chunk] = []
         self._by_id: dict[str, int] = {}
         self._bm25: BM25Index | None = None
+        self._vectors: list[np.ndarray | None] = []
+        self._boilerplate = Boilerplate()
+        self._readable: list[np.ndarray] = []
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -107,9 +115,17 @@ class Retriever:
             chunks = self.store.all_chunks()
             bm25 = BM25Index([f"{c.section}\n{c.text}" for c in chunks])
             by_id = {c.id: i for i, c in enumerate(chunks)}
+            vectors = [unpack(c.sentence_vectors) for c in chunks]
+            by_section: dict[tuple[str, str], list[str]] = {}
+            for chunk in chunks:
+                by_section.setdefault((chunk.source, chunk.section), []).append(chunk.text)
+            boilerplate = Boilerplate.from_sections(by_section)
+            readable = [readable_rows(c.text, boilerplate) for c in chunks]
             # Built in full before being published, so a concurrent search never sees
             # a half-built index.
             self._bm25, self._chunks, self._by_id = bm25, chunks, by_id
+            self._vectors, self._boilerplate = vectors, boilerplate
+            self._readable = readable
             self._count = signature
             log.debug("BM25 rebuilt over %d chunks", len(chunks))
 
@@ -124,6 +140,12 @@ class Retriever:
             self._ensure_fresh()
         assert self._bm25 is not None
         return self._bm25
+
+    @property
+    def boilerplate(self) -> Boilerplate:
+        """Sentences the indexed documents repeat across sections (never quoted)."""
+        self._lexical()
+        return self._boilerplate
 
     def knows(self, term: str) -> bool:
         """Does the analysed term occur anywhere in the indexed corpus?"""
@@ -141,15 +163,26 @@ class Retriever:
         mode = self.settings.retrieval_mode
         dense: list[tuple[int, float]] = []
         lexical: list[tuple[int, float]] = []
-        if mode in ("hybrid", "dense"):
-            vector = self.embedder.embed_query(query.text)
-            for cid, similarity in self.store.query(np.asarray(vector), n):
-                index = self._by_id.get(cid)
-                if index is not None:
-                    dense.append((index, similarity))
+        sentence_sims: dict[int, np.ndarray] = {}
         if mode in ("hybrid", "lexical"):
             assert self._bm25 is not None
             lexical = self._bm25.search(query.lexical, n, query.weights or None)
+        if mode in ("hybrid", "dense"):
+            vector = np.asarray(self.embedder.embed_query(query.text), dtype=np.float32)
+            scores: dict[int, float] = {}
+            for cid, similarity in self.store.query(vector, n):
+                index = self._by_id.get(cid)
+                if index is not None:
+                    scores[index] = similarity
+            # Chroma proposes candidates by chunk vector; every candidate (BM25's too) is
+            # then scored from its sentences when their vectors are indexed.
+            for index in set(scores) | {i for i, _ in lexical}:
+                vectors = self._vectors[index] if index < len(self._vectors) else None
+                if vectors is not None and len(vectors) == vector_rows(self._chunks[index]):
+                    scores[index], sentence_sims[index] = dense_score(
+                        vectors, vector, self._readable[index]
+                    )
+            dense = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
         fused: dict[int, float] = {}
         dense_rank: dict[int, int] = {}
@@ -197,4 +230,19 @@ class Retriever:
                 )
             )
         similarity = {self._chunks[i].id: s for i, s in dense}
-        return Retrieval(results, similarity)
+        sentences = {self._chunks[i].id: sims for i, sims in sentence_sims.items()}
+        return Retrieval(results, similarity, sentences)
+
+
+def readable_rows(text: str, boilerplate: Boilerplate) -> np.ndarray:
+    """For each sentence of ``text``: is it part of a unit an answer may quote?"""
+    mask = np.zeros(len(sentences_of(text)), dtype=bool)
+    for unit in split_units(text, boilerplate):
+        if unit.quotable:
+            mask[[r for r in unit.rows if r < len(mask)]] = True
+    return mask
+
+
+def vector_rows(chunk: Chunk) -> int:
+    """Rows a chunk's packed vectors must have: its title, then each of its sentences."""
+    return 1 + len(sentences_of(chunk.text))

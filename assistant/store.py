@@ -397,6 +397,7 @@ class ChunkStore:
                 section=str(r["metadata"].get("section", "")),
                 page=_page(r["metadata"]),
                 ordinal=int(r["metadata"].get("ordinal", 0)),
+                sentence_vectors=r["metadata"].get("sentence_vectors"),
             )
             for r in self.iter_records(include_text=True)
         ]
@@ -721,6 +722,8 @@ def chunk_metadata(chunk: Chunk, file_meta: dict[str, Any]) -> dict[str, Any]:
     }
     if chunk.page is not None:
         meta["page"] = chunk.page
+    if chunk.sentence_vectors:
+        meta["sentence_vectors"] = chunk.sentence_vectors
     return meta
 
 

@@ -107,3 +107,25 @@ def test_running_assistant_follows_an_edit_that_keeps_the_chunk_count(tmp_path, 
     after = assistant.answer("Combien de fois se réunit le conseil d'administration ?")
     assert assistant.store.count() == count
     assert "douze fois" in after.answer and "quatre fois" not in after.answer
+
+
+def test_chunks_carry_their_sentence_vectors_and_retrieval_scores_each_sentence(
+    reference_assistant,
+):
+    from assistant.retrieval import vector_rows
+    from assistant.sentvectors import unpack
+
+    chunks = reference_assistant.retriever.chunks
+    assert all(unpack(c.sentence_vectors).shape[0] == vector_rows(c) for c in chunks)
+    from assistant.chunking import split_sentences
+
+    _, retrieval = reference_assistant.retrieve("Combien de bénévoles en France ?")
+    for passage in retrieval.passages:
+        sims = retrieval.sentence_similarity[passage.id]
+        assert len(sims) == vector_rows(passage) - 1  # one per sentence (row 0: the title)
+    # In the passage that gives the figure, the figure's sentence is the closest one.
+    best = next(p for p in retrieval.passages if "13,2 millions" in p.text)
+    sims = retrieval.sentence_similarity[best.id]
+    assert "13,2 millions" in split_sentences(best.text)[int(sims.argmax())]
+    # A chunk made only of footnotes is not ranked first for a question it cannot answer.
+    assert not retrieval.passages[0].text.startswith("Note :")

@@ -1,0 +1,206 @@
+"""What a question asks for, read once from its words: the kind of answer, a section it
+names, an item of the previous answer it points to.
+
+Rules are about the language of questions (« combien », « résume », « le 2e point »), never
+about the corpus, so they hold for any document a user adds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .textnorm import fold
+
+# The kind of answer, in the order they are tested (the first that matches wins).
+_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "summary",
+        re.compile(
+            r"\b(resume[sz]?|resumer|synthese|synthetise|que dit (la note|le texte|le corpus|le)"
+            r"|de quoi parle|que retenir|points? cles?|grandes lignes|summari[sz]e|summary"
+            r"|what does (the note|the text|it) say|key points|main points|overview)\b"
+        ),
+    ),
+    (
+        "examples",
+        re.compile(
+            r"\b(exemples?|illustr\w*|concretement|cas (concrets?|pratiques?)|qui (le )?fait"
+            r"|examples?|for instance|case stud\w*)\b"
+        ),
+    ),
+    (
+        "figure",
+        re.compile(
+            r"\b(combien|quelle (part|proportion|somme)|quel (pourcentage|montant|nombre|taux"
+            r"|budget|objectif chiffre|volume)|nombre de|pourcentage|chiffres?|how (many|much)"
+            r"|what (share|percentage|proportion|amount|number)|figures?)\b"
+        ),
+    ),
+    (
+        "date",
+        re.compile(
+            r"\b(quand|en quelle annee|quelle (annee|date)|a quelle date|depuis quand|quel jour"
+            r"|when|what year|which year|what date|since when)\b"
+        ),
+    ),
+    (
+        "definition",
+        re.compile(
+            r"(qu.est.ce qu|c.est quoi|definition|definir|definit|que (signifie|veut dire|designe)"
+            r"|what is (a|an|the)\b|what does .* mean|\bdefine\b|\bmeaning of\b)"
+        ),
+    ),
+    (
+        "actors",
+        re.compile(
+            r"(^|\b)(qui\b|par qui|avec qui|quels? (acteurs?|organisations?|partenaires?"
+            r"|structures?|organismes?)|quelles? (organisations?|structures?|entreprises?"
+            r"|associations?|fondations?)|who\b|which (organi[sz]ations?|partners?|actors?))"
+        ),
+    ),
+    (
+        "list",
+        re.compile(
+            r"\b(quels sont les|quelles sont les|les (deux|trois|quatre|cinq|six|sept|\d+) "
+            r"|liste|enumere|etapes|what are the|list|steps|which are the)\b"
+        ),
+    ),
+]
+
+_ORDINALS = {
+    "premier": 1,
+    "premiere": 1,
+    "1er": 1,
+    "1re": 1,
+    "first": 1,
+    "deuxieme": 2,
+    "second": 2,
+    "seconde": 2,
+    "2e": 2,
+    "2eme": 2,
+    "troisieme": 3,
+    "third": 3,
+    "3e": 3,
+    "3eme": 3,
+    "quatrieme": 4,
+    "fourth": 4,
+    "4e": 4,
+    "4eme": 4,
+    "cinquieme": 5,
+    "fifth": 5,
+    "5e": 5,
+    "5eme": 5,
+    "dernier": -1,
+    "derniere": -1,
+    "last": -1,
+}
+_POINT = r"(point|element|aspect|item|levier|axe|idee|passage|citation|phrase|one|extrait)"
+_ORDINAL_REF = re.compile(
+    r"\b(?P<ord>" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")\s+" + _POINT + r"\b"
+)
+_THIS_POINT = re.compile(r"\b(ce|cet|this|that)\s+" + _POINT + r"\b|\b(developpe|detaille)\b")
+_DAY = re.compile(
+    r"\b(\d{1,2})\s*(?:e|eme|er|ere|th|st|nd|rd)?\s+(?:jour|day)\b|\bday\s+(\d{1,2})\b"
+)
+_FOR_X = re.compile(
+    r"^\s*(?:et|and|what about|how about)\s+(?:pour|for|chez|cote|du cote de)?\s*(.+?)\s*\??$"
+)
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: str  # summary | examples | figure | date | definition | actors | list | explain
+    day: int | None = None  # « le 12e jour »: the numbered section asked for
+    ordinal: int | None = None  # « le deuxième point »: 1-based item of the previous answer
+    points_back: bool = False  # « ce point », « développe »: the previous answer's subject
+    new_subject: str = ""  # « Et pour les fondations ? »: what replaces the previous topic
+
+
+def read_intent(question: str) -> Intent:
+    text = fold(question)
+    kind = next((name for name, pattern in _KINDS if pattern.search(text)), "explain")
+    day_match = _DAY.search(text)
+    day = int(day_match.group(1) or day_match.group(2)) if day_match else None
+    ordinal_match = _ORDINAL_REF.search(text)
+    ordinal = _ORDINALS[ordinal_match.group("ord")] if ordinal_match else None
+    subject = _FOR_X.match(text)
+    return Intent(
+        kind=kind,
+        day=day,
+        ordinal=ordinal,
+        points_back=bool(_THIS_POINT.search(text)) and ordinal is None,
+        new_subject=subject.group(1) if subject and len(subject.group(1)) > 2 else "",
+    )
+
+
+def intent_in_context(question: str, previous_question: str | None, follow_up: bool) -> Intent:
+    """A follow-up that does not say what it wants (« Et côté salariés ? ») asks for the same
+    kind of answer as the question it follows (« Combien de bénévoles … ? »)."""
+    intent = read_intent(question)
+    if follow_up and previous_question and intent.kind == "explain":
+        inherited = read_intent(previous_question).kind
+        intent = replace(intent, kind=inherited)
+    return intent
+
+
+# --- what a sentence holds --------------------------------------------------------------------
+_QUANTITY = re.compile(
+    r"\d+(?:[ \u202f\u00a0]\d{3})*(?:[,.]\d+)?\s*(?:%|‰|€|k€|m€|euros?|millions?|milliards?|"
+    r"fois|ans|heures?|jours?|mois|semaines?|salariés?|bénévoles?|associations?|entreprises?|"
+    r"structures?|personnes?|jeunes|projets?|cas|études?|modules?|partenariats?|membres?)"
+    r"|\b(?:un|une|deux|trois|quatre|cinq|dix) (?:sur|tiers|quart)\b|\bmoitié\b|\btiers\b",
+    re.IGNORECASE,
+)
+# A number that is not a year, a day of the month or an ordinal (« 10 septembre », « 3ème »).
+_BARE_NUMBER = re.compile(
+    r"(?<![\w,.])(\d+(?:[,.]\d+)?)(?![\w,.]*\d)(?!\s*(?:er|e|ème|eme|re)\b)"
+    r"(?!\s+(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre"
+    r"|décembre)\b)",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_DATE = re.compile(
+    r"\b(?:\d{1,2}(?:er)? )?(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|"
+    r"octobre|novembre|décembre)(?: (?:19|20)\d{2})?\b|\b(?:19|20)\d{2}\b",
+    re.IGNORECASE,
+)
+# Names: capitalised words not opening the sentence, and acronyms.
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-ZÀ-Ý][\w’'-]+|[A-Z]{2,}\w*)")
+_DEFINES = re.compile(
+    r"\b(est|sont|représente|représentent|désigne|désignent|se définit|se caractérise|"
+    r"consiste|recouvre|recouvrent|comprend|c[’']est|signifie|correspond)\b",
+    re.IGNORECASE,
+)
+_EXAMPLE = re.compile(
+    r"\b(exemple|illustr\w*|à l[’']instar|tel(?:le)?s? que|comme|notamment|témoign\w*|cas)\b",
+    re.IGNORECASE,
+)
+
+
+def has_quantity(text: str) -> bool:
+    if _QUANTITY.search(text):
+        return True
+    numbers = [n for n in _BARE_NUMBER.findall(text) if not _YEAR.fullmatch(n)]
+    return any(n not in {"1", "2", "3"} for n in numbers)
+
+
+def names_in(text: str) -> int:
+    return len(set(_NAME.findall(text)))
+
+
+def holds(kind: str, text: str, is_list: bool = False) -> float:
+    """How well ``text`` holds the kind of answer asked for, in [0, 1]."""
+    if kind == "figure":
+        return 1.0 if has_quantity(text) else 0.0
+    if kind == "date":
+        return 1.0 if _DATE.search(text) else 0.0
+    if kind == "actors":
+        return min(1.0, names_in(text) / 2)
+    if kind == "examples":
+        return min(1.0, names_in(text) / 3) * (1.0 if _EXAMPLE.search(text) else 0.7)
+    if kind == "definition":
+        return 1.0 if _DEFINES.search(text[:160]) else 0.0
+    if kind == "list":
+        return 1.0 if is_list or text.count(",") >= 2 else 0.3
+    return 0.0

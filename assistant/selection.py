@@ -1,0 +1,134 @@
+"""Which readable units of the retrieved passages answer the question, and in what order.
+
+Each quotable unit (see :mod:`assistant.units`) is scored by meaning (the dense similarity
+of its sentences to the question, from the vectors indexed with the chunk), by words (the
+IDF-weighted share of the question's terms it holds, and the question's word pairs it holds
+in a row), by its passage's retrieval score, and by whether it holds the kind of answer the
+question asks for (a figure, a date, names…). The best unit comes first; the next ones must
+score close to it and add something (no unit that repeats one already chosen).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .intent import Intent, holds
+from .models import RetrievedChunk
+from .retrieval import SearchQuery
+from .textnorm import analyze, tokens
+from .units import Boilerplate, Unit, split_units
+
+# Weights of the signals, and how close to the best a unit must score to be quoted too.
+# Chosen on the golden set, keeping only changes that improved both of its halves
+# (docs/evaluation.md).
+W_DENSE = 0.30
+W_LEXICAL = 0.50
+W_PASSAGE = 0.30
+W_PAIRS = 0.10
+FOLLOW_RATIO = 0.80
+# A figure or a date asked for is either in a sentence or not; names, definitions, lists and
+# examples take more forms than the patterns of assistant.intent see, so they weigh less.
+STRICT_KINDS = ("figure", "date")
+SUMMARY_RATIO = 0.55
+
+
+@dataclass
+class Scored:
+    passage: RetrievedChunk
+    unit: Unit
+    score: float
+    dense: float  # raw similarity of its best sentence (nan when unknown)
+    lexical: float
+    fits: float  # holds the kind of answer asked for, in [0, 1]
+
+
+def score_units(
+    query: SearchQuery,
+    intent: Intent,
+    passages: list[RetrievedChunk],
+    sentence_sims: dict[str, np.ndarray],
+    idf: Callable[[str], float],
+    boilerplate: Boilerplate,
+    depth: int = 4,
+) -> list[Scored]:
+    """Every quotable unit of the top ``depth`` passages, scored (best first)."""
+    focus = list(dict.fromkeys(query.focus_terms or analyze(query.lexical)))
+    context = [t for t in dict.fromkeys(analyze(query.lexical)) if t not in focus]
+    weight = {t: idf(t) for t in focus} | {t: 0.5 * idf(t) for t in context}
+    total = sum(weight.values()) or 1.0
+    pairs = list(itertools.pairwise(focus))
+    best_passage = max((p.score for p in passages[:depth]), default=0.0) or 1.0
+
+    raw: list[tuple[RetrievedChunk, Unit, float, float, float, float]] = []
+    for passage in passages[:depth]:
+        sims = sentence_sims.get(passage.id)
+        for unit in split_units(passage.text, boilerplate):
+            if not unit.quotable:
+                continue
+            terms = analyze(unit.text)
+            present = set(terms)
+            lexical = sum(w for t, w in weight.items() if t in present) / total
+            in_row = _pairs_in_row(pairs, terms)
+            dense = float("nan")
+            if sims is not None and unit.rows and max(unit.rows) < len(sims):
+                dense = float(max(sims[r] for r in unit.rows))
+            prior = max(0.0, passage.score) / best_passage
+            raw.append((passage, unit, dense, lexical, in_row, prior))
+
+    known = [d for _, _, d, *_ in raw if d == d]
+    low, high = (min(known), max(known)) if known else (0.0, 1.0)
+    span = (high - low) or 1.0
+    scored: list[Scored] = []
+    for passage, unit, dense, lexical, in_row, prior in raw:
+        meaning = (dense - low) / span if dense == dense else lexical
+        score = W_DENSE * meaning + W_LEXICAL * lexical + W_PASSAGE * prior + W_PAIRS * in_row
+        fits = holds(intent.kind, unit.text, unit.kind == "list")
+        if intent.kind in STRICT_KINDS:
+            score *= 0.55 + 0.45 * fits
+        elif intent.kind != "explain":
+            score *= 0.8 + 0.2 * fits
+        if unit.leans:
+            score *= 0.75  # its antecedent is not quoted with it
+        if unit.incomplete:
+            score *= 0.9
+        if len(unit.text) < 40:
+            score *= 0.6
+        scored.append(Scored(passage, unit, score, dense, lexical, fits))
+    scored.sort(key=lambda s: (-s.score, s.passage.rank, s.unit.position))
+    return scored
+
+
+def choose(scored: list[Scored], limit: int, ratio: float | None = None) -> list[Scored]:
+    """The best unit, then units scoring at least ``ratio`` × the best that add something."""
+    ratio = FOLLOW_RATIO if ratio is None else ratio
+    chosen: list[Scored] = []
+    seen: list[set[str]] = []
+    if not scored:
+        return chosen
+    best = scored[0].score
+    for candidate in scored:
+        if len(chosen) >= limit:
+            break
+        if chosen and candidate.score < ratio * best:
+            break
+        words = set(tokens(candidate.unit.text))
+        if any(_overlap(words, other) > 0.6 for other in seen):
+            continue
+        chosen.append(candidate)
+        seen.append(words)
+    return chosen
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / max(1, min(len(a), len(b)))
+
+
+def _pairs_in_row(pairs: list[tuple[str, str]], terms: list[str]) -> float:
+    if not pairs:
+        return 0.0
+    bigrams = set(itertools.pairwise(terms))
+    return sum(pair in bigrams for pair in pairs) / len(pairs)

@@ -1,0 +1,213 @@
+"""Readable units: what an extractive answer may quote from a passage.
+
+A unit is verbatim text of one chunk that reads on its own: a sentence; a lead-in sentence
+(« … : ») with its whole list; a sentence opening on a pronoun or a connective (« Celles-ci
+… », « Ce dernier … ») kept with the sentence it leans on. Units a reader cannot use are
+marked and never quoted: footnote lines (« Note : … »), headings, and boilerplate, i.e. lines
+a series repeats across sections (« A demain, 4ème jour du cycle … »), detected from the
+corpus itself by :class:`Boilerplate`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .chunking import split_sentences
+from .textnorm import tokens
+
+# A bullet line: the signs PDFs and notes use for list items.
+_ITEM = re.compile(r"^(?:[•▪◦●■\-–*]|o(?=\s)|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))\s*")
+# Openings that lean on the previous sentence for their meaning: pronouns and connectives
+# (a demonstrative with its noun, « Cet accompagnement … », says enough to stand alone).
+_LEANS = re.compile(
+    r"^(?:c[’']est|ce sont|ceci|cela|ça|celle|celui|ceux|ce dernier|cette dernière|"
+    r"il |elle |ils |elles |hier|notamment|ainsi|en effet|soit |dont |de plus|par ailleurs|"
+    r"en outre|pour cela|tout d[’']abord|enfin|"
+    r"parmi eux|parmi elles|à ce titre|dans ce cadre|là encore|lui-même|elles-mêmes|eux-mêmes)",
+    re.IGNORECASE,
+)
+_NOTE = re.compile(r"^note\s*:", re.IGNORECASE)
+_FINAL = (".", "!", "?", "…", ":", ";", "»", ")", "”", '"')
+HEADING_CHARS = 90
+MAX_LIST_ITEMS = 12
+MAX_UNIT_CHARS = 1400
+
+
+@dataclass(frozen=True)
+class Unit:
+    text: str
+    kind: str  # "sentence" | "list" | "heading" | "note" | "boilerplate" | "question"
+    position: int  # order in its chunk
+    rows: tuple[int, ...] = ()  # its sentences' indices in split_sentences(chunk text)
+    leans: bool = False  # opens on a word whose antecedent is not in the unit
+    incomplete: bool = False  # a list that the chunk cuts (its end may be missing)
+
+    @property
+    def quotable(self) -> bool:
+        return self.kind in ("sentence", "list")
+
+
+def is_item(line: str) -> bool:
+    return bool(_ITEM.match(line)) and len(line) > 2
+
+
+def is_heading(text: str) -> bool:
+    text = text.strip()
+    return len(text) < HEADING_CHARS and not text.endswith(_FINAL) and not is_item(text)
+
+
+def template_key(sentence: str) -> str:
+    """The opening of a sentence with its numbers blanked: « A demain, 4ème jour du cycle »
+    and « A demain, 5ème jour du cycle » share one key."""
+    words = [re.sub(r"\d+", "#", w) for w in tokens(sentence)[:6]]
+    return " ".join(words) if len(words) >= 4 else ""
+
+
+class Boilerplate:
+    """Sentences a corpus repeats across sections: the same words, or the same opening with
+    other numbers, in at least ``min_sections`` sections of one document."""
+
+    def __init__(self, keys: Iterable[str] = ()) -> None:
+        self.keys = frozenset(keys)
+
+    @classmethod
+    def from_sections(
+        cls, texts_by_section: dict[tuple[str, str], list[str]], min_sections: int = 3
+    ) -> Boilerplate:
+        sections_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for (source, section), texts in texts_by_section.items():
+            for text in texts:
+                for line in text.split("\n"):
+                    for sentence in split_sentences(line):
+                        key = template_key(sentence)
+                        if key:
+                            sections_of[(source, key)].add(section)
+        return cls(key for (_, key), found in sections_of.items() if len(found) >= min_sections)
+
+    def __contains__(self, sentence: str) -> bool:
+        key = template_key(sentence)
+        return bool(key) and key in self.keys
+
+
+def split_units(text: str, boilerplate: Boilerplate | None = None) -> list[Unit]:
+    """The units of one chunk's text, in reading order."""
+    boilerplate = boilerplate or Boilerplate()
+    raw: list[tuple[str, str, tuple[int, ...]]] = []  # text, kind, sentence indices
+    row = 0
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        sentences = split_sentences(line)
+        rows = tuple(range(row, row + len(sentences)))
+        row += len(sentences)
+        if _NOTE.match(line):
+            raw.append((line, "note", rows))
+            continue
+        if is_item(line):
+            raw.append((line, "item", rows))
+            continue
+        for offset, sentence in enumerate(sentences):
+            if sentence in boilerplate:
+                kind = "boilerplate"
+            elif is_heading(sentence):
+                kind = "heading"
+            else:
+                kind = "sentence"
+            raw.append((sentence, kind, (rows[offset],)))
+
+    units: list[Unit] = []
+    i = 0
+    while i < len(raw):
+        sentence, kind, rows = raw[i]
+        if kind == "item":
+            # Items with no lead-in in this chunk: the list started in the previous chunk.
+            items, item_rows, i = _take_items(raw, i)
+            units.append(
+                Unit("\n".join(items), "list", len(units), item_rows, True, i >= len(raw))
+            )
+            continue
+        if kind == "sentence" and sentence.rstrip().endswith(":"):
+            items, item_rows, j = _take_items(raw, i + 1)
+            if items:
+                incomplete = j >= len(raw) or len(items) >= MAX_LIST_ITEMS
+                body = "\n".join([sentence, *items])
+                rows = rows + item_rows
+                units.append(Unit(body, "list", len(units), rows, _leans(sentence), incomplete))
+                i = j
+                continue
+            # A lead-in whose list is missing reads as a dangling sentence: not quotable.
+            units.append(Unit(sentence, "heading", len(units), rows))
+            i += 1
+            continue
+        if (
+            kind == "sentence"
+            and _leans(sentence)
+            and units
+            and units[-1].kind == "sentence"
+            and len(units[-1].text) + len(sentence) < MAX_UNIT_CHARS
+        ):
+            previous = units.pop()
+            units.append(
+                Unit(
+                    f"{previous.text} {sentence}",
+                    "sentence",
+                    len(units),
+                    previous.rows + rows,
+                    previous.leans,
+                )
+            )
+            i += 1
+            continue
+        leans = kind == "sentence" and _leans(sentence)
+        units.append(Unit(sentence, kind, len(units), rows, leans))
+        i += 1
+    return _with_answers(units)
+
+
+def _with_answers(units: list[Unit]) -> list[Unit]:
+    """A question the text asks (« Quels facteurs … ? ») is quoted with what answers it,
+    the next unit; with nothing after it, it is not quoted at all."""
+    out: list[Unit] = []
+    for unit in units:
+        if out and out[-1].kind == "question":
+            question = out.pop()
+            if unit.quotable:
+                glue = "\n" if unit.kind == "list" else " "
+                unit = Unit(
+                    question.text + glue + unit.text,
+                    unit.kind,
+                    question.position,
+                    question.rows + unit.rows,
+                    question.leans,
+                    unit.incomplete,
+                )
+            else:
+                out.append(Unit(question.text, "heading", question.position, question.rows))
+        if unit.kind == "sentence" and unit.text.rstrip().endswith("?"):
+            unit = Unit(unit.text, "question", unit.position, unit.rows, unit.leans)
+        out.append(unit)
+    if out and out[-1].kind == "question":
+        last = out.pop()
+        out.append(Unit(last.text, "heading", last.position, last.rows))
+    return out
+
+
+def _leans(sentence: str) -> bool:
+    return bool(_LEANS.match(sentence.lstrip("«“\"( ")))
+
+
+def _take_items(
+    raw: list[tuple[str, str, tuple[int, ...]]], start: int
+) -> tuple[list[str], tuple[int, ...], int]:
+    items: list[str] = []
+    rows: tuple[int, ...] = ()
+    j = start
+    while j < len(raw) and raw[j][1] == "item" and len(items) < MAX_LIST_ITEMS:
+        items.append(raw[j][0])
+        rows += raw[j][2]
+        j += 1
+    return items, rows, j

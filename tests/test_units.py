@@ -1,0 +1,95 @@
+"""Readable units: lists whole, pronoun-led sentences kept with their antecedent, and the
+lines a reader cannot use (notes, headings, series boilerplate) never quotable."""
+
+import numpy as np
+
+from assistant.chunking import split_sentences
+from assistant.intent import has_quantity, intent_in_context, read_intent
+from assistant.sentvectors import pack, unpack
+from assistant.units import Boilerplate, split_units
+
+CHUNK = (
+    "Les têtes de réseaux à la manoeuvre\n"
+    "Le parcours consolide un cheminement engagé autour de 3 étapes majeures :\n"
+    "• 2014-2015 : un parcours d’expérience ;\n"
+    "• 2016-2017 : un transfert de savoir-faire ;\n"
+    "• 2018-2019 : une appropriation territoriale.\n"
+    "Le RAMEAU anime des ateliers. Celles-ci réunissent des dirigeants.\n"
+    "Quels facteurs suscitent l’engagement ? Le guide en souligne cinq.\n"
+    "Note : Rapport du RAMEAU, 2013\n"
+    "A demain, 6ème jour du cycle pour découvrir les professionnels."
+)
+
+
+def _kinds(units):
+    return [(u.kind, u.text.split("\n")[0][:25]) for u in units]
+
+
+def test_a_list_stays_whole_with_its_lead_in_and_rows_follow_the_sentences():
+    units = split_units(CHUNK)
+    lists = [u for u in units if u.kind == "list"]
+    assert len(lists) == 1
+    assert lists[0].text.count("\n") == 3 and lists[0].text.endswith("territoriale.")
+    assert not lists[0].incomplete
+    sentences = split_sentences(CHUNK)
+    for unit in units:
+        # Each unit knows which sentences (and so which sentence vectors) it is made of.
+        assert all(sentences[r] in unit.text for r in unit.rows)
+
+
+def test_pronoun_led_sentences_and_text_questions_keep_their_context():
+    units = split_units(CHUNK)
+    texts = [u.text for u in units if u.quotable]
+    assert "Le RAMEAU anime des ateliers. Celles-ci réunissent des dirigeants." in texts
+    assert "Quels facteurs suscitent l’engagement ? Le guide en souligne cinq." in texts
+    assert not any(t.startswith("Celles-ci") for t in texts)
+
+
+def test_headings_notes_and_series_boilerplate_are_never_quotable():
+    sections = {
+        ("n.txt", f"{day}e jour"): [
+            f"Texte du jour {day}.\nA demain, {day + 1}ème jour du cycle pour découvrir la suite."
+        ]
+        for day in range(1, 5)
+    }
+    boilerplate = Boilerplate.from_sections(sections)
+    units = split_units(CHUNK, boilerplate)
+    kinds = dict((u.text.split(" ")[0], u.kind) for u in units)
+    assert kinds["Note"] == "note"
+    assert kinds["A"] == "boilerplate"
+    assert kinds["Les"] == "heading"  # « Les têtes de réseaux à la manoeuvre »
+    # Without the corpus evidence (one section only), the same line is plain text.
+    assert "A demain, 9ème jour du cycle pour découvrir la suite." not in Boilerplate()
+
+
+def test_a_lead_in_whose_list_is_missing_is_not_quotable():
+    units = split_units("Le modèle repose sur trois leviers :\nUne autre phrase complète ici.")
+    assert units[0].kind == "heading" and units[1].quotable
+
+
+def test_packed_vectors_round_trip_within_int8_precision():
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(5, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    back = unpack(pack(vectors))
+    assert back.shape == (5, 384)
+    assert np.all(np.sum(back * vectors, axis=1) > 0.999)
+    assert unpack(None) is None and unpack("autre-format") is None
+
+
+def test_intent_reads_the_kind_of_answer_asked():
+    assert read_intent("Combien de bénévoles en France ?").kind == "figure"
+    assert read_intent("Résume le 12e jour").kind == "summary"
+    assert read_intent("Résume le 12e jour").day == 12
+    assert read_intent("Détaille le deuxième point").ordinal == 2
+    assert read_intent("Et pour les fondations ?").new_subject == "les fondations"
+    assert read_intent("When did the MOOC open?").kind == "date"
+    # A follow-up that does not say what it wants asks what the previous question asked.
+    assert intent_in_context("Et côté salariés ?", "Combien de bénévoles ?", True).kind == "figure"
+
+
+def test_a_quantity_is_not_a_year_a_day_or_an_ordinal():
+    assert has_quantity("74% des associations")
+    assert has_quantity("avec 13,2 millions de bénévoles")
+    assert has_quantity("passer de 140.000 à 240.000 personnes")
+    assert not has_quantity("le 10 septembre 2019, au 3ème jour")
