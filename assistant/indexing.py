@@ -396,7 +396,3 @@ def _ingest(
     summary.seconds = time.perf_counter() - started
     return summary
 
-
-def embedding_text(chunk: Chunk) -> str:
-    """What the dense model sees: the section title gives the passage its context."""
-    return f"{chunk.section}\n{chunk.text}"

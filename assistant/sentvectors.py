@@ -31,6 +31,11 @@ def sentences_of(chunk_text: str) -> list[str]:
     return split_sentences(chunk_text) or [chunk_text]
 
 
+def embedded_texts(chunk: Chunk) -> list[str]:
+    """What the dense model sees of a chunk: its section title, then each sentence."""
+    return [chunk.section or chunk.source, *sentences_of(chunk.text)]
+
+
 def pack(vectors: np.ndarray) -> str:
     """Float vectors → ``"i8v1:<rows>:<dim>:<base64>"``: each row scaled so its largest
     component is ±127, then rounded to int8. Only directions matter (rows are normalised
@@ -64,7 +69,7 @@ def embed_chunks(embedder: Embedder, chunks: list[Chunk]) -> tuple[np.ndarray, l
     rows_of: list[list[str]] = []
     distinct: dict[str, int] = {}
     for chunk in chunks:
-        texts = [chunk.section or chunk.source, *sentences_of(chunk.text)]
+        texts = embedded_texts(chunk)
         rows_of.append(texts)
         for text in texts:
             distinct.setdefault(text, len(distinct))

@@ -23,20 +23,23 @@ from pathlib import Path
 import numpy as np
 
 from assistant.embeddings import make_embedder, model_slug
-from assistant.indexing import chunk_document, embedding_text
+from assistant.indexing import chunk_document
 from assistant.loading import discover, load
+from assistant.sentvectors import embedded_texts
 from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def passage_texts(files: list[Path], settings: Settings) -> list[str]:
-    """What the dense model sees for every chunk of ``files``, as ``ingest`` would cut them."""
-    texts: list[str] = []
+    """What the dense model sees for every chunk of ``files`` (section titles and sentences,
+    each once), as ``ingest`` would cut them."""
+    texts: dict[str, None] = {}
     for file in discover(files):
         document = load(file)
-        texts.extend(embedding_text(c) for c in chunk_document(document, settings))
-    return texts
+        for chunk in chunk_document(document, settings):
+            texts.update(dict.fromkeys(embedded_texts(chunk)))
+    return list(texts)
 
 
 class VectorCache:

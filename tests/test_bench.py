@@ -144,9 +144,10 @@ def test_ingest_and_answer_tasks_on_a_tiny_corpus(tmp_path, small_corpus, monkey
     }
 
     first = worker.task_ingest(Namespace(data=str(tmp_path / "d1"), **options))
-    assert first["chunks"] > 0 and first["embedded"] == first["chunks"]
+    # Ingest embeds each chunk's title and sentences (see assistant.sentvectors).
+    assert first["chunks"] > 0 and first["embedded"] >= first["chunks"]
     second = worker.task_ingest(Namespace(data=str(tmp_path / "d2"), **options))
-    assert second["embedded"] == 0 and second["cached_vectors"] == second["chunks"]
+    assert second["embedded"] == 0 and second["cached_vectors"] == first["embedded"]
 
     answers = worker.task_answers(Namespace(data=str(tmp_path / "d2"), **options))
     assert answers["answers"] == 2 and answers["chunks"] == second["chunks"]
