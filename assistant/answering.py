@@ -17,12 +17,14 @@ from dataclasses import dataclass
 
 from .chunking import split_sentences
 from .embeddings import Embedder, make_embedder
-from .intent import intent_in_context
+from .evidence import judge
+from .followup import pointed_point
+from .intent import Intent, intent_in_context, read_intent
 from .llm import LLMError, MarkerFilter, build_messages, make_chat_model, stream_completion
 from .models import Answer, Citation, RetrievedChunk, Turn
-from .retrieval import Retrieval, Retriever, SearchQuery, build_search_query
+from .retrieval import Retrieval, Retriever, SearchQuery, build_search_query, point_query
 from .safety import Bound, redact, sanitize_output
-from .selection import choose, score_units
+from .selection import STRICT_KINDS, SUMMARY_RATIO, Scored, choose, score_units, summarise
 from .settings import Settings
 from .store import ChunkStore, open_store
 from .textnorm import analyze, fold, looks_english
@@ -35,12 +37,6 @@ ABSTAIN_EN = "I cannot find this information in the corpus."
 
 class AnswerError(ValueError):
     """The question cannot be answered as asked (empty, too long…)."""
-
-
-@dataclass
-class Evidence:
-    confidence: float
-    dense: float
 
 
 class Assistant:
@@ -103,28 +99,17 @@ class Assistant:
     def retrieve(
         self, question: str, history: list[Turn] | None = None, k: int | None = None
     ) -> tuple[SearchQuery, Retrieval]:
-        query = build_search_query(question, history)
+        query = self.search_query(question, history or [], read_intent(question))
         return query, self.retriever.search(query, check_k(k))
 
-    def evidence(self, query: SearchQuery, retrieval: Retrieval, english: bool) -> Evidence:
-        """How much of the question the corpus can speak to, in [0, 1].
-
-        French questions: the IDF-weighted share of the question's terms that occur
-        anywhere in the corpus. A question about VAT rates or Cerfa forms is mostly made
-        of words the corpus never uses, however close its topic. English questions share
-        almost no words with the French corpus, so for them the dense (cross-lingual)
-        similarity of the best passage decides, rescaled from [0.70, 0.90] to [0, 1].
-        """
-        passages = retrieval.passages
-        if not passages:
-            return Evidence(0.0, 0.0)
-        terms = set(analyze(query.lexical))
-        weights = {t: self.retriever.idf(t) for t in terms}
-        total = sum(weights.values()) or 1.0
-        known = sum(w for t, w in weights.items() if self.retriever.knows(t)) / total
-        dense = max(retrieval.dense_similarity.values(), default=0.0)
-        confidence = min(1.0, max(0.0, (dense - 0.7) / 0.2)) if english or not terms else known
-        return Evidence(confidence, dense)
+    def search_query(self, question: str, turns: list[Turn], intent: Intent) -> SearchQuery:
+        """The question as searched: a follow-up pointing at a point of the previous answer
+        (« détaille le deuxième point ») searches that point; other elliptic follow-ups are
+        searched with the previous question."""
+        point = pointed_point(turns, intent.ordinal, intent.points_back) if turns else None
+        if point is None:
+            return build_search_query(question, turns)
+        return point_query(question, point, turns)
 
     # --- answering -------------------------------------------------------------
     def answer(
@@ -143,9 +128,30 @@ class Assistant:
         """Yield text deltas, then the complete :class:`Answer` as the last item."""
         started = time.perf_counter()
         question, turns = self._check(question, history)
-        query, retrieval = self.retrieve(question, turns)
+        intent = read_intent(question)
+        query = self.search_query(question, turns, intent)
+        retrieval = self.retriever.search(query)
         english = looks_english(question)
-        evidence = self.evidence(query, retrieval, english)
+        intent = intent_in_context(question, query.previous, query.follow_up)
+        scored = score_units(
+            query,
+            intent,
+            retrieval.passages,
+            retrieval.sentence_similarity,
+            self.retriever.idf,
+            self.retriever.boilerplate,
+            depth=5 if detail == "full" else 4,
+            exclude=query.point,
+        )
+        evidence = judge(
+            query, retrieval, scored, english, self.retriever.idf, self.retriever.knows
+        )
+        plan = self._plan(question, intent, query, retrieval, scored, detail)
+        if plan.section is not None:
+            retrieval = Retrieval(
+                plan.passages, retrieval.dense_similarity, retrieval.sentence_similarity
+            )
+            evidence.confidence = max(evidence.confidence, 1.0)  # the user named the section
         base = {
             "question": question,
             "retrieved": retrieval.passages,
@@ -175,31 +181,83 @@ class Assistant:
                 log.warning("LLM unavailable, extractive fallback: %s", reason)
                 warning = f"LLM indisponible, réponse extractive à la place ({reason})."
                 yield f"\n\n_{warning}_\n\n"
-                fallback = self._extractive(query, retrieval, english, detail)
+                fallback = self._extractive(plan, english, detail)
                 fallback.warnings.append(warning)
         else:
-            fallback = self._extractive(query, retrieval, english, detail)
+            fallback = self._extractive(plan, english, detail)
         fallback = safe_answer(fallback, self.settings)
         yield from re.split(r"(?<=\s)", fallback.answer)
         fallback.latency_ms = (time.perf_counter() - started) * 1000
         yield fallback.model_copy(update=base)
 
-    def _extractive(
-        self, query: SearchQuery, retrieval: Retrieval, english: bool, detail: str
-    ) -> Answer:
-        passages = retrieval.passages
+    def _plan(
+        self,
+        question: str,
+        intent: Intent,
+        query: SearchQuery,
+        retrieval: Retrieval,
+        scored: list[Scored],
+        detail: str,
+    ) -> Plan:
+        """What the extractive answer quotes, and how it is framed."""
         limit = self.settings.max_answer_sentences * (2 if detail == "full" else 1)
-        intent = intent_in_context(query.focus_text or query.text, query.previous, query.follow_up)
-        scored = score_units(
-            query,
-            intent,
-            passages,
-            retrieval.sentence_similarity,
-            self.retriever.idf,
-            self.retriever.boilerplate,
-            depth=5 if detail == "full" else 4,
+        if intent.kind == "summary":
+            named = self.retriever.find_section(question, intent.day)
+            if named is not None:
+                return self._section_plan(named, retrieval, limit + 2)
+            # A topic rather than a section: more of the best units, in reading order.
+            chosen = choose(scored, limit + 1, ratio=SUMMARY_RATIO)
+            chosen.sort(key=lambda s: (s.passage.section, s.passage.rank, s.unit.position))
+            return Plan(chosen, "topic", list(retrieval.passages))
+        chosen = choose(scored, limit)
+        missing = ""
+        if intent.kind in STRICT_KINDS and chosen and not any(s.fits for s in chosen):
+            missing = intent.kind  # the note covers the topic, not the figure or date asked
+        return Plan(
+            chosen,
+            "point" if query.point else "answer",
+            list(retrieval.passages),
+            missing=missing,
+            point=query.point,
         )
-        picked = [(s.passage, s.unit.text) for s in choose(scored, limit)]
+
+    def _section_plan(self, named: tuple[str, str], retrieval: Retrieval, limit: int) -> Plan:
+        """« Résume le 12e jour »: the section's key units in reading order; the section's
+        chunks become the passages, the most central first."""
+        source, title = named
+        section = self.retriever.section(source, title)
+        as_passages = [
+            (
+                RetrievedChunk(
+                    id=c.id,
+                    text=c.text,
+                    source=c.source,
+                    section=c.section,
+                    page=c.page,
+                    score=0.0,
+                    rank=0,
+                ),
+                vectors,
+            )
+            for c, vectors in section
+        ]
+        chosen = summarise(as_passages, self.retriever.boilerplate, limit)
+        cited = list(dict.fromkeys(s.passage.id for s in chosen))
+        order = cited + [c.id for c, _ in section if c.id not in cited]
+        order += [p.id for p in retrieval.passages if p.id not in order]
+        by_id = {p.id: p for p, _ in as_passages} | {p.id: p for p in retrieval.passages}
+        passages = [
+            by_id[cid].model_copy(update={"rank": rank}) for rank, cid in enumerate(order, 1)
+        ]
+        ranked = {p.id: p for p in passages}
+        chosen = [
+            Scored(ranked[s.passage.id], s.unit, s.score, s.dense, s.lexical, s.fits)
+            for s in chosen
+        ]
+        return Plan(chosen, "section", passages, section=title)
+
+    def _extractive(self, plan: Plan, english: bool, detail: str) -> Answer:
+        picked = [(s.passage, s.unit.text) for s in plan.chosen]
         markers: dict[str, int] = {}
         citations: list[Citation] = []
         parts: list[str] = []
@@ -216,8 +274,9 @@ class Assistant:
                 )
             )
             parts.append(f"{sentence} [{marker}]")
-        lead = "The corpus (in French) says:" if english else "D'après le corpus :"
-        if detail == "full":
+        lead = lead_for(plan, english)
+        if detail == "full" or plan.kind in ("section", "topic") or any("\n" in p for p in parts):
+            # One point a line; a quoted list keeps its own lines under its point.
             body = "\n".join(f"- {p}" for p in parts)
             text = f"{lead}\n\n{body}"
         else:
@@ -251,6 +310,47 @@ class Assistant:
             mode="llm",
             warnings=[bound.truncated] if bound.truncated else [],
         )
+
+
+@dataclass
+class Plan:
+    """The units an extractive answer quotes, in order, and how it is framed."""
+
+    chosen: list[Scored]
+    kind: str  # answer | point | section | topic
+    passages: list[RetrievedChunk]
+    missing: str = ""  # "figure" | "date": asked for, not given by the quoted units
+    point: str = ""  # the previous answer's point a follow-up asked to develop
+    section: str | None = None  # the section a summary covers
+
+
+_LEADS = {
+    "answer": ("D'après le corpus :", "The corpus (in French) says:"),
+    "topic": ("Ce que dit le corpus à ce sujet :", "What the corpus says on this (in French):"),
+    "point": ("Sur ce point, le corpus précise :", "On this point, the corpus (in French) adds:"),
+}
+_MISSING = {
+    "figure": (
+        "Le corpus ne donne pas ce chiffre. Ce qu'il dit du sujet :",
+        "The corpus does not give this figure. What it says on the subject (in French):",
+    ),
+    "date": (
+        "Le corpus ne donne pas cette date. Ce qu'il dit du sujet :",
+        "The corpus does not give this date. What it says on the subject (in French):",
+    ),
+}
+
+
+def lead_for(plan: Plan, english: bool) -> str:
+    """The sentence that opens an extractive answer: what kind of answer follows, and first
+    what the corpus does not say when it covers the topic but not the precise ask."""
+    if plan.section is not None:
+        if english:
+            return f"Key points of « {plan.section} » (quoted in French):"
+        return f"Points clés de « {plan.section} » :"
+    if plan.missing:
+        return _MISSING[plan.missing][int(english)]
+    return _LEADS[plan.kind][int(english)]
 
 
 def abstention_text(passages: list[RetrievedChunk], english: bool) -> str:

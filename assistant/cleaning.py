@@ -166,7 +166,7 @@ def strip_known_calls(lines: list[str], numbers: set[int]) -> list[str]:
         rf"(?<=[A-Za-zÀ-ÿ]{{2}})(?:{calls})(?=[\s,.;:!?»)]|$)"
         rf"|(?<=\b(?:19|20)\d\d)(?:{calls})(?=[\s,.;:!?»)]|$)"
         rf"|(?<=[»”\".;:])\s*(?:{calls})(?=\s|$)"
-        rf"|(?<=[A-Za-zÀ-ÿ)]) (?:{calls}) (?=[,.;:])"
+        rf"|(?<=[A-Za-zÀ-ÿ)]) (?:{calls}) (?=[,.;:»”])"
     )
     leading = re.compile(rf"^(?:{calls})\s+(?=[a-zà-ÿ])")
     out: list[str] = []

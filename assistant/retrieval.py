@@ -45,6 +45,7 @@ class SearchQuery:
     focus_text: str = ""  # the user's own question
     cross_lingual: bool = False  # asked in English about the French corpus
     previous: str = ""  # the conversation's previous user question, when there is one
+    point: str = ""  # the point of the previous answer a follow-up asks to develop
 
 
 def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery:
@@ -63,6 +64,16 @@ def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery
     weights = {t: 2.0 for t in terms}
     text = f"{last} {question}"
     return SearchQuery(text, text, weights, True, terms, question, english, last)
+
+
+def point_query(question: str, point: str, history: list[Turn]) -> SearchQuery:
+    """« Détaille le deuxième point »: search the point's own words (the question's words
+    that are not about pointing — « détaille », « point » — carry no topic)."""
+    previous = [t.content for t in history if t.role == "user" and t.content.strip()]
+    last = previous[-1] if previous else ""
+    terms = analyze(point)
+    text = f"{point} {question}"
+    return SearchQuery(text, point, {}, True, terms, question, looks_english(question), last, point)
 
 
 @dataclass
@@ -153,6 +164,34 @@ class Retriever:
 
     def idf(self, term: str) -> float:
         return self._lexical().idf(term)
+
+    def find_section(self, question: str, day: int | None) -> tuple[str, str] | None:
+        """The (source, section title) a question names: « le 12e jour » (a title that opens
+        on that number), or most of a title's words (« la section Pour aller plus loin »)."""
+        titles = list(dict.fromkeys((c.source, c.section) for c in self.chunks))
+        if day is not None:
+            for source, title in titles:
+                if re.match(rf"^{day}\s*(?:e|er|ère|re|ème|eme|th|st|nd|rd)?\b", fold(title)):
+                    return source, title
+        asked = set(analyze(question))
+        best: tuple[float, tuple[str, str] | None] = (0.0, None)
+        for source, title in titles:
+            words = set(analyze(re.sub(r"^\d+\s*\w*\s+jour\s*[–-]", "", title)))
+            if len(words) < 2:
+                continue
+            share = len(words & asked) / len(words)
+            if share > best[0]:
+                best = (share, (source, title))
+        return best[1] if best[0] >= 0.75 else None
+
+    def section(self, source: str, title: str) -> list[tuple[Chunk, np.ndarray | None]]:
+        """The chunks of one section in reading order, with their packed vectors."""
+        self._ensure_fresh()
+        return [
+            (chunk, self._vectors[i] if i < len(self._vectors) else None)
+            for i, chunk in enumerate(self._chunks)
+            if chunk.source == source and chunk.section == title
+        ]
 
     def search(self, query: SearchQuery, k: int | None = None) -> Retrieval:
         self._ensure_fresh()

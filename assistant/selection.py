@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .intent import Intent, holds
+from .intent import Intent, has_quantity, holds
 from .models import RetrievedChunk
 from .retrieval import SearchQuery
 from .textnorm import analyze, tokens
@@ -33,6 +33,7 @@ FOLLOW_RATIO = 0.80
 # A figure or a date asked for is either in a sentence or not; names, definitions, lists and
 # examples take more forms than the patterns of assistant.intent see, so they weigh less.
 STRICT_KINDS = ("figure", "date")
+SUMMARY_UNIT_CHARS = 420
 SUMMARY_RATIO = 0.55
 
 
@@ -54,8 +55,11 @@ def score_units(
     idf: Callable[[str], float],
     boilerplate: Boilerplate,
     depth: int = 4,
+    exclude: str = "",
 ) -> list[Scored]:
-    """Every quotable unit of the top ``depth`` passages, scored (best first)."""
+    """Every quotable unit of the top ``depth`` passages, scored (best first); units that
+    repeat ``exclude`` (the point a follow-up asks to develop) are left out."""
+    excluded = set(tokens(exclude))
     focus = list(dict.fromkeys(query.focus_terms or analyze(query.lexical)))
     context = [t for t in dict.fromkeys(analyze(query.lexical)) if t not in focus]
     weight = {t: idf(t) for t in focus} | {t: 0.5 * idf(t) for t in context}
@@ -68,6 +72,8 @@ def score_units(
         sims = sentence_sims.get(passage.id)
         for unit in split_units(passage.text, boilerplate):
             if not unit.quotable:
+                continue
+            if excluded and _overlap(set(tokens(unit.text)), excluded) > 0.6:
                 continue
             terms = analyze(unit.text)
             present = set(terms)
@@ -132,3 +138,45 @@ def _pairs_in_row(pairs: list[tuple[str, str]], terms: list[str]) -> float:
         return 0.0
     bigrams = set(itertools.pairwise(terms))
     return sum(pair in bigrams for pair in pairs) / len(pairs)
+
+
+def summarise(
+    chunks: list[tuple[RetrievedChunk, np.ndarray | None]],
+    boilerplate: Boilerplate,
+    limit: int,
+) -> list[Scored]:
+    """A section's key units in reading order: those closest to the section's own centre of
+    meaning (the mean of its sentence vectors), figures and lists favoured, no repeats."""
+    units: list[tuple[RetrievedChunk, Unit, np.ndarray | None]] = []
+    centre_rows: list[np.ndarray] = []
+    for passage, vectors in chunks:
+        sentence_vectors = vectors[1:] if vectors is not None and len(vectors) > 1 else None
+        for unit in split_units(passage.text, boilerplate):
+            # A summary point must read alone and stay short: no unit leaning on a sentence
+            # left out, no list longer than a few lines.
+            if not unit.quotable or len(unit.text) < 40 or unit.leans:
+                continue
+            if len(unit.text) > SUMMARY_UNIT_CHARS:
+                continue
+            rows = None
+            known = sentence_vectors is not None and unit.rows
+            if known and max(unit.rows) < len(sentence_vectors):
+                rows = sentence_vectors[list(unit.rows)]
+                centre_rows.append(rows)
+            units.append((passage, unit, rows))
+    if not units:
+        return []
+    centre = np.vstack(centre_rows).mean(axis=0) if centre_rows else None
+    scored: list[Scored] = []
+    for passage, unit, rows in units:
+        central = float((rows @ centre).max()) if rows is not None and centre is not None else 0.0
+        bonus = 0.02 * has_quantity(unit.text) + 0.02 * (unit.kind == "list")
+        penalty = 0.03 * unit.leans + 0.02 * unit.incomplete
+        scored.append(Scored(passage, unit, central + bonus - penalty, central, 0.0, 0.0))
+    scored.sort(key=lambda s: -s.score)
+    chosen = choose(scored, limit, ratio=0.0)
+    return sorted(chosen, key=lambda s: (_reading_order(chunks, s.passage), s.unit.position))
+
+
+def _reading_order(chunks: list[tuple[RetrievedChunk, np.ndarray | None]], passage) -> int:
+    return next(i for i, (p, _) in enumerate(chunks) if p.id == passage.id)

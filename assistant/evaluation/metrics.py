@@ -112,7 +112,7 @@ _FOOTNOTE_CALL = re.compile(
     r"|(?<![\d\s])[»”.;:!?)]\d{1,3}\b"
     r"|[»”]\s*\d{1,3}\b(?!\s*(?:%|€|[,.]\d))"
     r"|(?<!\d)[.;:!?)]\s+\d{1,3}(?=\s*$|\s*[»”]|\s+[A-ZÀ-Ý«])"
-    r"|(?<=[^\W\d_])\s\d{1,3}\s+[,;.](?!\d)"
+    r"|(?<=[^\W\d_])\s\d{1,3}\s+[,;.»”](?!\d)"
 )
 _FOOTNOTE_LINE = re.compile(r"^\s*(?:[-•*]\s*)?note\s*:", re.IGNORECASE | re.MULTILINE)
 _LIST_ITEM = re.compile(r"^\s*(?:[-•▪◦●■*–]|\d{1,2}[.)]|[a-z][.)])\s+")

@@ -1,0 +1,68 @@
+"""Does the corpus answer the question? Judged from how well the best passages and
+sentences answer it, not only from whether the corpus knows the question's words.
+
+French questions: the IDF-weighted share of the question's terms the corpus knows (a
+question on VAT or Cerfa forms is mostly made of words the note never uses), and a
+logistic model of four signals fitted on the golden set's unanswerable cases (fit and
+figures in docs/evaluation.md): that share, the best sentence's dense similarity, the share
+of the question's terms the three best units hold, and the best unit's own share.
+English questions share almost no words with a French corpus: the best sentence's
+cross-lingual similarity decides.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .retrieval import Retrieval, SearchQuery
+from .selection import Scored
+from .textnorm import analyze
+
+# Logistic weights (known share, (similarity - 0.86) / 0.03, top-3 coverage, best unit's
+# coverage) and bias, for P(unanswerable). L2 0.01, unanswerable cases weighted ×2, French
+# half of eval/golden.jsonl's first 150 cases.
+_WEIGHTS = (-1.32, -1.51, -0.82, -0.56)
+_BIAS = 0.82
+# English: the e5 similarity of the best sentence, mapped so that 0.805 gives 0.4 (the
+# default abstention threshold); English answerable cases measured 0.806–0.906.
+_EN_LOW, _EN_SPAN = 0.78, 0.0625
+
+
+@dataclass
+class Evidence:
+    confidence: float  # in [0, 1]; the assistant abstains below settings.abstain_threshold
+    similarity: float  # the best readable sentence's dense similarity
+    known: float  # IDF-weighted share of the question's terms the corpus knows
+    coverage: float  # IDF-weighted share of the question's terms the best units hold
+
+
+def judge(
+    query: SearchQuery,
+    retrieval: Retrieval,
+    scored: list[Scored],
+    english: bool,
+    idf: Callable[[str], float],
+    knows: Callable[[str], bool],
+) -> Evidence:
+    if not retrieval.passages or not scored:
+        return Evidence(0.0, 0.0, 0.0, 0.0)
+    focus = set(query.focus_terms or analyze(query.lexical))
+    weights = {t: idf(t) for t in focus}
+    total = sum(weights.values()) or 1.0
+    known = sum(w for t, w in weights.items() if knows(t)) / total if focus else 1.0
+    present: set[str] = set()
+    for item in scored[:3]:
+        present |= set(analyze(item.unit.text))
+    coverage = sum(w for t, w in weights.items() if t in present) / total if focus else 1.0
+    similarity = max((s.dense for s in scored if s.dense == s.dense), default=0.0)
+    if english:
+        confidence = (similarity - _EN_LOW) / _EN_SPAN
+    else:
+        signals = (known, (similarity - 0.86) / 0.03, coverage, scored[0].lexical)
+        z = _BIAS + sum(w * x for w, x in zip(_WEIGHTS, signals, strict=True))
+        unanswerable = 1.0 / (1.0 + math.exp(-z))
+        # Both must hold: the corpus knows the words, and its best units answer them.
+        confidence = min(known, 1.0 - unanswerable)
+    return Evidence(min(1.0, max(0.0, confidence)), similarity, known, coverage)
