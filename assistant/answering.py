@@ -158,7 +158,11 @@ class Assistant:
             "search_query": query.text,
             "confidence": evidence.confidence,
         }
-        if evidence.confidence < self.settings.abstain_threshold or not retrieval.passages:
+        # An answer is cited text or an abstention, never an empty lead: with nothing
+        # quotable in the passages (headings, notes only), the extractive answer abstains.
+        nothing_to_quote = not plan.chosen and not self.uses_llm
+        weak = evidence.confidence < self.settings.abstain_threshold
+        if weak or not retrieval.passages or nothing_to_quote:
             text = sanitize_output(abstention_text(retrieval.passages, english))
             yield text
             yield Answer(

@@ -129,3 +129,20 @@ def test_chunks_carry_their_sentence_vectors_and_retrieval_scores_each_sentence(
     assert "13,2 millions" in split_sentences(best.text)[int(sims.argmax())]
     # A chunk made only of footnotes is not ranked first for a question it cannot answer.
     assert not retrieval.passages[0].text.startswith("Note :")
+
+
+def test_an_answer_is_cited_text_or_an_abstention_never_an_empty_lead(tmp_path):
+    """Three small files sharing a rare word, none with a quotable sentence on the topic:
+    the answer must not be « D'après le corpus : » with nothing after it."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.md").write_text(
+            f"# Texte {name} zorglub\n\n## Alliances zorglub\n\nNote : zorglub {name}\n",
+            encoding="utf-8",
+        )
+    settings = make_settings(tmp_path / "data", folder)
+    ingest(settings)
+    answer = Assistant(settings).answer("Que dit le texte zorglub sur les alliances ?")
+    assert answer.abstained or (answer.citations and answer.answer.strip().endswith("]"))
+    assert answer.answer.strip() not in {"D'après le corpus :", "D'après le corpus"}

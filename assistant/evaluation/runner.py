@@ -119,6 +119,7 @@ def build_report(settings, set_path, cases, results, scores, elapsed, assistant)
     return {
         "set": str(set_path),
         "metrics": metrics,
+        "english_pairs": english_pairs(cases, scores),
         "by_tag": by_tag,
         "by_section": by_section,
         "failing": failing,
@@ -139,6 +140,23 @@ def build_report(settings, set_path, cases, results, scores, elapsed, assistant)
         },
         "versions": _versions(),
     }
+
+
+def english_pairs(cases: list[Case], scores: list[dict]) -> dict | None:
+    """hit@5 of English questions tagged « paire:<id> » and of the French cases they
+    translate: English must retrieve as well as French."""
+    index = {case.id: i for i, case in enumerate(cases)}
+    pairs = [
+        (i, index[tag.split(":", 1)[1]])
+        for i, case in enumerate(cases)
+        for tag in case.tags
+        if tag.startswith("paire:") and tag.split(":", 1)[1] in index
+    ]
+    if not pairs:
+        return None
+    english = sum(scores[i]["hit_at_5"] for i, _ in pairs) / len(pairs)
+    french = sum(scores[j]["hit_at_5"] for _, j in pairs) / len(pairs)
+    return {"pairs": len(pairs), "hit_at_5_en": english, "hit_at_5_fr": french}
 
 
 def _failed(case: Case, result: dict, score: dict) -> bool:
