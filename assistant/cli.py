@@ -68,9 +68,10 @@ def main(verbose: bool) -> None:
       assistant chat                         # ouvre le chat sur http://127.0.0.1:8000
       assistant eval --set eval/golden.jsonl --output eval/results/run1
     """
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from .settings import OFFLINE_ENV
+
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

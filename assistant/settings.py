@@ -12,6 +12,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 LLMProvider = Literal["none", "openai", "openai-compatible", "mistral"]
 
+# Nothing phones home: Chroma's telemetry is off and the Hugging Face libraries never
+# reach the hub (the models are bundled or local). The CLI sets these for itself and the
+# chat, and the tests and benchmarks for the processes they start.
+OFFLINE_ENV = {"ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+
 
 class Settings(BaseSettings):
     """Settings of the assistant. Every field maps to ``ASSISTANT_<NAME>``."""

@@ -1,6 +1,6 @@
 """Core benchmark: cold ingest, unchanged re-ingest, warm answer latency, peak RSS.
 
-Usage: .venv/bin/python bench/core.py [--rounds 3]
+Usage: .venv/bin/python -m bench.core [--rounds 3]
 Prints numbers with their setup; it asserts nothing (figures go in the closing notes and
 docs/benchmarks.md).
 """
@@ -16,10 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from tests.support import ROOT, use_offline_defaults
 
-ROOT = Path(__file__).resolve().parent.parent
+use_offline_defaults()
 
 
 def main() -> None:

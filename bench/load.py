@@ -1,4 +1,4 @@
-"""Load test of the chat with real websocket clients: ``python bench/load.py``.
+"""Load test of the chat with real websocket clients: ``python -m bench.load``.
 
 Starts ``assistant chat --headless`` on a free loopback port (its own data folder: a copy
 of ``--index``'s Chroma folder, or a fresh ingest of the corpus), then opens ``--sessions``
@@ -15,9 +15,9 @@ Bounded: loopback only (the URL must be 127.0.0.1/localhost/::1), at most 500 se
 ``--timeout`` per answer and ``--deadline`` for the whole run; stops by itself.
 Figures are printed and written as JSON (``--output``).
 
-    python bench/load.py                      # 50 sessions × 2 questions, default mode
-    python bench/load.py --sessions 100 --index .assistant-data
-    python bench/load.py --url http://127.0.0.1:8000   # an already running local chat
+    python -m bench.load                      # 50 sessions × 2 questions, default mode
+    python -m bench.load --sessions 100 --index .assistant-data
+    python -m bench.load --url http://127.0.0.1:8000   # an already running local chat
 """
 
 from __future__ import annotations
@@ -29,9 +29,6 @@ import json
 import os
 import random
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,7 +38,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT, rss_mb, start_chat
+
 MAX_SESSIONS = 500
 QUESTIONS = [
     "Quels sont les trois leviers d'un modèle socio-économique ?",
@@ -74,57 +72,6 @@ def percentile(values: list[float], q: float) -> float | None:
     k = (len(ordered) - 1) * q
     low, high = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
-
-
-def start_chat(data_dir: Path, port: int, log_path: Path, timeout_s: float) -> subprocess.Popen:
-    import urllib.request
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "CHAINLIT_"))}
-    env.update(
-        ASSISTANT_DATA_DIR=str(data_dir),
-        ASSISTANT_LLM_PROVIDER="none",
-        ANONYMIZED_TELEMETRY="False",
-        HF_HUB_OFFLINE="1",
-        # One question per session per second at most here: the limiter is not under test.
-        ASSISTANT_RATE_LIMIT_PER_MINUTE="60",
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "chat", "--headless", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log_path.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the chat server stopped: see {log_path}")
-        try:
-            url = f"http://127.0.0.1:{port}/assistant/health"
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if b'"ready"' in response.read():
-                    return process
-        except OSError:
-            pass
-        time.sleep(0.5)
-    process.kill()
-    raise SystemExit(f"the chat server was not ready after {timeout_s:.0f} s: see {log_path}")
 
 
 async def login(http, url: str) -> str:
@@ -413,7 +360,7 @@ def main(argv: list[str] | None = None) -> dict:
         parser.error("loopback only: the URL must be 127.0.0.1, localhost or ::1")
 
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    process = None
+    server = None
     work = None
     url = args.url.rstrip("/") if args.url else None
     try:
@@ -423,18 +370,19 @@ def main(argv: list[str] | None = None) -> dict:
             index = args.index or ROOT / ".assistant-data"
             if (index / "chroma").is_dir():
                 shutil.copytree(index / "chroma", data_dir / "chroma")
-            port = free_port()
-            print(f"starting the chat on 127.0.0.1:{port} …", file=sys.stderr)
-            process = start_chat(data_dir, port, args.output.with_suffix(".server.log"), 600)
-            url = f"http://127.0.0.1:{port}"
-        figures = asyncio.run(drive(args, url, process.pid if process else None))
+            print("starting the chat on loopback …", file=sys.stderr)
+            server = start_chat(
+                args.output.with_suffix(".server.log"),
+                timeout_s=600,
+                ASSISTANT_DATA_DIR=str(data_dir),
+                # One question per session per second at most: the limiter is not under test.
+                ASSISTANT_RATE_LIMIT_PER_MINUTE="60",
+            )
+            url = server.url
+        figures = asyncio.run(drive(args, url, server.process.pid if server else None))
     finally:
-        if process is not None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        if server is not None:
+            server.stop()
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
     args.output.write_text(json.dumps(figures, indent=2), encoding="utf-8")

@@ -28,21 +28,17 @@ import json
 import os
 import platform
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from tests.support import ROOT, ChromaServer, clean_env, start_chat, use_offline_defaults
 
-ROOT = Path(__file__).resolve().parent.parent
+use_offline_defaults()
 GOLDEN = ROOT / "eval" / "golden.jsonl"
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "assistant-bench"
 SECTIONS = ("core", "naive", "scale")
@@ -54,14 +50,6 @@ def log(message: str) -> None:
 
 
 # --- processes -------------------------------------------------------------------------
-def clean_env(**extra: str) -> dict[str, str]:
-    """The environment of a measured process: defaults only (no ASSISTANT_* of the caller)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(ANONYMIZED_TELEMETRY="False", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    env.update(extra)
-    return env
-
-
 def run_timed(cmd: list[str], env: dict[str, str], workdir: Path) -> dict:
     """Run ``cmd`` to completion: wall time, exit code, output, the child's peak RSS."""
     out_path, err_path = workdir / "stdout.txt", workdir / "stderr.txt"
@@ -99,12 +87,6 @@ def worker(task: str, workdir: Path, env: dict[str, str] | None = None, **option
     return result
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def proc_memory(pid: int) -> dict:
     fields = {}
     with contextlib.suppress(OSError), open(f"/proc/{pid}/status", encoding="ascii") as handle:
@@ -113,28 +95,6 @@ def proc_memory(pid: int) -> dict:
             if key in ("VmRSS", "VmHWM"):
                 fields[key] = int(value.split()[0]) / 1024
     return {"rss_mb": fields.get("VmRSS", 0.0), "peak_rss_mb": fields.get("VmHWM", 0.0)}
-
-
-def http_status(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read()
-    except OSError:
-        return 0, b""
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """Stop a server this benchmark started (its own process group), by its id."""
-    if proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=5)
 
 
 def du_mb(path: Path) -> float:
@@ -239,7 +199,7 @@ def run_core(tmp: Path, args) -> dict:
     }
 
     log("core: cold start of `assistant chat --headless`")
-    out["chat"] = chat_start(cli, env, work)
+    out["chat"] = chat_start(cli, data, work)
 
     log("core: `assistant eval` on the golden set")
     evaluation = run_timed(
@@ -289,74 +249,21 @@ def hit_at(results_path: Path, k: int) -> float:
     return sum(hits) / len(hits)
 
 
-def chat_start(cli: str, env: dict[str, str], work: Path) -> dict:
+def chat_start(cli: str, data: Path, work: Path) -> dict:
     """Seconds from launch to HTTP 200 on ``/``, then to ``/assistant/health`` « ready »."""
-    port = free_port()
-    log_path = work / "chat.log"
-    with log_path.open("wb") as handle:
-        started = time.perf_counter()
-        proc = subprocess.Popen(
-            [cli, "chat", "--headless", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=handle,
-            stderr=handle,
-            start_new_session=True,
-        )
-    http_s = ready_s = None
+    server = start_chat(work / "chat.log", command=[cli], poll_s=0.05, ASSISTANT_DATA_DIR=str(data))
     try:
-        deadline = started + 180
-        base = f"http://127.0.0.1:{port}"
-        while time.perf_counter() < deadline and proc.poll() is None:
-            if http_s is None and http_status(base + "/")[0] == 200:
-                http_s = time.perf_counter() - started
-            if http_s is not None:
-                status, body = http_status(base + "/assistant/health")
-                if status == 200 and b'"ready"' in body:
-                    ready_s = time.perf_counter() - started
-                    break
-            time.sleep(0.05)
-        memory = proc_memory(proc.pid)
+        memory = proc_memory(server.process.pid)
     finally:
-        stop(proc)
-    if http_s is None:
-        raise RuntimeError("chat did not answer HTTP 200: " + log_path.read_text()[-2000:])
-    return {"http_200_s": http_s, "ready_s": ready_s, **memory}
+        server.stop()
+    return {"http_200_s": server.http_s, "ready_s": server.ready_s, **memory}
 
 
 # --- scale ----------------------------------------------------------------------------
-class ChromaServer:
-    """``chroma run`` on loopback, in a folder of its own; stopped by its process id."""
-
-    def __init__(self, path: Path, workdir: Path) -> None:
-        self.path = path
-        self.port = free_port()
-        chroma = str(Path(sys.executable).with_name("chroma"))
-        self.log = (workdir / f"chroma-{self.port}.log").open("wb")
-        self.proc = subprocess.Popen(
-            [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=workdir,
-            env=clean_env(),
-            stdout=self.log,
-            stderr=self.log,
-            start_new_session=True,
-        )
-        deadline = time.perf_counter() + 60
-        while time.perf_counter() < deadline:
-            if http_status(f"http://127.0.0.1:{self.port}/api/v2/heartbeat")[0] == 200:
-                return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.2)
-        self.close()
-        raise RuntimeError("chroma server did not start")
-
-    def memory(self) -> dict:
-        return proc_memory(self.proc.pid)
-
-    def close(self) -> None:
-        stop(self.proc)
-        self.log.close()
+def chroma_server(path: Path, workdir: Path) -> ChromaServer:
+    """``chroma run`` on loopback, in a folder of its own (stopped by its process id)."""
+    server = ChromaServer(path, workdir / f"chroma-{path.name}.log")
+    return server.start()
 
 
 def run_scale(tmp: Path, args) -> dict:
@@ -390,7 +297,9 @@ def run_scale(tmp: Path, args) -> dict:
         for store in args.stores:
             log(f"scale {scale}× ({len(texts[scale])} passages), {store} store")
             data = work / f"x{scale}-{store}"
-            server = ChromaServer(work / f"x{scale}-server-db", work) if store == "server" else None
+            server = (
+                chroma_server(work / f"x{scale}-server-db", work) if store == "server" else None
+            )
             try:
                 port = server.port if server else 0
                 ingest = worker(
@@ -421,10 +330,10 @@ def run_scale(tmp: Path, args) -> dict:
                     original=REFERENCE.name,
                     profile=profile,
                 )
-                server_memory = server.memory() if server else None
+                server_memory = proc_memory(server.process.pid) if server else None
             finally:
                 if server:
-                    server.close()
+                    server.stop()
             size = du_mb(server.path) if server else index_mb(data)
             chunks = ingest["chunks"]
             rows.append(

@@ -13,12 +13,10 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+from tests.support import ROOT, use_offline_defaults
 
-ROOT = Path(__file__).resolve().parent.parent
+use_offline_defaults()
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def task_embed(args) -> dict:

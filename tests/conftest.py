@@ -1,4 +1,8 @@
-"""Shared fixtures: real Chroma in tmp folders, the real reference corpus, offline models."""
+"""Shared fixtures (this is the suite's pytest plugin): real Chroma in tmp folders, the
+real reference corpus, offline models, a chat server and a Chroma server on loopback.
+
+The processes themselves are started by ``tests/support.py`` (shared with ``bench/``).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+from .support import ARTIFACTS, ROOT, ChromaServer, start_chat, use_offline_defaults
 
-ROOT = Path(__file__).resolve().parent.parent
+use_offline_defaults()
+
 CORPUS = ROOT / "corpus"
 REFERENCE = CORPUS / "rameau-hybridation-modeles-socio-economiques-2019.txt"
 
@@ -74,3 +77,30 @@ def small_corpus(tmp_path):
 def copy_tree(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
+
+
+def chat_on_copy(indexed: Path, workdir: Path, name: str, **env: str):
+    """A chat server on a copy of the data folder ``indexed`` (no two processes open the
+    same Chroma folder); its log goes to ``test-artifacts/<name>-server.log``."""
+    data_dir = copy_tree(indexed, workdir / "data")
+    return start_chat(ARTIFACTS / f"{name}-server.log", ASSISTANT_DATA_DIR=str(data_dir), **env)
+
+
+@pytest.fixture(scope="session")
+def chat_server(reference_index, tmp_path_factory):
+    """The one chat server of the session: local mode, extractive answers, the reference
+    index (copied: ingesting again would cost 20-40 s)."""
+    server = chat_on_copy(reference_index.data_dir, tmp_path_factory.mktemp("chat-e2e"), "e2e")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    """``chroma run`` on loopback for the module (tests may stop and restart it)."""
+    if not ChromaServer.available():
+        pytest.skip("the chroma CLI is not installed")
+    base = tmp_path_factory.mktemp("chroma-server")
+    server = ChromaServer(base / "store", base / "chroma.log").start()
+    yield server
+    server.stop()

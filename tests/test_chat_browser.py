@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.chatutil import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, chromium_missing, shared_server
+from .support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, chromium_missing
 
 pytestmark = pytest.mark.skipif(bool(chromium_missing()), reason=chromium_missing() or "")
 
@@ -23,8 +23,8 @@ QUESTION = "Quels sont les trois leviers d'un modèle socio-économique ?"
 
 
 @pytest.fixture(scope="module")
-def server(reference_index, tmp_path_factory):
-    return shared_server(reference_index.data_dir, tmp_path_factory)
+def server(chat_server):
+    return chat_server
 
 
 @pytest.fixture()

@@ -6,7 +6,7 @@ import bcrypt
 import httpx
 import pytest
 
-from tests.chatutil import data_dir_copy, shared_server, start_server
+from .conftest import chat_on_copy
 
 ALLOWED = "https://portail.example"
 
@@ -14,9 +14,10 @@ ALLOWED = "https://portail.example"
 @pytest.fixture(scope="module")
 def password_server(reference_index, tmp_path_factory):
     hashed = bcrypt.hashpw(b"mot de passe long", bcrypt.gensalt(rounds=4)).decode()
-    server = start_server(
-        data_dir_copy(reference_index.data_dir, tmp_path_factory.mktemp("chat-auth")),
-        name="auth",
+    server = chat_on_copy(
+        reference_index.data_dir,
+        tmp_path_factory.mktemp("chat-auth"),
+        "auth",
         ASSISTANT_AUTH=f"alice:{hashed}",
         ASSISTANT_AUTH_SECRET="s" * 48,
         ASSISTANT_ALLOWED_ORIGINS=ALLOWED,
@@ -65,9 +66,8 @@ def test_page_is_french_local_and_protected(password_server):
     assert fonts.status_code == 200 and "woff2" in fonts.text
 
 
-def test_local_mode_refuses_other_host_names(reference_index, tmp_path_factory):
-    server = shared_server(reference_index.data_dir, tmp_path_factory)
-    with httpx.Client(base_url=server.url) as client:
+def test_local_mode_refuses_other_host_names(chat_server):
+    with httpx.Client(base_url=chat_server.url) as client:
         assert client.post("/auth/header").status_code == 200
         rebinding = client.post("/auth/header", headers={"Host": "evil.example"})
         assert rebinding.status_code == 401

@@ -8,13 +8,10 @@ no traceback) and coming back (the same long-lived reader answers again).
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -22,72 +19,14 @@ from assistant.indexing import ingest
 from assistant.store import StoreError, open_store, pointer_name
 
 from .conftest import ROOT, make_settings
+from .support import clean_env
 
-CHROMA = Path(sys.executable).with_name("chroma")
 QUESTION = "Quel était le budget total de l'association en 2018 ?"
-
-pytestmark = pytest.mark.skipif(not CHROMA.exists(), reason="the chroma CLI is not installed")
-
-
-class ChromaServer:
-    def __init__(self, path: Path, port: int, log: Path) -> None:
-        self.path, self.port, self.log = path, port, log
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-        self.process = subprocess.Popen(
-            [
-                str(CHROMA),
-                "run",
-                "--path",
-                str(self.path),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-            ],
-            stdout=self.log.open("a"),
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"chroma run exited:\n{self.log.read_text()}")
-            try:
-                url = f"http://127.0.0.1:{self.port}/api/v2/heartbeat"
-                with urllib.request.urlopen(url, timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("chroma run did not start")
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    base = tmp_path_factory.mktemp("chroma-server")
-    chroma = ChromaServer(base / "store", _free_port(), base / "chroma.log")
-    chroma.start()
-    yield chroma
-    chroma.stop()
+def server(chroma_server):
+    return chroma_server
 
 
 @pytest.fixture(scope="module")
@@ -116,18 +55,14 @@ def _settings(tmp_path, corpus, server, **extra):
 
 
 def _env(settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(
+    return clean_env(
         ASSISTANT_DATA_DIR=str(settings.data_dir),
         ASSISTANT_CORPUS_DIR=str(settings.corpus_dir),
         ASSISTANT_CHROMA_HOST="127.0.0.1",
         ASSISTANT_CHROMA_PORT=str(settings.chroma_port),
         ASSISTANT_CHROMA_TIMEOUT_S="2",
         ASSISTANT_COLLECTION=settings.collection,
-        HF_HUB_OFFLINE="1",
-        ANONYMIZED_TELEMETRY="False",
     )
-    return env
 
 
 def _cli(settings, *args: str, **env: str) -> subprocess.CompletedProcess:

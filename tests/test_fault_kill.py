@@ -18,7 +18,6 @@ a further run changes nothing. Figures for the closing note: run with ``-s``.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -32,6 +31,7 @@ from assistant.indexing import ingest
 from assistant.store import POINTER, open_store
 
 from .conftest import ROOT, make_settings
+from .support import clean_env
 
 V0 = {
     "budget.md": "# Budget\n\nEn 2006, le budget total de l'association était de 120 000 euros.\n",
@@ -96,19 +96,14 @@ def _settings(data: Path, corpus: Path):
 
 
 def _env(data: Path, corpus: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(
+    return clean_env(
         ASSISTANT_DATA_DIR=str(data),
         ASSISTANT_CORPUS_DIR=str(corpus),
         ASSISTANT_EMBEDDING_BATCH_SIZE="2",
         ASSISTANT_CHUNK_SIZE="200",
         ASSISTANT_CHUNK_OVERLAP="0",
-        ANONYMIZED_TELEMETRY="False",
-        HF_HUB_OFFLINE="1",
-        PYTHONUNBUFFERED="1",
+        **extra,
     )
-    env.update(extra)
-    return env
 
 
 def _ids(settings) -> set[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import sys
 import threading
@@ -30,6 +29,7 @@ from assistant.models import Turn
 from assistant.safety import bounded, redact
 
 from .conftest import ROOT, make_settings
+from .support import clean_env
 
 KEY = "sk-test-Zq8VbN3xK7mP2wR9tY4uL6"
 QUESTION = "Quel était le budget total de l'association en 2018 ?"
@@ -247,14 +247,11 @@ def test_redact_removes_given_secrets_and_key_shapes():
 
 
 def _cli(settings, *args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    environment.update(
+    environment = clean_env(
         ASSISTANT_DATA_DIR=str(settings.data_dir),
         ASSISTANT_CORPUS_DIR=str(settings.corpus_dir),
-        HF_HUB_OFFLINE="1",
-        ANONYMIZED_TELEMETRY="False",
+        **env,
     )
-    environment.update(env)
     return subprocess.run(
         [sys.executable, "-m", "assistant.cli", *args],
         cwd=ROOT,

@@ -13,8 +13,7 @@ Modules, one concern each:
 - ``uploads``: checking and ingesting a file dropped in the chat;
 - ``export``: a conversation as Markdown with its references;
 - ``datalayer`` / ``storage``: history and feedback in SQL, element files on local disk;
-- ``web``: security headers, page rewriting for closed networks, file and health routes;
-- ``measure``: timings and memory as a user meets them (``python -m assistant.chat.measure``).
+- ``web``: security headers, page rewriting for closed networks, file and health routes.
 
 Nothing heavy happens at import time.
 """

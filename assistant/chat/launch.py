@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ..settings import PROJECT_ROOT, Settings
+from ..settings import OFFLINE_ENV, PROJECT_ROOT, Settings
 from .auth import AuthConfigError, bind_refusal, parse_users
 
 APP_PATH = Path(__file__).resolve().parent / "app.py"
@@ -24,9 +24,7 @@ def chainlit_environment(settings: Settings, host: str, port: int) -> dict[str, 
         "CHAINLIT_APP_ROOT": str(PROJECT_ROOT),
         "CHAINLIT_HOST": host,
         "CHAINLIT_PORT": str(port),
-        "ANONYMIZED_TELEMETRY": "False",
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
+        **OFFLINE_ENV,
     }
 
 

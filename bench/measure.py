@@ -1,4 +1,4 @@
-"""Measure the chat as a user meets it: ``python -m assistant.chat.measure``.
+"""Measure the chat as a user meets it: ``python -m bench.measure`` (from the checkout).
 
 Starts ``assistant chat`` on a free loopback port (its own data folder, extractive
 answers), then drives Debian's Chromium with Playwright:
@@ -16,28 +16,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
+from tests.support import CHROMIUM, CHROMIUM_ARGS, rss_mb, start_chat
+
 # Marks taken inside the page, relative to navigation start (performance.now()).
 MARKS = """
 window.__marks = {};
@@ -50,41 +36,6 @@ new MutationObserver(() => {
   if (last && !m.full && last.querySelector('.element-link')) m.full = now;
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(data_dir: Path, port: int, log_path: Path) -> tuple[subprocess.Popen, float]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "CHAINLIT_"))}
-    env.update(ASSISTANT_DATA_DIR=str(data_dir), ASSISTANT_LLM_PROVIDER="none")
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "chat", "--headless", "--port", str(port)],
-        env=env,
-        stdout=log_path.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    while True:
-        if process.poll() is not None:
-            raise SystemExit(f"the chat server stopped: see {log_path}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/assistant/health") as r:
-                if b'"ready"' in r.read():
-                    return process, time.perf_counter() - started
-        except OSError:
-            pass
-        time.sleep(0.25)
 
 
 def ask_starter(context, url: str, starter: str) -> tuple[object, dict]:
@@ -120,17 +71,22 @@ def main(argv: list[str] | None = None) -> dict:
     data_dir = work / "data"
     if args.data_dir:
         shutil.copytree(args.data_dir / "chroma", data_dir / "chroma")
-    port = free_port()
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    process, ready_s = start_server(data_dir, port, args.output.with_suffix(".server.log"))
-    url = f"http://127.0.0.1:{port}/"
-    figures: dict = {"server_ready_s": round(ready_s, 2), "index_copied": bool(args.data_dir)}
+    server = start_chat(args.output.with_suffix(".server.log"), ASSISTANT_DATA_DIR=str(data_dir))
+    process, url = server.process, server.url + "/"
+    figures: dict = {
+        "server_ready_s": round(server.ready_s, 2),
+        "index_copied": bool(args.data_dir),
+    }
     try:
         time.sleep(1.0)
         figures["rss_idle_mb"] = round(rss_mb(process.pid), 1)
         with sync_playwright() as playwright:
             context = playwright.chromium.launch_persistent_context(
-                str(work / "profile"), executable_path=CHROMIUM, headless=True, args=ARGS
+                str(work / "profile"),
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=CHROMIUM_ARGS,
             )
             runs = []
             for _ in range(args.runs):
@@ -157,11 +113,7 @@ def main(argv: list[str] | None = None) -> dict:
             figures[f"rss_{args.sessions}_sessions_mb"] = round(rss_mb(process.pid), 1)
             context.close()
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        server.stop()
         shutil.rmtree(work, ignore_errors=True)
     args.output.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     for key, value in figures.items():
