@@ -17,7 +17,10 @@ import pytest
 
 from .support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, chromium_missing
 
-pytestmark = pytest.mark.skipif(bool(chromium_missing()), reason=chromium_missing() or "")
+pytestmark = [
+    pytest.mark.slow,  # the chat server driven by Chromium
+    pytest.mark.skipif(bool(chromium_missing()), reason=chromium_missing() or ""),
+]
 
 QUESTION = "Quels sont les trois leviers d'un modèle socio-économique ?"
 

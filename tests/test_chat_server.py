@@ -8,6 +8,8 @@ import pytest
 
 from .conftest import chat_on_copy
 
+pytestmark = pytest.mark.slow  # real chat servers over HTTP
+
 ALLOWED = "https://portail.example"
 
 

@@ -21,6 +21,8 @@ from assistant.store import StoreError, open_store, pointer_name
 from .conftest import ROOT, make_settings
 from .support import clean_env
 
+pytestmark = pytest.mark.slow  # a real `chroma run` server, stopped and restarted
+
 QUESTION = "Quel était le budget total de l'association en 2018 ?"
 
 

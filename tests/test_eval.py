@@ -127,6 +127,7 @@ def test_a_clean_answer_has_no_defect():
     assert answer_defects(_result(answer, quotes)) == []
 
 
+@pytest.mark.slow  # the whole golden set through the CLI
 def test_eval_writes_results_reports_and_passes_its_own_baseline(
     reference_index, tmp_path, monkeypatch
 ):

@@ -33,6 +33,8 @@ from assistant.store import POINTER, open_store
 from .conftest import ROOT, make_settings
 from .support import clean_env
 
+pytestmark = pytest.mark.slow  # ingests started and SIGKILLed in child processes, 25+ times
+
 V0 = {
     "budget.md": "# Budget\n\nEn 2006, le budget total de l'association était de 120 000 euros.\n",
 }

@@ -31,6 +31,8 @@ from assistant.safety import sanitize_output
 from .conftest import make_settings
 from .test_fault_files import _hidden_text_pdf
 
+pytestmark = pytest.mark.slow  # builds its own indexes of injected corpora
+
 LEGIT = {
     "budget.md": "# Budget de l'association\n\nEn 2018, le budget total de l'association a "
     "atteint 310 000 euros grâce au mécénat.\n\n# Bénévolat\n\nL'association compte 45 "
