@@ -325,11 +325,12 @@ def bench(args: tuple[str, ...]) -> None:
     """
     import subprocess
 
-    from .settings import PROJECT_ROOT
-
-    if not (PROJECT_ROOT / "bench" / "run.py").is_file():
-        raise click.ClickException("bench/ absent : lancez depuis une copie du dépôt.")
-    sys.exit(subprocess.call([sys.executable, "-m", "bench.run", *args], cwd=PROJECT_ROOT))
+    # The benchmark lives in the checkout, not in the package: the working directory,
+    # else the folder above the package (an editable install).
+    for checkout in (Path.cwd(), Path(__file__).resolve().parent.parent):
+        if (checkout / "bench" / "run.py").is_file():
+            sys.exit(subprocess.call([sys.executable, "-m", "bench.run", *args], cwd=checkout))
+    raise click.ClickException("bench/ absent : lancez depuis une copie du dépôt.")
 
 
 def run() -> None:  # pragma: no cover - console entry point alias

@@ -1,4 +1,5 @@
-"""Prompt templates live as files in ``prompts/``; this loads them by name and fills them."""
+"""Prompt templates are files (``assistant/resources/prompts/`` by default); this loads them
+by name and fills them."""
 
 from __future__ import annotations
 

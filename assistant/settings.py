@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from . import resources
 
 LLMProvider = Literal["none", "openai", "openai-compatible", "mistral"]
 
@@ -16,6 +17,25 @@ LLMProvider = Literal["none", "openai", "openai-compatible", "mistral"]
 # reach the hub (the models are bundled or local). The CLI sets these for itself and the
 # chat, and the tests and benchmarks for the processes they start.
 OFFLINE_ENV = {"ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+
+
+def default_corpus_dir() -> Path:
+    """``./corpus`` when the working directory has one (the checkout does), else the note
+    shipped in the package."""
+    local = Path.cwd() / "corpus"
+    return local if local.is_dir() else resources.shipped_corpus()
+
+
+def default_data_dir() -> Path:
+    """``./.assistant-data`` in a project folder (one with ``corpus/`` or ``.assistant-data/``,
+    like the checkout), else the user's data folder (``$XDG_DATA_HOME/assistant-rameau``,
+    ``~/.local/share/assistant-rameau``): an installed command run from anywhere never
+    scatters indexes over the folders it is started from."""
+    cwd = Path.cwd()
+    if (cwd / "corpus").is_dir() or (cwd / ".assistant-data").is_dir():
+        return cwd / ".assistant-data"
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "assistant-rameau"
 
 
 class Settings(BaseSettings):
@@ -27,14 +47,16 @@ class Settings(BaseSettings):
 
     # --- where things live -------------------------------------------------
     data_dir: Path = Field(
-        default=PROJECT_ROOT / ".assistant-data",
+        default_factory=default_data_dir,
         description="Folder for the embedded Chroma store, the chat database and uploads.",
     )
     corpus_dir: Path = Field(
-        default=PROJECT_ROOT / "corpus",
+        default_factory=default_corpus_dir,
         description="Default folder ingested by `assistant ingest` and on first start.",
     )
-    prompts_dir: Path = Field(default=PROJECT_ROOT / "prompts", description="Prompt templates.")
+    prompts_dir: Path = Field(
+        default_factory=resources.prompts_dir, description="Prompt templates (shipped ones)."
+    )
     collection: str = Field(default="rameau", description="Chroma collection name prefix.")
 
     # --- Chroma server (scale-out) -------------------------------------------

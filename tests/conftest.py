@@ -16,6 +16,15 @@ from .support import ARTIFACTS, ROOT, ChromaServer, start_chat, use_offline_defa
 
 use_offline_defaults()
 
+
+def pytest_configure(config):
+    """Chainlit imported in-process (the chat modules' tests) reads its app root at import
+    and fills it when empty: give it the shipped assets, as ``assistant chat`` does, rather
+    than let it write a default ``.chainlit/`` into the checkout."""
+    from assistant.resources import chat_app_root
+
+    os.environ.setdefault("CHAINLIT_APP_ROOT", str(chat_app_root(ARTIFACTS)))
+
 CORPUS = ROOT / "corpus"
 REFERENCE = CORPUS / "rameau-hybridation-modeles-socio-economiques-2019.txt"
 

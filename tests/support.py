@@ -45,12 +45,16 @@ def use_offline_defaults() -> None:
         os.environ.setdefault(key, value)
 
 
-def clean_env(**extra: str) -> dict[str, str]:
+def clean_env(**extra: str | None) -> dict[str, str]:
     """The environment of a child process: the caller's, minus its assistant and chat
-    settings, plus the offline variables and ``extra``."""
+    settings, plus the offline variables and ``extra`` (``None`` removes a variable)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_FOREIGN)}
     env.update(OFFLINE_ENV, PYTHONUNBUFFERED="1")
-    env.update(extra)
+    for key, value in extra.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     return env
 
 
@@ -125,7 +129,7 @@ def start_chat(
     cwd: Path = ROOT,
     timeout_s: float = 180,
     poll_s: float = 0.25,
-    **env: str,
+    **env: str | None,
 ) -> ChatServer:
     """``assistant chat --headless`` on a free loopback port, in a clean environment with
     extractive answers and ``env`` (``ASSISTANT_DATA_DIR=…``); returns once its health
@@ -137,7 +141,7 @@ def start_chat(
     started = time.perf_counter()
     log_path.unlink(missing_ok=True)
     process = _spawn(cmd, log_path, environment, cwd)
-    data_dir = Path(env["ASSISTANT_DATA_DIR"]) if "ASSISTANT_DATA_DIR" in env else None
+    data_dir = Path(env["ASSISTANT_DATA_DIR"]) if env.get("ASSISTANT_DATA_DIR") else None
     server = ChatServer(f"http://127.0.0.1:{port}", process, log_path, data_dir)
     deadline = started + timeout_s
     while time.perf_counter() < deadline:

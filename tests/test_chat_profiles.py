@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.chat.profiles import LEADER, PROFILES, TRAINER, chainlit_profiles, get_profile
-from tests.conftest import ROOT
+from assistant.resources import chat_assets
 
+ICONS = chat_assets() / "public" / "icons"
 STARTERS = [(p.name, p.detail, s) for p in PROFILES for s in p.starters]
 
 
@@ -25,8 +26,8 @@ def test_each_profile_has_a_welcome_and_4_to_6_starters(profile):
     labels = [s.label for s in profile.starters]
     assert len(set(labels)) == len(labels)
     for starter in profile.starters:
-        assert (ROOT / "public" / "icons" / starter.icon).is_file()
-    assert (ROOT / "public" / "icons" / profile.icon).is_file()
+        assert (ICONS / starter.icon).is_file()
+    assert (ICONS / profile.icon).is_file()
 
 
 def test_chainlit_profiles_carry_their_starters():

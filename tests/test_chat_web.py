@@ -9,8 +9,9 @@ from starlette.testclient import TestClient
 
 from assistant.chat import web
 from assistant.chat.storage import LocalStorageClient
-from tests.conftest import ROOT
+from assistant.resources import chat_assets
 
+ASSETS = chat_assets()
 PAGE = """<!doctype html>
 <html lang="en"><head>
 <link rel="preconnect" href="https://fonts.googleapis.com" />
@@ -99,7 +100,7 @@ def test_parse_origins():
 def test_config_file_keeps_the_security_options():
     import tomllib
 
-    config = tomllib.loads((ROOT / ".chainlit" / "config.toml").read_text("utf-8"))
+    config = tomllib.loads((ASSETS / "config.toml").read_text("utf-8"))
     features = config["features"]
     assert features["unsafe_allow_html"] is False
     assert features["mcp"]["enabled"] is False
@@ -119,12 +120,12 @@ def test_config_file_keeps_the_security_options():
 def test_fonts_and_translations_are_local():
     import json
 
-    theme = json.loads((ROOT / "public" / "theme.json").read_text("utf-8"))
+    theme = json.loads((ASSETS / "public" / "theme.json").read_text("utf-8"))
     assert theme["custom_fonts"] == ["/public/fonts/inter.css"]
-    css = (ROOT / "public" / "fonts" / "inter.css").read_text("utf-8")
+    css = (ASSETS / "public" / "fonts" / "inter.css").read_text("utf-8")
     for name in css.split("url(./")[1:]:
-        assert (ROOT / "public" / "fonts" / name.split(")")[0]).is_file()
+        assert (ASSETS / "public" / "fonts" / name.split(")")[0]).is_file()
     assert "http" not in css
-    french = json.loads((ROOT / ".chainlit" / "translations" / "fr-FR.json").read_text("utf-8"))
+    french = json.loads((ASSETS / "translations" / "fr-FR.json").read_text("utf-8"))
     assert french["chat"]["input"]["placeholder"].startswith("Posez votre question")
-    assert (ROOT / "chainlit_fr-FR.md").read_text("utf-8").startswith("# Assistant RAMEAU")
+    assert (ASSETS / "chainlit_fr-FR.md").read_text("utf-8").startswith("# Assistant RAMEAU")

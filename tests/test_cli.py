@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from assistant.cli import main
 from assistant.prompts import load_prompt, variables
-from assistant.settings import PROJECT_ROOT
+from assistant.settings import Settings
 
 
 def _commands(group: click.Group, prefix=()):
@@ -71,7 +71,7 @@ def test_ingest_reports_a_summary(tmp_path, small_corpus, monkeypatch):
 
 
 def test_prompts_exist_and_declare_their_variables():
-    folder = PROJECT_ROOT / "prompts"
+    folder = Settings(_env_file=None).prompts_dir  # the shipped ones
     assert variables(load_prompt(folder, "system.fr")) == {"style"}
     assert variables(load_prompt(folder, "user.fr")) == {"passages", "history", "question"}
     for name in ("style.short.fr", "style.full.fr"):

@@ -18,14 +18,13 @@ from assistant.evaluation.metrics import (
     first_hit_rank,
     on_point,
 )
-from assistant.settings import PROJECT_ROOT
 from assistant.structure import build_sections
 from assistant.textnorm import contains_run, tokens
 
-from .conftest import REFERENCE
+from .conftest import REFERENCE, ROOT
 
-GOLDEN = PROJECT_ROOT / "eval" / "golden.jsonl"
-BASELINE = PROJECT_ROOT / "eval" / "baseline.json"
+GOLDEN = ROOT / "eval" / "golden.jsonl"
+BASELINE = ROOT / "eval" / "baseline.json"
 
 
 def test_golden_set_is_well_formed_and_grounded_in_the_corpus():

@@ -7,9 +7,10 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from assistant.evaluation.judge import Judge, parse_score
 from assistant.evaluation.report import render_html
 from assistant.evaluation.runner import run_eval
-from assistant.settings import PROJECT_ROOT
 
-GOLDEN = PROJECT_ROOT / "eval" / "golden.jsonl"
+from .conftest import ROOT
+
+GOLDEN = ROOT / "eval" / "golden.jsonl"
 
 
 def test_parse_score_accepts_json_and_rejects_the_rest():

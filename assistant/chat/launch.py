@@ -1,8 +1,10 @@
 """``assistant chat``: check the bind address, then run the Chainlit app in this process.
 
 Chainlit reads ``.chainlit/config.toml``, ``public/`` and ``chainlit.md`` from its app
-root (``CHAINLIT_APP_ROOT``, else the current folder): it is set to the project folder
-before Chainlit is imported, so the command works from any folder.
+root (``CHAINLIT_APP_ROOT``, else the current folder): the shipped chat assets are copied
+into ``<data folder>/chat-app`` (:func:`assistant.resources.chat_app_root`) and the app
+root set there before Chainlit is imported, so the command works from any folder and from
+an installed wheel.
 """
 
 from __future__ import annotations
@@ -12,16 +14,17 @@ from pathlib import Path
 
 import click
 
-from ..settings import OFFLINE_ENV, PROJECT_ROOT, Settings
+from ..resources import chat_app_root
+from ..settings import OFFLINE_ENV, Settings
 from .auth import AuthConfigError, bind_refusal, parse_users
 
 APP_PATH = Path(__file__).resolve().parent / "app.py"
 
 
-def chainlit_environment(settings: Settings, host: str, port: int) -> dict[str, str]:
+def chainlit_environment(app_root: Path, host: str, port: int) -> dict[str, str]:
     """Environment variables the Chainlit server needs (no secret among them)."""
     return {
-        "CHAINLIT_APP_ROOT": str(PROJECT_ROOT),
+        "CHAINLIT_APP_ROOT": str(app_root),
         "CHAINLIT_HOST": host,
         "CHAINLIT_PORT": str(port),
         **OFFLINE_ENV,
@@ -40,7 +43,7 @@ def run_chat(settings: Settings, host: str = "127.0.0.1", port: int = 8000, head
     if not 0 < port < 65536:
         raise click.UsageError(f"Port invalide : {port}.")
     # Same process, same environment: the app reads the same ASSISTANT_* settings.
-    os.environ.update(chainlit_environment(settings, host, port))
+    os.environ.update(chainlit_environment(chat_app_root(settings.data_dir), host, port))
 
     # Imported only now: chainlit reads its configuration from the app root at import.
     from chainlit.cli import run_chainlit

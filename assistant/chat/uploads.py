@@ -26,7 +26,7 @@ from ..settings import Settings
 from .citations import uploads_dir
 
 ACCEPTED_EXTENSIONS = (".pdf", ".md", ".markdown", ".txt")
-# What Chainlit's upload button accepts (MIME type → extensions), see .chainlit/config.toml.
+# What Chainlit's upload button accepts (MIME type → extensions), see resources/chat/config.toml.
 ACCEPT = {
     "application/pdf": [".pdf"],
     "text/plain": [".txt", ".md", ".markdown"],

@@ -1,0 +1,73 @@
+"""Files shipped inside the package (wheel included), found through ``importlib.resources``.
+
+- ``prompts/``: the LLM prompt templates (``Settings.prompts_dir`` by default);
+- ``chat/``: what Chainlit reads from its app root — ``config.toml`` and ``translations/``
+  (its ``.chainlit/`` folder), ``public/`` (theme, fonts, icons) and ``chainlit*.md``;
+  ``assistant chat`` copies them into a folder of the data directory (see ``chat_app_root``);
+- ``corpus/``: the reference note and its attribution. In the checkout this is a symbolic
+  link to the top-level ``corpus/`` folder (one copy in git); building a wheel copies the
+  files it points to.
+
+A wheel installed by pip, pipx or uv is unpacked on disk, so these are plain folders.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from pathlib import Path
+
+# Chainlit's app root layout, from the shipped ``chat/`` folder: config and translations
+# go under ``.chainlit/`` (a hidden folder would be easy to miss inside the package).
+_CHAT_LAYOUT = {"config.toml": ".chainlit/config.toml", "translations": ".chainlit/translations"}
+
+
+def _folder(name: str) -> Path:
+    return Path(str(files(__name__) / name))
+
+
+def prompts_dir() -> Path:
+    return _folder("prompts")
+
+
+def shipped_corpus() -> Path:
+    # Resolved: in the checkout the folder is a link, and the loader does not follow links.
+    return _folder("corpus").resolve()
+
+
+def chat_assets() -> Path:
+    return _folder("chat")
+
+
+def chat_app_root(data_dir: Path) -> Path:
+    """``<data_dir>/chat-app``: Chainlit's app root, filled from the shipped chat assets.
+
+    Chainlit reads its config, translations, ``public/`` and ``chainlit.md`` from the app
+    root and may write there, so it is a folder of ours rather than the package (which
+    can be read-only). Files are rewritten only when they differ, each atomically: a chat
+    already serving from the same data folder never reads half a file.
+    """
+    root = Path(data_dir) / "chat-app"
+    source = chat_assets()
+    for path in sorted(source.rglob("*")):
+        if not path.is_file() or path.name == "__init__.py":
+            continue
+        relative = path.relative_to(source).as_posix()
+        for prefix, target in _CHAT_LAYOUT.items():
+            if relative == prefix or relative.startswith(prefix + "/"):
+                relative = target + relative[len(prefix) :]
+                break
+        _sync(path, root / relative)
+    return root
+
+
+def _sync(source: Path, target: Path) -> None:
+    data = source.read_bytes()
+    try:
+        if target.read_bytes() == data:
+            return
+    except OSError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
