@@ -9,12 +9,12 @@ Chroma and Chainlit again would take minutes and prove nothing about our package
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 import sys
 import sysconfig
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import httpx
@@ -32,6 +32,13 @@ IGNORED = shutil.ignore_patterns(
 NOTE = "rameau-hybridation-modeles-socio-economiques-2019.txt"
 
 
+def _setuptools_major() -> int:
+    try:
+        return int(metadata.version("setuptools").split(".")[0])
+    except (metadata.PackageNotFoundError, ValueError):
+        return 0
+
+
 def _run(cmd: list, cwd: Path, env: dict[str, str], timeout: float = 300):
     done = subprocess.run(
         [str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
@@ -47,8 +54,9 @@ def installed(tmp_path_factory):
     # Nothing from the checkout: no PYTHONPATH, and the user data folder is a temporary one.
     extra = {"PYTHONPATH": None, "XDG_DATA_HOME": str(base / "xdg")}
     env = clean_env(**extra)
-    # Without build isolation when setuptools is at hand (seconds instead of an install).
-    isolation = [] if importlib.util.find_spec("setuptools") is None else ["--no-build-isolation"]
+    # Without build isolation when this setuptools can build wheels by itself (>= 70.1):
+    # seconds, instead of installing a build environment from the index.
+    isolation = ["--no-build-isolation"] if _setuptools_major() >= 71 else []
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
     _run([*pip, "wheel", "-q", "--no-deps", *isolation, source, "-w", base / "dist"], base, env)
     (wheel,) = (base / "dist").glob("assistant_rameau-*.whl")
