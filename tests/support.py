@@ -3,7 +3,8 @@ chat (started and polled until its index is ready) and a Chroma server on loopba
 
 Plain functions, no pytest: ``tests/conftest.py`` wraps them in fixtures, and ``bench/``
 imports them too (``python -m bench.…`` from the checkout). Every process started here is
-in its own process group and is stopped by its id, never by name.
+stopped by its id, never by name; it stays in the caller's process group, so that stopping
+a test run (its group) stops the servers it started too.
 """
 
 from __future__ import annotations
@@ -75,16 +76,15 @@ def http_get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
 
 
 def stop_process(process: subprocess.Popen, sig: int = signal.SIGTERM, wait_s: float = 15) -> None:
-    """Stop a process started here, with its group (its children), by its id."""
+    """Stop a process started here, by its id; SIGKILL if it outlives ``wait_s``."""
     if process.poll() is not None:
         return
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, sig)
+        process.send_signal(sig)
     try:
         process.wait(timeout=wait_s)
     except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+        process.kill()
         process.wait(timeout=5)
 
 
@@ -100,9 +100,7 @@ def rss_mb(pid: int) -> float:
 def _spawn(cmd: list[str], log_path: Path, env: dict[str, str], cwd: Path) -> subprocess.Popen:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
-        return subprocess.Popen(
-            cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        return subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 # --- the chat --------------------------------------------------------------------------
