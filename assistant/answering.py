@@ -28,6 +28,7 @@ from .selection import STRICT_KINDS, SUMMARY_RATIO, Scored, choose, score_units,
 from .settings import Settings
 from .store import ChunkStore, open_store
 from .textnorm import analyze, fold, looks_english
+from .units import is_item, strip_bullet
 
 log = logging.getLogger(__name__)
 
@@ -277,7 +278,7 @@ class Assistant:
                     chunk_id=passage.id,
                 )
             )
-            parts.append(f"{sentence} [{marker}]")
+            parts.append(f"{as_markdown(sentence)} [{marker}]")
         lead = lead_for(plan, english)
         if detail == "full" or plan.kind in ("section", "topic") or any("\n" in p for p in parts):
             # One point a line; a quoted list keeps its own lines under its point.
@@ -343,6 +344,16 @@ _MISSING = {
         "The corpus does not give this date. What it says on the subject (in French):",
     ),
 }
+
+
+def as_markdown(quote: str) -> str:
+    """A quoted list shown as a Markdown list nested under its point (the citation keeps
+    the quote verbatim; only the bullet signs of the display change)."""
+    lines = quote.split("\n")
+    shown = [lines[0]]
+    for line in lines[1:]:
+        shown.append("  - " + strip_bullet(line) if is_item(line) else "  " + line)
+    return "\n".join(shown)
 
 
 def lead_for(plan: Plan, english: bool) -> str:

@@ -46,12 +46,18 @@ def judge(
     idf: Callable[[str], float],
     knows: Callable[[str], bool],
 ) -> Evidence:
-    if not retrieval.passages or not scored:
+    if not retrieval.passages:
         return Evidence(0.0, 0.0, 0.0, 0.0)
     focus = set(query.focus_terms or analyze(query.lexical))
     weights = {t: idf(t) for t in focus}
     total = sum(weights.values()) or 1.0
     known = sum(w for t, w in weights.items() if knows(t)) / total if focus else 1.0
+    if not scored:
+        # Nothing quotable (headings, lists of markup…): an LLM may still read the passages;
+        # the words the corpus knows, or for English the best passage's similarity, decide.
+        similarity = max(retrieval.dense_similarity.values(), default=0.0)
+        confidence = (similarity - _EN_LOW) / _EN_SPAN if english else known
+        return Evidence(min(1.0, max(0.0, confidence)), similarity, known, 0.0)
     present: set[str] = set()
     for item in scored[:3]:
         present |= set(analyze(item.unit.text))

@@ -54,6 +54,10 @@ def is_item(line: str) -> bool:
     return bool(_ITEM.match(line)) and len(line) > 2
 
 
+def strip_bullet(line: str) -> str:
+    return _ITEM.sub("", line, count=1).strip()
+
+
 def is_heading(text: str) -> bool:
     text = text.strip()
     return len(text) < HEADING_CHARS and not text.endswith(_FINAL) and not is_item(text)
