@@ -19,7 +19,7 @@ from .chunking import split_sentences
 from .embeddings import Embedder, make_embedder
 from .evidence import judge
 from .followup import pointed_point
-from .intent import Intent, intent_in_context, read_intent
+from .intent import Intent, intent_in_context, read_intent, years_in
 from .llm import LLMError, MarkerFilter, build_messages, make_chat_model, stream_completion
 from .models import Answer, Citation, RetrievedChunk, Turn
 from .retrieval import Retrieval, Retriever, SearchQuery, build_search_query, point_query
@@ -107,7 +107,11 @@ class Assistant:
         """The question as searched: a follow-up pointing at a point of the previous answer
         (« détaille le deuxième point ») searches that point; other elliptic follow-ups are
         searched with the previous question."""
-        point = pointed_point(turns, intent.ordinal, intent.points_back) if turns else None
+        point = (
+            pointed_point(turns, intent.ordinal, intent.points_back, intent.ordinal_noun)
+            if turns
+            else None
+        )
         if point is None:
             return build_search_query(question, turns)
         return point_query(question, point, turns)
@@ -218,6 +222,10 @@ class Assistant:
         missing = ""
         if intent.kind in STRICT_KINDS and chosen and not any(s.fits for s in chosen):
             missing = intent.kind  # the note covers the topic, not the figure or date asked
+        asked_years = years_in(question)
+        quoted = " ".join(s.unit.text for s in chosen)
+        if asked_years and chosen and not any(year in quoted for year in asked_years):
+            missing = "year:" + asked_years[0]  # « en 2023 »: the note says nothing of that year
         return Plan(
             chosen,
             "point" if query.point else "answer",
@@ -363,6 +371,11 @@ def lead_for(plan: Plan, english: bool) -> str:
         if english:
             return f"Key points of « {plan.section} » (quoted in French):"
         return f"Points clés de « {plan.section} » :"
+    if plan.missing.startswith("year:"):
+        year = plan.missing.split(":", 1)[1]
+        if english:
+            return f"The corpus says nothing about {year} itself. What it says on the subject:"
+        return f"Le corpus ne dit rien de {year} précisément. Ce qu'il dit du sujet :"
     if plan.missing:
         return _MISSING[plan.missing][int(english)]
     return _LEADS[plan.kind][int(english)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .models import Turn
+from .textnorm import analyze, fold
 
 _MARKERS = re.compile(r"\s*\[\d{1,3}\]")
 _LIST_LINE = re.compile(r"^\s*(?:[-•▪◦●*–]|\d{1,2}[.)])\s+(?P<text>.+)$")
@@ -26,11 +27,23 @@ def previous_points(history: list[Turn]) -> list[str]:
     return [p for p in points if len(p) > 3]
 
 
-def pointed_point(history: list[Turn], ordinal: int | None, points_back: bool) -> str | None:
+# Nouns that can only point into the previous answer; any other counted noun (« le deuxième
+# outil ») must occur in the last question or answer, so « Quel est le premier levier ? » asked afresh after
+# an unrelated answer stays a question of its own.
+_POINTING_NOUNS = {"point", "element", "aspect", "item", "idee", "passage", "citation"}
+
+
+def pointed_point(
+    history: list[Turn], ordinal: int | None, points_back: bool, noun: str = ""
+) -> str | None:
     """The text of the point a follow-up refers to, or ``None``."""
     points = previous_points(history)
     if not points:
         return None
+    if ordinal is not None and noun and fold(noun) not in _POINTING_NOUNS:
+        exchange = " ".join(t.content for t in history[-2:])  # last question and answer
+        if not set(analyze(noun)) & set(analyze(exchange)):
+            return None
     if ordinal is not None:
         if ordinal == -1:
             return points[-1]

@@ -96,8 +96,11 @@ _ORDINALS = {
     "last": -1,
 }
 _POINT = r"(point|element|aspect|item|levier|axe|idee|passage|citation|phrase|one|extrait)"
+# « le deuxième point / outil / temps … »: an ordinal and the noun it counts (not a day:
+# « le 3e jour » names a section).
 _ORDINAL_REF = re.compile(
-    r"\b(?P<ord>" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")\s+" + _POINT + r"\b"
+    r"\b(?P<ord>" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")\s+"
+    r"(?!jour\b|day\b|jours\b)(?P<noun>[a-z][\w-]{2,})"
 )
 _THIS_POINT = re.compile(r"\b(ce|cet|this|that)\s+" + _POINT + r"\b|\b(developpe|detaille)\b")
 _DAY = re.compile(
@@ -108,11 +111,19 @@ _FOR_X = re.compile(
 )
 
 
+_YEAR_ASKED = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def years_in(text: str) -> list[str]:
+    return _YEAR_ASKED.findall(text)
+
+
 @dataclass(frozen=True)
 class Intent:
     kind: str  # summary | examples | figure | date | definition | actors | list | explain
     day: int | None = None  # « le 12e jour »: the numbered section asked for
     ordinal: int | None = None  # « le deuxième point »: 1-based item of the previous answer
+    ordinal_noun: str = ""  # what the ordinal counts (« point », « outil », « temps »)
     points_back: bool = False  # « ce point », « développe »: the previous answer's subject
     new_subject: str = ""  # « Et pour les fondations ? »: what replaces the previous topic
 
@@ -129,6 +140,7 @@ def read_intent(question: str) -> Intent:
         kind=kind,
         day=day,
         ordinal=ordinal,
+        ordinal_noun=ordinal_match.group("noun") if ordinal_match else "",
         points_back=bool(_THIS_POINT.search(text)) and ordinal is None,
         new_subject=subject.group(1) if subject and len(subject.group(1)) > 2 else "",
     )

@@ -93,3 +93,32 @@ def test_a_quantity_is_not_a_year_a_day_or_an_ordinal():
     assert has_quantity("avec 13,2 millions de bénévoles")
     assert has_quantity("passer de 140.000 à 240.000 personnes")
     assert not has_quantity("le 10 septembre 2019, au 3ème jour")
+
+
+def test_follow_ups_point_into_the_previous_answer_only_when_they_say_so():
+    from assistant.followup import pointed_point, previous_points
+    from assistant.models import Turn
+
+    history = [
+        Turn(role="user", content="Quels sont les trois leviers ?"),
+        Turn(
+            role="assistant",
+            content="D'après le corpus :\n1. Les richesses humaines. [1]\n"
+            "2. Les ressources financières recouvrent deux logiques. [1]\n"
+            "3. Les alliances stratégiques. [2]",
+        ),
+    ]
+    assert previous_points(history)[1] == "Les ressources financières recouvrent deux logiques."
+    second = read_intent("Détaille le deuxième point.")
+    assert pointed_point(history, second.ordinal, second.points_back, second.ordinal_noun) == (
+        "Les ressources financières recouvrent deux logiques."
+    )
+    last = read_intent("Et le dernier levier ?")
+    pointed = pointed_point(history, last.ordinal, False, last.ordinal_noun)
+    assert pointed.startswith("Les alliances")
+    # A counted noun the previous answer never used starts a question of its own.
+    fresh = read_intent("Quel est le premier outil du MOOC ?")
+    assert pointed_point(history, fresh.ordinal, False, fresh.ordinal_noun) is None
+    answer = "D'après le corpus : A un. [1] B deux. [2]"
+    inline = [history[0], Turn(role="assistant", content=answer)]
+    assert previous_points(inline) == ["A un.", "B deux."]
