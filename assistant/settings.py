@@ -152,6 +152,13 @@ class Settings(BaseSettings):
     max_uploads_per_session: int = Field(default=10, ge=0)
     rate_limit_per_minute: int = Field(default=20, ge=1, description="Questions per session.")
 
+    @field_validator("auth")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        # A blank value must mean "no users" to every reader of this setting, not
+        # "set" to some and "unset" to others (it once opened a no-login chat on 0.0.0.0).
+        return value.strip() or None if value is not None else None
+
     @field_validator("data_dir", "corpus_dir", "prompts_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:

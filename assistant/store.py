@@ -42,7 +42,9 @@ from typing import Any
 
 import numpy as np
 
+from . import generations as gens
 from .embeddings import model_slug
+from .generations import LEGACY, generation_path
 from .models import Chunk
 from .settings import Settings
 
@@ -52,8 +54,6 @@ log = logging.getLogger(__name__)
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 POINTER = "CURRENT"
-LEGACY = "."  # the pre-generation layout: a Chroma store directly in the chroma folder
-_GENERATION = re.compile(r"^gen-\d{8}-\d{6}-[0-9a-f]{6}$")
 _SEGMENT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SERVER_POINTER_TTL_S = 1.0
 
@@ -141,22 +141,27 @@ def _new_generation_name() -> str:
 
 
 # --- the pointer ------------------------------------------------------------------------------
+class PointerError(StoreError):
+    """The pointer file exists but cannot be trusted (unreadable, or naming a folder that
+    is not a generation of this data folder)."""
+
+
 def read_pointer(root: Path) -> dict[str, Any] | None:
-    """The embedded pointer (``{"current": …, "previous": …}``), or None before any ingest."""
+    """The embedded pointer (``{"current": …, "previous": …}``), or None before any ingest.
+
+    A pointer names generations by their folder name only: ``../elsewhere/gen-…`` or an
+    absolute path is refused, never followed."""
     try:
         data = json.loads((root / POINTER).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise StoreError(
-            f"Pointeur d'index illisible ({root / POINTER} : {exc}) : supprimez ce fichier "
-            "puis relancez `assistant ingest` (tout sera réindexé). / Unreadable index pointer."
-        ) from None
-    if not isinstance(data, dict) or not isinstance(data.get("current"), str):
-        raise StoreError(
-            f"Pointeur d'index invalide ({root / POINTER}) : supprimez ce fichier puis "
-            "relancez `assistant ingest` (tout sera réindexé). / Invalid index pointer."
-        )
+        raise PointerError(f"pointeur d'index illisible ({root / POINTER} : {exc})") from None
+    if not isinstance(data, dict) or not gens.valid_name(data.get("current")):
+        raise PointerError(f"pointeur d'index invalide ({root / POINTER})")
+    previous = data.get("previous")
+    if previous is not None and not gens.valid_name(previous):
+        raise PointerError(f"pointeur d'index invalide ({root / POINTER})")
     return data
 
 
@@ -189,10 +194,6 @@ def write_pointer(root: Path, data: dict[str, Any]) -> None:
     os.replace(tmp, root / POINTER)
     fault("pointer-renamed")
     _fsync_path(root, directory=True)
-
-
-def generation_path(root: Path, name: str) -> Path:
-    return root if name == LEGACY else root / name
 
 
 def _has_store(path: Path) -> bool:
@@ -238,6 +239,8 @@ class ChunkStore:
         self._signature: tuple | None = None
         self._checked = 0.0
         self._resolved = False
+        self.notice: str | None = None  # why a generation other than the pointer's is served
+        self.pointer: dict[str, Any] | None = None  # as read at the last refresh
         self._lock = threading.RLock()
         if self.server:
             self._client = _http_client(settings)
@@ -259,32 +262,75 @@ class ChunkStore:
             signature = None
         if not force and self._resolved and signature == self._signature:
             return False
-        pointer = read_pointer(self.root) if signature is not None else None
-        if pointer is None:
-            current = LEGACY if _has_store(self.root) else None
-            previous = None
-        else:
-            current, previous = pointer["current"], pointer.get("previous")
-        self._signature, self._resolved = signature, True
-        if current == self.generation and (self._client is not None or current is None):
-            self.previous = previous
-            return False
-        if current is None:
-            self._swap(None, None, None, None)
-            return True
+        problem = None
         try:
-            self._open_embedded(current, previous)
-        except StoreError:
-            # The current generation is unreadable (deleted by hand?): serve the previous.
-            if not previous or not _has_store(generation_path(self.root, previous)):
-                raise
-            log.warning("index: generation %s unreadable, serving %s", current, previous)
-            self._open_embedded(previous, None)
-        return True
+            pointer = read_pointer(self.root) if signature is not None else None
+        except PointerError as exc:
+            pointer, problem = None, str(exc)
+        self._signature, self._resolved, self.pointer = signature, True, pointer
+        order = gens.candidates(self.root, pointer)
+        if signature is None and order and order != [LEGACY]:
+            problem = "pointeur d'index absent"  # generations on disk, pointer deleted
+        if not order:
+            # Nothing on disk to serve or to lose: an empty index (first start).
+            if problem:
+                log.warning("index: %s, and no generation on disk", problem)
+            self.notice = None
+            changed = self.generation is not None
+            self._swap(None, None, None, None)
+            return changed
+        wanted = pointer["current"] if pointer else (LEGACY if order == [LEGACY] else None)
+        if order[0] == wanted == self.generation and self._client is not None:
+            self.previous = pointer.get("previous") if pointer else None
+            self.notice = None
+            return False
+        failures: list[str] = []
+        checked = {name: gens.inspect(self.root, name) for name in order}
+        # A verified generation first; failing that, one whose store is readable though
+        # its counts differ (written into by hand): served with a warning, and the next
+        # ingest, which checks every file, repairs it. Unreadable stores are never opened.
+        for strict in (True, False):
+            for name in order:
+                generation = checked[name]
+                if not (generation.ok if strict else generation.readable):
+                    if strict:
+                        failures.append(f"{name} : {generation.problem}")
+                    continue
+                try:
+                    previous = pointer.get("previous") if pointer and name == wanted else None
+                    self._open_embedded(name, previous)
+                except StoreError as exc:
+                    failures.append(f"{name} : {exc}")
+                    continue
+                self._announce(name, wanted, problem, failures)
+                return True
+        raise StoreError(_no_generation(self.root, problem or "; ".join(failures)))
+
+    def _announce(self, served: str, wanted: str | None, problem, failures) -> None:
+        """Say which generation is served when it is not a verified one the pointer names."""
+        if served == wanted and not failures:
+            self.notice = None
+            return
+        why = problem or (failures[0] if failures else f"génération {wanted} illisible")
+        before = self.notice
+        if served == wanted:
+            self.notice = (
+                f"Index : {why} ; servie telle quelle (aucune génération vérifiée), la "
+                "prochaine `assistant ingest` la répare. / Serving an unverified generation."
+            )
+        else:
+            self.notice = (
+                f"Index : {why} ; la génération {served} est servie à la place (rien n'a "
+                "été supprimé). Voir `assistant index status`, puis "
+                f"`assistant index rollback {served}` pour la rétablir. / Serving another "
+                "generation instead."
+            )
+        if self.notice != before:  # said once, not at every refresh
+            log.warning("%s", self.notice)
 
     def _open_embedded(self, name: str, previous: str | None) -> None:
         path = generation_path(self.root, name)
-        if not _has_store(path):
+        if not _has_store(path) or not gens.inside(self.root, path):
             raise StoreError(
                 f"Index introuvable ({path}) : relancez `assistant ingest`. / Index missing."
             )
@@ -465,7 +511,16 @@ class ChunkStore:
             keep = {self.generation, self.previous} - {None}
             if self.server:
                 return _server_gc(self, keep)
-            return _embedded_gc(self.root, keep)
+            return _embedded_gc(self)
+
+
+def _no_generation(root: Path, why: str) -> str:
+    return (
+        f"Aucune génération d'index vérifiée dans {root} ({why}). Rien n'a été supprimé ni "
+        "reconstruit : voyez `assistant index status`, choisissez une génération avec "
+        "`assistant index rollback NOM`, ou relancez `assistant ingest`. / No verified index "
+        "generation."
+    )
 
 
 def pointer_name(name: str) -> str:
@@ -570,6 +625,8 @@ class EmbeddedStaging(Staging):
         super().__init__(store)
         root = store.root
         root.mkdir(parents=True, exist_ok=True)
+        # Recorded in the manifest: what this generation supersedes once switched to.
+        self.ancestors = gens.ancestors_for(root, self.base, store.previous)
         self.name = _new_generation_name()
         self.path = root / self.name
         if self.base is not None:
@@ -612,6 +669,11 @@ class EmbeddedStaging(Staging):
             },
         )
         self.committed = True
+        # After the switch: a manifest marks a generation that was served once (a build
+        # killed before the switch has none and is swept as unfinished).
+        manifest = gens.manifest_for(self.store.root, self.name, self.ancestors)
+        gens.write_manifest(self.path, manifest)
+        fault("manifest-written")
         self.store.refresh(force=True)
 
     def abort(self) -> None:
@@ -676,20 +738,33 @@ class ServerStaging(Staging):
                 self.store.client.delete_collection(self.name)
 
 
-def _embedded_gc(root: Path, keep: set[str]) -> list[str]:
+def _embedded_gc(store: ChunkStore) -> list[str]:
+    """Delete what is proven superseded (see :mod:`assistant.generations`), nothing else."""
     from .indexing import fault
 
+    root = store.root
     removed: list[str] = []
     if not root.is_dir():
         return removed
     for entry in sorted(root.iterdir()):
         if entry.name.startswith(f".{POINTER}.") and entry.name.endswith(".tmp"):
             entry.unlink(missing_ok=True)
-        elif entry.is_dir() and _GENERATION.match(entry.name) and entry.name not in keep:
-            shutil.rmtree(entry, ignore_errors=True)
-            removed.append(entry.name)
-            fault("gc")
-    if LEGACY not in keep and (root / POINTER).exists() and _has_store(root):
+    pointer, served = store.pointer, store.generation
+    if pointer is None or served != pointer["current"]:
+        return removed  # serving a recovered generation: an operator decides
+    current = generation_path(root, served)
+    if served != LEGACY and gens.read_manifest(current) is None:
+        # Switched to, but killed before its manifest (or built by an older version).
+        ancestors = gens.ancestors_for(root, pointer.get("previous"), None)
+        gens.write_manifest(current, gens.manifest_for(root, served, ancestors))
+    doomed = gens.superseded(root, pointer, served)
+    for name in doomed:
+        if name == LEGACY:
+            continue
+        shutil.rmtree(root / name, ignore_errors=True)
+        removed.append(name)
+        fault("gc")
+    if LEGACY in doomed:
         # The pre-generation store, once migrated and no longer the previous generation.
         for entry in root.iterdir():
             if entry.is_dir() and _SEGMENT.match(entry.name):
@@ -734,3 +809,95 @@ def _page(meta: dict) -> int | None:
 
 def open_store(settings: Settings) -> ChunkStore:
     return ChunkStore(settings)
+
+
+# --- operator commands (``assistant index``) -----------------------------------------------
+def verify_generation(settings: Settings, name: str) -> gens.Generation:
+    """The read-only check, then Chroma opens it and a query answers (``index verify``)."""
+    root = settings.chroma_dir
+    checked = gens.inspect(root, name)
+    if not checked.ok:
+        return checked
+    collection_id = collection_name(settings)
+    client = None
+    try:
+        client = _persistent_client(checked.path)
+        names = {c.name for c in client.list_collections()}
+        if collection_id in names:
+            collection = client.get_collection(collection_id, embedding_function=None)
+            found = collection.count()
+            if found != checked.chunks(collection_id):
+                raise StoreError(
+                    f"Chroma voit {found} passage(s) au lieu de {checked.chunks(collection_id)}"
+                )
+            if found:
+                probe = collection.get(limit=1, include=["embeddings"])
+                vector = np.asarray(probe["embeddings"][0], dtype=np.float32)
+                hits = collection.query(query_embeddings=[vector], n_results=1, include=[])
+                if not hits["ids"] or not hits["ids"][0]:
+                    raise StoreError("recherche vide")
+    except Exception as exc:
+        checked.problem = str(exc).split(" / ")[0][:300]
+    finally:
+        _close(client)
+    return checked
+
+
+def rollback(settings: Settings, name: str | None) -> tuple[str, str | None]:
+    """Make ``name`` (default: the pointer's previous generation) the served one, after a
+    full check. Deletes nothing; the generation served until now becomes the previous."""
+    from .indexing import writer_lock
+
+    if settings.uses_chroma_server:
+        raise StoreError(_EMBEDDED_ONLY)
+    root = settings.chroma_dir
+    with writer_lock(settings):
+        try:
+            pointer = read_pointer(root)
+        except PointerError:
+            pointer = None
+        old = pointer.get("current") if pointer else None
+        target = name or (pointer.get("previous") if pointer else None)
+        if not target:
+            raise StoreError(
+                "Aucune génération précédente à rétablir : précisez son nom (voir "
+                "`assistant index status`). / No previous generation."
+            )
+        if not gens.valid_name(target) or target not in gens.names_on_disk(root):
+            raise StoreError(f"Génération inconnue : {target} (voir `assistant index status`).")
+        checked = verify_generation(settings, target)
+        if not checked.ok:
+            raise StoreError(f"Génération {target} non rétablie : {checked.problem}.")
+        if target != LEGACY and checked.manifest is None:
+            gens.write_manifest(checked.path, gens.manifest_for(root, target, []))
+        keep_old = old if old and old != target and gens.inspect(root, old).readable else None
+        write_pointer(
+            root,
+            {
+                "current": target,
+                "previous": keep_old,
+                "chunks": checked.chunks(collection_name(settings)),
+                "switched_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "rollback": True,
+            },
+        )
+    return target, keep_old
+
+
+_EMBEDDED_ONLY = (
+    "`assistant index` gère la base locale ; avec un serveur Chroma, les générations sont "
+    "des collections (`<nom>-g…`) et le pointeur la collection `<nom>-current`. "
+    "/ Embedded store only."
+)
+
+
+def generation_report(settings: Settings) -> tuple[list[gens.Generation], dict | None, str | None]:
+    """Every generation on disk with its check, the pointer, and why it cannot be read."""
+    if settings.uses_chroma_server:
+        raise StoreError(_EMBEDDED_ONLY)
+    root = settings.chroma_dir
+    try:
+        pointer, problem = read_pointer(root), None
+    except PointerError as exc:
+        pointer, problem = None, str(exc)
+    return [gens.inspect(root, n) for n in gens.names_on_disk(root)], pointer, problem

@@ -137,3 +137,32 @@ def test_login_throttle():
     for name in ("x", "y", "z"):  # bounded memory
         throttle.failed(name, now=5)
     assert len(throttle._failures) <= 3
+
+
+@pytest.mark.parametrize("blank", ["   ", "", "\t\n"])
+def test_a_blank_users_definition_is_local_mode_everywhere(tmp_path, blank):
+    """Issue 12 item 1: blanks yield no user, so they are refused off loopback like unset."""
+    settings = make_settings(tmp_path, auth=blank)
+    assert parse_users(settings.auth) is None
+    assert bind_refusal("0.0.0.0", settings) is not None
+    assert bind_refusal("127.0.0.1", settings) is None
+
+
+def test_cli_refuses_a_blank_users_definition_on_a_public_address(tmp_path):
+    """Issue 12 item 1, end to end: `ASSISTANT_AUTH='   ' assistant chat --host 0.0.0.0`
+    exits at once with one line; it used to serve a no-login chat on every interface."""
+    import subprocess
+    import sys
+
+    from tests.support import clean_env, free_port
+
+    env = clean_env(ASSISTANT_DATA_DIR=str(tmp_path), ASSISTANT_AUTH="   ")
+    command = [sys.executable, "-m", "assistant.cli", "chat", "--headless"]
+    command += ["--host", "0.0.0.0", "--port", str(free_port())]
+    try:
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the chat started on 0.0.0.0 without any user")
+    assert result.returncode != 0
+    assert "ASSISTANT_AUTH" in result.stderr and "Traceback" not in result.stderr
+    assert "connexion par mot de passe" not in result.stderr

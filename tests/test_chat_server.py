@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import uuid
+
 import bcrypt
 import httpx
 import pytest
@@ -20,7 +24,7 @@ def password_server(reference_index, tmp_path_factory):
         reference_index.data_dir,
         tmp_path_factory.mktemp("chat-auth"),
         "auth",
-        ASSISTANT_AUTH=f"alice:{hashed}",
+        ASSISTANT_AUTH=f"alice:{hashed},bob:{hashed}",
         ASSISTANT_AUTH_SECRET="s" * 48,
         ASSISTANT_ALLOWED_ORIGINS=ALLOWED,
     )
@@ -73,3 +77,103 @@ def test_local_mode_refuses_other_host_names(chat_server):
         assert client.post("/auth/header").status_code == 200
         rebinding = client.post("/auth/header", headers={"Host": "evil.example"})
         assert rebinding.status_code == 401
+
+
+def _login(server, name: str) -> httpx.Client:
+    client = httpx.Client(base_url=server.url)
+    response = client.post("/login", data={"username": name, "password": "mot de passe long"})
+    assert response.status_code == 200
+    return client
+
+
+def _seed_thread(db, owner: str) -> tuple[str, str]:
+    """A thread of ``owner`` with one answer; returns (thread id, step id)."""
+    thread, step = str(uuid.uuid4()), str(uuid.uuid4())
+    db.execute(
+        'INSERT INTO threads ("id", "createdAt", "name", "userIdentifier") VALUES (?, ?, ?, ?)',
+        (thread, "2025-01-01T00:00:00Z", "Budget", owner),
+    )
+    db.execute(
+        'INSERT INTO steps ("id", "name", "type", "threadId", "output") VALUES (?, ?, ?, ?, ?)',
+        (step, "Assistant", "assistant_message", thread, "Réponse"),
+    )
+    db.commit()
+    return thread, step
+
+
+def test_feedback_only_by_the_owner_of_the_thread(password_server):
+    """Issue 12 item 2: another user's cookie may not add, overwrite or delete feedback."""
+    db = sqlite3.connect(password_server.data_dir / "chat.db", timeout=30)
+    alice_thread, alice_step = _seed_thread(db, "alice")
+    _, bob_step = _seed_thread(db, "bob")
+    alice, bob = _login(password_server, "alice"), _login(password_server, "bob")
+
+    def feedback(client, **fields):
+        body = {"feedback": {"value": 1, **fields}, "sessionId": str(uuid.uuid4())}
+        return client.put("/feedback", json=body)
+
+    own = feedback(alice, forId=alice_step, comment="Très utile")
+    assert own.status_code == 200, own.text
+    alice_feedback = own.json()["feedbackId"]
+
+    def rows():
+        return db.execute('SELECT "id", "forId", "comment" FROM feedbacks').fetchall()
+
+    before = rows()
+    assert feedback(bob, forId=alice_step, comment="spam").status_code == 403  # add
+    overwrite = feedback(bob, id=alice_feedback, forId=bob_step, comment="écrasé")
+    assert overwrite.status_code == 403  # her feedback id, aimed at his own message
+    forged = feedback(bob, id=alice_feedback, forId=alice_step, comment="écrasé")
+    assert forged.status_code == 403
+    deleted = bob.request("DELETE", "/feedback", json={"feedbackId": alice_feedback})
+    assert deleted.status_code == 403
+    assert rows() == before == [(alice_feedback, alice_step, "Très utile")]
+
+    assert feedback(bob, forId=bob_step).status_code == 200  # his own: allowed
+    changed = feedback(alice, id=alice_feedback, forId=alice_step, comment="Corrigé")
+    assert changed.status_code == 200
+    thread_of = db.execute(
+        'SELECT "threadId", "comment" FROM feedbacks WHERE "id" = ?', (alice_feedback,)
+    ).fetchone()
+    assert thread_of == (alice_thread, "Corrigé")
+    gone = alice.request("DELETE", "/feedback", json={"feedbackId": alice_feedback})
+    assert gone.status_code == 200
+    assert not db.execute('SELECT 1 FROM feedbacks WHERE "id" = ?', (alice_feedback,)).fetchall()
+    db.close()
+
+
+def _socket_accepted(url: str, cookie: str, host: str, origin: str) -> bool:
+    """Open the chat socket as the page does; True when Chainlit accepts the connection."""
+    import socketio
+
+    async def attempt() -> bool:
+        client = socketio.AsyncClient(reconnection=False)
+        auth = {"sessionId": str(uuid.uuid4()), "clientType": "webapp", "userEnv": "{}"}
+        try:
+            await client.connect(
+                url,
+                socketio_path="/ws/socket.io",
+                headers={"Cookie": cookie, "Origin": origin, "Host": host},
+                auth=auth,
+                transports=["polling"],
+                wait_timeout=20,
+            )
+        except Exception:
+            return False
+        await client.disconnect()
+        return True
+
+    return asyncio.run(attempt())
+
+
+def test_local_mode_socket_refuses_other_host_names(chat_server):
+    """Issue 12 item 4: a valid cookie with Host/Origin evil.example opens no socket."""
+    server = chat_server
+    with httpx.Client(base_url=server.url) as client:
+        login = client.post("/auth/header")
+        assert login.status_code == 200
+        cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    local = server.url.removeprefix("http://")
+    assert _socket_accepted(server.url, cookie, local, server.url)  # the page itself
+    assert not _socket_accepted(server.url, cookie, "evil.example", "http://evil.example")
+    assert not _socket_accepted(server.url, cookie, "evil.example:80", "http://evil.example:80")

@@ -25,7 +25,7 @@ from chainlit.server import sio
 from chainlit.utils import utc_now
 
 from assistant.answering import AnswerError
-from assistant.chat import web
+from assistant.chat import ownership, web
 from assistant.chat.auth import (
     LOCAL_USER,
     AuthConfigError,
@@ -69,12 +69,13 @@ log = logging.getLogger("assistant.chat")
 
 # --- process set-up (cheap: nothing is loaded before the first request) -----------------
 settings = get_settings()
-if refusal := bind_refusal(cl_config.run.host, settings):
-    raise SystemExit(refusal)
 try:
     users = parse_users(settings.auth)
+    refusal = bind_refusal(cl_config.run.host, settings)
 except AuthConfigError as exc:
     raise SystemExit(str(exc)) from None
+if refusal:
+    raise SystemExit(refusal)
 
 _secret = (
     os.environ.get("CHAINLIT_AUTH_SECRET") if settings.auth_secret is None else None
@@ -102,7 +103,11 @@ if cl_config.features.spontaneous_file_upload is not None:
     cl_config.features.spontaneous_file_upload.max_files = 5
 _origins = web.parse_origins(settings.allowed_origins)
 cl_config.project.allow_origins[:] = _origins  # the CORS middleware holds this very list
-web.install(server_app, sio, storage, runtime.status, _origins)
+# Local mode: the socket gets the same loopback-Host check as the header login.
+web.install(
+    server_app, sio, storage, runtime.status, _origins, is_loopback if users is None else None
+)
+ownership.install(server_app, get_data_layer)
 
 EXPORT_ACTION = "export_markdown"
 

@@ -151,8 +151,13 @@ def host_of(header: str | None) -> str:
 
 
 def bind_refusal(host: str, settings: Settings) -> str | None:
-    """Why the chat may not listen on ``host``, or None when it may."""
-    if settings.auth or is_loopback(host):
+    """Why the chat may not listen on ``host``, or None when it may.
+
+    "Password mode" is decided by the same parser the app uses (not by the raw setting
+    being non-empty): a value that yields no user (blanks) is local mode everywhere, so
+    it is refused off loopback like an unset one. Raises :class:`AuthConfigError` for a
+    definition that cannot be read."""
+    if is_loopback(host) or parse_users(settings.auth) is not None:
         return None
     return (
         f"Refus d'écouter sur {host} sans authentification : le mode local sans mot de passe "

@@ -33,13 +33,13 @@ def chainlit_environment(app_root: Path, host: str, port: int) -> dict[str, str]
 
 def run_chat(settings: Settings, host: str = "127.0.0.1", port: int = 8000, headless: bool = False):
     """Start the chat server (blocking) on ``host:port``."""
-    refusal = bind_refusal(host, settings)
-    if refusal:
-        raise click.UsageError(refusal)
     try:
-        parse_users(settings.auth)
+        users = parse_users(settings.auth)
+        refusal = bind_refusal(host, settings)
     except AuthConfigError as exc:
         raise click.ClickException(str(exc)) from None
+    if refusal:
+        raise click.UsageError(refusal)
     if not 0 < port < 65536:
         raise click.UsageError(f"Port invalide : {port}.")
     # Same process, same environment: the app reads the same ASSISTANT_* settings.
@@ -55,7 +55,7 @@ def run_chat(settings: Settings, host: str = "127.0.0.1", port: int = 8000, head
     config.run.no_cache = True
     click.echo(
         f"Chat sur http://{_display_host(host)}:{port} "
-        f"({'connexion par mot de passe' if settings.auth else 'mode local, sans connexion'}). "
+        f"({'connexion par mot de passe' if users is not None else 'mode local, sans connexion'}). "
         "Ctrl+C pour arrêter.",
         err=True,
     )

@@ -21,6 +21,7 @@ import os
 import re
 from collections.abc import Callable
 
+from .auth import host_of
 from .storage import ROUTE, LocalStorageClient, media_type
 
 _EXTERNAL_LINK = re.compile(r"<link\b[^>]*\bhref=\"(?:https?:)?//[^\"]*\"[^>]*>\s*", re.I)
@@ -143,6 +144,41 @@ class SecurityMiddleware:
         await self.app(scope, receive, wrapped_send)
 
 
+class SocketHostGuard:
+    """Local mode: the chat socket, like the HTTP routes, only for a loopback ``Host``.
+
+    The page's HTTP routes refuse a non-loopback ``Host`` through the header login, but a
+    Socket.IO connection carrying a valid cookie with ``Host``/``Origin: evil.example`` (DNS
+    rebinding) passed the same-origin check; it is refused here, before Chainlit sees it."""
+
+    def __init__(self, app, allowed: Callable[[str], bool], path: str) -> None:
+        self.app = app
+        self.allowed = allowed
+        self.path = path
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] in ("http", "websocket") and scope.get("path", "").startswith(self.path):
+            host = next((v for k, v in scope.get("headers", []) if k == b"host"), b"")
+            if not self.allowed(host_of(host.decode("latin-1"))):
+                if scope["type"] == "websocket":
+                    await send({"type": "websocket.close", "code": 1008})
+                    return
+                body = "Hôte non autorisé en mode local.".encode()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 403,
+                        "headers": [
+                            (b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
 def _with_security_headers(headers: list, page: str | None, host: str) -> list:
     names = {k.lower() for k, _ in headers}
     extra = [
@@ -157,8 +193,17 @@ def _with_security_headers(headers: list, page: str | None, host: str) -> list:
     return headers + [(k, v) for k, v in extra if k not in names]
 
 
-def install(app, sio, storage: LocalStorageClient, status: Callable[[], dict], origins) -> None:
-    """Wire the middleware, the origin policy and the routes into Chainlit's server."""
+def install(
+    app,
+    sio,
+    storage: LocalStorageClient,
+    status: Callable[[], dict],
+    origins,
+    socket_hosts: Callable[[str], bool] | None = None,
+) -> None:
+    """Wire the middleware, the origin policy and the routes into Chainlit's server.
+
+    ``socket_hosts``: in local mode, which ``Host`` names may open the chat socket."""
     from fastapi import HTTPException, Query
     from fastapi.responses import FileResponse, JSONResponse
     from starlette.concurrency import run_in_threadpool
@@ -167,6 +212,10 @@ def install(app, sio, storage: LocalStorageClient, status: Callable[[], dict], o
     if not any(m.cls is SecurityMiddleware for m in app.user_middleware):
         # Innermost: it sees the page before GZip compresses it.
         app.user_middleware.append(Middleware(SecurityMiddleware))
+    prefix = os.environ.get("CHAINLIT_ROOT_PATH", "").rstrip("/")  # as Chainlit's router
+    if socket_hosts is not None and not any(m.cls is SocketHostGuard for m in app.user_middleware):
+        guard = Middleware(SocketHostGuard, allowed=socket_hosts, path=f"{prefix}/ws/")
+        app.user_middleware.insert(0, guard)
 
     sio.eio.cors_allowed_origins = origin_checker(list(origins))
 
@@ -184,7 +233,6 @@ def install(app, sio, storage: LocalStorageClient, status: Callable[[], dict], o
     async def health():
         return JSONResponse(await run_in_threadpool(status))
 
-    prefix = os.environ.get("CHAINLIT_ROOT_PATH", "").rstrip("/")  # as Chainlit's router
     routes_before = len(app.router.routes)
     app.add_api_route(f"{prefix}{ROUTE}/{{key:path}}", stored_file, methods=["GET"])
     app.add_api_route(f"{prefix}/assistant/health", health, methods=["GET"])

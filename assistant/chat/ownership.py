@@ -1,0 +1,94 @@
+"""Feedback may only be written or deleted by the owner of the thread it belongs to.
+
+Chainlit's ``PUT /feedback`` and ``DELETE /feedback`` check that a user is logged in, not
+that the message or the feedback is theirs: with any valid cookie one could rate someone
+else's answer, overwrite their comment or delete it (upstream issue #2975, advisory
+GHSA-j9j5-49xj-4x24, closed without a fix). The same two routes are registered here in
+front of Chainlit's: they resolve the thread from the server's own records (never from the
+request), check its author, then hand over to Chainlit's handler.
+"""
+
+import logging
+import os
+from collections.abc import Callable
+
+# Imported at module level, without postponed annotations: FastAPI reads the handlers'
+# annotations (the request models, Chainlit's current-user dependency) at registration.
+from chainlit import server as chainlit_server
+from chainlit.types import DeleteFeedbackRequest, UpdateFeedbackRequest
+from fastapi import HTTPException, Request
+
+log = logging.getLogger(__name__)
+
+
+async def thread_of_step(layer, step_id: str) -> str | None:
+    query = 'SELECT "threadId" FROM steps WHERE "id" = :id'
+    rows = await layer.execute_sql(query, {"id": step_id})
+    return rows[0].get("threadId") if isinstance(rows, list) and rows else None
+
+
+async def feedback_row(layer, feedback_id: str) -> dict | None:
+    rows = await layer.execute_sql(
+        'SELECT "forId", "threadId" FROM feedbacks WHERE "id" = :id', {"id": feedback_id}
+    )
+    return rows[0] if isinstance(rows, list) and rows else None
+
+
+async def owns_thread(layer, user, thread_id: str | None) -> bool:
+    if not thread_id or user is None:
+        return False
+    try:
+        author = await layer.get_thread_author(thread_id)
+    except Exception:  # Chainlit raises ValueError for an unknown thread
+        return False
+    return bool(author) and author == getattr(user, "identifier", None)
+
+
+def install(app, get_layer: Callable[[], object]) -> None:
+    """Put the checked feedback routes before Chainlit's own."""
+    refused = HTTPException(
+        status_code=403, detail="Ce message n'appartient pas à vos conversations."
+    )
+
+    async def update_feedback(
+        request: Request,
+        update: UpdateFeedbackRequest,
+        current_user: chainlit_server.UserParam,
+    ):
+        layer = get_layer()
+        if layer is not None:
+            feedback = update.feedback
+            thread_id = await thread_of_step(layer, feedback.forId)
+            if not await owns_thread(layer, current_user, thread_id):
+                log.warning("chat: feedback refused on a message of another user")
+                raise refused
+            if feedback.id:
+                existing = await feedback_row(layer, feedback.id)
+                if existing is not None and existing.get("forId") != feedback.forId:
+                    raise refused  # someone else's feedback id, aimed at one's own message
+            feedback.threadId = thread_id  # the server's record, not the request's
+        return await chainlit_server.update_feedback(request, update, current_user)
+
+    async def delete_feedback(
+        request: Request,
+        payload: DeleteFeedbackRequest,
+        current_user: chainlit_server.UserParam,
+    ):
+        layer = get_layer()
+        if layer is not None:
+            existing = await feedback_row(layer, payload.feedbackId)
+            if existing is None:
+                raise HTTPException(status_code=404, detail="Retour introuvable.")
+            thread_id = await thread_of_step(layer, existing.get("forId") or "")
+            if not await owns_thread(layer, current_user, thread_id):
+                log.warning("chat: feedback deletion refused for another user's message")
+                raise refused
+        return await chainlit_server.delete_feedback(request, payload, current_user)
+
+    prefix = os.environ.get("CHAINLIT_ROOT_PATH", "").rstrip("/")  # as Chainlit's router
+    before = len(app.router.routes)
+    app.add_api_route(f"{prefix}/feedback", update_feedback, methods=["PUT"])
+    app.add_api_route(f"{prefix}/feedback", delete_feedback, methods=["DELETE"])
+    added = app.router.routes[before:]
+    del app.router.routes[before:]
+    app.router.routes[0:0] = added
