@@ -23,7 +23,7 @@ from .intent import Intent, intent_in_context, read_intent, years_in
 from .llm import LLMError, MarkerFilter, build_messages, make_chat_model, stream_completion
 from .models import Answer, Citation, RetrievedChunk, Turn
 from .retrieval import Retrieval, Retriever, SearchQuery, build_search_query, point_query
-from .safety import Bound, redact, sanitize_output
+from .safety import Bound, redact, sanitize_output, valid_unicode
 from .selection import STRICT_KINDS, SUMMARY_RATIO, Scored, choose, score_units, summarise
 from .settings import Settings
 from .store import ChunkStore, open_store
@@ -85,7 +85,7 @@ class Assistant:
 
     # --- steps -----------------------------------------------------------------
     def _check(self, question: str, history: list[Turn] | None) -> tuple[str, list[Turn]]:
-        question = (question or "").strip()
+        question = valid_unicode(question or "").strip()  # cleaned at the boundary
         if not question:
             raise AnswerError("La question est vide. / The question is empty.")
         if len(question) > self.settings.max_question_chars:
@@ -95,6 +95,7 @@ class Assistant:
                 "/ Question too long."
             )
         turns = [t if isinstance(t, Turn) else Turn(**t) for t in (history or [])]
+        turns = [Turn(role=t.role, content=valid_unicode(t.content)) for t in turns]
         return question, limit_history(turns, self.settings)
 
     def retrieve(

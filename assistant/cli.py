@@ -49,10 +49,32 @@ def _pydantic_message(exc) -> str:
     return "; ".join(parts)
 
 
-def _settings(**overrides):
+def _settings(data: bool = False, **overrides):
+    """The settings; with ``data``, the data folder is checked first (created if needed,
+    and writable), so a bad ASSISTANT_DATA_DIR is one line, not a traceback later."""
     from .settings import get_settings
 
-    return get_settings(**{k: v for k, v in overrides.items() if v is not None})
+    settings = get_settings(**{k: v for k, v in overrides.items() if v is not None})
+    if data:
+        _check_folder(settings.data_dir, "Dossier de données", "ASSISTANT_DATA_DIR")
+    return settings
+
+
+def _check_folder(path: Path, what: str, how: str) -> None:
+    import tempfile
+
+    try:
+        if path.exists() and not path.is_dir():
+            raise NotADirectoryError(20, "ce n'est pas un dossier")
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass  # can be written into
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise click.ClickException(
+            f"{what} inutilisable : {path} ({reason}). Choisissez un dossier existant ou "
+            f"créable, accessible en écriture ({how}). / Unusable folder."
+        ) from None
 
 
 @click.group(cls=_Errors, context_settings={"help_option_names": ["-h", "--help"]})
@@ -94,13 +116,19 @@ def ingest(paths: tuple[Path, ...], quiet: bool) -> None:
     """
     from .indexing import ingest as run_ingest
 
-    settings = _settings()
+    settings = _settings(data=True)
     summary = run_ingest(settings, list(paths) or None, progress=not quiet)
     click.echo(summary.render())
 
 
 @main.command()
-@click.argument("question")
+@click.argument("question", required=False)
+@click.option(
+    "--stdin",
+    "from_stdin",
+    is_flag=True,
+    help="Lit la question sur l'entrée standard (ou QUESTION = -).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (champs de eval-format).")
 @click.option(
     "--history",
@@ -108,7 +136,9 @@ def ingest(paths: tuple[Path, ...], quiet: bool) -> None:
     help="Fichier JSON des tours précédents [{role, content}…] pour une question de suivi.",
 )
 @click.option("--full", is_flag=True, help="Réponse détaillée (profil formateur·rice).")
-def ask(question: str, as_json: bool, history: Path | None, full: bool) -> None:
+def ask(
+    question: str | None, from_stdin: bool, as_json: bool, history: Path | None, full: bool
+) -> None:
     """Pose une question et affiche la réponse citée.
 
     \b
@@ -116,18 +146,35 @@ def ask(question: str, as_json: bool, history: Path | None, full: bool) -> None:
       assistant ask "Quels sont les trois leviers d'un modèle socio-économique ?"
       assistant ask --json "What is the MOOC about?"
       assistant ask --history tours.json "Et en 2018 ?"
+      assistant ask - < question.txt           # longue question (même limite de taille)
     """
     from .answering import Assistant
     from .models import Turn
+
+    if from_stdin or question == "-":
+        if question not in (None, "-"):
+            raise click.UsageError(
+                "Donnez la question en argument ou sur l'entrée standard, pas les deux."
+            )
+        question = _read_stdin_question()
+    elif question is None:
+        raise click.UsageError('Question manquante : `assistant ask "…"` ou `assistant ask -`.')
 
     turns = []
     if history:
         try:
             raw = json.loads(history.read_text(encoding="utf-8"))
+            if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+                raise ValueError("attendu une liste [{role, content}…]")
             turns = [Turn(**t) for t in raw]
+        except RecursionError:
+            raise click.ClickException(
+                f"Historique illisible ({history}) : JSON trop imbriqué. / History too nested."
+            ) from None
         except (ValueError, TypeError) as exc:
-            raise click.ClickException(f"Historique illisible ({history}) : {exc}") from None
-    assistant = Assistant(_settings())
+            reason = " ".join(str(exc).split())[:200]  # one line, even for pydantic's
+            raise click.ClickException(f"Historique illisible ({history}) : {reason}") from None
+    assistant = Assistant(_settings(data=True))
     summary = assistant.ensure_index(progress=not as_json)
     if summary is not None and not as_json:
         click.echo(summary.render(), err=True)
@@ -147,6 +194,16 @@ def ask(question: str, as_json: bool, history: Path | None, full: bool) -> None:
             click.echo(f"  [{citation.marker}] {citation.source} — {citation.section}{page}")
 
 
+def _read_stdin_question() -> str:
+    """The question from standard input (no 128 KiB argument cap), read up to a bound:
+    the length limit itself is checked with the same message as for an argument."""
+    from .settings import get_settings
+
+    bound = get_settings().max_question_chars * 4 + 1  # UTF-8: at most 4 bytes a character
+    data = click.get_binary_stream("stdin").read(bound)
+    return data.decode("utf-8", "replace")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port.")
@@ -161,7 +218,7 @@ def chat(host: str, port: int, headless: bool) -> None:
     """
     from .chat.launch import run_chat
 
-    run_chat(_settings(), host=host, port=port, headless=headless)
+    run_chat(_settings(data=True), host=host, port=port, headless=headless)
 
 
 @main.group(name="eval", invoke_without_command=True)
@@ -224,8 +281,10 @@ def eval_(
         write_outputs,
     )
 
-    settings = _settings()
     output = output or Path("eval/results") / datetime.now().strftime("%Y%m%d-%H%M%S")
+    # Checked before the run, not after every case has been answered.
+    _check_folder(output, "Dossier de sortie --output", "--output DOSSIER")
+    settings = _settings(data=True)
     try:
         judge = None
         if llm_judge:

@@ -11,6 +11,7 @@ tags, bidi overrides, zero-width…) are removed before anything is indexed.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -66,7 +67,11 @@ class LoadedDocument:
 
 def _key(path: Path) -> str:
     """The resolved absolute path, as valid UTF-8 (undecodable bytes escaped)."""
-    raw = str(path.resolve()).encode("utf-8", "surrogateescape")
+    try:
+        resolved = str(path.resolve())
+    except (OSError, RuntimeError):  # a symbolic-link loop (RuntimeError before 3.13)
+        resolved = os.path.abspath(path)
+    raw = resolved.encode("utf-8", "surrogateescape")
     return raw.decode("utf-8", "backslashreplace")
 
 
@@ -80,7 +85,9 @@ def scan(paths: Iterable[Path]) -> Iterator[SourceFile]:
         if not root.is_dir():
             yield _entry(root, root.name)
             continue
-        for folder, dirs, files in os.walk(root, followlinks=False):
+        unreadable: list[OSError] = []  # folders os.walk could not list (said, not dropped)
+        for folder, dirs, files in os.walk(root, followlinks=False, onerror=unreadable.append):
+            yield from _unreadable_folders(unreadable, root)
             here = Path(folder)
             dirs.sort()
             for name in list(dirs):
@@ -100,6 +107,19 @@ def scan(paths: Iterable[Path]) -> Iterator[SourceFile]:
                     continue
                 path = here / name
                 yield _entry(path, path.relative_to(root).as_posix())
+        yield from _unreadable_folders(unreadable, root)
+
+
+def _unreadable_folders(errors: list[OSError], root: Path) -> Iterator[SourceFile]:
+    while errors:
+        exc = errors.pop(0)
+        path = Path(exc.filename or root)
+        try:
+            rel = path.relative_to(root).as_posix()
+        except ValueError:
+            rel = str(path)
+        reason = f"dossier illisible ({exc.strerror}) / unreadable folder"
+        yield SourceFile(path, safe_display(rel or "."), _key(path), "", reason)
 
 
 def _entry(path: Path, rel: str) -> SourceFile:
@@ -115,7 +135,11 @@ def _entry(path: Path, rel: str) -> SourceFile:
         )
         return SourceFile(path, source, _key(path), kind, problem)
     except OSError as exc:
-        return SourceFile(path, source, _key(path), kind, f"inaccessible ({exc.strerror})")
+        if exc.errno == errno.ELOOP:
+            problem = "boucle de liens symboliques / symlink loop"
+        else:
+            problem = f"inaccessible ({exc.strerror})"
+        return SourceFile(path, source, _key(path), kind, problem)
     if stat.S_ISDIR(info.st_mode):
         return SourceFile(path, source, _key(path), kind, "dossier / folder")
     if not stat.S_ISREG(info.st_mode):

@@ -314,6 +314,16 @@ def sanitize_output(text: str) -> str:
     return sanitize_markdown(strip_invisible(text))
 
 
+def valid_unicode(text: str) -> str:
+    """``text`` as valid Unicode: bytes that were not UTF-8 (kept by Python as lone
+    surrogates, e.g. in a command-line argument) and lone surrogates from JSON become
+    U+FFFD, so the tokenizer and every encoder downstream accept it."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # surrogates that are not escaped bytes (JSON "\ud800")
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def safe_display(name: str) -> str:
     """A file name fit for a one-line summary or a terminal: undecodable bytes shown as
     escapes, control and invisible characters (newlines, ANSI escapes, bidi overrides,

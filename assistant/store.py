@@ -629,18 +629,23 @@ class EmbeddedStaging(Staging):
         self.ancestors = gens.ancestors_for(root, self.base, store.previous)
         self.name = _new_generation_name()
         self.path = root / self.name
-        if self.base is not None:
-            copy_generation(generation_path(root, self.base), self.path)
-        else:
-            self.path.mkdir()
-        fault("staging-copied")
-        self.client = _persistent_client(self.path)
-        self.collection = self.client.get_or_create_collection(
-            name=store.name,
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
-            metadata={"embedding_model": store.settings.embedding_model},
-        )
+        self.client = None
+        try:
+            if self.base is not None:
+                copy_generation(generation_path(root, self.base), self.path)
+            else:
+                self.path.mkdir()
+            fault("staging-copied")
+            self.client = _persistent_client(self.path)
+            self.collection = self.client.get_or_create_collection(
+                name=store.name,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"embedding_model": store.settings.embedding_model},
+            )
+        except BaseException:
+            self.abort()  # a half-made copy (a full disk…) gives its space back at once
+            raise
 
     def commit(self, expected: set[str], files: dict[str, int]) -> None:
         from .indexing import fault
@@ -671,8 +676,13 @@ class EmbeddedStaging(Staging):
         self.committed = True
         # After the switch: a manifest marks a generation that was served once (a build
         # killed before the switch has none and is swept as unfinished).
-        manifest = gens.manifest_for(self.store.root, self.name, self.ancestors)
-        gens.write_manifest(self.path, manifest)
+        try:
+            manifest = gens.manifest_for(self.store.root, self.name, self.ancestors)
+            gens.write_manifest(self.path, manifest)
+        except (OSError, gens.GenerationProblem) as exc:  # e.g. a full disk, after the switch
+            log.warning(
+                "index: manifest of %s not written (%s); the next ingest will", self.name, exc
+            )
         fault("manifest-written")
         self.store.refresh(force=True)
 

@@ -177,3 +177,44 @@ def test_local_mode_socket_refuses_other_host_names(chat_server):
     assert _socket_accepted(server.url, cookie, local, server.url)  # the page itself
     assert not _socket_accepted(server.url, cookie, "evil.example", "http://evil.example")
     assert not _socket_accepted(server.url, cookie, "evil.example:80", "http://evil.example:80")
+
+
+def test_own_thread_element_route_answers(password_server):
+    """Issue 12 item 15: the elements the app stores (cited passages and PDFs, no props)
+    made `GET /project/thread/<thread>/element/<id>` answer 500 to the thread's owner."""
+    from chainlit.context import init_http_context
+    from chainlit.element import Pdf, Text
+    from chainlit.user import User
+
+    from assistant.chat.datalayer import AssistantDataLayer
+    from assistant.chat.storage import LocalStorageClient
+
+    data = password_server.data_dir
+    storage = LocalStorageClient(data / "chat-files", "s" * 48)
+    layer = AssistantDataLayer(f"sqlite+aiosqlite:///{data / 'chat.db'}", storage)
+    thread_id, answer_id = str(uuid.uuid4()), str(uuid.uuid4())
+
+    async def store() -> list[str]:
+        init_http_context()
+        user = await layer.create_user(User(identifier="alice"))
+        await layer.update_thread(thread_id, name="Leviers", user_id=user.id)
+        await layer.create_step(
+            {"id": answer_id, "threadId": thread_id, "type": "assistant_message", "name": "A"}
+        )
+        passage = Text(name="[1]", content="passage", display="side", for_id=answer_id)
+        passage.thread_id = thread_id
+        key = storage.put_bytes(b"%PDF-1.4 fake", "application/pdf")
+        pdf = Pdf(name="[2]", url=storage.read_url(key), object_key=key, page=3)
+        pdf.for_id, pdf.thread_id, pdf.display = answer_id, thread_id, "side"
+        for element in (passage, pdf):
+            await layer.create_element(element)
+        await layer.engine.dispose()
+        return [passage.id, pdf.id]
+
+    ids = asyncio.run(store())
+    alice, bob = _login(password_server, "alice"), _login(password_server, "bob")
+    for element_id in ids:
+        response = alice.get(f"/project/thread/{thread_id}/element/{element_id}")
+        assert response.status_code == 200, response.text
+        assert response.json()["id"] == element_id and response.json()["props"] == {}
+        assert bob.get(f"/project/thread/{thread_id}/element/{element_id}").status_code == 401

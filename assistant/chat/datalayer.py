@@ -243,6 +243,38 @@ class AssistantDataLayer(SQLAlchemyDataLayer):
         return step
 
     # --- elements ------------------------------------------------------------------
+    async def get_element(self, thread_id: str, element_id: str):
+        """Chainlit's ``get_element`` runs ``json.loads`` on ``props``: a NULL (elements
+        stored without props) or a decoded JSONB value made ``GET /project/thread/…/element/…``
+        answer 500 to the thread's own author. Same query and shape, props decoded safely."""
+        from chainlit.element import ElementDict
+
+        rows = await self.execute_sql(
+            'SELECT * FROM elements WHERE "threadId" = :thread_id AND "id" = :element_id',
+            {"thread_id": thread_id, "element_id": element_id},
+        )
+        if not isinstance(rows, list) or not rows:
+            return None
+        row = rows[0]
+        return ElementDict(
+            id=row["id"],
+            threadId=row.get("threadId"),
+            type=row["type"],
+            chainlitKey=row.get("chainlitKey"),
+            url=row.get("url"),
+            objectKey=row.get("objectKey"),
+            name=row["name"],
+            props=_as_dict(row.get("props")),
+            display=row["display"],
+            size=row.get("size"),
+            language=row.get("language"),
+            page=row.get("page"),
+            autoPlay=row.get("autoPlay"),
+            playerConfig=row.get("playerConfig"),
+            forId=row.get("forId"),
+            mime=row.get("mime"),
+        )
+
     async def create_element(self, element) -> None:
         """Elements whose bytes are already in storage (cited PDFs) are recorded as is."""
         object_key = getattr(element, "object_key", None)
@@ -255,8 +287,7 @@ class AssistantDataLayer(SQLAlchemyDataLayer):
         row["objectKey"] = object_key
         row["url"] = self.storage.read_url(object_key)
         row.pop("path", None)
-        if "props" in row:
-            row["props"] = json.dumps(row["props"])
+        row["props"] = json.dumps(row.get("props") or {})  # never NULL (see get_element)
         columns = ", ".join(f'"{c}"' for c in row)
         values = ", ".join(f":{c}" for c in row)
         updates = ", ".join(f'"{c}" = :{c}' for c in row if c != "id")

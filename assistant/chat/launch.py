@@ -9,7 +9,9 @@ an installed wheel.
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from pathlib import Path
 
 import click
@@ -42,6 +44,8 @@ def run_chat(settings: Settings, host: str = "127.0.0.1", port: int = 8000, head
         raise click.UsageError(refusal)
     if not 0 < port < 65536:
         raise click.UsageError(f"Port invalide : {port}.")
+    host = bind_host(host)
+    check_port(host, port)
     # Same process, same environment: the app reads the same ASSISTANT_* settings.
     os.environ.update(chainlit_environment(chat_app_root(settings.data_dir), host, port))
 
@@ -54,15 +58,55 @@ def run_chat(settings: Settings, host: str = "127.0.0.1", port: int = 8000, head
     config.run.debug = False
     config.run.no_cache = True
     click.echo(
-        f"Chat sur http://{_display_host(host)}:{port} "
+        f"Chat sur {display_url(host, port)} "
         f"({'connexion par mot de passe' if users is not None else 'mode local, sans connexion'}). "
         "Ctrl+C pour arrêter.",
         err=True,
     )
-    run_chainlit(str(APP_PATH))
+    try:
+        run_chainlit(str(APP_PATH))
+    except SystemExit as exc:  # uvicorn's start-up failure: not a clean stop
+        if exc.code not in (None, 0):
+            raise click.ClickException(
+                f"Le chat n'a pas pu démarrer sur {display_url(host, port)} (voir le message "
+                "ci-dessus). / The chat could not start."
+            ) from None
+        raise
 
 
-def _display_host(host: str) -> str:
-    if host in {"0.0.0.0", "::"}:
-        return "127.0.0.1"
-    return f"[{host}]" if ":" in host else host
+def bind_host(host: str) -> str:
+    """The address to bind: ``[::1]`` (as in a URL) is the IPv6 address ``::1``."""
+    host = host.strip()
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
+def display_url(host: str, port: int) -> str:
+    host = bind_host(host)
+    if host in {"0.0.0.0", "::", ""}:
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail now, in one line, when the address cannot be listened on (a port in use used
+    to print the banner, then uvicorn's error, and exit 0)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise click.ClickException(
+            f"Adresse d'écoute inconnue : {host} ({exc.strerror}). / Unknown host."
+        ) from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.ClickException(
+                    f"Le port {port} est déjà utilisé sur {host} : arrêtez l'autre serveur ou "
+                    "choisissez-en un autre avec --port. / Port already in use."
+                ) from None
+            raise click.ClickException(
+                f"Impossible d'écouter sur {host}:{port} ({exc.strerror}). / Cannot listen."
+            ) from None
