@@ -384,7 +384,12 @@ def index_group() -> None:
 
 @index_group.command("status")
 def index_status() -> None:
-    """Liste les générations : servie, précédente, vérifiée ou non."""
+    """Liste les générations : servie, précédente, vérifiée ou non.
+
+    \b
+    Exemple :
+      assistant index status
+    """
     from .store import collection_name, generation_report
 
     settings = _settings()
@@ -415,7 +420,13 @@ def index_status() -> None:
 @click.argument("names", nargs=-1)
 def index_verify(names: tuple[str, ...]) -> None:
     """Vérifie en profondeur les générations (par défaut toutes) ; code ≠ 0 si la
-    génération actuelle ou une génération nommée est illisible."""
+    génération actuelle ou une génération nommée est illisible.
+
+    \b
+    Exemples :
+      assistant index verify
+      assistant index verify gen-20250101-120000-abcdef
+    """
     from .store import generation_report, verify_generation
 
     settings = _settings()
@@ -440,7 +451,13 @@ def index_verify(names: tuple[str, ...]) -> None:
 @index_group.command("rollback")
 @click.argument("name", required=False)
 def index_rollback(name: str | None) -> None:
-    """Sert la génération NOM (par défaut la précédente), après vérification ; ne supprime rien."""
+    """Sert la génération NOM (par défaut la précédente), après vérification ; ne supprime rien.
+
+    \b
+    Exemples :
+      assistant index rollback
+      assistant index rollback gen-20250101-120000-abcdef
+    """
     from .store import rollback
 
     target, previous = rollback(_settings(), name)
