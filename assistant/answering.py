@@ -99,10 +99,14 @@ class Assistant:
         return question, limit_history(turns, self.settings)
 
     def retrieve(
-        self, question: str, history: list[Turn] | None = None, k: int | None = None
+        self,
+        question: str,
+        history: list[Turn] | None = None,
+        k: int | None = None,
+        viewer: str | None = None,
     ) -> tuple[SearchQuery, Retrieval]:
         query = self.search_query(question, history or [], read_intent(question))
-        return query, self.retriever.search(query, check_k(k))
+        return query, self.retriever.search(query, check_k(k), viewer=viewer)
 
     def search_query(self, question: str, turns: list[Turn], intent: Intent) -> SearchQuery:
         """The question as searched: a follow-up pointing at a point of the previous answer
@@ -119,24 +123,35 @@ class Assistant:
 
     # --- answering -------------------------------------------------------------
     def answer(
-        self, question: str, history: list[Turn] | None = None, detail: str = "short"
+        self,
+        question: str,
+        history: list[Turn] | None = None,
+        detail: str = "short",
+        viewer: str | None = None,
     ) -> Answer:
         result: Answer | None = None
-        for item in self.stream(question, history, detail):
+        for item in self.stream(question, history, detail, viewer=viewer):
             if isinstance(item, Answer):
                 result = item
         assert result is not None
         return result
 
     def stream(
-        self, question: str, history: list[Turn] | None = None, detail: str = "short"
+        self,
+        question: str,
+        history: list[Turn] | None = None,
+        detail: str = "short",
+        viewer: str | None = None,
     ) -> Iterator[str | Answer]:
-        """Yield text deltas, then the complete :class:`Answer` as the last item."""
+        """Yield text deltas, then the complete :class:`Answer` as the last item.
+
+        ``viewer``: the chat user asking, who may also be answered from their own private
+        uploads; None (CLI, evaluation): the shared corpus only."""
         started = time.perf_counter()
         question, turns = self._check(question, history)
         intent = read_intent(question)
         query = self.search_query(question, turns, intent)
-        retrieval = self.retriever.search(query)
+        retrieval = self.retriever.search(query, viewer=viewer)
         english = looks_english(question)
         intent = intent_in_context(question, query.previous, query.follow_up)
         scored = score_units(
@@ -152,7 +167,7 @@ class Assistant:
         evidence = judge(
             query, retrieval, scored, english, self.retriever.idf, self.retriever.knows
         )
-        plan = self._plan(question, intent, query, retrieval, scored, detail)
+        plan = self._plan(question, intent, query, retrieval, scored, detail, viewer)
         if plan.section is not None:
             retrieval = Retrieval(
                 plan.passages, retrieval.dense_similarity, retrieval.sentence_similarity
@@ -208,13 +223,14 @@ class Assistant:
         retrieval: Retrieval,
         scored: list[Scored],
         detail: str,
+        viewer: str | None = None,
     ) -> Plan:
         """What the extractive answer quotes, and how it is framed."""
         limit = self.settings.max_answer_sentences * (2 if detail == "full" else 1)
         if intent.kind == "summary":
-            named = self.retriever.find_section(question, intent.day)
+            named = self.retriever.find_section(question, intent.day, viewer)
             if named is not None:
-                return self._section_plan(named, retrieval, limit + 2)
+                return self._section_plan(named, retrieval, limit + 2, viewer)
             # A topic rather than a section: more of the best units, in reading order.
             chosen = choose(scored, limit + 1, ratio=SUMMARY_RATIO)
             chosen.sort(key=lambda s: (s.passage.section, s.passage.rank, s.unit.position))
@@ -235,11 +251,13 @@ class Assistant:
             point=query.point,
         )
 
-    def _section_plan(self, named: tuple[str, str], retrieval: Retrieval, limit: int) -> Plan:
+    def _section_plan(
+        self, named: tuple[str, str], retrieval: Retrieval, limit: int, viewer: str | None = None
+    ) -> Plan:
         """« Résume le 12e jour »: the section's key units in reading order; the section's
         chunks become the passages, the most central first."""
         source, title = named
-        section = self.retriever.section(source, title)
+        section = self.retriever.section(source, title, viewer)
         as_passages = [
             (
                 RetrievedChunk(

@@ -133,11 +133,14 @@ def ingest(
     store: ChunkStore | None = None,
     progress: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
+    owner: str | None = None,
 ) -> IngestSummary:
     """Bring the index in line with the files under ``paths`` (default: the corpus folder).
 
     ``store``: the reader to refresh after the switch (the chat passes its own);
-    ``on_progress(done, total)``: called after each batch of passages embedded.
+    ``on_progress(done, total)``: called after each batch of passages embedded;
+    ``owner``: the chat user whose private upload this is (None: the shared corpus; a file
+    indexed before under another owner changes audience without being re-embedded).
     """
     started = time.perf_counter()
     roots = [Path(p).expanduser() for p in (paths or [settings.corpus_dir])]
@@ -148,7 +151,7 @@ def ingest(
         own = store is None
         reader = store or open_store(settings)
         try:
-            return _ingest(settings, roots, reader, progress, on_progress, started)
+            return _ingest(settings, roots, reader, progress, on_progress, started, owner or "")
         except Exception as exc:
             # The build was aborted (its copy deleted) and the served generation is intact;
             # a full disk is said as such, with the space an ingest needs.
@@ -267,6 +270,7 @@ def _plan(
     roots: list[Path],
     states: dict[str, FileState],
     summary: IngestSummary,
+    owner: str = "",
 ) -> _Plan:
     plan = _Plan()
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
@@ -310,17 +314,19 @@ def _plan(
 
     # Duplicate content: the copy already indexed wins, else the first one found. Files
     # outside this run's paths still count as present.
-    owner: dict[str, tuple[str, str]] = {}  # sha -> (key, source) of the copy indexed
+    # Copies are compared within one audience: a private upload identical to a shared file
+    # or to another user's upload is still indexed for its owner.
+    holders: dict[tuple[str, str], tuple[str, str]] = {}  # (sha, owner) -> (key, source)
     for key, state in states.items():
         if key not in removed and key not in seen and state.complete:
-            owner.setdefault(next(iter(state.shas)), (key, state.source))
+            holders.setdefault((next(iter(state.shas)), state.owner), (key, state.source))
     for file, sha in hashed:
         state = states.get(file.key)
         if state is not None and state.complete and sha in state.shas:
-            owner.setdefault(sha, (file.key, file.source))
+            holders.setdefault((sha, owner), (file.key, file.source))
     for file, sha in hashed:
         state = states.get(file.key)
-        holder_key, holder = owner.setdefault(sha, (file.key, file.source))
+        holder_key, holder = holders.setdefault((sha, owner), (file.key, file.source))
         if holder_key != file.key:
             summary.skipped.append(
                 Skipped(file.source, f"contenu identique à « {holder} » (doublon, non indexé)")
@@ -328,7 +334,7 @@ def _plan(
             if state:
                 plan.delete.update(state.ids)
             continue
-        if state is not None and state.complete and sha in state.shas:
+        if state is not None and state.complete and sha in state.shas and state.owner == owner:
             summary.unchanged.append(file.source)
             continue
         try:
@@ -379,12 +385,13 @@ def _ingest(
     progress: bool,
     on_progress: Callable[[int, int], None] | None,
     started: float,
+    owner: str = "",
 ) -> IngestSummary:
     summary = IngestSummary()
     store.refresh(force=True)
     states = store.file_states()
     current_ids = {cid for state in states.values() for cid in state.ids}
-    plan = _plan(settings, roots, states, summary)
+    plan = _plan(settings, roots, states, summary, owner)
 
     expected = set(current_ids) - plan.delete
     files: dict[str, int] = {}
@@ -419,6 +426,7 @@ def _ingest(
                 "file_key": item.file.key,
                 "file_sha": item.sha,
                 "file_chunks": len(item.chunks),
+                "owner": owner,  # "" = shared; filtered on at query time (retrieval)
             }
             new = [c for c in item.chunks if c.id not in current_ids]
             for start in range(0, len(new), settings.embedding_batch_size):

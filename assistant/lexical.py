@@ -122,12 +122,19 @@ class BM25Index:
         return scores
 
     def search(
-        self, query: str, n: int, weights: dict[str, float] | None = None
+        self,
+        query: str,
+        n: int,
+        weights: dict[str, float] | None = None,
+        exclude: np.ndarray | None = None,
     ) -> list[tuple[int, float]]:
+        """Top ``n`` documents; ``exclude`` (a boolean mask) removes documents before ranking."""
         terms = analyze(query)
         if not terms or not self.size:
             return []
         scores = self.scores(terms, weights)
+        if exclude is not None:
+            scores = np.where(exclude, 0.0, scores)
         n = min(n, self.size)
         top = np.argpartition(-scores, n - 1)[:n]
         ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda x: -x[1])

@@ -20,6 +20,9 @@ class Chunk(BaseModel):
         default=None,
         description="Packed title + sentence vectors (see assistant.sentvectors), when indexed.",
     )
+    owner: str = Field(
+        default="", description="Who may cite it: a chat user's private upload; '' = everyone."
+    )
 
 
 class RetrievedChunk(BaseModel):

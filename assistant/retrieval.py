@@ -101,6 +101,8 @@ class Retriever:
         self._vectors: list[np.ndarray | None] = []
         self._boilerplate = Boilerplate()
         self._readable: list[np.ndarray] = []
+        self._owners = np.array([], dtype=object)  # per chunk: private upload's owner or ""
+        self._owner_names: list[str] = []  # owners of private uploads present
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -132,11 +134,13 @@ class Retriever:
                 by_section.setdefault((chunk.source, chunk.section), []).append(chunk.text)
             boilerplate = Boilerplate.from_sections(by_section)
             readable = [readable_rows(c.text, boilerplate) for c in chunks]
+            owners = np.array([c.owner for c in chunks], dtype=object)
             # Built in full before being published, so a concurrent search never sees
             # a half-built index.
             self._bm25, self._chunks, self._by_id = bm25, chunks, by_id
             self._vectors, self._boilerplate = vectors, boilerplate
             self._readable = readable
+            self._owners, self._owner_names = owners, sorted(set(owners) - {""})
             self._count = signature
             log.debug("BM25 rebuilt over %d chunks", len(chunks))
 
@@ -165,10 +169,15 @@ class Retriever:
     def idf(self, term: str) -> float:
         return self._lexical().idf(term)
 
-    def find_section(self, question: str, day: int | None) -> tuple[str, str] | None:
+    def find_section(
+        self, question: str, day: int | None, viewer: str | None = None
+    ) -> tuple[str, str] | None:
         """The (source, section title) a question names: « le 12e jour » (a title that opens
-        on that number), or most of a title's words (« la section Pour aller plus loin »)."""
-        titles = list(dict.fromkeys((c.source, c.section) for c in self.chunks))
+        on that number), or most of a title's words (« la section Pour aller plus loin »).
+        Only sections ``viewer`` may read (see :meth:`search`)."""
+        titles = list(
+            dict.fromkeys((c.source, c.section) for c in self.chunks if c.owner in ("", viewer))
+        )
         if day is not None:
             for source, title in titles:
                 if re.match(rf"^{day}\s*(?:e|er|ère|re|ème|eme|th|st|nd|rd)?\b", fold(title)):
@@ -184,20 +193,29 @@ class Retriever:
                 best = (share, (source, title))
         return best[1] if best[0] >= 0.75 else None
 
-    def section(self, source: str, title: str) -> list[tuple[Chunk, np.ndarray | None]]:
-        """The chunks of one section in reading order, with their packed vectors."""
+    def section(
+        self, source: str, title: str, viewer: str | None = None
+    ) -> list[tuple[Chunk, np.ndarray | None]]:
+        """The chunks of one section in reading order, with their packed vectors (only those
+        ``viewer`` may read)."""
         self._ensure_fresh()
         return [
             (chunk, self._vectors[i] if i < len(self._vectors) else None)
             for i, chunk in enumerate(self._chunks)
-            if chunk.source == source and chunk.section == title
+            if chunk.source == source and chunk.section == title and chunk.owner in ("", viewer)
         ]
 
-    def search(self, query: SearchQuery, k: int | None = None) -> Retrieval:
+    def search(
+        self, query: SearchQuery, k: int | None = None, viewer: str | None = None
+    ) -> Retrieval:
+        """``viewer``: the chat user asking; other users' private uploads are left out of
+        both rankings (None: only the shared corpus)."""
         self._ensure_fresh()
         k = k or self.settings.top_k
         if not self._chunks:
             return Retrieval([], {})
+        hidden = [o for o in self._owner_names if o != viewer]
+        excluded = np.isin(self._owners, hidden) if hidden else None
         n = min(self.settings.candidates, len(self._chunks))
         mode = self.settings.retrieval_mode
         dense: list[tuple[int, float]] = []
@@ -205,11 +223,11 @@ class Retriever:
         sentence_sims: dict[int, np.ndarray] = {}
         if mode in ("hybrid", "lexical"):
             assert self._bm25 is not None
-            lexical = self._bm25.search(query.lexical, n, query.weights or None)
+            lexical = self._bm25.search(query.lexical, n, query.weights or None, excluded)
         if mode in ("hybrid", "dense"):
             vector = np.asarray(self.embedder.embed_query(query.text), dtype=np.float32)
             scores: dict[int, float] = {}
-            for cid, similarity in self.store.query(vector, n):
+            for cid, similarity in self.store.query(vector, n, hidden):
                 index = self._by_id.get(cid)
                 if index is not None:
                     scores[index] = similarity

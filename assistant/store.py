@@ -68,6 +68,7 @@ class FileState:
     expected: int  # chunks the last complete ingest of that file wrote
     source: str
     ids: list[str] = field(default_factory=list)
+    owner: str = ""  # a private upload's owner; "" for the shared corpus
 
     @property
     def complete(self) -> bool:
@@ -444,6 +445,7 @@ class ChunkStore:
                 page=_page(r["metadata"]),
                 ordinal=int(r["metadata"].get("ordinal", 0)),
                 sentence_vectors=r["metadata"].get("sentence_vectors"),
+                owner=str(r["metadata"].get("owner", "")),
             )
             for r in self.iter_records(include_text=True)
         ]
@@ -461,6 +463,7 @@ class ChunkStore:
             state = states.setdefault(
                 key, FileState({}, int(meta.get("file_chunks", 0)), str(meta.get("source", "")))
             )
+            state.owner = str(meta.get("owner", ""))
             sha = str(meta.get("file_sha", ""))
             state.shas[sha] = state.shas.get(sha, 0) + 1
             state.expected = max(state.expected, int(meta.get("file_chunks", 0)))
@@ -477,7 +480,13 @@ class ChunkStore:
             found.update(batch["ids"])
         return found
 
-    def query(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
+    def query(
+        self, vector: np.ndarray, n: int, hidden_owners: list[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``n`` nearest chunks, without those of ``hidden_owners`` (private uploads of
+        other users): filtered by Chroma itself, so they take no place among the ``n``.
+        ``$nin`` also matches chunks indexed before owners existed (no ``owner`` key)."""
+        where = {"owner": {"$nin": list(hidden_owners)}} if hidden_owners else None
         try:
             collection = self._current()
             if collection is None:
@@ -486,6 +495,7 @@ class ChunkStore:
                 query_embeddings=[vector.astype(np.float32)],
                 n_results=max(1, n),
                 include=["distances"],
+                where=where,
             )
         except StoreError:
             raise

@@ -37,7 +37,7 @@ class FakeAssistant:
     def retrieve(self, question, history=None):
         return None, None
 
-    def stream(self, question, history, detail):
+    def stream(self, question, history, detail, viewer=None):
         if not question.strip():
             raise AnswerError("La question est vide. / The question is empty.")
         self.threads.add(threading.current_thread().name)

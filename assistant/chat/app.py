@@ -42,6 +42,7 @@ from assistant.chat.citations import (
     source_views,
     sources_footer,
     store_pdfs,
+    uploads_dir,
 )
 from assistant.chat.conversation import Conversation, Exchange, answer_metadata
 from assistant.chat.datalayer import files_root, make_data_layer
@@ -60,6 +61,8 @@ from assistant.chat.uploads import (
     outcome_message,
     place_upload,
     remove_placed,
+    safe_filename,
+    share_upload,
 )
 from assistant.indexing import IngestError
 from assistant.models import Answer
@@ -110,6 +113,7 @@ web.install(
 ownership.install(server_app, get_data_layer)
 
 EXPORT_ACTION = "export_markdown"
+SHARE_ACTION = "share_upload"
 
 
 def state() -> SessionState:
@@ -237,7 +241,7 @@ async def answer(question: str, current: SessionState) -> None:
     started = time.perf_counter()
     first: float | None = None
     try:
-        async for item in runtime.stream(question, history, profile.detail):
+        async for item in runtime.stream(question, history, profile.detail, viewer()):
             if isinstance(item, Answer):
                 result = item
             else:
@@ -388,7 +392,8 @@ async def add_file(element) -> bool:
         return False
     if not await ensure_ready():
         return False
-    placed, existed = await runtime.run(place_upload, checked, settings)
+    owner = viewer()  # password users: the upload is private to its uploader
+    placed, existed = await runtime.run(place_upload, checked, settings, owner is None)
     shown = escape_markdown(placed.name)
 
     async def report(done: int, total: int, seconds: float) -> None:
@@ -399,7 +404,7 @@ async def add_file(element) -> bool:
 
     await report(0, checked.passages, 0.0)
     try:
-        summary = await ingest_with_progress(runtime, checked, placed, report)
+        summary = await ingest_with_progress(runtime, checked, placed, report, owner=owner)
     except Exception as exc:
         if not existed:
             remove_placed(placed)
@@ -415,9 +420,49 @@ async def add_file(element) -> bool:
         remove_placed(placed)
     ok = placed.name in summary.added + summary.updated + summary.unchanged
     outcome = escape_markdown(outcome_message(checked, placed, summary))
+    if ok and owner is not None:
+        outcome += " Document privé : il n'est cité que dans vos réponses."
+        if users is not None and users.can_share(owner):
+            progress.actions = [share_action(placed.name)]
     progress.content = ("**Document ajouté** — " if ok else "**Document refusé** — ") + outcome
     await progress.update()
     return True
+
+
+def viewer() -> str | None:
+    """The password user asking (their private uploads are searched too), or None in local
+    mode, where uploads join the shared corpus."""
+    if users is None:
+        return None
+    user = cl.user_session.get("user")
+    return getattr(user, "identifier", None) or None
+
+
+def share_action(name: str) -> cl.Action:
+    return cl.Action(
+        name=SHARE_ACTION,
+        payload={"file": name},
+        label="Ajouter au corpus partagé",
+        tooltip="Rendre ce document citable par tous les utilisateurs",
+        icon="users",
+    )
+
+
+@cl.action_callback(SHARE_ACTION)
+async def share_uploaded(action: cl.Action) -> None:
+    name = safe_filename(str((action.payload or {}).get("file", "")))
+    path = uploads_dir(settings) / name
+    try:
+        assistant = await runtime.get_assistant()
+        done = await runtime.run(
+            share_upload, path, settings, assistant, runtime.ingest_lock, viewer(), users
+        )
+        text = f"**Document partagé** — {escape_markdown(done)}"
+    except UploadRejected as exc:
+        text = f"**Partage refusé** — {escape_markdown(str(exc))}"
+    except IngestError as exc:
+        text = f"**Partage refusé** — {escape_markdown(str(exc).split(' / ')[0])}"
+    await cl.Message(content=text, metadata={"kind": "upload"}).send()
 
 
 # --- export -----------------------------------------------------------------------------

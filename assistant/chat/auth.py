@@ -2,7 +2,9 @@
 
 - With ``ASSISTANT_AUTH`` set, users log in with a password checked against a bcrypt hash
   (``name:$2b$…`` pairs separated by commas, or ``@/path/to/file`` with one pair per line,
-  so the hashes can live outside the repository).
+  so the hashes can live outside the repository). A third field gives roles:
+  ``name:$2b$…:corpus`` may add a chat upload to the shared corpus (uploads are private
+  to their uploader otherwise).
 - Without it, the chat runs in local single-user mode: no login form, everyone reaching
   the page is the user « local » — allowed only when the server listens on a loopback
   address, and only for requests whose ``Host`` is a loopback name (no DNS rebinding).
@@ -19,7 +21,7 @@ import logging
 import os
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import bcrypt
@@ -37,9 +39,17 @@ class AuthConfigError(ValueError):
     """The users definition cannot be read; the message says what to fix."""
 
 
+ROLES = {"corpus": "may add a chat upload to the shared corpus"}
+
+
 @dataclass(frozen=True)
 class Users:
     hashes: dict[str, bytes]
+    roles: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def can_share(self, username: str | None) -> bool:
+        """May ``username`` make an upload part of everyone's corpus?"""
+        return "corpus" in self.roles.get((username or "").strip(), frozenset())
 
     def verify(self, username: str, password: str) -> bool:
         """Constant-effort check of ``password`` for ``username``."""
@@ -69,11 +79,21 @@ def parse_users(spec: str | None) -> Users | None:
     else:
         entries = [part.strip() for part in spec.split(",")]
     hashes: dict[str, bytes] = {}
+    roles: dict[str, frozenset[str]] = {}
     for entry in entries:
         if not entry or entry.startswith("#"):
             continue
         name, sep, hashed = entry.partition(":")
+        hashed, _, granted = hashed.partition(":")  # bcrypt hashes hold no ':'
         name, hashed = name.strip(), hashed.strip()
+        wanted = frozenset(r.strip() for r in granted.split("+") if r.strip())
+        if wanted - set(ROLES):
+            raise AuthConfigError(
+                f"ASSISTANT_AUTH : rôle inconnu pour « {name} » "
+                f"({', '.join(sorted(wanted - set(ROLES)))}) ; rôle possible : corpus. "
+                "/ Unknown role."
+            )
+        roles[name] = wanted
         if not sep or not name or not hashed.startswith(("$2a$", "$2b$", "$2y$")):
             raise AuthConfigError(
                 "ASSISTANT_AUTH : entrée invalide, attendu « nom:hash_bcrypt » "
@@ -83,7 +103,7 @@ def parse_users(spec: str | None) -> Users | None:
         hashes[name] = hashed.encode("utf-8")
     if not hashes:
         raise AuthConfigError("ASSISTANT_AUTH ne définit aucun utilisateur. / No user defined.")
-    return Users(hashes)
+    return Users(hashes, roles)
 
 
 def hash_password(password: str) -> str:

@@ -123,7 +123,7 @@ class ChatRuntime:
         return await loop.run_in_executor(self.executor, functools.partial(fn, *args, **kwargs))
 
     async def stream(
-        self, question: str, history: list[Turn], detail: str
+        self, question: str, history: list[Turn], detail: str, viewer: str | None = None
     ) -> AsyncIterator[str | Answer]:
         """``Assistant.stream`` as an async iterator; exceptions re-raised on the loop side."""
         assistant = await self.get_assistant()
@@ -132,7 +132,7 @@ class ChatRuntime:
         stop = threading.Event()
 
         def produce() -> None:
-            generator = assistant.stream(question, history, detail)
+            generator = assistant.stream(question, history, detail, viewer=viewer)
             try:
                 for item in generator:
                     loop.call_soon_threadsafe(queue.put_nowait, item)

@@ -8,6 +8,10 @@ corrupt, password-protected, scanned PDF without a text layer, binary text file)
 A rejected file is never copied nor indexed. An accepted one gets a name of its own in
 the uploads folder (never replacing a corpus file or another upload), and only that file
 is ingested: nothing already indexed is touched.
+
+With password users, an upload is private to its uploader (its chunks carry an ``owner``
+that retrieval filters on); a user with the ``corpus`` role may add it to the shared
+corpus (:func:`share_upload`). In local single-user mode uploads join the shared corpus.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..indexing import IngestSummary, chunk_document, ingest
-from ..loading import SUPPORTED, LoadError, SourceFile, file_sha256, load
+from ..loading import SUPPORTED, LoadError, SourceFile, file_sha256, load, scan
 from ..settings import Settings
 from .citations import uploads_dir
 
@@ -119,10 +123,14 @@ def check_upload(path: Path, name: str, settings: Settings) -> CheckedUpload:
     )
 
 
-def place_upload(checked: CheckedUpload, settings: Settings) -> tuple[Path, bool]:
+def place_upload(
+    checked: CheckedUpload, settings: Settings, reuse: bool = True
+) -> tuple[Path, bool]:
     """Copy the upload into the uploads folder under a name of its own.
 
     Returns the path and whether it was already there (same content, same folder).
+    ``reuse=False`` (private uploads): an identical file already there may be another
+    user's, so the copy always gets a name of its own.
     """
     folder = uploads_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
@@ -131,7 +139,7 @@ def place_upload(checked: CheckedUpload, settings: Settings) -> tuple[Path, bool
         candidate = folder / (checked.name if attempt == 1 else f"{stem}-{attempt}{ext}")
         taken_by_corpus = (settings.corpus_dir / candidate.name).exists()
         if candidate.exists():
-            if file_sha256(candidate) == checked.sha256:
+            if reuse and file_sha256(candidate) == checked.sha256:
                 return candidate, True
             continue
         if taken_by_corpus:
@@ -144,13 +152,44 @@ def place_upload(checked: CheckedUpload, settings: Settings) -> tuple[Path, bool
 
 
 def ingest_upload(
-    path: Path, settings: Settings, assistant, lock, on_progress=None
+    path: Path, settings: Settings, assistant, lock, on_progress=None, owner: str | None = None
 ) -> IngestSummary:
-    """Ingest only ``path`` into the shared index, then refresh the lexical index."""
+    """Ingest only ``path`` (private to ``owner``, or shared when None), then refresh the
+    lexical index."""
     with lock:
-        summary = ingest(settings, [path], store=assistant.store, on_progress=on_progress)
+        summary = ingest(
+            settings, [path], store=assistant.store, on_progress=on_progress, owner=owner
+        )
         assistant.retriever.refresh()
     return summary
+
+
+def upload_owner(store, path: Path) -> str | None:
+    """Who the indexed upload ``path`` is private to ('' when shared, None when not indexed)."""
+    entry = next(iter(scan([path])), None)
+    state = store.file_states().get(entry.key) if entry is not None else None
+    return state.owner if state is not None else None
+
+
+def share_upload(path: Path, settings: Settings, assistant, lock, username: str, users) -> str:
+    """Add ``username``'s private upload to the shared corpus (blocking). Checked here, not
+    in the page: the ``corpus`` role in the users definition, and ownership of the file."""
+    folder = uploads_dir(settings).resolve()
+    try:
+        target = path.resolve()
+    except OSError:
+        target = path
+    if not target.is_relative_to(folder) or not target.is_file():
+        raise UploadRejected("Document introuvable parmi les fichiers ajoutés.")
+    if users is None or not users.can_share(username):
+        raise UploadRejected(
+            "Vous n'avez pas le droit d'ajouter des documents au corpus partagé (rôle "
+            "« corpus » à demander à la personne qui gère l'assistant)."
+        )
+    if upload_owner(assistant.store, target) != username:
+        raise UploadRejected("Seule la personne qui a ajouté ce document peut le partager.")
+    ingest_upload(target, settings, assistant, lock, owner=None)
+    return f"« {target.name} » fait maintenant partie du corpus partagé : tous peuvent le citer."
 
 
 def outcome_message(checked: CheckedUpload, placed: Path, summary: IngestSummary) -> str:
@@ -193,7 +232,12 @@ def _french_text(reason: str) -> str:
 
 
 async def ingest_with_progress(
-    runtime, checked: CheckedUpload, placed: Path, report, interval_s: float = 1.0
+    runtime,
+    checked: CheckedUpload,
+    placed: Path,
+    report,
+    interval_s: float = 1.0,
+    owner: str | None = None,
 ) -> IngestSummary:
     """Run :func:`ingest_upload` off the loop, calling ``report(done, total, seconds)``
     about every ``interval_s`` with the passages embedded so far.
@@ -210,7 +254,13 @@ async def ingest_with_progress(
     started = time.monotonic()
     task = asyncio.ensure_future(
         runtime.run(
-            ingest_upload, placed, runtime.settings, assistant, runtime.ingest_lock, on_progress
+            ingest_upload,
+            placed,
+            runtime.settings,
+            assistant,
+            runtime.ingest_lock,
+            on_progress,
+            owner,
         )
     )
     while not task.done():

@@ -1,0 +1,172 @@
+"""Issue 12, item 5: a chat upload is private to its uploader.
+
+With password users, a document one person uploads (a board's minutes, a budget) used to
+become part of everyone's answers. Each case indexes a shared corpus and Alice's upload
+through the chat's own upload functions, then asks as Bob, as Alice and from the CLI (no
+user), with dense, lexical and hybrid retrieval, on the embedded store and on a real
+Chroma server. Sharing needs the ``corpus`` role and ownership of the file.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import bcrypt
+import pytest
+
+from assistant.answering import Assistant
+from assistant.chat.auth import AuthConfigError, parse_users
+from assistant.chat.citations import uploads_dir
+from assistant.chat.uploads import (
+    UploadRejected,
+    check_upload,
+    ingest_upload,
+    place_upload,
+    share_upload,
+    upload_owner,
+)
+from assistant.indexing import ingest
+
+from .conftest import make_settings
+from .test_chroma_server import CHROMA, ChromaServer, _free_port
+
+MINUTES = (
+    "# Procès-verbal du conseil\n\n"
+    "Le conseil d'administration a voté un budget confidentiel de 987 000 euros pour le "
+    "programme Zéphyrine, financé par la fondation Ombrelune.\n"
+)
+QUESTION = "Quel budget le conseil a-t-il voté pour le programme Zéphyrine ?"
+HASH = bcrypt.hashpw(b"mot de passe long", bcrypt.gensalt(rounds=4)).decode()
+
+
+def _upload(settings, assistant, owner: str | None, tmp_path, name="pv-conseil.md"):
+    """What the chat does with a dropped file: check, place, ingest (private to owner)."""
+    dropped = tmp_path / f"session-{owner}" / name
+    dropped.parent.mkdir(parents=True, exist_ok=True)
+    dropped.write_text(MINUTES, encoding="utf-8")
+    checked = check_upload(dropped, name, settings)
+    placed, _ = place_upload(checked, settings, reuse=owner is None)
+    summary = ingest_upload(placed, settings, assistant, threading.Lock(), owner=owner)
+    assert placed.name in summary.added, summary.render()
+    return placed
+
+
+def _sources(assistant, viewer):
+    answer = assistant.answer(QUESTION, viewer=viewer)
+    return answer, {p.source for p in answer.retrieved}
+
+
+def _check_privacy(settings, placed):
+    for mode in ("hybrid", "dense", "lexical"):
+        reader = Assistant(settings.model_copy(update={"retrieval_mode": mode}))
+        try:
+            for viewer in ("bob", None):
+                answer, sources = _sources(reader, viewer)
+                assert placed.name not in sources, (mode, viewer, sources)
+                assert "987 000" not in answer.answer and "Ombrelune" not in answer.answer
+            answer, sources = _sources(reader, "alice")
+            assert placed.name in sources, (mode, sources)
+            if mode != "dense":  # the lexical evidence decides the French answer
+                assert "987 000" in answer.answer, (mode, answer.answer)
+        finally:
+            reader.store.close()
+
+
+@pytest.fixture
+def shared(tmp_path, small_corpus):
+    settings = make_settings(tmp_path / "data", small_corpus)
+    ingest(settings)
+    return settings
+
+
+def test_an_upload_is_private_to_its_uploader(shared, tmp_path):
+    assistant = Assistant(shared)
+    try:
+        placed = _upload(shared, assistant, "alice", tmp_path)
+        assert upload_owner(assistant.store, placed) == "alice"
+    finally:
+        assistant.store.close()
+    _check_privacy(shared, placed)
+
+
+def test_the_same_file_uploaded_by_two_users_stays_private_to_each(shared, tmp_path):
+    assistant = Assistant(shared)
+    try:
+        alice = _upload(shared, assistant, "alice", tmp_path)
+        bob = _upload(shared, assistant, "bob", tmp_path)  # not a "duplicate" of hers
+        assert alice != bob
+        assert {p.source for p in assistant.answer(QUESTION, viewer="bob").retrieved} >= {bob.name}
+        carol = {p.source for p in assistant.answer(QUESTION, viewer="carol").retrieved}
+        assert not carol & {alice.name, bob.name}
+    finally:
+        assistant.store.close()
+
+
+def test_sharing_needs_the_corpus_role_and_ownership(shared, tmp_path):
+    users = parse_users(f"alice:{HASH}:corpus,bob:{HASH},carol:{HASH}:corpus")
+    assert users.can_share("alice") and not users.can_share("bob")
+    assistant = Assistant(shared)
+    lock = threading.Lock()
+    try:
+        alice_file = _upload(shared, assistant, "alice", tmp_path)
+        bob_file = _upload(shared, assistant, "bob", tmp_path, name="notes-bob.md")
+        with pytest.raises(UploadRejected, match="droit"):  # bob: no role
+            share_upload(bob_file, shared, assistant, lock, "bob", users)
+        with pytest.raises(UploadRejected, match="Seule la personne"):  # carol: not hers
+            share_upload(alice_file, shared, assistant, lock, "carol", users)
+        with pytest.raises(UploadRejected, match="introuvable"):  # outside the uploads
+            share_upload(shared.corpus_dir / "budget.md", shared, assistant, lock, "alice", users)
+        with pytest.raises(UploadRejected, match="droit"):  # local mode: no roles at all
+            share_upload(alice_file, shared, assistant, lock, "alice", None)
+        assert upload_owner(assistant.store, alice_file) == "alice"
+        message = share_upload(alice_file, shared, assistant, lock, "alice", users)
+        assert "corpus partagé" in message
+        assert upload_owner(assistant.store, alice_file) == ""
+        for viewer in ("bob", None):
+            assert alice_file.name in {
+                p.source for p in assistant.answer(QUESTION, viewer=viewer).retrieved
+            }
+    finally:
+        assistant.store.close()
+
+
+def test_cli_ingest_keeps_feeding_the_shared_corpus(shared, tmp_path):
+    extra = tmp_path / "ajouts"
+    extra.mkdir()
+    (extra / "pv.md").write_text(MINUTES, encoding="utf-8")
+    ingest(shared, [extra])
+    assistant = Assistant(shared)
+    try:
+        assert "pv.md" in {p.source for p in assistant.answer(QUESTION).retrieved}
+    finally:
+        assistant.store.close()
+
+
+def test_unknown_roles_are_refused():
+    with pytest.raises(AuthConfigError, match="rôle inconnu"):
+        parse_users(f"alice:{HASH}:admin")
+
+
+@pytest.mark.skipif(not CHROMA.exists(), reason="the chroma CLI is not installed")
+def test_an_upload_is_private_on_the_chroma_server(tmp_path, small_corpus):
+    server = ChromaServer(tmp_path / "store", _free_port(), tmp_path / "chroma.log")
+    server.start()
+    try:
+        settings = make_settings(
+            tmp_path / "local",
+            small_corpus,
+            chroma_host="127.0.0.1",
+            chroma_port=server.port,
+            chroma_timeout_s=5,
+            collection="private",
+        )
+        ingest(settings)
+        assistant = Assistant(settings)
+        try:
+            placed = _upload(settings, assistant, "alice", tmp_path)
+        finally:
+            assistant.store.close()
+        assert placed.parent == uploads_dir(settings)
+        _check_privacy(settings, placed)
+    finally:
+        server.stop()
