@@ -286,13 +286,15 @@ class ChunkStore:
             self.notice = None
             return False
         failures: list[str] = []
-        checked = {name: gens.inspect(self.root, name) for name in order}
+        checked: dict[str, gens.Generation] = {}  # inspected lazily: usually one is enough
         # A verified generation first; failing that, one whose store is readable though
         # its counts differ (written into by hand): served with a warning, and the next
         # ingest, which checks every file, repairs it. Unreadable stores are never opened.
         for strict in (True, False):
             for name in order:
-                generation = checked[name]
+                generation = checked.get(name) or checked.setdefault(
+                    name, gens.inspect(self.root, name)
+                )
                 if not (generation.ok if strict else generation.readable):
                     if strict:
                         failures.append(f"{name} : {generation.problem}")
