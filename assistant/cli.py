@@ -439,6 +439,8 @@ def index_verify(names: tuple[str, ...]) -> None:
         click.echo(f"  {name} : " + ("ok" if checked.ok else f"ILLISIBLE — {checked.problem}"))
         if not checked.ok and (names or name == current):
             failed.append(name)
+    if problem is None and pointer is None and generations:
+        problem = "pointeur d'index absent (CURRENT)"
     if problem:
         failed.append("pointeur")
         click.echo(f"  pointeur : {problem}")

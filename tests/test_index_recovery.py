@@ -78,6 +78,22 @@ def _ask(settings, question: str = QUESTION, *args: str) -> subprocess.Completed
     )
 
 
+def _run_cli(settings, *args: str) -> subprocess.CompletedProcess:
+    from tests.chatutil import clean_environment
+
+    env = clean_environment(
+        ASSISTANT_DATA_DIR=str(settings.data_dir), ASSISTANT_CORPUS_DIR=str(settings.corpus_dir)
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 def _cli(settings, *args: str, monkeypatch):
     from assistant.cli import main
 
@@ -98,6 +114,8 @@ def test_deleted_pointer_serves_the_newest_verified_generation(world):
     assert "Traceback" not in result.stderr
     assert _generations(settings) == sorted([world["a"], world["b"]])  # nothing deleted
     assert not (settings.chroma_dir / POINTER).exists()  # a reader writes nothing
+    verify = _run_cli(settings, "index", "verify")
+    assert verify.returncode != 0 and "pointeur d'index absent" in verify.stdout
     assert _ids(settings) == world["all_ids"]
     # The next ingest (a writer) builds on the recovered generation: nothing added is lost.
     ingest(settings)
