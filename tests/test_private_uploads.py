@@ -66,7 +66,7 @@ def _check_privacy(settings, placed):
                 assert "987 000" not in answer.answer and "Ombrelune" not in answer.answer
             answer, sources = _sources(reader, "alice")
             assert placed.name in sources, (mode, sources)
-            if mode != "dense":  # the lexical evidence decides the French answer
+            if mode == "hybrid":  # the default: her own upload answers her
                 assert "987 000" in answer.answer, (mode, answer.answer)
         finally:
             reader.store.close()
@@ -170,3 +170,20 @@ def test_an_upload_is_private_on_the_chroma_server(tmp_path, small_corpus):
         _check_privacy(settings, placed)
     finally:
         server.stop()
+
+
+def test_a_section_summary_never_opens_another_users_upload(shared, tmp_path):
+    """« Résume la section … » reads a whole section without a search: it may only find
+    sections the asker may read."""
+    assistant = Assistant(shared)
+    try:
+        placed = _upload(shared, assistant, "alice", tmp_path)
+        question = "Résume la section Procès-verbal du conseil"
+        mine = assistant.answer(question, viewer="alice")
+        assert placed.name in {p.source for p in mine.retrieved}
+        for viewer in ("bob", None):
+            other = assistant.answer(question, viewer=viewer)
+            assert placed.name not in {p.source for p in other.retrieved}, viewer
+            assert "987 000" not in other.answer and "Ombrelune" not in other.answer
+    finally:
+        assistant.store.close()
