@@ -23,13 +23,15 @@ import pytest
 
 from .conftest import ROOT, make_settings
 
+pytestmark = pytest.mark.slow  # CLI processes, a tmpfs, a chat start
+
 BUDGET = "# Budget\n\nEn 2018, le budget total de l'association a atteint 310 000 euros.\n"
 
 
 def _env(**extra: str) -> dict[str, str]:
-    from tests.chatutil import clean_environment
+    from tests.support import clean_env
 
-    return clean_environment(**extra)
+    return clean_env(**extra)
 
 
 def _cli(*args, env: dict[str, str], timeout: float = 300, **kwargs):

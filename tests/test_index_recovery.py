@@ -22,6 +22,8 @@ from assistant.store import POINTER, open_store
 
 from .conftest import ROOT, make_settings
 
+pytestmark = pytest.mark.slow  # CLI processes on real indexes
+
 MINUTES = (
     "# Procès-verbal du conseil\n\n"
     "Le conseil d'administration a voté un budget prévisionnel de 987 000 euros pour le "
@@ -79,9 +81,9 @@ def _ask(settings, question: str = QUESTION, *args: str) -> subprocess.Completed
 
 
 def _run_cli(settings, *args: str) -> subprocess.CompletedProcess:
-    from tests.chatutil import clean_environment
+    from tests.support import clean_env
 
-    env = clean_environment(
+    env = clean_env(
         ASSISTANT_DATA_DIR=str(settings.data_dir), ASSISTANT_CORPUS_DIR=str(settings.corpus_dir)
     )
     return subprocess.run(

@@ -28,7 +28,6 @@ from assistant.chat.uploads import (
 from assistant.indexing import ingest
 
 from .conftest import make_settings
-from .test_chroma_server import CHROMA, ChromaServer, _free_port
 
 MINUTES = (
     "# Procès-verbal du conseil\n\n"
@@ -147,29 +146,24 @@ def test_unknown_roles_are_refused():
         parse_users(f"alice:{HASH}:admin")
 
 
-@pytest.mark.skipif(not CHROMA.exists(), reason="the chroma CLI is not installed")
-def test_an_upload_is_private_on_the_chroma_server(tmp_path, small_corpus):
-    server = ChromaServer(tmp_path / "store", _free_port(), tmp_path / "chroma.log")
-    server.start()
+@pytest.mark.slow  # a real `chroma run`
+def test_an_upload_is_private_on_the_chroma_server(tmp_path, small_corpus, chroma_server):
+    settings = make_settings(
+        tmp_path / "local",
+        small_corpus,
+        chroma_host="127.0.0.1",
+        chroma_port=chroma_server.port,
+        chroma_timeout_s=5,
+        collection="private",
+    )
+    ingest(settings)
+    assistant = Assistant(settings)
     try:
-        settings = make_settings(
-            tmp_path / "local",
-            small_corpus,
-            chroma_host="127.0.0.1",
-            chroma_port=server.port,
-            chroma_timeout_s=5,
-            collection="private",
-        )
-        ingest(settings)
-        assistant = Assistant(settings)
-        try:
-            placed = _upload(settings, assistant, "alice", tmp_path)
-        finally:
-            assistant.store.close()
-        assert placed.parent == uploads_dir(settings)
-        _check_privacy(settings, placed)
+        placed = _upload(settings, assistant, "alice", tmp_path)
     finally:
-        server.stop()
+        assistant.store.close()
+    assert placed.parent == uploads_dir(settings)
+    _check_privacy(settings, placed)
 
 
 def test_a_section_summary_never_opens_another_users_upload(shared, tmp_path):
