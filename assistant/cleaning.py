@@ -166,12 +166,14 @@ def strip_known_calls(lines: list[str], numbers: set[int]) -> list[str]:
         rf"(?<=[A-Za-zÀ-ÿ]{{2}})(?:{calls})(?=[\s,.;:!?»)]|$)"
         rf"|(?<=\b(?:19|20)\d\d)(?:{calls})(?=[\s,.;:!?»)]|$)"
         rf"|(?<=[»”\".;:])\s*(?:{calls})(?=\s|$)"
-        rf"|(?<=[A-Za-zÀ-ÿ)]) (?:{calls}) (?=[,.;:»”])"
+        rf"|(?<=[A-Za-zÀ-ÿ)]) (?:{calls}) (?=[,.;:])"
     )
+    # Before a closing quote the space stays: « … socio-économique 71 » → « … socio-économique »
+    spaced = re.compile(rf"(?<=[A-Za-zÀ-ÿ)]) (?:{calls})(?= [»”])")
     leading = re.compile(rf"^(?:{calls})\s+(?=[a-zà-ÿ])")
     out: list[str] = []
     for index, line in enumerate(lines):
-        line = glued.sub("", line)
+        line = spaced.sub("", glued.sub("", line))
         previous = next((x for x in reversed(out) if x.strip()), "") if index else ""
         # A wrapped call opens the line after a closing quote: « … socio-économique » ⏎ 78 permet
         if previous.rstrip().endswith(("»", "”", '"')):

@@ -28,8 +28,8 @@ def previous_points(history: list[Turn]) -> list[str]:
 
 
 # Nouns that can only point into the previous answer; any other counted noun (« le deuxième
-# outil ») must occur in the last question or answer, so « Quel est le premier levier ? » asked afresh after
-# an unrelated answer stays a question of its own.
+# outil ») must occur in the last question or answer, so « Quel est le premier levier ? »
+# asked afresh after an unrelated answer stays a question of its own.
 _POINTING_NOUNS = {"point", "element", "aspect", "item", "idee", "passage", "citation"}
 
 

@@ -352,7 +352,7 @@ def _plan(
 
 # Bumped when cleaning, structure or chunking change what a file becomes: an index built by
 # an earlier version is then re-read instead of serving passages the new code would not cut.
-PROCESSING_VERSION = 5
+PROCESSING_VERSION = 6
 
 
 def processing_signature(settings: Settings) -> str:

@@ -30,6 +30,9 @@ W_LEXICAL = 0.50
 W_PASSAGE = 0.30
 W_PAIRS = 0.10
 FOLLOW_RATIO = 0.80
+# Units opening on a pronoun whose antecedent is not quoted with them are quoted only when
+# they answer best (first), never as a further quote.
+SKIP_LEANING = True
 # A figure or a date asked for is either in a sentence or not; names, definitions, lists and
 # examples take more forms than the patterns of assistant.intent see, so they weigh less.
 STRICT_KINDS = ("figure", "date")
@@ -124,6 +127,8 @@ def choose(scored: list[Scored], limit: int, ratio: float | None = None) -> list
         words = set(tokens(candidate.unit.text))
         if any(_overlap(words, other) > 0.6 for other in seen):
             continue
+        if chosen and candidate.unit.leans and SKIP_LEANING:
+            continue  # « Il a permis… », its antecedent in another chunk: no filler fragment
         chosen.append(candidate)
         seen.append(words)
     return chosen

@@ -70,13 +70,14 @@ def test_calls_of_the_pages_own_notes_are_stripped_in_every_shape():
         "Des outils – plateforme 80 , webinaire 81 , MOOC 82 , centre de ressources.\n"
         'Le "pacte d\'ambition".91 Ce dernier a été élaboré.\n'
         "Le CO2 et le G20 restent, comme les 3 leviers et les 65 ans.\n"
+        "Le webinaire « Transformer son modèle 71 », animé aujourd’hui.\n"
         f"{rule}\n"
         "4 Rapport « Ensemble, accélérons ! » (SGMAP – CGET, janvier 2016)\n"
         "13 Typologie des modèles (CPCA, janvier 2014)\n"
         "65 https://innovation.example.org/\n"
         "78 http://trajectoire.example.org/\n"
         "80 https://a.example.org/\n81 https://b.example.org/\n82 https://c.example.org/\n"
-        "91 https://d.example.org/\n"
+        "91 https://d.example.org/\n71 https://e.example.org/\n"
         "© Association Le RAMEAU – www.lerameau.fr  7\n"
     )
     page = split_pages(text)[0]
@@ -86,4 +87,5 @@ def test_calls_of_the_pages_own_notes_are_stripped_in_every_shape():
     assert "plateforme, webinaire, MOOC, centre" in body
     assert "ambition\". Ce dernier" in body
     assert "Le CO2 et le G20 restent, comme les 3 leviers et les 65 ans." in body
-    assert page.note_numbers == {4, 13, 65, 78, 80, 81, 82, 91}
+    assert "« Transformer son modèle », animé" in body
+    assert page.note_numbers == {4, 13, 65, 71, 78, 80, 81, 82, 91}
