@@ -258,21 +258,7 @@ class Assistant:
         chunks become the passages, the most central first."""
         source, title = named
         section = self.retriever.section(source, title, viewer)
-        as_passages = [
-            (
-                RetrievedChunk(
-                    id=c.id,
-                    text=c.text,
-                    source=c.source,
-                    section=c.section,
-                    page=c.page,
-                    score=0.0,
-                    rank=0,
-                ),
-                vectors,
-            )
-            for c, vectors in section
-        ]
+        as_passages = [(RetrievedChunk.of(c, 0.0, 0), vectors) for c, vectors in section]
         chosen = summarise(as_passages, self.retriever.boilerplate, limit)
         cited = list(dict.fromkeys(s.passage.id for s in chosen))
         order = cited + [c.id for c, _ in section if c.id not in cited]

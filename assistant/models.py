@@ -38,6 +38,19 @@ class RetrievedChunk(BaseModel):
     dense_rank: int | None = None
     lexical_rank: int | None = None
 
+    @classmethod
+    def of(cls, chunk: Chunk, score: float, rank: int, **ranks: int | None) -> RetrievedChunk:
+        return cls(
+            id=chunk.id,
+            text=chunk.text,
+            source=chunk.source,
+            section=chunk.section,
+            page=chunk.page,
+            score=score,
+            rank=rank,
+            **ranks,
+        )
+
 
 class Citation(BaseModel):
     """What a marker [n] points to: a passage of the corpus and the quoted words."""

@@ -274,14 +274,10 @@ class Retriever:
         for position, (index, score) in enumerate(ranked, start=1):
             chunk = self._chunks[index]
             results.append(
-                RetrievedChunk(
-                    id=chunk.id,
-                    text=chunk.text,
-                    source=chunk.source,
-                    section=chunk.section,
-                    page=chunk.page,
-                    score=round(score, 6),
-                    rank=position,
+                RetrievedChunk.of(
+                    chunk,
+                    round(score, 6),
+                    position,
                     dense_rank=dense_rank.get(index),
                     lexical_rank=lexical_rank.get(index),
                 )
