@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from .chunking import split_sentences
 from .embeddings import Embedder, make_embedder
+from .errors import AssistantError
 from .evidence import judge
 from .followup import pointed_point
 from .intent import Intent, intent_in_context, read_intent, years_in
@@ -36,8 +37,10 @@ ABSTAIN_FR = "Je ne trouve pas cette information dans le corpus."
 ABSTAIN_EN = "I cannot find this information in the corpus."
 
 
-class AnswerError(ValueError):
+class AnswerError(AssistantError, ValueError):
     """The question cannot be answered as asked (empty, too long…)."""
+
+    public = True  # written for the person asking: shown as is in the chat
 
 
 class Assistant:

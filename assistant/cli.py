@@ -17,16 +17,11 @@ class _Errors(click.Group):
     """Turn the project's own errors into a one-line message instead of a traceback."""
 
     def invoke(self, ctx: click.Context):
-        from .answering import AnswerError
-        from .embeddings import EmbeddingError
-        from .indexing import IngestError
-        from .llm import LLMError
-        from .prompts import PromptError
-        from .store import StoreError
+        from .errors import AssistantError
 
         try:
             return super().invoke(ctx)
-        except (AnswerError, EmbeddingError, IngestError, LLMError, PromptError, StoreError) as exc:
+        except AssistantError as exc:
             raise click.ClickException(str(exc)) from None
         except KeyboardInterrupt:
             click.echo("Interrompu.", err=True)
@@ -272,7 +267,6 @@ def eval_(
         return
     from datetime import datetime
 
-    from .evaluation.dataset import EvalSetError
     from .evaluation.metrics import SUMMARY_METRICS
     from .evaluation.runner import (
         baseline_payload,
@@ -285,15 +279,12 @@ def eval_(
     # Checked before the run, not after every case has been answered.
     _check_folder(output, "Dossier de sortie --output", "--output DOSSIER")
     settings = _settings(data=True)
-    try:
-        judge = None
-        if llm_judge:
-            from .evaluation.judge import Judge
+    judge = None
+    if llm_judge:
+        from .evaluation.judge import Judge
 
-            judge = Judge(settings)
-        run = run_eval(settings, set_path, progress=not quiet, judge=judge)
-    except EvalSetError as exc:
-        raise click.ClickException(str(exc)) from None
+        judge = Judge(settings)
+    run = run_eval(settings, set_path, progress=not quiet, judge=judge)
     diff = None
     if baseline is not None and baseline.is_file() and not update_baseline:
         try:
@@ -354,12 +345,9 @@ def export_feedback_cmd(output: Path) -> None:
       assistant eval export-feedback
       assistant eval export-feedback --output /tmp/brouillons.jsonl
     """
-    from .evaluation.feedback import FeedbackExportError, export_feedback
+    from .evaluation.feedback import export_feedback
 
-    try:
-        result = export_feedback(_settings(), output)
-    except FeedbackExportError as exc:
-        raise click.ClickException(str(exc)) from None
+    result = export_feedback(_settings(), output)
     click.echo(
         f"{result.drafts} brouillon(s) écrits dans {result.path}"
         + (f" ({result.skipped} retour(s) sans réponse retrouvée)" if result.skipped else "")

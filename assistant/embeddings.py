@@ -15,8 +15,10 @@ from typing import Protocol
 
 import numpy as np
 
+from .errors import AssistantError
 
-class EmbeddingError(RuntimeError):
+
+class EmbeddingError(AssistantError, RuntimeError):
     """The embedding model cannot be loaded; the message says what to do."""
 
 

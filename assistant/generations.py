@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import AssistantError
+
 MANIFEST = "generation.json"
 LEGACY = "."  # the pre-generation layout: a Chroma store directly in the chroma folder
 GENERATION_NAME = re.compile(r"^gen-\d{8}-\d{6}-[0-9a-f]{6}$")
@@ -75,7 +77,7 @@ def write_manifest(path: Path, data: dict[str, Any]) -> None:
         os.close(fd)
 
 
-class GenerationProblem(Exception):
+class GenerationProblem(AssistantError):
     """Why a generation cannot be served (a short French reason)."""
 
 

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from .chunking import chunk_sections
 from .embeddings import make_embedder
+from .errors import AssistantError
 from .loading import LoadedDocument, LoadError, SourceFile, check_size, file_sha256, load, scan
 from .models import Chunk
 from .sentvectors import embed_chunks
@@ -47,7 +48,7 @@ log = logging.getLogger(__name__)
 MAX_REASON_CHARS = 240
 
 
-class IngestError(RuntimeError):
+class IngestError(AssistantError, RuntimeError):
     """Nothing could be ingested (bad path…); the message says why."""
 
 

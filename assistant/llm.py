@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .errors import AssistantError
 from .models import RetrievedChunk, Turn
 from .prompts import render
 from .settings import Settings
 
 
-class LLMError(RuntimeError):
+class LLMError(AssistantError, RuntimeError):
     """The LLM provider failed (timeout, refused, misconfigured)."""
 
 

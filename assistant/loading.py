@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cleaning import PageText, remove_invisible, split_pages
+from .errors import AssistantError
 from .safety import safe_display
 from .structure import Section, build_sections
 
@@ -44,7 +45,7 @@ _MAGIC = [
 MAX_REASON_CHARS = 240
 
 
-class LoadError(Exception):
+class LoadError(AssistantError):
     """A file that cannot be ingested, with a reason a person can act on."""
 
 

@@ -7,8 +7,10 @@ import string
 from functools import lru_cache
 from pathlib import Path
 
+from .errors import AssistantError
 
-class PromptError(RuntimeError):
+
+class PromptError(AssistantError, RuntimeError):
     pass
 
 

@@ -44,6 +44,7 @@ import numpy as np
 
 from . import generations as gens
 from .embeddings import model_slug
+from .errors import AssistantError
 from .generations import LEGACY, generation_path
 from .models import Chunk
 from .settings import Settings
@@ -58,7 +59,7 @@ _SEGMENT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 SERVER_POINTER_TTL_S = 1.0
 
 
-class StoreError(RuntimeError):
+class StoreError(AssistantError, RuntimeError):
     """The vector store cannot be reached or opened; the message says what to do."""
 
 

@@ -24,7 +24,6 @@ from chainlit.server import app as server_app
 from chainlit.server import sio
 from chainlit.utils import utc_now
 
-from assistant.answering import AnswerError
 from assistant.chat import ownership, web
 from assistant.chat.auth import (
     LOCAL_USER,
@@ -64,11 +63,16 @@ from assistant.chat.uploads import (
     safe_filename,
     share_upload,
 )
+from assistant.errors import AssistantError
 from assistant.indexing import IngestError
 from assistant.models import Answer
 from assistant.settings import get_settings
 
 log = logging.getLogger("assistant.chat")
+UNAVAILABLE = (
+    "Désolé, une erreur empêche de répondre pour l'instant. Réessayez dans un moment ; "
+    "si elle persiste, signalez-la à la personne qui gère l'assistant."
+)
 
 # --- process set-up (cheap: nothing is loaded before the first request) -----------------
 settings = get_settings()
@@ -250,19 +254,21 @@ async def answer(question: str, current: SessionState) -> None:
     except asyncio.CancelledError:  # the user pressed « stop »
         await finish_step(step, "_Recherche interrompue._")
         raise
-    except AnswerError as exc:
-        await finish_step(step, f"_Question non traitée : {escape_markdown(str(exc))}_")
-        message.content = str(exc).split(" / ")[0]
+    except AssistantError as exc:
+        if exc.public:  # e.g. a question too long: the message is for the user
+            await finish_step(step, f"_Question non traitée : {escape_markdown(str(exc))}_")
+            message.content = str(exc).split(" / ")[0]
+        else:  # e.g. the Chroma server is down: the message (paths, hosts) is for the log
+            log.error("chat: answering failed: %s", exc)
+            await finish_step(step, "_La recherche a échoué._", error=True)
+            message.content = UNAVAILABLE
         message.metadata = {"kind": "notice"}
         await message.send()
         return
     except Exception:
         log.exception("chat: answering failed")
         await finish_step(step, "_La recherche a échoué._", error=True)
-        message.content = (
-            "Désolé, une erreur empêche de répondre pour l'instant. Réessayez dans un moment ; "
-            "si elle persiste, signalez-la à la personne qui gère l'assistant."
-        )
+        message.content = UNAVAILABLE
         message.metadata = {"kind": "notice"}
         await message.send()
         return

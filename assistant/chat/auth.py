@@ -26,6 +26,7 @@ from pathlib import Path
 
 import bcrypt
 
+from ..errors import AssistantError
 from ..settings import Settings
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-l
 _BCRYPT_MAX_BYTES = 72  # bcrypt reads no further; bcrypt>=5 refuses longer input
 
 
-class AuthConfigError(ValueError):
+class AuthConfigError(AssistantError, ValueError):
     """The users definition cannot be read; the message says what to fix."""
 
 

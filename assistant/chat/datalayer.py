@@ -21,13 +21,14 @@ from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from ..errors import AssistantError
 from ..settings import Settings
 from .storage import LocalStorageClient
 
 log = logging.getLogger(__name__)
 
 
-class DatabaseConfigError(ValueError):
+class DatabaseConfigError(AssistantError, ValueError):
     """The chat database URL cannot be used; the message says what to do."""
 
 

@@ -18,7 +18,7 @@ import click
 
 from ..resources import chat_app_root
 from ..settings import OFFLINE_ENV, Settings
-from .auth import AuthConfigError, bind_refusal, parse_users
+from .auth import bind_refusal, parse_users
 
 APP_PATH = Path(__file__).resolve().parent / "app.py"
 
@@ -35,11 +35,9 @@ def chainlit_environment(app_root: Path, host: str, port: int) -> dict[str, str]
 
 def run_chat(settings: Settings, host: str = "127.0.0.1", port: int = 8000, headless: bool = False):
     """Start the chat server (blocking) on ``host:port``."""
-    try:
-        users = parse_users(settings.auth)
-        refusal = bind_refusal(host, settings)
-    except AuthConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    # A bad users definition stops here (AuthConfigError: one line from the CLI).
+    users = parse_users(settings.auth)
+    refusal = bind_refusal(host, settings)
     if refusal:
         raise click.UsageError(refusal)
     if not 0 < port < 65536:

@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import AssistantError
 from ..indexing import IngestSummary, chunk_document, ingest
 from ..loading import SUPPORTED, LoadError, SourceFile, file_sha256, load, scan
 from ..settings import Settings
@@ -40,8 +41,10 @@ ACCEPT = {
 }
 
 
-class UploadRejected(ValueError):
+class UploadRejected(AssistantError, ValueError):
     """The file cannot be added; ``str(exc)`` is a French message for the user."""
+
+    public = True
 
 
 @dataclass

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
+from ..errors import AssistantError
 from ..models import Turn
 
 
-class EvalSetError(ValueError):
+class EvalSetError(AssistantError, ValueError):
     pass
 
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import AssistantError
 from ..settings import Settings
 
 
-class FeedbackExportError(RuntimeError):
+class FeedbackExportError(AssistantError, RuntimeError):
     pass
 
 
