@@ -168,7 +168,13 @@ class Assistant:
             exclude=query.point,
         )
         evidence = judge(
-            query, retrieval, scored, english, self.retriever.idf, self.retriever.knows
+            query,
+            retrieval,
+            scored,
+            english,
+            self.retriever.idf,
+            self.retriever.knows,
+            self.settings.embedding_model,
         )
         plan = self._plan(question, intent, query, retrieval, scored, detail, viewer)
         if plan.section is not None:

