@@ -156,14 +156,14 @@ class Assistant:
         query = self.search_query(question, turns, intent)
         retrieval = self.retriever.search(query, viewer=viewer)
         english = looks_english(question)
-        intent = intent_in_context(question, query.previous, query.follow_up)
+        intent = intent_in_context(intent, query.previous, query.follow_up)
         scored = score_units(
             query,
             intent,
             retrieval.passages,
             retrieval.sentence_similarity,
             self.retriever.idf,
-            self.retriever.boilerplate,
+            self.retriever.units_of,
             depth=5 if detail == "full" else 4,
             exclude=query.point,
         )
@@ -181,7 +181,7 @@ class Assistant:
             retrieval = Retrieval(
                 plan.passages, retrieval.dense_similarity, retrieval.sentence_similarity
             )
-            evidence.confidence = max(evidence.confidence, 1.0)  # the user named the section
+            evidence.confidence = 1.0  # the user named the section: it is there to summarise
         base = {
             "question": question,
             "retrieved": retrieval.passages,
@@ -257,7 +257,6 @@ class Assistant:
             "point" if query.point else "answer",
             list(retrieval.passages),
             missing=missing,
-            point=query.point,
         )
 
     def _section_plan(
@@ -268,7 +267,7 @@ class Assistant:
         source, title = named
         section = self.retriever.section(source, title, viewer)
         as_passages = [(RetrievedChunk.of(c, 0.0, 0), vectors) for c, vectors in section]
-        chosen = summarise(as_passages, self.retriever.boilerplate, limit)
+        chosen = summarise(as_passages, self.retriever.units_of, limit)
         cited = list(dict.fromkeys(s.passage.id for s in chosen))
         order = cited + [c.id for c, _ in section if c.id not in cited]
         order += [p.id for p in retrieval.passages if p.id not in order]
@@ -346,8 +345,7 @@ class Plan:
     chosen: list[Scored]
     kind: str  # answer | point | section | topic
     passages: list[RetrievedChunk]
-    missing: str = ""  # "figure" | "date": asked for, not given by the quoted units
-    point: str = ""  # the previous answer's point a follow-up asked to develop
+    missing: str = ""  # "figure" | "date" | "year:NNNN": asked for, not in the quotes
     section: str | None = None  # the section a summary covers
 
 

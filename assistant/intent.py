@@ -146,10 +146,9 @@ def read_intent(question: str) -> Intent:
     )
 
 
-def intent_in_context(question: str, previous_question: str | None, follow_up: bool) -> Intent:
+def intent_in_context(intent: Intent, previous_question: str | None, follow_up: bool) -> Intent:
     """A follow-up that does not say what it wants (« Et côté salariés ? ») asks for the same
     kind of answer as the question it follows (« Combien de bénévoles … ? »)."""
-    intent = read_intent(question)
     if follow_up and previous_question and intent.kind == "explain":
         inherited = read_intent(previous_question).kind
         intent = replace(intent, kind=inherited)

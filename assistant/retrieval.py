@@ -21,7 +21,7 @@ from .sentvectors import dense_score, sentences_of, unpack
 from .settings import Settings
 from .store import ChunkStore
 from .textnorm import analyze, fold, looks_english
-from .units import Boilerplate, split_units
+from .units import Boilerplate, Unit, split_units
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +48,22 @@ class SearchQuery:
     point: str = ""  # the point of the previous answer a follow-up asks to develop
 
 
+def last_question(history: list[Turn]) -> str:
+    """The conversation's previous user question ("" when there is none)."""
+    asked = (t.content for t in reversed(history) if t.role == "user" and t.content.strip())
+    return next(asked, "")
+
+
 def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery:
     """Rewrite an elliptic follow-up with the conversation's previous user question."""
     terms = analyze(question)
-    previous = [t.content for t in (history or []) if t.role == "user" and t.content.strip()]
-    elliptic = bool(previous) and (
+    last = last_question(history or [])
+    elliptic = bool(last) and (
         len(terms) <= 3
         or bool(_FOLLOW_UP_START.match(question))
         or (len(terms) <= 6 and bool(_ANAPHORA.search(fold(question))))
     )
     english = looks_english(question)
-    last = previous[-1] if previous else ""
     if not elliptic:
         return SearchQuery(question, question, {}, False, terms, question, english, last)
     weights = {t: 2.0 for t in terms}
@@ -69,8 +74,7 @@ def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery
 def point_query(question: str, point: str, history: list[Turn]) -> SearchQuery:
     """« Détaille le deuxième point »: search the point's own words (the question's words
     that are not about pointing — « détaille », « point » — carry no topic)."""
-    previous = [t.content for t in history if t.role == "user" and t.content.strip()]
-    last = previous[-1] if previous else ""
+    last = last_question(history)
     terms = analyze(point)
     text = f"{point} {question}"
     return SearchQuery(text, point, {}, True, terms, question, looks_english(question), last, point)
@@ -101,6 +105,7 @@ class Retriever:
         self._vectors: list[np.ndarray | None] = []
         self._boilerplate = Boilerplate()
         self._readable: list[np.ndarray] = []
+        self._units: dict[str, list[Unit]] = {}
         self._owners = np.array([], dtype=object)  # per chunk: private upload's owner or ""
         self._owner_names: list[str] = []  # owners of private uploads present
 
@@ -128,18 +133,25 @@ class Retriever:
             chunks = self.store.all_chunks()
             bm25 = BM25Index([f"{c.section}\n{c.text}" for c in chunks])
             by_id = {c.id: i for i, c in enumerate(chunks)}
-            vectors = [unpack(c.sentence_vectors) for c in chunks]
             by_section: dict[tuple[str, str], list[str]] = {}
             for chunk in chunks:
                 by_section.setdefault((chunk.source, chunk.section), []).append(chunk.text)
             boilerplate = Boilerplate.from_sections(by_section)
-            readable = [readable_rows(c.text, boilerplate) for c in chunks]
+            # Each chunk's units, cut once here: answers read them, and they mark which
+            # sentences a chunk's dense score may use.
+            units = {c.id: split_units(c.text, boilerplate) for c in chunks}
+            readable = [readable_rows(units[c.id], vector_rows(c) - 1) for c in chunks]
+            # Vectors that do not match the chunk's sentences (another recipe) are unused.
+            vectors = [
+                v if v is not None and len(v) == vector_rows(c) else None
+                for c, v in ((c, unpack(c.sentence_vectors)) for c in chunks)
+            ]
             owners = np.array([c.owner for c in chunks], dtype=object)
             # Built in full before being published, so a concurrent search never sees
             # a half-built index.
             self._bm25, self._chunks, self._by_id = bm25, chunks, by_id
             self._vectors, self._boilerplate = vectors, boilerplate
-            self._readable = readable
+            self._readable, self._units = readable, units
             self._owners, self._owner_names = owners, sorted(set(owners) - {""})
             self._count = signature
             log.debug("BM25 rebuilt over %d chunks", len(chunks))
@@ -156,11 +168,12 @@ class Retriever:
         assert self._bm25 is not None
         return self._bm25
 
-    @property
-    def boilerplate(self) -> Boilerplate:
-        """Sentences the indexed documents repeat across sections (never quoted)."""
+    def units_of(self, passage: RetrievedChunk) -> list[Unit]:
+        """The readable units of an indexed chunk (cut once per index refresh); a passage
+        not in the index is cut on the spot, with the corpus's boilerplate."""
         self._lexical()
-        return self._boilerplate
+        units = self._units.get(passage.id)
+        return units if units is not None else split_units(passage.text, self._boilerplate)
 
     def knows(self, term: str) -> bool:
         """Does the analysed term occur anywhere in the indexed corpus?"""
@@ -235,7 +248,7 @@ class Retriever:
             # then scored from its sentences when their vectors are indexed.
             for index in set(scores) | {i for i, _ in lexical}:
                 vectors = self._vectors[index] if index < len(self._vectors) else None
-                if vectors is not None and len(vectors) == vector_rows(self._chunks[index]):
+                if vectors is not None:
                     scores[index], sentence_sims[index] = dense_score(
                         vectors, vector, self._readable[index]
                     )
@@ -287,10 +300,10 @@ class Retriever:
         return Retrieval(results, similarity, sentences)
 
 
-def readable_rows(text: str, boilerplate: Boilerplate) -> np.ndarray:
-    """For each sentence of ``text``: is it part of a unit an answer may quote?"""
-    mask = np.zeros(len(sentences_of(text)), dtype=bool)
-    for unit in split_units(text, boilerplate):
+def readable_rows(units: list[Unit], sentences: int) -> np.ndarray:
+    """For each of a chunk's ``sentences``: is it part of a unit an answer may quote?"""
+    mask = np.zeros(sentences, dtype=bool)
+    for unit in units:
         if unit.quotable:
             mask[[r for r in unit.rows if r < len(mask)]] = True
     return mask

@@ -20,7 +20,7 @@ from .intent import Intent, has_quantity, holds
 from .models import RetrievedChunk
 from .retrieval import SearchQuery
 from .textnorm import analyze, tokens
-from .units import Boilerplate, Unit, split_units
+from .units import Unit
 
 # Weights of the signals, and how close to the best a unit must score to be quoted too.
 # Chosen on the golden set, keeping only changes that improved both of its halves
@@ -30,9 +30,6 @@ W_LEXICAL = 0.50
 W_PASSAGE = 0.30
 W_PAIRS = 0.10
 FOLLOW_RATIO = 0.80
-# Units opening on a pronoun whose antecedent is not quoted with them are quoted only when
-# they answer best (first), never as a further quote.
-SKIP_LEANING = True
 # A figure or a date asked for is either in a sentence or not; names, definitions, lists and
 # examples take more forms than the patterns of assistant.intent see, so they weigh less.
 STRICT_KINDS = ("figure", "date")
@@ -56,7 +53,7 @@ def score_units(
     passages: list[RetrievedChunk],
     sentence_sims: dict[str, np.ndarray],
     idf: Callable[[str], float],
-    boilerplate: Boilerplate,
+    units_of: Callable[[RetrievedChunk], list[Unit]],
     depth: int = 4,
     exclude: str = "",
 ) -> list[Scored]:
@@ -73,7 +70,7 @@ def score_units(
     raw: list[tuple[RetrievedChunk, Unit, float, float, float, float]] = []
     for passage in passages[:depth]:
         sims = sentence_sims.get(passage.id)
-        for unit in split_units(passage.text, boilerplate):
+        for unit in units_of(passage):
             if not unit.quotable:
                 continue
             if excluded and _overlap(set(tokens(unit.text)), excluded) > 0.6:
@@ -127,8 +124,10 @@ def choose(scored: list[Scored], limit: int, ratio: float | None = None) -> list
         words = set(tokens(candidate.unit.text))
         if any(_overlap(words, other) > 0.6 for other in seen):
             continue
-        if chosen and candidate.unit.leans and SKIP_LEANING:
-            continue  # « Il a permis… », its antecedent in another chunk: no filler fragment
+        if chosen and candidate.unit.leans:
+            # « Il a permis… », its antecedent in another chunk: quoted only when it answers
+            # best (first), never as a further, filler fragment.
+            continue
         chosen.append(candidate)
         seen.append(words)
     return chosen
@@ -147,7 +146,7 @@ def _pairs_in_row(pairs: list[tuple[str, str]], terms: list[str]) -> float:
 
 def summarise(
     chunks: list[tuple[RetrievedChunk, np.ndarray | None]],
-    boilerplate: Boilerplate,
+    units_of: Callable[[RetrievedChunk], list[Unit]],
     limit: int,
 ) -> list[Scored]:
     """A section's key units in reading order: those closest to the section's own centre of
@@ -156,7 +155,7 @@ def summarise(
     centre_rows: list[np.ndarray] = []
     for passage, vectors in chunks:
         sentence_vectors = vectors[1:] if vectors is not None and len(vectors) > 1 else None
-        for unit in split_units(passage.text, boilerplate):
+        for unit in units_of(passage):
             # A summary point must read alone and stay short: no unit leaning on a sentence
             # left out, no list longer than a few lines.
             if not unit.quotable or len(unit.text) < 40 or unit.leans:
@@ -176,7 +175,7 @@ def summarise(
     for passage, unit, rows in units:
         central = float((rows @ centre).max()) if rows is not None and centre is not None else 0.0
         bonus = 0.02 * has_quantity(unit.text) + 0.02 * (unit.kind == "list")
-        penalty = 0.03 * unit.leans + 0.02 * unit.incomplete
+        penalty = 0.02 * unit.incomplete  # (units leaning on another were left out above)
         scored.append(Scored(passage, unit, central + bonus - penalty, central, 0.0, 0.0))
     scored.sort(key=lambda s: -s.score)
     chosen = choose(scored, limit, ratio=0.0)

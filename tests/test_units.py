@@ -85,7 +85,8 @@ def test_intent_reads_the_kind_of_answer_asked():
     assert read_intent("Et pour les fondations ?").new_subject == "les fondations"
     assert read_intent("When did the MOOC open?").kind == "date"
     # A follow-up that does not say what it wants asks what the previous question asked.
-    assert intent_in_context("Et côté salariés ?", "Combien de bénévoles ?", True).kind == "figure"
+    follow_up = read_intent("Et côté salariés ?")
+    assert intent_in_context(follow_up, "Combien de bénévoles ?", True).kind == "figure"
 
 
 def test_a_quantity_is_not_a_year_a_day_or_an_ordinal():
