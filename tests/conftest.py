@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from .support import ARTIFACTS, ROOT, ChromaServer, start_chat, use_offline_defaults
+from .support import (
+    ARTIFACTS,
+    ROOT,
+    ChromaServer,
+    PostgresServer,
+    start_chat,
+    use_offline_defaults,
+)
 
 use_offline_defaults()
 
@@ -24,6 +31,7 @@ def pytest_configure(config):
     from assistant.resources import chat_app_root
 
     os.environ.setdefault("CHAINLIT_APP_ROOT", str(chat_app_root(ARTIFACTS)))
+
 
 CORPUS = ROOT / "corpus"
 REFERENCE = CORPUS / "rameau-hybridation-modeles-socio-economiques-2019.txt"
@@ -117,5 +125,17 @@ def chroma_server(tmp_path_factory):
         pytest.skip("the chroma CLI is not installed")
     base = tmp_path_factory.mktemp("chroma-server")
     server = ChromaServer(base / "store", base / "chroma.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL cluster of the session (initdb in /tmp, a free loopback port); each test
+    asks it for a fresh database (``postgres_server.database()``)."""
+    reason = PostgresServer.missing()
+    if reason:
+        pytest.skip(reason)
+    server = PostgresServer(ARTIFACTS / "postgres.log").start()
     yield server
     server.stop()

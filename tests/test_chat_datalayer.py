@@ -1,13 +1,15 @@
-"""History, feedback and element files: Chainlit's SQL data layer on SQLite, schema ours."""
+"""History, feedback and element files: Chainlit's SQL data layer, schema ours, on SQLite and
+on a real PostgreSQL server (the same tests, parametrized by ``database``)."""
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
+import logging
 import time
 import uuid
 
 import pytest
+from sqlalchemy import text
 
 from assistant.chat.datalayer import (
     TABLES,
@@ -20,16 +22,53 @@ from assistant.chat.datalayer import (
 from assistant.chat.storage import LocalStorageClient
 from tests.conftest import make_settings
 
+SECRET = "s" * 48
 
-@pytest.fixture
-def layer(tmp_path):
-    settings = make_settings(tmp_path / "data")
-    storage = LocalStorageClient(tmp_path / "data" / "chat-files", "s" * 48)
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """Settings of one chat database: SQLite in the data folder, or a fresh PostgreSQL
+    database on the session's cluster."""
+    if request.param == "sqlite":
+        return make_settings(tmp_path / "data")
+    server = request.getfixturevalue("postgres_server")
+    return make_settings(tmp_path / "data", database_url=server.database())
+
+
+def new_layer(settings) -> AssistantDataLayer:
+    """A data layer as one chat process builds it (two of them: two replicas)."""
+    storage = LocalStorageClient(settings.data_dir / "chat-files", SECRET)
     return make_data_layer(settings, storage)
 
 
-def run(coroutine):
-    return asyncio.run(coroutine)
+@pytest.fixture
+def layer(database):
+    return new_layer(database)
+
+
+@pytest.fixture
+def sql_errors(caplog):
+    """Chainlit's data layer logs a failed statement and carries on (the row is lost):
+    every test here fails on such a log line."""
+    caplog.set_level(logging.WARNING, logger="chainlit")
+    yield
+    records = caplog.get_records("setup") + caplog.get_records("call")
+    errors = [r.getMessage() for r in records if "error occurred" in r.getMessage()]
+    assert not errors, errors
+
+
+def run(coroutine, *layers: AssistantDataLayer):
+    """Run ``coroutine`` in a new event loop, then close the layers' connections: a driver
+    connection (asyncpg) belongs to the loop it was opened in."""
+
+    async def scenario():
+        try:
+            return await coroutine
+        finally:
+            for layer in layers:
+                await layer.engine.dispose()
+
+    return asyncio.run(scenario())
 
 
 def test_database_url(tmp_path):
@@ -41,15 +80,11 @@ def test_database_url(tmp_path):
         database_url(make_settings(tmp_path, database_url="mysql://u@h/db"))
 
 
-def test_postgres_needs_its_driver(tmp_path):
-    settings = make_settings(tmp_path, database_url="postgresql://chat@db/chat")
-    try:
-        import asyncpg  # noqa: F401
-    except ImportError:
-        with pytest.raises(DatabaseConfigError, match="asyncpg"):
-            database_url(settings)
-    else:
-        assert database_url(settings).startswith("postgresql+asyncpg://")
+def test_postgres_url_uses_the_async_driver(tmp_path):
+    settings = make_settings(tmp_path, database_url="postgresql://chat:mdp@db:5433/chat")
+    assert database_url(settings) == "postgresql+asyncpg://chat:mdp@db:5433/chat"
+    settings = make_settings(tmp_path, database_url="postgres://chat@db/chat")
+    assert database_url(settings) == "postgresql+asyncpg://chat@db/chat"
 
 
 def test_postgres_schema_uses_native_types():
@@ -58,30 +93,52 @@ def test_postgres_schema_uses_native_types():
     assert "CREATE TABLE IF NOT EXISTS feedbacks" in ddl
 
 
-def test_schema_is_created_idempotently_and_completed(layer, tmp_path):
-    run(layer.ensure_schema())
-    db = tmp_path / "data" / "chat.db"
-    with sqlite3.connect(db) as conn:
-        conn.execute('ALTER TABLE steps DROP COLUMN "autoCollapse"')
-    run(layer.ensure_schema())
-    with sqlite3.connect(db) as conn:
-        for table, columns in TABLES.items():
-            present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-            assert set(columns) <= present, table
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+def test_schema_is_created_idempotently_and_completed(layer, sql_errors):
+    async def scenario():
+        await layer.ensure_schema()
+        async with layer.engine.begin() as conn:
+            await conn.execute(text('ALTER TABLE steps DROP COLUMN "autoCollapse"'))
+            assert "autoCollapse" not in await layer._columns(conn, "steps")
+        await layer.ensure_schema()  # a second process, or a newer Chainlit
+        await layer.ensure_schema()
+        async with layer.engine.connect() as conn:
+            present = {table: await layer._columns(conn, table) for table in TABLES}
+            journal = None
+            if layer.dialect == "sqlite":
+                journal = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar()
+        return present, journal
+
+    present, journal = run(scenario(), layer)
+    for table, columns in TABLES.items():
+        assert set(columns) <= present[table], table
+    assert journal == ("wal" if layer.dialect == "sqlite" else None)
 
 
-def test_a_conversation_round_trip(layer, tmp_path):
-    """User, thread with tags, steps with metadata, feedback, elements: as the UI reads them."""
+def test_two_processes_create_the_schema_at_once(database, sql_errors):
+    """Two replicas starting together both run ``ensure_schema`` on one database."""
+    first, second = new_layer(database), new_layer(database)
+
+    async def scenario():
+        await asyncio.gather(first.ensure_schema(), second.ensure_schema())
+        async with first.engine.connect() as conn:
+            return await first._columns(conn, "threads")
+
+    assert set(TABLES["threads"]) <= run(scenario(), first, second)
+
+
+def _conversation(layer: AssistantDataLayer):
+    """What the chat stores for one exchange: user, thread with tags and metadata, the
+    question, an answer with metadata and modes, its feedback, a cited passage (text
+    element) and a cited PDF page (pre-stored blob). Returns (user, thread id, answer id)."""
     from chainlit.context import init_http_context
     from chainlit.element import Pdf, Text
-    from chainlit.types import Feedback, Pagination, ThreadFilter
+    from chainlit.types import Feedback
     from chainlit.user import User
 
     async def scenario():
         await layer.ensure_schema()
         init_http_context()
-        user = await layer.create_user(User(identifier="local", metadata={"provider": "local"}))
+        user = await layer.create_user(User(identifier="alice", metadata={"provider": "pw"}))
         thread_id = str(uuid.uuid4())
         await layer.update_thread(
             thread_id,
@@ -96,10 +153,11 @@ def test_a_conversation_round_trip(layer, tmp_path):
                 "id": question_id,
                 "threadId": thread_id,
                 "type": "user_message",
-                "name": "local",
+                "name": "alice",
                 "output": "Quels sont les trois leviers ?",
                 "createdAt": "2026-01-01T10:00:00Z",
                 "streaming": False,
+                "showInput": True,
                 "metadata": {},
             }
         )
@@ -111,8 +169,13 @@ def test_a_conversation_round_trip(layer, tmp_path):
                 "name": "Assistant RAMEAU",
                 "output": "D'après le corpus : … [1]",
                 "createdAt": "2026-01-01T10:00:01Z",
+                "start": "2026-01-01T10:00:00.5Z",
+                "end": "2026-01-01T10:00:01Z",
                 "streaming": False,
+                "isError": False,
+                "indent": 0,
                 "modes": {"profil": "court"},
+                "tags": ["réponse"],
                 "metadata": {"kind": "answer", "citations": [{"marker": 1, "page": None}]},
             }
         )
@@ -139,31 +202,84 @@ def test_a_conversation_round_trip(layer, tmp_path):
             thread_id=thread_id,
         )
         await layer.create_element(pdf)
-        threads = await layer.list_threads(
+        return user, thread_id, answer_id
+
+    return scenario()
+
+
+def test_a_conversation_round_trip(database, sql_errors):
+    """Written by one process, listed and resumed by another (two replicas, one database):
+    thread, tags, step metadata, feedback and elements come back as the UI reads them."""
+    from chainlit.types import Pagination, ThreadFilter
+
+    writer, reader = new_layer(database), new_layer(database)
+    user, thread_id, answer_id = run(_conversation(writer), writer)
+
+    async def read():
+        listed = await reader.list_threads(
             pagination=Pagination(first=10), filters=ThreadFilter(userId=user.id)
         )
-        return user, thread_id, answer_id, threads.data
+        resumed = await reader.get_thread(thread_id)
+        author = await reader.get_thread_author(thread_id)
+        step = await reader.get_step(answer_id)
+        elements = {e["name"]: e for e in resumed["elements"]}
+        fetched = [await reader.get_element(thread_id, e["id"]) for e in elements.values()]
+        return listed.data, resumed, author, step, fetched
 
-    _, thread_id, answer_id, threads = run(scenario())
+    threads, resumed, author, step, fetched = run(read(), reader)
     assert [t["id"] for t in threads] == [thread_id]
-    thread = threads[0]
-    assert thread["tags"] == ["Formateur·rice"]
-    assert thread["metadata"]["chat_profile"] == "Formateur·rice"
-    steps = {s["id"]: s for s in thread["steps"]}
-    answer = steps[answer_id]
-    assert answer["metadata"]["kind"] == "answer"
-    assert answer["metadata"]["citations"] == [{"marker": 1, "page": None}]
-    assert answer["feedback"]["value"] == 1 and answer["feedback"]["comment"] == "Très utile"
-    elements = {e["name"]: e for e in thread["elements"]}
+    assert author == "alice"
+    for thread in (threads[0], resumed):
+        assert thread["name"] == "Les 3 leviers"
+        assert thread["tags"] == ["Formateur·rice"]
+        assert thread["metadata"]["chat_profile"] == "Formateur·rice"
+        steps = {s["id"]: s for s in thread["steps"]}
+        assert [s["type"] for s in thread["steps"]] == ["user_message", "assistant_message"]
+        answer = steps[answer_id]
+        assert answer["metadata"]["kind"] == "answer"
+        assert answer["metadata"]["citations"] == [{"marker": 1, "page": None}]
+        assert answer["feedback"]["value"] == 1
+        assert answer["feedback"]["comment"] == "Très utile"
+        assert answer["tags"] == ["réponse"]
+    assert step["metadata"]["kind"] == "answer" and step["feedback"]["value"] == 1
+    elements = {e["name"]: e for e in resumed["elements"]}
     assert set(elements) == {"[1]", "[2]"}
     assert elements["[2]"]["page"] == 3
+    assert {e["id"] for e in fetched} == {e["id"] for e in elements.values()}
+    assert all(e["props"] == {} and e["forId"] == answer_id for e in fetched)
     for element in elements.values():
         key, url = element["objectKey"], element["url"]
         assert key.startswith("blob/") and url.startswith("/assistant/files/blob/")
         query = dict(part.split("=") for part in url.split("?", 1)[1].split("&"))
-        assert layer.storage.resolve(key, query["exp"], query["sig"]) is not None
-    text_path = layer.storage.root / elements["[1]"]["objectKey"]
+        assert reader.storage.resolve(key, query["exp"], query["sig"]) is not None
+    text_path = reader.storage.root / elements["[1]"]["objectKey"]
     assert text_path.read_text("utf-8") == "**Section** : 3e jour"
+
+
+def test_feedback_changed_and_deleted_and_thread_deleted(database, sql_errors):
+    from chainlit.types import Feedback
+
+    layer = new_layer(database)
+
+    async def scenario():
+        _, thread_id, answer_id = await _conversation(layer)
+        first = (await layer.get_step(answer_id))["feedback"]
+        await layer.upsert_feedback(
+            Feedback(id=first["id"], forId=answer_id, value=0, comment="Hors sujet")
+        )
+        changed = (await layer.get_step(answer_id))["feedback"]
+        await layer.delete_feedback(first["id"])
+        cleared = (await layer.get_step(answer_id))["feedback"]
+        await layer.update_thread(thread_id, metadata={"chat_profile": None, "note": "x"})
+        renamed = await layer.get_thread(thread_id)
+        await layer.delete_thread(thread_id)
+        return changed, cleared, renamed, await layer.get_thread(thread_id)
+
+    changed, cleared, renamed, deleted = run(scenario(), layer)
+    assert (changed["value"], changed["comment"]) == (0, "Hors sujet")
+    assert cleared is None
+    assert renamed["metadata"] == {"note": "x"} and renamed["name"] == "Les 3 leviers"
+    assert deleted is None
 
 
 def test_signed_urls(tmp_path):

