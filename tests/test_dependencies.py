@@ -24,6 +24,7 @@ NOT_IMPORTED = {
     "opentelemetry-api": "pinned: chainlit and chromadb resolve only with it pinned",
     "opentelemetry-sdk": "pinned: chainlit and chromadb resolve only with it pinned",
     "aiosqlite": "SQLAlchemy driver of the chat history (named in the database URL)",
+    "asyncpg": "SQLAlchemy driver of the chat history on PostgreSQL (named in the URL)",
     "pydantic": "imported as pydantic and pydantic_settings; kept explicit",
 }
 # Imported by name but installed on demand (an extra), with the import guarded.
