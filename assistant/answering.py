@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .chunking import split_sentences
-from .embeddings import Embedder, make_embedder
+from .embeddings import Embedder, embedder_for
 from .errors import AssistantError
 from .evidence import judge
 from .followup import pointed_point
@@ -56,9 +56,7 @@ class Assistant:
     ) -> None:
         self.settings = settings
         self.store = store or open_store(settings)
-        self.embedder = embedder or make_embedder(
-            settings.embedding_model, settings.embedding_batch_size
-        )
+        self.embedder = embedder or embedder_for(settings)
         self.retriever = Retriever(self.store, self.embedder, settings)
         self._chat_model = chat_model
         self._model_lock = threading.Lock()

@@ -35,11 +35,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .chunking import chunk_sections
-from .embeddings import make_embedder
+from .embeddings import embedder_for
 from .errors import AssistantError
-from .loading import LoadedDocument, LoadError, SourceFile, check_size, file_sha256, load, scan
+from .loading import (
+    LoadedDocument,
+    LoadError,
+    SourceFile,
+    check_size,
+    discover,
+    file_sha256,
+    load,
+    scan,
+)
 from .models import Chunk
-from .sentvectors import embed_chunks
+from .sentvectors import embed_chunks, embedded_texts
 from .settings import Settings
 from .store import ChunkStore, FileState, open_store
 
@@ -372,6 +381,16 @@ def chunk_document(document: LoadedDocument, settings: Settings) -> list[Chunk]:
     )
 
 
+def texts_to_embed(settings: Settings, paths: Iterable[Path] | None = None) -> list[str]:
+    """Every distinct text an ingest of ``paths`` (default: the corpus folder) gives the
+    dense model — section titles and sentences, in reading order."""
+    texts: dict[str, None] = {}
+    for file in discover([Path(p) for p in (paths or [settings.corpus_dir])]):
+        for chunk in chunk_document(load(file), settings):
+            texts.update(dict.fromkeys(embedded_texts(chunk)))
+    return list(texts)
+
+
 def _skip(summary: IngestSummary, file: SourceFile, reason: str, states) -> None:
     summary.skipped.append(Skipped(file.source, _reason(reason)))
     if file.key in states:
@@ -416,9 +435,7 @@ def _ingest(
 
     fresh = [c for item in plan.pending for c in item.chunks if c.id not in current_ids]
     bar = _tqdm_progress(len(fresh), "Indexation") if progress and fresh else None
-    embedder = (
-        make_embedder(settings.embedding_model, settings.embedding_batch_size) if fresh else None
-    )
+    embedder = embedder_for(settings) if fresh else None
     staging = store.stage()
     try:
         done = 0

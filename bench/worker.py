@@ -78,14 +78,14 @@ def task_ingest(args) -> dict:
     files = [Path(f) for f in json.loads(Path(args.files).read_text(encoding="utf-8"))]
     cache = VectorCache(Path(args.cache), settings.embedding_model)
     embedder = CachingEmbedder(cache, settings.embedding_batch_size)
-    original = indexing.make_embedder
-    indexing.make_embedder = lambda *a, **k: embedder  # benchmark only: cached vectors
+    original = indexing.embedder_for
+    indexing.embedder_for = lambda *a, **k: embedder  # benchmark only: cached vectors
     try:
         started = time.perf_counter()
         summary = indexing.ingest(settings, files)
         seconds = time.perf_counter() - started
     finally:
-        indexing.make_embedder = original
+        indexing.embedder_for = original
     cache.save()
     return {
         "seconds": seconds,

@@ -110,7 +110,7 @@ def test_ingest_and_answer_tasks_on_a_tiny_corpus(tmp_path, small_corpus, monkey
 
     # The plumbing, not the model: an instant deterministic embedder everywhere.
     monkeypatch.setattr(vectors, "make_embedder", lambda *a, **k: WordHashEmbedder())
-    monkeypatch.setattr(assistant.answering, "make_embedder", lambda *a, **k: WordHashEmbedder())
+    monkeypatch.setattr(assistant.answering, "embedder_for", lambda *a, **k: WordHashEmbedder())
     cases = tmp_path / "set.jsonl"
     cases.write_text(
         json.dumps(

@@ -4,6 +4,9 @@
 - ``chat/``: what Chainlit reads from its app root — ``config.toml`` and ``translations/``
   (its ``.chainlit/`` folder), ``public/`` (theme, fonts, icons) and ``chainlit*.md``;
   ``assistant chat`` copies them into a folder of the data directory (see ``chat_app_root``);
+- ``vectors/``: passage vectors of the shipped note for the default embedding model, the
+  seed of the embedding cache (``assistant/backends/embedcache.py``): a first start does
+  not wait for the model;
 - ``corpus/``: the reference note and its attribution. In the checkout this is a symbolic
   link to the top-level ``corpus/`` folder (one copy in git); building a wheel copies the
   files it points to.
@@ -33,6 +36,14 @@ def prompts_dir() -> Path:
 def shipped_corpus() -> Path:
     # Resolved: in the checkout the folder is a link, and the loader does not follow links.
     return _folder("corpus").resolve()
+
+
+def seed_vectors(model_key: str) -> Path | None:
+    """The shipped passage vectors of the shipped note for one embedding model (the
+    embedding cache's seed), or None. File name: the model key made file-safe."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in model_key)
+    path = _folder("vectors") / f"{safe}.npz"
+    return path if path.is_file() else None
 
 
 def chat_assets() -> Path:

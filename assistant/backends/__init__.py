@@ -1,0 +1,2 @@
+"""Backends: the Chroma store and its generations, the embedding models, the embedding
+service client and the embedding cache."""
