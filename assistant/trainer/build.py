@@ -1,0 +1,629 @@
+""":func:`build_sheet`: the one function the CLI and the chat call.
+
+Offline the sheet is extractive: every line is a readable unit of the note (a sentence, a
+list with its lead-in) or a part of one, and cites it. Suggested lines (objectives,
+discussion questions) are templates around cited material, marked as suggestions. With an
+LLM configured, the sheet stays extractive for now (the LLM draft comes next).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..answering import Assistant
+from ..intent import read_intent
+from ..models import RetrievedChunk
+from ..selection import Scored, choose, score_units
+from ..textnorm import analyze, fold, tokens
+from ..units import Unit
+from .material import (
+    defined_term,
+    figures_in,
+    further_items,
+    lines_of,
+    names_in,
+    questions_in,
+    repeated_opening,
+)
+from .scope import Scope, resolve
+from .sheet import (
+    BLANK,
+    Definition,
+    Example,
+    Figure,
+    Line,
+    QuizItem,
+    ScopeEntry,
+    Sheet,
+    Source,
+)
+
+log = logging.getLogger(__name__)
+
+# « Zoom sur… », « Focus sur… »: the note announcing what follows, not a message.
+_ANNOUNCES = re.compile(
+    r"^(zoom|focus|retour|éclairage|eclairage|illustrations?)\s(sur|avec)\b", re.I
+)
+# « Ce rapport… », « Cette tendance… »: a sentence whose subject is in the one before.
+_POINTS_BACK = re.compile(r"^(ce|cet|cette|ces)\s+\w+", re.I)
+
+KEY_MESSAGES = 8
+MIN_KEY_MESSAGES = 5
+KEY_UNIT_CHARS = 1200
+MAX_FIGURES = 12
+MAX_EXAMPLES = 8
+MAX_DEFINITIONS = 4
+MAX_QUESTIONS = 5
+QUIZ_ITEMS = 5
+MAX_FURTHER = 8
+# A name met in this share of the corpus's sections or more is the note's own vocabulary
+# (its author, « ODD »), not an example to show a room.
+COMMON_NAME_SHARE = 0.25
+
+
+@dataclass
+class Piece:
+    """A readable unit of the scope, once (overlapping chunks repeat sentences)."""
+
+    passage: RetrievedChunk
+    unit: Unit
+    order: int  # reading order over the scope
+    score: float = 0.0
+
+
+def build_sheet(
+    assistant: Assistant, topic: str, viewer: str | None = None, use_llm: bool | None = None
+) -> Sheet:
+    """The session sheet for a day (« 12e jour »), a section or a theme.
+
+    ``use_llm``: None follows the settings (an LLM when one is configured)."""
+    started = time.perf_counter()
+    scope = resolve(assistant, topic, viewer)
+    builder = _Builder(assistant, scope, topic)
+    sheet = builder.build()
+    log.info("sheet « %s » built in %.0f ms", sheet.title, (time.perf_counter() - started) * 1e3)
+    return sheet
+
+
+class _Builder:
+    def __init__(self, assistant: Assistant, scope: Scope, topic: str) -> None:
+        self.assistant = assistant
+        self.retriever = assistant.retriever
+        self.scope = scope
+        self.topic = topic
+        self.sources: list[Source] = []
+        self._markers: dict[tuple[str, str], int] = {}
+        self._piece_of: dict[int, Piece] = {}
+
+    # --- references ----------------------------------------------------------------------
+    def cite(self, piece: Piece) -> int:
+        key = (piece.passage.id, piece.unit.text)
+        if key not in self._markers:
+            passage = piece.passage
+            self.sources.append(
+                Source(
+                    len(self.sources) + 1,
+                    passage.source,
+                    passage.section,
+                    passage.page,
+                    piece.unit.text,
+                    passage.id,
+                )
+            )
+            self._markers[key] = len(self.sources)
+            self._piece_of[len(self.sources)] = piece
+        return self._markers[key]
+
+    # --- material ------------------------------------------------------------------------
+    def pieces(self) -> tuple[list[Piece], list[Piece]]:
+        """The scope's quotable units once each, in reading order, and its footnotes."""
+        seen: set[str] = set()
+        pieces: list[Piece] = []
+        notes: list[Piece] = []
+        boilerplate = getattr(self.retriever, "_boilerplate", None)
+        passages = self.scope.passages
+        if self.scope.kind == "theme":
+            # A theme reads its passages in the note's order, section by section.
+            passages = sorted(passages, key=lambda p: self._position(p))
+        for passage in passages:
+            for unit in self.retriever.units_of(passage):
+                key = " ".join(tokens(unit.text))
+                if unit.kind == "note" and key not in seen:
+                    seen.add(key)
+                    notes.append(Piece(passage, unit, len(pieces) + len(notes)))
+                if not unit.quotable or key in seen or not key:
+                    continue
+                if repeated_opening(unit.text, boilerplate):
+                    continue
+                seen.add(key)
+                pieces.append(Piece(passage, unit, len(pieces) + len(notes)))
+        return pieces, notes
+
+    def _position(self, passage: RetrievedChunk) -> int:
+        for index, chunk in enumerate(self.retriever.chunks):
+            if chunk.id == passage.id:
+                return index
+        return len(self.retriever.chunks)
+
+    def build(self) -> Sheet:
+        pieces, notes = self.pieces()
+        keys = self.key_pieces(pieces)
+        relevant = pieces if self.scope.kind != "theme" else self.relevant(pieces)
+        sheet = Sheet(
+            topic=self.topic,
+            title=self.scope.title,
+            kind=self.scope.kind,  # type: ignore[arg-type]
+            scope=[],
+            day=self.scope.day,
+        )
+        sheet.key_messages = [Line(p.unit.text, (self.cite(p),)) for p in keys]
+        sheet.figures = self.figures(keys, relevant)
+        sheet.examples = self.examples(relevant)
+        sheet.definitions = self.definitions(relevant)
+        sheet.questions = self.questions(relevant, keys)
+        sheet.quiz = self.quiz(sheet)
+        sheet.further = self.further(pieces, notes, keys)
+        sheet.objectives = self.objectives(pieces, sheet)
+        sheet.sources = self.sources
+        sheet.scope = self.scope_entries()
+        if len(sheet.key_messages) < MIN_KEY_MESSAGES:
+            sheet.warnings.append(
+                f"La note ne donne que {len(sheet.key_messages)} message(s) citable(s) sur ce "
+                "thème."
+            )
+        return sheet
+
+    def scope_entries(self) -> list[ScopeEntry]:
+        pages: dict[tuple[str, str], set[int]] = {}
+        for source in self.sources:
+            entry = pages.setdefault((source.source, source.section), set())
+            if source.page is not None:
+                entry.add(source.page)
+        if self.scope.kind != "theme":
+            for passage in self.scope.passages:
+                entry = pages.setdefault((passage.source, passage.section), set())
+                if passage.page is not None:
+                    entry.add(passage.page)
+        order = {c.section: i for i, c in reversed(list(enumerate(self.retriever.chunks)))}
+        return [
+            ScopeEntry(source, section, tuple(sorted(found)))
+            for (source, section), found in sorted(
+                pages.items(), key=lambda kv: order.get(kv[0][1], 0)
+            )
+        ]
+
+    # --- key messages --------------------------------------------------------------------
+    def key_pieces(self, pieces: list[Piece]) -> list[Piece]:
+        candidates = [
+            p
+            for p in pieces
+            if len(p.unit.text) >= 40
+            and len(p.unit.text) <= KEY_UNIT_CHARS
+            and (not p.unit.leans or (p.unit.kind == "list" and len(p.unit.text) >= 150))
+            and not further_items(p.unit)
+            and not _ANNOUNCES.match(p.unit.text)
+        ]
+        if self.scope.kind == "theme":
+            scored = self._theme_scores(candidates)
+        else:
+            scored = self._central_scores(candidates)
+        by_id = {(p.passage.id, p.unit.position): p for p in candidates}
+        chosen = choose(scored, KEY_MESSAGES, ratio=0.0)
+        picked = [by_id[(s.passage.id, s.unit.position)] for s in chosen]
+        return sorted(picked, key=lambda p: p.order)
+
+    def _central_scores(self, candidates: list[Piece]) -> list[Scored]:
+        """Closest to the section's centre of meaning (mean of its sentence vectors,
+        rescaled over the section), with weight for what a room remembers (figures, lists,
+        names) and less for announcements (« Zoom sur… ») and sentences that lean on an
+        earlier one (« Ce rapport… »)."""
+        rows: dict[int, np.ndarray] = {}
+        for index, piece in enumerate(candidates):
+            vectors = self.scope.vectors.get(piece.passage.id)
+            sentences = vectors[1:] if vectors is not None and len(vectors) > 1 else None
+            if sentences is not None and piece.unit.rows and max(piece.unit.rows) < len(sentences):
+                rows[index] = sentences[list(piece.unit.rows)]
+        centre = np.vstack(list(rows.values())).mean(axis=0) if rows else None
+        central = {i: float((r @ centre).max()) for i, r in rows.items() if centre is not None}
+        low, high = min(central.values(), default=0.0), max(central.values(), default=1.0)
+        span = (high - low) or 1.0
+        scored: list[Scored] = []
+        for index, piece in enumerate(candidates):
+            meaning = (central[index] - low) / span if index in central else 0.5
+            text = piece.unit.text
+            score = (
+                0.40 * meaning
+                + 0.30 * bool(figures_in(text))
+                + 0.15 * (piece.unit.kind == "list")
+                + 0.10 * min(2, len(names_in(text, self._vocabulary())))
+                - 0.10 * piece.unit.incomplete
+                - 0.15 * bool(_POINTS_BACK.match(text))
+            )
+            piece.score = score
+            scored.append(Scored(piece.passage, piece.unit, score, meaning, 0.0, 0.0))
+        scored.sort(key=lambda s: -s.score)
+        return scored
+
+    def _theme_scores(self, candidates: list[Piece]) -> list[Scored]:
+        scope = self.scope
+        assert scope.query is not None and scope.retrieval is not None
+        wanted = {(p.passage.id, p.unit.position) for p in candidates}
+        scored = score_units(
+            scope.query,
+            read_intent(self.topic),
+            scope.retrieval.passages,
+            scope.retrieval.sentence_similarity,
+            self.retriever.idf,
+            self.retriever.units_of,
+            depth=len(scope.retrieval.passages),
+        )
+        kept = [s for s in scored if (s.passage.id, s.unit.position) in wanted]
+        best = kept[0].score if kept else 1.0
+        # Units far below the best are about something else: a theme sheet keeps to it.
+        kept = [s for s in kept if s.score >= 0.45 * best]
+        for s in kept:
+            for piece in candidates:
+                if piece.passage.id == s.passage.id and piece.unit.position == s.unit.position:
+                    piece.score = s.score
+        return kept
+
+    def relevant(self, pieces: list[Piece]) -> list[Piece]:
+        """A theme's other material comes from the units that scored near the theme."""
+        scored = {(p.passage.id, p.unit.position) for p in pieces if p.score > 0}
+        top = sorted(pieces, key=lambda p: -p.score)[:20]
+        return sorted(
+            (p for p in top if (p.passage.id, p.unit.position) in scored), key=lambda p: p.order
+        )
+
+    # --- figures, examples, definitions ------------------------------------------------
+    def figures(self, keys: list[Piece], pieces: list[Piece]) -> list[Figure]:
+        rows: list[Figure] = []
+        seen: set[str] = set()
+        ordered = keys + [p for p in pieces if p not in keys]
+        for piece in ordered:
+            for line in lines_of(piece.unit):
+                for found in figures_in(line):
+                    key = fold(found.value) + "|" + fold(found.measures)[:60]
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    rows.append(Figure(found.value, found.measures, found.year, self.cite(piece)))
+        # Key messages' figures first when there are too many, then in reading order.
+        kept = rows[:MAX_FIGURES]
+        order = {id(p): p.order for p in ordered}
+        position = {f: order.get(id(self._piece_of[f.ref]), 0) for f in kept}
+        return sorted(kept, key=lambda f: position[f])
+
+    def examples(self, pieces: list[Piece]) -> list[Example]:
+        common = self._common_names()
+        found: list[Example] = []
+        names: list[str] = []
+        for piece in pieces:
+            for line in lines_of(piece.unit):
+                for name in names_in(line, self._vocabulary()):
+                    folded = fold(name)
+                    if folded in common or any(folded in fold(n) for n in names):
+                        continue
+                    if len(line) > 420:
+                        continue
+                    names.append(name)
+                    found.append(Example(name, line, self.cite(piece)))
+        # The names most particular to this part of the note first (a programme named
+        # once, rather than a category the note uses everywhere), shown in reading order.
+        spread = self._name_spread()
+        ranked = sorted(found, key=lambda e: spread.get(fold(e.name), 0))[:MAX_EXAMPLES]
+        return [e for e in found if e in ranked]
+
+    def _vocabulary(self) -> frozenset[str]:
+        """Words the corpus writes in lower case: a capitalised one of them opening a
+        name (« Haut conseil ») is a common word, not a name."""
+        cache = getattr(self.retriever, "_trainer_words", None)
+        signature = len(self.retriever.chunks)
+        if cache is not None and cache[0] == signature:
+            return cache[1]
+        words = frozenset(
+            fold(w)
+            for chunk in self.retriever.chunks
+            for w in re.findall(r"(?<![\w’'-])[a-zà-ÿ][\w’'-]+", chunk.text)
+        )
+        self.retriever._trainer_words = (signature, words)  # type: ignore[attr-defined]
+        return words
+
+    def _common_names(self) -> set[str]:
+        sections: dict[str, str] = {}
+        for chunk in self.retriever.chunks:
+            sections[chunk.section] = sections.get(chunk.section, "") + "\n" + fold(chunk.text)
+        total = max(1, len(sections))
+        common: set[str] = set()
+        cache = getattr(self.retriever, "_trainer_common", None)
+        signature = (len(self.retriever.chunks), total)
+        if cache is not None and cache[0] == signature:
+            return cache[1]
+        vocabulary = self._vocabulary()
+        candidates = {fold(n) for c in self.retriever.chunks for n in names_in(c.text, vocabulary)}
+        spread: dict[str, int] = {}
+        for name in candidates:
+            spread[name] = sum(1 for text in sections.values() if name in text)
+            if spread[name] / total >= COMMON_NAME_SHARE:
+                common.add(name)
+        self.retriever._trainer_common = (signature, common, spread)  # type: ignore[attr-defined]
+        return common
+
+    def _name_spread(self) -> dict[str, int]:
+        """In how many sections each name occurs."""
+        self._common_names()
+        return self.retriever._trainer_common[2]  # type: ignore[attr-defined]
+
+    def definitions(self, pieces: list[Piece]) -> list[Definition]:
+        found: list[Definition] = []
+        terms: set[str] = set()
+        for piece in pieces:
+            for line in lines_of(piece.unit):
+                term = defined_term(line)
+                if term and fold(term) not in terms:
+                    terms.add(fold(term))
+                    found.append(Definition(term, line, self.cite(piece)))
+        return found[:MAX_DEFINITIONS]
+
+    # --- questions and quiz -------------------------------------------------------------
+    def questions(self, pieces: list[Piece], keys: list[Piece]) -> list[Line]:
+        asked: list[Line] = []
+        seen: set[str] = set()
+        for piece in pieces:
+            for question in questions_in(piece.unit):
+                if fold(question) not in seen:
+                    seen.add(fold(question))
+                    asked.append(Line(question, (self.cite(piece),)))
+        asked = asked[:MAX_QUESTIONS]
+        for piece in keys:
+            if len(asked) >= 3:
+                break
+            question = _suggested_question(piece.unit, len(asked))
+            asked.append(Line(question, (self.cite(piece),), True))
+        return asked
+
+    def quiz(self, sheet: Sheet) -> list[QuizItem]:
+        by_marker = {s.marker: s for s in self.sources}
+        figure_items: list[QuizItem] = []
+        values = [f.value for f in sheet.figures]
+        for figure in sheet.figures:
+            line = _line_with(by_marker[figure.ref].quote, figure.value)
+            if line is None:
+                continue
+            others = _distractors(figure.value, values + self._figure_pool())
+            if len(others) < 2:
+                continue
+            figure_items.append(
+                QuizItem(
+                    _blank(line, figure.value),
+                    _shuffled((figure.value, *others[:3]), line),
+                    figure.value,
+                    figure.ref,
+                    "figure",
+                )
+            )
+        name_items: list[QuizItem] = []
+        names = [e.name for e in sheet.examples]
+        for example in sheet.examples:
+            others = [n for n in names if fold(n) != fold(example.name)]
+            if len(others) < 2 or example.name not in example.line:
+                continue
+            name_items.append(
+                QuizItem(
+                    _blank(example.line, example.name),
+                    _shuffled((example.name, *others[:3]), example.line),
+                    example.name,
+                    example.ref,
+                    "name",
+                )
+            )
+        term_items = [
+            QuizItem(_blank(d.text, d.term), (), d.term, d.ref, "term")
+            for d in sheet.definitions
+            if d.term in d.text
+        ]
+        term_items += self._keyword_items(sheet)
+        items: list[QuizItem] = []
+        pools = [figure_items, name_items, term_items]
+        used: set[str] = set()
+        while len(items) < QUIZ_ITEMS and any(pools):
+            for pool in pools:
+                while pool:
+                    item = pool.pop(0)
+                    if fold(item.prompt) not in used:
+                        used.add(fold(item.prompt))
+                        items.append(item)
+                        break
+                if len(items) >= QUIZ_ITEMS:
+                    break
+        return items
+
+    def _keyword_items(self, sheet: Sheet) -> list[QuizItem]:
+        """Fill-in-the-blank items on the rarest word of a key message's sentence (the
+        word the note uses least, so the one that carries the sentence's point)."""
+        items: list[QuizItem] = []
+        for line in sheet.key_messages:
+            sentence = next((s for s in lines_of(_as_unit(line.text)) if 50 <= len(s) <= 300), None)
+            if sentence is None:
+                continue
+            if line.refs[0] in {d.ref for d in sheet.definitions}:
+                continue  # already asked through its definition
+            # Nouns rather than verbs or adverbs (« composés », « souvent »): a blank a
+            # room can fill from the session.
+            words = [
+                w
+                for w in re.findall(r"(?<![’'])\b[A-Za-zÀ-ÿ][\w-]{6,}", sentence)
+                if not re.search(r"(ment|ent|ait|aient|er|ir|és|ées|ée)$", w)
+            ]
+            if not words:
+                continue
+            word = max(words, key=lambda w: (self.retriever.idf(analyze_one(w)), len(w)))
+            items.append(QuizItem(sentence.replace(word, BLANK, 1), (), word, line.refs[0], "term"))
+        return items
+
+    def _figure_pool(self) -> list[str]:
+        cache = getattr(self.retriever, "_trainer_figures", None)
+        signature = len(self.retriever.chunks)
+        if cache is not None and cache[0] == signature:
+            return cache[1]
+        pool: list[str] = []
+        for chunk in self.retriever.chunks:
+            for line in chunk.text.split("\n"):
+                pool += [f.value for f in figures_in(line)]
+        pool = list(dict.fromkeys(pool))
+        self.retriever._trainer_figures = (signature, pool)  # type: ignore[attr-defined]
+        return pool
+
+    # --- further reading and objectives ------------------------------------------------
+    def further(self, pieces: list[Piece], notes: list[Piece], keys: list[Piece]) -> list[Line]:
+        lines: list[Line] = []
+        for piece in pieces:
+            for item in further_items(piece.unit):
+                lines.append(Line(item, (self.cite(piece),)))
+        for piece in notes:
+            text = re.sub(r"^note\s*:\s*", "", piece.unit.text, flags=re.IGNORECASE)
+            if len(text) > 15:
+                lines.append(Line(text, (self.cite(piece),)))
+        lines += self._general_further(keys)
+        unique = {fold(x.text): x for x in reversed(lines)}
+        return [x for x in lines if unique.get(fold(x.text)) is x][:MAX_FURTHER]
+
+    def _general_further(self, keys: list[Piece]) -> list[Line]:
+        """The note's closing « Pour aller plus loin » section: its reference document and
+        platform, when the sheet is not that section itself."""
+        titles = {c.section for c in self.retriever.chunks}
+        section = next((t for t in titles if fold(t).startswith("pour aller plus loin")), None)
+        if section is None or section == self.scope.title:
+            return []
+        source = next(c.source for c in self.retriever.chunks if c.section == section)
+        lines: list[Line] = []
+        for chunk, _ in self.retriever.section(source, section):
+            passage = RetrievedChunk.of(chunk, 0.0, 0)
+            for unit in self.retriever.units_of(passage):
+                text = unit.text
+                if unit.quotable and re.search(r"référentiel|plateforme", text, re.I):
+                    lines.append(Line(text, (self.cite(Piece(passage, unit, 0)),)))
+        return lines[:2]
+
+    def objectives(self, pieces: list[Piece], sheet: Sheet) -> list[Line]:
+        lines: list[Line] = []
+        if self.scope.kind != "theme" and pieces and len(pieces[0].unit.text) <= 420:
+            # The section's opening sentence: what the note itself sets out to show.
+            lines.append(Line(pieces[0].unit.text, (self.cite(pieces[0]),)))
+        if sheet.figures:
+            shown = sheet.figures[:4]
+            values = ", ".join(f.value for f in shown)
+            refs = tuple(dict.fromkeys(f.ref for f in shown))
+            lines.append(Line(f"Connaître et situer les chiffres clés : {values}.", refs, True))
+        if sheet.examples:
+            shown_examples = sheet.examples[:4]
+            names = ", ".join(e.name for e in shown_examples)
+            refs = tuple(dict.fromkeys(e.ref for e in shown_examples))
+            lines.append(Line(f"Citer des exemples concrets : {names}.", refs, True))
+        if sheet.definitions:
+            terms = ", ".join(d.term for d in sheet.definitions[:3])
+            refs = tuple(dict.fromkeys(d.ref for d in sheet.definitions[:3]))
+            lines.append(Line(f"Définir avec les mots de la note : {terms}.", refs, True))
+        asked = [q for q in sheet.questions if not q.suggested]
+        if asked:
+            refs = tuple(dict.fromkeys(m for q in asked for m in q.refs))
+            lines.append(
+                Line("Débattre des questions que pose la note (voir plus bas).", refs, True)
+            )
+        return lines
+
+
+# --- helpers ---------------------------------------------------------------------------
+_TEMPLATES = (
+    "À propos de « {excerpt} » : partagez-vous ce constat ? Quel exemple de votre "
+    "expérience l'illustre ou le nuance ?",
+    "« {excerpt} » : qu'est-ce que cela change concrètement pour votre structure ou votre "
+    "territoire ?",
+    "« {excerpt} » : quels freins et quels leviers voyez-vous pour le mettre en pratique ?",
+)
+
+
+def _suggested_question(unit: Unit, number: int = 0) -> str:
+    lines = lines_of(unit)
+    if unit.kind == "list" and lines:
+        lead = lines[0].rstrip(" :")
+        return (
+            f"« {lead} » : parmi ces points, lesquels se retrouvent dans votre structure ou "
+            "sur votre territoire ?"
+        )
+    if figures_in(unit.text):
+        return (
+            f"« {_excerpt(unit.text)} » : ce chiffre vous surprend-il ? Que dit-il de la "
+            "situation de votre structure ou de votre territoire ?"
+        )
+    return _TEMPLATES[number % len(_TEMPLATES)].format(excerpt=_excerpt(unit.text))
+
+
+def _excerpt(text: str, words: int = 12) -> str:
+    parts = text.split("\n")[0].split()
+    short = " ".join(parts[:words]).rstrip(" ,;:.")
+    return short + ("…" if len(parts) > words else "")
+
+
+def _as_unit(text: str) -> Unit:
+    return Unit(text, "list" if "\n" in text else "sentence", 0)
+
+
+def analyze_one(word: str) -> str:
+    terms = analyze(word)
+    return terms[0] if terms else fold(word)
+
+
+def _line_with(quote: str, value: str) -> str | None:
+    for line in quote.split("\n"):
+        for sentence in re.split(r"(?<=[.!?])\s+", line):
+            if value in sentence:
+                return sentence.strip()
+    return None
+
+
+def _blank(line: str, answer: str) -> str:
+    from ..units import strip_bullet
+
+    return strip_bullet(line).replace(answer, BLANK, 1)
+
+
+def _kind_of(value: str) -> tuple[str, str]:
+    """What a figure counts: its unit, and the noun after the number when there is one."""
+    text = fold(value)
+    noun = text.split()[-1] if re.search(r"[a-z]$", text) else ""
+    if "%" in value:
+        return "%", ""
+    for word in ("milliard", "million", "sur", "tiers", "euro", "€"):
+        if word in text:
+            return word, noun
+    return "n", noun
+
+
+def _distractors(value: str, pool: list[str]) -> list[str]:
+    """Other figures of the same kind (the same counted noun first), none sharing the
+    answer's number."""
+    kind, noun = _kind_of(value)
+    numbers = set(re.findall(r"\d+", value))
+    same_noun, same_kind = [], []
+    for other in pool:
+        other_kind, other_noun = _kind_of(other)
+        if other_kind != kind or numbers & set(re.findall(r"\d+", other)):
+            continue
+        bucket = same_noun if noun and other_noun == noun else same_kind
+        if other not in same_noun + same_kind:
+            bucket.append(other)
+    return same_noun + same_kind
+
+
+def _shuffled(choices: tuple[str, ...], seed: str) -> tuple[str, ...]:
+    """The answer's place varies from item to item, the same every run."""
+    digest = int(hashlib.sha256(seed.encode("utf-8")).hexdigest(), 16)
+    shift = digest % len(choices)
+    return choices[shift:] + choices[:shift]

@@ -1,0 +1,217 @@
+"""What a unit of the note gives a trainer, read from its own words: figures with the
+clause they measure, names of organisations and programmes, defining sentences, the
+questions it asks. Pure functions on text; rules are about French prose, not this note."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from ..chunking import split_sentences
+from ..intent import years_in
+from ..textnorm import fold
+from ..units import Boilerplate, Unit, is_item, strip_bullet, template_key
+
+_MONTHS = (
+    "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
+    "novembre|décembre|decembre"
+)
+_NUMBER = re.compile(
+    r"(?<![\w/°’'.,-])(?P<n>\d{1,3}(?:[ \u202f\u00a0.]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
+    r"(?P<unit>\s?%|\s?‰|\s?€|\s(?:millions?|milliards?)(?:\sd[’']\w+|\sde\s\w+)?"
+    r"|\s(?:\w+\s)?sur\s\d+|\s(?:euros?))?",
+)
+# The noun a bare number counts (« 150 000 jeunes », « 25 études de cas »).
+_COUNTED = re.compile(
+    r"^\s(?!(?:de|des|du|et|en|sur|pour|par)\b)([a-zà-ÿ][\w’'-]{2,})(\sde\s[a-zà-ÿ][\w’'-]+)?"
+)
+_WORD_SHARE = re.compile(
+    r"\b(?:(?:un|deux)\s(?:tiers|quarts?)|(?:une?|deux)\s\w+\ssur\s(?:deux|trois|quatre|cinq|dix))\b",
+    re.IGNORECASE,
+)
+_NOT_A_FIGURE_BEFORE = re.compile(
+    r"(?:(?i:\b(?:n°|dossier|odd|article|groupe|loi|l|numéro|numero|niveau|page|p\.))"
+    r"|\b[A-Z][A-Z-]+)\s*$"
+)
+_NOT_A_FIGURE_AFTER = re.compile(
+    rf"^\s?(?:e|er|ère|re|ème|eme|éme|èmes)\b|^\s(?:{_MONTHS})\b", re.I
+)
+_YEAR = re.compile(r"^(?:19|20)\d{2}$")
+
+
+@dataclass(frozen=True)
+class FoundFigure:
+    value: str
+    measures: str
+    year: str
+
+
+def lines_of(unit: Unit) -> list[str]:
+    """A unit's lines as a reader sees them: a list's lead-in and items (bullet kept out),
+    or a text's sentences."""
+    if unit.kind == "list":
+        return [strip_bullet(x) if is_item(x) else x.strip() for x in unit.text.split("\n")]
+    return [s.strip() for s in split_sentences(unit.text) if s.strip()]
+
+
+def figures_in(line: str) -> list[FoundFigure]:
+    found: list[FoundFigure] = []
+    spans: list[tuple[int, int, str]] = []
+    for match in _NUMBER.finditer(line):
+        number, unit = match.group("n"), (match.group("unit") or "")
+        if _NOT_A_FIGURE_BEFORE.search(line[: match.start()]):
+            continue
+        if _NOT_A_FIGURE_AFTER.match(line[match.end("n") :]) and not unit.strip():
+            continue
+        if not unit.strip() and (_YEAR.match(number) or number in {"0", "1", "2", "3"}):
+            continue  # a year, or « 3 leviers »: not what a figures table is for
+        value = match.group(0).strip()
+        end = match.end()
+        counted = _COUNTED.match(line[end:]) if not unit.strip() else None
+        if counted:
+            value += counted.group(0).rstrip()
+            end += len(counted.group(0))
+        spans.append((match.start(), end, value))
+    spans += [(m.start(), m.end(), m.group(0)) for m in _WORD_SHARE.finditer(line)]
+    for start, end, value in sorted(spans):
+        clause = clause_around(line, start, end)
+        years = [y for y in years_in(clause) if y not in value]
+        found.append(FoundFigure(value.rstrip(" ,;."), clause, years[0] if years else ""))
+    return found
+
+
+def clause_around(line: str, start: int, end: int, limit: int = 220) -> str:
+    """The part of ``line`` a figure belongs to: the line itself when short, else the
+    segment between semicolons / colons (then commas) holding it."""
+    text = line
+    if len(text) > limit:
+        text, start, end = _segment(text, start, end, r"(?<=[.!?])\s")
+    if len(text) > limit:
+        text, start, end = _segment(text, start, end, r"[;:]\s")
+    if len(text) > limit:
+        text, start, end = _segment(text, start, end, r",\s")
+    return text.strip().rstrip(";,:").strip()
+
+
+def _segment(text: str, start: int, end: int, separator: str) -> tuple[str, int, int]:
+    cuts = [0] + [m.end() for m in re.finditer(separator, text)] + [len(text) + 1]
+    for left, right in itertools.pairwise(cuts):
+        if left <= start < right:
+            piece = text[left : right - 1] if right <= len(text) else text[left:]
+            return piece, start - left, end - left
+    return text, start, end
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# --- names -----------------------------------------------------------------------------
+_CAP = r"(?:[A-ZÀ-ÖØ-Ý][\w’'&.-]*|[A-Z]{2,}[\w-]*)"
+_JOIN = r"(?:\s(?:de|du|des|la|le|les|pour|&|en|sur)\s|\sd[’']|\s|-)"
+_NAME = re.compile(rf"{_CAP}(?:{_JOIN}{_CAP})*")
+_QUOTED = re.compile(r"«\s?([^»]{4,90}?)\s?»|“([^”]{4,90}?)”")
+_FUNCTION_WORDS = _words(
+    "le la les l un une des du de d ce cet cette ces il elle ils elles on nous vous je en "
+    "au aux a à dans depuis pour par avec sur sous selon si et ou mais comme dès lors "
+    "après avant face enfin ainsi outre autre quel quels quelle quelles comment pourquoi "
+    "qui que quoi c tel telle tels chaque plus moins leur leurs son sa ses notre nos "
+    "votre vos mon ma mes citons voir note zoom focus illustration illustrations retour "
+    "eclairage éclairage principal deuxième troisième second seconde premier première "
+    "viennent gageons pouvoir sans fondé animée créée lancé rassemblant alors cela ceci "
+    "tout toutes tous toute "
+)
+# Titles and words of address, not examples to show a room.
+_GENERIC = _words(
+    "etat état france français française président présidente république ministre "
+    "secrétaire maires haut-commissaire directrice directeur professeur europe hommes "
+    "territoires demain "
+)
+
+
+_ACRONYM = re.compile(r"^[A-Z]{2,}")
+
+
+def names_in(line: str, common_words: frozenset[str] | set[str] | None = None) -> list[str]:
+    """Organisations, programmes, places the line names: runs of capitalised words and
+    acronyms (not the word that opens the sentence), and titles between quotes."""
+    names: list[str] = []
+    for match in _QUOTED.finditer(line):
+        title = (match.group(1) or match.group(2) or "").strip(" .,")
+        proper = title[:1].isupper() or title[:1].isdigit()
+        if proper and len(title.split()) <= 10 and not title.endswith("?"):
+            names.append(title)
+    unquoted = _QUOTED.sub(lambda m: " " * len(m.group(0)), line)
+    for match in _NAME.finditer(unquoted):
+        words = match.group(0).split()
+        while words and fold(words[0]).strip("’'") in _FUNCTION_WORDS:
+            words.pop(0)
+        while words and fold(words[-1]) in {"de", "du", "des", "la", "le", "les", "et", "&"}:
+            words.pop()
+        name = " ".join(words).strip(" .,;:-’'")
+        if len(name) < 3 or fold(name) in _GENERIC or name.lower() == name:
+            continue
+        if len(words) == 1 and not _ACRONYM.match(name):
+            opens = not unquoted[: match.start()].strip() or re.search(
+                r"[.!?:]\s*$", unquoted[: match.start()]
+            )
+            if opens or (common_words is not None and fold(name) in common_words):
+                continue  # a sentence's first word, or a common word capitalised
+        names.append(name)
+    return list(dict.fromkeys(names))
+
+
+# --- definitions ------------------------------------------------------------------------
+_DEFINES = re.compile(
+    r"^(?:(?:Le|La|Les|Un|Une)\s+|L[’'])(?P<term>[^,;:!?«»()]{3,70}?)\s+"
+    r"(?P<verb>est|sont|désigne|désignent|se définit|se définissent|se caractérise|"
+    r"se caractérisent|consiste|correspond|recouvre|recouvrent|constitue|constituent|"
+    r"représente|représentent)\s+(?P<rest>.+)$"
+)
+_PARTICIPLE = re.compile(r"^(?:\w+(?:é|ée|és|ées|i|is|ie|u|us|ue|ues|it|ite|ert)|en)\b")
+
+
+def defined_term(sentence: str) -> str | None:
+    """The term a sentence defines (« Les alliances stratégiques constituent le troisième
+    levier… » → « alliances stratégiques »), None for other sentences."""
+    match = _DEFINES.match(sentence.strip())
+    if not match:
+        return None
+    term = match.group("term").strip()
+    if len(term.split()) > 6 or _PARTICIPLE.match(match.group("rest")):
+        return None
+    if fold(term.split()[0]) in _FUNCTION_WORDS:
+        return None
+    return term
+
+
+def questions_in(unit: Unit) -> list[str]:
+    """The questions the note itself asks, as written."""
+    return [line for line in lines_of(unit) if line.rstrip().endswith("?") and len(line) > 20]
+
+
+def further_items(unit: Unit) -> list[str]:
+    """The items of a « Pour aller plus loin : » / « Pour en savoir plus » list."""
+    lines = lines_of(unit)
+    if (
+        unit.kind == "list"
+        and lines
+        and re.match(r"^(pour aller plus loin|pour en savoir plus)", fold(lines[0]))
+    ):
+        return lines[1:]
+    return []
+
+
+def repeated_opening(text: str, boilerplate: Boilerplate | None) -> bool:
+    """A sentence opening like a line the corpus repeats from section to section with
+    other numbers (« A demain, 21ème et dernier jour… » next to « A demain, 4ème jour du
+    cycle… »): an announcement, never a message."""
+    if boilerplate is None:
+        return False
+    key = template_key(text).split()
+    if len(key) < 3:
+        return False
+    return (
+        any("#" in k and k.split()[:3] == key[:3] for k in boilerplate.keys) or text in boilerplate
+    )

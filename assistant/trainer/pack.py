@@ -1,0 +1,113 @@
+"""The course pack: one sheet per day of the cycle, an index of the days, in one folder and
+one zip archive."""
+
+from __future__ import annotations
+
+import re
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..answering import Assistant
+from ..textnorm import fold
+from .build import build_sheet
+from .scope import SheetError
+from .sheet import Sheet
+
+FORMATS = ("md", "docx", "pptx", "html")
+
+
+def slug(text: str, limit: int = 60) -> str:
+    words = re.findall(r"[a-z0-9]+", fold(text))
+    return "-".join(words)[:limit].strip("-") or "fiche"
+
+
+def render(sheet: Sheet, fmt: str) -> bytes:
+    """One sheet in one format, as the bytes of its file."""
+    if fmt == "md":
+        from .markdown import render as render_md
+
+        return render_md(sheet).encode("utf-8")
+    if fmt == "docx":
+        from .word import render_docx
+
+        return render_docx(sheet)
+    if fmt == "pptx":
+        from .slides import render_pptx
+
+        return render_pptx(sheet)
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(sheet).encode("utf-8")
+    raise SheetError(f"Format inconnu : {fmt} (choisir parmi {', '.join(FORMATS)}).")
+
+
+def filename(sheet: Sheet, fmt: str) -> str:
+    if sheet.day is not None:
+        return f"jour-{sheet.day:02d}-{slug(sheet.title.split('–', 1)[-1])}.{fmt}"
+    return f"fiche-{slug(sheet.title)}.{fmt}"
+
+
+def days_of(assistant: Assistant) -> list[int]:
+    found = set()
+    for chunk in assistant.retriever.chunks:
+        match = re.match(r"(\d+)\s*(?:e|er|ère|re)\s+jour\b", chunk.section)
+        if match:
+            found.add(int(match.group(1)))
+    return sorted(found)
+
+
+@dataclass
+class Pack:
+    folder: Path
+    archive: Path
+    sheets: list[Sheet] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def write_pack(
+    assistant: Assistant,
+    folder: Path,
+    formats: tuple[str, ...] = FORMATS,
+    progress: Callable[[int, int, Sheet], None] | None = None,
+) -> Pack:
+    started = time.perf_counter()
+    days = days_of(assistant)
+    if not days:
+        raise SheetError("Aucun « jour » dans le corpus indexé : pas de parcours à écrire.")
+    folder.mkdir(parents=True, exist_ok=True)
+    pack = Pack(folder, folder.with_suffix(".zip"))
+    rows = []
+    for number, day in enumerate(days, 1):
+        sheet = build_sheet(assistant, f"{day}e jour")
+        pack.sheets.append(sheet)
+        links = []
+        for fmt in formats:
+            path = folder / filename(sheet, fmt)
+            path.write_bytes(render(sheet, fmt))
+            pack.files.append(path)
+            links.append(f"[{fmt}]({path.name})")
+        first = sheet.key_messages[0].text.split("\n")[0] if sheet.key_messages else ""
+        rows.append(f"| {day} | {sheet.title} | {first[:140]} | {' · '.join(links)} |")
+        if progress:
+            progress(number, len(days), sheet)
+    index = folder / "index.md"
+    index.write_text(
+        "# Parcours « 21 jours pour convaincre » — fiches de séance\n\n"
+        "Une fiche par jour du cycle, tirée de la note du RAMEAU : chaque ligne cite son "
+        "passage [n] (document, section, page).\n\n"
+        "| Jour | Thème | Premier message clé | Fichiers |\n|---|---|---|---|\n"
+        + "\n".join(rows)
+        + "\n",
+        encoding="utf-8",
+    )
+    pack.files.insert(0, index)
+    with zipfile.ZipFile(pack.archive, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in pack.files:
+            archive.write(path, f"{folder.name}/{path.name}")
+    pack.seconds = time.perf_counter() - started
+    return pack

@@ -1,0 +1,110 @@
+"""The session sheet as typed records: every stating line points to its sources [n], and
+each source quotes the indexed passage verbatim (document, section, page)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BLANK = "____"  # the gap of a quiz prompt
+
+
+@dataclass(frozen=True)
+class Source:
+    """A reference [n]: the passage of the corpus a line is drawn from, quoted verbatim."""
+
+    marker: int
+    source: str
+    section: str
+    page: int | None
+    quote: str  # a readable unit of the chunk, as indexed
+    chunk_id: str
+
+    @property
+    def where(self) -> str:
+        page = f", p. {self.page}" if self.page is not None else ""
+        return f"{self.source} — {self.section}{page}"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One stated line. ``suggested``: built for the trainer (a template around cited
+    material), not the note's own words; it still names the sources it is built on."""
+
+    text: str
+    refs: tuple[int, ...]
+    suggested: bool = False
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: str  # as written in the note (« 13,2 millions »)
+    measures: str  # the clause of the note around it
+    year: str  # a year the clause gives, "" when none
+    ref: int
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str  # an organisation, programme or territory the note names
+    line: str  # the note's sentence about it
+    ref: int
+
+
+@dataclass(frozen=True)
+class Definition:
+    term: str
+    text: str  # the note's defining sentence
+    ref: int
+
+
+@dataclass(frozen=True)
+class QuizItem:
+    prompt: str  # the note's sentence with a blank « ____ »
+    choices: tuple[str, ...]  # () for a fill-in-the-blank
+    answer: str  # found verbatim in the cited passage
+    ref: int
+    kind: Literal["figure", "name", "term"] = "figure"
+
+
+@dataclass(frozen=True)
+class ScopeEntry:
+    source: str
+    section: str
+    pages: tuple[int, ...]
+
+
+@dataclass
+class Sheet:
+    topic: str  # what was asked
+    title: str
+    kind: Literal["day", "section", "theme"]
+    scope: list[ScopeEntry]
+    objectives: list[Line] = field(default_factory=list)
+    key_messages: list[Line] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
+    questions: list[Line] = field(default_factory=list)
+    quiz: list[QuizItem] = field(default_factory=list)
+    further: list[Line] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    mode: Literal["extractive", "llm"] = "extractive"
+    warnings: list[str] = field(default_factory=list)
+    day: int | None = None
+
+    def source(self, marker: int) -> Source:
+        return self.sources[marker - 1]
+
+    def cited(self) -> list[tuple[str, Line]]:
+        """Every line that states something, with the part of the sheet it belongs to."""
+        lines: list[tuple[str, Line]] = []
+        lines += [("objectives", x) for x in self.objectives]
+        lines += [("key_messages", x) for x in self.key_messages]
+        lines += [("figures", Line(f.measures, (f.ref,))) for f in self.figures]
+        lines += [("examples", Line(e.line, (e.ref,))) for e in self.examples]
+        lines += [("definitions", Line(d.text, (d.ref,))) for d in self.definitions]
+        lines += [("questions", x) for x in self.questions]
+        lines += [("quiz", Line(q.prompt.replace(BLANK, q.answer, 1), (q.ref,))) for q in self.quiz]
+        lines += [("further", x) for x in self.further]
+        return lines
