@@ -110,7 +110,7 @@ def ingest(paths: tuple[Path, ...], quiet: bool) -> None:
       assistant ingest
       assistant ingest ~/notes-formation/ rapport.pdf
     """
-    from .indexing import ingest as run_ingest
+    from .ingest.indexing import ingest as run_ingest
 
     settings = _settings(data=True)
     summary = run_ingest(settings, list(paths) or None, progress=not quiet)
@@ -144,7 +144,7 @@ def ask(
       assistant ask --history tours.json "Et en 2018 ?"
       assistant ask - < question.txt           # longue question (même limite de taille)
     """
-    from .answering import Assistant
+    from .answer.answering import Assistant
     from .models import Turn
 
     if from_stdin or question == "-":
@@ -466,7 +466,7 @@ def index_status() -> None:
     Exemple :
       assistant index status
     """
-    from .store import collection_name, generation_report
+    from .backends.store import collection_name, generation_report
 
     settings = _settings()
     generations, pointer, problem = generation_report(settings)
@@ -503,7 +503,7 @@ def index_verify(names: tuple[str, ...]) -> None:
       assistant index verify
       assistant index verify gen-20250101-120000-abcdef
     """
-    from .store import generation_report, verify_generation
+    from .backends.store import generation_report, verify_generation
 
     settings = _settings()
     generations, pointer, problem = generation_report(settings)
@@ -536,7 +536,7 @@ def index_rollback(name: str | None) -> None:
       assistant index rollback
       assistant index rollback gen-20250101-120000-abcdef
     """
-    from .store import rollback
+    from .backends.store import rollback
 
     target, previous = rollback(_settings(), name)
     click.echo(

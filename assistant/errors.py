@@ -16,3 +16,11 @@ class AssistantError(Exception):
 
     #: Whether ``str(exc)`` may be shown to a chat user (it holds no path or host name).
     public: bool = False
+
+
+class LoadError(AssistantError):
+    """A file that cannot be ingested, with a reason a person can act on."""
+
+
+class IngestError(AssistantError, RuntimeError):
+    """Nothing could be ingested (bad path…); the message says why."""

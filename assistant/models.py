@@ -18,7 +18,7 @@ class Chunk(BaseModel):
     ordinal: int = Field(default=0, description="Position of the chunk in its document.")
     sentence_vectors: str | None = Field(
         default=None,
-        description="Packed title + sentence vectors (see assistant.sentvectors), when indexed.",
+        description="Packed title + sentence vectors (assistant.ingest.sentvectors), when indexed.",
     )
     owner: str = Field(
         default="", description="Who may cite it: a chat user's private upload; '' = everyone."
@@ -69,7 +69,7 @@ class Turn(BaseModel):
 
 
 class Answer(BaseModel):
-    """The result of :func:`assistant.answering.Assistant.answer`."""
+    """The result of :func:`assistant.answer.answering.Assistant.answer`."""
 
     question: str
     answer: str

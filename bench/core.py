@@ -26,9 +26,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="passes over the golden questions")
     args = parser.parse_args()
 
-    from assistant.answering import Assistant
+    from assistant.answer.answering import Assistant
     from assistant.evaluation.dataset import load_set
-    from assistant.indexing import ingest
+    from assistant.ingest.indexing import ingest
     from assistant.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -105,7 +105,7 @@ def index_mb(data: Path) -> float:
     """Size of the embedded index being served (its current generation, when versioned)."""
     root = data / "chroma"
     try:
-        from assistant.store import generation_path, read_pointer
+        from assistant.backends.store import generation_path, read_pointer
 
         pointer = read_pointer(root)
     except (ImportError, Exception):

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.embeddings import make_embedder, model_slug
-from assistant.indexing import chunk_document
-from assistant.loading import discover, load
-from assistant.sentvectors import embedded_texts
+from assistant.backends.embeddings import make_embedder, model_slug
+from assistant.ingest.indexing import chunk_document
+from assistant.ingest.loading import discover, load
+from assistant.ingest.sentvectors import embedded_texts
 from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -23,7 +23,7 @@ def task_embed(args) -> dict:
     """Embed a list of texts (a shard of the vector cache), vectors to ``--out`` (.npy)."""
     import numpy as np
 
-    from assistant.embeddings import make_embedder
+    from assistant.backends.embeddings import make_embedder
 
     texts = json.loads(Path(args.texts).read_text(encoding="utf-8"))
     embedder = make_embedder(args.model, args.batch_size)
@@ -39,7 +39,7 @@ def task_embed(args) -> dict:
 
 def task_embed_speed(args) -> dict:
     """The embedding model alone: passages/s in ingest's batches, query latency."""
-    from assistant.embeddings import make_embedder
+    from assistant.backends.embeddings import make_embedder
 
     texts = json.loads(Path(args.texts).read_text(encoding="utf-8"))
     started = time.perf_counter()
@@ -69,8 +69,8 @@ def task_embed_speed(args) -> dict:
 
 
 def task_ingest(args) -> dict:
-    """``assistant.indexing.ingest`` over ``--files``, vectors from the cache (misses embedded)."""
-    from assistant import indexing
+    """``indexing.ingest`` over ``--files``, vectors from the cache (misses embedded)."""
+    from assistant.ingest import indexing
 
     from .vectors import CachingEmbedder, VectorCache
 
@@ -124,7 +124,7 @@ def task_answers(args) -> dict:
     Each answer's time is also split into the query embedding (the model, constant in
     corpus size) and the rest (store query, BM25, fusion, sentence selection).
     """
-    from assistant.answering import Assistant
+    from assistant.answer.answering import Assistant
     from assistant.evaluation.metrics import first_hit_rank, percentile
 
     settings = _settings(args)
@@ -267,7 +267,7 @@ def task_naive(args) -> dict:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    from assistant.embeddings import make_embedder
+    from assistant.backends.embeddings import make_embedder
 
     from .synth import REFERENCE, reference_sections
 

@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     from assistant import resources
     from assistant.backends.embedcache import write_seed
-    from assistant.embeddings import canonical_name, make_embedder
-    from assistant.indexing import texts_to_embed
+    from assistant.backends.embeddings import canonical_name, make_embedder
+    from assistant.ingest.indexing import texts_to_embed
     from assistant.settings import Settings
 
     settings = Settings(corpus_dir=resources.shipped_corpus(), _env_file=None)

@@ -59,7 +59,7 @@ def reference_index(tmp_path_factory):
     runs the fast and the slow tests as two sessions of one checkout, and the second
     finds the index unchanged (~1 s instead of a 20-40 s ingest). Tests never write to it.
     """
-    from assistant.indexing import ingest
+    from assistant.ingest.indexing import ingest
 
     kept = os.environ.get("TESTS_REFERENCE_DATA")
     data = Path(kept) if kept else tmp_path_factory.mktemp("reference-data")
@@ -71,7 +71,7 @@ def reference_index(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def reference_assistant(reference_index):
-    from assistant.answering import Assistant
+    from assistant.answer.answering import Assistant
 
     return Assistant(reference_index)
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from assistant.answering import AnswerError, Assistant
-from assistant.indexing import ingest
+from assistant.answer.answering import AnswerError, Assistant
+from assistant.ingest.indexing import ingest
 from assistant.models import Turn
-from assistant.retrieval import build_search_query
+from assistant.search.retrieval import build_search_query
 from assistant.textnorm import matches_inside
 
 from .conftest import make_settings
@@ -112,12 +112,12 @@ def test_running_assistant_follows_an_edit_that_keeps_the_chunk_count(tmp_path, 
 def test_chunks_carry_their_sentence_vectors_and_retrieval_scores_each_sentence(
     reference_assistant,
 ):
-    from assistant.retrieval import vector_rows
-    from assistant.sentvectors import unpack
+    from assistant.ingest.sentvectors import unpack
+    from assistant.search.retrieval import vector_rows
 
     chunks = reference_assistant.retriever.chunks
     assert all(unpack(c.sentence_vectors).shape[0] == vector_rows(c) for c in chunks)
-    from assistant.chunking import split_sentences
+    from assistant.ingest.chunking import split_sentences
 
     _, retrieval = reference_assistant.retrieve("Combien de bénévoles en France ?")
     for passage in retrieval.passages:

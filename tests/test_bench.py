@@ -13,8 +13,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from assistant.indexing import IngestSummary
-from assistant.lexical import BM25Index, TermCounter
+from assistant.ingest.indexing import IngestSummary
+from assistant.search.lexical import BM25Index, TermCounter
 from assistant.textnorm import analyze
 from bench import report, synth, vectors, worker
 from bench.run import ingest_figures, run_timed
@@ -106,11 +106,12 @@ def test_term_counter_is_analyze_on_every_passage_of_the_note():
 
 
 def test_ingest_and_answer_tasks_on_a_tiny_corpus(tmp_path, small_corpus, monkeypatch):
-    import assistant.answering
+    import assistant.answer.answering
 
     # The plumbing, not the model: an instant deterministic embedder everywhere.
     monkeypatch.setattr(vectors, "make_embedder", lambda *a, **k: WordHashEmbedder())
-    monkeypatch.setattr(assistant.answering, "embedder_for", lambda *a, **k: WordHashEmbedder())
+    fake = lambda *a, **k: WordHashEmbedder()  # noqa: E731
+    monkeypatch.setattr(assistant.answer.answering, "embedder_for", fake)
     cases = tmp_path / "set.jsonl"
     cases.write_text(
         json.dumps(
@@ -144,7 +145,7 @@ def test_ingest_and_answer_tasks_on_a_tiny_corpus(tmp_path, small_corpus, monkey
     }
 
     first = worker.task_ingest(Namespace(data=str(tmp_path / "d1"), **options))
-    # Ingest embeds each chunk's title and sentences (see assistant.sentvectors).
+    # Ingest embeds each chunk's title and sentences (see assistant.ingest.sentvectors).
     assert first["chunks"] > 0 and first["embedded"] >= first["chunks"]
     second = worker.task_ingest(Namespace(data=str(tmp_path / "d2"), **options))
     assert second["embedded"] == 0 and second["cached_vectors"] == first["embedded"]

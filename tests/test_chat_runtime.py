@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from assistant.answering import AnswerError
+from assistant.answer.answering import AnswerError
 from assistant.chat.runtime import ChatRuntime, RateLimiter
 from assistant.chat.storage import LocalStorageClient
 from assistant.models import Answer

@@ -119,7 +119,7 @@ def test_placement_never_replaces_a_corpus_file_or_another_upload(settings, tmp_
 
 
 def test_ingest_adds_only_the_upload(settings, tmp_path):
-    from assistant.answering import Assistant
+    from assistant.answer.answering import Assistant
 
     assistant = Assistant(settings)
     assistant.ensure_index()
@@ -142,7 +142,7 @@ def test_ingest_adds_only_the_upload(settings, tmp_path):
 
 
 def test_a_copy_of_a_corpus_file_is_reported_as_a_duplicate(settings, tmp_path):
-    from assistant.answering import Assistant
+    from assistant.answer.answering import Assistant
 
     assistant = Assistant(settings)
     assistant.ensure_index()
@@ -158,7 +158,7 @@ def test_a_copy_of_a_corpus_file_is_reported_as_a_duplicate(settings, tmp_path):
 def test_ingest_with_progress_reports_and_returns_the_summary(settings, tmp_path):
     import asyncio
 
-    from assistant.answering import Assistant
+    from assistant.answer.answering import Assistant
     from assistant.chat.runtime import ChatRuntime
     from assistant.chat.storage import LocalStorageClient
     from assistant.chat.uploads import ingest_with_progress

@@ -15,8 +15,8 @@ import time
 
 import pytest
 
-from assistant.indexing import ingest
-from assistant.store import StoreError, open_store, pointer_name
+from assistant.backends.store import StoreError, open_store, pointer_name
+from assistant.ingest.indexing import ingest
 
 from .conftest import ROOT, make_settings
 from .support import clean_env
@@ -146,7 +146,7 @@ def test_a_killed_server_mode_ingest_leaves_the_served_collection_intact(server,
 
 
 def test_server_down_is_a_fast_clear_error_and_recovery_is_automatic(server, corpus, tmp_path):
-    from assistant.answering import Assistant
+    from assistant.answer.answering import Assistant
 
     settings = _settings(tmp_path, corpus, server, collection="srv3")
     ingest(settings)

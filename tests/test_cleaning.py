@@ -1,5 +1,5 @@
-from assistant.cleaning import split_pages, strip_footnote_calls
-from assistant.structure import build_sections
+from assistant.ingest.cleaning import split_pages, strip_footnote_calls
+from assistant.ingest.structure import build_sections
 
 FOOTER = "© Association Le RAMEAU – 1, allée Charles V – 94300 Vincennes – www.lerameau.fr  7"
 

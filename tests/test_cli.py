@@ -5,8 +5,8 @@ import json
 import click
 from click.testing import CliRunner
 
+from assistant.answer.prompts import load_prompt, variables
 from assistant.cli import main
-from assistant.prompts import load_prompt, variables
 from assistant.settings import Settings
 
 

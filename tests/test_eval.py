@@ -6,7 +6,6 @@ from collections import Counter
 import pytest
 from click.testing import CliRunner
 
-from assistant.cleaning import split_pages
 from assistant.cli import main
 from assistant.evaluation.dataset import Case, load_set
 from assistant.evaluation.metrics import (
@@ -18,7 +17,8 @@ from assistant.evaluation.metrics import (
     first_hit_rank,
     on_point,
 )
-from assistant.structure import build_sections
+from assistant.ingest.cleaning import split_pages
+from assistant.ingest.structure import build_sections
 from assistant.textnorm import contains_run, tokens
 
 from .conftest import REFERENCE, ROOT

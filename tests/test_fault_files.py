@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.indexing import ingest
-from assistant.store import open_store
+from assistant.backends.store import open_store
+from assistant.ingest.indexing import ingest
 
 from .conftest import make_settings
 from .pdfs import make_blank_pdf, make_pdf
@@ -229,7 +229,7 @@ def _write_cases(folder: Path) -> None:
 
 @pytest.fixture(scope="module")
 def bad_corpus(tmp_path_factory, request):
-    from assistant import pdfworker
+    from assistant.ingest import pdfworker
 
     base = tmp_path_factory.mktemp("bad-files")
     folder = base / "corpus"
@@ -256,7 +256,7 @@ class _make_unreadable:
     def __init__(self, path: Path) -> None:
         self.patch = None
         if os.geteuid() == 0:
-            import assistant.indexing as indexing
+            import assistant.ingest.indexing as indexing
 
             original = indexing.file_sha256
 
@@ -359,7 +359,7 @@ def test_a_file_that_turns_bad_keeps_its_last_good_version(tmp_path):
 
 
 def test_too_large_files_are_refused_before_being_read(tmp_path, monkeypatch):
-    import assistant.indexing as indexing
+    import assistant.ingest.indexing as indexing
 
     folder = tmp_path / "corpus"
     folder.mkdir()

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.indexing import ingest
-from assistant.store import POINTER, open_store
+from assistant.backends.store import POINTER, open_store
+from assistant.ingest.indexing import ingest
 
 from .conftest import ROOT, make_settings
 from .support import clean_env
@@ -159,7 +159,7 @@ def _wait_and_kill(process: subprocess.Popen, trace: Path, point: str, delay: fl
 
 def _check_recovery(world, data: Path, first_ingest: bool = False) -> str:
     """What was served after the kill; then re-run and check convergence."""
-    from assistant.answering import Assistant
+    from assistant.answer.answering import Assistant
 
     settings = _settings(data, world["corpus"])
     served = _ids(settings)
@@ -250,7 +250,7 @@ def test_the_cli_answers_from_the_last_good_index_after_a_kill(world, tmp_path):
 
 
 def test_a_second_ingest_is_refused_while_one_runs(world, tmp_path):
-    from assistant.indexing import IngestError, writer_lock
+    from assistant.ingest.indexing import IngestError, writer_lock
 
     data = tmp_path / "data"
     shutil.copytree(world["template"], data)
@@ -266,7 +266,7 @@ def test_a_second_ingest_is_refused_while_one_runs(world, tmp_path):
 def test_a_reader_follows_the_switch_and_survives_the_sweep(world, tmp_path):
     """A long-lived reader (the chat) keeps answering while ingests switch generations
     and sweep the one it opened first."""
-    from assistant.answering import Assistant
+    from assistant.answer.answering import Assistant
 
     data = tmp_path / "data"
     shutil.copytree(world["template"], data)
@@ -303,7 +303,7 @@ def test_zz_figures(world):
 
 def test_a_store_from_before_generations_is_served_then_migrated(world, tmp_path):
     """Data folders written by earlier versions hold the store directly in ``chroma/``."""
-    from assistant.answering import Assistant
+    from assistant.answer.answering import Assistant
 
     data = tmp_path / "data"
     template = world["template"] / "chroma"

@@ -127,7 +127,7 @@ def test_symlink_loop_is_skipped_and_the_rest_indexed(tmp_path, corpus):
     (corpus / "boucle.md").symlink_to(corpus / "boucle2.md")
     (corpus / "boucle2.md").symlink_to(corpus / "boucle.md")
     (corpus / "soi.txt").symlink_to(corpus / "soi.txt")
-    from assistant.indexing import ingest
+    from assistant.ingest.indexing import ingest
 
     summary = ingest(make_settings(tmp_path / "data", corpus))
     assert summary.added == ["budget.md"]
@@ -180,7 +180,7 @@ def test_unreadable_subfolder_is_listed_as_skipped(tmp_path):
 # --- item 10: undecodable bytes, lone surrogates --------------------------------------------
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory):
-    from assistant.indexing import ingest
+    from assistant.ingest.indexing import ingest
 
     base = tmp_path_factory.mktemp("indexed")
     corpus = base / "corpus"
@@ -203,7 +203,7 @@ def test_invalid_utf8_in_a_question_is_cleaned(indexed):
 
 
 def test_lone_surrogates_in_question_and_history(indexed, tmp_path):
-    from assistant.answering import Assistant
+    from assistant.answer.answering import Assistant
     from assistant.models import Turn
 
     history = tmp_path / "tours.json"

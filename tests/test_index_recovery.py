@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assistant.indexing import ingest
-from assistant.store import POINTER, open_store
+from assistant.backends.store import POINTER, open_store
+from assistant.ingest.indexing import ingest
 
 from .conftest import ROOT, make_settings
 
@@ -244,7 +244,7 @@ def test_a_generation_is_deleted_only_once_superseded(world, tmp_path):
     (extra / "autre.md").write_text("# Autre\n\nLes ateliers ont lieu le mardi.\n", "utf-8")
     ingest(settings, [extra])
     assert world["a"] not in _generations(settings)  # superseded by B, then by C
-    from assistant.store import rollback
+    from assistant.backends.store import rollback
 
     rollback(settings, world["b"])
     (extra / "troisieme.md").write_text("# Trois\n\nLa fête a lieu en juin.\n", "utf-8")

@@ -1,7 +1,7 @@
 """Incremental ingest against a real embedded Chroma store."""
 
-from assistant.indexing import ingest
-from assistant.store import open_store
+from assistant.backends.store import open_store
+from assistant.ingest.indexing import ingest
 
 from .conftest import make_settings
 
@@ -67,7 +67,7 @@ def test_interrupted_ingest_is_completed_by_the_next_run(tmp_path, small_corpus)
 def test_missing_path_is_a_clear_error(tmp_path):
     import pytest
 
-    from assistant.indexing import IngestError
+    from assistant.ingest.indexing import IngestError
 
     settings = make_settings(tmp_path / "data")
     with pytest.raises(IngestError, match="introuvable"):
@@ -77,7 +77,7 @@ def test_missing_path_is_a_clear_error(tmp_path):
 def test_a_second_ingest_on_the_same_data_folder_is_refused(tmp_path, small_corpus):
     import pytest
 
-    from assistant.indexing import IngestError, writer_lock
+    from assistant.ingest.indexing import IngestError, writer_lock
 
     settings = make_settings(tmp_path / "data", small_corpus)
     with writer_lock(settings), pytest.raises(IngestError, match="déjà en cours"):
@@ -88,8 +88,8 @@ def test_a_second_ingest_on_the_same_data_folder_is_refused(tmp_path, small_corp
 def test_pdf_parser_runs_in_a_bounded_child_process(tmp_path, monkeypatch):
     import pytest
 
-    from assistant import pdfworker
-    from assistant.loading import LoadError
+    from assistant.ingest import pdfworker
+    from assistant.ingest.loading import LoadError
 
     from .pdfs import make_pdf
 
@@ -104,7 +104,7 @@ def test_pdf_parser_runs_in_a_bounded_child_process(tmp_path, monkeypatch):
 
 def test_a_change_of_text_processing_re_reads_unchanged_files(tmp_path, small_corpus, monkeypatch):
     """An index built by an older cleaning/chunking must not keep serving its passages."""
-    from assistant import indexing
+    from assistant.ingest import indexing
 
     settings = make_settings(tmp_path / "data", small_corpus)
     ingest(settings)

@@ -24,8 +24,8 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from assistant.answering import Assistant
-from assistant.indexing import ingest
+from assistant.answer.answering import Assistant
+from assistant.ingest.indexing import ingest
 from assistant.safety import sanitize_output
 
 from .conftest import make_settings
@@ -260,7 +260,7 @@ def test_injected_documents_do_not_change_answers(indexes, question, fact, sourc
 
 def test_hidden_characters_never_reach_the_index(indexes):
     _, dirty, summary = indexes
-    from assistant.store import open_store
+    from assistant.backends.store import open_store
 
     store = open_store(dirty)
     try:

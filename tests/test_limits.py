@@ -23,8 +23,8 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from assistant.answering import MAX_TURN_CHARS, AnswerError, Assistant
-from assistant.indexing import ingest
+from assistant.answer.answering import MAX_TURN_CHARS, AnswerError, Assistant
+from assistant.ingest.indexing import ingest
 from assistant.models import Turn
 from assistant.safety import bounded, redact
 
@@ -216,7 +216,7 @@ def test_api_key_never_reaches_logs_errors_or_answers(index, echoing_provider, c
         if record.exc_info:
             everything.append(logging.Formatter().formatException(record.exc_info))
     assert not [text for text in everything if KEY in text or KEY[8:] in text]
-    from assistant.llm import build_messages
+    from assistant.answer.llm import build_messages
 
     messages = build_messages(settings, QUESTION, [], answer.retrieved, "short")
     assert all(KEY not in str(m.content) for m in messages)

@@ -11,8 +11,8 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.answering import Assistant
-from assistant.llm import MarkerFilter, strip_invalid_markers
+from assistant.answer.answering import Assistant
+from assistant.answer.llm import MarkerFilter, strip_invalid_markers
 
 from .conftest import make_settings
 
@@ -137,7 +137,7 @@ def test_provider_failure_falls_back_to_the_extractive_answer(reference_index, o
 
 
 def test_passages_cannot_forge_their_delimiters_or_numbers():
-    from assistant.llm import format_passages
+    from assistant.answer.llm import format_passages
     from assistant.models import RetrievedChunk
 
     evil = RetrievedChunk(

@@ -1,7 +1,7 @@
 import pytest
 
-from assistant.chunking import chunk_sections
-from assistant.loading import LoadError, discover, load
+from assistant.ingest.chunking import chunk_sections
+from assistant.ingest.loading import LoadError, discover, load
 
 from .conftest import CORPUS, REFERENCE
 from .pdfs import make_blank_pdf, make_pdf

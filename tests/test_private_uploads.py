@@ -14,7 +14,7 @@ import threading
 import bcrypt
 import pytest
 
-from assistant.answering import Assistant
+from assistant.answer.answering import Assistant
 from assistant.chat.auth import AuthConfigError, parse_users
 from assistant.chat.citations import uploads_dir
 from assistant.chat.uploads import (
@@ -25,7 +25,7 @@ from assistant.chat.uploads import (
     share_upload,
     upload_owner,
 )
-from assistant.indexing import ingest
+from assistant.ingest.indexing import ingest
 
 from .conftest import make_settings
 

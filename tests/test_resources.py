@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.prompts import variables
+from assistant.answer.prompts import variables
 from assistant.resources import chat_app_root, chat_assets, prompts_dir, shipped_corpus
 from assistant.settings import Settings
 

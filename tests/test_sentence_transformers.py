@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.answering import Assistant
-from assistant.embeddings import SentenceTransformerEmbedder, make_embedder
-from assistant.indexing import ingest
-from assistant.store import collection_name
+from assistant.answer.answering import Assistant
+from assistant.backends.embeddings import SentenceTransformerEmbedder, make_embedder
+from assistant.backends.store import collection_name
+from assistant.ingest.indexing import ingest
 
 from .conftest import make_settings
 

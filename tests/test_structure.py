@@ -1,5 +1,5 @@
-from assistant.cleaning import split_pages
-from assistant.structure import build_sections
+from assistant.ingest.cleaning import split_pages
+from assistant.ingest.structure import build_sections
 
 from .conftest import REFERENCE
 

@@ -3,10 +3,10 @@ lines a reader cannot use (notes, headings, series boilerplate) never quotable."
 
 import numpy as np
 
-from assistant.chunking import split_sentences
-from assistant.intent import has_quantity, intent_in_context, read_intent
-from assistant.sentvectors import pack, unpack
-from assistant.units import Boilerplate, split_units
+from assistant.ingest.chunking import split_sentences
+from assistant.ingest.sentvectors import pack, unpack
+from assistant.search.intent import has_quantity, intent_in_context, read_intent
+from assistant.search.units import Boilerplate, split_units
 
 CHUNK = (
     "Les têtes de réseaux à la manoeuvre\n"
@@ -97,7 +97,7 @@ def test_a_quantity_is_not_a_year_a_day_or_an_ordinal():
 
 
 def test_follow_ups_point_into_the_previous_answer_only_when_they_say_so():
-    from assistant.followup import pointed_point, previous_points
+    from assistant.answer.followup import pointed_point, previous_points
     from assistant.models import Turn
 
     history = [

@@ -90,7 +90,7 @@ def test_outside_a_project_the_shipped_files_and_the_user_data_folder_are_used(i
     elsewhere.mkdir()
     probe = (
         "import assistant; from assistant.settings import Settings; "
-        "from assistant.prompts import render; s = Settings(); "
+        "from assistant.answer.prompts import render; s = Settings(); "
         "print(assistant.__file__, s.corpus_dir, s.data_dir, sep='\\n'); "
         "render(s.prompts_dir, 'system.fr', style='court')"
     )

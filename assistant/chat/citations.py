@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..loading import LoadError
+from ..ingest.loading import LoadError
 from ..models import Answer, RetrievedChunk
 from ..settings import Settings
 from ..textnorm import tokens
@@ -97,7 +97,7 @@ def cited_page(pdf_path: Path, quotes: list[str], fallback: int | None) -> int |
 
 @functools.lru_cache(maxsize=16)
 def _page_words(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
-    from ..pdfworker import parse_in_child  # pypdf runs in a bounded child process
+    from ..ingest.pdfworker import parse_in_child  # pypdf runs in a bounded child process
 
     return tuple(" " + " ".join(tokens(text)) + " " for text in parse_in_child(Path(path)))
 

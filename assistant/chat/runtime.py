@@ -1,4 +1,4 @@
-"""One :class:`~assistant.answering.Assistant` per process, and the bridge to asyncio.
+"""One :class:`~assistant.answer.answering.Assistant` per process, and the bridge to asyncio.
 
 The assistant (store, embedder, retriever) is built lazily — at app start-up in the
 background, or at the first question — then shared read-only by every session. Blocking
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..answering import Assistant
+from ..answer.answering import Assistant
 from ..models import Answer, Turn
 from ..settings import Settings
 from .storage import LocalStorageClient

@@ -24,7 +24,7 @@ from typing import Any
 
 from chainlit.data.storage_clients.base import BaseStorageClient
 
-from ..loading import file_sha256
+from ..ingest.loading import file_sha256
 
 ROUTE = "/assistant/files"
 DEFAULT_TTL_S = 24 * 3600

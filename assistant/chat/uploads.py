@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import AssistantError
-from ..indexing import IngestSummary, chunk_document, ingest
-from ..loading import SUPPORTED, LoadError, SourceFile, file_sha256, load, scan
+from ..ingest.indexing import IngestSummary, chunk_document, ingest
+from ..ingest.loading import SUPPORTED, LoadError, SourceFile, file_sha256, load, scan
 from ..settings import Settings
 from .citations import uploads_dir
 

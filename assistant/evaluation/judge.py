@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import re
 
-from ..llm import format_passages, make_chat_model
+from ..answer.llm import format_passages, make_chat_model
+from ..answer.prompts import render
 from ..models import RetrievedChunk
-from ..prompts import render
 from ..settings import Settings
 from .dataset import Case
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from ..answering import AnswerError, Assistant
+from ..answer.answering import AnswerError, Assistant
 from ..settings import Settings
 from .dataset import Case, load_set
 from .metrics import aggregate, case_scores

@@ -2,8 +2,8 @@
 
 pypdf has had a steady stream of denial-of-service advisories (crafted streams that loop
 or inflate): a parse that runs away is killed without taking the ingest or the chat down.
-Protocol: ``python -m assistant.pdfworker FILE`` prints ``{"pages": [...], "warnings": [...]}``
-or ``{"error": "..."}`` as JSON on stdout.
+Protocol: ``python -m assistant.ingest.pdfworker FILE`` prints
+``{"pages": [...], "warnings": [...]}`` or ``{"error": "..."}`` as JSON on stdout.
 
 Inside the child: the empty password is tried on encrypted files; more than
 :data:`MAX_PAGES` pages or :data:`MAX_TEXT_CHARS` characters of text are refused; text a
@@ -22,7 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .errors import AssistantError
+from ..errors import AssistantError, LoadError
 
 MEMORY_LIMIT_MB = 1024
 TIME_LIMIT_S = 60.0
@@ -53,12 +53,11 @@ def _limit_memory() -> None:  # runs in the child, before exec
 
 def parse_in_child(path: Path, timeout: float | None = None) -> PdfText:
     """Page texts of ``path``; raises ``LoadError`` with a readable reason."""
-    from .loading import LoadError
 
     timeout = TIME_LIMIT_S if timeout is None else timeout
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "assistant.pdfworker", str(path)],
+            [sys.executable, "-m", "assistant.ingest.pdfworker", str(path)],
             capture_output=True,
             timeout=timeout,
             preexec_fn=_limit_memory,
@@ -148,7 +147,6 @@ def extract_pages(path: Path) -> dict:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    from .loading import LoadError
 
     damage: list[str] = []
 
@@ -218,7 +216,6 @@ def extract_pages(path: Path) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    from .loading import LoadError
 
     try:
         payload = extract_pages(Path(argv[0]))

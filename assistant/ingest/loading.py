@@ -20,9 +20,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import LoadError
+from ..safety import safe_display
 from .cleaning import PageText, remove_invisible, split_pages
-from .errors import AssistantError
-from .safety import safe_display
 from .structure import Section, build_sections
 
 log = logging.getLogger(__name__)
@@ -43,10 +43,6 @@ _MAGIC = [
     (b"7z\xbc\xaf", "une archive 7-Zip"),
 ]
 MAX_REASON_CHARS = 240
-
-
-class LoadError(AssistantError):
-    """A file that cannot be ingested, with a reason a person can act on."""
 
 
 @dataclass
@@ -321,7 +317,7 @@ def sniff_pdf(path: Path) -> None:
 
 
 def read_pdf_pages(path: Path) -> list[str]:
-    """Text of every page of a PDF, through pypdf (see :mod:`assistant.pdfworker`)."""
+    """Text of every page of a PDF, through pypdf (see :mod:`assistant.ingest.pdfworker`)."""
     from .pdfworker import extract_pages
 
     return extract_pages(path)["pages"]  # in this process: prefer pdfworker.parse_in_child

@@ -15,8 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .chunking import split_sentences
-from .textnorm import tokens
+from ..ingest.chunking import split_sentences
+from ..textnorm import tokens
 
 # A bullet line: the signs PDFs and notes use for list items.
 _ITEM = re.compile(r"^(?:[•▪◦●■\-–*]|o(?=\s)|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))\s*")

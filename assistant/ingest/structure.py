@@ -12,8 +12,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from ..textnorm import fold
 from .cleaning import PageText, normalise_line
-from .textnorm import fold
 
 _DAY = re.compile(
     r"^\s*(\d{1,2})\s*(?:ER|EME|ÈME|E|e|er|ème)\s+JOUR\s*[–—-]?\s*(.*)$", re.IGNORECASE

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .models import Chunk
+from ..models import Chunk
 from .structure import Paragraph, Section
 
 # Sentence ends: a terminal sign, then a space and a capital, quote or bullet.

@@ -16,9 +16,9 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .retrieval import Retrieval, SearchQuery
+from ..search.retrieval import Retrieval, SearchQuery
+from ..textnorm import analyze
 from .selection import Scored
-from .textnorm import analyze
 
 # Logistic weights (known share, (similarity - 0.86) / 0.03, top-3 coverage, best unit's
 # coverage) and bias, for P(unanswerable). L2 0.01, unanswerable cases weighted ×2, French

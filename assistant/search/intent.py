@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .textnorm import fold
+from ..textnorm import fold
 
 # The kind of answer, in the order they are tested (the first that matches wins).
 _KINDS: list[tuple[str, re.Pattern[str]]] = [

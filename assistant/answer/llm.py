@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .errors import AssistantError
-from .models import RetrievedChunk, Turn
+from ..errors import AssistantError
+from ..models import RetrievedChunk, Turn
+from ..settings import Settings
 from .prompts import render
-from .settings import Settings
 
 
 class LLMError(AssistantError, RuntimeError):

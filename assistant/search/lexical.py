@@ -9,7 +9,7 @@ from collections import Counter
 
 import numpy as np
 
-from .textnorm import analyze
+from ..textnorm import analyze
 
 log = logging.getLogger(__name__)
 

@@ -15,21 +15,22 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .chunking import split_sentences
-from .embeddings import Embedder, embedder_for
-from .errors import AssistantError
+from ..backends.embedders import embedder_for
+from ..backends.embeddings import Embedder
+from ..backends.store import ChunkStore, open_store
+from ..errors import AssistantError
+from ..ingest.chunking import split_sentences
+from ..models import Answer, Citation, RetrievedChunk, Turn
+from ..safety import Bound, redact, sanitize_output, valid_unicode
+from ..search.intent import Intent, intent_in_context, read_intent, years_in
+from ..search.retrieval import Retrieval, Retriever, SearchQuery, build_search_query, point_query
+from ..search.units import is_item, strip_bullet
+from ..settings import Settings
+from ..textnorm import analyze, fold, looks_english
 from .evidence import judge
 from .followup import pointed_point
-from .intent import Intent, intent_in_context, read_intent, years_in
 from .llm import LLMError, MarkerFilter, build_messages, make_chat_model, stream_completion
-from .models import Answer, Citation, RetrievedChunk, Turn
-from .retrieval import Retrieval, Retriever, SearchQuery, build_search_query, point_query
-from .safety import Bound, redact, sanitize_output, valid_unicode
 from .selection import STRICT_KINDS, SUMMARY_RATIO, Scored, choose, score_units, summarise
-from .settings import Settings
-from .store import ChunkStore, open_store
-from .textnorm import analyze, fold, looks_english
-from .units import is_item, strip_bullet
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ class Assistant:
         """Ingest the corpus folder when the index is empty (first start)."""
         if self.store.count() > 0:
             return None
-        from .indexing import ingest
+        from ..ingest.indexing import ingest
 
         summary = ingest(self.settings, store=self.store, progress=progress)
         self.retriever.refresh()
@@ -496,6 +497,6 @@ def output_bound(settings: Settings) -> Bound:
 
 
 def build_assistant(settings: Settings | None = None) -> Assistant:
-    from .settings import get_settings
+    from ..settings import get_settings
 
     return Assistant(settings or get_settings())

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from .models import Turn
-from .textnorm import analyze, fold
+from ..models import Turn
+from ..textnorm import analyze, fold
 
 _MARKERS = re.compile(r"\s*\[\d{1,3}\]")
 _LIST_LINE = re.compile(r"^\s*(?:[-•▪◦●*–]|\d{1,2}[.)])\s+(?P<text>.+)$")

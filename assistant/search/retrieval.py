@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .embeddings import Embedder
+from ..backends.embeddings import Embedder
+from ..backends.store import ChunkStore
+from ..ingest.sentvectors import dense_score, sentences_of, unpack
+from ..models import Chunk, RetrievedChunk, Turn
+from ..settings import Settings
+from ..textnorm import analyze, fold, looks_english
 from .lexical import BM25Index
-from .models import Chunk, RetrievedChunk, Turn
-from .sentvectors import dense_score, sentences_of, unpack
-from .settings import Settings
-from .store import ChunkStore
-from .textnorm import analyze, fold, looks_english
 from .units import Boilerplate, Unit, split_units
 
 log = logging.getLogger(__name__)

@@ -2,11 +2,11 @@
 
 1. Plan (nothing written): every file under the paths is classified — unchanged (its
    hash), new or changed (read, cleaned, chunked), duplicate of another file, removed, or
-   skipped with a plain reason (see :mod:`assistant.loading`). Too-large files are refused
+   skipped with a plain reason (see :mod:`assistant.ingest.loading`). Too-large files are refused
    before being read; a file that was indexed and is now unreadable keeps its last good
    version.
 2. Nothing to change: done (an unchanged re-ingest costs a hash per file).
-3. Build: a copy of the current generation (:mod:`assistant.store`) receives the new chunks
+3. Build: a copy of the current generation (:mod:`assistant.backends.store`) receives the new chunks
    (only chunks whose content-derived id is new are embedded), the refreshed metadata and
    the deletions.
 4. Verify and switch: the copy must hold exactly the expected chunk ids, every file
@@ -26,17 +26,21 @@ import errno
 import logging
 import os
 import shutil
-import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..backends.embedders import embedder_for
+from ..backends.faults import fault
+from ..backends.locks import writer_lock
+from ..backends.store import ChunkStore, FileState, open_store
+from ..errors import IngestError
+from ..models import Chunk
+from ..settings import Settings
 from .chunking import chunk_sections
-from .embeddings import embedder_for
-from .errors import AssistantError
 from .loading import (
     LoadedDocument,
     LoadError,
@@ -47,18 +51,11 @@ from .loading import (
     load,
     scan,
 )
-from .models import Chunk
 from .sentvectors import embed_chunks, embedded_texts
-from .settings import Settings
-from .store import ChunkStore, FileState, open_store
 
 log = logging.getLogger(__name__)
 
 MAX_REASON_CHARS = 240
-
-
-class IngestError(AssistantError, RuntimeError):
-    """Nothing could be ingested (bad path…); the message says why."""
 
 
 @dataclass
@@ -98,33 +95,6 @@ class IngestSummary:
         for warning in self.warnings:
             lines.append(f"  attention : {warning}")
         return "\n".join(lines)
-
-
-# --- fault injection (tests) ---------------------------------------------------------------
-_fault_counts: dict[str, int] = {}
-
-
-def fault(point: str) -> None:
-    """A named point of the ingest, for the fault tests.
-
-    ``ASSISTANT_FAULT_TRACE=FILE`` appends the point's name to FILE (flushed at once);
-    ``ASSISTANT_FAULT_KILL_AT=point[:n]`` kills this process with SIGKILL the n-th time
-    (default 1st) the point is reached. Unset (always, outside the tests): a dict lookup.
-    """
-    trace = os.environ.get("ASSISTANT_FAULT_TRACE")
-    target = os.environ.get("ASSISTANT_FAULT_KILL_AT")
-    if not trace and not target:
-        return
-    count = _fault_counts[point] = _fault_counts.get(point, 0) + 1
-    if trace:
-        with open(trace, "a", encoding="utf-8") as handle:
-            handle.write(f"{point}:{count}\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-    if target:
-        name, _, nth = target.partition(":")
-        if name == point and count == int(nth or 1):
-            os.kill(os.getpid(), signal.SIGKILL)
 
 
 ProgressFactory = Callable[[int, str], object]
@@ -213,7 +183,7 @@ def _tree_bytes(path: Path) -> int:
 def _needed_bytes(settings: Settings, generation: str | None) -> int:
     """An ingest copies the served generation, then adds to the copy: its size plus a
     fifth and a few megabytes is a floor."""
-    from .generations import generation_path
+    from ..backends.generations import generation_path
 
     size = 0
     if generation is not None:
@@ -231,29 +201,6 @@ def disk_full_message(settings: Settings, generation: str | None) -> str:
         f"actuel et nouveaux passages) ; {free / mb:.1f} Mo sont libres. Libérez de la place "
         "puis relancez. / Disk full: ingest cancelled, index unchanged."
     )
-
-
-@contextmanager
-def writer_lock(settings: Settings):
-    """One ingest at a time per data folder: Chroma's embedded store has a single writer.
-
-    An advisory ``flock``: released by the kernel when the process dies, even by SIGKILL."""
-    import fcntl
-
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    path = settings.data_dir / "ingest.lock"
-    with path.open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise IngestError(
-                "Une indexation est déjà en cours sur ce dossier de données ; réessayez "
-                "quand elle sera finie. / An ingest is already running."
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import string
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import AssistantError
+from ..errors import AssistantError
 
 
 class PromptError(AssistantError, RuntimeError):

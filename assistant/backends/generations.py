@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import AssistantError
+from ..errors import AssistantError
 
 MANIFEST = "generation.json"
 LEGACY = "."  # the pre-generation layout: a Chroma store directly in the chroma folder

@@ -17,7 +17,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from .safety import count_hiding, strip_invisible
+from ..safety import count_hiding, strip_invisible
 
 # A footer: the copyright line that ends with the page number of the original PDF.
 _FOOTER = re.compile(r"^\s*©.*?(\d{1,4})\s*$")

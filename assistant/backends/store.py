@@ -42,12 +42,12 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import AssistantError
+from ..models import Chunk
+from ..settings import Settings
 from . import generations as gens
 from .embeddings import model_slug
-from .errors import AssistantError
 from .generations import LEGACY, generation_path
-from .models import Chunk
-from .settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ def _fsync_tree(root: Path) -> None:
 
 def write_pointer(root: Path, data: dict[str, Any]) -> None:
     """Replace the pointer atomically: write a temporary file, fsync, rename, fsync the dir."""
-    from .indexing import fault
+    from .faults import fault
 
     tmp = root / f".{POINTER}.{os.getpid()}.tmp"
     with tmp.open("w", encoding="utf-8") as handle:
@@ -211,7 +211,7 @@ def _has_store(path: Path) -> bool:
 def copy_generation(source: Path, target: Path) -> None:
     """Copy a Chroma store folder: SQLite by its backup API (a consistent snapshot even if a
     reader has it open), the vector segment folders file by file."""
-    from .indexing import fault
+    from .faults import fault
 
     target.mkdir(parents=True)
     src_db = source / "chroma.sqlite3"
@@ -582,7 +582,7 @@ class Staging:
 
     # writing ------------------------------------------------------------------------------
     def add(self, chunks: list[Chunk], vectors: np.ndarray, file_meta: dict[str, Any]) -> None:
-        from .indexing import fault
+        from .faults import fault
 
         for start in range(0, len(chunks), 500):
             part = chunks[start : start + 500]
@@ -639,7 +639,7 @@ class Staging:
 
 class EmbeddedStaging(Staging):
     def __init__(self, store: ChunkStore) -> None:
-        from .indexing import fault
+        from .faults import fault
 
         super().__init__(store)
         root = store.root
@@ -667,7 +667,7 @@ class EmbeddedStaging(Staging):
             raise
 
     def commit(self, expected: set[str], files: dict[str, int]) -> None:
-        from .indexing import fault
+        from .faults import fault
 
         # Close the writer, then check what a reader opening the folder will find.
         _close(self.client)
@@ -714,7 +714,7 @@ class EmbeddedStaging(Staging):
 
 class ServerStaging(Staging):
     def __init__(self, store: ChunkStore) -> None:
-        from .indexing import fault
+        from .faults import fault
 
         super().__init__(store)
         client = store.client
@@ -747,7 +747,7 @@ class ServerStaging(Staging):
         fault("staging-copied")
 
     def commit(self, expected: set[str], files: dict[str, int]) -> None:
-        from .indexing import fault
+        from .faults import fault
 
         self._verify(self.collection, expected, files)
         fault("staging-verified")
@@ -768,8 +768,8 @@ class ServerStaging(Staging):
 
 
 def _embedded_gc(store: ChunkStore) -> list[str]:
-    """Delete what is proven superseded (see :mod:`assistant.generations`), nothing else."""
-    from .indexing import fault
+    """Delete what is proven superseded (see :mod:`.generations`), nothing else."""
+    from .faults import fault
 
     root = store.root
     removed: list[str] = []
@@ -875,7 +875,7 @@ def verify_generation(settings: Settings, name: str) -> gens.Generation:
 def rollback(settings: Settings, name: str | None) -> tuple[str, str | None]:
     """Make ``name`` (default: the pointer's previous generation) the served one, after a
     full check. Deletes nothing; the generation served until now becomes the previous."""
-    from .indexing import writer_lock
+    from .locks import writer_lock
 
     if settings.uses_chroma_server:
         raise StoreError(_EMBEDDED_ONLY)

@@ -1,6 +1,6 @@
 """Which readable units of the retrieved passages answer the question, and in what order.
 
-Each quotable unit (see :mod:`assistant.units`) is scored by meaning (the dense similarity
+Each quotable unit (see :mod:`assistant.search.units`) is scored by meaning (the dense similarity
 of its sentences to the question, from the vectors indexed with the chunk), by words (the
 IDF-weighted share of the question's terms it holds, and the question's word pairs it holds
 in a row), by its passage's retrieval score, and by whether it holds the kind of answer the
@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .intent import Intent, has_quantity, holds
-from .models import RetrievedChunk
-from .retrieval import SearchQuery
-from .textnorm import analyze, tokens
-from .units import Unit
+from ..models import RetrievedChunk
+from ..search.intent import Intent, has_quantity, holds
+from ..search.retrieval import SearchQuery
+from ..search.units import Unit
+from ..textnorm import analyze, tokens
 
 # Weights of the signals, and how close to the best a unit must score to be quoted too.
 # Chosen on the golden set, keeping only changes that improved both of its halves
@@ -31,7 +31,7 @@ W_PASSAGE = 0.30
 W_PAIRS = 0.10
 FOLLOW_RATIO = 0.80
 # A figure or a date asked for is either in a sentence or not; names, definitions, lists and
-# examples take more forms than the patterns of assistant.intent see, so they weigh less.
+# examples take more forms than the patterns of assistant.search.intent see, so they weigh less.
 STRICT_KINDS = ("figure", "date")
 SUMMARY_UNIT_CHARS = 420
 SUMMARY_RATIO = 0.55
