@@ -226,6 +226,10 @@ def markdown(results: dict, plot_path: Path | None = None) -> str:
         ]
         if plot_path:
             lines += [f"![Cost against corpus size]({Path(plot_path).name})", ""]
+    if results.get("embedding"):
+        from .embedding import markdown as embedding_markdown
+
+        lines += embedding_markdown(results["embedding"])
     return "\n".join(lines)
 
 

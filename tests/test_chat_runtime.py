@@ -31,7 +31,7 @@ class FakeAssistant:
         self.closed = threading.Event()
         self.store = FakeStore()
 
-    def ensure_index(self):
+    def ensure_index(self, on_progress=None):
         return None
 
     def retrieve(self, question, history=None):

@@ -63,13 +63,17 @@ class Assistant:
         self._model_lock = threading.Lock()
 
     # --- index -------------------------------------------------------------------
-    def ensure_index(self, progress: bool = False):
-        """Ingest the corpus folder when the index is empty (first start)."""
+    def ensure_index(self, progress: bool = False, on_progress=None):
+        """Ingest the corpus folder when the index is empty (first start).
+
+        ``on_progress(done, total)``: passages embedded so far (see ``ingest``)."""
         if self.store.count() > 0:
             return None
         from ..ingest.indexing import ingest
 
-        summary = ingest(self.settings, store=self.store, progress=progress)
+        summary = ingest(
+            self.settings, store=self.store, progress=progress, on_progress=on_progress
+        )
         self.retriever.refresh()
         return summary
 

@@ -47,6 +47,7 @@ from assistant.chat.conversation import Conversation, Exchange, answer_metadata
 from assistant.chat.datalayer import files_root, make_data_layer
 from assistant.chat.export import conversation_markdown, export_filename
 from assistant.chat.profiles import chainlit_profiles, get_profile
+from assistant.chat.progress import progress_text
 from assistant.chat.runtime import ChatRuntime
 from assistant.chat.sanitize import escape_markdown, sanitize_markdown
 from assistant.chat.session import SessionState
@@ -337,17 +338,32 @@ def views_and_pdfs(result: Answer):
     return views, store_pdfs(views, runtime.pdf_file)
 
 
+PROGRESS_INTERVAL_S = 1.0
+
+
+def preparation_text() -> str:
+    progress = runtime.index_progress
+    line = progress.text() if progress is not None else None
+    head = "Préparation de l'index du corpus (premier démarrage)"
+    return f"{head} : {line}…" if line else f"{head}…"
+
+
 async def ensure_ready() -> bool:
     """Wait for the shared assistant, telling the user when the index is being built."""
     if runtime.ready:
         return True
-    notice = cl.Message(
-        content="Préparation de l'index du corpus (premier démarrage, une minute environ)…",
-        metadata={"kind": "notice"},
-    )
+    notice = cl.Message(content=preparation_text(), metadata={"kind": "notice"})
     await notice.send()
+    task = asyncio.ensure_future(runtime.get_assistant())
     try:
-        await runtime.get_assistant()
+        # Passages done out of the total and the time left, about once a second.
+        while not task.done():
+            await asyncio.wait({task}, timeout=PROGRESS_INTERVAL_S)
+            text = preparation_text()
+            if not task.done() and text != notice.content:
+                notice.content = text
+                await notice.update()
+        task.result()
     except Exception as exc:
         log.exception("chat: the assistant could not be built")
         notice.content = (
@@ -402,13 +418,14 @@ async def add_file(element) -> bool:
     placed, existed = await runtime.run(place_upload, checked, settings, owner is None)
     shown = escape_markdown(placed.name)
 
-    async def report(done: int, total: int, seconds: float) -> None:
+    async def report(done: int, total: int, seconds_left: float | None) -> None:
         progress.content = (
-            f"**Indexation en cours** — « {shown} » : {done}/{total} passages ({seconds:.0f} s)…"
+            f"**Indexation en cours** — « {shown} » : "
+            f"{progress_text(done, total, seconds_left)}…"
         )
         await progress.update()
 
-    await report(0, checked.passages, 0.0)
+    await report(0, checked.passages, None)
     try:
         summary = await ingest_with_progress(runtime, checked, placed, report, owner=owner)
     except Exception as exc:

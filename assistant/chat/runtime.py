@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from ..answer.answering import Assistant
 from ..models import Answer, Turn
 from ..settings import Settings
+from .progress import IndexProgress
 from .storage import LocalStorageClient
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,8 @@ class ChatRuntime:
         self._build_lock = threading.Lock()
         self._error: str | None = None
         self._building = False
+        # The first start's corpus index, while it is being built (shown in the chat).
+        self.index_progress: IndexProgress | None = None
         self.ingest_lock = threading.Lock()
         self.executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="assistant")
         self._pdf_keys: dict[tuple[str, int, int], str] = {}
@@ -72,7 +75,8 @@ class ChatRuntime:
                 try:
                     started = time.perf_counter()
                     assistant = self._factory(self.settings)
-                    summary = assistant.ensure_index()
+                    self.index_progress = IndexProgress()
+                    summary = assistant.ensure_index(on_progress=self.index_progress.update)
                     if summary is not None:
                         log.warning("chat: first start, corpus indexed\n%s", summary.render())
                     # One search warms everything the first question needs (the lexical
@@ -86,6 +90,7 @@ class ChatRuntime:
                     raise
                 finally:
                     self._building = False
+                    self.index_progress = None
         return self._assistant
 
     @property
@@ -101,7 +106,11 @@ class ChatRuntime:
                 return {"status": "error", "error": f"{type(exc).__name__}: {exc}"}
         if self._error:
             return {"status": "error", "error": self._error}
-        return {"status": "loading" if self._building else "idle"}
+        status: dict[str, Any] = {"status": "loading" if self._building else "idle"}
+        progress = self.index_progress
+        if progress is not None and progress.total:
+            status["indexed"], status["passages"] = progress.done, progress.total
+        return status
 
     def warm_up(self) -> None:
         """Start building the assistant in the background (app start-up)."""

@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
-import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from ..ingest.indexing import IngestSummary, chunk_document, ingest
 from ..ingest.loading import SUPPORTED, LoadError, SourceFile, file_sha256, load, scan
 from ..settings import Settings
 from .citations import uploads_dir
+from .progress import IndexProgress
 
 ACCEPTED_EXTENSIONS = (".pdf", ".md", ".markdown", ".txt")
 # What Chainlit's upload button accepts (MIME type → extensions), see resources/chat/config.toml.
@@ -242,19 +242,15 @@ async def ingest_with_progress(
     interval_s: float = 1.0,
     owner: str | None = None,
 ) -> IngestSummary:
-    """Run :func:`ingest_upload` off the loop, calling ``report(done, total, seconds)``
-    about every ``interval_s`` with the passages embedded so far.
+    """Run :func:`ingest_upload` off the loop, calling ``report(done, total, seconds_left)``
+    about every ``interval_s`` with the passages embedded so far and the time left (None
+    until a first batch gives a pace).
 
     The index only changes at the end (build-then-switch), so progress comes from the
     ingest's own callback rather than from counting passages in the store.
     """
     assistant = await runtime.get_assistant()
-    embedded = {"done": 0, "total": checked.passages}
-
-    def on_progress(done: int, total: int) -> None:  # runs in the worker thread
-        embedded["done"], embedded["total"] = done, total
-
-    started = time.monotonic()
+    progress = IndexProgress(total=checked.passages)
     task = asyncio.ensure_future(
         runtime.run(
             ingest_upload,
@@ -262,7 +258,7 @@ async def ingest_with_progress(
             runtime.settings,
             assistant,
             runtime.ingest_lock,
-            on_progress,
+            progress.update,
             owner,
         )
     )
@@ -270,6 +266,6 @@ async def ingest_with_progress(
         await asyncio.wait({task}, timeout=interval_s)
         if task.done():
             break
-        total = embedded["total"] or checked.passages
-        await report(min(embedded["done"], total), total, time.monotonic() - started)
+        total = progress.total or checked.passages
+        await report(min(progress.done, total), total, progress.seconds_left())
     return task.result()

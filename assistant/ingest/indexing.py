@@ -384,6 +384,8 @@ def _ingest(
     bar = _tqdm_progress(len(fresh), "Indexation") if progress and fresh else None
     embedder = embedder_for(settings) if fresh else None
     staging = store.stage()
+    if on_progress is not None and fresh:
+        on_progress(0, len(fresh))  # the total is known: a progress display can start
     try:
         done = 0
         for item in plan.pending:
