@@ -387,7 +387,7 @@ def fiche(theme: str | None, formats: str | None, output: Path | None, all_days:
       assistant fiche "hybridation des ressources" --format md,pptx,html --output fiches/
       assistant fiche --all --output parcours-21-jours/
     """
-    from .answering import Assistant
+    from .answer.answering import Assistant
     from .trainer.pack import FORMATS, filename, render, write_pack
 
     chosen = tuple(

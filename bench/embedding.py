@@ -44,7 +44,7 @@ def _ingest(cli: str, data: Path, work: Path, env: dict[str, str]) -> dict:
 
 def _texts() -> int:
     from assistant import resources
-    from assistant.indexing import texts_to_embed
+    from assistant.ingest.indexing import texts_to_embed
     from assistant.settings import Settings
 
     corpus = resources.shipped_corpus()

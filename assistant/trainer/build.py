@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..answering import Assistant
-from ..intent import read_intent
+from ..answer.answering import Assistant
+from ..answer.selection import Scored, choose, score_units
 from ..models import RetrievedChunk
-from ..selection import Scored, choose, score_units
+from ..search.intent import read_intent
+from ..search.units import Unit
 from ..textnorm import analyze, fold, tokens
-from ..units import Unit
 from .material import (
     defined_term,
     figures_in,
@@ -589,7 +589,7 @@ def _line_with(quote: str, value: str) -> str | None:
 
 
 def _blank(line: str, answer: str) -> str:
-    from ..units import strip_bullet
+    from ..search.units import strip_bullet
 
     return strip_bullet(line).replace(answer, BLANK, 1)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..models import RetrievedChunk
-from ..retrieval import Retriever
+from ..search.retrieval import Retriever
 from ..textnorm import contains_run, tokens
 from .material import repeated_opening
 from .sheet import BLANK, Sheet

@@ -8,10 +8,10 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from ..chunking import split_sentences
-from ..intent import years_in
+from ..ingest.chunking import split_sentences
+from ..search.intent import years_in
+from ..search.units import Boilerplate, Unit, is_item, strip_bullet, template_key
 from ..textnorm import fold
-from ..units import Boilerplate, Unit, is_item, strip_bullet, template_key
 
 _MONTHS = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..answering import Assistant
+from ..answer.answering import Assistant
 from ..textnorm import fold
 from .build import build_sheet
 from .scope import SheetError

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..answering import Assistant
+from ..answer.answering import Assistant
+from ..answer.evidence import judge
+from ..answer.selection import score_units
 from ..errors import AssistantError
-from ..evidence import judge
-from ..intent import read_intent
 from ..models import RetrievedChunk
-from ..retrieval import Retrieval, SearchQuery, build_search_query
 from ..safety import valid_unicode
-from ..selection import score_units
+from ..search.intent import read_intent
+from ..search.retrieval import Retrieval, SearchQuery, build_search_query
 from ..textnorm import fold, looks_english
 
 _BARE_DAY = re.compile(r"^\s*(?:(?:le|la)\s+)?(?:jour|day|j)\s*(\d{1,2})\s*$|^\s*(\d{1,2})\s*$")
