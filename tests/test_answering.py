@@ -146,3 +146,61 @@ def test_an_answer_is_cited_text_or_an_abstention_never_an_empty_lead(tmp_path):
     answer = Assistant(settings).answer("Que dit le texte zorglub sur les alliances ?")
     assert answer.abstained or (answer.citations and answer.answer.strip().endswith("]"))
     assert answer.answer.strip() not in {"D'après le corpus :", "D'après le corpus"}
+
+
+def test_a_corpus_edited_while_nothing_ran_is_re_indexed_at_the_next_start(
+    tmp_path, small_corpus
+):
+    # The index was built, then the corpus file changed while no process was running: the
+    # next start (chat, ask, eval all call ensure_index) must not serve the old passages.
+    settings = make_settings(tmp_path / "data", small_corpus)
+    ingest(settings)
+    (small_corpus / "gouvernance.txt").write_text(
+        "Le conseil d'administration se réunit douze fois par an.\n", encoding="utf-8"
+    )
+    assistant = Assistant(settings)
+    summary = assistant.ensure_index()
+    assert summary is not None and summary.updated == ["gouvernance.txt"]
+    answer = assistant.answer("Combien de fois se réunit le conseil d'administration ?")
+    assert "douze fois" in answer.answer and "quatre fois" not in answer.answer
+
+
+def test_an_index_built_by_older_text_processing_is_rebuilt_at_the_next_start(
+    tmp_path, small_corpus, monkeypatch
+):
+    # After an upgrade that changes what a file becomes (PROCESSING_VERSION), answers must
+    # not come from passages the new code would not cut (found serving a stale index:
+    # sentence vectors missing, nearly every question abstained).
+    from assistant.ingest import indexing
+
+    settings = make_settings(tmp_path / "data", small_corpus)
+    ingest(settings)
+    monkeypatch.setattr(indexing, "PROCESSING_VERSION", indexing.PROCESSING_VERSION + 1)
+    summary = Assistant(settings).ensure_index()
+    assert summary is not None and sorted(summary.updated) == ["budget.md", "gouvernance.txt"]
+
+
+def test_an_up_to_date_index_is_served_as_it_is(tmp_path, small_corpus):
+    settings = make_settings(tmp_path / "data", small_corpus)
+    ingest(settings)
+    assistant = Assistant(settings)
+    generation = assistant.store.generation
+    assert assistant.ensure_index() is None
+    assert assistant.store.generation == generation
+
+
+def test_a_start_during_another_ingest_serves_the_current_index(tmp_path, small_corpus):
+    # Another process holds the writer lock (it is re-indexing): this start answers from the
+    # generation served meanwhile instead of failing.
+    from assistant.backends.locks import writer_lock
+
+    settings = make_settings(tmp_path / "data", small_corpus)
+    ingest(settings)
+    (small_corpus / "gouvernance.txt").write_text(
+        "Le conseil d'administration se réunit douze fois par an.\n", encoding="utf-8"
+    )
+    assistant = Assistant(settings)
+    with writer_lock(settings):
+        assert assistant.ensure_index() is None
+    answer = assistant.answer("Combien de fois se réunit le conseil d'administration ?")
+    assert "quatre fois" in answer.answer

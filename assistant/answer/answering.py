@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..backends.embedders import embedder_for
 from ..backends.embeddings import Embedder
 from ..backends.store import ChunkStore, open_store
-from ..errors import AssistantError
+from ..errors import AssistantError, IngestError
 from ..ingest.chunking import split_sentences
 from ..models import Answer, Citation, RetrievedChunk, Turn
 from ..safety import Bound, redact, sanitize_output, valid_unicode
@@ -64,13 +64,29 @@ class Assistant:
 
     # --- index -------------------------------------------------------------------
     def ensure_index(self, progress: bool = False, on_progress=None):
-        """Ingest the corpus folder when the index is empty (first start).
+        """Ingest the corpus folder when the index is empty (first start) or no longer
+        matches it (files edited, added or removed while nothing ran; text processing
+        changed by an upgrade). An index in line with the corpus costs a hash per file.
 
         ``on_progress(done, total)``: passages embedded so far (see ``ingest``)."""
-        if self.store.count() > 0:
-            return None
-        from ..ingest.indexing import ingest
+        from ..ingest.indexing import corpus_changes, ingest
 
+        if self.store.count() > 0:
+            changes = corpus_changes(self.settings, self.store.file_states())
+            if not changes:
+                return None
+            log.info("Index behind the corpus (%s): re-indexing.", ", ".join(changes[:5]))
+            try:
+                summary = ingest(
+                    self.settings, store=self.store, progress=progress, on_progress=on_progress
+                )
+            except IngestError as exc:
+                # Another process holds the writer lock (it is bringing the index up to
+                # date): answer from the index it serves meanwhile rather than not start.
+                log.warning("Index not refreshed at start: %s", exc)
+                return None
+            self.retriever.refresh()
+            return summary
         summary = ingest(
             self.settings, store=self.store, progress=progress, on_progress=on_progress
         )

@@ -143,6 +143,44 @@ def ingest(
                 reader.close()
 
 
+def corpus_changes(settings: Settings, states: dict[str, FileState]) -> list[str]:
+    """The corpus files the index does not hold as they are now: new, edited, removed, or
+    read by older text processing (:data:`PROCESSING_VERSION`). Costs a hash per file.
+
+    Files an ingest would skip anyway (unreadable, too large) and exact copies of an indexed
+    file are not changes, so a start does not re-run the ingest for them every time."""
+    root = Path(settings.corpus_dir).expanduser()
+    if not root.exists():
+        return []
+    max_bytes = int(settings.max_file_mb * 1024 * 1024)
+    signature = processing_signature(settings)
+    indexed = {sha for state in states.values() if state.complete for sha in state.shas}
+    changes: list[str] = []
+    seen: set[str] = set()
+    for file in scan([root]):
+        if file.problem or file.key in seen:
+            continue
+        seen.add(file.key)
+        try:
+            check_size(file.path, max_bytes)
+            sha = f"{file_sha256(file.path)}+{signature}"
+        except (LoadError, OSError):
+            continue
+        state = states.get(file.key)
+        if state is not None and state.complete and sha in state.shas:
+            continue
+        if state is None and sha in indexed:
+            continue  # a copy of an indexed file: skipped as a duplicate
+        changes.append(file.source)
+    folder = str(root.resolve()).rstrip("/") + "/"
+    changes.extend(
+        state.source or key
+        for key, state in states.items()
+        if key.startswith(folder) and key not in seen and not state.owner
+    )
+    return changes
+
+
 _DISK_FULL_TEXT = ("disk is full", "no space left", "disk full", "quota exceeded")
 
 
