@@ -282,6 +282,34 @@ def test_feedback_changed_and_deleted_and_thread_deleted(database, sql_errors):
     assert deleted is None
 
 
+def test_history_survives_a_database_restart(tmp_path, sql_errors):
+    """The chat process outlives a PostgreSQL restart: the pooled connections it held are
+    replaced, no statement (no message) is lost. Its own cluster: the others' tests go on."""
+    from tests.support import PostgresServer
+
+    if PostgresServer.missing():
+        pytest.skip(PostgresServer.missing())
+    server = PostgresServer(tmp_path / "restart.log").start()
+    try:
+        settings = make_settings(tmp_path / "data", database_url=server.database())
+        layer = new_layer(settings)
+
+        async def scenario():
+            _, thread_id, answer_id = await _conversation(layer)
+            before = (await layer.get_step(answer_id))["feedback"]
+            await asyncio.to_thread(server.restart)
+            await layer.update_thread(thread_id, name="Après redémarrage")
+            await layer.delete_feedback(before["id"])
+            thread = await layer.get_thread(thread_id)
+            return thread["name"], before, (await layer.get_step(answer_id))["feedback"]
+
+        name, before, after = run(scenario(), layer)
+        assert name == "Après redémarrage"
+        assert before["value"] == 1 and after is None
+    finally:
+        server.stop()
+
+
 def test_signed_urls(tmp_path):
     storage = LocalStorageClient(tmp_path, "secret-" * 8, ttl_s=60)
     key = storage.put_bytes("passage cité".encode(), "text/markdown")

@@ -181,6 +181,18 @@ class AssistantDataLayer(SQLAlchemyDataLayer):
         connect_args = {"timeout": 30} if self.dialect == "sqlite" else None
         super().__init__(conninfo=conninfo, connect_args=connect_args, storage_provider=storage)
         self.storage = storage
+        if self.dialect == "postgresql":
+            # Chainlit's engine keeps pooled connections as they are: after a restart or
+            # a fail-over of the server each one fails once, and Chainlit logs the failed
+            # statement and drops the message. Checked on checkout instead (one round trip),
+            # and renewed before idle-connection timeouts of proxies and poolers.
+            from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+            from sqlalchemy.orm import sessionmaker
+
+            self.engine = create_async_engine(conninfo, pool_pre_ping=True, pool_recycle=1800)
+            self.async_session = sessionmaker(
+                bind=self.engine, expire_on_commit=False, class_=AsyncSession
+            )
 
     # --- schema ------------------------------------------------------------------
     async def ensure_schema(self) -> None:
