@@ -94,6 +94,38 @@ def test_local_mode_only_on_loopback(tmp_path):
     assert bind_refusal("0.0.0.0", with_users) is None
 
 
+def _replica_secret(settings, barrier, results) -> None:
+    barrier.wait()
+    results.put(session_secret(settings))
+
+
+def test_replicas_starting_together_share_one_generated_secret(tmp_path):
+    """Replicas sharing a data folder without ASSISTANT_AUTH_SECRET: whichever creates the
+    secret first, every one signs with it (else a cookie of one is refused by the other).
+    Processes released together, several rounds: each round a new data folder."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    for round_ in range(5):
+        settings = make_settings(tmp_path / f"data-{round_}")
+        barrier, results = context.Barrier(6), context.Queue()
+        processes = [
+            context.Process(target=_replica_secret, args=(settings, barrier, results))
+            for _ in range(6)
+        ]
+        for process in processes:
+            process.start()
+        seen = {results.get(timeout=30) for _ in processes}
+        for process in processes:
+            process.join(timeout=30)
+        assert len(seen) == 1, f"round {round_}: {len(seen)} different secrets"
+        assert (settings.data_dir / "chat-secret").read_text("utf-8") == seen.pop()
+        assert not [p for p in settings.data_dir.iterdir() if p.name.endswith(".tmp")]
+    (settings.data_dir / "chat-secret").write_text("court", encoding="utf-8")  # truncated
+    replaced = session_secret(settings)
+    assert len(replaced) >= 32 and session_secret(settings) == replaced
+
+
 def test_session_secret_is_generated_once_and_private(tmp_path):
     settings = make_settings(tmp_path / "data")
     first = session_secret(settings)

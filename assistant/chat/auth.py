@@ -20,6 +20,7 @@ import ipaddress
 import logging
 import os
 import secrets
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,23 +191,44 @@ def bind_refusal(host: str, settings: Settings) -> str | None:
 
 # --- session secret ---------------------------------------------------------------------
 def session_secret(settings: Settings) -> str:
-    """The secret signing session cookies: configured, or generated once per data folder."""
+    """The secret signing session cookies: configured, or generated once per data folder.
+
+    Replicas sharing a data folder start together: the first to create the file wins and
+    the others read it, so that all sign with one secret (a cookie or a file link signed
+    by one replica is valid on the others)."""
     if settings.auth_secret is not None and settings.auth_secret.get_secret_value():
         return settings.auth_secret.get_secret_value()
     path = settings.data_dir / "chat-secret"
+    existing = _read_secret(path)
+    if existing:
+        return existing
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".chat-secret.{os.getpid()}.{threading.get_ident()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(secrets.token_urlsafe(48))
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        os.link(tmp, path)  # atomic, and fails when another process was first
+        log.info("chat: generated a session secret in %s", path)
+    except FileExistsError:
+        if not _read_secret(path):  # an empty or truncated file: replaced
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    secret = _read_secret(path)
+    if not secret:
+        raise AuthConfigError(f"Secret de session illisible : {path}. / Unreadable secret.")
+    return secret
+
+
+def _read_secret(path: Path) -> str | None:
     try:
         existing = path.read_text(encoding="utf-8").strip()
-        if len(existing) >= 32:
-            return existing
     except OSError:
-        pass
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(secret)
-    log.info("chat: generated a session secret in %s", path)
-    return secret
+        return None
+    return existing if len(existing) >= 32 else None
 
 
 def main() -> None:  # pragma: no cover - interactive helper
