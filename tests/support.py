@@ -339,18 +339,24 @@ class PostgresServer:
     def _address(self) -> list[str]:
         return ["-h", "127.0.0.1", "-p", str(self.port), "-U", self.USER]
 
+    def client(self, tool: str, *args: str) -> subprocess.CompletedProcess:
+        """Run a client program (``pg_dump``, ``pg_restore``, ``psql``…) against the server,
+        as ourselves (clients connect over TCP: root may run them)."""
+        return subprocess.run(
+            [self._tool(tool), *self._address(), *args],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=clean_env(),
+        )
+
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{self.USER}@127.0.0.1:{self.port}/{database}"
 
     def database(self, name: str | None = None) -> str:
         """Create a database (a fresh random name by default); its URL."""
         name = name or f"chat_{uuid.uuid4().hex[:12]}"
-        subprocess.run(
-            [self._tool("createdb"), *self._address(), name],
-            check=True,
-            capture_output=True,
-            env=clean_env(),
-        )
+        self.client("createdb", name)
         return self.url(name)
 
     def restart(self, timeout_s: float = 60) -> PostgresServer:

@@ -310,6 +310,31 @@ def test_history_survives_a_database_restart(tmp_path, sql_errors):
         server.stop()
 
 
+def test_a_dump_restores_the_history(postgres_server, tmp_path, sql_errors):
+    """The backup of docs/deploy.md: ``pg_dump --format=custom`` while the chat writes,
+    ``pg_restore --no-owner`` into a new database; the history reads back whole."""
+    url = postgres_server.database()
+    layer = new_layer(make_settings(tmp_path / "data", database_url=url))
+    _, thread_id, answer_id = run(_conversation(layer), layer)
+    dump = tmp_path / "assistant_chat.dump"
+    postgres_server.client("pg_dump", "--format=custom", f"--file={dump}", url.rsplit("/", 1)[1])
+    restored_url = postgres_server.database()
+    postgres_server.client(
+        "pg_restore",
+        "--no-owner",
+        f"--role={postgres_server.USER}",
+        f"--dbname={restored_url.rsplit('/', 1)[1]}",
+        str(dump),
+    )
+    restored = new_layer(make_settings(tmp_path / "data", database_url=restored_url))
+    thread = run(restored.get_thread(thread_id), restored)
+    answer = next(s for s in thread["steps"] if s["id"] == answer_id)
+    assert thread["name"] == "Les 3 leviers" and thread["userIdentifier"] == "alice"
+    assert answer["feedback"]["comment"] == "Très utile"
+    assert answer["metadata"]["citations"] == [{"marker": 1, "page": None}]
+    assert {e["name"] for e in thread["elements"]} == {"[1]", "[2]"}
+
+
 def test_signed_urls(tmp_path):
     storage = LocalStorageClient(tmp_path, "secret-" * 8, ttl_s=60)
     key = storage.put_bytes("passage cité".encode(), "text/markdown")
