@@ -28,6 +28,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -186,7 +187,7 @@ async def drive(args, replicas: Replicas) -> dict:
     answers = [v for c in conversations for v in c.answer_s]
     first = [v for c in conversations for v in c.first_token_s]
     resume_times = [c.seconds for c in checks if not c.follow_up]
-    spread: dict[str, int] = {}
+    spread: dict[str, int] = dict.fromkeys(replicas.routes, 0)
     for conv in conversations:
         spread[conv.replica or "none"] = spread.get(conv.replica or "none", 0) + 1
     failed = [c for c in checks if not c.ok]
@@ -221,6 +222,43 @@ async def drive(args, replicas: Replicas) -> dict:
     }
 
 
+def markdown(results: dict) -> str:
+    """The figures as docs/deploy.md shows them."""
+    setup, f = results["setup"], results["replicas"]
+    start = setup["start_s"]
+    versions = ", ".join(f"{k} {v}" for k, v in setup["versions"].items())
+    spread = " / ".join(str(n) for n in f["sessions_per_replica"].values())  # A / B
+    return "\n".join(
+        [
+            f"Run of {setup['date']}, commit {setup['commit']}: {setup['cpu']}, "
+            f"{setup['cores']} cores shared with other jobs (load average "
+            f"{' / '.join(map(str, setup['load_start']))} at start, "
+            f"{' / '.join(map(str, setup.get('load_end', [])))} at end); {versions}.",
+            f"Deployment: {setup['deployment']}. Command: `{setup['command'].strip()}`.",
+            "",
+            "| figure | value |",
+            "|---|---|",
+            f"| sessions × questions (users) | {f['sessions']} × {f['questions_per_session']} "
+            f"({f['users']} users, {f['concurrency']} at once) |",
+            f"| sessions per replica (nginx's choice) | {spread} |",
+            f"| answers / expected | {f['answers']} / {f['answers_expected']} |",
+            f"| errors during the load | {f['load_errors']} |",
+            f"| answer p50 / p95 (first token p50 / p95) | {f['answer_p50_ms']} / "
+            f"{f['answer_p95_ms']} ms ({f['first_token_p50_ms']} / {f['first_token_p95_ms']} ms) |",
+            f"| load wall time | {f['load_wall_s']} s |",
+            f"| resume checks (each conversation on each replica) | {f['resume_checks']} / "
+            f"{f['resume_checks_expected']}, {f['resume_failures']} failed |",
+            f"| follow-ups answered on the other replica | "
+            f"{f['follow_ups_on_the_other_replica']} |",
+            f"| resume (login, list, read, resume) p50 / p95 | {f['resume_p50_ms']} / "
+            f"{f['resume_p95_ms']} ms |",
+            f"| start: ingest of the note, then both replicas ready | "
+            f"{start['ingest']} s, {start['ingest_and_two_replicas_ready']} s |",
+            "",
+        ]
+    )
+
+
 def versions() -> dict[str, str]:
     from tests.support import _postgres_bin
 
@@ -230,7 +268,7 @@ def versions() -> dict[str, str]:
         out = subprocess.run(
             [str(binary / "postgres"), "--version"], capture_output=True, text=True
         )
-        found["postgresql"] = out.stdout.strip().split()[-1]
+        found["postgresql"] = re.search(r"\d+\.\d+", out.stdout).group(0)
     out = subprocess.run([str(NGINX), "-v"], capture_output=True, text=True)
     found["nginx"] = out.stderr.strip().split("/")[-1]
     return found
@@ -285,9 +323,10 @@ def main(argv: list[str] | None = None) -> dict:
     results = {"setup": setup, "replicas": figures}
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
-    print(json.dumps(setup, ensure_ascii=False, indent=1))
     for key, value in figures.items():
         print(f"{key:>34}: {value}")
+    print()
+    print(markdown(results))
     return results
 
 

