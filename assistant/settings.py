@@ -161,7 +161,21 @@ class Settings(BaseSettings):
     )
     max_answer_sentences: int = Field(default=4, ge=1, le=12)
     max_question_chars: int = Field(default=2000, ge=10)
-    max_history_turns: int = Field(default=12, ge=0)
+    max_history_turns: int = Field(
+        default=12, ge=0, description="Earlier turns a question is read with (the last ones)."
+    )
+    max_turn_chars: int = Field(
+        default=4000, ge=100, description="One earlier turn, as given to retrieval and the LLM."
+    )
+    max_history_received_turns: int = Field(
+        default=200,
+        ge=1,
+        description="A history longer than this (or with a longer turn) is refused, not cut.",
+    )
+    max_history_received_chars: int = Field(default=100_000, ge=1000)
+    max_passages: int = Field(
+        default=50, ge=1, le=500, description="Most passages a caller may ask to retrieve (k)."
+    )
 
     # --- LLM (optional) -------------------------------------------------------------
     llm_provider: LLMProvider = Field(

@@ -5,7 +5,7 @@ import pytest
 from assistant.answer.answering import AnswerError, Assistant
 from assistant.ingest.indexing import ingest
 from assistant.models import Turn
-from assistant.search.retrieval import build_search_query
+from assistant.search.query import build_search_query
 from assistant.textnorm import matches_inside
 
 from .conftest import make_settings

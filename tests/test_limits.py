@@ -23,7 +23,8 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from assistant.answer.answering import MAX_TURN_CHARS, AnswerError, Assistant
+from assistant.answer.answering import AnswerError, Assistant
+from assistant.answer.guards import check_question
 from assistant.ingest.indexing import ingest
 from assistant.models import Turn
 from assistant.safety import bounded, redact
@@ -64,14 +65,15 @@ def test_question_length_is_limited_with_a_clear_message(index):
 
 
 def test_history_is_cut_to_its_limits(index):
-    assistant = Assistant(_with(index, max_history_turns=3))
+    settings = _with(index, max_history_turns=3)
+    assistant = Assistant(settings)
     turns = [Turn(role="user", content="x" * 10_000)] + [
         Turn(role="assistant", content=f"tour {i}") for i in range(5)
     ]
-    _, kept = assistant._check(QUESTION, turns)
+    _, kept = check_question(QUESTION, turns, settings)
     assert [t.content for t in kept] == ["tour 2", "tour 3", "tour 4"]
-    _, kept = assistant._check(QUESTION, turns[:1])
-    assert len(kept[0].content) == MAX_TURN_CHARS
+    _, kept = check_question(QUESTION, turns[:1], settings)
+    assert len(kept[0].content) == settings.max_turn_chars == 4000
     with pytest.raises(AnswerError, match="Historique trop long"):
         assistant.answer(QUESTION, [Turn(role="user", content="a")] * 500)
     with pytest.raises(AnswerError, match="Historique trop long"):

@@ -97,8 +97,8 @@ def test_a_quantity_is_not_a_year_a_day_or_an_ordinal():
 
 
 def test_follow_ups_point_into_the_previous_answer_only_when_they_say_so():
-    from assistant.answer.followup import pointed_point, previous_points
     from assistant.models import Turn
+    from assistant.search.followup import pointed_point, previous_points
 
     history = [
         Turn(role="user", content="Quels sont les trois leviers ?"),

@@ -16,8 +16,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..search.retrieval import Retrieval, SearchQuery
-from ..textnorm import analyze
+from ..search.query import SearchQuery
+from ..search.retrieval import Retrieval
 from .selection import Scored
 
 # Logistic weights (known share, (similarity - 0.86) / 0.03, top-3 coverage, best unit's
@@ -58,7 +58,7 @@ def judge(
 ) -> Evidence:
     if not retrieval.passages:
         return Evidence(0.0, 0.0, 0.0, 0.0)
-    focus = set(query.focus_terms or analyze(query.lexical))
+    focus = set(query.terms)
     weights = {t: idf(t) for t in focus}
     total = sum(weights.values()) or 1.0
     known = sum(w for t, w in weights.items() if knows(t)) / total if focus else 1.0
@@ -71,7 +71,7 @@ def judge(
         return Evidence(min(1.0, max(0.0, confidence)), similarity, known, 0.0)
     present: set[str] = set()
     for item in scored[:3]:
-        present |= set(analyze(item.unit.text))
+        present |= set(item.unit.terms)
     coverage = sum(w for t, w in weights.items() if t in present) / total if focus else 1.0
     similarity = max((s.dense for s in scored if s.dense == s.dense), default=0.0)
     if not calibrated(model):

@@ -11,16 +11,16 @@ score close to it and add something (no unit that repeats one already chosen).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..models import RetrievedChunk
 from ..search.intent import Intent, has_quantity, holds
-from ..search.retrieval import SearchQuery
+from ..search.query import SearchQuery
 from ..search.units import Unit
-from ..textnorm import analyze, tokens
+from ..textnorm import tokens
 
 # Weights of the signals, and how close to the best a unit must score to be quoted too.
 # Chosen on the golden set, keeping only changes that improved both of its halves
@@ -60,8 +60,8 @@ def score_units(
     """Every quotable unit of the top ``depth`` passages, scored (best first); units that
     repeat ``exclude`` (the point a follow-up asks to develop) are left out."""
     excluded = set(tokens(exclude))
-    focus = list(dict.fromkeys(query.focus_terms or analyze(query.lexical)))
-    context = [t for t in dict.fromkeys(analyze(query.lexical)) if t not in focus]
+    focus = list(dict.fromkeys(query.terms))
+    context = [t for t in dict.fromkeys(query.lexical_terms) if t not in focus]
     weight = {t: idf(t) for t in focus} | {t: 0.5 * idf(t) for t in context}
     total = sum(weight.values()) or 1.0
     pairs = list(itertools.pairwise(focus))
@@ -75,7 +75,7 @@ def score_units(
                 continue
             if excluded and _overlap(set(tokens(unit.text)), excluded) > 0.6:
                 continue
-            terms = analyze(unit.text)
+            terms = unit.terms
             present = set(terms)
             lexical = sum(w for t, w in weight.items() if t in present) / total
             in_row = _pairs_in_row(pairs, terms)
@@ -137,7 +137,7 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / max(1, min(len(a), len(b)))
 
 
-def _pairs_in_row(pairs: list[tuple[str, str]], terms: list[str]) -> float:
+def _pairs_in_row(pairs: list[tuple[str, str]], terms: Sequence[str]) -> float:
     if not pairs:
         return 0.0
     bigrams = set(itertools.pairwise(terms))

@@ -1,8 +1,8 @@
 """Hybrid retrieval: dense (Chroma) + BM25, fused by rescaled scores (or reciprocal ranks).
 
-Follow-up questions (« Et en 2018 ? ») are searched together with the previous user
-question, the new question's own terms weighing more, so the topic carries over while
-the new detail (2018) decides between passages.
+The question arrives analysed (:class:`~.query.SearchQuery`): a follow-up (« Et en
+2018 ? ») is searched together with the previous user question, the new question's own
+terms weighing more, so the topic carries over while the new detail decides.
 """
 
 from __future__ import annotations
@@ -17,68 +17,14 @@ import numpy as np
 from ..backends.embeddings import Embedder
 from ..backends.store import ChunkStore
 from ..ingest.sentvectors import dense_score, sentences_of, unpack
-from ..models import Chunk, RetrievedChunk, Turn
+from ..models import Chunk, RetrievedChunk
 from ..settings import Settings
-from ..textnorm import analyze, fold, looks_english
+from ..textnorm import analyze, fold
 from .lexical import BM25Index
+from .query import SearchQuery
 from .units import Boilerplate, Unit, split_units
 
 log = logging.getLogger(__name__)
-
-_FOLLOW_UP_START = re.compile(
-    r"^\s*(et|mais|alors|aussi|pareil|idem|ou|and|but|what about|how about|same)\b", re.I
-)
-_ANAPHORA = re.compile(
-    r"\b(il|elle|ils|elles|celui|celle|ceux|cela|ça|ce dernier|cette derniere|ces derniers|"
-    r"leur|leurs|en|y|it|they|them|this|that|these|those|its|their)\b",
-    re.I,
-)
-
-
-@dataclass
-class SearchQuery:
-    text: str  # what is embedded
-    lexical: str  # what BM25 analyses
-    weights: dict[str, float]
-    follow_up: bool
-    focus_terms: list[str]  # the terms of the user's own question
-    focus_text: str = ""  # the user's own question
-    cross_lingual: bool = False  # asked in English about the French corpus
-    previous: str = ""  # the conversation's previous user question, when there is one
-    point: str = ""  # the point of the previous answer a follow-up asks to develop
-
-
-def last_question(history: list[Turn]) -> str:
-    """The conversation's previous user question ("" when there is none)."""
-    asked = (t.content for t in reversed(history) if t.role == "user" and t.content.strip())
-    return next(asked, "")
-
-
-def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery:
-    """Rewrite an elliptic follow-up with the conversation's previous user question."""
-    terms = analyze(question)
-    last = last_question(history or [])
-    elliptic = bool(last) and (
-        len(terms) <= 3
-        or bool(_FOLLOW_UP_START.match(question))
-        or (len(terms) <= 6 and bool(_ANAPHORA.search(fold(question))))
-    )
-    english = looks_english(question)
-    if not elliptic:
-        return SearchQuery(question, question, {}, False, terms, question, english, last)
-    weights = {t: 2.0 for t in terms}
-    text = f"{last} {question}"
-    return SearchQuery(text, text, weights, True, terms, question, english, last)
-
-
-def point_query(question: str, point: str, history: list[Turn]) -> SearchQuery:
-    """« Détaille le deuxième point »: search the point's own words (the question's words
-    that are not about pointing — « détaille », « point » — carry no topic)."""
-    last = last_question(history)
-    terms = analyze(point)
-    text = f"{point} {question}"
-    return SearchQuery(text, point, {}, True, terms, question, looks_english(question), last, point)
-
 
 @dataclass
 class Retrieval:

@@ -10,13 +10,14 @@ corpus itself by :class:`Boilerplate`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..ingest.chunking import split_sentences
-from ..textnorm import tokens
+from ..textnorm import analyze, tokens
 
 # A bullet line: the signs PDFs and notes use for list items.
 _ITEM = re.compile(r"^(?:[•▪◦●■\-–*]|o(?=\s)|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))\s*")
@@ -48,6 +49,12 @@ class Unit:
     @property
     def quotable(self) -> bool:
         return self.kind in ("sentence", "list")
+
+    @functools.cached_property
+    def terms(self) -> tuple[str, ...]:
+        """``analyze(text)``, once: units live as long as the index (Retriever.units_of),
+        so every question scoring them reuses their terms."""
+        return tuple(analyze(self.text))
 
 
 def is_item(line: str) -> bool:

@@ -15,7 +15,8 @@ from ..errors import AssistantError
 from ..models import RetrievedChunk
 from ..safety import valid_unicode
 from ..search.intent import read_intent
-from ..search.retrieval import Retrieval, SearchQuery, build_search_query
+from ..search.query import SearchQuery, build_search_query
+from ..search.retrieval import Retrieval
 from ..textnorm import fold, looks_english
 
 _BARE_DAY = re.compile(r"^\s*(?:(?:le|la)\s+)?(?:jour|day|j)\s*(\d{1,2})\s*$|^\s*(\d{1,2})\s*$")

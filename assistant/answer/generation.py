@@ -1,0 +1,117 @@
+"""Answer generators behind one interface: the extractive one (no model, no network) and the
+LLM one. Both write from the same :class:`~.planning.Plan` and cite through
+:mod:`.citations`; the :class:`~.answering.Assistant` decides before either runs whether
+to answer at all, and filters what they produce.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from collections.abc import Generator as Steps
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..models import Answer, Citation, Turn
+from ..settings import Settings
+from ..textnorm import fold
+from .citations import citations_for_llm_text, cite
+from .framing import ABSTAIN_EN, ABSTAIN_FR, as_markdown, lead_for
+from .guards import output_bound
+from .llm import MarkerFilter, build_messages, stream_completion
+from .planning import Plan
+
+
+@dataclass
+class Request:
+    """What a generator writes from: the question asked, the conversation, the plan."""
+
+    question: str
+    turns: list[Turn]
+    plan: Plan
+    english: bool
+    detail: str = "short"  # "short" | "full"
+
+
+class Generator(Protocol):
+    mode: str  # recorded on the answer: "extractive" | "llm"
+
+    def generate(self, request: Request) -> Steps[str, None, Answer]:
+        """Yield text deltas; return the complete answer (its citations included)."""
+        ...
+
+
+class ExtractiveGenerator:
+    """The plan's units quoted verbatim, each followed by its marker, under a lead."""
+
+    mode = "extractive"
+
+    def generate(self, request: Request) -> Steps[str, None, Answer]:
+        answer = self.compose(request.plan, request.english, request.detail)
+        yield from self.deltas(answer.answer)
+        return answer
+
+    @staticmethod
+    def deltas(text: str) -> list[str]:
+        """The text streamed word by word (whitespace kept), as a model would."""
+        return re.split(r"(?<=\s)", text)
+
+    @staticmethod
+    def compose(plan: Plan, english: bool, detail: str) -> Answer:
+        markers: dict[str, int] = {}
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for scored in plan.chosen:
+            passage, quote = scored.passage, scored.unit.text
+            marker = markers.setdefault(passage.id, len(markers) + 1)
+            citations.append(cite(passage, quote, marker))
+            parts.append(f"{as_markdown(quote)} [{marker}]")
+        lead = lead_for(plan, english)
+        if detail == "full" or plan.kind in ("section", "topic") or any("\n" in p for p in parts):
+            # One point a line; a quoted list keeps its own lines under its point.
+            body = "\n".join(f"- {p}" for p in parts)
+            text = f"{lead}\n\n{body}"
+        else:
+            text = f"{lead} " + " ".join(parts)
+        # Markers follow the order of first use; passages keep their retrieval ranks.
+        return Answer(question="", answer=text, citations=citations, mode="extractive")
+
+
+class LLMGenerator:
+    """A LangChain chat model writes from the plan's passages; its markers are checked
+    against them and each becomes a citation of the closest sentence."""
+
+    mode = "llm"
+
+    def __init__(self, settings: Settings, chat_model: Callable[[], Any]) -> None:
+        self.settings = settings
+        # Built on first use, inside generate(): a provider that cannot be set up is an
+        # LLMError there, which the assistant answers with the extractive fallback.
+        self.chat_model = chat_model
+
+    def generate(self, request: Request) -> Steps[str, None, Answer]:
+        passages = request.plan.passages
+        messages = build_messages(
+            self.settings, request.question, request.turns, passages, request.detail
+        )
+        marker_filter = MarkerFilter(len(passages))
+        text = ""
+        bound = output_bound(self.settings)
+        for delta in bound(stream_completion(self.chat_model(), messages)):
+            visible = marker_filter.feed(delta)
+            if visible:
+                text += visible
+                yield visible
+        tail = marker_filter.flush()
+        if tail:
+            text += tail
+            yield tail
+        abstained = fold(ABSTAIN_FR)[:30] in fold(text) or fold(ABSTAIN_EN)[:30] in fold(text)
+        return Answer(
+            question=request.question,
+            answer=text.strip(),
+            citations=citations_for_llm_text(text, passages),
+            abstained=abstained,
+            mode="llm",
+            warnings=[bound.truncated] if bound.truncated else [],
+        )
