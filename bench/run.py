@@ -72,6 +72,7 @@ def run_timed(cmd: list[str], env: dict[str, str], workdir: Path) -> dict:
         "stdout": out_path.read_text("utf-8", "replace"),
         "stderr": err_path.read_text("utf-8", "replace"),
         "peak_rss_mb": usage.ru_maxrss / 1024,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
     }
     if proc.returncode != 0:
         raise RuntimeError(

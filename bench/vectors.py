@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,11 +126,17 @@ class CachingEmbedder:
     misses: int = 0
     miss_seconds: float = 0.0
     _model: object = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         self.name = self.cache.model
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
+        # The ingest embeds a batch ahead, from another thread: one call at a time here.
+        with self._lock:
+            return self._embed_documents(texts)
+
+    def _embed_documents(self, texts: list[str]) -> np.ndarray:
         vectors = self.cache.get(texts)
         if vectors is not None:
             self.hits += len(texts)

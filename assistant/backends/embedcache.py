@@ -34,6 +34,7 @@ import sqlite3
 import threading
 import zlib
 from collections.abc import Sequence
+from concurrent.futures import Future
 from contextlib import closing
 from pathlib import Path
 from typing import Protocol
@@ -264,6 +265,10 @@ class CachedEmbedder:
         self.seed = seed if seed is not None and seed.model_of() == cache_key else None
         self.hits = 0
         self.misses = 0
+        # Two calls at once (the ingest embeds one batch ahead) never embed a text twice:
+        # the second waits for the first's vector.
+        self._pending: dict[bytes, Future] = {}
+        self._pending_lock = threading.Lock()
 
     @property
     def inner(self) -> DocumentEmbedder:
@@ -281,18 +286,38 @@ class CachedEmbedder:
         if self.cache is not None and len(known) < len(set(digests)):
             known.update(self.cache.get(self.cache_key, [d for d in digests if d not in known]))
         todo: dict[bytes, str] = {}
-        for digest, text in zip(digests, texts, strict=True):
-            if digest not in known:
-                todo.setdefault(digest, text)
-        if todo:
-            computed = np.asarray(self.inner.embed_documents(list(todo.values())), np.float32)
-            if computed.ndim != 2 or len(computed) != len(todo):
-                raise ValueError("the embedder returned the wrong number of vectors")
-            if self.cache is not None:
-                self.cache.put(self.cache_key, list(todo), computed)
-            known.update(zip(todo, computed, strict=True))
-        self.misses += len(todo)
-        self.hits += len(texts) - len(todo)
+        waits: dict[bytes, Future] = {}  # texts another call is embedding right now
+        mine: Future = Future()
+        with self._pending_lock:
+            for digest, text in zip(digests, texts, strict=True):
+                if digest in known or digest in todo or digest in waits:
+                    continue
+                if digest in self._pending:
+                    waits[digest] = self._pending[digest]
+                else:
+                    todo[digest] = text
+                    self._pending[digest] = mine
+        try:
+            if todo:
+                computed = np.asarray(self.inner.embed_documents(list(todo.values())), np.float32)
+                if computed.ndim != 2 or len(computed) != len(todo):
+                    raise ValueError("the embedder returned the wrong number of vectors")
+                if self.cache is not None:
+                    self.cache.put(self.cache_key, list(todo), computed)
+                known.update(zip(todo, computed, strict=True))
+            mine.set_result(known)
+        except BaseException as exc:
+            mine.set_exception(exc)
+            raise
+        finally:
+            with self._pending_lock:
+                for digest in todo:
+                    self._pending.pop(digest, None)
+        for digest, future in waits.items():
+            known[digest] = future.result()[digest]
+        with self._pending_lock:
+            self.misses += len(todo)
+            self.hits += len(texts) - len(todo)
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         return np.vstack([known[d] for d in digests]).astype(np.float32, copy=False)

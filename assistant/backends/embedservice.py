@@ -76,6 +76,7 @@ class ServiceEmbedder:
         self.prefixes = prefixes
         self.cache_key = service_cache_key(model, prefixes)
         self.batch_size = batch_size
+        self.concurrency = max(concurrency, 1)
         self.timeout_s = timeout_s
         self.max_retries = max_retries
         self._clients = [
@@ -105,7 +106,14 @@ class ServiceEmbedder:
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._dim or 0), dtype=np.float32)
-        batches = [texts[i : i + self.batch_size] for i in range(0, len(texts), self.batch_size)]
+        # As many requests as the batch size needs, rounded up to a multiple of the slots,
+        # of equal size: 80 texts for 2 servers go as 6 × 14, not 16+16 | 16+16 | 16 (the
+        # last round would leave a server idle). A server that is free takes the next one.
+        count = math.ceil(len(texts) / self.batch_size)
+        if count > 1:
+            count = math.ceil(count / self.concurrency) * self.concurrency
+        size = math.ceil(len(texts) / count)
+        batches = [texts[i : i + size] for i in range(0, len(texts), size)]
         if len(batches) == 1:
             return self._request(batches[0], "passage")
         parts = list(self._pool.map(lambda batch: self._request(batch, "passage"), batches))

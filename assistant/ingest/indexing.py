@@ -28,7 +28,9 @@ import os
 import shutil
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -366,6 +368,27 @@ def chunk_document(document: LoadedDocument, settings: Settings) -> list[Chunk]:
     )
 
 
+def _embedded_ahead(embedder, batches: list[list[Chunk]]):
+    """``(batch, vectors, blobs)`` for each batch in order, the next batch already being
+    embedded while this one is written: the model (or the service's servers) does not wait
+    for Chroma's writes, nor do two servers for the slowest request of a batch."""
+    if not batches:
+        return
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed-ahead")
+    try:
+        pending = deque(pool.submit(embed_chunks, embedder, b) for b in batches[:2])
+        following = iter(batches[2:])
+        for batch in batches:
+            vectors, blobs = pending.popleft().result()
+            upcoming = next(following, None)
+            if upcoming is not None:
+                pending.append(pool.submit(embed_chunks, embedder, upcoming))
+            yield batch, vectors, blobs
+    finally:
+        # Stopped early (an error, a closed ingest): the batch in flight is dropped.
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
 def texts_to_embed(settings: Settings, paths: Iterable[Path] | None = None) -> list[str]:
     """Every distinct text an ingest of ``paths`` (default: the corpus folder) gives the
     dense model — section titles and sentences, in reading order."""
@@ -424,6 +447,12 @@ def _ingest(
     staging = store.stage()
     if on_progress is not None and fresh:
         on_progress(0, len(fresh))  # the total is known: a progress display can start
+    batches = [
+        new[start : start + settings.embedding_batch_size]
+        for new in ([c for c in item.chunks if c.id not in current_ids] for item in plan.pending)
+        for start in range(0, len(new), settings.embedding_batch_size)
+    ]
+    embedded = _embedded_ahead(embedder, batches)  # no batch without an embedder
     try:
         done = 0
         for item in plan.pending:
@@ -434,10 +463,8 @@ def _ingest(
                 "owner": owner,  # "" = shared; filtered on at query time (retrieval)
             }
             new = [c for c in item.chunks if c.id not in current_ids]
-            for start in range(0, len(new), settings.embedding_batch_size):
-                assert embedder is not None
-                batch = new[start : start + settings.embedding_batch_size]
-                vectors, blobs = embed_chunks(embedder, batch)
+            for _start in range(0, len(new), settings.embedding_batch_size):
+                batch, vectors, blobs = next(embedded)
                 batch = [
                     c.model_copy(update={"sentence_vectors": blob})
                     for c, blob in zip(batch, blobs, strict=True)
@@ -465,6 +492,7 @@ def _ingest(
         staging.abort()
         raise
     finally:
+        embedded.close()
         if bar is not None:
             bar.close()
     fault("switched")
