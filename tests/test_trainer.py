@@ -217,3 +217,66 @@ def test_course_pack_is_one_folder_and_one_archive(reference_index, tmp_path, mo
     with zipfile.ZipFile(folder.with_suffix(".zip")) as archive:
         names = archive.namelist()
     assert "parcours/index.md" in names and len(names) == 1 + 21 * 4
+
+
+def test_llm_draft_keeps_only_lines_it_can_check(reference_index):
+    """The LLM (a fake at the edge) rewrites the key messages; lines without a source, with
+    an unknown source or with a figure its source does not give are dropped."""
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from assistant.answering import Assistant
+
+    extractive = build_sheet(Assistant(reference_index), "12e jour", use_llm=False)
+    figure = next(f for f in extractive.figures if f.value == "13,2 millions de bénévoles")
+    first, second, third = (line.refs[0] for line in extractive.key_messages[:3])
+    order = list(
+        dict.fromkeys(
+            [m for line in extractive.key_messages for m in line.refs]
+            + [f.ref for f in extractive.figures]
+        )
+    )
+    number = {marker: n for n, marker in enumerate(order, 1)}
+
+    def cite(marker: int) -> str:
+        return f"[{number[marker]}]"
+
+    quote = extractive.source(first).quote
+    reply = "\n".join(
+        [
+            f"- {quote} {cite(first)}",
+            f"- {extractive.source(second).quote.splitlines()[0]} {cite(second)}",
+            f"- {extractive.source(third).quote.splitlines()[0]} {cite(third)}",
+            f"- Le bénévolat associatif compte 13,2 millions de bénévoles. {cite(figure.ref)}",
+            "- Les associations comptent 300 millions de bénévoles. " + cite(figure.ref),
+            "- Une phrase sans aucune source.",
+            f"- Une source inventée. [{len(order) + 5}]",
+        ]
+    )
+    model = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
+    assistant = Assistant(reference_index, chat_model=model)
+    sheet = build_sheet(assistant, "12e jour")
+    assert sheet.mode == "llm"
+    texts = [line.text for line in sheet.key_messages]
+    assert len(texts) == 4 and all(line.drafted for line in sheet.key_messages)
+    assert "Le bénévolat associatif compte 13,2 millions de bénévoles." in texts
+    assert not any("300 millions" in t or "inventée" in t or "sans aucune" in t for t in texts)
+    assert sheet.key_messages[3].refs == (figure.ref,)
+    assert any("3 ligne(s) du LLM écartée(s)" in w for w in sheet.warnings)
+    report = check_sheet(sheet, assistant.retriever)
+    assert report.ok, report.problems
+
+
+def test_llm_down_keeps_the_extractive_sheet(reference_index):
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+    from assistant.answering import Assistant
+
+    class Down(GenericFakeChatModel):
+        def _stream(self, *args, **kwargs):
+            raise ConnectionError("provider unreachable")
+
+    model = Down(messages=iter([]))
+    sheet = build_sheet(Assistant(reference_index, chat_model=model), "14e jour")
+    assert sheet.mode == "extractive" and sheet.key_messages
+    assert any("LLM indisponible" in w for w in sheet.warnings)

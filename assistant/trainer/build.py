@@ -3,7 +3,8 @@
 Offline the sheet is extractive: every line is a readable unit of the note (a sentence, a
 list with its lead-in) or a part of one, and cites it. Suggested lines (objectives,
 discussion questions) are templates around cited material, marked as suggestions. With an
-LLM configured, the sheet stays extractive for now (the LLM draft comes next).
+LLM configured, :mod:`.draft` rewrites the key messages from the same cited units and keeps
+only the lines it can check against them.
 """
 
 from __future__ import annotations
@@ -87,6 +88,10 @@ def build_sheet(
     scope = resolve(assistant, topic, viewer)
     builder = _Builder(assistant, scope, topic)
     sheet = builder.build()
+    if use_llm if use_llm is not None else assistant.uses_llm:
+        from .draft import draft_with_llm
+
+        sheet = draft_with_llm(assistant, sheet)
     log.info("sheet « %s » built in %.0f ms", sheet.title, (time.perf_counter() - started) * 1e3)
     return sheet
 
@@ -394,8 +399,8 @@ class _Builder:
         values = [f.value for f in sheet.figures]
         for figure in sheet.figures:
             line = _line_with(by_marker[figure.ref].quote, figure.value)
-            if line is None:
-                continue
+            if line is None or figure.value.startswith("entre "):
+                continue  # a range would stand out among single figures
             others = _distractors(figure.value, values + self._figure_pool())
             if len(others) < 2:
                 continue
@@ -431,13 +436,14 @@ class _Builder:
         term_items += self._keyword_items(sheet)
         items: list[QuizItem] = []
         pools = [figure_items, name_items, term_items]
-        used: set[str] = set()
+        used: set[str] = set()  # one item per sentence of the note
         while len(items) < QUIZ_ITEMS and any(pools):
             for pool in pools:
                 while pool:
                     item = pool.pop(0)
-                    if fold(item.prompt) not in used:
-                        used.add(fold(item.prompt))
+                    sentence = fold(item.prompt.replace(BLANK, item.answer, 1))
+                    if sentence not in used:
+                        used.add(sentence)
                         items.append(item)
                         break
                 if len(items) >= QUIZ_ITEMS:
@@ -458,7 +464,7 @@ class _Builder:
             # room can fill from the session.
             words = [
                 w
-                for w in re.findall(r"(?<![’'])\b[A-Za-zÀ-ÿ][\w-]{6,}", sentence)
+                for w in re.findall(r"(?<![’'])\b[a-zà-ÿ][\w-]{6,}", sentence)
                 if not re.search(r"(ment|ent|ait|aient|er|ir|és|ées|ée)$", w)
             ]
             if not words:

@@ -3,7 +3,8 @@
 - every source quotes its chunk as indexed (the eval's matching rule: the quote's tokens
   are a contiguous run of the chunk's tokens);
 - every line that states something names sources, and a line in the note's words is a run
-  of one of its sources' quotes; a suggestion names sources that exist;
+  of one of its sources' quotes; a suggestion names sources that exist; a line the LLM
+  wrote gives only figures found in its quotes, and mostly their words;
 - every figure (and the clause it measures) is in its cited passage; every quiz answer is
   in its cited passage and the prompt is that passage with the answer blanked;
 - no stating line is drawn from boilerplate (announcements repeated day after day),
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from ..models import RetrievedChunk
 from ..search.retrieval import Retriever
 from ..textnorm import contains_run, tokens
+from .draft import supported
 from .material import repeated_opening
 from .sheet import BLANK, Sheet
 
@@ -84,9 +86,11 @@ def check_sheet(sheet: Sheet, retriever: Retriever) -> CheckReport:
     for part, line in sheet.cited():
         report.lines += 1
         known = bool(line.refs) and set(line.refs) <= markers
-        in_words = line.suggested or any(
-            inside(line.text, sheet.source(m).quote) for m in line.refs if m in markers
-        )
+        quotes = [sheet.source(m).quote for m in line.refs if m in markers]
+        if line.drafted:
+            in_words = supported(line.text, quotes)
+        else:
+            in_words = line.suggested or any(inside(line.text, q) for q in quotes)
         if known and in_words:
             report.valid_lines += 1
         else:

@@ -26,6 +26,9 @@ _NUMBER = re.compile(
 _COUNTED = re.compile(
     r"^\s(?!(?:de|des|du|et|en|sur|pour|par)\b)([a-zà-ÿ][\w’'-]{2,})(\sde\s[a-zà-ÿ][\w’'-]+)?"
 )
+_RANGE = re.compile(
+    r"\bentre\s\d+(?:,\d+)?\s?%?\set\s\d+(?:,\d+)?\s?(?:%|€|millions?|milliards?)"
+)
 _WORD_SHARE = re.compile(
     r"\b(?:(?:un|deux)\s(?:tiers|quarts?)|(?:une?|deux)\s\w+\ssur\s(?:deux|trois|quatre|cinq|dix))\b",
     re.IGNORECASE,
@@ -74,6 +77,11 @@ def figures_in(line: str) -> list[FoundFigure]:
             end += len(counted.group(0))
         spans.append((match.start(), end, value))
     spans += [(m.start(), m.end(), m.group(0)) for m in _WORD_SHARE.finditer(line)]
+    for match in _RANGE.finditer(line):
+        # « entre 60 % et 80 % »: one figure, not two.
+        inner = [s for s in spans if match.start() <= s[0] and s[1] <= match.end()]
+        spans = [s for s in spans if s not in inner]
+        spans.append((match.start(), match.end(), match.group(0)))
     for start, end, value in sorted(spans):
         clause = clause_around(line, start, end)
         years = [y for y in years_in(clause) if y not in value]

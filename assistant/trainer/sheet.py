@@ -29,11 +29,13 @@ class Source:
 @dataclass(frozen=True)
 class Line:
     """One stated line. ``suggested``: built for the trainer (a template around cited
-    material), not the note's own words; it still names the sources it is built on."""
+    material), not the note's own words; it still names the sources it is built on.
+    ``drafted``: the LLM's wording of its sources (LLM mode)."""
 
     text: str
     refs: tuple[int, ...]
     suggested: bool = False
+    drafted: bool = False  # written by the LLM from its sources, checked against them
 
 
 @dataclass(frozen=True)
