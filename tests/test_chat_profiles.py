@@ -8,7 +8,7 @@ from assistant.chat.profiles import LEADER, PROFILES, TRAINER, chainlit_profiles
 from assistant.resources import chat_assets
 
 ICONS = chat_assets() / "public" / "icons"
-STARTERS = [(p.name, p.detail, s) for p in PROFILES for s in p.starters]
+STARTERS = [(p.name, p.detail, s) for p in PROFILES for s in p.starters if s.kind == "question"]
 
 
 def test_two_profiles_short_and_full():
@@ -46,3 +46,13 @@ def test_starters_are_answered_with_citations(reference_assistant, profile, deta
     assert not answer.abstained, (starter.question, answer.answer)
     assert answer.citations, starter.question
     assert all(c.source.endswith(".txt") for c in answer.citations)
+
+
+def test_trainer_profile_offers_a_session_sheet():
+    from assistant.chat.sheets import sheet_request
+
+    sheets = [s for s in get_profile(TRAINER).starters if s.kind == "sheet"]
+    assert len(sheets) == 1 and sheet_request(sheets[0].question) == ""
+    assert all(s.kind == "question" for s in get_profile(LEADER).starters)
+    assert sheet_request("Prépare-moi une fiche de séance sur le 12e jour") == "le 12e jour"
+    assert sheet_request("Quels sont les trois leviers ?") is None

@@ -46,11 +46,12 @@ from assistant.chat.citations import (
 from assistant.chat.conversation import Conversation, Exchange, answer_metadata
 from assistant.chat.datalayer import files_root, make_data_layer
 from assistant.chat.export import conversation_markdown, export_filename
-from assistant.chat.profiles import chainlit_profiles, get_profile
+from assistant.chat.profiles import TRAINER, chainlit_profiles, get_profile
 from assistant.chat.progress import progress_text
 from assistant.chat.runtime import ChatRuntime
 from assistant.chat.sanitize import escape_markdown, sanitize_markdown
 from assistant.chat.session import SessionState
+from assistant.chat.sheets import ASK_TOPIC, REQUEST, sheet_files, sheet_request
 from assistant.chat.storage import LocalStorageClient
 from assistant.chat.streaming import SafeStreamer
 from assistant.chat.uploads import (
@@ -68,6 +69,8 @@ from assistant.errors import AssistantError
 from assistant.ingest.indexing import IngestError
 from assistant.models import Answer
 from assistant.settings import get_settings
+from assistant.trainer.build import build_sheet
+from assistant.trainer.markdown import blocks as sheet_blocks
 
 log = logging.getLogger("assistant.chat")
 UNAVAILABLE = (
@@ -118,6 +121,7 @@ web.install(
 ownership.install(server_app, get_data_layer)
 
 EXPORT_ACTION = "export_markdown"
+SHEET_ACTION = "prepare_sheet"
 SHARE_ACTION = "share_upload"
 
 
@@ -222,6 +226,11 @@ async def on_message(message: cl.Message) -> None:
             metadata={"kind": "notice"},
         ).send()
         return
+    if get_profile(cl.user_session.get("chat_profile")).name == TRAINER:
+        topic = sheet_request(question)
+        if topic is not None:
+            await prepare_sheet(topic)
+            return
     await answer(question, current)
 
 
@@ -282,7 +291,7 @@ async def answer(question: str, current: SessionState) -> None:
     footer = sources_footer(views)
     message.content = shown + (f"\n\n{footer}" if footer else "")
     message.metadata = answer_metadata(result, profile.name, shown)
-    message.actions = [export_action()]
+    message.actions = [export_action()] + ([sheet_action()] if profile.name == TRAINER else [])
     await message.send()
     close_side_panel_soon()
     done = time.perf_counter()
@@ -381,6 +390,62 @@ async def finish_step(step: cl.Step, output: str, error: bool = False) -> None:
     step.is_error = error
     step.end = utc_now()
     await step.update()
+
+
+# --- session sheets (trainers) --------------------------------------------------------
+def sheet_action() -> cl.Action:
+    return cl.Action(
+        name=SHEET_ACTION,
+        payload={},
+        label=REQUEST,
+        tooltip="Fiche citée d'un jour, d'une section ou d'un thème : Word, PowerPoint, HTML",
+        icon="file-text",
+    )
+
+
+@cl.action_callback(SHEET_ACTION)
+async def on_sheet_action(action: cl.Action) -> None:
+    await prepare_sheet("")
+
+
+async def prepare_sheet(topic: str) -> None:
+    """Ask the topic when missing, stream the sheet, then offer its files."""
+    if not await ensure_ready():
+        return
+    if not topic:
+        reply = await cl.AskUserMessage(content=ASK_TOPIC, timeout=600).send()
+        topic = ((reply or {}).get("output") or "").strip()
+        if not topic:
+            return
+    assistant = await runtime.get_assistant()
+    try:
+        sheet = await runtime.run(build_sheet, assistant, topic, viewer())
+    except AssistantError as exc:
+        if not exc.public:
+            log.error("chat: sheet failed: %s", exc)
+        text = str(exc).split(" / ")[0] if exc.public else UNAVAILABLE
+        await cl.Message(content=text, metadata={"kind": "notice"}).send()
+        return
+    except Exception:
+        log.exception("chat: sheet failed")
+        await cl.Message(content=UNAVAILABLE, metadata={"kind": "notice"}).send()
+        return
+    message = cl.Message(content="")
+    streamer = SafeStreamer(message)
+    for block in sheet_blocks(sheet):
+        await streamer.feed(block + "\n")
+        await asyncio.sleep(0)  # each block reaches the page as it comes
+    files = await runtime.run(sheet_files, sheet)
+    message.elements = [
+        cl.File(name=name, content=content, mime=mime, display="inline")
+        for name, content, mime in files
+    ]
+    message.content = (
+        streamer.shown + "\n\n**Télécharger la fiche** (Word, PowerPoint, HTML, Markdown) :"
+    )
+    message.metadata = {"kind": "sheet", "topic": topic, "title": sheet.title}
+    message.actions = [sheet_action()]
+    await message.send()
 
 
 # --- uploads ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ class StarterSpec:
     label: str
     question: str
     icon: str  # file name under public/icons/
+    kind: str = "question"  # "question" is answered; "sheet" prepares a session sheet
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,10 @@ PROFILES: tuple[Profile, ...] = (
         description=(
             "### Bienvenue !\n\n"
             "Des **réponses détaillées** qui rassemblent chiffres et citations, chacun avec "
-            "sa référence, pour préparer une séance de MOOC ou un atelier. Ajoutez vos "
-            "documents avec le trombone, puis exportez la conversation en Markdown."
+            "sa référence, pour préparer une séance de MOOC ou un atelier. Demandez une "
+            "**fiche de séance** (jour, section ou thème) à télécharger en Word, PowerPoint "
+            "ou HTML. Ajoutez vos documents avec le trombone, puis exportez la conversation "
+            "en Markdown."
         ),
         starters=(
             StarterSpec(
@@ -110,6 +113,12 @@ PROFILES: tuple[Profile, ...] = (
                 "Quels outils et ressources Le RAMEAU propose-t-il pour travailler son modèle "
                 "socio-économique ?",
                 "tools.svg",
+            ),
+            StarterSpec(
+                "Préparer une fiche de séance",
+                "Préparer une fiche de séance",
+                "trainer.svg",
+                kind="sheet",
             ),
         ),
     ),

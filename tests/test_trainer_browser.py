@@ -1,0 +1,104 @@
+"""The trainer's session sheet in the real chat (Chromium) and its HTML in the browser.
+
+The « Formateur·rice » profile's starter asks for the topic, the sheet streams in, and its
+Word / PowerPoint / HTML / Markdown files are offered as downloads; the Word file the page
+gives is opened back by python-docx. The printable HTML page is rendered and printed to
+PDF by the same browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.trainer.build import build_sheet
+from assistant.trainer.pack import render
+
+from .support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, chromium_missing
+
+pytestmark = [
+    pytest.mark.slow,  # the chat server driven by Chromium
+    pytest.mark.skipif(bool(chromium_missing()), reason=chromium_missing() or ""),
+]
+
+
+@pytest.fixture()
+def browser(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            locale="fr-FR",
+            viewport={"width": 1280, "height": 900},
+            accept_downloads=True,
+        )
+        context.set_default_timeout(30_000)
+        yield context
+        context.close()
+
+
+def test_trainer_starter_asks_the_topic_streams_the_sheet_and_offers_files(
+    chat_server, browser, tmp_path
+):
+    from docx import Document
+
+    page = browser.new_page()
+    try:
+        page.goto(chat_server.url)
+        page.get_by_text("Bienvenue !").wait_for()
+        page.locator("#chat-profiles").click()
+        page.locator('[data-test="select-item:Formateur·rice"]').click()
+        starter = page.locator('[id="starter-préparer-une-fiche-de-séance"]')
+        starter.wait_for()
+        starter.click()
+        page.get_by_text("Sur quel thème, quel jour ou quelle section").wait_for(timeout=60_000)
+        page.locator("#chat-input").fill("les alliances stratégiques")
+        page.keyboard.press("Enter")
+        sheet = page.locator('[data-step-type="assistant_message"]').last
+        sheet.get_by_text("Fiche de séance — 14e jour").first.wait_for(timeout=60_000)
+        sheet.get_by_text("Télécharger la fiche").wait_for(timeout=60_000)
+        text = sheet.inner_text()
+        assert "Messages clés" in text and "Chiffres clés" in text and "Références" in text
+        stem = "jour-14-les-alliances-strategiques"
+        link = sheet.locator(f'a[download="{stem}.docx"]')
+        link.wait_for()
+        for name in ("pptx", "html", "md"):
+            assert sheet.locator(f'a[download="{stem}.{name}"]').count() == 1
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "chat-trainer-sheet.png"))
+        with page.expect_download() as download:
+            link.click()
+        saved = tmp_path / "fiche.docx"
+        download.value.save_as(saved)
+        document = Document(str(saved))
+        headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+        assert "Messages clés" in headings
+    except BaseException:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "chat-trainer-failure.png"))
+        raise
+
+
+def test_printable_html_renders_in_the_browser(reference_assistant, browser, tmp_path):
+    sheet = build_sheet(reference_assistant, "12e jour")
+    path = tmp_path / "fiche.html"
+    path.write_bytes(render(sheet, "html"))
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.as_uri())
+    assert page.locator("h1").inner_text().startswith("Fiche de séance — 12e jour")
+    sections = page.locator("h2").all_inner_texts()
+    assert "Messages clés" in sections and "Quiz" in sections and "Références" in sections
+    assert page.locator("table tbody tr").count() == len(sheet.figures)
+    assert page.locator("ol").first.locator(":scope > li").count() == len(sheet.key_messages)
+    # Each [n] of the page leads to its reference.
+    page.locator("a.ref").first.click()
+    assert page.evaluate("location.hash") == "#ref-1"
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    (ARTIFACTS / "trainer-sheet.pdf").write_bytes(pdf)
+    assert requests == [path.as_uri()] or all(u.startswith("file:") for u in requests)
+    page.screenshot(path=str(ARTIFACTS / "trainer-sheet-html.png"))
