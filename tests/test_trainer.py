@@ -241,10 +241,9 @@ def test_llm_draft_keeps_only_lines_it_can_check(reference_index):
     def cite(marker: int) -> str:
         return f"[{number[marker]}]"
 
-    quote = extractive.source(first).quote
     reply = "\n".join(
         [
-            f"- {quote} {cite(first)}",
+            f"- {extractive.source(first).quote.splitlines()[0]} {cite(first)}",
             f"- {extractive.source(second).quote.splitlines()[0]} {cite(second)}",
             f"- {extractive.source(third).quote.splitlines()[0]} {cite(third)}",
             f"- Le bénévolat associatif compte 13,2 millions de bénévoles. {cite(figure.ref)}",

@@ -68,7 +68,7 @@ MAX_FURTHER = 8
 COMMON_NAME_SHARE = 0.25
 
 
-@dataclass
+@dataclass(eq=False)  # one piece is one unit of the scope: compared by identity
 class Piece:
     """A readable unit of the scope, once (overlapping chunks repeat sentences)."""
 
@@ -105,6 +105,7 @@ class _Builder:
         self.sources: list[Source] = []
         self._markers: dict[tuple[str, str], int] = {}
         self._piece_of: dict[int, Piece] = {}
+        self.keys: list[Piece] = []
 
     # --- references ----------------------------------------------------------------------
     def cite(self, piece: Piece) -> int:
@@ -159,6 +160,7 @@ class _Builder:
     def build(self) -> Sheet:
         pieces, notes = self.pieces()
         keys = self.key_pieces(pieces)
+        self.keys = keys
         relevant = pieces if self.scope.kind != "theme" else self.relevant(pieces)
         sheet = Sheet(
             topic=self.topic,
@@ -221,7 +223,33 @@ class _Builder:
         by_id = {(p.passage.id, p.unit.position): p for p in candidates}
         chosen = choose(scored, KEY_MESSAGES, ratio=0.0)
         picked = [by_id[(s.passage.id, s.unit.position)] for s in chosen]
-        return sorted(picked, key=lambda p: p.order)
+        return sorted(self._with_antecedents(picked, pieces), key=lambda p: p.order)
+
+    def _with_antecedents(self, picked: list[Piece], pieces: list[Piece]) -> list[Piece]:
+        """« Ce rapport est le fruit… » read alone leaves the room asking « which report? »:
+        the sentence before it in the note (« … le rapport interministériel… ») comes with
+        it, in place of the weakest message when the sheet is full."""
+        added: list[Piece] = []
+        for piece in list(picked):
+            if not _POINTS_BACK.match(piece.unit.text):
+                continue
+            index = pieces.index(piece)
+            before = pieces[index - 1] if index > 0 else None
+            if (
+                before is None
+                or before in picked
+                or before.passage.section != piece.passage.section
+                or len(before.unit.text) > KEY_UNIT_CHARS
+                or _ANNOUNCES.match(before.unit.text)
+            ):
+                continue
+            picked.append(before)
+            added.append(before)
+        needed = set(added) | {p for p in picked if _POINTS_BACK.match(p.unit.text)}
+        while len(picked) > KEY_MESSAGES:
+            spare = [p for p in picked if p not in needed] or picked
+            picked.remove(min(spare, key=lambda p: p.score))
+        return picked
 
     def _central_scores(self, candidates: list[Piece]) -> list[Scored]:
         """Closest to the section's centre of meaning (mean of its sentence vectors,
@@ -517,11 +545,20 @@ class _Builder:
                     lines.append(Line(text, (self.cite(Piece(passage, unit, 0)),)))
         return lines[:2]
 
+    @staticmethod
+    def _opening_aim(piece: Piece) -> bool:
+        """The section's first unit states its aim when it is a short sentence, not a
+        list or a figure (those are messages)."""
+        text = piece.unit.text
+        return piece.unit.kind == "sentence" and len(text) <= 420 and not figures_in(text)
+
     def objectives(self, pieces: list[Piece], sheet: Sheet) -> list[Line]:
         lines: list[Line] = []
-        if self.scope.kind != "theme" and pieces and len(pieces[0].unit.text) <= 420:
-            # The section's opening sentence: what the note itself sets out to show.
-            lines.append(Line(pieces[0].unit.text, (self.cite(pieces[0]),)))
+        opening = pieces[0] if pieces and self.scope.kind != "theme" else None
+        if opening and self._opening_aim(opening) and opening not in self.keys:
+            # The section's opening sentence: what the note itself sets out to show
+            # (unless it is already the first key message).
+            lines.append(Line(opening.unit.text, (self.cite(opening),)))
         if sheet.figures:
             shown = sheet.figures[:4]
             values = ", ".join(f.value for f in shown)
