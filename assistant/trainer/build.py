@@ -662,7 +662,32 @@ def _distractors(value: str, pool: list[str]) -> list[str]:
         bucket = same_noun if noun and other_noun == noun else same_kind
         if other not in same_noun + same_kind:
             bucket.append(other)
+    if noun:
+        # « 150 000 jeunes » against « 6 enjeux » would give the answer away: the same
+        # noun with other orders of magnitude instead (wrong answers, by design).
+        same_noun += [v for v in _scaled(value) if v not in same_noun]
+        return same_noun
     return same_noun + same_kind
+
+
+def _scaled(value: str) -> list[str]:
+    match = re.match(r"^(\d{1,3}(?:[ \u202f\u00a0]\d{3})+|\d+(?:,\d+)?)(.*)$", value)
+    if not match:
+        return []
+    written, rest = match.group(1), match.group(2)
+    decimal = "," in written
+    number = float(re.sub(r"[ \u202f\u00a0]", "", written).replace(",", "."))
+    out = []
+    for factor in (0.5, 2, 3):
+        scaled = number * factor
+        if decimal:
+            text = f"{scaled:.1f}".replace(".", ",")
+        else:
+            whole = max(1, round(scaled))
+            text = f"{whole:,}".replace(",", " ") if whole >= 10_000 else str(whole)
+        if text != written:
+            out.append(text + rest)
+    return out
 
 
 def _shuffled(choices: tuple[str, ...], seed: str) -> tuple[str, ...]:
