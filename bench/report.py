@@ -230,6 +230,10 @@ def markdown(results: dict, plot_path: Path | None = None) -> str:
         from .embedding import markdown as embedding_markdown
 
         lines += embedding_markdown(results["embedding"])
+    if results.get("trainer"):
+        from .trainer import markdown as trainer_markdown
+
+        lines += trainer_markdown(results["trainer"])
     return "\n".join(lines)
 
 

@@ -8,6 +8,8 @@ Sections (``--sections``, all by default):
   ``assistant eval`` run time, peak RSS of each;
 - ``naive``: the LangChain-tutorial pipeline (recursive splitter 1000/200, Chroma,
   all-MiniLM-L6-v2 dense top-4) on the same golden set, beside ours, as ratios;
+- ``trainer``: session sheets (``assistant fiche``): one sheet warm offline, the 21-day
+  pack in four formats, citation validity and key-fact coverage (bench/trainer.py);
 - ``scale``: synthetic corpora N× the note (``--scales``), embedded store and a Chroma
   server on loopback (``--stores``): ingest throughput, start-up, answer latency p50/p95,
   index size on disk, memory. Vectors come from a cache (``--cache``; the first run fills
@@ -48,7 +50,7 @@ from tests.support import ROOT, ChromaServer, clean_env, start_chat, use_offline
 use_offline_defaults()
 GOLDEN = ROOT / "eval" / "golden.jsonl"
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "assistant-bench"
-SECTIONS = ("core", "naive", "scale", "embedding")
+SECTIONS = ("core", "naive", "scale", "embedding", "trainer")
 QUESTION = "Quels sont les trois leviers d'un modèle socio-économique ?"
 
 
@@ -368,6 +370,19 @@ def run_scale(tmp: Path, args) -> dict:
     }
 
 
+# --- trainer ---------------------------------------------------------------------------
+def run_trainer(tmp: Path, args) -> dict:
+    data = tmp / "core-data"
+    work = tmp / "trainer"
+    work.mkdir(parents=True, exist_ok=True)
+    if not (data / "chroma").is_dir():
+        log("trainer: ingest of the shipped corpus")
+        cli = str(Path(sys.executable).with_name("assistant"))
+        run_timed([cli, "ingest", "-q"], clean_env(ASSISTANT_DATA_DIR=str(data)), work)
+    log(f"trainer: sheets ({args.rounds} rounds), 21-day pack, validity and coverage")
+    return worker("trainer", work, data=data, rounds=args.rounds)
+
+
 # --- main ------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -379,7 +394,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--sections",
         default=",".join(SECTIONS),
-        help="comma-separated: core, naive, scale, embedding; replicas (opt-in)",
+        help="comma-separated: core, naive, scale, embedding, trainer; replicas (opt-in)",
     )
     parser.add_argument(
         "--embed-threads", default="1,2", help="OpenMP threads of the in-process runs"
@@ -450,6 +465,8 @@ def main(argv: list[str] | None = None) -> None:
             from .embedding import run_embedding
 
             results["embedding"] = run_embedding(tmp, args)
+        if "trainer" in args.sections:
+            results["trainer"] = run_trainer(tmp, args)
     results["setup"]["load_end"] = [round(x, 2) for x in os.getloadavg()]
     results["setup"]["run_minutes"] = round((time.perf_counter() - started) / 60, 1)
     args.output.parent.mkdir(parents=True, exist_ok=True)

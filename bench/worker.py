@@ -347,7 +347,14 @@ def _memory() -> dict:
     return {"rss_mb": fields.get("VmRSS", 0.0), "peak_rss_mb": fields.get("VmHWM", 0.0)}
 
 
+def task_trainer(args) -> dict:
+    from .trainer import task_trainer as run
+
+    return run(args)
+
+
 TASKS = {
+    "trainer": task_trainer,
     "embed": task_embed,
     "embed-speed": task_embed_speed,
     "ingest": task_ingest,

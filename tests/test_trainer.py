@@ -225,7 +225,7 @@ def test_llm_draft_keeps_only_lines_it_can_check(reference_index):
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
     from langchain_core.messages import AIMessage
 
-    from assistant.answering import Assistant
+    from assistant.answer.answering import Assistant
 
     extractive = build_sheet(Assistant(reference_index), "12e jour", use_llm=False)
     figure = next(f for f in extractive.figures if f.value == "13,2 millions de bénévoles")
@@ -269,7 +269,7 @@ def test_llm_draft_keeps_only_lines_it_can_check(reference_index):
 def test_llm_down_keeps_the_extractive_sheet(reference_index):
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
-    from assistant.answering import Assistant
+    from assistant.answer.answering import Assistant
 
     class Down(GenericFakeChatModel):
         def _stream(self, *args, **kwargs):

@@ -10,10 +10,10 @@ import dataclasses
 import logging
 import re
 
-from ..answering import Assistant, output_bound, secrets_of
-from ..llm import LLMError, format_passages, stream_completion
+from ..answer.answering import Assistant, output_bound, secrets_of
+from ..answer.llm import LLMError, format_passages, stream_completion
+from ..answer.prompts import render
 from ..models import RetrievedChunk
-from ..prompts import render
 from ..safety import redact, sanitize_output
 from ..textnorm import analyze, contains_run, tokens
 from .sheet import Line, Sheet
