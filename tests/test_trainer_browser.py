@@ -95,8 +95,11 @@ def test_printable_html_renders_in_the_browser(reference_assistant, browser, tmp
     assert page.locator("table tbody tr").count() == len(sheet.figures)
     assert page.locator("ol").first.locator(":scope > li").count() == len(sheet.key_messages)
     # Each [n] of the page leads to its reference.
-    page.locator("a.ref").first.click()
-    assert page.evaluate("location.hash") == "#ref-1"
+    link = page.locator("a.ref").first
+    marker = link.inner_text().strip("[]")
+    link.click()
+    assert page.evaluate("location.hash") == f"#ref-{marker}"
+    assert page.locator(f"#ref-{marker}").inner_text().startswith(f"[{marker}]")
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     (ARTIFACTS / "trainer-sheet.pdf").write_bytes(pdf)
