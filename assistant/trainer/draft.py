@@ -10,7 +10,8 @@ import dataclasses
 import logging
 import re
 
-from ..answer.answering import Assistant, output_bound, secrets_of
+from ..answer.answering import Assistant
+from ..answer.guards import output_bound, secrets_of
 from ..answer.llm import LLMError, format_passages, stream_completion
 from ..answer.prompts import render
 from ..models import RetrievedChunk
