@@ -9,9 +9,10 @@ note, two ``assistant chat`` replicas and nginx with sticky sessions in front. T
    ``--users`` password users, open a chat session, ask ``--questions`` questions one
    after the other and rate the last answer (thumbs up or down);
 2. **resume**: every conversation is then opened on *each* replica (the browser pinned
-   there): listed, read over HTTP (all answers, the feedback, the cited elements), resumed
-   over Socket.IO, and — on the replica that did not serve it — continued with a
-   follow-up question.
+   there), ``--resume-concurrency`` at a time: listed, read over HTTP (all answers, the
+   feedback, the cited elements) and resumed over Socket.IO;
+3. **follow-up**: every conversation is resumed on the replica that did *not* serve it
+   and continued there with one more question (all at once).
 
 Counts errors of every kind (refused connections, error messages, time-outs, a missing
 answer, feedback or element) and prints the figures with their setup; ``--output`` keeps
@@ -113,17 +114,23 @@ class ResumeCheck:
     seconds: float
     follow_up: bool
     problem: str = ""
+    follow_up_s: float | None = None
 
 
 async def resume(
-    conv: Conversation, url: str, route: str, replica: str, gate: asyncio.Semaphore
+    conv: Conversation,
+    url: str,
+    route: str,
+    replica: str,
+    gate: asyncio.Semaphore,
+    follow_up: bool = False,
 ) -> ResumeCheck:
-    """Conversation ``conv`` opened on ``replica``: listed, read, resumed; continued there
-    with a follow-up when it is not the replica that served it."""
-    follow_up = replica != conv.replica
-    started = time.perf_counter()
+    """Conversation ``conv`` opened on ``replica``: listed, read, resumed; then, with
+    ``follow_up``, continued there with one more question."""
+    resumed_s = follow_up_s = None
     problems: list[str] = []
     async with gate, Browser(url) as browser:
+        started = time.perf_counter()  # once let through: the wait at the gate is not timed
         browser.pin(route)
         try:
             await browser.login(conv.user, REPLICA_PASSWORD)
@@ -147,8 +154,10 @@ async def resume(
                 resumed = {s["id"] for s in (session.resumed or {}).get("steps", [])}
                 if not set(conv.answer_ids) <= resumed:
                     problems.append("resumed without its answers")
+                resumed_s = time.perf_counter() - started
                 if follow_up:
                     reply = await session.ask(FOLLOW_UP, timeout_s=300)
+                    follow_up_s = reply.total_s
                     if reply.thread_id != conv.thread_id:
                         problems.append("follow-up in another thread")
             finally:
@@ -157,8 +166,9 @@ async def resume(
                 problems.append(f"served by {sorted(set(browser.replicas))}")
         except Exception as exc:
             problems.append(f"{type(exc).__name__}: {str(exc)[:160]}")
-    seconds = time.perf_counter() - started
-    return ResumeCheck(conv.index, replica, not problems, seconds, follow_up, "; ".join(problems))
+    seconds = resumed_s if resumed_s is not None else time.perf_counter() - started
+    problem = "; ".join(problems)
+    return ResumeCheck(conv.index, replica, not problems, seconds, follow_up, problem, follow_up_s)
 
 
 async def drive(args, replicas: Replicas) -> dict:
@@ -174,23 +184,38 @@ async def drive(args, replicas: Replicas) -> dict:
 
     log("resume: every conversation on every replica")
     started = time.perf_counter()
+    returning = asyncio.Semaphore(args.resume_concurrency)
     checks = await asyncio.gather(
         *(
-            resume(c, url, route, replica, gate)
+            resume(c, url, route, replica, returning)
             for c in conversations
             if c.thread_id
             for replica, route in replicas.routes.items()
         )
     )
     resume_s = time.perf_counter() - started
+    log("follow-up: every conversation continued on the replica that did not serve it")
+    started = time.perf_counter()
+    continued = await asyncio.gather(
+        *(
+            resume(c, url, route, replica, gate, follow_up=True)
+            for c in conversations
+            if c.thread_id
+            for replica, route in replicas.routes.items()
+            if replica != c.replica
+        )
+    )
+    follow_up_wall_s = time.perf_counter() - started
 
     answers = [v for c in conversations for v in c.answer_s]
     first = [v for c in conversations for v in c.first_token_s]
-    resume_times = [c.seconds for c in checks if not c.follow_up]
+    resume_times = [c.seconds for c in checks]
+    follow_up_times = [c.follow_up_s for c in continued if c.follow_up_s is not None]
     spread: dict[str, int] = dict.fromkeys(replicas.routes, 0)
     for conv in conversations:
         spread[conv.replica or "none"] = spread.get(conv.replica or "none", 0) + 1
     failed = [c for c in checks if not c.ok]
+    failed_follow_ups = [c for c in continued if not c.ok]
     errors = [e for c in conversations for e in c.errors]
 
     def ms(value: float | None) -> float | None:
@@ -215,10 +240,19 @@ async def drive(args, replicas: Replicas) -> dict:
         "resume_checks_expected": args.sessions * len(replicas.routes),
         "resume_failures": len(failed),
         "resume_failure_samples": sorted({f"{c.replica}: {c.problem}" for c in failed})[:5],
-        "follow_ups_on_the_other_replica": sum(1 for c in checks if c.follow_up and c.ok),
+        "resume_concurrency": args.resume_concurrency,
         "resume_p50_ms": ms(percentile(resume_times, 0.5)),
         "resume_p95_ms": ms(percentile(resume_times, 0.95)),
         "resume_wall_s": round(resume_s, 1),
+        "follow_ups_on_the_other_replica": sum(1 for c in continued if c.ok),
+        "follow_ups_expected": sum(1 for c in conversations if c.thread_id),
+        "follow_up_failures": len(failed_follow_ups),
+        "follow_up_failure_samples": sorted(
+            {f"{c.replica}: {c.problem}" for c in failed_follow_ups}
+        )[:5],
+        "follow_up_answer_p50_ms": ms(percentile(follow_up_times, 0.5)),
+        "follow_up_answer_p95_ms": ms(percentile(follow_up_times, 0.95)),
+        "follow_up_wall_s": round(follow_up_wall_s, 1),
     }
 
 
@@ -248,10 +282,13 @@ def markdown(results: dict) -> str:
             f"| load wall time | {f['load_wall_s']} s |",
             f"| resume checks (each conversation on each replica) | {f['resume_checks']} / "
             f"{f['resume_checks_expected']}, {f['resume_failures']} failed |",
-            f"| follow-ups answered on the other replica | "
-            f"{f['follow_ups_on_the_other_replica']} |",
-            f"| resume (login, list, read, resume) p50 / p95 | {f['resume_p50_ms']} / "
+            f"| reopen one conversation (login, list, read, resume; "
+            f"{f['resume_concurrency']} at once) p50 / p95 | {f['resume_p50_ms']} / "
             f"{f['resume_p95_ms']} ms |",
+            f"| follow-ups answered on the other replica | "
+            f"{f['follow_ups_on_the_other_replica']} / {f['follow_ups_expected']}, "
+            f"{f['follow_up_failures']} failed; answer p50 / p95 "
+            f"{f['follow_up_answer_p50_ms']} / {f['follow_up_answer_p95_ms']} ms |",
             f"| start: ingest of the note, then both replicas ready | "
             f"{start['ingest']} s, {start['ingest_and_two_replicas_ready']} s |",
             "",
@@ -280,6 +317,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--questions", type=int, default=2, help="questions per session")
     parser.add_argument("--users", type=int, default=10, help="password users sharing them")
     parser.add_argument("--concurrency", type=int, default=50, help="sessions at once")
+    parser.add_argument(
+        "--resume-concurrency", type=int, default=10, help="conversations reopened at once"
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "replicas.json")
     args = parser.parse_args(argv)
     if not 1 <= args.sessions <= 500 or args.users < 1:
