@@ -335,6 +335,43 @@ def test_a_dump_restores_the_history(postgres_server, tmp_path, sql_errors):
     assert {e["name"] for e in thread["elements"]} == {"[1]", "[2]"}
 
 
+def test_the_database_is_checked_before_the_chat_starts(postgres_server, tmp_path):
+    """A PostgreSQL server down or a wrong URL: one line naming it (password hidden) and
+    exit code 1, instead of a traceback and a chat that keeps no history."""
+
+    from assistant.chat.datalayer import check_database
+    from tests.support import free_port
+
+    check_database(make_settings(tmp_path, database_url=postgres_server.database()))
+    missing = postgres_server.url("base_absente").replace("assistant@", "assistant:secret@")
+    closed = f"postgresql://chat:secret@127.0.0.1:{free_port()}/chat"
+    for url in (missing, closed):
+        with pytest.raises(DatabaseConfigError, match="injoignable") as caught:
+            check_database(make_settings(tmp_path, database_url=url), timeout_s=5)
+        assert "secret" not in str(caught.value) and "***" in str(caught.value)
+
+
+@pytest.mark.slow  # `assistant chat` in a process of its own (Chainlit's import: seconds)
+def test_the_chat_does_not_start_without_its_database(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.support import ROOT, clean_env, free_port
+
+    closed = f"postgresql://chat:secret@127.0.0.1:{free_port()}/chat"
+    chat = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "chat", "--headless", "--port", str(free_port())],
+        cwd=ROOT,
+        env=clean_env(ASSISTANT_DATA_DIR=str(tmp_path / "data"), ASSISTANT_DATABASE_URL=closed),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert chat.returncode == 1
+    assert "Base de l'historique injoignable" in chat.stderr
+    assert "Traceback" not in chat.stderr + chat.stdout and "secret" not in chat.stderr
+
+
 def test_signed_urls(tmp_path):
     storage = LocalStorageClient(tmp_path, "secret-" * 8, ttl_s=60)
     key = storage.put_bytes("passage cité".encode(), "text/markdown")

@@ -345,6 +345,39 @@ def _as_list(value: Any) -> list | None:
     return None
 
 
+def check_database(settings: Settings, timeout_s: float = 10.0) -> None:
+    """Reach the chat database once before the chat starts (blocking): a PostgreSQL server
+    down or a wrong URL is one line and exit code 1, not a traceback followed by a chat
+    that silently keeps no history. SQLite needs no check (the file is created)."""
+    import asyncio
+
+    url = database_url(settings)
+    if not url.startswith("postgresql"):
+        return
+    shown = make_url(url).render_as_string(hide_password=True).replace("+asyncpg", "")
+
+    async def probe() -> None:
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        engine = create_async_engine(url, connect_args={"timeout": timeout_s})
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(asyncio.wait_for(probe(), timeout_s + 5))
+    except Exception as exc:
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:200]
+        raise DatabaseConfigError(
+            f"Base de l'historique injoignable ({shown}) : {type(exc).__name__}"
+            + (f" — {reason}" if reason else "")
+            + ". Démarrez PostgreSQL ou corrigez ASSISTANT_DATABASE_URL (utilisateur, mot de "
+            "passe, hôte, port, base). / Chat database unreachable."
+        ) from None
+
+
 def make_data_layer(settings: Settings, storage: LocalStorageClient) -> AssistantDataLayer:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return AssistantDataLayer(database_url(settings), storage)

@@ -48,6 +48,9 @@ def run_chat(settings: Settings, host: str = "127.0.0.1", port: int = 8000, head
     os.environ.update(chainlit_environment(chat_app_root(settings.data_dir), host, port))
 
     # Imported only now: chainlit reads its configuration from the app root at import.
+    from .datalayer import check_database
+
+    check_database(settings)  # a database down: DatabaseConfigError, one line from the CLI
     from chainlit.cli import run_chainlit
     from chainlit.config import config
 
