@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.backends.embeddings import make_embedder, model_slug
-from assistant.ingest.indexing import chunk_document
+from assistant.ingest.changes import chunk_document
 from assistant.ingest.loading import discover, load
 from assistant.ingest.sentvectors import embedded_texts
 from assistant.settings import Settings

@@ -171,11 +171,11 @@ def test_an_index_built_by_older_text_processing_is_rebuilt_at_the_next_start(
     # After an upgrade that changes what a file becomes (PROCESSING_VERSION), answers must
     # not come from passages the new code would not cut (found serving a stale index:
     # sentence vectors missing, nearly every question abstained).
-    from assistant.ingest import indexing
+    from assistant.ingest import changes
 
     settings = make_settings(tmp_path / "data", small_corpus)
     ingest(settings)
-    monkeypatch.setattr(indexing, "PROCESSING_VERSION", indexing.PROCESSING_VERSION + 1)
+    monkeypatch.setattr(changes, "PROCESSING_VERSION", changes.PROCESSING_VERSION + 1)
     summary = Assistant(settings).ensure_index()
     assert summary is not None and sorted(summary.updated) == ["budget.md", "gouvernance.txt"]
 

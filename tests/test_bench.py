@@ -13,7 +13,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from assistant.ingest.indexing import IngestSummary
+from assistant.ingest.summary import IngestSummary
 from assistant.search.lexical import BM25Index, TermCounter
 from assistant.textnorm import analyze
 from bench import report, synth, vectors, worker

@@ -256,17 +256,17 @@ class _make_unreadable:
     def __init__(self, path: Path) -> None:
         self.patch = None
         if os.geteuid() == 0:
-            import assistant.ingest.indexing as indexing
+            import assistant.ingest.changes as changes
 
-            original = indexing.file_sha256
+            original = changes.file_sha256
 
             def refuse(target: Path) -> str:
                 if Path(target).name == path.name:
                     raise PermissionError(13, "Permission denied", str(target))
                 return original(target)
 
-            indexing.file_sha256 = refuse
-            self.patch = (indexing, original)
+            changes.file_sha256 = refuse
+            self.patch = (changes, original)
 
     def undo(self) -> None:
         if self.patch:
@@ -359,14 +359,14 @@ def test_a_file_that_turns_bad_keeps_its_last_good_version(tmp_path):
 
 
 def test_too_large_files_are_refused_before_being_read(tmp_path, monkeypatch):
-    import assistant.ingest.indexing as indexing
+    import assistant.ingest.changes as changes
 
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "gros.txt").write_bytes(b"a" * (2 << 20))
     read: list[str] = []
-    original = indexing.file_sha256
-    monkeypatch.setattr(indexing, "file_sha256", lambda p: read.append(p.name) or original(p))
+    original = changes.file_sha256
+    monkeypatch.setattr(changes, "file_sha256", lambda p: read.append(p.name) or original(p))
     summary = ingest(make_settings(tmp_path / "data", folder, max_file_mb=1))
     assert "trop volumineux" in summary.skipped[0].reason
     assert read == []  # not even hashed

@@ -104,12 +104,12 @@ def test_pdf_parser_runs_in_a_bounded_child_process(tmp_path, monkeypatch):
 
 def test_a_change_of_text_processing_re_reads_unchanged_files(tmp_path, small_corpus, monkeypatch):
     """An index built by an older cleaning/chunking must not keep serving its passages."""
-    from assistant.ingest import indexing
+    from assistant.ingest import changes
 
     settings = make_settings(tmp_path / "data", small_corpus)
     ingest(settings)
     assert ingest(settings).chunks_written == 0
-    monkeypatch.setattr(indexing, "PROCESSING_VERSION", indexing.PROCESSING_VERSION + 1)
+    monkeypatch.setattr(changes, "PROCESSING_VERSION", changes.PROCESSING_VERSION + 1)
     again = ingest(settings)
     assert sorted(again.updated) == ["budget.md", "gouvernance.txt"]
     bigger = make_settings(tmp_path / "data", small_corpus, chunk_size=1200)

@@ -64,7 +64,8 @@ class Assistant:
         changed by an upgrade). An index in line with the corpus costs a hash per file.
 
         ``on_progress(done, total)``: passages embedded so far (see ``ingest``)."""
-        from ..ingest.indexing import corpus_changes, ingest
+        from ..ingest.changes import corpus_changes
+        from ..ingest.indexing import ingest
 
         if self.store.count() > 0:
             changes = corpus_changes(self.settings, self.store.file_states())

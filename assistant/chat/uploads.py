@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import AssistantError
-from ..ingest.indexing import IngestSummary, chunk_document, ingest
+from ..ingest.changes import chunk_document
+from ..ingest.indexing import ingest
 from ..ingest.loading import SUPPORTED, LoadError, SourceFile, file_sha256, load, scan
+from ..ingest.summary import IngestSummary
 from ..settings import Settings
 from .citations import uploads_dir
 from .progress import IndexProgress

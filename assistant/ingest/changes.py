@@ -1,0 +1,178 @@
+"""What an ingest has to do: every file under the paths classified — unchanged (its hash
+and the text processing it was read with), new or changed (read, cleaned, chunked),
+duplicate, removed, or skipped with a plain reason. Nothing is written here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..backends.faults import fault
+from ..backends.store import FileState
+from ..errors import LoadError
+from ..models import Chunk
+from ..settings import Settings
+from .chunking import chunk_sections
+from .loading import LoadedDocument, SourceFile, check_size, file_sha256, load, scan
+from .summary import IngestSummary, Skipped, record_skip
+
+# Bumped when cleaning, structure or chunking change what a file becomes: an index built by
+# an earlier version is then re-read instead of serving passages the new code would not cut.
+PROCESSING_VERSION = 6
+
+
+def processing_signature(settings: Settings) -> str:
+    """What, besides a file's bytes, decides its chunks (recorded with the file's hash)."""
+    return f"p{PROCESSING_VERSION}c{settings.chunk_size}o{settings.chunk_overlap}"
+
+
+def chunk_document(document: LoadedDocument, settings: Settings) -> list[Chunk]:
+    """The chunks ``ingest`` indexes for ``document``, with the settings' sizes."""
+    return chunk_sections(
+        document.sections,
+        document.file.source,
+        document.file.key,
+        size=settings.chunk_size,
+        overlap=settings.chunk_overlap,
+    )
+
+
+@dataclass
+class Pending:
+    file: SourceFile
+    sha: str
+    chunks: list[Chunk]
+    is_new: bool
+
+
+@dataclass
+class Plan:
+    pending: list[Pending] = field(default_factory=list)
+    delete: set[str] = field(default_factory=set)  # chunk ids to drop (removed, duplicates)
+
+
+
+
+def plan_changes(
+    settings: Settings,
+    roots: list[Path],
+    states: dict[str, FileState],
+    summary: IngestSummary,
+    owner: str = "",
+) -> Plan:
+    plan = Plan()
+    max_bytes = int(settings.max_file_mb * 1024 * 1024)
+    seen: set[str] = set()  # keys still present (their chunks must not be removed)
+    hashed: list[tuple[SourceFile, str]] = []
+    first_of_key: dict[str, str] = {}
+
+    for file in scan(roots):
+        if file.problem:
+            summary.skipped.append(Skipped(file.source, file.problem))
+            continue
+        if file.key in first_of_key:  # two links to one file
+            summary.skipped.append(
+                Skipped(file.source, f"même fichier que « {first_of_key[file.key]} »")
+            )
+            continue
+        first_of_key[file.key] = file.source
+        seen.add(file.key)
+        try:
+            check_size(file.path, max_bytes)
+            sha = f"{file_sha256(file.path)}+{processing_signature(settings)}"
+        except LoadError as exc:
+            record_skip(summary, file.source, str(exc), file.key in states)
+            continue
+        except OSError as exc:
+            reason = f"illisible / unreadable ({exc.strerror})"
+            record_skip(summary, file.source, reason, file.key in states)
+            continue
+        hashed.append((file, sha))
+    fault("discovered")
+
+    # Files gone from a folder that was ingested: their chunks go.
+    folders = [str(p.resolve()).rstrip("/") + "/" for p in roots if p.is_dir()]
+    removed = {
+        key
+        for key in states
+        if key and key not in seen and any(key.startswith(folder) for folder in folders)
+    }
+    for key in sorted(removed):
+        plan.delete.update(states[key].ids)
+        summary.removed.append(states[key].source or key)
+
+    # Duplicate content: the copy already indexed wins, else the first one found. Files
+    # outside this run's paths still count as present.
+    # Copies are compared within one audience: a private upload identical to a shared file
+    # or to another user's upload is still indexed for its owner.
+    holders: dict[tuple[str, str], tuple[str, str]] = {}  # (sha, owner) -> (key, source)
+    for key, state in states.items():
+        if key not in removed and key not in seen and state.complete:
+            holders.setdefault((next(iter(state.shas)), state.owner), (key, state.source))
+    for file, sha in hashed:
+        state = states.get(file.key)
+        if state is not None and state.complete and sha in state.shas:
+            holders.setdefault((sha, owner), (file.key, file.source))
+    for file, sha in hashed:
+        state = states.get(file.key)
+        holder_key, holder = holders.setdefault((sha, owner), (file.key, file.source))
+        if holder_key != file.key:
+            summary.skipped.append(
+                Skipped(file.source, f"contenu identique à « {holder} » (doublon, non indexé)")
+            )
+            if state:
+                plan.delete.update(state.ids)
+            continue
+        if state is not None and state.complete and sha in state.shas and state.owner == owner:
+            summary.unchanged.append(file.source)
+            continue
+        try:
+            document = load(file, max_bytes=max_bytes)
+        except LoadError as exc:
+            record_skip(summary, file.source, str(exc), file.key in states)
+            continue
+        fault("loaded")
+        summary.warnings.extend(f"{file.source} : {w}" for w in document.warnings)
+        # chunk_sections already keeps one chunk per id (a repeated paragraph is one passage).
+        chunks = chunk_document(document, settings)
+        plan.pending.append(Pending(file, sha, chunks, state is None))
+    return plan
+
+
+def corpus_changes(settings: Settings, states: dict[str, FileState]) -> list[str]:
+    """The corpus files the index does not hold as they are now: new, edited, removed, or
+    read by older text processing (:data:`PROCESSING_VERSION`). Costs a hash per file.
+
+    Files an ingest would skip anyway (unreadable, too large) and exact copies of an indexed
+    file are not changes, so a start does not re-run the ingest for them every time."""
+    root = Path(settings.corpus_dir).expanduser()
+    if not root.exists():
+        return []
+    max_bytes = int(settings.max_file_mb * 1024 * 1024)
+    signature = processing_signature(settings)
+    indexed = {sha for state in states.values() if state.complete for sha in state.shas}
+    changes: list[str] = []
+    seen: set[str] = set()
+    for file in scan([root]):
+        if file.problem or file.key in seen:
+            continue
+        seen.add(file.key)
+        try:
+            check_size(file.path, max_bytes)
+            sha = f"{file_sha256(file.path)}+{signature}"
+        except (LoadError, OSError):
+            continue
+        state = states.get(file.key)
+        if state is not None and state.complete and sha in state.shas:
+            continue
+        if state is None and sha in indexed:
+            continue  # a copy of an indexed file: skipped as a duplicate
+        changes.append(file.source)
+    folder = str(root.resolve()).rstrip("/") + "/"
+    changes.extend(
+        state.source or key
+        for key, state in states.items()
+        if key.startswith(folder) and key not in seen and not state.owner
+    )
+    return changes
