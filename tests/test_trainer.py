@@ -279,3 +279,32 @@ def test_llm_down_keeps_the_extractive_sheet(reference_index):
     sheet = build_sheet(Assistant(reference_index, chat_model=model), "14e jour")
     assert sheet.mode == "extractive" and sheet.key_messages
     assert any("LLM indisponible" in w for w in sheet.warnings)
+
+
+@pytest.mark.parametrize(
+    ("line", "values"),
+    [
+        ("représentant en moyenne entre 60 % et 80 % de leur budget.", ["entre 60 % et 80 %"]),
+        ("en 2019, ce sont près de 150 000 jeunes qui pourront s’engager", ["150 000 jeunes"]),
+        ("Dans 8 cas sur 10, les associations sont à la manœuvre", ["8 cas sur 10"]),
+        ("à l’initiative du groupe A-BELL 426, a porté sur", []),
+        ("les Actes de la 5éme Rencontre des pionniers", []),
+        ("le dossier 603 de Juris Associations de juillet 2019", []),
+        ("le budget est passé de 70 milliards d’euros en 2006", ["70 milliards d’euros"]),
+    ],
+)
+def test_figures_are_read_as_written(line, values):
+    from assistant.trainer.material import figures_in
+
+    assert [f.value for f in figures_in(line)] == values
+
+
+def test_names_leave_titles_and_sentence_openings_out():
+    from assistant.trainer.material import names_in
+
+    line = "Le Président de la République Emmanuel Macron, et Muriel Pénicaud, ont présenté"
+    assert names_in(line) == ["Emmanuel Macron", "Muriel Pénicaud"]
+    assert names_in("Celles-ci sont illustrées dans le guide du Medef.") == ["Medef"]
+    assert "« Trajectoire socio-économique »"[2:-2] in names_in(
+        "la plateforme « Trajectoire socio-économique » par le CRDLA"
+    )

@@ -24,6 +24,7 @@ from ..search.intent import read_intent
 from ..search.units import Unit
 from ..textnorm import analyze, fold, tokens
 from .material import (
+    _words,
     defined_term,
     figures_in,
     further_items,
@@ -50,6 +51,13 @@ log = logging.getLogger(__name__)
 # « Zoom sur… », « Focus sur… »: the note announcing what follows, not a message.
 _ANNOUNCES = re.compile(
     r"^(zoom|focus|retour|éclairage|eclairage|illustrations?)\s(sur|avec)\b", re.I
+)
+# Words that name a body in French: « Groupe La Poste », « Caisse des Dépôts ».
+_BODIES = _words(
+    "groupe association associations fondation fondations union federation reseau "
+    "caisse ministere universite cercle observatoire centre conseil comite institut "
+    "chaire club plateforme mouvement agence banque commissariat secretariat "
+    "laboratoire ecole collectif forum programme dispositif fonds"
 )
 # « Ce rapport… », « Cette tendance… »: a sentence whose subject is in the one before.
 _POINTS_BACK = re.compile(r"^(ce|cet|cette|ces)\s+\w+", re.I)
@@ -343,7 +351,7 @@ class _Builder:
                     folded = fold(name)
                     if folded in common or any(folded in fold(n) for n in names):
                         continue
-                    if len(line) > 420:
+                    if len(line) > 420 or self._concept(name):
                         continue
                     names.append(name)
                     found.append(Example(name, line, self.cite(piece)))
@@ -352,6 +360,18 @@ class _Builder:
         spread = self._name_spread()
         ranked = sorted(found, key=lambda e: spread.get(fold(e.name), 0))[:MAX_EXAMPLES]
         return [e for e in found if e in ranked]
+
+    def _concept(self, name: str) -> bool:
+        """« Responsabilité Sociale des Entreprises », « Services Civiques »: capitalised
+        common words naming a notion, not an organisation, a programme or a place (those
+        hold a word the note never writes in lower case, or a word that names a body)."""
+        words = [re.sub(r"^[dl][’']", "", fold(w)) for w in re.findall(r"[\w’'-]+", name)]
+        words = [w for w in words if len(w) > 3]
+        if len(words) == 1:
+            return words[0] in _BODIES  # « Observatoire » alone: a name cut short
+        if not words or any(w in _BODIES for w in words):
+            return False
+        return all(w in self._vocabulary() for w in words)
 
     def _vocabulary(self) -> frozenset[str]:
         """Words the corpus writes in lower case: a capitalised one of them opening a

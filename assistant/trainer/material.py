@@ -112,7 +112,8 @@ def _segment(text: str, start: int, end: int, separator: str) -> tuple[str, int,
 
 
 def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+    """A set of words, folded (no accents) like the words it is compared with."""
+    return frozenset(fold(w) for w in text.split())
 
 
 # --- names -----------------------------------------------------------------------------
@@ -153,8 +154,10 @@ def names_in(line: str, common_words: frozenset[str] | set[str] | None = None) -
     unquoted = _QUOTED.sub(lambda m: " " * len(m.group(0)), line)
     for match in _NAME.finditer(unquoted):
         words = match.group(0).split()
-        while words and fold(words[0]).strip("’'") in _FUNCTION_WORDS:
-            words.pop(0)
+        while words and (
+            fold(words[0]).strip("’'") in _FUNCTION_WORDS or fold(words[0]) in _GENERIC
+        ):
+            words.pop(0)  # « Président de la République Emmanuel Macron » → the person
         while words and fold(words[-1]) in {"de", "du", "des", "la", "le", "les", "et", "&"}:
             words.pop()
         name = " ".join(words).strip(" .,;:-’'")
