@@ -291,6 +291,7 @@ def test_llm_down_keeps_the_extractive_sheet(reference_index):
         ("les Actes de la 5éme Rencontre des pionniers", []),
         ("le dossier 603 de Juris Associations de juillet 2019", []),
         ("le budget est passé de 70 milliards d’euros en 2006", ["70 milliards d’euros"]),
+        ("la démarche « 10% pour tout changer » réunit 5 groupes de la démarche", ["5 groupes"]),
     ],
 )
 def test_figures_are_read_as_written(line, values):

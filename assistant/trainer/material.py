@@ -24,7 +24,8 @@ _NUMBER = re.compile(
 )
 # The noun a bare number counts (« 150 000 jeunes », « 25 études de cas »).
 _COUNTED = re.compile(
-    r"^\s(?!(?:de|des|du|et|en|sur|pour|par)\b)([a-zà-ÿ][\w’'-]{2,})(\sde\s[a-zà-ÿ][\w’'-]+)?"
+    r"^\s(?!(?:de|des|du|et|en|sur|pour|par)\b)([a-zà-ÿ][\w’'-]{2,})"
+    r"(\sde\s(?!(?:la|le|les|l)\b)[a-zà-ÿ][\w’'-]{2,})?"
 )
 _RANGE = re.compile(
     r"\bentre\s\d+(?:,\d+)?\s?%?\set\s\d+(?:,\d+)?\s?(?:%|€|millions?|milliards?)"
@@ -61,8 +62,12 @@ def lines_of(unit: Unit) -> list[str]:
 def figures_in(line: str) -> list[FoundFigure]:
     found: list[FoundFigure] = []
     spans: list[tuple[int, int, str]] = []
+    # « 10% pour tout changer » names a programme: no figure inside a title in quotes.
+    titles = [m.span() for m in _QUOTED.finditer(line)]
     for match in _NUMBER.finditer(line):
         number, unit = match.group("n"), (match.group("unit") or "")
+        if any(start <= match.start() < end for start, end in titles):
+            continue
         if _NOT_A_FIGURE_BEFORE.search(line[: match.start()]):
             continue
         if _NOT_A_FIGURE_AFTER.match(line[match.end("n") :]) and not unit.strip():
