@@ -76,7 +76,8 @@ class Browser:
     def _seen(self, response) -> None:
         replica = response.headers.get("x-assistant-replica")
         if replica:
-            self.replicas.append(replica)
+            # « a, b » when nginx tried a (down) before b: the last one answered.
+            self.replicas.append(replica.split(",")[-1].strip())
 
     async def request(self, method: str, path: str, **kwargs):
         response = await self.http.request(method, path, **kwargs)

@@ -396,3 +396,37 @@ def test_layer_is_portable_to_postgres_parameters(tmp_path):
     assert encoded == {"tags": '["a"]', "modes": '{"m": "x"}', "name": "n"}
     layer.dialect = "postgresql"
     assert layer._encode({"tags": ["a"]}) == {"tags": ["a"]}
+
+
+def test_each_process_has_its_own_session_files(tmp_path):
+    """Chainlit removes its session-files folder when it stops: replicas sharing a data
+    folder each get their own (one stopping once took the other's live sessions with it).
+    Folders of dead processes of this host are swept; others are kept."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from assistant.chat.storage import process_files_dir
+
+    parent = tmp_path / "chat-sessions"
+    host = socket.gethostname()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        for pid in (dead, str(live.pid)):
+            (parent / f"{host}-{pid}" / "session").mkdir(parents=True)
+        (parent / "autre-machine-12" / "session").mkdir(parents=True)
+        own = process_files_dir(parent)
+        assert own == parent / f"{host}-{os.getpid()}" and own.is_dir()
+        assert not list(own.iterdir())
+        remaining = {p.name for p in parent.iterdir()}
+        assert remaining == {own.name, f"{host}-{live.pid}", "autre-machine-12"}
+    finally:
+        live.kill()
+        live.wait()

@@ -5,7 +5,8 @@ sessions in front. Driven over HTTP and Socket.IO as the page does (tests/chat_c
 
 A conversation started on one replica is listed and resumed on the other, with its
 feedback and cited elements (passages and a PDF page); an upload ingested through one is
-cited by the other; a long-polling session (several HTTP requests) holds to one replica.
+cited by the other; a long-polling session (several HTTP requests) holds to one replica;
+a replica stopped, its browsers go on with the other (last: it stops one).
 """
 
 from __future__ import annotations
@@ -264,3 +265,37 @@ def test_a_long_polling_session_holds_to_one_replica(deployment):
     polled = [line.split() for line in deployment.proxy.access_log() if f"sid={sid}" in line]
     assert len(polled) >= 3, polled  # the exchanges of one question, each a request
     assert {fields[-2] for fields in polled} == set(replicas) and len(set(replicas)) == 1
+
+
+def test_a_replica_stopped_its_browsers_go_on_with_the_other(deployment):
+    """Last (it stops replica B): a browser pinned to B keeps its login, finds its
+    conversation and continues it on A; nginx moved it there by itself."""
+    a, b = deployment.a, deployment.b
+
+    async def before():
+        async with deployment.browser(b) as browser:
+            await browser.login("alice", PASSWORD)
+            session = await browser.session()
+            reply = await session.ask(BUDGET)
+            await browser.wait_for_step(reply.thread_id, reply.answer["id"])
+            await session.close()
+            return reply, dict(browser.http.cookies), browser.replicas
+
+    first, cookies, seen = run(before())
+    assert set(seen) == {deployment.address(b)}
+    b.stop()
+
+    async def after():
+        async with deployment.browser(b) as browser:  # the same cookies, B's sticky key
+            browser.keep_login(cookies)
+            listed = [t["id"] for t in await browser.threads()]
+            session = await browser.session(first.thread_id)
+            follow_up = await session.ask("Et en 2006 ?")
+            await session.close()
+            return listed, session.resumed, follow_up, browser.replicas
+
+    listed, resumed, follow_up, seen = run(after())
+    assert set(seen) == {deployment.address(a)}
+    assert first.thread_id in listed
+    assert resumed is not None and first.answer["id"] in {s["id"] for s in resumed["steps"]}
+    assert follow_up.thread_id == first.thread_id and "120 000" in follow_up.answer["output"]

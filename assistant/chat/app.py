@@ -52,7 +52,7 @@ from assistant.chat.runtime import ChatRuntime
 from assistant.chat.sanitize import escape_markdown, sanitize_markdown
 from assistant.chat.session import SessionState
 from assistant.chat.sheets import ASK_TOPIC, REQUEST, sheet_files, sheet_request
-from assistant.chat.storage import LocalStorageClient
+from assistant.chat.storage import LocalStorageClient, process_files_dir
 from assistant.chat.streaming import SafeStreamer
 from assistant.chat.uploads import (
     ACCEPT,
@@ -97,9 +97,10 @@ storage = LocalStorageClient(files_root(settings), _secret)
 runtime = ChatRuntime(settings, storage)
 
 # Chainlit keeps each session's uploads under <app root>/.files: keep them in the data
-# folder instead (user files stay out of the project folder; instances do not share it).
-_session_files = settings.data_dir / "chat-sessions"
-_session_files.mkdir(parents=True, exist_ok=True)
+# folder instead (user files stay out of the project folder), one folder per process:
+# Chainlit deletes the whole folder when it stops, which must not take the sessions of
+# another replica sharing the data folder with it.
+_session_files = process_files_dir(settings.data_dir / "chat-sessions")
 chainlit_config_module.FILES_DIRECTORY = _session_files
 chainlit_server_module.FILES_DIRECTORY = _session_files
 
@@ -485,8 +486,7 @@ async def add_file(element) -> bool:
 
     async def report(done: int, total: int, seconds_left: float | None) -> None:
         progress.content = (
-            f"**Indexation en cours** — « {shown} » : "
-            f"{progress_text(done, total, seconds_left)}…"
+            f"**Indexation en cours** — « {shown} » : {progress_text(done, total, seconds_left)}…"
         )
         await progress.update()
 

@@ -17,6 +17,7 @@ import mimetypes
 import os
 import re
 import shutil
+import socket
 import tempfile
 import time
 from pathlib import Path
@@ -146,3 +147,29 @@ def _atomic_write(target: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def process_files_dir(parent: Path) -> Path:
+    """``<parent>/<host>-<pid>``: this process's own folder for session files, created
+    empty. Folders left by processes of this host that no longer run (killed before they
+    could remove theirs) are removed on the way; other hosts' folders are left alone."""
+    host = socket.gethostname()
+    parent.mkdir(parents=True, exist_ok=True)
+    for folder in parent.iterdir():
+        name, _, pid = folder.name.rpartition("-")
+        if folder.is_dir() and name == host and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+    own = parent / f"{host}-{os.getpid()}"
+    shutil.rmtree(own, ignore_errors=True)  # a pid reused after a crash
+    own.mkdir()
+    return own
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
