@@ -60,11 +60,12 @@ _BODIES = _words(
     "laboratoire ecole collectif forum programme dispositif fonds"
 )
 # « Ce rapport… », « Cette tendance… »: a sentence whose subject is in the one before.
-_POINTS_BACK = re.compile(r"^(ce|cet|cette|ces)\s+\w+", re.I)
+_POINTS_BACK = re.compile(r"^(?:(?:ce|cet|cette|ces)\s+\w+|(?:le|la|les)\s+derni)", re.I)
 
 KEY_MESSAGES = 8
 MIN_KEY_MESSAGES = 5
 KEY_UNIT_CHARS = 1200
+NEW_FACT_WEIGHT = 0.05  # per name or figure a message adds to the chosen ones (up to 3)
 MAX_FIGURES = 12
 MAX_EXAMPLES = 8
 MAX_DEFINITIONS = 4
@@ -229,9 +230,39 @@ class _Builder:
         else:
             scored = self._central_scores(candidates)
         by_id = {(p.passage.id, p.unit.position): p for p in candidates}
-        chosen = choose(scored, KEY_MESSAGES, ratio=0.0)
+        if self.scope.kind == "theme":
+            chosen = choose(scored, KEY_MESSAGES, ratio=0.0)
+        else:
+            chosen = self._spread(scored)
         picked = [by_id[(s.passage.id, s.unit.position)] for s in chosen]
         return sorted(self._with_antecedents(picked, pieces), key=lambda p: p.order)
+
+    def _spread(self, scored: list[Scored]) -> list[Scored]:
+        """Greedy choice: each next message is the best score plus what it adds that the
+        chosen ones do not hold yet (names, figures), so a section's facts spread over
+        the messages instead of gathering around its centre."""
+        vocabulary = self._vocabulary()
+        held: set[str] = set()
+        chosen: list[Scored] = []
+        seen: list[set[str]] = []
+        pool = list(scored)
+        facts = {id(item): _facts(item.unit.text, vocabulary) for item in pool}
+        while pool and len(chosen) < KEY_MESSAGES:
+            best = max(
+                pool,
+                key=lambda item: item.score
+                + NEW_FACT_WEIGHT * min(3, len(facts[id(item)] - held)),
+            )
+            pool.remove(best)
+            if chosen and best.unit.leans:
+                continue  # its antecedent is in another chunk: never a filler message
+            words = set(tokens(best.unit.text))
+            if any(len(words & o) / max(1, min(len(words), len(o))) > 0.6 for o in seen):
+                continue
+            chosen.append(best)
+            seen.append(words)
+            held |= facts[id(best)]
+        return chosen
 
     def _with_antecedents(self, picked: list[Piece], pieces: list[Piece]) -> list[Piece]:
         """« Ce rapport est le fruit… » read alone leaves the room asking « which report? »:
@@ -632,6 +663,14 @@ def _excerpt(text: str, words: int = 12) -> str:
     parts = text.split("\n")[0].split()
     short = " ".join(parts[:words]).rstrip(" ,;:.")
     return short + ("…" if len(parts) > words else "")
+
+
+def _facts(text: str, vocabulary: frozenset[str]) -> set[str]:
+    """The names and figures a text holds, folded."""
+    found = {fold(n) for n in names_in(text, vocabulary)}
+    for line in text.split("\n"):
+        found |= {fold(f.value) for f in figures_in(line)}
+    return found
 
 
 def _as_unit(text: str) -> Unit:
