@@ -50,7 +50,7 @@ def _tree_bytes(path: Path) -> int:
 def _needed_bytes(settings: Settings, generation: str | None) -> int:
     """An ingest copies the served generation, then adds to the copy: its size plus a
     fifth and a few megabytes is a floor."""
-    from ..backends.generations import generation_path
+    from ..backends.store.generations import generation_path
 
     size = 0
     if generation is not None:

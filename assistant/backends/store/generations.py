@@ -23,13 +23,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import AssistantError
+from ...errors import AssistantError
 
 MANIFEST = "generation.json"
 LEGACY = "."  # the pre-generation layout: a Chroma store directly in the chroma folder
@@ -40,6 +41,16 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 def valid_name(name: object) -> bool:
     """A pointer may only name a generation folder of its own folder, by name."""
     return isinstance(name, str) and (name == LEGACY or bool(GENERATION_NAME.match(name)))
+
+
+def new_name() -> str:
+    """``gen-YYYYmmdd-HHMMSS-ffrrrr``: names sort by creation time, also within one second
+    (``ff`` = the second's fraction in 1/256ths, ``rrrr`` random), so « newest » is the
+    name order even for two ingests in the same second."""
+    now = time.time()
+    fraction = int((now % 1) * 256)
+    stamp = time.strftime("gen-%Y%m%d-%H%M%S-", time.localtime(now))
+    return f"{stamp}{fraction:02x}{secrets.token_hex(2)}"
 
 
 def generation_path(root: Path, name: str) -> Path:

@@ -26,207 +26,46 @@ and migrated by the next ingest.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
-import os
-import re
-import secrets
 import shutil
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import AssistantError
-from ..models import Chunk
-from ..settings import Settings
+from ...models import Chunk
+from ...settings import Settings
+from ..embeddings import model_slug
+from ..faults import fault
+from ..locks import writer_lock
 from . import generations as gens
-from .embeddings import model_slug
+from .client import StoreError, close, http_client, not_found_errors, persistent_client
+from .client import server_unreachable as _server_unreachable
 from .generations import LEGACY, generation_path
+from .pointer import (
+    POINTER,
+    SEGMENT,
+    PointerError,
+    copy_generation,
+    fsync_tree,
+    has_store,
+    is_pointer_leftover,
+    pointer_signature,
+    read_pointer,
+    write_pointer,
+)
+from .records import FileState, chunk_metadata, chunk_of, file_states_of, iter_collection
 
 log = logging.getLogger(__name__)
 
-# Chroma's own telemetry is on by default: switch it off before chromadb is imported.
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
-POINTER = "CURRENT"
-_SEGMENT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SERVER_POINTER_TTL_S = 1.0
-
-
-class StoreError(AssistantError, RuntimeError):
-    """The vector store cannot be reached or opened; the message says what to do."""
-
-
-@dataclass
-class FileState:
-    shas: dict[str, int]  # file sha -> chunks present with it
-    expected: int  # chunks the last complete ingest of that file wrote
-    source: str
-    ids: list[str] = field(default_factory=list)
-    owner: str = ""  # a private upload's owner; "" for the shared corpus
-
-    @property
-    def complete(self) -> bool:
-        return len(self.shas) == 1 and next(iter(self.shas.values())) == self.expected
-
-
-def _chroma_settings():
-    from chromadb.config import Settings as ChromaSettings
-
-    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-
-
-def _server_unreachable(settings: Settings, exc: BaseException) -> StoreError:
-    return StoreError(
-        f"Serveur Chroma injoignable sur {settings.chroma_host}:{settings.chroma_port} "
-        f"({type(exc).__name__}). Démarrez-le (`chroma run --path …`) ou retirez "
-        "ASSISTANT_CHROMA_HOST pour utiliser la base locale. / Chroma server unreachable."
-    )
-
-
-def _http_client(settings: Settings):
-    import chromadb
-    import httpx
-
-    headers = {}
-    if settings.chroma_token is not None:
-        headers["Authorization"] = f"Bearer {settings.chroma_token.get_secret_value()}"
-    try:
-        client = chromadb.HttpClient(
-            host=settings.chroma_host or "localhost",
-            port=settings.chroma_port,
-            ssl=settings.chroma_ssl,
-            headers=headers or None,
-            settings=_chroma_settings(),
-        )
-        # Chroma's client waits forever by default: a stalled server must not hang us.
-        with contextlib.suppress(AttributeError):
-            client._server._session.timeout = httpx.Timeout(
-                max(30.0, 6 * settings.chroma_timeout_s), connect=settings.chroma_timeout_s
-            )
-        client.heartbeat()
-        return client
-    except Exception as exc:
-        raise _server_unreachable(settings, exc) from None
-
-
-def _persistent_client(path: Path):
-    import chromadb
-
-    try:
-        return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
-    except Exception as exc:
-        raise StoreError(
-            f"Impossible d'ouvrir la base locale {path} : {type(exc).__name__}: {exc}. "
-            "Relancez `assistant ingest` pour la reconstruire. / Cannot open the local store."
-        ) from None
-
-
-def _close(client) -> None:
-    if client is not None:
-        with contextlib.suppress(Exception):
-            client.close()
 
 
 def collection_name(settings: Settings) -> str:
     return f"{settings.collection}-{model_slug(settings.embedding_model)}"[:63]
-
-
-def _new_generation_name() -> str:
-    """``gen-YYYYmmdd-HHMMSS-ffrrrr``: names sort by creation time, also within one second
-    (``ff`` = the second's fraction in 1/256ths, ``rrrr`` random), so « newest » is the
-    name order even for two ingests in the same second."""
-    now = time.time()
-    fraction = int((now % 1) * 256)
-    stamp = time.strftime("gen-%Y%m%d-%H%M%S-", time.localtime(now))
-    return f"{stamp}{fraction:02x}{secrets.token_hex(2)}"
-
-
-# --- the pointer ------------------------------------------------------------------------------
-class PointerError(StoreError):
-    """The pointer file exists but cannot be trusted (unreadable, or naming a folder that
-    is not a generation of this data folder)."""
-
-
-def read_pointer(root: Path) -> dict[str, Any] | None:
-    """The embedded pointer (``{"current": …, "previous": …}``), or None before any ingest.
-
-    A pointer names generations by their folder name only: ``../elsewhere/gen-…`` or an
-    absolute path is refused, never followed."""
-    try:
-        data = json.loads((root / POINTER).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        raise PointerError(f"pointeur d'index illisible ({root / POINTER} : {exc})") from None
-    if not isinstance(data, dict) or not gens.valid_name(data.get("current")):
-        raise PointerError(f"pointeur d'index invalide ({root / POINTER})")
-    previous = data.get("previous")
-    if previous is not None and not gens.valid_name(previous):
-        raise PointerError(f"pointeur d'index invalide ({root / POINTER})")
-    return data
-
-
-def _fsync_path(path: Path, directory: bool = False) -> None:
-    flags = os.O_RDONLY | (os.O_DIRECTORY if directory else 0)
-    fd = os.open(path, flags)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(root: Path) -> None:
-    for folder, _dirs, files in os.walk(root):
-        for name in files:
-            _fsync_path(Path(folder) / name)
-        _fsync_path(Path(folder), directory=True)
-
-
-def write_pointer(root: Path, data: dict[str, Any]) -> None:
-    """Replace the pointer atomically: write a temporary file, fsync, rename, fsync the dir."""
-    from .faults import fault
-
-    tmp = root / f".{POINTER}.{os.getpid()}.tmp"
-    with tmp.open("w", encoding="utf-8") as handle:
-        json.dump(data, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    fault("pointer-written")
-    os.replace(tmp, root / POINTER)
-    fault("pointer-renamed")
-    _fsync_path(root, directory=True)
-
-
-def _has_store(path: Path) -> bool:
-    return (path / "chroma.sqlite3").is_file()
-
-
-def copy_generation(source: Path, target: Path) -> None:
-    """Copy a Chroma store folder: SQLite by its backup API (a consistent snapshot even if a
-    reader has it open), the vector segment folders file by file."""
-    from .faults import fault
-
-    target.mkdir(parents=True)
-    src_db = source / "chroma.sqlite3"
-    if src_db.is_file():
-        src = sqlite3.connect(f"file:{src_db}?mode=ro", uri=True)
-        dst = sqlite3.connect(target / "chroma.sqlite3")
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
-    fault("staging-sqlite-copied")
-    for entry in source.iterdir():
-        if entry.is_dir() and _SEGMENT.match(entry.name):
-            shutil.copytree(entry, target / entry.name)
 
 
 # --- the read side ----------------------------------------------------------------------------
@@ -251,7 +90,7 @@ class ChunkStore:
         self.pointer: dict[str, Any] | None = None  # as read at the last refresh
         self._lock = threading.RLock()
         if self.server:
-            self._client = _http_client(settings)
+            self._client = http_client(settings)
         self.refresh(force=True)
 
     # --- following the pointer -------------------------------------------------------------
@@ -263,11 +102,7 @@ class ChunkStore:
             return self._refresh_embedded(force)
 
     def _refresh_embedded(self, force: bool) -> bool:
-        try:
-            stat = (self.root / POINTER).stat()
-            signature: tuple | None = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-        except FileNotFoundError:
-            signature = None
+        signature = pointer_signature(self.root)
         if not force and self._resolved and signature == self._signature:
             return False
         problem = None
@@ -340,15 +175,15 @@ class ChunkStore:
 
     def _open_embedded(self, name: str, previous: str | None) -> None:
         path = generation_path(self.root, name)
-        if not _has_store(path) or not gens.inside(self.root, path):
+        if not has_store(path) or not gens.inside(self.root, path):
             raise StoreError(
                 f"Index introuvable ({path}) : relancez `assistant ingest`. / Index missing."
             )
-        client = _persistent_client(path)
+        client = persistent_client(path)
         try:
             collection = self._get_collection(client)
         except Exception as exc:
-            _close(client)
+            close(client)
             raise StoreError(f"Collection Chroma illisible ({path}) : {exc}") from None
         self._swap(client, collection, name, previous)
 
@@ -376,26 +211,22 @@ class ChunkStore:
         return True
 
     def _server_pointer(self, client) -> dict[str, Any] | None:
-        from chromadb.errors import NotFoundError
-
         try:
             pointer = client.get_collection(pointer_name(self.name))
-        except (NotFoundError, ValueError):
+        except not_found_errors():
             return None
         return dict(pointer.metadata or {}) or None
 
     def _get_collection(self, client, name: str | None = None):
-        from chromadb.errors import NotFoundError
-
         try:
             return client.get_collection(name or self.name, embedding_function=None)
-        except (NotFoundError, ValueError):
+        except not_found_errors():
             return None  # an empty store (no collection for this model yet)
 
     def _swap(self, client, collection, name: str | None, previous: str | None) -> None:
         # The client replaced now may still serve a query in another thread: it is closed
         # at the next switch, not this one.
-        _close(self._retired)
+        close(self._retired)
         self._retired = self._client
         self._client, self.collection = client, collection
         self.generation, self.previous = name, previous
@@ -403,8 +234,8 @@ class ChunkStore:
     def close(self) -> None:
         with self._lock:
             if not self.server:
-                _close(self._retired)
-                _close(self._client)
+                close(self._retired)
+                close(self._client)
             self._retired = self._client = self.collection = None
             self.generation = None
             self._signature, self._resolved = None, False
@@ -445,19 +276,7 @@ class ChunkStore:
         yield from iter_collection(collection, include_text, page, self._fail)
 
     def all_chunks(self) -> list[Chunk]:
-        chunks = [
-            Chunk(
-                id=r["id"],
-                text=r["text"] or "",
-                source=str(r["metadata"].get("source", "")),
-                section=str(r["metadata"].get("section", "")),
-                page=_page(r["metadata"]),
-                ordinal=int(r["metadata"].get("ordinal", 0)),
-                sentence_vectors=r["metadata"].get("sentence_vectors"),
-                owner=str(r["metadata"].get("owner", "")),
-            )
-            for r in self.iter_records(include_text=True)
-        ]
+        chunks = [chunk_of(r) for r in self.iter_records(include_text=True)]
         chunks.sort(key=lambda c: (c.source, c.ordinal))
         return chunks
 
@@ -465,19 +284,7 @@ class ChunkStore:
         return {r["id"] for r in self.iter_records(include_text=False)}
 
     def file_states(self) -> dict[str, FileState]:
-        states: dict[str, FileState] = {}
-        for record in self.iter_records(include_text=False):
-            meta = record["metadata"]
-            key = str(meta.get("file_key", ""))
-            state = states.setdefault(
-                key, FileState({}, int(meta.get("file_chunks", 0)), str(meta.get("source", "")))
-            )
-            state.owner = str(meta.get("owner", ""))
-            sha = str(meta.get("file_sha", ""))
-            state.shas[sha] = state.shas.get(sha, 0) + 1
-            state.expected = max(state.expected, int(meta.get("file_chunks", 0)))
-            state.ids.append(record["id"])
-        return states
+        return file_states_of(self.iter_records(include_text=False))
 
     def existing_ids(self, ids: list[str]) -> set[str]:
         collection = self._current()
@@ -546,28 +353,6 @@ def pointer_name(name: str) -> str:
     return f"{name[:55]}-current"
 
 
-def iter_collection(collection, include_text: bool, page: int, fail=None) -> Iterator[dict]:
-    include: list[Any] = ["metadatas"] + (["documents"] if include_text else [])
-    offset = 0
-    while True:
-        try:
-            batch = collection.get(include=include, limit=page, offset=offset)
-        except Exception as exc:
-            if fail is None:
-                raise
-            raise fail("Lecture", exc) from None
-        ids = batch["ids"]
-        if not ids:
-            return
-        metas = batch["metadatas"] or [{}] * len(ids)
-        docs = batch.get("documents") or [None] * len(ids)
-        for cid, meta, doc in zip(ids, metas, docs, strict=False):
-            yield {"id": cid, "metadata": meta or {}, "text": doc}
-        if len(ids) < page:
-            return
-        offset += page
-
-
 # --- staging -------------------------------------------------------------------------------------
 class Staging:
     """A generation being built. Write, then :meth:`commit` (verify + switch) or
@@ -582,8 +367,6 @@ class Staging:
 
     # writing ------------------------------------------------------------------------------
     def add(self, chunks: list[Chunk], vectors: np.ndarray, file_meta: dict[str, Any]) -> None:
-        from .faults import fault
-
         for start in range(0, len(chunks), 500):
             part = chunks[start : start + 500]
             self.collection.upsert(
@@ -639,14 +422,12 @@ class Staging:
 
 class EmbeddedStaging(Staging):
     def __init__(self, store: ChunkStore) -> None:
-        from .faults import fault
-
         super().__init__(store)
         root = store.root
         root.mkdir(parents=True, exist_ok=True)
         # Recorded in the manifest: what this generation supersedes once switched to.
         self.ancestors = gens.ancestors_for(root, self.base, store.previous)
-        self.name = _new_generation_name()
+        self.name = gens.new_name()
         self.path = root / self.name
         self.client = None
         try:
@@ -655,7 +436,7 @@ class EmbeddedStaging(Staging):
             else:
                 self.path.mkdir()
             fault("staging-copied")
-            self.client = _persistent_client(self.path)
+            self.client = persistent_client(self.path)
             self.collection = self.client.get_or_create_collection(
                 name=store.name,
                 embedding_function=None,
@@ -667,19 +448,17 @@ class EmbeddedStaging(Staging):
             raise
 
     def commit(self, expected: set[str], files: dict[str, int]) -> None:
-        from .faults import fault
-
         # Close the writer, then check what a reader opening the folder will find.
-        _close(self.client)
+        close(self.client)
         self.client = self.collection = None
         fault("staging-closed")
-        client = _persistent_client(self.path)
+        client = persistent_client(self.path)
         try:
             self._verify(client.get_collection(self.store.name), expected, files)
         finally:
-            _close(client)
+            close(client)
         fault("staging-verified")
-        _fsync_tree(self.path)
+        fsync_tree(self.path)
         fault("staging-synced")
         previous = self.base
         write_pointer(
@@ -706,7 +485,7 @@ class EmbeddedStaging(Staging):
         self.store.refresh(force=True)
 
     def abort(self) -> None:
-        _close(self.client)
+        close(self.client)
         self.client = self.collection = None
         if not self.committed:
             shutil.rmtree(self.path, ignore_errors=True)
@@ -714,11 +493,9 @@ class EmbeddedStaging(Staging):
 
 class ServerStaging(Staging):
     def __init__(self, store: ChunkStore) -> None:
-        from .faults import fault
-
         super().__init__(store)
         client = store.client
-        stamp = _new_generation_name()[4:]
+        stamp = gens.new_name()[4:]
         self.name = f"{store.name[:40]}-g{stamp}"
         self.collection = client.create_collection(
             name=self.name,
@@ -747,8 +524,6 @@ class ServerStaging(Staging):
         fault("staging-copied")
 
     def commit(self, expected: set[str], files: dict[str, int]) -> None:
-        from .faults import fault
-
         self._verify(self.collection, expected, files)
         fault("staging-verified")
         client = self.store.client
@@ -769,14 +544,12 @@ class ServerStaging(Staging):
 
 def _embedded_gc(store: ChunkStore) -> list[str]:
     """Delete what is proven superseded (see :mod:`.generations`), nothing else."""
-    from .faults import fault
-
     root = store.root
     removed: list[str] = []
     if not root.is_dir():
         return removed
     for entry in sorted(root.iterdir()):
-        if entry.name.startswith(f".{POINTER}.") and entry.name.endswith(".tmp"):
+        if is_pointer_leftover(entry):
             entry.unlink(missing_ok=True)
     pointer, served = store.pointer, store.generation
     if pointer is None or served != pointer["current"]:
@@ -796,7 +569,7 @@ def _embedded_gc(store: ChunkStore) -> list[str]:
     if LEGACY in doomed:
         # The pre-generation store, once migrated and no longer the previous generation.
         for entry in root.iterdir():
-            if entry.is_dir() and _SEGMENT.match(entry.name):
+            if entry.is_dir() and SEGMENT.match(entry.name):
                 shutil.rmtree(entry, ignore_errors=True)
             elif entry.name.startswith("chroma.sqlite3"):
                 entry.unlink(missing_ok=True)
@@ -817,25 +590,6 @@ def _server_gc(store: ChunkStore, keep: set[str]) -> list[str]:
     return removed
 
 
-def chunk_metadata(chunk: Chunk, file_meta: dict[str, Any]) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "source": chunk.source,
-        "section": chunk.section,
-        "ordinal": chunk.ordinal,
-        **file_meta,
-    }
-    if chunk.page is not None:
-        meta["page"] = chunk.page
-    if chunk.sentence_vectors:
-        meta["sentence_vectors"] = chunk.sentence_vectors
-    return meta
-
-
-def _page(meta: dict) -> int | None:
-    page = meta.get("page")
-    return int(page) if page is not None else None
-
-
 def open_store(settings: Settings) -> ChunkStore:
     return ChunkStore(settings)
 
@@ -850,7 +604,7 @@ def verify_generation(settings: Settings, name: str) -> gens.Generation:
     collection_id = collection_name(settings)
     client = None
     try:
-        client = _persistent_client(checked.path)
+        client = persistent_client(checked.path)
         names = {c.name for c in client.list_collections()}
         if collection_id in names:
             collection = client.get_collection(collection_id, embedding_function=None)
@@ -868,15 +622,13 @@ def verify_generation(settings: Settings, name: str) -> gens.Generation:
     except Exception as exc:
         checked.problem = str(exc).split(" / ")[0][:300]
     finally:
-        _close(client)
+        close(client)
     return checked
 
 
 def rollback(settings: Settings, name: str | None) -> tuple[str, str | None]:
     """Make ``name`` (default: the pointer's previous generation) the served one, after a
     full check. Deletes nothing; the generation served until now becomes the previous."""
-    from .locks import writer_lock
-
     if settings.uses_chroma_server:
         raise StoreError(_EMBEDDED_ONLY)
     root = settings.chroma_dir
@@ -930,3 +682,24 @@ def generation_report(settings: Settings) -> tuple[list[gens.Generation], dict |
     except PointerError as exc:
         pointer, problem = None, str(exc)
     return [gens.inspect(root, n) for n in gens.names_on_disk(root)], pointer, problem
+
+
+__all__ = [
+    "LEGACY",
+    "POINTER",
+    "ChunkStore",
+    "FileState",
+    "PointerError",
+    "StoreError",
+    "chunk_metadata",
+    "collection_name",
+    "generation_path",
+    "generation_report",
+    "iter_collection",
+    "open_store",
+    "pointer_name",
+    "read_pointer",
+    "rollback",
+    "verify_generation",
+    "write_pointer",
+]

@@ -1,0 +1,113 @@
+"""The embedded store's files: the ``CURRENT`` pointer and copying a generation folder.
+
+The pointer is replaced atomically (temporary file, fsync, rename, fsync of the folder);
+a generation is copied through SQLite's backup API, so a reader that has it open never
+sees a half-written copy, and fsynced whole before the pointer may name it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from ..faults import fault
+from . import generations as gens
+from .client import StoreError
+
+POINTER = "CURRENT"
+SEGMENT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class PointerError(StoreError):
+    """The pointer file exists but cannot be trusted (unreadable, or naming a folder that
+    is not a generation of this data folder)."""
+
+
+def read_pointer(root: Path) -> dict[str, Any] | None:
+    """The embedded pointer (``{"current": …, "previous": …}``), or None before any ingest.
+
+    A pointer names generations by their folder name only: ``../elsewhere/gen-…`` or an
+    absolute path is refused, never followed."""
+    try:
+        data = json.loads((root / POINTER).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise PointerError(f"pointeur d'index illisible ({root / POINTER} : {exc})") from None
+    if not isinstance(data, dict) or not gens.valid_name(data.get("current")):
+        raise PointerError(f"pointeur d'index invalide ({root / POINTER})")
+    previous = data.get("previous")
+    if previous is not None and not gens.valid_name(previous):
+        raise PointerError(f"pointeur d'index invalide ({root / POINTER})")
+    return data
+
+
+def pointer_signature(root: Path) -> tuple | None:
+    """What changes when the pointer is replaced (one ``stat``); None when it is absent."""
+    try:
+        stat = (root / POINTER).stat()
+    except FileNotFoundError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def _fsync_path(path: Path, directory: bool = False) -> None:
+    flags = os.O_RDONLY | (os.O_DIRECTORY if directory else 0)
+    fd = os.open(path, flags)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_tree(root: Path) -> None:
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            _fsync_path(Path(folder) / name)
+        _fsync_path(Path(folder), directory=True)
+
+
+def write_pointer(root: Path, data: dict[str, Any]) -> None:
+    """Replace the pointer atomically: write a temporary file, fsync, rename, fsync the dir."""
+    tmp = root / f".{POINTER}.{os.getpid()}.tmp"
+    with tmp.open("w", encoding="utf-8") as handle:
+        json.dump(data, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    fault("pointer-written")
+    os.replace(tmp, root / POINTER)
+    fault("pointer-renamed")
+    _fsync_path(root, directory=True)
+
+
+def is_pointer_leftover(path: Path) -> bool:
+    """A temporary pointer file left by a writer killed before its rename."""
+    return path.name.startswith(f".{POINTER}.") and path.name.endswith(".tmp")
+
+
+def has_store(path: Path) -> bool:
+    return (path / "chroma.sqlite3").is_file()
+
+
+def copy_generation(source: Path, target: Path) -> None:
+    """Copy a Chroma store folder: SQLite by its backup API (a consistent snapshot even if a
+    reader has it open), the vector segment folders file by file."""
+    target.mkdir(parents=True)
+    src_db = source / "chroma.sqlite3"
+    if src_db.is_file():
+        src = sqlite3.connect(f"file:{src_db}?mode=ro", uri=True)
+        dst = sqlite3.connect(target / "chroma.sqlite3")
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+    fault("staging-sqlite-copied")
+    for entry in source.iterdir():
+        if entry.is_dir() and SEGMENT.match(entry.name):
+            shutil.copytree(entry, target / entry.name)
