@@ -15,7 +15,8 @@ import time
 
 import pytest
 
-from assistant.backends.store import StoreError, open_store, pointer_name
+from assistant.backends.store import StoreError, open_store
+from assistant.backends.store.server import pointer_name
 from assistant.ingest.indexing import ingest
 
 from .conftest import ROOT, make_settings
