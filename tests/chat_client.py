@@ -110,9 +110,8 @@ class Browser:
         return response.json()
 
     async def wait_for_step(self, thread_id: str, step_id: str, timeout_s: float = 20) -> dict:
-        """The thread once ``step_id`` is stored in it. Chainlit writes messages to the
-        database in background tasks, after they are shown: a person reads an answer
-        before rating it, a test must wait as long."""
+        """The thread once ``step_id`` is stored in it (Chainlit writes messages to the
+        database in background tasks, after they are shown)."""
         deadline = time.monotonic() + timeout_s
         while True:
             response = await self.request("GET", f"/project/thread/{thread_id}")

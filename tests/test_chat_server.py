@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 import uuid
 
 import bcrypt
@@ -139,6 +140,33 @@ def test_feedback_only_by_the_owner_of_the_thread(password_server):
     gone = alice.request("DELETE", "/feedback", json={"feedbackId": alice_feedback})
     assert gone.status_code == 200
     assert not db.execute('SELECT 1 FROM feedbacks WHERE "id" = ?', (alice_feedback,)).fetchall()
+    db.close()
+
+
+def test_a_rating_sent_before_its_message_is_stored_is_kept(password_server):
+    """Chainlit stores a message in a background task after showing it: a thumbs-up
+    clicked at once may arrive before the row. It waits for the row (here stored 0.5 s
+    later), instead of a 403 « not yours » and a lost rating."""
+    import threading
+
+    db = sqlite3.connect(password_server.data_dir / "chat.db", timeout=30)
+    thread, _ = _seed_thread(db, "alice")
+    step = str(uuid.uuid4())
+    alice = _login(password_server, "alice")
+    body = {"feedback": {"value": 1, "forId": step}, "sessionId": str(uuid.uuid4())}
+    answered: list[httpx.Response] = []
+    sender = threading.Thread(target=lambda: answered.append(alice.put("/feedback", json=body)))
+    sender.start()
+    time.sleep(0.5)
+    db.execute(
+        'INSERT INTO steps ("id", "name", "type", "threadId", "output") VALUES (?, ?, ?, ?, ?)',
+        (step, "Assistant", "assistant_message", thread, "Réponse"),
+    )
+    db.commit()
+    sender.join(timeout=30)
+    assert answered and answered[0].status_code == 200, answered and answered[0].text
+    stored = db.execute('SELECT "threadId", "value" FROM feedbacks WHERE "forId" = ?', (step,))
+    assert stored.fetchall() == [(thread, 1)]
     db.close()
 
 

@@ -8,8 +8,10 @@ front of Chainlit's: they resolve the thread from the server's own records (neve
 request), check its author, then hand over to Chainlit's handler.
 """
 
+import asyncio
 import logging
 import os
+import time
 from collections.abc import Callable
 
 # Imported at module level, without postponed annotations: FastAPI reads the handlers'
@@ -19,12 +21,24 @@ from chainlit.types import DeleteFeedbackRequest, UpdateFeedbackRequest
 from fastapi import HTTPException, Request
 
 log = logging.getLogger(__name__)
+STORING_WAIT_S = 3.0  # how long a rating waits for its message's row (see thread_of_step)
 
 
-async def thread_of_step(layer, step_id: str) -> str | None:
+async def thread_of_step(layer, step_id: str, wait_s: float = 0.0) -> str | None:
+    """The thread of a stored message; waits up to ``wait_s`` for a message being stored.
+
+    Chainlit shows a message first and stores it in a background task: a rating clicked
+    right after an answer may reach the server before the answer's row does (more so on a
+    PostgreSQL server than on a local file), and was refused as « not yours »."""
     query = 'SELECT "threadId" FROM steps WHERE "id" = :id'
-    rows = await layer.execute_sql(query, {"id": step_id})
-    return rows[0].get("threadId") if isinstance(rows, list) and rows else None
+    deadline = time.monotonic() + wait_s
+    while True:
+        rows = await layer.execute_sql(query, {"id": step_id})
+        if isinstance(rows, list) and rows:
+            return rows[0].get("threadId")
+        if time.monotonic() >= deadline:
+            return None
+        await asyncio.sleep(0.1)
 
 
 async def feedback_row(layer, feedback_id: str) -> dict | None:
@@ -58,7 +72,7 @@ def install(app, get_layer: Callable[[], object]) -> None:
         layer = get_layer()
         if layer is not None:
             feedback = update.feedback
-            thread_id = await thread_of_step(layer, feedback.forId)
+            thread_id = await thread_of_step(layer, feedback.forId, wait_s=STORING_WAIT_S)
             if not await owns_thread(layer, current_user, thread_id):
                 log.warning("chat: feedback refused on a message of another user")
                 raise refused
