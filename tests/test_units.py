@@ -62,6 +62,37 @@ def test_headings_notes_and_series_boilerplate_are_never_quotable():
     assert "A demain, 9ème jour du cycle pour découvrir la suite." not in Boilerplate()
 
 
+def test_sentences_that_refer_back_stay_with_the_sentence_they_refer_to():
+    # From the note's 14th day: « Tel est l'avis … » and « Depuis, … » mean nothing alone.
+    text = (
+        "S’allier n’est plus un choix, mais une nécessité. Tel est l’avis exprimé par 69% "
+        "des Français, qui plébiscitent un « devoir d’alliance ».\n"
+        "Le rapport a ouvert de nouvelles voies. Depuis, de nombreuses initiatives ont été "
+        "lancées. Cependant, les territoires avancent à des rythmes différents."
+    )
+    texts = [u.text for u in split_units(text) if u.quotable]
+    assert not any(t.startswith(("Tel est", "Depuis,", "Cependant")) for t in texts)
+    assert any(t.startswith("S’allier") and "Tel est l’avis" in t for t in texts)
+    # « Depuis 2010, … » gives its own time: it stands alone.
+    alone = split_units("Le texte commence. Depuis 2010, le bénévolat progresse de 16,8%.")
+    assert [u.text for u in alone][-1].startswith("Depuis 2010")
+
+
+def test_a_series_line_with_words_added_is_still_boilerplate():
+    # « A demain, 21ème et dernier jour du cycle … » closes the series the other days open
+    # with « A demain, Nème jour du cycle … »: same template, two words inserted.
+    sections = {
+        ("n.txt", f"{day}e jour"): [
+            f"Texte du jour {day}.\nA demain, {day + 1}ème jour du cycle pour découvrir la suite."
+        ]
+        for day in range(1, 5)
+    }
+    boilerplate = Boilerplate.from_sections(sections)
+    assert "A demain, 21ème et dernier jour du cycle pour prendre de la hauteur." in boilerplate
+    # Same first words, another sentence: not boilerplate.
+    assert "A demain, nous verrons les alliances entre acteurs du territoire." not in boilerplate
+
+
 def test_a_lead_in_whose_list_is_missing_is_not_quotable():
     units = split_units("Le modèle repose sur trois leviers :\nUne autre phrase complète ici.")
     assert units[0].kind == "heading" and units[1].quotable

@@ -27,7 +27,10 @@ _LEANS = re.compile(
     r"^(?:c[’']est|ce sont|ceci|cela|ça|celle|celui|ceux|ce dernier|cette dernière|"
     r"il |elle |ils |elles |hier|notamment|ainsi|en effet|soit |dont |de plus|par ailleurs|"
     r"en outre|pour cela|tout d[’']abord|enfin|"
-    r"parmi eux|parmi elles|à ce titre|dans ce cadre|là encore|lui-même|elles-mêmes|eux-mêmes)",
+    r"parmi eux|parmi elles|à ce titre|dans ce cadre|là encore|lui-même|elles-mêmes|eux-mêmes|"
+    # « Tel est l'avis … », « Depuis, … » (not « Depuis 2010, … »), contrast and consequence.
+    r"tel est|telle est|tels sont|telles sont|depuis,|cependant|toutefois|néanmoins|"
+    r"pourtant|en revanche|de même|d[’']ailleurs|dès lors|c[’']est pourquoi|aussi,|pour autant)",
     re.IGNORECASE,
 )
 _NOTE = re.compile(r"^note\s*:", re.IGNORECASE)
@@ -83,6 +86,12 @@ class Boilerplate:
 
     def __init__(self, keys: Iterable[str] = ()) -> None:
         self.keys = frozenset(keys)
+        # The same template with a few words inserted (« A demain, 21ème et dernier jour du
+        # cycle » beside « A demain, Nème jour du cycle »): keys by their first three words.
+        self._by_opening: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+        for key in self.keys:
+            words = tuple(key.split(" "))
+            self._by_opening[words[:3]].append(words[3:])
 
     @classmethod
     def from_sections(
@@ -100,7 +109,24 @@ class Boilerplate:
 
     def __contains__(self, sentence: str) -> bool:
         key = template_key(sentence)
-        return bool(key) and key in self.keys
+        if not key:
+            return False
+        if key in self.keys:
+            return True
+        words = [re.sub(r"\d+", "#", w) for w in tokens(sentence)[:9]]
+        return any(
+            _in_order(rest, words[3 : 3 + len(rest) + _MAX_INSERTED])
+            for rest in self._by_opening.get(tuple(words[:3]), ())
+        )
+
+
+_MAX_INSERTED = 3  # words a repeated line may add to its template and still be it
+
+
+def _in_order(needle: tuple[str, ...], words: list[str]) -> bool:
+    """Whether ``needle``'s words appear in ``words`` in order (others may come between)."""
+    remaining = iter(words)
+    return all(word in remaining for word in needle)
 
 
 def split_units(text: str, boilerplate: Boilerplate | None = None) -> list[Unit]:
