@@ -1,0 +1,35 @@
+"""What every command shares: the settings, read and checked once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def settings_for(data: bool = False, **overrides):
+    """The settings; with ``data``, the data folder is checked first (created if needed,
+    and writable), so a bad ASSISTANT_DATA_DIR is one line, not a traceback later."""
+    from ..settings import get_settings
+
+    settings = get_settings(**{k: v for k, v in overrides.items() if v is not None})
+    if data:
+        check_folder(settings.data_dir, "Dossier de données", "ASSISTANT_DATA_DIR")
+    return settings
+
+
+def check_folder(path: Path, what: str, how: str) -> None:
+    import tempfile
+
+    try:
+        if path.exists() and not path.is_dir():
+            raise NotADirectoryError(20, "ce n'est pas un dossier")
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass  # can be written into
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise click.ClickException(
+            f"{what} inutilisable : {path} ({reason}). Choisissez un dossier existant ou "
+            f"créable, accessible en écriture ({how}). / Unusable folder."
+        ) from None

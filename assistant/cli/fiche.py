@@ -1,0 +1,96 @@
+"""``assistant fiche``: a session sheet or the 21-day course pack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import settings_for
+
+
+@click.command()
+@click.argument("theme", required=False)
+@click.option(
+    "--format",
+    "formats",
+    default=None,
+    help="md, docx, pptx ou html ; plusieurs séparés par des virgules "
+    "(défaut : md, et les quatre avec --all).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Fichier (un format) ou dossier ; avec --all, le dossier du parcours.",
+)
+@click.option(
+    "--all", "all_days", is_flag=True, help="Le parcours : une fiche par jour, un index, un zip."
+)
+def fiche(theme: str | None, formats: str | None, output: Path | None, all_days: bool) -> None:
+    """Prépare une fiche de séance (formation) : jour, section ou thème, chaque ligne citée.
+
+    Sans --output, la fiche Markdown s'affiche ; les autres formats sont écrits dans le
+    dossier courant.
+
+    \b
+    Exemples :
+      assistant fiche "12e jour"
+      assistant fiche "les alliances stratégiques" --format docx --output alliances.docx
+      assistant fiche "hybridation des ressources" --format md,pptx,html --output fiches/
+      assistant fiche --all --output parcours-21-jours/
+    """
+    from ..answer.answering import Assistant
+    from ..trainer.pack import FORMATS, filename, render, write_pack
+
+    chosen = tuple(
+        dict.fromkeys(
+            f.strip().lower().lstrip(".") for f in (formats or "").split(",") if f.strip()
+        )
+    )
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        raise click.UsageError(
+            f"Format inconnu : {', '.join(unknown)} (choisir parmi {', '.join(FORMATS)})."
+        )
+    if all_days == bool(theme):
+        raise click.UsageError(
+            'Donnez un thème (`assistant fiche "12e jour"`) ou --all pour tout le parcours.'
+        )
+    assistant = Assistant(settings_for(data=True))
+    summary = assistant.ensure_index(progress=False)
+    if summary is not None:
+        click.echo(summary.render(), err=True)
+    if all_days:
+        folder = output or Path("fiches-seance")
+        if folder.exists() and not folder.is_dir():
+            raise click.UsageError(f"--output doit être un dossier avec --all : {folder}")
+
+        def progress(done: int, total: int, sheet) -> None:
+            click.echo(f"  {done}/{total} {sheet.title}", err=True)
+
+        pack = write_pack(assistant, folder, chosen or FORMATS, progress)
+        click.echo(
+            f"{len(pack.sheets)} fiches, {len(pack.files)} fichiers en {pack.seconds:.1f} s → "
+            f"{pack.folder}/ et {pack.archive}"
+        )
+        return
+    from ..trainer.build import build_sheet
+
+    sheet = build_sheet(assistant, theme or "")
+    chosen = chosen or ("md",)
+    if output is None and chosen == ("md",):
+        click.echo(render(sheet, "md").decode("utf-8"))
+        return
+    targets = []
+    for fmt in chosen:
+        if output is not None and len(chosen) == 1 and not output.is_dir() and output.suffix:
+            target = output
+        else:
+            target = (output or Path.cwd()) / filename(sheet, fmt)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(render(sheet, fmt))
+        targets.append(target)
+    for target in targets:
+        click.echo(f"Fiche écrite : {target}")
