@@ -309,3 +309,36 @@ def test_names_leave_titles_and_sentence_openings_out():
     assert "« Trajectoire socio-économique »"[2:-2] in names_in(
         "la plateforme « Trajectoire socio-économique » par le CRDLA"
     )
+
+
+FNH_LINE = (
+    "Un exemple de partenariat solide et équilibré est fourni par la Fondation Nicolas-Hulot "
+    "pour la nature et l’homme (FNH) et l’Union nationale des centres permanents d’initiatives "
+    "pour l’environnement (UNCPIE)."
+)
+
+
+def test_a_full_name_and_its_acronym_are_one_entity():
+    from assistant.trainer.material import acronym_expansions, group_aliases, spells_one_of
+
+    names = ["Fondation Nicolas-Hulot", "FNH", "UNCPIE"]
+    assert group_aliases(FNH_LINE, names) == [("Fondation Nicolas-Hulot", "FNH"), ("UNCPIE",)]
+    assert [a for a, _, _ in acronym_expansions(FNH_LINE)] == ["FNH", "UNCPIE"]
+    # « (PIE) » after « le DLA de Paris »: the words before it do not spell it.
+    assert acronym_expansions("testé avec le DLA de Paris (PIE) et d’autres") == []
+    assert spells_one_of("Responsabilité Sociétale d’Entreprise", {"RSE"})
+    assert not spells_one_of("Recherches & Solidarités", {"RSE"})
+
+
+def test_examples_are_one_entry_per_cited_line(assistant, day_sheets):
+    sheet = build_sheet(assistant, "les alliances stratégiques")
+    lines = [e.line for e in sheet.examples]
+    assert len(lines) == len(set(lines)), lines
+    fnh = next(e for e in sheet.examples if "FNH" in e.aliases)
+    assert fnh.name == "Fondation Nicolas-Hulot (FNH) et UNCPIE"
+    assert not any(e.name in {"FNH", "CGET", "SGMAP"} for e in sheet.examples)
+    # Categories (« d’ETI et de PME ») and notions (« … des Entreprises (RSE) ») are not
+    # named examples.
+    shown = {n for e in day_sheets[12].examples for n in e.aliases}
+    assert not shown & {"PME", "ETI", "RSE", "Responsabilité Sociale des Entreprises"}, shown
+    assert "Vendredi" in shown

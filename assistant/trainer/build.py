@@ -25,13 +25,18 @@ from ..search.units import Unit
 from ..textnorm import analyze, fold, tokens
 from .material import (
     _words,
+    acronym_expansions,
     defined_term,
+    entity_label,
     figures_in,
     further_items,
+    group_aliases,
+    joined,
     lines_of,
     names_in,
     questions_in,
     repeated_opening,
+    spells_one_of,
 )
 from .scope import Scope, resolve
 from .sheet import (
@@ -57,7 +62,8 @@ _BODIES = _words(
     "groupe association associations fondation fondations union federation reseau "
     "caisse ministere universite cercle observatoire centre conseil comite institut "
     "chaire club plateforme mouvement agence banque commissariat secretariat "
-    "laboratoire ecole collectif forum programme dispositif fonds"
+    "laboratoire ecole collectif forum programme dispositif fonds direction delegation "
+    "commission office"
 )
 # « Ce rapport… », « Cette tendance… »: a sentence whose subject is in the one before.
 _POINTS_BACK = re.compile(r"^(?:(?:ce|cet|cette|ces)\s+\w+|(?:le|la|les)\s+derni)", re.I)
@@ -250,8 +256,7 @@ class _Builder:
         while pool and len(chosen) < KEY_MESSAGES:
             best = max(
                 pool,
-                key=lambda item: item.score
-                + NEW_FACT_WEIGHT * min(3, len(facts[id(item)] - held)),
+                key=lambda item: item.score + NEW_FACT_WEIGHT * min(3, len(facts[id(item)] - held)),
             )
             pool.remove(best)
             if chosen and best.unit.leans:
@@ -373,24 +378,87 @@ class _Builder:
         return sorted(kept, key=lambda f: position[f])
 
     def examples(self, pieces: list[Piece]) -> list[Example]:
+        """One entry per cited line: the names it gives, a full name and its acronym as one
+        entity (« Fondation Nicolas-Hulot (FNH) et UNCPIE »), never the same line twice."""
         common = self._common_names()
+        notions = self._notion_acronyms()
         found: list[Example] = []
         names: list[str] = []
+        lines: set[str] = set()
+
+        def shown(name: str) -> bool:
+            folded = fold(name)
+            return not (
+                folded in common
+                or name in notions
+                or self._concept(name)
+                or any(folded in fold(n) for n in names)
+            )
+
         for piece in pieces:
             for line in lines_of(piece.unit):
-                for name in names_in(line, self._vocabulary()):
-                    folded = fold(name)
-                    if folded in common or any(folded in fold(n) for n in names):
-                        continue
-                    if len(line) > 420 or self._concept(name):
-                        continue
-                    names.append(name)
-                    found.append(Example(name, line, self.cite(piece)))
+                if len(line) > 420 or fold(line) in lines:
+                    continue
+                listed = [n for n in names_in(line, self._vocabulary()) if shown(n)]
+                # The full name of a notion's acronym is the notion: « Responsabilité
+                # Sociale des Entreprises (RSE) », or « … Sociétale d’Entreprise » alone.
+                entities = [
+                    e
+                    for e in group_aliases(line, listed + self._acronyms_of(line, notions))
+                    if not any(n in notions or spells_one_of(n, notions) for n in e)
+                ]
+                if not entities:
+                    continue
+                lines.add(fold(line))
+                for entity in entities:
+                    names.extend(entity)
+                found.append(
+                    Example(
+                        joined([entity_label(e) for e in entities]),
+                        line,
+                        self.cite(piece),
+                        tuple(e[0] for e in entities),
+                        tuple(n for e in entities for n in e),
+                    )
+                )
         # The names most particular to this part of the note first (a programme named
         # once, rather than a category the note uses everywhere), shown in reading order.
         spread = self._name_spread()
-        ranked = sorted(found, key=lambda e: spread.get(fold(e.name), 0))[:MAX_EXAMPLES]
+
+        def particular(example: Example) -> int:
+            return min(spread.get(fold(n), 0) for n in example.aliases)
+
+        ranked = sorted(found, key=particular)[:MAX_EXAMPLES]
         return [e for e in found if e in ranked]
+
+    @staticmethod
+    def _acronyms_of(line: str, acronyms: frozenset[str]) -> list[str]:
+        return [a for a, _, _ in acronym_expansions(line) if a in acronyms]
+
+    def _notion_acronyms(self) -> frozenset[str]:
+        """Acronyms of notions and categories, not of organisations: one the note spells out
+        with no word naming a body (« Responsabilité Sociale des Entreprises (RSE) »), or
+        writes only as a plural or bare category (« des PME », « d’ETI »), never as « le /
+        la / l’ X »."""
+        cache = getattr(self.retriever, "_trainer_notions", None)
+        signature = len(self.retriever.chunks)
+        if cache is not None and cache[0] == signature:
+            return cache[1]
+        text = "\n".join(c.text for c in self.retriever.chunks)
+        notions: set[str] = set()
+        for line in text.split("\n"):
+            for acronym, start, end in acronym_expansions(line):
+                words = {re.sub(r"^[dl][’']", "", fold(w)) for w in line[start:end].split()}
+                if not words & _BODIES:
+                    notions.add(acronym)
+        for acronym in set(re.findall(r"\b[A-Z]{2,6}\b", text)):
+            singular = re.search(rf"(?:\b(?i:le|la|du|au)\s|\b(?i:l)[’']){acronym}\b", text)
+            plural = re.search(rf"(?:\b(?i:les|des|aux|de)\s|\b(?i:d)[’']){acronym}\b", text)
+            if plural and not singular:
+                notions.add(acronym)
+        frozen = frozenset(notions)
+        self.retriever._trainer_notions = (signature, frozen)  # type: ignore[attr-defined]
+        return frozen
 
     def _concept(self, name: str) -> bool:
         """« Responsabilité Sociale des Entreprises », « Services Civiques »: capitalised
@@ -493,16 +561,28 @@ class _Builder:
                 )
             )
         name_items: list[QuizItem] = []
-        names = [e.name for e in sheet.examples]
         for example in sheet.examples:
-            others = [n for n in names if fold(n) != fold(example.name)]
-            if len(others) < 2 or example.name not in example.line:
+            answer = next((n for n in example.names if n in example.line), None)
+            if answer is None:
+                continue
+            prompt = _blank(example.line, answer)
+            # Never another name of the answer (« FNH » for « Fondation Nicolas-Hulot »)
+            # nor a name the prompt shows: the room would read the answer off the choices.
+            others = [
+                n
+                for e in sheet.examples
+                if e is not example
+                for n in e.names
+                if fold(n) not in {fold(a) for a in example.aliases} and fold(n) not in fold(prompt)
+            ]
+            others = list(dict.fromkeys(others))
+            if len(others) < 2:
                 continue
             name_items.append(
                 QuizItem(
-                    _blank(example.line, example.name),
-                    _shuffled((example.name, *others[:3]), example.line),
-                    example.name,
+                    prompt,
+                    _shuffled((answer, *others[:3]), example.line),
+                    answer,
                     example.ref,
                     "name",
                 )

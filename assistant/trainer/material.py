@@ -27,9 +27,7 @@ _COUNTED = re.compile(
     r"^\s(?!(?:de|des|du|et|en|sur|pour|par)\b)([a-zà-ÿ][\w’'-]{2,})"
     r"(\sde\s(?!(?:la|le|les|l)\b)[a-zà-ÿ][\w’'-]{2,})?"
 )
-_RANGE = re.compile(
-    r"\bentre\s\d+(?:,\d+)?\s?%?\set\s\d+(?:,\d+)?\s?(?:%|€|millions?|milliards?)"
-)
+_RANGE = re.compile(r"\bentre\s\d+(?:,\d+)?\s?%?\set\s\d+(?:,\d+)?\s?(?:%|€|millions?|milliards?)")
 _WORD_SHARE = re.compile(
     r"\b(?:(?:un|deux)\s(?:tiers|quarts?)|(?:une?|deux)\s\w+\ssur\s(?:deux|trois|quatre|cinq|dix))\b",
     re.IGNORECASE,
@@ -231,3 +229,81 @@ def repeated_opening(text: str, boilerplate: Boilerplate | None) -> bool:
     return (
         any("#" in k and k.split()[:3] == key[:3] for k in boilerplate.keys) or text in boilerplate
     )
+
+
+# --- one entity, several names ------------------------------------------------------------
+_PAREN_ACRONYM = re.compile(r"\(\s?([A-Z][A-Za-z]{1,9})\s?\)")
+_EXPANSION_WORDS = 16
+
+
+def _initials(word: str) -> str:
+    """« Nicolas-Hulot » → « nh », « l’Union » → « u »."""
+    word = re.sub(r"^[dlDL][’']", "", word)
+    return "".join(fold(part)[:1] for part in word.split("-") if part)
+
+
+def _spells(initials: list[str], acronym: str) -> bool:
+    """The acronym's letters, in order, are initials of the words (« FNH » in « Fondation
+    Nicolas-Hulot pour la nature et l’homme »)."""
+    letters = iter("".join(initials))
+    return all(letter in letters for letter in fold(acronym))
+
+
+def acronym_expansions(line: str) -> list[tuple[str, int, int]]:
+    """Each acronym given in parentheses after its full name: (acronym, where the full
+    name starts, where the parenthesis starts). An acronym whose letters the words before
+    it do not spell (« le DLA de Paris (PIE) ») has no full name here."""
+    found: list[tuple[str, int, int]] = []
+    for match in _PAREN_ACRONYM.finditer(line):
+        acronym = match.group(1)
+        if not acronym[:2].isupper():
+            continue
+        words = list(re.finditer(r"[\w’'-]+", line[: match.start()]))[-_EXPANSION_WORDS:]
+        for index in range(len(words) - 1, -1, -1):
+            first = _initials(words[index].group(0))
+            if first[:1] != fold(acronym)[:1]:
+                continue
+            initials = [
+                _initials(w.group(0))
+                for w in words[index:]
+                if fold(w.group(0)) not in _FUNCTION_WORDS
+            ]
+            if _spells(initials, acronym):
+                found.append((acronym, words[index].start(), match.start()))
+                break
+    return found
+
+
+def group_aliases(line: str, names: list[str]) -> list[tuple[str, ...]]:
+    """The line's names as entities: a full name and the acronym given after it in
+    parentheses are one entity (« Fondation Nicolas-Hulot », « FNH »), in reading order."""
+    position = {name: line.find(name) for name in names}
+    merged: dict[str, list[str]] = {name: [name] for name in names}
+    for acronym, start, end in acronym_expansions(line):
+        if acronym not in merged:
+            continue
+        inside = [n for n in names if n != acronym and start <= position[n] < end]
+        if inside and inside[0] in merged:
+            merged[inside[0]] += [*inside[1:], acronym]
+            for name in [*inside[1:], acronym]:
+                merged.pop(name, None)
+    return [tuple(group) for group in sorted(merged.values(), key=lambda g: position[g[0]])]
+
+
+def entity_label(entity: tuple[str, ...]) -> str:
+    """« Fondation Nicolas-Hulot (FNH) »: the full name, its acronym in parentheses."""
+    if len(entity) > 1 and _ACRONYM.match(entity[-1]) and entity[-1].isupper():
+        return f"{entity[0]} ({entity[-1]})"
+    return entity[0]
+
+
+def joined(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " et " + labels[-1]
+
+
+def spells_one_of(name: str, acronyms: frozenset[str] | set[str]) -> bool:
+    """« Responsabilité Sociétale d’Entreprise » spells « RSE »: its words' initials (the
+    small words left out) are exactly one of the acronyms."""
+    words = [w for w in re.findall(r"[\w’'-]+", name) if fold(w) not in _FUNCTION_WORDS]
+    initials = "".join(_initials(w)[:1] for w in words)
+    return len(initials) >= 3 and any(initials == fold(a) for a in acronyms)

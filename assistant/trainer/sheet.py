@@ -48,9 +48,11 @@ class Figure:
 
 @dataclass(frozen=True)
 class Example:
-    name: str  # an organisation, programme or territory the note names
+    name: str  # what the entry shows: the names one cited line gives, « X (XY) et Z »
     line: str  # the note's sentence about it
     ref: int
+    names: tuple[str, ...] = ()  # one name per entity of the entry, as written in the line
+    aliases: tuple[str, ...] = ()  # every name of the entry's entities (acronyms too)
 
 
 @dataclass(frozen=True)
