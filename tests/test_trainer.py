@@ -342,3 +342,32 @@ def test_examples_are_one_entry_per_cited_line(assistant, day_sheets):
     shown = {n for e in day_sheets[12].examples for n in e.aliases}
     assert not shown & {"PME", "ETI", "RSE", "Responsabilité Sociale des Entreprises"}, shown
     assert "Vendredi" in shown
+
+
+def test_a_figure_measures_its_own_part_of_the_sentence():
+    from assistant.trainer.material import figures_in
+
+    line = (
+        "Tel est l’avis exprimé par 69% des Français, 87% des Maires, 81% des dirigeants "
+        "d’entreprises et 86% des responsables associatifs, qui plébiscitent un « devoir "
+        "d’alliance », selon le rapport quinquennal 2013-2017 de l’Observatoire des partenariats."
+    )
+    assert [(f.value, f.measures) for f in figures_in(line)] == [
+        ("69%", "69% des Français"),
+        ("87%", "87% des Maires"),
+        ("81%", "81% des dirigeants d’entreprises"),
+        ("86%", "86% des responsables associatifs"),
+    ]
+    line = (
+        "Dans 8 cas sur 10, les associations sont à la manœuvre et à l’initiative de la "
+        "relation, dans le cadre d’une stratégie structurée de sollicitations des entreprises."
+    )
+    assert [f.measures for f in figures_in(line)] == [
+        "Dans 8 cas sur 10, les associations sont à la manœuvre et à l’initiative de la relation"
+    ]
+    # A number glued to a capitalised name is part of the name.
+    line = "Le rapport sur l’appropriation des ODD réalisé par le Comité 21 en 2018 en démontre"
+    assert figures_in(line) == []
+    assert [f.value for f in figures_in("Durant 12 ans, Le RAMEAU a mené un programme")] == [
+        "12 ans"
+    ]

@@ -72,6 +72,8 @@ def figures_in(line: str) -> list[FoundFigure]:
             continue
         if not unit.strip() and (_YEAR.match(number) or number in {"0", "1", "2", "3"}):
             continue  # a year, or « 3 leviers »: not what a figures table is for
+        if not unit.strip() and _glued_to_name(line[: match.start()]):
+            continue  # « le Comité 21 »: part of a name, not a figure
         value = match.group(0).strip()
         end = match.end()
         counted = _COUNTED.match(line[end:]) if not unit.strip() else None
@@ -85,11 +87,72 @@ def figures_in(line: str) -> list[FoundFigure]:
         inner = [s for s in spans if match.start() <= s[0] and s[1] <= match.end()]
         spans = [s for s in spans if s not in inner]
         spans.append((match.start(), match.end(), match.group(0)))
-    for start, end, value in sorted(spans):
+    spans.sort()
+    for start, end, value in spans:
         clause = clause_around(line, start, end)
         years = [y for y in years_in(clause) if y not in value]
-        found.append(FoundFigure(value.rstrip(" ,;."), clause, years[0] if years else ""))
+        measured = measured_part(line, start, end, spans)
+        found.append(FoundFigure(value.rstrip(" ,;."), measured, years[0] if years else ""))
     return found
+
+
+# Where a sentence's parts meet: commas, semicolons, colons, dashes; « et » only before
+# another figure (« 81% des dirigeants … et 86% des responsables »).
+_CUT = re.compile(r",\s|;\s?|\s:\s|:\s|\s[–—]\s|[.!?…]\s")
+
+
+def _content_words(text: str) -> list[str]:
+    words = (re.sub(r"^[dlDL][’']", "", w) for w in re.findall(r"[^\W\d_][\w’'-]{2,}", text))
+    return [w for w in words if fold(w) not in _FUNCTION_WORDS and len(w) > 2]
+
+
+def measured_part(line: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> str:
+    """What a figure counts, in the note's words and short: the part of its sentence
+    between two cuts (« 69% des Français » out of « Tel est l’avis exprimé par 69% des
+    Français, 87% des Maires… »); the figure and what follows it when that says what it
+    counts, else the whole part (« une croissance de 16,8% avec 13,2 millions… »), and the
+    next part too when this one is the figure alone (« Dans 8 cas sur 10, les associations
+    sont à la manœuvre… »)."""
+    inside = [(s, e) for s, e, _ in spans]
+    cuts = [
+        (m.start(), m.end())
+        for m in _CUT.finditer(line)
+        if not any(s <= m.start() < e for s, e in inside)
+    ]
+    cuts += [
+        (m.start(), m.end())
+        for m in re.finditer(r"\set\s", line)
+        if any(s == m.end() for s, _ in inside)
+    ]
+    cuts.sort()
+    left = max((e for s, e in cuts if e <= start), default=0)
+    sentence_start = max((m.end() for m in re.finditer(r"[.!?]\s", line[:start])), default=0)
+    left = max(left, sentence_start)
+    following = [s for s, e in cuts if s >= end]
+    right = following[0] if following else len(line)
+    rest = line[end:right]
+    for s, e, _ in spans:
+        if end <= s < right:
+            rest = rest.replace(line[s:e], " ")
+    part = line[start:right] if _content_words(rest) else line[left:right]
+    figure_words = set(_content_words(line[start:end]))
+    if not [w for w in _content_words(part) if w not in figure_words] and len(following) > 0:
+        nxt = following[1] if len(following) > 1 else len(line)
+        part = line[left:nxt] if _content_words(line[right:nxt]) else part
+    part = part.strip().rstrip(" .;,:").strip()
+    return part if len(part) <= 220 else clause_around(line, start, end)
+
+
+def _glued_to_name(before: str) -> bool:
+    """A capitalised word, not opening the sentence, right before a bare number: « le
+    Comité 21 » (a name), not « Durant 12 ans »."""
+    match = re.search(r"(\S+)\s$", before)
+    if not match or not match.group(1)[:1].isupper() or match.group(1).isupper():
+        return False
+    opening = before[: match.start()].rstrip()
+    if not opening or opening.endswith((".", "!", "?", ":")):
+        return False
+    return fold(match.group(1)) not in _FUNCTION_WORDS
 
 
 def clause_around(line: str, start: int, end: int, limit: int = 220) -> str:
@@ -132,7 +195,7 @@ _FUNCTION_WORDS = _words(
     "votre vos mon ma mes citons voir note zoom focus illustration illustrations retour "
     "eclairage éclairage principal deuxième troisième second seconde premier première "
     "viennent gageons pouvoir sans fondé animée créée lancé rassemblant alors cela ceci "
-    "tout toutes tous toute "
+    "tout toutes tous toute durant pendant suivants suivantes "
 )
 # Titles and words of address, not examples to show a room.
 _GENERIC = _words(
