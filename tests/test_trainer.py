@@ -371,3 +371,13 @@ def test_a_figure_measures_its_own_part_of_the_sentence():
     assert [f.value for f in figures_in("Durant 12 ans, Le RAMEAU a mené un programme")] == [
         "12 ans"
     ]
+
+
+def test_the_definition_of_the_theme_opens_the_key_messages(assistant, day_sheets):
+    sheet = build_sheet(assistant, "les alliances stratégiques")
+    assert sheet.key_messages[0].text.startswith(
+        "Les alliances stratégiques constituent le troisième levier"
+    )
+    first = day_sheets[12].key_messages[0].text
+    assert first.startswith("La diversité des formes d’engagement est l’une des caractéristiques")
+    assert all(5 <= len(s.key_messages) <= 8 or s.warnings for s in day_sheets.values())

@@ -241,7 +241,40 @@ class _Builder:
         else:
             chosen = self._spread(scored)
         picked = [by_id[(s.passage.id, s.unit.position)] for s in chosen]
-        return sorted(self._with_antecedents(picked, pieces), key=lambda p: p.order)
+        ordered = sorted(self._with_antecedents(picked, pieces), key=lambda p: p.order)
+        return self._definition_first(ordered, pieces)
+
+    def _definition_first(self, ordered: list[Piece], pieces: list[Piece]) -> list[Piece]:
+        """When the sections define their theme (« Les alliances stratégiques constituent
+        le troisième levier… »), that definition is what a session opens on: the first key
+        message, in place of the weakest one when the sheet is full."""
+        definition = self._theme_definition(pieces)
+        if definition is None:
+            return ordered
+        if definition not in ordered and len(ordered) >= KEY_MESSAGES:
+            # Never a sentence another message points back to (« Ce rapport… » after it).
+            spare = [
+                p
+                for i, p in enumerate(ordered)
+                if not (i + 1 < len(ordered) and _POINTS_BACK.match(ordered[i + 1].unit.text))
+            ]
+            ordered.remove(min(spare or ordered, key=lambda p: p.score))
+        return [definition] + [p for p in ordered if p is not definition]
+
+    def _theme_definition(self, pieces: list[Piece]) -> Piece | None:
+        theme = self.topic if self.scope.kind == "theme" else self.scope.title
+        theme = re.sub(r"^\s*\d+\s*(?:e|er|ème)\s+jour\s*[–—-]?\s*", "", theme, flags=re.I)
+        wanted = set(analyze(theme))
+        if not wanted:
+            return None
+        for piece in pieces:
+            if piece.unit.kind != "sentence" or piece.unit.leans:
+                continue
+            term = defined_term(lines_of(piece.unit)[0])
+            terms = set(analyze(term)) if term else set()
+            if terms and (terms <= wanted or wanted <= terms):
+                return piece
+        return None
 
     def _spread(self, scored: list[Scored]) -> list[Scored]:
         """Greedy choice: each next message is the best score plus what it adds that the
