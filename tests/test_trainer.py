@@ -381,3 +381,29 @@ def test_the_definition_of_the_theme_opens_the_key_messages(assistant, day_sheet
     first = day_sheets[12].key_messages[0].text
     assert first.startswith("La diversité des formes d’engagement est l’une des caractéristiques")
     assert all(5 <= len(s.key_messages) <= 8 or s.warnings for s in day_sheets.values())
+
+
+def test_quiz_choices_and_blanks_read_fairly(assistant):
+    from assistant.ingest.chunking import split_sentences
+    from assistant.textnorm import fold
+    from assistant.trainer.build import _Builder
+    from assistant.trainer.material import same_entity
+    from assistant.trainer.scope import resolve
+
+    assert same_entity("FNH", "Fondation Nicolas-Hulot")
+    assert same_entity("UNCPIE", "Union Nationale des Centres de Protection")
+    assert not same_entity("SGMAP", "Fondation Nicolas-Hulot")
+    for topic in ("les alliances stratégiques", "les têtes de réseaux associatives", "19e jour"):
+        sheet = build_sheet(assistant, topic)
+        seen: set[str] = set()
+        for item in sheet.quiz:
+            filled = {fold(s) for s in split_sentences(item.prompt.replace("____", item.answer))}
+            assert not filled & seen, (topic, item.prompt)
+            seen |= filled
+            others = [c for c in item.choices if c != item.answer]
+            assert not any(same_entity(c, item.answer) for c in others), (topic, item.choices)
+            assert not any(fold(c) in fold(item.prompt) for c in others), (topic, item.choices)
+    builder = _Builder(assistant, resolve(assistant, "14e jour", None), "14e jour")
+    line = "à être force de proposition auprès de leurs parties prenantes, Le RAMEAU met"
+    assert builder._word_group(line, "prenantes") == "parties prenantes"
+    assert builder._word_group(line, "proposition") == "proposition"

@@ -19,11 +19,13 @@ import numpy as np
 
 from ..answer.answering import Assistant
 from ..answer.selection import Scored, choose, score_units
+from ..ingest.chunking import split_sentences
 from ..models import RetrievedChunk
 from ..search.intent import read_intent
 from ..search.units import Unit
 from ..textnorm import analyze, fold, tokens
 from .material import (
+    _FUNCTION_WORDS,
     _words,
     acronym_expansions,
     defined_term,
@@ -36,6 +38,7 @@ from .material import (
     names_in,
     questions_in,
     repeated_opening,
+    same_entity,
     spells_one_of,
 )
 from .scope import Scope, resolve
@@ -582,6 +585,9 @@ class _Builder:
             if line is None or figure.value.startswith("entre "):
                 continue  # a range would stand out among single figures
             others = _distractors(figure.value, values + self._figure_pool())
+            # A figure the prompt shows (« 87% des Maires ») is plainly not the blank.
+            shown = _blank(line, figure.value)
+            others = [o for o in others if fold(o) not in fold(shown)]
             if len(others) < 2:
                 continue
             figure_items.append(
@@ -601,14 +607,12 @@ class _Builder:
             prompt = _blank(example.line, answer)
             # Never another name of the answer (« FNH » for « Fondation Nicolas-Hulot »)
             # nor a name the prompt shows: the room would read the answer off the choices.
-            others = [
-                n
-                for e in sheet.examples
-                if e is not example
-                for n in e.names
-                if fold(n) not in {fold(a) for a in example.aliases} and fold(n) not in fold(prompt)
-            ]
-            others = list(dict.fromkeys(others))
+            others: list[str] = []
+            for n in (n for e in sheet.examples if e is not example for n in e.names):
+                shown = [answer, *others, *example.aliases]
+                if fold(n) in fold(prompt) or any(same_entity(n, x) for x in shown):
+                    continue
+                others.append(n)
             if len(others) < 2:
                 continue
             name_items.append(
@@ -633,9 +637,12 @@ class _Builder:
             for pool in pools:
                 while pool:
                     item = pool.pop(0)
-                    sentence = fold(item.prompt.replace(BLANK, item.answer, 1))
-                    if sentence not in used:
-                        used.add(sentence)
+                    # An item may blank a sentence, a list item or a line of two
+                    # sentences: any sentence in common is the same question twice.
+                    filled = item.prompt.replace(BLANK, item.answer, 1)
+                    sentences = {fold(x) for x in split_sentences(filled) if x.strip()}
+                    if not sentences & used:
+                        used |= sentences
                         items.append(item)
                         break
                 if len(items) >= QUIZ_ITEMS:
@@ -662,8 +669,56 @@ class _Builder:
             if not words:
                 continue
             word = max(words, key=lambda w: (self.retriever.idf(analyze_one(w)), len(w)))
-            items.append(QuizItem(sentence.replace(word, BLANK, 1), (), word, line.refs[0], "term"))
+            answer = self._word_group(sentence, word)
+            items.append(
+                QuizItem(sentence.replace(answer, BLANK, 1), (), answer, line.refs[0], "term")
+            )
         return items
+
+    def _word_group(self, sentence: str, word: str) -> str:
+        """The word with the words it always goes with in the note (« parties prenantes »,
+        « mécénat de compétences »): a blank never cuts a group the room knows whole."""
+        found = list(re.finditer(r"[\w’'-]+", sentence))
+        index = next((i for i, m in enumerate(found) if m.group(0) == word), None)
+        if index is None:
+            return word
+        text = self._corpus_text()
+
+        def count(phrase: str) -> int:
+            pattern = rf"(?<![\w’'-]){re.escape(fold(phrase))}(?![\w’'-])"
+            return len(re.findall(pattern, text))
+
+        alone = count(word)
+        groups = []
+        for first, last in (
+            (index - 1, index),
+            (index, index + 1),
+            (index - 2, index),
+            (index, index + 2),
+        ):
+            if first < 0 or last >= len(found):
+                continue
+            ends = (fold(found[first].group(0)), fold(found[last].group(0)))
+            middle = [fold(m.group(0)) for m in found[first + 1 : last]]
+            if any(w in _FUNCTION_WORDS for w in ends) or not all(
+                w in {"de", "des", "du", "d", "en"} for w in middle if w != fold(word)
+            ):
+                continue
+            phrase = sentence[found[first].start() : found[last].end()]
+            together = count(phrase)
+            if together >= 2 and together >= 0.5 * alone:
+                groups.append((together, len(phrase), phrase))
+        return max(groups)[2] if groups else word
+
+    def _corpus_text(self) -> str:
+        """The corpus folded, spaces collapsed: what word groups are counted in."""
+        cache = getattr(self.retriever, "_trainer_text", None)
+        signature = len(self.retriever.chunks)
+        if cache is not None and cache[0] == signature:
+            return cache[1]
+        text = re.sub(r"\s+", " ", fold("\n".join(c.text for c in self.retriever.chunks)))
+        self.retriever._trainer_text = (signature, text)  # type: ignore[attr-defined]
+        return text
 
     def _figure_pool(self) -> list[str]:
         cache = getattr(self.retriever, "_trainer_figures", None)

@@ -370,3 +370,24 @@ def spells_one_of(name: str, acronyms: frozenset[str] | set[str]) -> bool:
     words = [w for w in re.findall(r"[\w’'-]+", name) if fold(w) not in _FUNCTION_WORDS]
     initials = "".join(_initials(w)[:1] for w in words)
     return len(initials) >= 3 and any(initials == fold(a) for a in acronyms)
+
+
+def same_entity(one: str, other: str) -> bool:
+    """Two names of one body: equal, or an acronym and a name whose words' initials spell
+    it (« UNCPIE » and « Union Nationale des Centres de Protection », a name the line cut
+    short)."""
+    if fold(one) == fold(other):
+        return True
+    for acronym, name in ((one, other), (other, one)):
+        if not (acronym.isupper() and _ACRONYM.match(acronym)) or name.isupper():
+            continue
+        words = [w for w in re.findall(r"[\w’'-]+", name) if fold(w) not in _FUNCTION_WORDS]
+        initials = "".join(_initials(w) for w in words)
+        letters = fold(acronym)
+        if (
+            len(initials) >= 2
+            and initials[:1] == letters[:1]
+            and (letters.startswith(initials) or _spells([initials], acronym))
+        ):
+            return True
+    return False
