@@ -407,3 +407,21 @@ def test_quiz_choices_and_blanks_read_fairly(assistant):
     line = "à être force de proposition auprès de leurs parties prenantes, Le RAMEAU met"
     assert builder._word_group(line, "prenantes") == "parties prenantes"
     assert builder._word_group(line, "proposition") == "proposition"
+
+
+def test_a_key_message_that_leans_follows_what_it_leans_on(assistant, day_sheets):
+    """« Il a recommandé 15 propositions… » or « Tout d’abord, elles… » only right after
+    the sentence they lean on, never alone or first."""
+    from assistant.search.units import _leans
+
+    chunks = {c.id: c.text for c in assistant.retriever.chunks}
+    sheets = [*day_sheets.values(), build_sheet(assistant, "la gouvernance")]
+    for sheet in sheets:
+        for index, message in enumerate(sheet.key_messages):
+            if not _leans(message.text):
+                continue
+            assert index > 0, (sheet.title, message.text[:60])
+            previous = sheet.key_messages[index - 1]
+            chunk = chunks[sheet.source(message.refs[0]).chunk_id]
+            together = tokens(previous.text) + tokens(message.text)
+            assert contains_run(tokens(chunk), together), (sheet.title, message.text[:60])

@@ -308,28 +308,52 @@ class _Builder:
     def _with_antecedents(self, picked: list[Piece], pieces: list[Piece]) -> list[Piece]:
         """« Ce rapport est le fruit… » read alone leaves the room asking « which report? »:
         the sentence before it in the note (« … le rapport interministériel… ») comes with
-        it, in place of the weakest message when the sheet is full."""
+        it, in place of the weakest message when the sheet is full. That sentence must read
+        on its own: « Il a recommandé… » or « Tout d’abord, elles… » never comes as an
+        antecedent, and a message that itself leans (« Il permet de répondre à 4
+        questions : … ») stays only after the sentence it leans on."""
         added: list[Piece] = []
-        for piece in list(picked):
-            if not _POINTS_BACK.match(piece.unit.text):
+        for piece in sorted(picked, key=lambda p: p.order):
+            leans = piece.unit.leans
+            if piece not in picked or not (leans or _POINTS_BACK.match(piece.unit.text)):
                 continue
-            index = pieces.index(piece)
-            before = pieces[index - 1] if index > 0 else None
-            if (
-                before is None
-                or before in picked
-                or before.passage.section != piece.passage.section
-                or len(before.unit.text) > KEY_UNIT_CHARS
-                or _ANNOUNCES.match(before.unit.text)
-            ):
+            chain = self._antecedents(piece, picked, pieces)
+            if chain is None:
+                if leans and len(picked) > MIN_KEY_MESSAGES:
+                    picked.remove(piece)
                 continue
-            picked.append(before)
-            added.append(before)
-        needed = set(added) | {p for p in picked if _POINTS_BACK.match(p.unit.text)}
+            picked += chain
+            added += chain
+        needed = set(added) | {p for p in picked if p.unit.leans or _POINTS_BACK.match(p.unit.text)}
         while len(picked) > KEY_MESSAGES:
             spare = [p for p in picked if p not in needed] or picked
             picked.remove(min(spare, key=lambda p: p.score))
         return picked
+
+    def _antecedents(
+        self, piece: Piece, picked: list[Piece], pieces: list[Piece]
+    ) -> list[Piece] | None:
+        """The sentences before ``piece`` that make it read: none when the one before is
+        already a message; the one before when it reads on its own; the two before when the
+        first leans on the second (« Il permet de répondre à 4 questions : … » after « Ce
+        centre de ressources… »). None when no such sentence can come."""
+        chain: list[Piece] = []
+        index = pieces.index(piece)
+        for step in (1, 2):
+            before = pieces[index - step] if index - step >= 0 else None
+            if before is not None and before in picked:
+                return chain
+            if (
+                before is None
+                or before.passage.section != piece.passage.section
+                or len(before.unit.text) > KEY_UNIT_CHARS
+                or _ANNOUNCES.match(before.unit.text)
+            ):
+                return None
+            chain.append(before)
+            if not before.unit.leans:
+                return chain
+        return None
 
     def _central_scores(self, candidates: list[Piece]) -> list[Scored]:
         """Closest to the section's centre of meaning (mean of its sentence vectors,
