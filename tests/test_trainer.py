@@ -425,3 +425,24 @@ def test_a_key_message_that_leans_follows_what_it_leans_on(assistant, day_sheets
             chunk = chunks[sheet.source(message.refs[0]).chunk_id]
             together = tokens(previous.text) + tokens(message.text)
             assert contains_run(tokens(chunk), together), (sheet.title, message.text[:60])
+
+
+def test_a_definition_says_what_the_term_is():
+    from assistant.trainer.material import defined_term
+
+    assert (
+        defined_term(
+            "La diversité des formes d’engagement est l’une des caractéristiques majeures des "
+            "structures d’intérêt général : bénévolat, salariat, mécénat de compétences…"
+        )
+        == "diversité des formes d’engagement"
+    )
+    assert (
+        defined_term(
+            "Les alliances stratégiques constituent le troisième levier des modèles "
+            "socio-économiques, aux côtés des richesses humaines et des ressources financières."
+        )
+        == "alliances stratégiques"
+    )
+    assert defined_term("Les exemples sont de plus en plus nombreux.") is None
+    assert defined_term("Les PME sont - elles aussi – à la manœuvre.") is None

@@ -249,6 +249,13 @@ _DEFINES = re.compile(
 _PARTICIPLE = re.compile(r"^(?:\w+(?:é|ée|és|ées|i|is|ie|u|us|ue|ues|it|ite|ert)|en)\b")
 
 
+# What « X est / sont » defines with: a noun group (« le premier des 3 leviers », « l’une
+# des caractéristiques », « un moyen »), not an adjective or an aside.
+_ATTRIBUTE = re.compile(
+    r"^(?:le|la|les|l[’']|un|une|des|du|ce|cet|cette|ces|celui|celle|ceux|celles)\b", re.I
+)
+
+
 def defined_term(sentence: str) -> str | None:
     """The term a sentence defines (« Les alliances stratégiques constituent le troisième
     levier… » → « alliances stratégiques »), None for other sentences."""
@@ -258,6 +265,8 @@ def defined_term(sentence: str) -> str | None:
     term = match.group("term").strip()
     if len(term.split()) > 6 or _PARTICIPLE.match(match.group("rest")):
         return None
+    if match.group("verb") in ("est", "sont") and not _ATTRIBUTE.match(match.group("rest")):
+        return None  # « Les exemples sont de plus en plus nombreux »: a remark, not a definition
     if fold(term.split()[0]) in _FUNCTION_WORDS:
         return None
     return term
