@@ -446,3 +446,32 @@ def test_a_definition_says_what_the_term_is():
     )
     assert defined_term("Les exemples sont de plus en plus nombreux.") is None
     assert defined_term("Les PME sont - elles aussi – à la manœuvre.") is None
+
+
+def test_fill_in_blanks_are_nouns_and_bare_numbers_get_numbers(assistant, day_sheets):
+    import re
+
+    from assistant.trainer.build import _Builder, _distractors, _line_with
+    from assistant.trainer.scope import resolve
+
+    determiner = re.compile(
+        r"(?i:\b(?:le|la|les|un|une|des|du|de|au|aux|son|sa|ses|leur|leurs|ce|cet|cette|ces|"
+        r"notre|nos|votre|vos)\s|[ldLD][’'])$"
+    )
+    sheets = [*day_sheets.values(), build_sheet(assistant, "les alliances stratégiques")]
+    for sheet in sheets:
+        for item in sheet.quiz:
+            if not item.choices:  # « en ____ les caractéristiques » blanked a verb
+                before = item.prompt.split("____")[0]
+                group = len(item.answer.split()) > 1  # « centre de ressources »
+                assert group or determiner.search(before), (sheet.title, item.prompt[:90])
+    builder = _Builder(assistant, resolve(assistant, "3e jour", None), "3e jour")
+    line = "Deuxième levier, les ressources financières recouvrent deux logiques distinctes"
+    assert builder._word_group(line, "ressources") == "ressources financières"
+    # « plus de 350 » among « 12 ans » and « 4 besoins » would give itself away.
+    assert _distractors("350", ["12 ans", "4 besoins", "6"]) == ["175", "700", "1050"]
+    quote = (
+        "Cette vision a été débattue lors du colloque « L’intérêt général, l’affaire de tous ! "
+        "», organisé au CESE en 2018 par 69 organisations."
+    )
+    assert _line_with(quote, "69 organisations") == quote

@@ -71,6 +71,11 @@ _BODIES = _words(
 # « Ce rapport… », « Cette tendance… »: a sentence whose subject is in the one before.
 _POINTS_BACK = re.compile(r"^(?:(?:ce|cet|cette|ces)\s+\w+|(?:le|la|les)\s+derni)", re.I)
 
+_AFTER_DETERMINER = re.compile(
+    r"(?i:\b(?:le|la|les|un|une|des|du|de|au|aux|son|sa|ses|leur|leurs|ce|cet|cette|ces|"
+    r"notre|nos|votre|vos))\s([a-zà-ÿ][\w-]{6,})"
+)
+
 KEY_MESSAGES = 8
 MIN_KEY_MESSAGES = 5
 KEY_UNIT_CHARS = 1200
@@ -685,10 +690,13 @@ class _Builder:
                 continue  # already asked through its definition
             # Nouns rather than verbs or adverbs (« composés », « souvent »): a blank a
             # room can fill from the session.
+            # A noun is what follows a determiner (« son processus », « les richesses »):
+            # not « en précise », « 2019 constitue » (verbs) nor « leviers
+            # complémentaires » (an adjective after its noun).
             words = [
-                w
-                for w in re.findall(r"(?<![’'])\b[a-zà-ÿ][\w-]{6,}", sentence)
-                if not re.search(r"(ment|ent|ait|aient|er|ir|és|ées|ée)$", w)
+                m.group(1)
+                for m in re.finditer(_AFTER_DETERMINER, sentence)
+                if not re.search(r"(ment|ent|ait|aient|er|ir|és|ées|ée)$", m.group(1))
             ]
             if not words:
                 continue
@@ -702,7 +710,7 @@ class _Builder:
     def _word_group(self, sentence: str, word: str) -> str:
         """The word with the words it always goes with in the note (« parties prenantes »,
         « mécénat de compétences »): a blank never cuts a group the room knows whole."""
-        found = list(re.finditer(r"[\w’'-]+", sentence))
+        found = list(re.finditer(r"[\w-]+", sentence))  # « L’hybridation »: two words
         index = next((i for i, m in enumerate(found) if m.group(0) == word), None)
         if index is None:
             return word
@@ -730,7 +738,10 @@ class _Builder:
                 continue
             phrase = sentence[found[first].start() : found[last].end()]
             together = count(phrase)
-            if together >= 2 and together >= 0.5 * alone:
+            # Either word mostly in this group: « ressources financières » is a group
+            # though « ressources » often stands alone.
+            other = count(found[last if first == index else first].group(0))
+            if together >= 2 and together >= 0.5 * min(alone, other):
                 groups.append((together, len(phrase), phrase))
         return max(groups)[2] if groups else word
 
@@ -876,7 +887,7 @@ def analyze_one(word: str) -> str:
 
 def _line_with(quote: str, value: str) -> str | None:
     for line in quote.split("\n"):
-        for sentence in re.split(r"(?<=[.!?])\s+", line):
+        for sentence in re.split(r"(?<=[.!?])\s+(?![»”])", line):
             if value in sentence:
                 return sentence.strip()
     return None
@@ -918,6 +929,11 @@ def _distractors(value: str, pool: list[str]) -> list[str]:
         # noun with other orders of magnitude instead (wrong answers, by design).
         same_noun += [v for v in _scaled(value) if v not in same_noun]
         return same_noun
+    if kind == "n":
+        # A bare number (« plus de 350 », « de 140.000 à… ») against counted ones
+        # (« 12 ans », « 4 besoins ») or other orders of magnitude (« 6 ») stands out:
+        # itself scaled (« 175 », « 700 »).
+        return _scaled(value)
     return same_noun + same_kind
 
 
