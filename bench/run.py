@@ -403,6 +403,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--embed-concurrency", type=int, default=2, help="requests in flight to the servers"
     )
+    parser.add_argument(
+        "--embed-parts",
+        default="throughput,cache,first-start",
+        help="parts of the embedding section",
+    )
+    parser.add_argument("--embed-rounds", type=int, default=1, help="throughput rounds")
+    parser.add_argument(
+        "--no-embed-compare",
+        dest="embed_compare",
+        action="store_false",
+        help="skip the slow comparisons (no cache, no shipped vectors)",
+    )
     parser.add_argument("--scales", default="1,10,100", help="corpus sizes, × the note")
     parser.add_argument("--stores", default="embedded,server", help="embedded, server")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the golden set (core)")
@@ -437,6 +449,7 @@ def main(argv: list[str] | None = None) -> None:
     args.scales = [int(s) for s in args.scales.split(",") if s]
     args.stores = [s for s in args.stores.split(",") if s]
     args.embed_threads = [int(t) for t in args.embed_threads.split(",") if t]
+    args.embed_parts = [p for p in args.embed_parts.split(",") if p]
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
 
