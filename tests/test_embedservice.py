@@ -176,3 +176,16 @@ def test_the_cli_says_it_in_one_line(tmp_path, small_corpus):
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     assert "injoignable" in run.stderr + run.stdout
+
+
+def test_request_size_is_its_own_setting(tmp_path):
+    settings = make_settings(
+        tmp_path,
+        embedding_base_url="http://127.0.0.1:9/v1",
+        embedding_model=SERVED,
+        embedding_batch_size=16,
+        embedding_request_size=1,
+    )
+    inner = embedder_for(settings).inner  # built without a request
+    assert isinstance(inner, ServiceEmbedder) and inner.batch_size == 1
+    assert inner.prefixes == "input_type" and inner.urls == ["http://127.0.0.1:9/v1"]

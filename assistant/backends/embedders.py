@@ -33,6 +33,7 @@ def embedder_for(settings: Settings) -> Embedder:
         settings.embedding_max_retries,
         str(settings.embedding_cache_file) if settings.embedding_cache_file else None,
         settings.embedding_seed,
+        settings.embedding_request_size,
     )
 
 
@@ -48,6 +49,7 @@ def _embedder_for(
     max_retries: int,
     cache_file: str | None,
     seed: bool = True,
+    request_size: int | None = None,
 ) -> Embedder:
     if urls:
         mode = resolve_prefixes(prefixes, model)
@@ -59,7 +61,7 @@ def _embedder_for(
                 model,
                 api_key=api_key,
                 prefixes=mode,
-                batch_size=batch_size,
+                batch_size=request_size or batch_size,
                 concurrency=concurrency,
                 timeout_s=timeout_s,
                 max_retries=max_retries,

@@ -5,7 +5,8 @@ protocol. The official OpenAI client does the HTTP (keep-alive connections, time
 retries with exponential backoff on connection errors, 408/409/429 and 5xx); this module
 adds what an ingest needs on top:
 
-- **batching**: ``embedding_batch_size`` texts per request;
+- **batching**: ``embedding_request_size`` (default ``embedding_batch_size``) texts per
+  request;
 - **bounded concurrency**: at most ``embedding_concurrency`` requests in flight. With
   several URLs each request goes to whichever server is free, so two single-threaded
   servers on two cores are both kept busy;
