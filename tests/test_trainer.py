@@ -475,3 +475,19 @@ def test_fill_in_blanks_are_nouns_and_bare_numbers_get_numbers(assistant, day_sh
         "», organisé au CESE en 2018 par 69 organisations."
     )
     assert _line_with(quote, "69 organisations") == quote
+
+
+def test_a_fill_in_prompt_reads_alone(assistant, day_sheets):
+    """Never « A innover pour… » (the answer to « A quoi servent les alliances ? ») nor
+    « Tel est l’avis… » blanked on its own."""
+    from assistant.search.units import split_units
+
+    sheets = [*day_sheets.values(), build_sheet(assistant, "les alliances stratégiques")]
+    for sheet in sheets:
+        for item in sheet.quiz:
+            if item.kind == "term":
+                sentence = item.prompt.replace("____", item.answer)
+                assert not split_units(sentence)[0].leans, (sheet.title, item.prompt[:80])
+                quote = sheet.source(item.ref).quote
+                before = quote[: max(0, quote.find(sentence))].rstrip()
+                assert not before.endswith("?"), (sheet.title, item.prompt[:80])

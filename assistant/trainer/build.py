@@ -10,6 +10,7 @@ only the lines it can check against them.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import re
 import time
@@ -22,7 +23,7 @@ from ..answer.selection import Scored, choose, score_units
 from ..ingest.chunking import split_sentences
 from ..models import RetrievedChunk
 from ..search.intent import read_intent
-from ..search.units import Unit
+from ..search.units import Unit, split_units
 from ..textnorm import analyze, fold, tokens
 from .material import (
     _FUNCTION_WORDS,
@@ -683,7 +684,14 @@ class _Builder:
         word the note uses least, so the one that carries the sentence's point)."""
         items: list[QuizItem] = []
         for line in sheet.key_messages:
-            sentence = next((s for s in lines_of(_as_unit(line.text)) if 50 <= len(s) <= 300), None)
+            sentence = next(
+                (
+                    s
+                    for before, s in itertools.pairwise(["", *lines_of(_as_unit(line.text))])
+                    if 50 <= len(s) <= 300 and _stands_alone(before, s)
+                ),
+                None,
+            )
             if sentence is None:
                 continue
             if line.refs[0] in {d.ref for d in sheet.definitions}:
@@ -874,6 +882,16 @@ def _facts(text: str, vocabulary: frozenset[str]) -> set[str]:
     for line in text.split("\n"):
         found |= {fold(f.value) for f in figures_in(line)}
     return found
+
+
+def _stands_alone(before: str, sentence: str) -> bool:
+    """A quiz prompt is one sentence shown alone: not the answer to a question just before
+    it (« A innover pour… » after « A quoi servent les alliances ? »), nor a sentence that
+    leans on the one before (« Tel est l’avis… »)."""
+    if before.rstrip().endswith("?"):
+        return False
+    units = split_units(sentence)
+    return bool(units) and not units[0].leans
 
 
 def _as_unit(text: str) -> Unit:
