@@ -491,3 +491,16 @@ def test_a_fill_in_prompt_reads_alone(assistant, day_sheets):
                 quote = sheet.source(item.ref).quote
                 before = quote[: max(0, quote.find(sentence))].rstrip()
                 assert not before.endswith("?"), (sheet.title, item.prompt[:80])
+
+
+def test_an_example_line_reads_alone(assistant, day_sheets):
+    """« Depuis, de nombreuses initiatives… (DJEPVA) » comes with the sentence it follows,
+    in the entry of that sentence's names."""
+    from assistant.search.units import split_units
+
+    alliances = build_sheet(assistant, "les alliances stratégiques")
+    for sheet in [*day_sheets.values(), alliances]:
+        for example in sheet.examples:
+            assert not split_units(example.line)[0].leans, (sheet.title, example.line[:80])
+    djepva = next(e for e in alliances.examples if "DJEPVA" in e.aliases)
+    assert djepva.name == "SGMAP, CGET et DJEPVA" and djepva.line.startswith("Avec la puissance")

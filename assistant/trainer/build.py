@@ -478,15 +478,25 @@ class _Builder:
                 lines.add(fold(line))
                 for entity in entities:
                     names.extend(entity)
-                found.append(
-                    Example(
-                        joined([entity_label(e) for e in entities]),
-                        line,
-                        self.cite(piece),
-                        tuple(e[0] for e in entities),
-                        tuple(n for e in entities for n in e),
-                    )
+                example = Example(
+                    joined([entity_label(e) for e in entities]),
+                    line,
+                    self.cite(piece),
+                    tuple(e[0] for e in entities),
+                    tuple(n for e in entities for n in e),
                 )
+                previous = found[-1] if found else None
+                if previous is not None and previous.ref == example.ref and _leans_alone(line):
+                    # « Depuis, de nombreuses initiatives… (DJEPVA) » after « … du CGET a
+                    # ouvert de nouvelles voies… »: one entry, both sentences as the note
+                    # writes them.
+                    together = _span(piece.unit.text, previous.line, line)
+                    if together is not None:
+                        found[-1] = _merged(previous, example, together)
+                        continue
+                if _leans_alone(line):
+                    continue  # its names would come without what it leans on
+                found.append(example)
         # The names most particular to this part of the note first (a programme named
         # once, rather than a category the note uses everywhere), shown in reading order.
         spread = self._name_spread()
@@ -888,10 +898,28 @@ def _stands_alone(before: str, sentence: str) -> bool:
     """A quiz prompt is one sentence shown alone: not the answer to a question just before
     it (« A innover pour… » after « A quoi servent les alliances ? »), nor a sentence that
     leans on the one before (« Tel est l’avis… »)."""
-    if before.rstrip().endswith("?"):
-        return False
+    return not before.rstrip().endswith("?") and not _leans_alone(sentence)
+
+
+def _leans_alone(sentence: str) -> bool:
     units = split_units(sentence)
-    return bool(units) and not units[0].leans
+    return bool(units) and units[0].leans
+
+
+def _span(text: str, first: str, last: str) -> str | None:
+    """``text`` from ``first`` to the end of ``last`` (the note's words between them)."""
+    start = text.find(first)
+    end = text.find(last, max(0, start))
+    if start < 0 or end < 0:
+        return None
+    return text[start : end + len(last)]
+
+
+def _merged(one: Example, other: Example, line: str) -> Example:
+    names = one.names + tuple(n for n in other.names if n not in one.names)
+    # The labels one entry shows, as listed (« SGMAP et CGET » → « SGMAP », « CGET »).
+    labels = re.split(r", | et ", one.name) + re.split(r", | et ", other.name)
+    return Example(joined(labels), line, one.ref, names, one.aliases + other.aliases)
 
 
 def _as_unit(text: str) -> Unit:
