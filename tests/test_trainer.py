@@ -504,3 +504,20 @@ def test_an_example_line_reads_alone(assistant, day_sheets):
             assert not split_units(example.line)[0].leans, (sheet.title, example.line[:80])
     djepva = next(e for e in alliances.examples if "DJEPVA" in e.aliases)
     assert djepva.name == "SGMAP, CGET et DJEPVA" and djepva.line.startswith("Avec la puissance")
+
+
+def test_an_acronym_then_its_full_name_is_one_entity():
+    from assistant.trainer.material import entity_label, group_aliases
+
+    line = (
+        "En septembre et en octobre, le CRDLA-Environnement anime des ateliers de réflexion "
+        "collective auprès d’antennes locales de l’UNCPIE (Union Nationale des Centres de "
+        "Protection et d’Information sur l’Environnement), dans le cadre d’un parcours"
+    )
+    names = ["CRDLA-Environnement", "UNCPIE", "Union Nationale des Centres de Protection"]
+    groups = group_aliases(line, names)
+    assert groups == [
+        ("CRDLA-Environnement",),
+        ("Union Nationale des Centres de Protection", "UNCPIE"),
+    ]
+    assert entity_label(groups[1]) == "Union Nationale des Centres de Protection (UNCPIE)"

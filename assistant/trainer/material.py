@@ -359,7 +359,22 @@ def group_aliases(line: str, names: list[str]) -> list[tuple[str, ...]]:
             merged[inside[0]] += [*inside[1:], acronym]
             for name in [*inside[1:], acronym]:
                 merged.pop(name, None)
-    return [tuple(group) for group in sorted(merged.values(), key=lambda g: position[g[0]])]
+    groups = sorted(merged.values(), key=lambda g: position[g[0]])
+    # « l’UNCPIE (Union Nationale des Centres de Protection et d’Information…) »: the
+    # acronym first, its full name after it; one entity, the full name shown first.
+    for group in list(groups):
+        acronym = group[0]
+        if len(group) != 1 or not (acronym.isupper() and _ACRONYM.match(acronym)):
+            continue
+        after = line[position[acronym] + len(acronym) :].lstrip()
+        full = next(
+            (g for g in groups if g is not group and len(g) == 1 and same_entity(acronym, g[0])),
+            None,
+        )
+        if full is not None and after.startswith("(" + full[0]):
+            full.append(acronym)
+            groups.remove(group)
+    return [tuple(group) for group in groups]
 
 
 def entity_label(entity: tuple[str, ...]) -> str:
