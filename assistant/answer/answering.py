@@ -67,25 +67,23 @@ class Assistant:
         from ..ingest.changes import corpus_changes
         from ..ingest.indexing import ingest
 
-        if self.store.count() > 0:
+        serving = self.store.count() > 0
+        if serving:
             changes = corpus_changes(self.settings, self.store.file_states())
             if not changes:
                 return None
             log.info("Index behind the corpus (%s): re-indexing.", ", ".join(changes[:5]))
-            try:
-                summary = ingest(
-                    self.settings, store=self.store, progress=progress, on_progress=on_progress
-                )
-            except IngestError as exc:
-                # Another process holds the writer lock (it is bringing the index up to
-                # date): answer from the index it serves meanwhile rather than not start.
-                log.warning("Index not refreshed at start: %s", exc)
-                return None
-            self.retriever.refresh()
-            return summary
-        summary = ingest(
-            self.settings, store=self.store, progress=progress, on_progress=on_progress
-        )
+        try:
+            summary = ingest(
+                self.settings, store=self.store, progress=progress, on_progress=on_progress
+            )
+        except IngestError as exc:
+            if not serving:
+                raise
+            # Another process holds the writer lock (it is bringing the index up to date):
+            # answer from the index it serves meanwhile rather than not start.
+            log.warning("Index not refreshed at start: %s", exc)
+            return None
         self.retriever.refresh()
         return summary
 

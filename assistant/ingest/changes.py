@@ -27,6 +27,13 @@ def processing_signature(settings: Settings) -> str:
     return f"p{PROCESSING_VERSION}c{settings.chunk_size}o{settings.chunk_overlap}"
 
 
+def indexed_sha(path: Path, max_bytes: int, settings: Settings) -> str:
+    """What the index records of a file: its bytes' hash and the processing it was read
+    with. Too large: :class:`LoadError` before a byte is read."""
+    check_size(path, max_bytes)
+    return f"{file_sha256(path)}+{processing_signature(settings)}"
+
+
 def chunk_document(document: LoadedDocument, settings: Settings) -> list[Chunk]:
     """The chunks ``ingest`` indexes for ``document``, with the settings' sizes."""
     return chunk_sections(
@@ -79,8 +86,7 @@ def plan_changes(
         first_of_key[file.key] = file.source
         seen.add(file.key)
         try:
-            check_size(file.path, max_bytes)
-            sha = f"{file_sha256(file.path)}+{processing_signature(settings)}"
+            sha = indexed_sha(file.path, max_bytes, settings)
         except LoadError as exc:
             record_skip(summary, file.source, str(exc), file.key in states)
             continue
@@ -150,7 +156,6 @@ def corpus_changes(settings: Settings, states: dict[str, FileState]) -> list[str
     if not root.exists():
         return []
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
-    signature = processing_signature(settings)
     indexed = {sha for state in states.values() if state.complete for sha in state.shas}
     changes: list[str] = []
     seen: set[str] = set()
@@ -159,8 +164,7 @@ def corpus_changes(settings: Settings, states: dict[str, FileState]) -> list[str
             continue
         seen.add(file.key)
         try:
-            check_size(file.path, max_bytes)
-            sha = f"{file_sha256(file.path)}+{signature}"
+            sha = indexed_sha(file.path, max_bytes, settings)
         except (LoadError, OSError):
             continue
         state = states.get(file.key)
