@@ -19,10 +19,9 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.support import start_chat
+from tests.support import start_chat, user_message
 
 QUESTION = "Quels sont les trois leviers d'un modèle socio-économique ?"
 
@@ -90,21 +89,7 @@ async def ask_over_socket(url: str, question: str, timeout_s: float = 300) -> di
         while ends < 2:  # the connection's and on_chat_start's task_end
             ends += await asyncio.wait_for(events.get(), timeout_s) == "end"
         sent = time.perf_counter()
-        await client.emit(
-            "client_message",
-            {
-                "message": {
-                    "id": str(uuid.uuid4()),
-                    "threadId": "",
-                    "name": "Utilisateur",
-                    "type": "user_message",
-                    "output": question,
-                    "createdAt": datetime.now(UTC).isoformat(),
-                    "metadata": {},
-                },
-                "fileReferences": [],
-            },
-        )
+        await client.emit("client_message", user_message(question))
         started = False
         while True:
             event = await asyncio.wait_for(events.get(), timeout_s)

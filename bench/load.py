@@ -34,11 +34,10 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
-from tests.support import ROOT, rss_mb, start_chat
+from tests.support import ROOT, rss_mb, start_chat, user_message
 
 MAX_SESSIONS = 500
 QUESTIONS = [
@@ -190,18 +189,7 @@ async def run_session(
         await asyncio.sleep(random.random() * 0.5)  # users do not all type at once
         for number in range(questions):
             question = QUESTIONS[(state.index + number) % len(QUESTIONS)]
-            payload = {
-                "message": {
-                    "id": str(uuid.uuid4()),
-                    "threadId": "",
-                    "name": "Utilisateur",
-                    "type": "user_message",
-                    "output": question,
-                    "createdAt": datetime.now(UTC).isoformat(),
-                    "metadata": {},
-                },
-                "fileReferences": [],
-            }
+            payload = user_message(question)
             while not events.empty():
                 events.get_nowait()  # late events of the chat start or the previous answer
             sent = time.perf_counter()

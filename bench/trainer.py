@@ -17,20 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.support import TRAINER_THEMES
+
 TOPICS = ("12e jour", "3e jour", "les alliances stratégiques", "l'hybridation des ressources")
-THEMES = (
-    "les alliances stratégiques",
-    "l'hybridation des ressources",
-    "le mécénat de compétences",
-    "les catalyseurs territoriaux",
-    "le service civique et le bénévolat",
-    "les partenariats entre associations et entreprises",
-    "l'investissement sociétal",
-    "les objectifs de développement durable",
-    "le MOOC sur les modèles économiques associatifs",
-    "les têtes de réseaux associatives",
-    "les ressources financières des associations",
-)
+THEMES = TRAINER_THEMES
 
 
 def day_facts(golden: Path) -> dict[int, list[list[str]]]:

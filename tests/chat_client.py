@@ -13,9 +13,10 @@ import contextlib
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from tests.support import user_message
 
 SOCKET_PATH = "/ws/socket.io"
 
@@ -248,18 +249,7 @@ class ChatSession:
         """Send a message as the page does; wait for the end of its run."""
         while not self.events.empty():
             self.events.get_nowait()
-        payload = {
-            "message": {
-                "id": str(uuid.uuid4()),
-                "threadId": self.thread_id or "",
-                "name": "Utilisateur",
-                "type": "user_message",
-                "output": question,
-                "createdAt": datetime.now(UTC).isoformat(),
-                "metadata": {},
-            },
-            "fileReferences": files or [],
-        }
+        payload = user_message(question, self.thread_id or "", files)
         sent = time.perf_counter()
         await self.client.emit("client_message", payload)
         messages: dict[str, dict] = {}

@@ -21,6 +21,7 @@ import time
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.settings import OFFLINE_ENV
@@ -651,3 +652,36 @@ class Replicas:
             self.proxy.stop()
         for server in reversed(self.servers):
             server.stop()
+
+
+def user_message(question: str, thread_id: str = "", files: list[dict] | None = None) -> dict:
+    """The ``client_message`` payload the chat page sends for a question (Socket.IO)."""
+    return {
+        "message": {
+            "id": str(uuid.uuid4()),
+            "threadId": thread_id,
+            "name": "Utilisateur",
+            "type": "user_message",
+            "output": question,
+            "createdAt": datetime.now(UTC).isoformat(),
+            "metadata": {},
+        },
+        "fileReferences": files or [],
+    }
+
+
+# Themes a trainer would prepare a session on: the sheet tests and the benchmark check
+# validity over all of them.
+TRAINER_THEMES = (
+    "les alliances stratégiques",
+    "l'hybridation des ressources",
+    "le mécénat de compétences",
+    "les catalyseurs territoriaux",
+    "le service civique et le bénévolat",
+    "les partenariats entre associations et entreprises",
+    "l'investissement sociétal",
+    "les objectifs de développement durable",
+    "le MOOC sur les modèles économiques associatifs",
+    "les têtes de réseaux associatives",
+    "les ressources financières des associations",
+)

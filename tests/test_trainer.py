@@ -20,20 +20,9 @@ from assistant.trainer.pack import render
 from assistant.trainer.scope import SheetError
 
 from .conftest import ROOT
+from .support import TRAINER_THEMES
 
-THEMES = [
-    "les alliances stratégiques",
-    "l'hybridation des ressources",
-    "le mécénat de compétences",
-    "les catalyseurs territoriaux",
-    "le service civique et le bénévolat",
-    "les partenariats entre associations et entreprises",
-    "l'investissement sociétal",
-    "les objectifs de développement durable",
-    "le MOOC sur les modèles économiques associatifs",
-    "les têtes de réseaux associatives",
-    "les ressources financières des associations",
-]
+THEMES = TRAINER_THEMES
 
 
 def day_cases() -> dict[int, dict]:
