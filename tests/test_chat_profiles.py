@@ -56,3 +56,22 @@ def test_trainer_profile_offers_a_session_sheet():
     assert all(s.kind == "question" for s in get_profile(LEADER).starters)
     assert sheet_request("Prépare-moi une fiche de séance sur le 12e jour") == "le 12e jour"
     assert sheet_request("Quels sont les trois leviers ?") is None
+
+
+def test_a_thread_left_on_the_topic_question_takes_its_topic_on_resume():
+    from assistant.chat.session import left_on
+    from assistant.chat.sheets import ASKED_TOPIC
+
+    def step(kind, at, meta_kind=None):
+        return {"type": kind, "createdAt": at, "metadata": {"kind": meta_kind} if meta_kind else {}}
+
+    asked = [
+        step("assistant_message", "2026-11-30T10:00:02", "answer"),
+        step("user_message", "2026-11-30T10:00:03"),
+        step("assistant_message", "2026-11-30T10:00:04", ASKED_TOPIC),
+    ]
+    assert left_on(asked) == ASKED_TOPIC
+    # Steps come back in any order; the last one said decides.
+    assert left_on(list(reversed(asked))) == ASKED_TOPIC
+    assert left_on([*asked, step("assistant_message", "2026-11-30T10:01:00", "sheet")]) == "sheet"
+    assert left_on([step("user_message", "2026-11-30T10:00:00")]) == ""

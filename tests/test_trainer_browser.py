@@ -81,6 +81,35 @@ def test_trainer_starter_asks_the_topic_streams_the_sheet_and_offers_files(
         raise
 
 
+def test_the_topic_asked_survives_a_reconnection(chat_server, browser):
+    """A network blip while the chat waits for the topic: Socket.IO reconnects, Chainlit
+    clears the page's pending question (``clear_ask``), and the trainer's reply used to go
+    out as an ordinary question, answered instead of giving the sheet."""
+    page = browser.new_page()
+    try:
+        page.goto(chat_server.url)
+        page.get_by_text("Bienvenue !").wait_for()
+        page.locator("#chat-profiles").click()
+        page.locator('[data-test="select-item:Formateur·rice"]').click()
+        starter = page.locator('[id="starter-préparer-une-fiche-de-séance"]')
+        starter.wait_for()
+        starter.click()
+        page.get_by_text("Sur quel thème, quel jour ou quelle section").wait_for(timeout=60_000)
+        browser.set_offline(True)
+        page.wait_for_timeout(1_500)
+        with page.expect_websocket(timeout=30_000):  # the page's socket after the blip
+            browser.set_offline(False)
+        page.wait_for_timeout(1_000)  # the reconnection's clear_ask reaches the page
+        page.locator("#chat-input").fill("12e jour")
+        page.keyboard.press("Enter")
+        sheet = page.locator('[data-step-type="assistant_message"]').last
+        sheet.get_by_text("Fiche de séance — 12e jour").first.wait_for(timeout=60_000)
+    except BaseException:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "chat-trainer-reconnect-failure.png"))
+        raise
+
+
 def test_printable_html_renders_in_the_browser(reference_assistant, browser, tmp_path):
     sheet = build_sheet(reference_assistant, "12e jour")
     path = tmp_path / "fiche.html"

@@ -50,8 +50,8 @@ from assistant.chat.profiles import TRAINER, chainlit_profiles, get_profile
 from assistant.chat.progress import progress_text
 from assistant.chat.runtime import ChatRuntime
 from assistant.chat.sanitize import escape_markdown, sanitize_markdown
-from assistant.chat.session import SessionState
-from assistant.chat.sheets import ASK_TOPIC, REQUEST, sheet_files, sheet_request
+from assistant.chat.session import SessionState, kind_of, left_on
+from assistant.chat.sheets import ASK_TOPIC, ASKED_TOPIC, REQUEST, sheet_files, sheet_request
 from assistant.chat.storage import LocalStorageClient, process_files_dir
 from assistant.chat.streaming import SafeStreamer
 from assistant.chat.uploads import (
@@ -196,7 +196,8 @@ async def on_chat_resume(thread) -> None:
     steps = thread.get("steps") or []
     session = SessionState.new(settings.rate_limit_per_minute, Conversation.from_steps(steps))
     cl.user_session.set("state", session)
-    answers = [s for s in steps if (s.get("metadata") or {}).get("kind") == "answer"]
+    session.awaiting_sheet_topic = left_on(steps) == ASKED_TOPIC
+    answers = [s for s in steps if kind_of(s) == "answer"]
     if answers:
         await export_action().send(for_id=answers[-1]["id"])
     if thread.get("elements"):
@@ -229,6 +230,8 @@ async def on_message(message: cl.Message) -> None:
         return
     if get_profile(cl.user_session.get("chat_profile")).name == TRAINER:
         topic = sheet_request(question)
+        if topic is None and current.awaiting_sheet_topic:
+            topic = question
         if topic is not None:
             await prepare_sheet(topic)
             return
@@ -411,13 +414,13 @@ async def on_sheet_action(action: cl.Action) -> None:
 
 async def prepare_sheet(topic: str) -> None:
     """Ask the topic when missing, stream the sheet, then offer its files."""
+    current = state()
+    current.awaiting_sheet_topic = not topic
+    if not topic:
+        await cl.Message(content=ASK_TOPIC, metadata={"kind": ASKED_TOPIC}).send()
+        return
     if not await ensure_ready():
         return
-    if not topic:
-        reply = await cl.AskUserMessage(content=ASK_TOPIC, timeout=600).send()
-        topic = ((reply or {}).get("output") or "").strip()
-        if not topic:
-            return
     assistant = await runtime.get_assistant()
     try:
         sheet = await runtime.run(build_sheet, assistant, topic, viewer())

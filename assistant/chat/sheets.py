@@ -14,6 +14,7 @@ ASK_TOPIC = (
     "Sur quel thème, quel jour ou quelle section préparer la fiche ? Par exemple : "
     "« 12e jour », « les alliances stratégiques », « l'hybridation des ressources »."
 )
+ASKED_TOPIC = "sheet_topic"  # the metadata kind of the question above
 MIME = {
     "md": "text/markdown",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
