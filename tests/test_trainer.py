@@ -375,9 +375,8 @@ def test_the_definition_of_the_theme_opens_the_key_messages(assistant, day_sheet
 def test_quiz_choices_and_blanks_read_fairly(assistant):
     from assistant.ingest.chunking import split_sentences
     from assistant.textnorm import fold
-    from assistant.trainer.build import _Builder
     from assistant.trainer.material import same_entity
-    from assistant.trainer.scope import resolve
+    from assistant.trainer.quiz import word_group
 
     assert same_entity("FNH", "Fondation Nicolas-Hulot")
     assert same_entity("UNCPIE", "Union Nationale des Centres de Protection")
@@ -392,10 +391,9 @@ def test_quiz_choices_and_blanks_read_fairly(assistant):
             others = [c for c in item.choices if c != item.answer]
             assert not any(same_entity(c, item.answer) for c in others), (topic, item.choices)
             assert not any(fold(c) in fold(item.prompt) for c in others), (topic, item.choices)
-    builder = _Builder(assistant, resolve(assistant, "14e jour", None), "14e jour")
     line = "à être force de proposition auprès de leurs parties prenantes, Le RAMEAU met"
-    assert builder._word_group(line, "prenantes") == "parties prenantes"
-    assert builder._word_group(line, "proposition") == "proposition"
+    assert word_group(assistant.retriever, line, "prenantes") == "parties prenantes"
+    assert word_group(assistant.retriever, line, "proposition") == "proposition"
 
 
 def test_a_key_message_that_leans_follows_what_it_leans_on(assistant, day_sheets):
@@ -440,8 +438,7 @@ def test_a_definition_says_what_the_term_is():
 def test_fill_in_blanks_are_nouns_and_bare_numbers_get_numbers(assistant, day_sheets):
     import re
 
-    from assistant.trainer.build import _Builder, _distractors, _line_with
-    from assistant.trainer.scope import resolve
+    from assistant.trainer.quiz import _distractors, _line_with, word_group
 
     determiner = re.compile(
         r"(?i:\b(?:le|la|les|un|une|des|du|de|au|aux|son|sa|ses|leur|leurs|ce|cet|cette|ces|"
@@ -454,9 +451,8 @@ def test_fill_in_blanks_are_nouns_and_bare_numbers_get_numbers(assistant, day_sh
                 before = item.prompt.split("____")[0]
                 group = len(item.answer.split()) > 1  # « centre de ressources »
                 assert group or determiner.search(before), (sheet.title, item.prompt[:90])
-    builder = _Builder(assistant, resolve(assistant, "3e jour", None), "3e jour")
     line = "Deuxième levier, les ressources financières recouvrent deux logiques distinctes"
-    assert builder._word_group(line, "ressources") == "ressources financières"
+    assert word_group(assistant.retriever, line, "ressources") == "ressources financières"
     # « plus de 350 » among « 12 ans » and « 4 besoins » would give itself away.
     assert _distractors("350", ["12 ans", "4 besoins", "6"]) == ["175", "700", "1050"]
     quote = (

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..ingest.chunking import split_sentences
 from ..search.intent import years_in
-from ..search.units import Boilerplate, Unit, is_item, strip_bullet, template_key
+from ..search.units import Boilerplate, Unit, is_item, split_units, strip_bullet, template_key
 from ..textnorm import fold
 
 _MONTHS = (
@@ -415,3 +415,10 @@ def same_entity(one: str, other: str) -> bool:
         ):
             return True
     return False
+
+
+def leans_alone(sentence: str) -> bool:
+    """Read alone, the sentence leans on the one before it (« Tel est l’avis… »,
+    « Depuis, de nombreuses initiatives… »)."""
+    units = split_units(sentence)
+    return bool(units) and units[0].leans

@@ -1,0 +1,248 @@
+"""The key messages: which units of the scope a session is built on, and in what order.
+
+A day or a section keeps the units nearest its centre of meaning, spread over its facts; a
+theme keeps the units the hybrid search scores near the theme. Either way a message that
+leans on the sentence before it comes after that sentence, and the sentence that defines
+the theme opens the list. The scores set here also choose a theme's other material
+(:func:`relevant`).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..answer.selection import Scored, choose, score_units
+from ..search.intent import read_intent
+from ..search.retrieval import Retriever
+from ..textnorm import analyze, fold, tokens
+from .corpus import vocabulary
+from .material import defined_term, figures_in, further_items, lines_of, names_in
+from .pieces import Piece
+from .scope import Scope
+
+KEY_MESSAGES = 8
+MIN_KEY_MESSAGES = 5
+KEY_UNIT_CHARS = 1200
+NEW_FACT_WEIGHT = 0.05  # per name or figure a message adds to the chosen ones (up to 3)
+
+# « Zoom sur… », « Focus sur… »: the note announcing what follows, not a message.
+_ANNOUNCES = re.compile(
+    r"^(zoom|focus|retour|éclairage|eclairage|illustrations?)\s(sur|avec)\b", re.I
+)
+# « Ce rapport… », « Cette tendance… »: a sentence whose subject is in the one before.
+_POINTS_BACK = re.compile(r"^(?:(?:ce|cet|cette|ces)\s+\w+|(?:le|la|les)\s+derni)", re.I)
+
+
+def key_pieces(retriever: Retriever, scope: Scope, topic: str, pieces: list[Piece]) -> list[Piece]:
+    """The key messages among ``pieces``, in reading order; sets each candidate's score."""
+    candidates = [
+        p
+        for p in pieces
+        if len(p.unit.text) >= 40
+        and len(p.unit.text) <= KEY_UNIT_CHARS
+        and (not p.unit.leans or (p.unit.kind == "list" and len(p.unit.text) >= 150))
+        and not further_items(p.unit)
+        and not _ANNOUNCES.match(p.unit.text)
+    ]
+    if scope.kind == "theme":
+        scored = _theme_scores(retriever, scope, topic, candidates)
+    else:
+        scored = _central_scores(retriever, scope, candidates)
+    by_id = {(p.passage.id, p.unit.position): p for p in candidates}
+    if scope.kind == "theme":
+        chosen = choose(scored, KEY_MESSAGES, ratio=0.0)
+    else:
+        chosen = _spread(retriever, scored)
+    picked = [by_id[(s.passage.id, s.unit.position)] for s in chosen]
+    ordered = sorted(_with_antecedents(picked, pieces), key=lambda p: p.order)
+    return _definition_first(scope, topic, ordered, pieces)
+
+
+def relevant(pieces: list[Piece]) -> list[Piece]:
+    """A theme's other material comes from the units that scored near the theme."""
+    scored = {(p.passage.id, p.unit.position) for p in pieces if p.score > 0}
+    top = sorted(pieces, key=lambda p: -p.score)[:20]
+    return sorted(
+        (p for p in top if (p.passage.id, p.unit.position) in scored), key=lambda p: p.order
+    )
+
+
+def _definition_first(
+    scope: Scope, topic: str, ordered: list[Piece], pieces: list[Piece]
+) -> list[Piece]:
+    """When the sections define their theme (« Les alliances stratégiques constituent
+    le troisième levier… »), that definition is what a session opens on: the first key
+    message, in place of the weakest one when the sheet is full."""
+    definition = _theme_definition(scope, topic, pieces)
+    if definition is None:
+        return ordered
+    if definition not in ordered and len(ordered) >= KEY_MESSAGES:
+        # Never a sentence another message points back to (« Ce rapport… » after it).
+        spare = [
+            p
+            for i, p in enumerate(ordered)
+            if not (i + 1 < len(ordered) and _POINTS_BACK.match(ordered[i + 1].unit.text))
+        ]
+        ordered.remove(min(spare or ordered, key=lambda p: p.score))
+    return [definition] + [p for p in ordered if p is not definition]
+
+
+def _theme_definition(scope: Scope, topic: str, pieces: list[Piece]) -> Piece | None:
+    theme = topic if scope.kind == "theme" else scope.title
+    theme = re.sub(r"^\s*\d+\s*(?:e|er|ème)\s+jour\s*[–—-]?\s*", "", theme, flags=re.I)
+    wanted = set(analyze(theme))
+    if not wanted:
+        return None
+    for piece in pieces:
+        if piece.unit.kind != "sentence" or piece.unit.leans:
+            continue
+        term = defined_term(lines_of(piece.unit)[0])
+        terms = set(analyze(term)) if term else set()
+        if terms and (terms <= wanted or wanted <= terms):
+            return piece
+    return None
+
+
+def _spread(retriever: Retriever, scored: list[Scored]) -> list[Scored]:
+    """Greedy choice: each next message is the best score plus what it adds that the
+    chosen ones do not hold yet (names, figures), so a section's facts spread over
+    the messages instead of gathering around its centre."""
+    words_of_corpus = vocabulary(retriever)
+    held: set[str] = set()
+    chosen: list[Scored] = []
+    seen: list[set[str]] = []
+    pool = list(scored)
+    facts = {id(item): _facts(item.unit.text, words_of_corpus) for item in pool}
+    while pool and len(chosen) < KEY_MESSAGES:
+        best = max(
+            pool,
+            key=lambda item: item.score + NEW_FACT_WEIGHT * min(3, len(facts[id(item)] - held)),
+        )
+        pool.remove(best)
+        if chosen and best.unit.leans:
+            continue  # its antecedent is in another chunk: never a filler message
+        words = set(tokens(best.unit.text))
+        if any(len(words & o) / max(1, min(len(words), len(o))) > 0.6 for o in seen):
+            continue
+        chosen.append(best)
+        seen.append(words)
+        held |= facts[id(best)]
+    return chosen
+
+
+def _facts(text: str, vocabulary: frozenset[str]) -> set[str]:
+    """The names and figures a text holds, folded."""
+    found = {fold(n) for n in names_in(text, vocabulary)}
+    for line in text.split("\n"):
+        found |= {fold(f.value) for f in figures_in(line)}
+    return found
+
+
+def _with_antecedents(picked: list[Piece], pieces: list[Piece]) -> list[Piece]:
+    """« Ce rapport est le fruit… » read alone leaves the room asking « which report? »:
+    the sentence before it in the note (« … le rapport interministériel… ») comes with
+    it, in place of the weakest message when the sheet is full. That sentence must read
+    on its own: « Il a recommandé… » or « Tout d’abord, elles… » never comes as an
+    antecedent, and a message that itself leans (« Il permet de répondre à 4
+    questions : … ») stays only after the sentence it leans on."""
+    added: list[Piece] = []
+    for piece in sorted(picked, key=lambda p: p.order):
+        leans = piece.unit.leans
+        if piece not in picked or not (leans or _POINTS_BACK.match(piece.unit.text)):
+            continue
+        chain = _antecedents(piece, picked, pieces)
+        if chain is None:
+            if leans and len(picked) > MIN_KEY_MESSAGES:
+                picked.remove(piece)
+            continue
+        picked += chain
+        added += chain
+    needed = set(added) | {p for p in picked if p.unit.leans or _POINTS_BACK.match(p.unit.text)}
+    while len(picked) > KEY_MESSAGES:
+        spare = [p for p in picked if p not in needed] or picked
+        picked.remove(min(spare, key=lambda p: p.score))
+    return picked
+
+
+def _antecedents(piece: Piece, picked: list[Piece], pieces: list[Piece]) -> list[Piece] | None:
+    """The sentences before ``piece`` that make it read: none when the one before is
+    already a message; the one before when it reads on its own; the two before when the
+    first leans on the second (« Il permet de répondre à 4 questions : … » after « Ce
+    centre de ressources… »). None when no such sentence can come."""
+    chain: list[Piece] = []
+    index = pieces.index(piece)
+    for step in (1, 2):
+        before = pieces[index - step] if index - step >= 0 else None
+        if before is not None and before in picked:
+            return chain
+        if (
+            before is None
+            or before.passage.section != piece.passage.section
+            or len(before.unit.text) > KEY_UNIT_CHARS
+            or _ANNOUNCES.match(before.unit.text)
+        ):
+            return None
+        chain.append(before)
+        if not before.unit.leans:
+            return chain
+    return None
+
+
+def _central_scores(retriever: Retriever, scope: Scope, candidates: list[Piece]) -> list[Scored]:
+    """Closest to the section's centre of meaning (mean of its sentence vectors,
+    rescaled over the section), with weight for what a room remembers (figures, lists,
+    names) and less for announcements (« Zoom sur… ») and sentences that lean on an
+    earlier one (« Ce rapport… »)."""
+    rows: dict[int, np.ndarray] = {}
+    for index, piece in enumerate(candidates):
+        vectors = scope.vectors.get(piece.passage.id)
+        sentences = vectors[1:] if vectors is not None and len(vectors) > 1 else None
+        if sentences is not None and piece.unit.rows and max(piece.unit.rows) < len(sentences):
+            rows[index] = sentences[list(piece.unit.rows)]
+    centre = np.vstack(list(rows.values())).mean(axis=0) if rows else None
+    central = {i: float((r @ centre).max()) for i, r in rows.items() if centre is not None}
+    low, high = min(central.values(), default=0.0), max(central.values(), default=1.0)
+    span = (high - low) or 1.0
+    scored: list[Scored] = []
+    for index, piece in enumerate(candidates):
+        meaning = (central[index] - low) / span if index in central else 0.5
+        text = piece.unit.text
+        score = (
+            0.40 * meaning
+            + 0.30 * bool(figures_in(text))
+            + 0.15 * (piece.unit.kind == "list")
+            + 0.10 * min(2, len(names_in(text, vocabulary(retriever))))
+            - 0.10 * piece.unit.incomplete
+            - 0.15 * bool(_POINTS_BACK.match(text))
+        )
+        piece.score = score
+        scored.append(Scored(piece.passage, piece.unit, score, meaning, 0.0, 0.0))
+    scored.sort(key=lambda s: -s.score)
+    return scored
+
+
+def _theme_scores(
+    retriever: Retriever, scope: Scope, topic: str, candidates: list[Piece]
+) -> list[Scored]:
+    assert scope.query is not None and scope.retrieval is not None
+    wanted = {(p.passage.id, p.unit.position) for p in candidates}
+    scored = score_units(
+        scope.query,
+        read_intent(topic),
+        scope.retrieval.passages,
+        scope.retrieval.sentence_similarity,
+        retriever.idf,
+        retriever.units_of,
+        depth=len(scope.retrieval.passages),
+    )
+    kept = [s for s in scored if (s.passage.id, s.unit.position) in wanted]
+    best = kept[0].score if kept else 1.0
+    # Units far below the best are about something else: a theme sheet keeps to it.
+    kept = [s for s in kept if s.score >= 0.45 * best]
+    for s in kept:
+        for piece in candidates:
+            if piece.passage.id == s.passage.id and piece.unit.position == s.unit.position:
+                piece.score = s.score
+    return kept

@@ -1,0 +1,91 @@
+"""The material of a sheet and how its lines cite it.
+
+A :class:`Piece` is a readable unit of the scope, taken once (overlapping chunks repeat
+sentences); :func:`gather` decides which units a sheet may quote and in what order.
+:class:`Citations` numbers the sources in the order the sheet's lines first cite them, so
+the markers [n] read in order down the sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models import RetrievedChunk
+from ..search.retrieval import Retriever
+from ..search.units import Unit
+from ..textnorm import tokens
+from .material import repeated_opening
+from .scope import Scope
+from .sheet import Source
+
+
+@dataclass(eq=False)  # one piece is one unit of the scope: compared by identity
+class Piece:
+    """A readable unit of the scope, once (overlapping chunks repeat sentences)."""
+
+    passage: RetrievedChunk
+    unit: Unit
+    order: int  # reading order over the scope
+    score: float = 0.0
+
+
+class Citations:
+    """The sheet's sources: one per unit quoted, numbered when first cited."""
+
+    def __init__(self) -> None:
+        self.sources: list[Source] = []
+        self._markers: dict[tuple[str, str], int] = {}
+        self._piece_of: dict[int, Piece] = {}
+
+    def cite(self, piece: Piece) -> int:
+        key = (piece.passage.id, piece.unit.text)
+        if key not in self._markers:
+            passage = piece.passage
+            self.sources.append(
+                Source(
+                    len(self.sources) + 1,
+                    passage.source,
+                    passage.section,
+                    passage.page,
+                    piece.unit.text,
+                    passage.id,
+                )
+            )
+            self._markers[key] = len(self.sources)
+            self._piece_of[len(self.sources)] = piece
+        return self._markers[key]
+
+    def piece_of(self, marker: int) -> Piece:
+        return self._piece_of[marker]
+
+
+def gather(retriever: Retriever, scope: Scope) -> tuple[list[Piece], list[Piece]]:
+    """The scope's quotable units once each, in reading order, and its footnotes."""
+    seen: set[str] = set()
+    pieces: list[Piece] = []
+    notes: list[Piece] = []
+    boilerplate = getattr(retriever, "_boilerplate", None)
+    passages = scope.passages
+    if scope.kind == "theme":
+        # A theme reads its passages in the note's order, section by section.
+        passages = sorted(passages, key=lambda p: _position(retriever, p))
+    for passage in passages:
+        for unit in retriever.units_of(passage):
+            key = " ".join(tokens(unit.text))
+            if unit.kind == "note" and key not in seen:
+                seen.add(key)
+                notes.append(Piece(passage, unit, len(pieces) + len(notes)))
+            if not unit.quotable or key in seen or not key:
+                continue
+            if repeated_opening(unit.text, boilerplate):
+                continue
+            seen.add(key)
+            pieces.append(Piece(passage, unit, len(pieces) + len(notes)))
+    return pieces, notes
+
+
+def _position(retriever: Retriever, passage: RetrievedChunk) -> int:
+    for index, chunk in enumerate(retriever.chunks):
+        if chunk.id == passage.id:
+            return index
+    return len(retriever.chunks)

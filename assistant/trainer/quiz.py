@@ -1,0 +1,295 @@
+"""The quiz: what a room is asked, and how the asking stays fair.
+
+Items come from the sheet's own material: its figures and named examples (multiple choice)
+and its defined terms and key messages (fill in the blank). A prompt is one sentence that
+reads alone; a blank never cuts a word group the note uses whole; wrong choices are of the
+same kind as the answer and never give it away (no other name of it, nothing the prompt
+shows); the answer's place varies from item to item, the same every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+
+from ..ingest.chunking import split_sentences
+from ..search.retrieval import Retriever
+from ..search.units import Unit, strip_bullet
+from ..textnorm import analyze, fold
+from .corpus import cached
+from .material import _FUNCTION_WORDS, figures_in, leans_alone, lines_of, same_entity
+from .sheet import BLANK, QuizItem, Sheet, Source
+
+QUIZ_ITEMS = 5
+
+_AFTER_DETERMINER = re.compile(
+    r"(?i:\b(?:le|la|les|un|une|des|du|de|au|aux|son|sa|ses|leur|leurs|ce|cet|cette|ces|"
+    r"notre|nos|votre|vos))\s([a-zà-ÿ][\w-]{6,})"
+)
+
+
+def quiz_items(retriever: Retriever, sources: list[Source], sheet: Sheet) -> list[QuizItem]:
+    """Up to :data:`QUIZ_ITEMS` items, taking figures, names and terms in turn, one item per
+    sentence of the note. ``sources``: the sheet's citations so far (its figures' quotes)."""
+    by_marker = {s.marker: s for s in sources}
+    figure_items: list[QuizItem] = []
+    values = [f.value for f in sheet.figures]
+    for figure in sheet.figures:
+        line = _line_with(by_marker[figure.ref].quote, figure.value)
+        if line is None or figure.value.startswith("entre "):
+            continue  # a range would stand out among single figures
+        others = _distractors(figure.value, values + _figure_pool(retriever))
+        # A figure the prompt shows (« 87% des Maires ») is plainly not the blank.
+        shown = _blank(line, figure.value)
+        others = [o for o in others if fold(o) not in fold(shown)]
+        if len(others) < 2:
+            continue
+        figure_items.append(
+            QuizItem(
+                _blank(line, figure.value),
+                _shuffled((figure.value, *others[:3]), line),
+                figure.value,
+                figure.ref,
+                "figure",
+            )
+        )
+    name_items: list[QuizItem] = []
+    for example in sheet.examples:
+        answer = next((n for n in example.names if n in example.line), None)
+        if answer is None:
+            continue
+        prompt = _blank(example.line, answer)
+        # Never another name of the answer (« FNH » for « Fondation Nicolas-Hulot »)
+        # nor a name the prompt shows: the room would read the answer off the choices.
+        others: list[str] = []
+        for n in (n for e in sheet.examples if e is not example for n in e.names):
+            shown = [answer, *others, *example.aliases]
+            if fold(n) in fold(prompt) or any(same_entity(n, x) for x in shown):
+                continue
+            others.append(n)
+        if len(others) < 2:
+            continue
+        name_items.append(
+            QuizItem(
+                prompt,
+                _shuffled((answer, *others[:3]), example.line),
+                answer,
+                example.ref,
+                "name",
+            )
+        )
+    term_items = [
+        QuizItem(_blank(d.text, d.term), (), d.term, d.ref, "term")
+        for d in sheet.definitions
+        if d.term in d.text
+    ]
+    term_items += _keyword_items(retriever, sheet)
+    items: list[QuizItem] = []
+    pools = [figure_items, name_items, term_items]
+    used: set[str] = set()  # one item per sentence of the note
+    while len(items) < QUIZ_ITEMS and any(pools):
+        for pool in pools:
+            while pool:
+                item = pool.pop(0)
+                # An item may blank a sentence, a list item or a line of two
+                # sentences: any sentence in common is the same question twice.
+                filled = item.prompt.replace(BLANK, item.answer, 1)
+                sentences = {fold(x) for x in split_sentences(filled) if x.strip()}
+                if not sentences & used:
+                    used |= sentences
+                    items.append(item)
+                    break
+            if len(items) >= QUIZ_ITEMS:
+                break
+    return items
+
+
+def _keyword_items(retriever: Retriever, sheet: Sheet) -> list[QuizItem]:
+    """Fill-in-the-blank items on the rarest word of a key message's sentence (the
+    word the note uses least, so the one that carries the sentence's point)."""
+    items: list[QuizItem] = []
+    for line in sheet.key_messages:
+        sentence = next(
+            (
+                s
+                for before, s in itertools.pairwise(["", *lines_of(_as_unit(line.text))])
+                if 50 <= len(s) <= 300 and _stands_alone(before, s)
+            ),
+            None,
+        )
+        if sentence is None:
+            continue
+        if line.refs[0] in {d.ref for d in sheet.definitions}:
+            continue  # already asked through its definition
+        # Nouns rather than verbs or adverbs (« composés », « souvent »): a blank a
+        # room can fill from the session.
+        # A noun is what follows a determiner (« son processus », « les richesses »):
+        # not « en précise », « 2019 constitue » (verbs) nor « leviers
+        # complémentaires » (an adjective after its noun).
+        words = [
+            m.group(1)
+            for m in re.finditer(_AFTER_DETERMINER, sentence)
+            if not re.search(r"(ment|ent|ait|aient|er|ir|és|ées|ée)$", m.group(1))
+        ]
+        if not words:
+            continue
+        word = max(words, key=lambda w: (retriever.idf(_analyze_one(w)), len(w)))
+        answer = word_group(retriever, sentence, word)
+        items.append(QuizItem(sentence.replace(answer, BLANK, 1), (), answer, line.refs[0], "term"))
+    return items
+
+
+def word_group(retriever: Retriever, sentence: str, word: str) -> str:
+    """The word with the words it always goes with in the note (« parties prenantes »,
+    « mécénat de compétences »): a blank never cuts a group the room knows whole."""
+    found = list(re.finditer(r"[\w-]+", sentence))  # « L’hybridation »: two words
+    index = next((i for i, m in enumerate(found) if m.group(0) == word), None)
+    if index is None:
+        return word
+    text = _corpus_text(retriever)
+
+    def count(phrase: str) -> int:
+        pattern = rf"(?<![\w’'-]){re.escape(fold(phrase))}(?![\w’'-])"
+        return len(re.findall(pattern, text))
+
+    alone = count(word)
+    groups = []
+    for first, last in (
+        (index - 1, index),
+        (index, index + 1),
+        (index - 2, index),
+        (index, index + 2),
+    ):
+        if first < 0 or last >= len(found):
+            continue
+        ends = (fold(found[first].group(0)), fold(found[last].group(0)))
+        middle = [fold(m.group(0)) for m in found[first + 1 : last]]
+        if any(w in _FUNCTION_WORDS for w in ends) or not all(
+            w in {"de", "des", "du", "d", "en"} for w in middle if w != fold(word)
+        ):
+            continue
+        phrase = sentence[found[first].start() : found[last].end()]
+        together = count(phrase)
+        # Either word mostly in this group: « ressources financières » is a group
+        # though « ressources » often stands alone.
+        other = count(found[last if first == index else first].group(0))
+        if together >= 2 and together >= 0.5 * min(alone, other):
+            groups.append((together, len(phrase), phrase))
+    return max(groups)[2] if groups else word
+
+
+def _corpus_text(retriever: Retriever) -> str:
+    """The corpus folded, spaces collapsed: what word groups are counted in."""
+
+    def make() -> str:
+        return re.sub(r"\s+", " ", fold("\n".join(c.text for c in retriever.chunks)))
+
+    return cached(retriever, "_trainer_text", len(retriever.chunks), make)
+
+
+def _figure_pool(retriever: Retriever) -> list[str]:
+    """Every figure the corpus gives, once each in reading order: where wrong choices come
+    from."""
+
+    def make() -> list[str]:
+        pool: list[str] = []
+        for chunk in retriever.chunks:
+            for line in chunk.text.split("\n"):
+                pool += [f.value for f in figures_in(line)]
+        return list(dict.fromkeys(pool))
+
+    return cached(retriever, "_trainer_figures", len(retriever.chunks), make)
+
+
+def _stands_alone(before: str, sentence: str) -> bool:
+    """A quiz prompt is one sentence shown alone: not the answer to a question just before
+    it (« A innover pour… » after « A quoi servent les alliances ? »), nor a sentence that
+    leans on the one before (« Tel est l’avis… »)."""
+    return not before.rstrip().endswith("?") and not leans_alone(sentence)
+
+
+def _as_unit(text: str) -> Unit:
+    return Unit(text, "list" if "\n" in text else "sentence", 0)
+
+
+def _analyze_one(word: str) -> str:
+    terms = analyze(word)
+    return terms[0] if terms else fold(word)
+
+
+def _line_with(quote: str, value: str) -> str | None:
+    for line in quote.split("\n"):
+        for sentence in re.split(r"(?<=[.!?])\s+(?![»”])", line):
+            if value in sentence:
+                return sentence.strip()
+    return None
+
+
+def _blank(line: str, answer: str) -> str:
+    return strip_bullet(line).replace(answer, BLANK, 1)
+
+
+def _kind_of(value: str) -> tuple[str, str]:
+    """What a figure counts: its unit, and the noun after the number when there is one."""
+    text = fold(value)
+    noun = text.split()[-1] if re.search(r"[a-z]$", text) else ""
+    if "%" in value:
+        return "%", ""
+    for word in ("milliard", "million", "sur", "tiers", "euro", "€"):
+        if word in text:
+            return word, noun
+    return "n", noun
+
+
+def _distractors(value: str, pool: list[str]) -> list[str]:
+    """Other figures of the same kind (the same counted noun first), none sharing the
+    answer's number."""
+    kind, noun = _kind_of(value)
+    numbers = set(re.findall(r"\d+", value))
+    same_noun, same_kind = [], []
+    for other in pool:
+        other_kind, other_noun = _kind_of(other)
+        if other_kind != kind or numbers & set(re.findall(r"\d+", other)):
+            continue
+        bucket = same_noun if noun and other_noun == noun else same_kind
+        if other not in same_noun + same_kind:
+            bucket.append(other)
+    if noun:
+        # « 150 000 jeunes » against « 6 enjeux » would give the answer away: the same
+        # noun with other orders of magnitude instead (wrong answers, by design).
+        same_noun += [v for v in _scaled(value) if v not in same_noun]
+        return same_noun
+    if kind == "n":
+        # A bare number (« plus de 350 », « de 140.000 à… ») against counted ones
+        # (« 12 ans », « 4 besoins ») or other orders of magnitude (« 6 ») stands out:
+        # itself scaled (« 175 », « 700 »).
+        return _scaled(value)
+    return same_noun + same_kind
+
+
+def _scaled(value: str) -> list[str]:
+    match = re.match(r"^(\d{1,3}(?:[ \u202f\u00a0]\d{3})+|\d+(?:,\d+)?)(.*)$", value)
+    if not match:
+        return []
+    written, rest = match.group(1), match.group(2)
+    decimal = "," in written
+    number = float(re.sub(r"[ \u202f\u00a0]", "", written).replace(",", "."))
+    out = []
+    for factor in (0.5, 2, 3):
+        scaled = number * factor
+        if decimal:
+            text = f"{scaled:.1f}".replace(".", ",")
+        else:
+            whole = max(1, round(scaled))
+            text = f"{whole:,}".replace(",", " ") if whole >= 10_000 else str(whole)
+        if text != written:
+            out.append(text + rest)
+    return out
+
+
+def _shuffled(choices: tuple[str, ...], seed: str) -> tuple[str, ...]:
+    """The answer's place varies from item to item, the same every run."""
+    digest = int(hashlib.sha256(seed.encode("utf-8")).hexdigest(), 16)
+    shift = digest % len(choices)
+    return choices[shift:] + choices[:shift]
