@@ -181,3 +181,36 @@ def test_a_section_summary_never_opens_another_users_upload(shared, tmp_path):
             assert "987 000" not in other.answer and "Ombrelune" not in other.answer
     finally:
         assistant.store.close()
+
+
+@pytest.mark.slow  # a real `chroma run`
+def test_a_question_on_another_replica_sees_an_upload_just_indexed(
+    tmp_path, small_corpus, chroma_server, monkeypatch
+):
+    """Two replicas on one Chroma server: an upload indexed through A, then asked about on B
+    right away. B follows the server's pointer at most once a second between questions (a
+    sheet reads the index dozens of times); it used to answer from the generation it had
+    just checked — Alice's own upload missing — when she asked within that second. The
+    window is widened here so that the case does not depend on the machine's speed."""
+    from assistant.backends.store import server
+
+    monkeypatch.setattr(server, "SERVER_POINTER_TTL_S", 600.0)
+    settings = make_settings(
+        tmp_path / "local",
+        small_corpus,
+        chroma_host="127.0.0.1",
+        chroma_port=chroma_server.port,
+        chroma_timeout_s=5,
+        collection="replicas",
+    )
+    ingest(settings)
+    replica_a, replica_b = Assistant(settings), Assistant(settings)
+    try:
+        before, sources = _sources(replica_b, "alice")  # B has just checked the pointer
+        assert before.abstained or "987 000" not in before.answer
+        placed = _upload(settings, replica_a, "alice", tmp_path)
+        answer, sources = _sources(replica_b, "alice")
+        assert placed.name in sources and "987 000" in answer.answer, (sources, answer.answer)
+    finally:
+        replica_a.store.close()
+        replica_b.store.close()
