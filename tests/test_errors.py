@@ -17,8 +17,8 @@ PACKAGE = Path(assistant.__file__).resolve().parent
 
 def _exception_classes() -> dict[str, type]:
     """Every exception class defined in the package, found in the source and imported from
-    its module (only modules that define one are imported: the chat app builds its
-    runtime at import)."""
+    its module (only modules that define one are imported: the chat's entry module builds
+    the app when it is run)."""
     found: dict[str, type] = {}
     for path in PACKAGE.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -2,7 +2,12 @@
 
 Modules, one concern each:
 
-- ``app``: the Chainlit handlers (``chainlit run assistant/chat/app.py``);
+- ``app``: Chainlit's entry module (``chainlit run assistant/chat/app.py``), which calls
+- ``build``: ``build_app(settings)`` — process set-up, every handler registered with Chainlit;
+- ``handlers``: ``ChatApp``, the handlers of one process: login, life cycle, message dispatch,
+  made of ``core`` (session, waiting for the index) and the groups ``answers`` (search step,
+  streamed cited answer, export), ``sheets`` (trainers' session sheets) and ``upload_flow``
+  (a dropped file's check, indexing progress and sharing);
 - ``launch``: ``assistant chat`` — checks the bind address, then starts Chainlit;
 - ``runtime``: the one ``Assistant`` per process, streaming off the loop;
 - ``session`` / ``conversation``: what one session keeps (exchanges, rate limit, uploads);
@@ -10,10 +15,10 @@ Modules, one concern each:
 - ``profiles``: chat profiles and their starters;
 - ``citations``: side elements, the « Sources » footer and the search step of an answer;
 - ``sanitize`` / ``streaming``: untrusted Markdown made safe, also while it streams;
-- ``uploads``: checking and ingesting a file dropped in the chat;
+- ``uploads``: checking, placing and ingesting a dropped file;
 - ``export``: a conversation as Markdown with its references;
 - ``datalayer`` / ``storage``: history and feedback in SQL, element files on local disk;
 - ``web``: security headers, page rewriting for closed networks, file and health routes.
 
-Nothing heavy happens at import time.
+Importing any of them does nothing: only ``app`` builds the chat, when Chainlit runs it.
 """
