@@ -506,3 +506,32 @@ def test_an_acronym_then_its_full_name_is_one_entity():
         ("Union Nationale des Centres de Protection", "UNCPIE"),
     ]
     assert entity_label(groups[1]) == "Union Nationale des Centres de Protection (UNCPIE)"
+
+
+def test_corpus_tables_follow_an_edit_that_keeps_the_number_of_passages(tmp_path, small_corpus):
+    """The trainer's corpus-wide tables (the lower-case vocabulary, acronyms, names,
+    figures) are kept on the retriever of a running chat; they used to be keyed on the
+    number of passages only, so a re-ingest that edited text without adding a passage left
+    the old words in every later sheet."""
+    from assistant.answer.answering import Assistant
+    from assistant.ingest.indexing import ingest
+    from assistant.trainer.corpus import vocabulary
+
+    from .conftest import make_settings
+
+    settings = make_settings(tmp_path / "data", small_corpus)
+    ingest(settings)
+    assistant = Assistant(settings)
+    try:
+        before = len(assistant.retriever.chunks)
+        assert "trimestre" not in vocabulary(assistant.retriever)
+        note = small_corpus / "gouvernance.txt"
+        note.write_text(
+            note.read_text(encoding="utf-8").replace("quatre fois par an", "chaque trimestre"),
+            encoding="utf-8",
+        )
+        ingest(settings)
+        assert len(assistant.retriever.chunks) == before
+        assert "trimestre" in vocabulary(assistant.retriever)
+    finally:
+        assistant.store.close()

@@ -60,6 +60,13 @@ class Retriever:
         self._ensure_fresh()
         return self._chunks
 
+    @property
+    def version(self) -> object:
+        """What identifies the index these chunks come from (its generation and size): a
+        table computed from the whole corpus is made again when it changes."""
+        self._ensure_fresh()
+        return self._count
+
     def sync(self) -> None:
         """Follow the store's pointer now, at the start of a question or a sheet: between
         them a server store checks it at most once a second (a sheet reads the index dozens

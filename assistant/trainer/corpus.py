@@ -14,9 +14,11 @@ from ..textnorm import fold
 T = TypeVar("T")
 
 
-def cached(retriever: Retriever, name: str, signature: Any, make: Callable[[], T]) -> T:
+def cached(retriever: Retriever, name: str, make: Callable[[], T], extra: Any = None) -> T:
     """``make()`` once per loaded index: kept on the retriever (which one index shares
-    across sheets and chat sessions) under ``name``, made again when its chunks change."""
+    across sheets and chat sessions) under ``name``, made again when the index changes —
+    a re-ingest that edits text but keeps the number of chunks included — or ``extra``."""
+    signature = (retriever.version, extra)
     cache = getattr(retriever, name, None)
     if cache is not None and cache[0] == signature:
         return cache[1]
@@ -36,4 +38,4 @@ def vocabulary(retriever: Retriever) -> frozenset[str]:
             for w in re.findall(r"(?<![\w’'-])[a-zà-ÿ][\w’'-]+", chunk.text)
         )
 
-    return cached(retriever, "_trainer_words", len(retriever.chunks), make)
+    return cached(retriever, "_trainer_words", make)

@@ -152,7 +152,7 @@ def _notion_acronyms(retriever: Retriever) -> frozenset[str]:
                 notions.add(acronym)
         return frozenset(notions)
 
-    return cached(retriever, "_trainer_notions", len(retriever.chunks), make)
+    return cached(retriever, "_trainer_notions", make)
 
 
 def _concept(retriever: Retriever, name: str) -> bool:
@@ -196,4 +196,4 @@ def _names_by_spread(retriever: Retriever) -> tuple[set[str], dict[str, int]]:
                 common.add(name)
         return common, spread
 
-    return cached(retriever, "_trainer_common", (len(retriever.chunks), total), make)
+    return cached(retriever, "_trainer_common", make, total)

@@ -185,7 +185,7 @@ def _corpus_text(retriever: Retriever) -> str:
     def make() -> str:
         return re.sub(r"\s+", " ", fold("\n".join(c.text for c in retriever.chunks)))
 
-    return cached(retriever, "_trainer_text", len(retriever.chunks), make)
+    return cached(retriever, "_trainer_text", make)
 
 
 def _figure_pool(retriever: Retriever) -> list[str]:
@@ -199,7 +199,7 @@ def _figure_pool(retriever: Retriever) -> list[str]:
                 pool += [f.value for f in figures_in(line)]
         return list(dict.fromkeys(pool))
 
-    return cached(retriever, "_trainer_figures", len(retriever.chunks), make)
+    return cached(retriever, "_trainer_figures", make)
 
 
 def _stands_alone(before: str, sentence: str) -> bool:
