@@ -155,12 +155,48 @@ def test_upload_size_limit_has_a_clear_message(index, tmp_path):
         check_upload(big, "gros.txt", _with(index, max_upload_mb=1))
 
 
-def test_upload_count_and_rate_limits_are_settings_with_messages():
-    from assistant.chat.runtime import RateLimiter
+def test_upload_count_and_rate_limits_are_settings_with_messages(index, tmp_path):
+    """The chat's own handlers, in a Chainlit context whose emitter records what the page
+    would be sent (Chainlit's test stub, recording)."""
+    import asyncio
+    from types import SimpleNamespace
 
-    app = (ROOT / "assistant" / "chat" / "app.py").read_text(encoding="utf-8")
-    assert "max_uploads_per_session" in app and "fichiers par conversation" in app
-    assert "rate.allow()" in app and "réessayez dans" in app
+    import chainlit as cl
+    from chainlit.context import init_http_context
+    from chainlit.emitter import BaseChainlitEmitter
+
+    from assistant.chat.datalayer import files_root
+    from assistant.chat.handlers import ChatApp
+    from assistant.chat.runtime import ChatRuntime, RateLimiter
+    from assistant.chat.storage import LocalStorageClient
+
+    said: list[str] = []
+
+    class Recorder(BaseChainlitEmitter):
+        async def send_step(self, step_dict):
+            said.append(step_dict.get("output") or "")
+
+    settings = _with(
+        index, data_dir=tmp_path / "data", max_uploads_per_session=1, rate_limit_per_minute=2
+    )
+    storage = LocalStorageClient(files_root(settings), "secret " * 8)
+    app = ChatApp(settings, None, storage, ChatRuntime(settings, storage))
+
+    async def scenario() -> None:
+        context = init_http_context()
+        context.emitter = Recorder(context.session)
+        current = app.state()
+        current.uploads = 1  # this conversation has had its one file
+        dropped = SimpleNamespace(name="notes.md", path=str(tmp_path / "notes.md"))
+        await app.add_files([dropped], current)
+        current.rate.allow(), current.rate.allow()  # two questions this minute
+        await app.on_message(cl.Message(content="Quel est le budget ?"))
+
+    asyncio.run(scenario())
+    assert any(
+        "n'est pas ajouté" in s and "limite de 1 fichiers par conversation" in s for s in said
+    ), said
+    assert any("réessayez dans" in s for s in said), said
     limiter = RateLimiter(3, window_s=60)
     assert [limiter.allow(now=t) for t in (0, 1, 2, 3)] == [True, True, True, False]
     assert limiter.retry_after(now=3) == pytest.approx(57)
