@@ -154,3 +154,59 @@ def test_follow_ups_point_into_the_previous_answer_only_when_they_say_so():
     answer = "D'après le corpus : A un. [1] B deux. [2]"
     inline = [history[0], Turn(role="assistant", content=answer)]
     assert previous_points(inline) == ["A un.", "B deux."]
+
+
+def test_a_run_of_questions_is_quoted_only_with_the_sentence_that_answers_it():
+    from assistant.search.units import only_asks
+
+    text = (
+        "Ces nouveaux modèles interrogent.\n"
+        "Quels sont-ils ? Sont-ils durables ?... Ce sont aussi des questions que se posent "
+        "les collectivités. Leur rôle devient central dans ce contexte.\n"
+        "Une autre phrase suit ici."
+    )
+    quotable = [u.text for u in split_units(text) if u.quotable]
+    asked = [t for t in quotable if "Quels sont-ils" in t]
+    assert len(asked) == 1 and asked[0].endswith("Leur rôle devient central dans ce contexte.")
+    # Nothing after the run in the chunk: nothing to quote it with.
+    alone = split_units("Quels sont-ils ? Ce sont des questions que se posent les élus.")
+    assert not any(u.quotable for u in alone)
+    # A sentence saying who answers the question tells something: it answers.
+    mooc = split_units(
+        "Comment hybrider son modèle ? C’est la question à laquelle ce MOOC se propose de "
+        "répondre, avec le témoignage de vingt dirigeants."
+    )
+    assert [u.kind for u in mooc] == ["sentence"]
+    # A list cut from its lead-in by the chunk, made only of questions, answers nothing.
+    questions = split_units("• Quels sont les besoins ?\n• Quel est le point de vue des élus ?")
+    assert only_asks(questions[0])
+    assert not only_asks(split_units(CHUNK)[1])
+
+
+def test_a_list_cut_down_to_its_lead_in_and_one_item_cites_each_run():
+    from assistant.search.units import around_items
+
+    listed = next(u for u in split_units(CHUNK) if u.kind == "list")
+    cut = around_items(listed, lambda line: "transfert" in line)
+    assert cut is not None
+    assert cut.text == (
+        "Le parcours consolide un cheminement engagé autour de 3 étapes majeures :\n"
+        "• 2016-2017 : un transfert de savoir-faire ;"
+    )
+    assert cut.parts == tuple(cut.text.split("\n"))  # two runs: the first item is skipped
+    assert all(part in CHUNK for part in cut.parts)
+    first = around_items(listed, lambda line: "2014-2015" in line)
+    assert first is not None and first.parts == () and first.text in CHUNK
+    assert around_items(listed, lambda line: "absent" in line) is None
+    assert around_items(listed, lambda line: line.startswith("•")) is None
+
+
+def test_a_figure_counts_the_noun_that_follows_it():
+    from assistant.search.intent import counts
+
+    assert counts("avec 13,2 millions de bénévoles;", "bénévoles")
+    assert counts("auprès de plus d’une cinquantaine de projets", "projets")
+    assert counts("Plus de 675 000 partenariats concernent les entreprises", "partenariats")
+    assert not counts("61% des actifs sont intéressés par le bénévolat", "bénévoles")
+    assert not counts("Il a recommandé 15 propositions, touchant aux bénévoles", "bénévoles")
+    assert not counts("depuis 2010 les bénévoles", "bénévoles")  # a year counts nothing

@@ -31,7 +31,9 @@ def as_markdown(quote: str) -> str:
     """A quoted list shown as a Markdown list nested under its point (the citation keeps
     the quote verbatim; only the bullet signs of the display change)."""
     lines = quote.split("\n")
-    shown = [lines[0]]
+    # A list whose lead-in is in another passage opens on an item: no bullet sign of the
+    # PDF (« • », « o ») before the point's own dash.
+    shown = [strip_bullet(lines[0]) if is_item(lines[0]) else lines[0]]
     for line in lines[1:]:
         shown.append("  - " + strip_bullet(line) if is_item(line) else "  " + line)
     return "\n".join(shown)

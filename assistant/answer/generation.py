@@ -64,7 +64,9 @@ class ExtractiveGenerator:
         for scored in plan.chosen:
             passage, quote = scored.passage, scored.unit.text
             marker = markers.setdefault(passage.id, len(markers) + 1)
-            citations.append(cite(passage, quote, marker))
+            # A list cut to its lead-in and one item is two verbatim runs: one quote each.
+            for part in scored.unit.parts or (quote,):
+                citations.append(cite(passage, part, marker))
             parts.append(f"{as_markdown(quote)} [{marker}]")
         lead = lead_for(plan, english)
         if detail == "full" or plan.kind in ("section", "topic") or any("\n" in p for p in parts):

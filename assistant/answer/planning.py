@@ -4,14 +4,19 @@ passages an LLM reads — a section's own passages when the question names one (
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..models import RetrievedChunk
-from ..search.intent import years_in
+from ..search.intent import Intent, counts, years_in
 from ..search.query import SearchQuery
 from ..search.retrieval import Retrieval, Retriever
+from ..search.units import around_items, only_asks
 from ..settings import Settings
 from .selection import STRICT_KINDS, SUMMARY_RATIO, Scored, choose, summarise
+
+# How far below the best unit a unit giving a number of what the question counts may
+# score and still be quoted first (it answers; the best may only share its words).
+COUNTED_RATIO = 0.5
 
 
 @dataclass
@@ -42,23 +47,49 @@ def plan_answer(
         if named is not None:
             return section_plan(retriever, named, retrieval, limit + 2, viewer)
         # A topic rather than a section: more of the best units, in reading order.
-        chosen = choose(scored, limit + 1, ratio=SUMMARY_RATIO)
+        chosen = choose(answers(scored, intent), limit + 1, ratio=SUMMARY_RATIO)
         chosen.sort(key=lambda s: (s.passage.section, s.passage.rank, s.unit.position))
         return Plan(chosen, "topic", list(retrieval.passages))
-    chosen = choose(scored, limit)
+    candidates = answers(scored, intent)
+    counting = [s for s in candidates if s.counts]
+    if counting and counting[0].score >= COUNTED_RATIO * candidates[0].score:
+        # One figure asked (« Combien de bénévoles ? ») and the passages give a number of
+        # it: the quotes are those that give it, first, a long list cut down to its
+        # lead-in and the items that give it.
+        chosen = [one_figure(s, intent) for s in choose(counting, limit)]
+    else:
+        chosen = choose(candidates, limit)
     missing = ""
-    if intent.kind in STRICT_KINDS and chosen and not any(s.fits for s in chosen):
+    if intent.kind in STRICT_KINDS and chosen and not any(s.fits or s.counts for s in chosen):
         missing = intent.kind  # the note covers the topic, not the figure or date asked
+    # « en 2023 »: the passages say nothing of that year (one they name elsewhere, as in
+    # « l'Agenda 2030 » or « le rapport de 2014 » beside the quote, is no year missing).
     asked_years = years_in(question)
-    quoted = " ".join(s.unit.text for s in chosen)
-    if asked_years and chosen and not any(year in quoted for year in asked_years):
-        missing = "year:" + asked_years[0]  # « en 2023 »: the note says nothing of that year
+    read = " ".join([s.unit.text for s in chosen] + [p.text for p in retrieval.passages])
+    if asked_years and chosen and not any(year in read for year in asked_years):
+        missing = "year:" + asked_years[0]
     return Plan(
         chosen,
         "point" if query.point else "answer",
         list(retrieval.passages),
         missing=missing,
     )
+
+
+def answers(scored: list[Scored], intent: Intent) -> list[Scored]:
+    """The units that may answer: not the note's own questions alone (« • Quels sont les
+    besoins … ? »), unless the question is about the questions the note asks."""
+    if intent.about_questions:
+        return scored
+    return [s for s in scored if not only_asks(s.unit)]
+
+
+def one_figure(scored: Scored, intent: Intent) -> Scored:
+    """A list quoted for one figure: its lead-in and the items that give it."""
+    cut = around_items(scored.unit, lambda line: counts(line, intent.counted))
+    if cut is None:
+        return scored
+    return replace(scored, unit=cut)
 
 
 def section_plan(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..models import RetrievedChunk
-from ..search.intent import Intent, has_quantity, holds
+from ..search.intent import Intent, counts, has_quantity, holds
 from ..search.query import SearchQuery
 from ..search.units import Unit
 from ..textnorm import tokens
@@ -35,6 +35,9 @@ FOLLOW_RATIO = 0.80
 STRICT_KINDS = ("figure", "date")
 SUMMARY_UNIT_CHARS = 420
 SUMMARY_RATIO = 0.55
+# « Combien de bénévoles ? »: when some unit gives a number of what is asked, a unit giving
+# only other figures (« 82% des structures … ») fits this much — it is a figure, not the one.
+OTHER_FIGURE_FITS = 0.45
 
 
 @dataclass
@@ -45,6 +48,7 @@ class Scored:
     dense: float  # raw similarity of its best sentence (nan when unknown)
     lexical: float
     fits: float  # holds the kind of answer asked for, in [0, 1]
+    counts: bool = False  # gives a number of what the question counts (Intent.counted)
 
 
 def score_units(
@@ -67,7 +71,7 @@ def score_units(
     pairs = list(itertools.pairwise(focus))
     best_passage = max((p.score for p in passages[:depth]), default=0.0) or 1.0
 
-    raw: list[tuple[RetrievedChunk, Unit, float, float, float, float]] = []
+    raw: list[tuple[RetrievedChunk, Unit, float, float, float, float, bool]] = []
     for passage in passages[:depth]:
         sims = sentence_sims.get(passage.id)
         for unit in units_of(passage):
@@ -83,16 +87,20 @@ def score_units(
             if sims is not None and unit.rows and max(unit.rows) < len(sims):
                 dense = float(max(sims[r] for r in unit.rows))
             prior = max(0.0, passage.score) / best_passage
-            raw.append((passage, unit, dense, lexical, in_row, prior))
+            counting = intent.kind == "figure" and counts(unit.text, intent.counted)
+            raw.append((passage, unit, dense, lexical, in_row, prior, counting))
 
     known = [d for _, _, d, *_ in raw if d == d]
+    any_counts = any(r[-1] for r in raw)
     low, high = (min(known), max(known)) if known else (0.0, 1.0)
     span = (high - low) or 1.0
     scored: list[Scored] = []
-    for passage, unit, dense, lexical, in_row, prior in raw:
+    for passage, unit, dense, lexical, in_row, prior, counting in raw:
         meaning = (dense - low) / span if dense == dense else lexical
         score = W_DENSE * meaning + W_LEXICAL * lexical + W_PASSAGE * prior + W_PAIRS * in_row
         fits = holds(intent.kind, unit.text, unit.kind == "list")
+        if any_counts and fits and not counting:
+            fits = OTHER_FIGURE_FITS
         if intent.kind in STRICT_KINDS:
             score *= 0.55 + 0.45 * fits
         elif intent.kind != "explain":
@@ -103,7 +111,7 @@ def score_units(
             score *= 0.9
         if len(unit.text) < 40:
             score *= 0.6
-        scored.append(Scored(passage, unit, score, dense, lexical, fits))
+        scored.append(Scored(passage, unit, score, dense, lexical, fits, counting))
     scored.sort(key=lambda s: (-s.score, s.passage.rank, s.unit.position))
     return scored
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ..textnorm import fold
+from ..textnorm import analyze, fold
 
 # The kind of answer, in the order they are tested (the first that matches wins).
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -112,6 +112,26 @@ _FOR_X = re.compile(
 
 
 _YEAR_ASKED = re.compile(r"\b(?:19|20)\d{2}\b")
+# « Combien de bénévoles … ? », « Combien y a-t-il de salariés ? », « Quel nombre de
+# jeunes … ? », « How many partnerships … ? »: the one thing a figure asked for counts (on
+# folded text). « Quels chiffres … ? » asks for several figures and counts nothing.
+_OF = r"(?:de|d['’]|des|du)\s*"
+_COUNTED = re.compile(
+    r"\bcombien\s+(?:(?:y\s+a|existe|compte|en\s+compte|reste)[- ]t[- ](?:il|elle|on)\s+)?"
+    + _OF
+    + r"(?P<fr>[a-z][\w-]+)"
+    r"|\b(?:quel\s+(?:nombre|pourcentage)|quelle\s+(?:part|proportion)|nombre)\s+"
+    + _OF
+    + r"(?P<fr2>[a-z][\w-]+)"
+    r"|\bhow\s+many\s+(?P<en>[a-z][\w-]+)"
+    r"|\bwhat\s+(?:share|percentage|proportion|number)\s+of\s+(?:the\s+)?(?P<en2>[a-z][\w-]+)"
+)
+# « Combien de temps » asks a duration, « combien de monde » a number of people, « quelle
+# part d'entre eux » a share: no noun that the figure is followed by.
+_NOT_COUNTED = frozenset({"temps", "monde", "entre"})
+# The question is about the questions themselves (« À quelles questions … répond-il ? »,
+# « Which questions … ? »): the note's own questions are then the answer.
+_ABOUT_QUESTIONS = re.compile(r"\b(questions?|interrogations?|questionnements?)\b")
 
 
 def years_in(text: str) -> list[str]:
@@ -126,6 +146,8 @@ class Intent:
     ordinal_noun: str = ""  # what the ordinal counts (« point », « outil », « temps »)
     points_back: bool = False  # « ce point », « développe »: the previous answer's subject
     new_subject: str = ""  # « Et pour les fondations ? »: what replaces the previous topic
+    counted: str = ""  # « combien de bénévoles »: what the one figure asked for counts
+    about_questions: bool = False  # « quelles questions … ? »: asks for the note's questions
 
 
 def read_intent(question: str) -> Intent:
@@ -136,6 +158,7 @@ def read_intent(question: str) -> Intent:
     ordinal_match = _ORDINAL_REF.search(text)
     ordinal = _ORDINALS[ordinal_match.group("ord")] if ordinal_match else None
     subject = _FOR_X.match(text)
+    counted = _COUNTED.search(text)
     return Intent(
         kind=kind,
         day=day,
@@ -143,7 +166,21 @@ def read_intent(question: str) -> Intent:
         ordinal_noun=ordinal_match.group("noun") if ordinal_match else "",
         points_back=bool(_THIS_POINT.search(text)) and ordinal is None,
         new_subject=subject.group(1) if subject and len(subject.group(1)) > 2 else "",
+        counted=_counted(question, counted),
+        about_questions=bool(_ABOUT_QUESTIONS.search(text)),
     )
+
+
+def _counted(question: str, match: re.Match[str] | None) -> str:
+    word = next((g for g in match.groups() if g), "") if match else ""
+    return "" if not word or word in _NOT_COUNTED else _as_written(question, word)
+
+
+def _as_written(question: str, folded: str) -> str:
+    """The question's own word for a folded one (« bénévoles » for « benevoles »): the
+    stemmer needs its accents."""
+    words = re.findall(r"[^\W\d_][\w-]*", question)
+    return next((w.lower() for w in words if fold(w) == folded), folded)
 
 
 def intent_in_context(intent: Intent, previous_question: str | None, follow_up: bool) -> Intent:
@@ -160,7 +197,8 @@ _QUANTITY = re.compile(
     r"\d+(?:[ \u202f\u00a0]\d{3})*(?:[,.]\d+)?\s*(?:%|‰|€|k€|m€|euros?|millions?|milliards?|"
     r"fois|ans|heures?|jours?|mois|semaines?|salariés?|bénévoles?|associations?|entreprises?|"
     r"structures?|personnes?|jeunes|projets?|cas|études?|modules?|partenariats?|membres?)"
-    r"|\b(?:un|une|deux|trois|quatre|cinq|dix) (?:sur|tiers|quart)\b|\bmoitié\b|\btiers\b",
+    r"|\b(?:un|une|deux|trois|quatre|cinq|dix) (?:sur|tiers|quart)\b|\bmoitié\b|\btiers\b"
+    r"|\b(?:dizaine|vingtaine|trentaine|quarantaine|cinquantaine|centaine|millier)s?\b",
     re.IGNORECASE,
 )
 # A number that is not a year, a day of the month or an ordinal (« 10 septembre », « 3ème »).
@@ -194,6 +232,39 @@ def has_quantity(text: str) -> bool:
         return True
     numbers = [n for n in _BARE_NUMBER.findall(text) if not _YEAR.fullmatch(n)]
     return any(n not in {"1", "2", "3"} for n in numbers)
+
+
+# A count: digits (« 13,2 », « 675 000 », « 140.000 », « 82% ») or a number written out
+# (« cinq », « une cinquantaine », « a dozen »).
+_COUNT = re.compile(
+    r"(?<![\w,.])\d+(?:[ \u202f\u00a0.,]\d+)*(?!\w)"
+    r"|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente"
+    r"|quarante|cinquante|soixante|cent|mille|two|three|four|five|six|seven|eight|nine|ten"
+    r"|twelve|fifteen|twenty|hundred|thousand"
+    r"|(?:dizaine|douzaine|quinzaine|vingtaine|trentaine|quarantaine|cinquantaine|soixantaine"
+    r"|centaine|millier|dozen)s?)\b",
+    re.IGNORECASE,
+)
+COUNT_WINDOW = 3  # words after the number (« de », « des »… not counted) that say what it counts
+
+
+def counts(text: str, counted: str) -> bool:
+    """Whether ``text`` gives a number of ``counted`` (« 13,2 millions de bénévoles » counts
+    « bénévoles »; « 61% des actifs … en bénévolat » does not): the asked noun among the
+    words that follow a number, years left out."""
+    wanted = analyze(counted)
+    if not wanted:
+        return False
+    for match in _COUNT.finditer(text):
+        if _YEAR.fullmatch(match.group()):
+            continue
+        # Within the number's own clause: « 15 propositions, touchant à : … » counts
+        # propositions, not what the rest of the sentence goes on to name.
+        clause = re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + 80], maxsplit=1)[0]
+        after = analyze(clause)[:COUNT_WINDOW]
+        if wanted[0] in after:
+            return True
+    return False
 
 
 def names_in(text: str) -> int:

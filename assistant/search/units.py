@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..ingest.chunking import split_sentences
@@ -48,6 +48,9 @@ class Unit:
     rows: tuple[int, ...] = ()  # its sentences' indices in split_sentences(chunk text)
     leans: bool = False  # opens on a word whose antecedent is not in the unit
     incomplete: bool = False  # a list that the chunk cuts (its end may be missing)
+    # The verbatim runs of the chunk the text is made of, when it skips lines (a list's
+    # lead-in and one of its items, see around_items); empty: the text is one run.
+    parts: tuple[str, ...] = ()
 
     @property
     def quotable(self) -> bool:
@@ -58,6 +61,42 @@ class Unit:
         """``analyze(text)``, once: units live as long as the index (Retriever.units_of),
         so every question scoring them reuses their terms."""
         return tuple(analyze(self.text))
+
+
+def around_items(unit: Unit, keep: Callable[[str], bool]) -> Unit | None:
+    """A list cut down to its lead-in and the items ``keep`` accepts (« Toutes ces formes de
+    mobilisation sont en progression : » and the one item that gives the figure asked);
+    None when the list has no such item, or only such items."""
+    if unit.kind != "list":
+        return None
+    lines = unit.text.split("\n")
+    first_item = next((i for i, line in enumerate(lines) if is_item(line)), len(lines))
+    wanted = [i for i in range(first_item, len(lines)) if keep(lines[i])]
+    if not wanted or len(wanted) == len(lines) - first_item:
+        return None
+    kept = list(range(first_item)) + wanted
+    # Rows: each line's sentences, in the order split_units numbered them.
+    per_line = [len(split_sentences(line)) or 1 for line in lines]
+    rows: tuple[int, ...] = ()
+    if sum(per_line) == len(unit.rows):
+        starts = [sum(per_line[:i]) for i in range(len(lines))]
+        rows = tuple(r for i in kept for r in unit.rows[starts[i] : starts[i] + per_line[i]])
+    runs: list[list[int]] = []  # consecutive lines: one verbatim run each
+    for i in kept:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    parts = tuple("\n".join(lines[i] for i in run) for run in runs)
+    return Unit(
+        "\n".join(lines[i] for i in kept),
+        "list",
+        unit.position,
+        rows,
+        unit.leans,
+        False,
+        parts if len(parts) > 1 else (),
+    )
 
 
 def is_item(line: str) -> bool:
@@ -185,6 +224,7 @@ def split_units(text: str, boilerplate: Boilerplate | None = None) -> list[Unit]
             and _leans(sentence)
             and units
             and units[-1].kind == "sentence"
+            and not asks(units[-1].text)  # a question and what follows it: _with_answers
             and len(units[-1].text) + len(sentence) < MAX_UNIT_CHARS
         ):
             previous = units.pop()
@@ -207,16 +247,20 @@ def split_units(text: str, boilerplate: Boilerplate | None = None) -> list[Unit]
 
 def _with_answers(units: list[Unit]) -> list[Unit]:
     """A question the text asks (« Quels facteurs … ? ») is quoted with what answers it,
-    the next unit; with nothing after it, it is not quoted at all."""
+    the next unit; with nothing after it, it is not quoted at all. A run of questions is
+    one question, and so is a run closed by a sentence that only names them (« Ce sont
+    aussi des questions que se posent les Fondations. »): it answers nothing, the sentence
+    after it does."""
     out: list[Unit] = []
     for unit in units:
         if out and out[-1].kind == "question":
             question = out.pop()
             if unit.quotable:
                 glue = "\n" if unit.kind == "list" else " "
+                names = unit.kind == "sentence" and names_questions(unit.text)
                 unit = Unit(
                     question.text + glue + unit.text,
-                    unit.kind,
+                    "question" if names else unit.kind,
                     question.position,
                     question.rows + unit.rows,
                     question.leans,
@@ -224,13 +268,45 @@ def _with_answers(units: list[Unit]) -> list[Unit]:
                 )
             else:
                 out.append(Unit(question.text, "heading", question.position, question.rows))
-        if unit.kind == "sentence" and unit.text.rstrip().endswith("?"):
+        if unit.kind == "sentence" and asks(unit.text):
             unit = Unit(unit.text, "question", unit.position, unit.rows, unit.leans)
         out.append(unit)
     if out and out[-1].kind == "question":
         last = out.pop()
         out.append(Unit(last.text, "heading", last.position, last.rows))
     return out
+
+
+# « Quelle est la place … ?... »: a question trailed by an ellipsis still asks.
+_ASKS = re.compile(r"\?\s*(?:\.{2,}|…)?$")
+# A sentence that only says the sentences before it are questions (« Ce sont aussi des
+# questions que se posent les Fondations. », « Telles sont les questions … »). One that
+# says who answers them (« C'est la question à laquelle ce MOOC se propose de répondre,
+# avec … ») tells something: it is an answer.
+_NAMES_QUESTIONS = re.compile(
+    r"^(?:c[’']est|ce sont|tel(?:le)?s? (?:est|sont)|voilà|voici|autant de|these are|such are)"
+    r"\b(?:\s+[\w’']+){0,3}?\s+(?:questions?|interrogations?|questionnements?)\b",
+    re.IGNORECASE,
+)
+_ANSWERED = re.compile(r"\b(?:répon\w*|answer\w*)", re.IGNORECASE)
+
+
+def asks(text: str) -> bool:
+    """A question: it ends on « ? » (an ellipsis after it included)."""
+    return bool(_ASKS.search(text.rstrip()))
+
+
+def names_questions(sentence: str) -> bool:
+    sentence = sentence.lstrip("«“\"( ")
+    return bool(_NAMES_QUESTIONS.match(sentence)) and not _ANSWERED.search(sentence)
+
+
+def only_asks(unit: Unit) -> bool:
+    """Nothing but questions (« • Quels sont les besoins … ?\n• Quel est le point de vue … ? »,
+    a list cut from its lead-in by the chunk): no answer to quote."""
+    lines = [strip_bullet(line) for line in unit.text.split("\n") if line.strip()]
+    sentences = [s for line in lines for s in split_sentences(line)]
+    return bool(sentences) and all(asks(s) or names_questions(s) for s in sentences)
 
 
 def _leans(sentence: str) -> bool:

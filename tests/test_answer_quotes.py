@@ -1,0 +1,143 @@
+"""What an extractive answer quotes, read as the person who asked: the sentence that
+answers rather than the note's own questions, and for « combien de X ? » the figure of X
+first, with only the line of a long list that gives it."""
+
+from assistant.answer.answering import Assistant
+from assistant.answer.generation import ExtractiveGenerator
+from assistant.answer.planning import plan_answer
+from assistant.answer.selection import score_units
+from assistant.ingest.chunking import split_sentences
+from assistant.ingest.indexing import ingest
+from assistant.search.intent import read_intent
+from assistant.search.query import understand
+from assistant.textnorm import matches_inside
+
+from .conftest import make_settings
+
+
+def _only_questions(quote: str) -> bool:
+    sentences = [s for line in quote.split("\n") for s in split_sentences(line)]
+    return all(s.rstrip(" .…»").endswith("?") for s in sentences)
+
+
+def test_the_notes_own_questions_are_quoted_only_with_what_answers_them(reference_assistant):
+    # The note asks « Quels sont-ils ? … » and closes the run with « Ce sont aussi des
+    # questions que se posent les Fondations. »: that is no answer; the next sentence is.
+    answer = reference_assistant.answer("Quel est le rôle des fondations ?")
+    assert not answer.abstained
+    first = answer.citations[0].quote
+    assert matches_inside("leur place devient de plus en plus stratégique", first), first
+    for citation in answer.citations:
+        assert not _only_questions(citation.quote), citation.quote
+        assert not citation.quote.rstrip().endswith(
+            "Ce sont aussi des questions que se posent les Fondations."
+        ), citation.quote
+
+
+def test_a_list_of_questions_alone_is_no_answer_unless_questions_are_asked(
+    reference_assistant,
+):
+    for question in (
+        "Combien de bénévoles en France ?",
+        "Quels sont les besoins des associations ?",
+    ):
+        answer = reference_assistant.answer(question)
+        for citation in answer.citations:
+            assert not _only_questions(citation.quote), (question, citation.quote)
+
+
+def test_a_figure_asked_for_comes_first_with_its_list_line_only(reference_assistant):
+    answer = reference_assistant.answer("Combien de bénévoles en France ?")
+    assert not answer.abstained
+    first = answer.citations[0]
+    assert "13,2 millions de bénévoles" in first.quote
+    # One line of the five-line list, under the sentence that introduces the list.
+    shown = answer.answer
+    assert "Toutes ces formes de mobilisation sont en progression :" in shown
+    for other in ("1,8 million de salariés", "150 000 jeunes", "82% des structures"):
+        assert other not in shown, other
+    assert all(matches_inside(c.quote, r.text) for c in answer.citations for r in [
+        next(p for p in answer.retrieved if p.id == c.chunk_id)
+    ])
+
+
+def test_intent_reads_what_a_figure_counts():
+    assert read_intent("Combien de bénévoles en France ?").counted == "bénévoles"
+    assert read_intent("Combien y a-t-il de salariés associatifs ?").counted == "salariés"
+    assert read_intent("Sur combien d'associations portait l'étude ?").counted == "associations"
+    assert read_intent("Quel nombre de jeunes en service civique ?").counted == "jeunes"
+    assert read_intent("How many partnerships are there?").counted == "partnerships"
+    # Several figures asked, or none counted: nothing to single out.
+    assert read_intent("Quels chiffres montrent la progression ?").counted == ""
+    assert read_intent("À combien s'élève le budget ?").counted == ""
+
+
+NOTE = (
+    "# Chiffres du secteur\n\n"
+    "Deux chiffres-clés illustrent le besoin de compétences des structures :\n"
+    "• 82% des structures à finalité sociale ont un ou plusieurs besoins de compétences,\n"
+    "• 61% des actifs sont intéressés pour s'engager en bénévolat de compétences.\n\n"
+    "Toutes ces formes de mobilisation sont en progression :\n"
+    "• le secteur emploie 1,8 million de salariés, un chiffre stable depuis dix ans ;\n"
+    "• depuis 2010, l'engagement affiche une croissance de 16,8% avec 13,2 millions de "
+    "bénévoles ;\n"
+    "• près de 150 000 jeunes pourront s'engager en service civique cette année ;\n"
+    "• un tiers des entreprises partenaires proposent des actions de mécénat de compétences.\n"
+)
+
+
+def _quoted(assistant: Assistant, question: str):
+    """The extractive answer's quotes (the step that decides to abstain, calibrated on the
+    reference note, left out: this note is five lines long)."""
+    query = understand(question, [])
+    retrieval = assistant.retriever.search(query)
+    retriever = assistant.retriever
+    scored = score_units(
+        query,
+        query.intent,
+        retrieval.passages,
+        retrieval.sentence_similarity,
+        retriever.idf,
+        retriever.units_of,
+    )
+    plan = plan_answer(retriever, assistant.settings, query, retrieval, scored, "short")
+    return ExtractiveGenerator.compose(plan, False, "short")
+
+
+def test_combien_de_quotes_the_item_that_counts_it_under_its_lead_in(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "chiffres.md").write_text(NOTE, encoding="utf-8")
+    settings = make_settings(tmp_path / "data", folder)
+    ingest(settings)
+    assistant = Assistant(settings)
+    for question, counted, others in (
+        ("Combien de bénévoles compte le secteur ?", "13,2 millions", ("1,8 million", "82%")),
+        ("Combien de salariés dans le secteur ?", "1,8 million", ("13,2 millions", "82%")),
+        ("Combien de jeunes en service civique ?", "150 000 jeunes", ("1,8 million", "82%")),
+    ):
+        answer = _quoted(assistant, question)
+        # The first marker quotes the lead-in and the item: two runs of the note.
+        first = [c.quote for c in answer.citations if c.marker == 1]
+        assert any(counted in quote for quote in first), (question, answer.answer)
+        assert "Toutes ces formes de mobilisation sont en progression :" in answer.answer
+        for other in others:
+            assert other not in answer.answer, (question, other, answer.answer)
+        text = (folder / "chiffres.md").read_text(encoding="utf-8")
+        assert all(c.quote in text for c in answer.citations)
+    # « Quels chiffres … ? » asks for the figures: the list is quoted whole.
+    whole = _quoted(assistant, "Quels chiffres montrent que la mobilisation progresse ?")
+    assert "13,2 millions" in whole.answer and "150 000 jeunes" in whole.answer
+
+
+def test_a_year_that_names_something_is_not_a_year_the_note_misses(reference_assistant):
+    # « le rapport interministériel de 2014 » names the report; the figure's sentence does
+    # not repeat the year, the passage beside it does: no « ne dit rien de 2014 ».
+    answer = reference_assistant.answer(
+        "Combien de propositions a formulées le rapport interministériel de 2014 ?"
+    )
+    assert "15 propositions" in answer.citations[0].quote
+    assert answer.answer.startswith("D'après le corpus")
+    # A year the note never names is still said first.
+    later = reference_assistant.answer("Combien de bénévoles en France en 2031 ?")
+    assert later.answer.startswith("Le corpus ne dit rien de 2031")
