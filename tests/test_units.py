@@ -207,6 +207,8 @@ def test_a_figure_counts_the_noun_that_follows_it():
     assert counts("avec 13,2 millions de bénévoles;", "bénévoles")
     assert counts("auprès de plus d’une cinquantaine de projets", "projets")
     assert counts("Plus de 675 000 partenariats concernent les entreprises", "partenariats")
+    assert counts("un tiers des entreprises engagées proposent du mécénat", "entreprises")
+    assert counts("une association sur trois développe des partenariats", "associations")
     assert not counts("61% des actifs sont intéressés par le bénévolat", "bénévoles")
     assert not counts("Il a recommandé 15 propositions, touchant aux bénévoles", "bénévoles")
     assert not counts("depuis 2010 les bénévoles", "bénévoles")  # a year counts nothing

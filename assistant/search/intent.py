@@ -113,8 +113,10 @@ _FOR_X = re.compile(
 
 _YEAR_ASKED = re.compile(r"\b(?:19|20)\d{2}\b")
 # « Combien de bénévoles … ? », « Combien y a-t-il de salariés ? », « Quel nombre de
-# jeunes … ? », « How many partnerships … ? »: the one thing a figure asked for counts (on
-# folded text). « Quels chiffres … ? » asks for several figures and counts nothing.
+# jeunes … ? »: the one thing a figure asked for counts (on folded text). « Quels
+# chiffres … ? » asks for several figures and counts nothing. French only: the noun is
+# matched on the passages' French stems, and an English noun phrase (« how many
+# association–business partnerships ») does not say which of its words is counted.
 _OF = r"(?:de|d['’]|des|du)\s*"
 _COUNTED = re.compile(
     r"\bcombien\s+(?:(?:y\s+a|existe|compte|en\s+compte|reste)[- ]t[- ](?:il|elle|on)\s+)?"
@@ -123,8 +125,6 @@ _COUNTED = re.compile(
     r"|\b(?:quel\s+(?:nombre|pourcentage)|quelle\s+(?:part|proportion)|nombre)\s+"
     + _OF
     + r"(?P<fr2>[a-z][\w-]+)"
-    r"|\bhow\s+many\s+(?P<en>[a-z][\w-]+)"
-    r"|\bwhat\s+(?:share|percentage|proportion|number)\s+of\s+(?:the\s+)?(?P<en2>[a-z][\w-]+)"
 )
 # « Combien de temps » asks a duration, « combien de monde » a number of people, « quelle
 # part d'entre eux » a share: no noun that the figure is followed by.
@@ -234,15 +234,17 @@ def has_quantity(text: str) -> bool:
     return any(n not in {"1", "2", "3"} for n in numbers)
 
 
-# A count: digits (« 13,2 », « 675 000 », « 140.000 », « 82% ») or a number written out
-# (« cinq », « une cinquantaine », « a dozen »).
+# A count: digits (« 13,2 », « 675 000 », « 140.000 », « 82% »), a number written out
+# (« cinq », « une cinquantaine », « a dozen ») or a share (« un tiers des entreprises »).
 _COUNT = re.compile(
     r"(?<![\w,.])\d+(?:[ \u202f\u00a0.,]\d+)*(?!\w)"
     r"|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente"
     r"|quarante|cinquante|soixante|cent|mille|two|three|four|five|six|seven|eight|nine|ten"
     r"|twelve|fifteen|twenty|hundred|thousand"
     r"|(?:dizaine|douzaine|quinzaine|vingtaine|trentaine|quarantaine|cinquantaine|soixantaine"
-    r"|centaine|millier|dozen)s?)\b",
+    r"|centaine|millier|dozen)s?|tiers|quart|moitié)\b"
+    # « une association sur trois »: the noun counted comes between « une » and « sur ».
+    r"|\bune?\b(?=\s+[^\W\d_][\w’'-]*\s+sur\s+(?:\d+|deux|trois|quatre|cinq|dix)\b)",
     re.IGNORECASE,
 )
 COUNT_WINDOW = 3  # words after the number (« de », « des »… not counted) that say what it counts
