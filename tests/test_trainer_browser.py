@@ -7,6 +7,8 @@ PDF by the same browser."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.trainer.build import build_sheet
@@ -39,6 +41,14 @@ def browser(tmp_path):
         context.close()
 
 
+def settle_on_thread(page) -> None:
+    """After the first message of a conversation the page moves to ``/thread/<id>`` about
+    0.1 s after the reply shows, and its message box is mounted again, empty: text typed
+    in between is lost (the CI failures of this test). Type once the page is there."""
+    page.wait_for_url(re.compile(r"/thread/[0-9a-f-]+"), timeout=30_000)
+    page.locator("#chat-input").wait_for()
+
+
 def test_trainer_starter_asks_the_topic_streams_the_sheet_and_offers_files(
     chat_server, browser, tmp_path
 ):
@@ -54,6 +64,7 @@ def test_trainer_starter_asks_the_topic_streams_the_sheet_and_offers_files(
         starter.wait_for()
         starter.click()
         page.get_by_text("Sur quel thème, quel jour ou quelle section").wait_for(timeout=60_000)
+        settle_on_thread(page)
         page.locator("#chat-input").fill("les alliances stratégiques")
         page.keyboard.press("Enter")
         sheet = page.locator('[data-step-type="assistant_message"]').last
@@ -95,6 +106,7 @@ def test_the_topic_asked_survives_a_reconnection(chat_server, browser):
         starter.wait_for()
         starter.click()
         page.get_by_text("Sur quel thème, quel jour ou quelle section").wait_for(timeout=60_000)
+        settle_on_thread(page)
         browser.set_offline(True)
         page.wait_for_timeout(1_500)
         with page.expect_websocket(timeout=30_000):  # the page's socket after the blip
