@@ -113,6 +113,30 @@ def test_ingest_and_answer_through_the_server(server, corpus, tmp_path):
     (corpus / "nouveau.md").unlink()
 
 
+def test_counting_the_served_generation_costs_no_request(server, corpus, tmp_path, monkeypatch):
+    """A sheet or an answer checks the index's size dozens of times (is it still fresh?);
+    on a server each count was a request. The pointer carries the verified size of the
+    generation it names, and a generation is never written after the switch: the size comes
+    from the pointer read. Shown with the server stopped inside the reader's pointer window
+    (widened here): the count still answers, and equals the collection's own count."""
+    from assistant.backends.store import server as server_backend
+
+    settings = _settings(tmp_path, corpus, server, collection="srv5")
+    done = ingest(settings)
+    store = open_store(settings)
+    try:
+        assert store.count() == store.collection.count() == done.chunks_total
+        monkeypatch.setattr(server_backend, "SERVER_POINTER_TTL_S", 600.0)
+        store.refresh(force=True)
+        server.stop(signal.SIGKILL)
+        try:
+            assert store.count() == done.chunks_total
+        finally:
+            server.start()
+    finally:
+        store.close()
+
+
 def test_a_killed_server_mode_ingest_leaves_the_served_collection_intact(server, corpus, tmp_path):
     settings = _settings(tmp_path, corpus, server, collection="srv2")
     ingest(settings)

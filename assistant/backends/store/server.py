@@ -32,6 +32,7 @@ class ServerStore(StoreBase):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self._checked = 0.0
+        self._size: int | None = None  # the current generation's size, from the pointer
         self._client = http_client(settings)
         self.refresh(force=True)
 
@@ -49,7 +50,12 @@ class ServerStore(StoreBase):
             else:
                 names = {c.name for c in client.list_collections()}
                 current, previous = (self.name if self.name in names else None), None
+            # A generation is never written after the switch, and the pointer carries its
+            # verified size: count() then costs no request (a sheet counts dozens of times).
+            chunks = pointer.get("chunks") if pointer is not None else None
+            size = chunks if isinstance(chunks, int) and current else None
             if current == self.generation and self.collection is not None:
+                self._size = size
                 return False
             collection = self._get_collection(client, current) if current else None
         except StoreError:
@@ -57,7 +63,14 @@ class ServerStore(StoreBase):
         except Exception as exc:
             raise server_unreachable(self.settings, exc) from None
         self.collection, self.generation, self.previous = collection, current, previous
+        self._size = size
         return True
+
+    def count(self) -> int:
+        with self._lock:
+            self._refresh(False)
+            size = self._size
+        return size if size is not None else super().count()
 
     def _pointer(self, client) -> dict[str, Any] | None:
         try:
