@@ -401,7 +401,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--embed-cores", default="0,1", help="cores the servers are pinned to")
     parser.add_argument(
-        "--embed-concurrency", type=int, default=2, help="requests in flight to the servers"
+        "--embed-concurrency", type=int, default=4, help="requests in flight to the servers"
     )
     parser.add_argument(
         "--embed-parts",
