@@ -141,3 +141,25 @@ def test_a_year_that_names_something_is_not_a_year_the_note_misses(reference_ass
     # A year the note never names is still said first.
     later = reference_assistant.answer("Combien de bénévoles en France en 2031 ?")
     assert later.answer.startswith("Le corpus ne dit rien de 2031")
+
+
+def test_which_kind_of_organisation_asks_for_the_one_named(reference_assistant):
+    # « Which business school … ? » asks for an organisation, like « Qui … ? »: the
+    # sentence that names it comes first, not the MOOC's description.
+    for question in (
+        "Which business school co-produced the MOOC?",
+        "Which university took part?",
+        "Quelle grande école a co-construit le MOOC ?",
+        "Quel réseau accompagne les associations ?",
+    ):
+        assert read_intent(question).kind == "actors", question
+    for question in (
+        "Which levers does the note describe?",
+        "Quel levier est le premier ?",
+        "Which role do foundations play?",
+        "Sous quelles formes les cabinets de conseil se sont-ils engagés ?",
+    ):
+        assert read_intent(question).kind != "actors", question
+    answer = reference_assistant.answer("Which business school co-produced the MOOC?")
+    assert not answer.abstained
+    assert "ESSEC" in answer.citations[0].quote, answer.citations[0].quote

@@ -57,6 +57,18 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"(^|\b)(qui\b|par qui|avec qui|quels? (acteurs?|organisations?|partenaires?"
             r"|structures?|organismes?)|quelles? (organisations?|structures?|entreprises?"
             r"|associations?|fondations?)|who\b|which (organi[sz]ations?|partners?|actors?))"
+            # « Which business school … ? », « Quelle grande école … ? »: a kind of body
+            # right after « which / quel » (one modifier at most: « which role do
+            # foundations play », « quelles formes les cabinets ont-ils prises » ask for
+            # something else) asks for the one the note names.
+            r"|\bwhich (?!(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would"
+            r"|should|may|might)\b)(\w+ )?(schools?|universit(y|ies)|compan(y|ies)|firms?|banks?"
+            r"|foundations?|institutions?|networks?|ministr(y|ies)|agenc(y|ies)"
+            r"|federations?|bod(y|ies)|think tanks?|consultanc(y|ies))\b"
+            r"|\bquel(le)?s? (?:(?:grande?s?|petite?s?|autres?|principa(?:le|les|ux)) )?"
+            r"(ecoles?|universites?|banques?|reseaux?|ministeres?"
+            r"|institutions?|federations?|collectivites?|agences?|cabinets?|organismes?"
+            r"|instituts?|fonds)\b"
         ),
     ),
     (
