@@ -14,6 +14,8 @@ import pytest
 
 from .support import (
     ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
     ROOT,
     ChromaServer,
     PostgresServer,
@@ -139,3 +141,24 @@ def postgres_server():
     server = PostgresServer(ARTIFACTS / "postgres.log").start()
     yield server
     server.stop()
+
+
+@pytest.fixture()
+def browser(tmp_path):
+    """Chromium (Debian's) with a fresh persistent profile per test (Playwright refuses
+    --user-data-dir in args), French, downloads kept for the test to open."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            locale="fr-FR",
+            viewport={"width": 1280, "height": 900},
+            accept_downloads=True,
+        )
+        context.set_default_timeout(30_000)
+        yield context
+        context.close()

@@ -210,6 +210,18 @@ def chromium_missing() -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def shots_on_failure(page, name: str):
+    """On failure, keep a screenshot and the page text next to the other artefacts."""
+    try:
+        yield
+    except BaseException:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"chat-{name}-failure.png"))
+        (ARTIFACTS / f"chat-{name}-failure.txt").write_text(page.inner_text("body"), "utf-8")
+        raise
+
+
 # --- a PostgreSQL cluster ----------------------------------------------------------------
 def _postgres_bin() -> Path | None:
     """Debian's PostgreSQL binaries (``/usr/lib/postgresql/<version>/bin``, newest first),

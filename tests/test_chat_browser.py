@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from .support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, chromium_missing
+from .support import ARTIFACTS, chromium_missing, shots_on_failure
 
 pytestmark = [
     pytest.mark.slow,  # the chat server driven by Chromium
@@ -28,25 +27,6 @@ QUESTION = "Quels sont les trois leviers d'un modèle socio-économique ?"
 @pytest.fixture(scope="module")
 def server(chat_server):
     return chat_server
-
-
-@pytest.fixture()
-def browser(tmp_path):
-    """A fresh persistent profile per test (Playwright refuses --user-data-dir in args)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            locale="fr-FR",
-            viewport={"width": 1280, "height": 900},
-        )
-        context.set_default_timeout(30_000)
-        yield context
-        context.close()
 
 
 class PageWatch:
@@ -83,18 +63,6 @@ class PageWatch:
         while not self.session_started:
             assert time.monotonic() < deadline, "no chat session"
             self.page.wait_for_timeout(50)
-
-
-@contextmanager
-def shots_on_failure(page, name: str):
-    """On failure, keep a screenshot and the page text next to the other artefacts."""
-    try:
-        yield
-    except BaseException:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"chat-{name}-failure.png"))
-        (ARTIFACTS / f"chat-{name}-failure.txt").write_text(page.inner_text("body"), "utf-8")
-        raise
 
 
 def _wait_enabled(page, selector: str, timeout_s: float = 30.0) -> None:

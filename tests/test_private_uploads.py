@@ -50,6 +50,18 @@ def _upload(settings, assistant, owner: str | None, tmp_path, name="pv-conseil.m
     return placed
 
 
+def _on_server(tmp_path, corpus, chroma_server, collection: str):
+    """Settings of a process using the real ``chroma run`` of the module."""
+    return make_settings(
+        tmp_path / "local",
+        corpus,
+        chroma_host="127.0.0.1",
+        chroma_port=chroma_server.port,
+        chroma_timeout_s=5,
+        collection=collection,
+    )
+
+
 def _sources(assistant, viewer):
     answer = assistant.answer(QUESTION, viewer=viewer)
     return answer, {p.source for p in answer.retrieved}
@@ -148,14 +160,7 @@ def test_unknown_roles_are_refused():
 
 @pytest.mark.slow  # a real `chroma run`
 def test_an_upload_is_private_on_the_chroma_server(tmp_path, small_corpus, chroma_server):
-    settings = make_settings(
-        tmp_path / "local",
-        small_corpus,
-        chroma_host="127.0.0.1",
-        chroma_port=chroma_server.port,
-        chroma_timeout_s=5,
-        collection="private",
-    )
+    settings = _on_server(tmp_path, small_corpus, chroma_server, "private")
     ingest(settings)
     assistant = Assistant(settings)
     try:
@@ -195,14 +200,7 @@ def test_a_question_on_another_replica_sees_an_upload_just_indexed(
     from assistant.backends.store import server
 
     monkeypatch.setattr(server, "SERVER_POINTER_TTL_S", 600.0)
-    settings = make_settings(
-        tmp_path / "local",
-        small_corpus,
-        chroma_host="127.0.0.1",
-        chroma_port=chroma_server.port,
-        chroma_timeout_s=5,
-        collection="replicas",
-    )
+    settings = _on_server(tmp_path, small_corpus, chroma_server, "replicas")
     ingest(settings)
     replica_a, replica_b = Assistant(settings), Assistant(settings)
     try:

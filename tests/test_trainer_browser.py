@@ -14,31 +14,12 @@ import pytest
 from assistant.trainer.build import build_sheet
 from assistant.trainer.pack import render
 
-from .support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, chromium_missing
+from .support import ARTIFACTS, chromium_missing, shots_on_failure
 
 pytestmark = [
     pytest.mark.slow,  # the chat server driven by Chromium
     pytest.mark.skipif(bool(chromium_missing()), reason=chromium_missing() or ""),
 ]
-
-
-@pytest.fixture()
-def browser(tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            locale="fr-FR",
-            viewport={"width": 1280, "height": 900},
-            accept_downloads=True,
-        )
-        context.set_default_timeout(30_000)
-        yield context
-        context.close()
 
 
 def settle_on_thread(page) -> None:
@@ -49,22 +30,28 @@ def settle_on_thread(page) -> None:
     page.locator("#chat-input").wait_for()
 
 
+def ask_for_a_sheet(page, url: str) -> None:
+    """The « Formateur·rice » profile's starter, until the chat asks for the topic and the
+    page is ready for the answer."""
+    page.goto(url)
+    page.get_by_text("Bienvenue !").wait_for()
+    page.locator("#chat-profiles").click()
+    page.locator('[data-test="select-item:Formateur·rice"]').click()
+    starter = page.locator('[id="starter-préparer-une-fiche-de-séance"]')
+    starter.wait_for()
+    starter.click()
+    page.get_by_text("Sur quel thème, quel jour ou quelle section").wait_for(timeout=60_000)
+    settle_on_thread(page)
+
+
 def test_trainer_starter_asks_the_topic_streams_the_sheet_and_offers_files(
     chat_server, browser, tmp_path
 ):
     from docx import Document
 
     page = browser.new_page()
-    try:
-        page.goto(chat_server.url)
-        page.get_by_text("Bienvenue !").wait_for()
-        page.locator("#chat-profiles").click()
-        page.locator('[data-test="select-item:Formateur·rice"]').click()
-        starter = page.locator('[id="starter-préparer-une-fiche-de-séance"]')
-        starter.wait_for()
-        starter.click()
-        page.get_by_text("Sur quel thème, quel jour ou quelle section").wait_for(timeout=60_000)
-        settle_on_thread(page)
+    with shots_on_failure(page, "trainer"):
+        ask_for_a_sheet(page, chat_server.url)
         page.locator("#chat-input").fill("les alliances stratégiques")
         page.keyboard.press("Enter")
         sheet = page.locator('[data-step-type="assistant_message"]').last
@@ -86,10 +73,6 @@ def test_trainer_starter_asks_the_topic_streams_the_sheet_and_offers_files(
         document = Document(str(saved))
         headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
         assert "Messages clés" in headings
-    except BaseException:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "chat-trainer-failure.png"))
-        raise
 
 
 def test_the_topic_asked_survives_a_reconnection(chat_server, browser):
@@ -97,16 +80,8 @@ def test_the_topic_asked_survives_a_reconnection(chat_server, browser):
     clears the page's pending question (``clear_ask``), and the trainer's reply used to go
     out as an ordinary question, answered instead of giving the sheet."""
     page = browser.new_page()
-    try:
-        page.goto(chat_server.url)
-        page.get_by_text("Bienvenue !").wait_for()
-        page.locator("#chat-profiles").click()
-        page.locator('[data-test="select-item:Formateur·rice"]').click()
-        starter = page.locator('[id="starter-préparer-une-fiche-de-séance"]')
-        starter.wait_for()
-        starter.click()
-        page.get_by_text("Sur quel thème, quel jour ou quelle section").wait_for(timeout=60_000)
-        settle_on_thread(page)
+    with shots_on_failure(page, "trainer-reconnect"):
+        ask_for_a_sheet(page, chat_server.url)
         browser.set_offline(True)
         page.wait_for_timeout(1_500)
         with page.expect_websocket(timeout=30_000):  # the page's socket after the blip
@@ -116,10 +91,6 @@ def test_the_topic_asked_survives_a_reconnection(chat_server, browser):
         page.keyboard.press("Enter")
         sheet = page.locator('[data-step-type="assistant_message"]').last
         sheet.get_by_text("Fiche de séance — 12e jour").first.wait_for(timeout=60_000)
-    except BaseException:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "chat-trainer-reconnect-failure.png"))
-        raise
 
 
 def test_printable_html_renders_in_the_browser(reference_assistant, browser, tmp_path):

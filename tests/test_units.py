@@ -45,14 +45,19 @@ def test_pronoun_led_sentences_and_text_questions_keep_their_context():
     assert not any(t.startswith("Celles-ci") for t in texts)
 
 
-def test_headings_notes_and_series_boilerplate_are_never_quotable():
+def _series_boilerplate() -> Boilerplate:
+    """Four days that each close on « A demain, Nème jour du cycle … », as the note does."""
     sections = {
         ("n.txt", f"{day}e jour"): [
             f"Texte du jour {day}.\nA demain, {day + 1}ème jour du cycle pour découvrir la suite."
         ]
         for day in range(1, 5)
     }
-    boilerplate = Boilerplate.from_sections(sections)
+    return Boilerplate.from_sections(sections)
+
+
+def test_headings_notes_and_series_boilerplate_are_never_quotable():
+    boilerplate = _series_boilerplate()
     units = split_units(CHUNK, boilerplate)
     kinds = dict((u.text.split(" ")[0], u.kind) for u in units)
     assert kinds["Note"] == "note"
@@ -81,13 +86,7 @@ def test_sentences_that_refer_back_stay_with_the_sentence_they_refer_to():
 def test_a_series_line_with_words_added_is_still_boilerplate():
     # « A demain, 21ème et dernier jour du cycle … » closes the series the other days open
     # with « A demain, Nème jour du cycle … »: same template, two words inserted.
-    sections = {
-        ("n.txt", f"{day}e jour"): [
-            f"Texte du jour {day}.\nA demain, {day + 1}ème jour du cycle pour découvrir la suite."
-        ]
-        for day in range(1, 5)
-    }
-    boilerplate = Boilerplate.from_sections(sections)
+    boilerplate = _series_boilerplate()
     assert "A demain, 21ème et dernier jour du cycle pour prendre de la hauteur." in boilerplate
     # Same first words, another sentence: not boilerplate.
     assert "A demain, nous verrons les alliances entre acteurs du territoire." not in boilerplate
