@@ -115,6 +115,7 @@ class Assistant:
         viewer: str | None = None,
     ) -> tuple[SearchQuery, Retrieval]:
         query = understand(question, history or [])
+        self.retriever.sync()  # the newest index, once per question
         return query, self.retriever.search(query, check_k(k, self.settings), viewer=viewer)
 
     def answer(
@@ -145,6 +146,7 @@ class Assistant:
         started = time.perf_counter()
         question, turns = check_question(question, history, self.settings)
         query = understand(question, turns)
+        self.retriever.sync()  # the newest index, once per question
         retrieval = self.retriever.search(query, viewer=viewer)
         english = query.cross_lingual
         scored = score_units(

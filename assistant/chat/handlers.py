@@ -15,7 +15,7 @@ from chainlit.data import get_data_layer
 
 from .answers import AnswerHandlers, export_action
 from .auth import LOCAL_USER, LoginThrottle, host_of, is_loopback
-from .conversation import Conversation
+from .conversation import ANSWER_KIND, Conversation
 from .core import log, notice
 from .profiles import TRAINER, chainlit_profiles, get_profile
 from .session import SessionState, kind_of, left_on
@@ -71,7 +71,7 @@ class ChatApp(AnswerHandlers, SheetHandlers, UploadHandlers):
         )
         session.awaiting_sheet_topic = left_on(steps) == ASKED_TOPIC
         cl.user_session.set("state", session)
-        answers = [s for s in steps if kind_of(s) == "answer"]
+        answers = [s for s in steps if kind_of(s) == ANSWER_KIND]
         if answers:
             await export_action().send(for_id=answers[-1]["id"])
         if thread.get("elements"):

@@ -68,9 +68,10 @@ class Retriever:
         return self._count
 
     def sync(self) -> None:
-        """Follow the store's pointer now, at the start of a question or a sheet: between
-        them a server store checks it at most once a second (a sheet reads the index dozens
-        of times), and a question asked on one replica right after an upload indexed
+        """Follow the store's pointer now; called once at the start of a question or a
+        sheet (:class:`~assistant.answer.answering.Assistant`, the trainer's scope). In
+        between, a server store checks it at most once a second (a sheet reads the index
+        dozens of times), and a question asked on one replica right after an upload indexed
         through another must see that upload. One cheap read (a file, or one request)."""
         self.store.refresh(force=True)
         self._ensure_fresh()
@@ -149,7 +150,6 @@ class Retriever:
         """The (source, section title) a question names: « le 12e jour » (a title that opens
         on that number), or most of a title's words (« la section Pour aller plus loin »).
         Only sections ``viewer`` may read (see :meth:`search`)."""
-        self.sync()
         titles = list(
             dict.fromkeys((c.source, c.section) for c in self.chunks if c.owner in ("", viewer))
         )
@@ -185,7 +185,7 @@ class Retriever:
     ) -> Retrieval:
         """``viewer``: the chat user asking; other users' private uploads are left out of
         both rankings (None: only the shared corpus)."""
-        self.sync()
+        self._ensure_fresh()
         k = k or self.settings.top_k
         if not self._chunks:
             return Retrieval([], {})

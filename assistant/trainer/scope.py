@@ -54,6 +54,7 @@ def resolve(assistant: Assistant, topic: str, viewer: str | None = None) -> Scop
             f"{assistant.settings.max_question_chars}). / Topic too long."
         )
     retriever = assistant.retriever
+    retriever.sync()  # the newest index, once per sheet
     bare = _BARE_DAY.match(fold(topic))
     day = read_intent(topic).day or (int(bare.group(1) or bare.group(2)) if bare else None)
     named = retriever.find_section(topic, day, viewer)
