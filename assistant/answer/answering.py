@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 
 __all__ = ["AnswerError", "Assistant", "build_assistant"]
 
+# How much a name the corpus never mentions lowers the confidence that it answers: the
+# question is about something the note does not cover, though its other words are the note's.
+UNKNOWN_NAME_FACTOR = 0.8
+
 
 class Assistant:
     """Holds one store, one embedder and one retriever; safe to share across chat sessions."""
@@ -168,7 +172,14 @@ class Assistant:
             self.retriever.knows,
             self.settings.embedding_model,
         )
+        # Names the question asks about that no passage mentions (« la Fondation de France »,
+        # « l'Allemagne », « Covid-19 »): the note cannot say what is asked of them.
+        unknown = [n for n in query.names if not self.retriever.mentions(n, viewer)]
+        if unknown:
+            evidence.confidence *= UNKNOWN_NAME_FACTOR
         plan = plan_answer(self.retriever, self.settings, query, retrieval, scored, detail, viewer)
+        if unknown and plan.section is None and not plan.missing:
+            plan.missing = "name:" + unknown[0]
         if plan.section is not None:
             retrieval = Retrieval(
                 plan.passages, retrieval.dense_similarity, retrieval.sentence_similarity

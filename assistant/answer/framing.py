@@ -51,6 +51,11 @@ def lead_for(plan: Plan, english: bool) -> str:
         if english:
             return f"The corpus says nothing about {year} itself. What it says on the subject:"
         return f"Le corpus ne dit rien de {year} précisément. Ce qu'il dit du sujet :"
+    if plan.missing.startswith("name:"):
+        name = plan.missing.split(":", 1)[1]
+        if english:
+            return f"The corpus does not mention « {name} ». What it says on the subject:"
+        return f"Le corpus ne parle pas de « {name} ». Ce qu'il dit du sujet :"
     if plan.missing:
         return _MISSING[plan.missing][int(english)]
     return _LEADS[plan.kind][int(english)]

@@ -72,10 +72,15 @@ def score_units(
     best_passage = max((p.score for p in passages[:depth]), default=0.0) or 1.0
 
     raw: list[tuple[RetrievedChunk, Unit, float, float, float, float, bool]] = []
-    for passage in passages[:depth]:
+    # « Combien de bénévoles ? »: a unit giving a number of what is counted answers from any
+    # passage retrieved; the other units only from the best ``depth`` passages.
+    reach = len(passages) if intent.kind == "figure" and intent.counted else depth
+    for index, passage in enumerate(passages[:reach]):
         sims = sentence_sims.get(passage.id)
         for unit in units_of(passage):
             if not unit.quotable:
+                continue
+            if index >= depth and not counts(unit.text, intent.counted):
                 continue
             if excluded and _overlap(set(tokens(unit.text)), excluded) > 0.6:
                 continue

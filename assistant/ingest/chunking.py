@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from ..leaning import leans
 from ..models import Chunk
 from .structure import Paragraph, Section
 
@@ -56,8 +57,8 @@ def chunk_sections(
             if current and length + block_length > size and block_length <= size * MAX_BLOCK:
                 # A list and its lead-in go whole into the next chunk rather than be cut.
                 _emit(chunks, current, section.title, source, file_key, seen)
-                current, length = _carry(current, overlap)
-                if length + block_length > size * MAX_BLOCK:
+                current, length = _carry(current, overlap, block[0][0])
+                if length + block_length > size * MAX_BLOCK and not leans(block[0][0]):
                     current, length = [], 0
             if block_length <= size * MAX_BLOCK and len(block) > 1:
                 current.extend(block)
@@ -66,7 +67,7 @@ def chunk_sections(
             for piece in block:
                 if current and length + len(piece[0]) + 1 > size:
                     _emit(chunks, current, section.title, source, file_key, seen)
-                    current, length = _carry(current, overlap)
+                    current, length = _carry(current, overlap, piece[0])
                 current.append(piece)
                 length += len(piece[0]) + 1
         if current:
@@ -76,11 +77,18 @@ def chunk_sections(
 
 # A lead-in and its list stay in one chunk up to this many times the chunk size.
 MAX_BLOCK = 1.25
+# The most a carry may hold to bring a leaning sentence's antecedent along (characters).
+MAX_LEANING_CARRY = 900
 Piece = tuple[str, int | None, bool]  # text, page, starts a paragraph
 
 
-def _carry(current: list[Piece], overlap: int) -> tuple[list[Piece], int]:
-    """Whole trailing sentences carried into the next chunk as overlap."""
+def _carry(current: list[Piece], overlap: int, following: str = "") -> tuple[list[Piece], int]:
+    """Whole trailing sentences carried into the next chunk as overlap.
+
+    A chunk never opens on a sentence that leans on the one before it (« Ces chiffres… »,
+    « Il a recommandé… », see :mod:`assistant.leaning`): the carry reaches back to the
+    sentence it leans on, past ``overlap`` if need be (up to :data:`MAX_LEANING_CARRY`), so
+    that the passage holds what a quote of it needs to be read alone."""
     carry: list[Piece] = []
     carried = 0
     for text, page, starts in reversed(current):
@@ -88,6 +96,14 @@ def _carry(current: list[Piece], overlap: int) -> tuple[list[Piece], int]:
             break
         carry.insert(0, (text, page, starts))
         carried += len(text) + 1
+    opening = carry[0][0] if carry else following
+    while len(carry) < len(current) and opening and leans(opening):
+        text, page, starts = current[len(current) - len(carry) - 1]
+        if carried + len(text) > MAX_LEANING_CARRY:
+            break
+        carry.insert(0, (text, page, starts))
+        carried += len(text) + 1
+        opening = text
     return carry, carried
 
 

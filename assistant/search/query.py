@@ -27,6 +27,34 @@ _ANAPHORA = re.compile(
 )
 
 
+# The names a question asks about: capitalised words that do not open the sentence, and
+# acronyms, with their joined words (« la Fondation de France », « le CESE », « Covid-19 »,
+# « France Relance »). Questions are short and formulaic: this reading costs nothing at query
+# time, where loading spaCy's pipeline would cost seconds in a fresh process.
+_NAME = re.compile(
+    r"(?<!^)(?<![.?!]\s)(?<![«“\"]\s)(?<![«“\"])\b("
+    r"(?:[A-ZÉÈÀÂÎÔ][\w’'-]*|[A-Z]{2,}[\w-]*)"
+    r"(?:\s+(?:(?:de|du|des|d’|d'|la|le|l’|l')\s*)?(?:[A-ZÉÈÀÂÎÔ][\w’'-]*|\d{2,4}))*)"
+)
+# Capitalised words that are no name: the question's own grammar, English included.
+_NOT_NAMES = frozenset(
+    {"le", "la", "les", "l", "un", "une", "des", "et", "ou", "en", "quel", "quelle", "quels",
+     "quelles", "qui", "que", "quoi", "comment", "combien", "pourquoi", "est", "what", "how",
+     "which", "who", "why", "when", "is", "are", "the", "a", "an", "i", "in", "of", "and",
+     "does", "do", "did", "note", "corpus", "french", "english", "european"}
+)
+
+
+def names_in(question: str) -> list[str]:
+    """The names of ``question`` (« Fondation de France », « CESE »), in order."""
+    found = []
+    for match in _NAME.finditer(question):
+        name = match.group(1).strip()
+        if fold(name).lower() not in _NOT_NAMES and len(name) > 1:
+            found.append(name)
+    return list(dict.fromkeys(found))
+
+
 @dataclass
 class SearchQuery:
     text: str  # what is embedded
@@ -39,6 +67,7 @@ class SearchQuery:
     previous: str = ""  # the conversation's previous user question, when there is one
     point: str = ""  # the point of the previous answer a follow-up asks to develop
     intent: Intent = field(default_factory=lambda: read_intent(""))  # in context
+    names: list[str] = field(default_factory=list)  # the names the user's question asks about
     lexical_terms: list[str] = field(init=False)  # analyze(lexical), in order
 
     def __post_init__(self) -> None:
@@ -97,4 +126,5 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
         question, point, turns
     )
     query.intent = intent_in_context(intent, query.previous, query.follow_up)
+    query.names = names_in(question)
     return query

@@ -19,7 +19,7 @@ from ..backends.store import ChunkStore
 from ..ingest.sentvectors import dense_score, sentences_of, unpack
 from ..models import Chunk, RetrievedChunk
 from ..settings import Settings
-from ..textnorm import analyze, fold
+from ..textnorm import analyze, fold, tokens
 from .lexical import BM25Index
 from .query import SearchQuery
 from .units import Boilerplate, Unit, split_units
@@ -54,6 +54,7 @@ class Retriever:
         self._units: dict[str, list[Unit]] = {}
         self._owners = np.array([], dtype=object)  # per chunk: private upload's owner or ""
         self._owner_names: list[str] = []  # owners of private uploads present
+        self._mention_text: tuple[object, str] = (None, "")  # (version, viewer): folded text
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -101,7 +102,13 @@ class Retriever:
             boilerplate = Boilerplate.from_sections(by_section)
             # Each chunk's units, cut once here: answers read them, and they mark which
             # sentences a chunk's dense score may use.
-            units = {c.id: split_units(c.text, boilerplate) for c in chunks}
+            openers = {}  # (source, section) -> the id of its first chunk
+            for chunk in sorted(chunks, key=lambda c: c.ordinal):
+                openers.setdefault((chunk.source, chunk.section), chunk.id)
+            units = {
+                c.id: split_units(c.text, boilerplate, openers[(c.source, c.section)] == c.id)
+                for c in chunks
+            }
             readable = [readable_rows(units[c.id], vector_rows(c) - 1) for c in chunks]
             # Vectors that do not match the chunk's sentences (another recipe) are unused.
             vectors = [
@@ -143,6 +150,20 @@ class Retriever:
 
     def idf(self, term: str) -> float:
         return self._lexical().idf(term)
+
+    def mentions(self, phrase: str, viewer: str | None = None) -> bool:
+        """Does ``phrase`` (« Fondation de France ») occur, its words in a row, in a passage
+        ``viewer`` may read? Matched on :func:`~assistant.textnorm.tokens` (no accents, no
+        case), so « l'État » matches « l'Etat »."""
+        wanted = " ".join(tokens(phrase))
+        if not wanted:
+            return True
+        key = (self.version, viewer)
+        if self._mention_text[0] != key:
+            readable = (c.text for c in self.chunks if c.owner in ("", viewer))
+            text = " " + " ".join(" ".join(tokens(t)) for t in readable) + " "
+            self._mention_text = (key, text)
+        return f" {wanted} " in self._mention_text[1]
 
     def find_section(
         self, question: str, day: int | None, viewer: str | None = None

@@ -14,28 +14,19 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..ingest.chunking import split_sentences
+from ..leaning import leans as _leans
 from ..textnorm import analyze, tokens
 
 # A bullet line: the signs PDFs and notes use for list items.
 _ITEM = re.compile(r"^(?:[•▪◦●■\-–*]|o(?=\s)|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))\s*")
-# Openings that lean on the previous sentence for their meaning: pronouns and connectives
-# (a demonstrative with its noun, « Cet accompagnement … », says enough to stand alone).
-_LEANS = re.compile(
-    r"^(?:c[’']est|ce sont|ceci|cela|ça|celle|celui|ceux|ce dernier|cette dernière|"
-    r"il |elle |ils |elles |hier|notamment|ainsi|en effet|soit |dont |de plus|par ailleurs|"
-    r"en outre|pour cela|tout d[’']abord|enfin|"
-    r"parmi eux|parmi elles|à ce titre|dans ce cadre|là encore|lui-même|elles-mêmes|eux-mêmes|"
-    # « Tel est l'avis … », « Depuis, … » (not « Depuis 2010, … »), contrast and consequence.
-    r"tel est|telle est|tels sont|telles sont|depuis,|cependant|toutefois|néanmoins|"
-    r"pourtant|en revanche|de même|d[’']ailleurs|dès lors|c[’']est pourquoi|aussi,|pour autant)",
-    re.IGNORECASE,
-)
 _NOTE = re.compile(r"^note\s*:", re.IGNORECASE)
 _FINAL = (".", "!", "?", "…", ":", ";", "»", ")", "”", '"')
 HEADING_CHARS = 90
+# What a leaning sentence is quoted with: the unit just before it, when a reader can use it.
+_LEANED_ON = ("sentence", "list", "heading")
 MAX_LIST_ITEMS = 12
 MAX_UNIT_CHARS = 1400
 
@@ -70,11 +61,24 @@ def around_items(unit: Unit, keep: Callable[[str], bool]) -> Unit | None:
     if unit.kind != "list":
         return None
     lines = unit.text.split("\n")
-    first_item = next((i for i, line in enumerate(lines) if is_item(line)), len(lines))
-    wanted = [i for i in range(first_item, len(lines)) if keep(lines[i])]
-    if not wanted or len(wanted) == len(lines) - first_item:
+    items = [i for i, line in enumerate(lines) if is_item(line)]
+    wanted = [i for i in items if keep(lines[i])]
+    if not wanted or len(wanted) == len(items):
         return None
-    kept = list(range(first_item)) + wanted
+    # Each wanted item under its own lead-in (the text lines just above its run of items),
+    # and a lead-in that leans (« Toutes ces formes… : ») under the sentence it leans on.
+    heads: set[int] = set()
+    for i in wanted:
+        j = i
+        while j > 0 and is_item(lines[j - 1]):
+            j -= 1
+        while j > 0 and not is_item(lines[j - 1]):
+            j -= 1
+            heads.add(j)
+            if not _leans(lines[j]):
+                break
+    kept = sorted(heads) + wanted
+    kept.sort()
     # Rows: each line's sentences, in the order split_units numbered them.
     per_line = [len(split_sentences(line)) or 1 for line in lines]
     rows: tuple[int, ...] = ()
@@ -168,8 +172,12 @@ def _in_order(needle: tuple[str, ...], words: list[str]) -> bool:
     return all(word in remaining for word in needle)
 
 
-def split_units(text: str, boilerplate: Boilerplate | None = None) -> list[Unit]:
-    """The units of one chunk's text, in reading order."""
+def split_units(
+    text: str, boilerplate: Boilerplate | None = None, opens_section: bool = False
+) -> list[Unit]:
+    """The units of one chunk's text, in reading order. ``opens_section``: the chunk is the
+    first of its section, so a sentence opening it (« Ce centre de ressources… ») leans on
+    the section's heading, which its citation shows: it reads alone."""
     boilerplate = boilerplate or Boilerplate()
     raw: list[tuple[str, str, tuple[int, ...]]] = []  # text, kind, sentence indices
     row = 0
@@ -208,41 +216,52 @@ def split_units(text: str, boilerplate: Boilerplate | None = None) -> list[Unit]
             continue
         if kind == "sentence" and sentence.rstrip().endswith(":"):
             items, item_rows, j = _take_items(raw, i + 1)
-            if items:
-                incomplete = j >= len(raw) or len(items) >= MAX_LIST_ITEMS
-                body = "\n".join([sentence, *items])
-                rows = rows + item_rows
-                units.append(Unit(body, "list", len(units), rows, _leans(sentence), incomplete))
-                i = j
+            if not items:
+                # A lead-in whose list is missing reads as a dangling sentence: not quotable.
+                units.append(Unit(sentence, "heading", len(units), rows))
+                i += 1
                 continue
-            # A lead-in whose list is missing reads as a dangling sentence: not quotable.
-            units.append(Unit(sentence, "heading", len(units), rows))
+            incomplete = j >= len(raw) or len(items) >= MAX_LIST_ITEMS
+            body = "\n".join([sentence, *items])
+            unit = Unit(body, "list", len(units), rows + item_rows, False, incomplete)
+            i = j
+        else:
+            unit = Unit(sentence, kind, len(units), rows)
             i += 1
-            continue
-        if (
-            kind == "sentence"
-            and _leans(sentence)
-            and units
-            and units[-1].kind == "sentence"
-            and not asks(units[-1].text)  # a question and what follows it: _with_answers
-            and len(units[-1].text) + len(sentence) < MAX_UNIT_CHARS
-        ):
-            previous = units.pop()
-            units.append(
-                Unit(
-                    f"{previous.text} {sentence}",
-                    "sentence",
-                    len(units),
-                    previous.rows + rows,
-                    previous.leans,
-                )
-            )
-            i += 1
-            continue
-        leans = kind == "sentence" and _leans(sentence)
-        units.append(Unit(sentence, kind, len(units), rows, leans))
-        i += 1
+        if kind == "sentence" and _leans(sentence):
+            unit = _with_antecedent(units, unit, opens_section)
+        units.append(unit)
     return _with_answers(units)
+
+
+def _with_antecedent(units: list[Unit], unit: Unit, opens_section: bool) -> Unit:
+    """``unit`` opens on words that lean on what comes before it (« Ces chiffres… », « Cet
+    accompagnement repose sur : … »): it is quoted with the sentence, list or heading just
+    before it (taken off ``units``), never alone. With nothing before it in the chunk, it
+    leans on the section's heading when it opens the section (its citation shows the
+    heading), else on a sentence of another chunk: then it is marked as leaning."""
+    if not units:
+        return replace(unit, leans=not opens_section)
+    previous = units[-1]
+    if (
+        previous.kind not in _LEANED_ON
+        # A question and what follows it, or a sentence only naming the questions before
+        # it (« Ce sont aussi des questions que… »): see _with_answers.
+        or asks(previous.text)
+        or names_questions(previous.text)
+        or len(previous.text) + len(unit.text) >= MAX_UNIT_CHARS
+    ):
+        return replace(unit, leans=True)
+    units.pop()
+    glue = " " if previous.kind == unit.kind == "sentence" else "\n"
+    return Unit(
+        previous.text + glue + unit.text,
+        "list" if "list" in (previous.kind, unit.kind) else "sentence",
+        previous.position,
+        previous.rows + unit.rows,
+        previous.leans and previous.kind != "heading",
+        unit.incomplete,
+    )
 
 
 def _with_answers(units: list[Unit]) -> list[Unit]:
@@ -307,10 +326,6 @@ def only_asks(unit: Unit) -> bool:
     lines = [strip_bullet(line) for line in unit.text.split("\n") if line.strip()]
     sentences = [s for line in lines for s in split_sentences(line)]
     return bool(sentences) and all(asks(s) or names_questions(s) for s in sentences)
-
-
-def _leans(sentence: str) -> bool:
-    return bool(_LEANS.match(sentence.lstrip("«“\"( ")))
 
 
 def _take_items(

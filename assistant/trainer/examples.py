@@ -11,6 +11,7 @@ the note come first.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..search.retrieval import Retriever
 from ..textnorm import fold
@@ -89,13 +90,15 @@ def named_examples(
                 tuple(n for e in entities for n in e),
             )
             previous = found[-1] if found else None
-            if previous is not None and previous.ref == example.ref and leans_alone(line):
+            if previous is not None and leans_alone(line):
                 # « Depuis, de nombreuses initiatives… (DJEPVA) » after « … du CGET a
                 # ouvert de nouvelles voies… »: one entry, both sentences as the note
-                # writes them.
+                # writes them, cited to this passage (which holds both; the overlap of
+                # consecutive passages may have given the first one from the passage
+                # before).
                 together = _span(piece.unit.text, previous.line, line)
                 if together is not None:
-                    found[-1] = _merged(previous, example, together)
+                    found[-1] = replace(_merged(previous, example, together), ref=example.ref)
                     continue
             if leans_alone(line):
                 continue  # its names would come without what it leans on

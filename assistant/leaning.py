@@ -1,0 +1,80 @@
+"""Whether a sentence leans on the one before it for its meaning.
+
+« Ces chiffres montrent… », « Il a mis en exergue… », « Leurs pratiques… », « Avec cette
+clarification… » cannot be read alone: quoted without what comes before, they read as orphans
+(« Leurs pratiques… 30 % font du mécénat » reads as the associations' figure when it is the
+companies'). Chunking never opens a passage on such a sentence, and a quotable unit always
+carries what it leans on (:mod:`assistant.search.units`).
+
+The reading is the definition of ``leaning_quotes`` in docs/eval-format.md — a demonstrative
+(determiner or pronoun), a subject pronoun that is not impersonal, « Leur(s) », « Vous y »,
+« Tel est », or a connective opening the sentence — widened to « C'est » when it is not a
+cleft sentence, to the other possessive determiners (« Son », « Sa », « Ses ») and to
+connectives of the same family (« Cependant », « Néanmoins », « De même »…), which lean
+just as much.
+
+It is a reading of the sentence's first words. spaCy's French pipeline (morphology
+``PronType=Dem``, ``Poss=Yes``, ``expl:subj``) was measured against it on every sentence of the
+note (docs/evaluation.md): it agreed on the openings both read, missed the connectives (a
+connective is a matter of meaning, not of morphology) and cost seconds to load in a fresh
+process, so this reading is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+# List signs and numbers before the sentence proper (« - », « • », « 1. »), and the quotes
+# or brackets a sentence may open on.
+_PREFIX = re.compile(r"^(?:\s*(?:[•▪◦●■\-–*]|\d{1,2}[.)])\s+)?[\s«“\"(]*")
+
+# Demonstratives, determiner or pronoun (« Ce rapport », « Cela »), and the openings that
+# point back by construction. « C'est ce que » points back; « C'est en 2016 que » does not.
+_DEMONSTRATIVE = r"(?:ce|cet|cette|ces|cela|ceci|ça|celui|celle|celles|ceux)(?:-ci|-là)?"
+_POSSESSIVE = r"(?:leur|leurs|son|sa|ses)"
+_CONNECTIVE = (
+    r"(?:mais|ainsi|aussi|en effet|par ailleurs|de plus|en outre|toutefois|pourtant|donc|enfin"
+    r"|cependant|néanmoins|en revanche|de même|d[’']ailleurs|dès lors|par conséquent"
+    r"|c[’']est pourquoi|pour autant|à ce titre|dans ce cadre|là encore|parmi eux|parmi elles"
+    r"|avec (?:ce|cet|cette|ces)|depuis(?=\s*,)|pour cela|tout d[’']abord|hier|notamment|dont"
+    r"|soit|lui-même|elle-même|eux-mêmes|elles-mêmes|tou(?:s|tes?)\s+(?:ce|cet|cette|ces)"
+    r"|à cet égard|de ce fait|en ce sens)"
+)
+_POINTING = r"(?:ce sont|vous y|tel est|telle est|tels sont|telles sont)"
+# « C'est notamment le cas… », « C'est la force de… » point back; a cleft sentence on a
+# circumstance (« C'est en juillet 2016 que le Medef a publié… », « C'est dans la
+# répartition… que réside… ») stands alone. « C'est ce que » points back.
+_CEST = re.compile(r"^c[’']est(?![\w’'-])", re.IGNORECASE)
+_CLEFT = re.compile(
+    r"^c[’']est\s+(?!ce\s+qu)(?:en|dans|à|au|aux|par|pour|lors|depuis|grâce|avec|sur|entre"
+    r"|ce\s+\d+|le\s+\d+|l[’']an|cette\s+année|ainsi)\b.*?\s(?:que|qu[’'])",
+    re.IGNORECASE,
+)
+_OPENS = re.compile(
+    rf"^(?:{_POINTING}|{_CONNECTIVE}|{_DEMONSTRATIVE}|{_POSSESSIVE})(?![\w’'-])",
+    re.IGNORECASE,
+)
+_SUBJECT = re.compile(r"^(?:il|ils|elle|elles)(?![\w’'-])", re.IGNORECASE)
+# An impersonal « il » stands for nothing: « Il y a », « Il existe », « Il faut », « Il est
+# important de », « Il s'agit de », « Il convient de », « Il reste ».
+_IMPERSONAL = re.compile(
+    r"^il\s+(?:y\s+a|y\s+avait|existe|existait|faut|fallait|s[’']agit|convient|reste|semble"
+    r"|apparaît|importe|suffit|est\s+(?!\w+é(?:e|s|es)?\b)\w+\s+(?:de|d[’']|que|qu[’']))",
+    re.IGNORECASE,
+)
+
+
+def sentence_opening(text: str) -> str:
+    """The sentence's first line without its list sign or opening quote."""
+    first = text.lstrip().split("\n", 1)[0]
+    return _PREFIX.sub("", first, count=1)
+
+
+def leans(text: str) -> bool:
+    """Whether ``text`` opens on words whose meaning is in the sentence before it."""
+    opening = sentence_opening(text)
+    if _CEST.match(opening):
+        return not _CLEFT.match(opening)
+    if _OPENS.match(opening):
+        return True
+    return bool(_SUBJECT.match(opening)) and not _IMPERSONAL.match(opening)
