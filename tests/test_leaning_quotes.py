@@ -199,3 +199,22 @@ def test_half_runs_need_a_baseline_with_halves(reference_index, tmp_path, monkey
     result = CliRunner().invoke(main, [*args, "--baseline", str(baseline), "--update-baseline"])
     assert result.exit_code != 0 and "sans --half" in result.output
     assert json.loads(baseline.read_text("utf-8")) == {"metrics": {"hit_at_5": 0.5}}
+
+
+def test_the_gate_reads_leaning_quotes_as_lower_is_better_and_halves_apart():
+    from assistant.evaluation.runner import BaselineError, compare_with_baseline
+
+    baseline = {
+        "metrics": {"leaning_quotes": 0.10},
+        "tolerances": {"leaning_quotes": 0.02},
+        "halves": {"tune": {"leaning_quotes": 0.20}},
+    }
+    rows = {r["metric"]: r for r in compare_with_baseline({"leaning_quotes": 0.13}, baseline)}
+    assert rows["leaning_quotes"]["regressed"] and rows["leaning_quotes"]["direction"] == "lower"
+    rows = {r["metric"]: r for r in compare_with_baseline({"leaning_quotes": 0.01}, baseline)}
+    assert not rows["leaning_quotes"]["regressed"]
+    # A half is compared with that half's figures, not with the whole set's.
+    (row,) = compare_with_baseline({"leaning_quotes": 0.13}, baseline, "tune")
+    assert not row["regressed"]
+    with pytest.raises(BaselineError):
+        compare_with_baseline({"leaning_quotes": 0.13}, baseline, "check")
