@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..answer.answering import AnswerError, Assistant
+from ..errors import AssistantError
 from ..settings import Settings
 from .dataset import HALVES, Case, half_of, load_set
 from .metrics import aggregate, case_scores
@@ -210,8 +211,8 @@ def write_outputs(run: EvalRun, output: Path, baseline_diff: list[dict] | None =
     (output / "report.html").write_text(render_html(run, baseline_diff), encoding="utf-8")
 
 
-class BaselineError(ValueError):
-    pass
+class BaselineError(AssistantError, ValueError):
+    """A baseline that lacks the figures a run is to be compared with."""
 
 
 def compare_with_baseline(metrics: dict, baseline: dict, half: str | None = None) -> list[dict]:
