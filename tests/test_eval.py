@@ -162,10 +162,12 @@ def test_eval_writes_results_reports_and_passes_its_own_baseline(
         "quote_precision",
         "first_quote_on_point",
         "answer_defects",
+        "leaning_quotes",
         "latency_p50_ms",
         "latency_p95_ms",
     ):
         assert key in report["metrics"]
+        assert key in report["halves"]["tune"] and key in report["halves"]["check"]
     assert report["metrics"]["citation_validity"] == 1.0
     html = (out / "report.html").read_text("utf-8")
     assert "<svg" in html and "Par section" in html and "http" not in html.split("<body>")[1][:200]

@@ -33,6 +33,12 @@ from .common import check_folder, settings_for
 )
 @click.option("--update-baseline", is_flag=True, help="Réécrit la référence avec ce résultat.")
 @click.option(
+    "--half",
+    type=click.Choice(["tune", "check"]),
+    default=None,
+    help="N'évalue qu'une moitié fixe du jeu (tirée de l'identifiant de chaque cas).",
+)
+@click.option(
     "--llm-judge",
     is_flag=True,
     help="Ajoute fidélité et exactitude jugées par le LLM configuré (hors porte qualité).",
@@ -45,6 +51,7 @@ def eval_(
     output: Path | None,
     baseline: Path | None,
     update_baseline: bool,
+    half: str | None,
     llm_judge: bool,
     quiet: bool,
 ) -> None:
@@ -55,6 +62,7 @@ def eval_(
       assistant eval --set eval/golden.jsonl --output eval/results/run1
       assistant eval --output /tmp/run --baseline eval/baseline.json
       assistant eval --output /tmp/run --baseline eval/baseline.json --update-baseline
+      assistant eval --half tune --output /tmp/tune
       assistant eval export-feedback --output eval/drafts.jsonl
     """
     if ctx.invoked_subcommand is not None:
@@ -63,12 +71,16 @@ def eval_(
 
     from ..evaluation.metrics import SUMMARY_METRICS
     from ..evaluation.runner import (
+        BaselineError,
         baseline_payload,
         compare_with_baseline,
         run_eval,
         write_outputs,
     )
 
+    if half is not None and update_baseline:
+        # A baseline holds the whole set's figures and each half's; one half cannot make one.
+        raise click.ClickException("--update-baseline s'utilise sur le jeu entier, sans --half")
     output = output or Path("eval/results") / datetime.now().strftime("%Y%m%d-%H%M%S")
     # Checked before the run, not after every case has been answered.
     check_folder(output, "Dossier de sortie --output", "--output DOSSIER")
@@ -78,22 +90,35 @@ def eval_(
         from ..evaluation.judge import Judge
 
         judge = Judge(settings)
-    run = run_eval(settings, set_path, progress=not quiet, judge=judge)
-    diff = None
+    reference = None
     if baseline is not None and baseline.is_file() and not update_baseline:
+        # Read before the run: a bad baseline is reported at once, not after every case.
         try:
             reference = json.loads(baseline.read_text(encoding="utf-8"))
         except ValueError as exc:
             raise click.ClickException(f"Référence illisible ({baseline}) : {exc}") from None
-        diff = compare_with_baseline(run.report["metrics"], reference)
+        if half is not None and half not in reference.get("halves", {}):
+            raise click.ClickException(
+                f"La référence {baseline} n'a pas de chiffres pour la moitié « {half} » "
+                "(réécrivez-la avec --update-baseline sur le jeu entier)"
+            )
+    run = run_eval(settings, set_path, progress=not quiet, judge=judge, half=half)
+    diff = None
+    if reference is not None:
+        try:
+            diff = compare_with_baseline(run.report["metrics"], reference, half)
+        except BaselineError as exc:
+            raise click.ClickException(f"Référence {baseline} : {exc}") from None
     write_outputs(run, output, diff)
     metrics = run.report["metrics"]
+    halves = run.report["halves"]
     click.echo(f"{metrics['cases']} cas en {run.report['run_seconds']} s → {output}")
+    click.echo(f"  {'':24} {'tout':>8}" + "".join(f" {name:>8}" for name in halves))
     for key in SUMMARY_METRICS:
         if key not in metrics:
             continue
-        value = metrics.get(key)
-        click.echo(f"  {key:24} {value if value is None else round(value, 4)}")
+        cells = [metrics.get(key)] + [part.get(key) for part in halves.values()]
+        click.echo(f"  {key:24}" + "".join(f" {_cell(value):>8}" for value in cells))
     if update_baseline:
         target = baseline or Path("eval/baseline.json")
         target.write_text(
@@ -117,6 +142,10 @@ def eval_(
         if regressions:
             names = ", ".join(r["metric"] for r in regressions)
             raise click.ClickException(f"Qualité en baisse par rapport à la référence : {names}")
+
+
+def _cell(value) -> str:
+    return "—" if value is None else f"{round(value, 4):g}"
 
 
 @eval_.command("export-feedback")

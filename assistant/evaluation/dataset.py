@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -24,6 +25,16 @@ class Case(BaseModel):
     key_facts: list[list[str]] = Field(default_factory=list)
     reference_answer: str | None = None
     tags: list[str] = Field(default_factory=list)
+
+
+# Two fixed halves of any set, to tune on one and check on the other (issue 18). A case's
+# half follows from its id alone, so adding cases never moves an old case to the other half.
+HALVES = ("tune", "check")
+
+
+def half_of(case_id: str) -> str:
+    """« tune » or « check »: the parity of the first byte of SHA-256(id, UTF-8)."""
+    return HALVES[hashlib.sha256(case_id.encode("utf-8")).digest()[0] % 2]
 
 
 def load_set(path: Path) -> list[Case]:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import math
 import re
+from typing import NamedTuple
 
+from ..ingest.chunking import split_sentences
 from ..textnorm import contains_run, tokens
 from .dataset import Case
 
@@ -23,6 +25,7 @@ SUMMARY_METRICS = (
     "quote_precision",
     "first_quote_on_point",
     "answer_defects",
+    "leaning_quotes",
     "latency_p50_ms",
     "latency_p95_ms",
     "llm_faithfulness",
@@ -169,6 +172,123 @@ def _after(answer: str, quote: str) -> str:
     return rest[1].lstrip("\n") if len(rest) > 1 else ""
 
 
+# --- leaning quotes (eval-format.md) ------------------------------------------------------
+# A quote opening on one of these words reads as an orphan when what it leans on is missing:
+# « Ces chiffres… » with no figures before it. The list is eval-format.md's, word for word.
+_LIST_PREFIX = re.compile(r"^\s*(?:(?:[-•▪◦●■*–]|\d{1,2}[.)])\s*)*")
+_APOSTROPHE = "['’]"
+# Impersonal « il »: eval-format.md names « Il y a », « Il existe », « Il faut » and « Il est +
+# adjectif »; the other impersonal verbs of French (« il s'agit », « il convient »…) are as
+# impersonal, so they are read the same way (docs/eval-format.md, the project's additions).
+# « Il est + adjectif » is told from « Il est issu de la… » by what follows the adjective:
+# « que » or « de » + an infinitive (« Il est essentiel de mobiliser »).
+_CLITICS = (
+    rf"(?:(?:se|s{_APOSTROPHE}|en|y|ne|n{_APOSTROPHE}|l{_APOSTROPHE}|lui|leur|nous|vous)\s*)*"
+)
+_INFINITIVE = rf"(?:de\s+|d{_APOSTROPHE}){_CLITICS}\w+(?:er|ir|re|oir)\b"
+_IMPERSONAL = re.compile(
+    rf"il\s+(?:ne\s+|n{_APOSTROPHE}\s*)?(?:"
+    rf"y\s+(?:a|avait|aura|aurait)\b"
+    r"|(?:existe|existait|faut|fallait|faudra|faudrait|convient|importe|suffit|semble"
+    r"|apparait|apparaît|reste|manque)\b"
+    rf"|s{_APOSTROPHE}\s*(?:agit|agissait|agira|avère)\b"
+    r"|(?:est|était|sera|serait|devient|paraît|parait)\s+(?:\S+\s+){0,2}?\S+\s+"
+    rf"(?:que\b|qu{_APOSTROPHE}|{_INFINITIVE})"
+    ")",
+    re.IGNORECASE,
+)
+_LEANING_OPENER = re.compile(
+    r"(?:"
+    r"ce|cet|cette|ces|cela|ceci|celui|celle|celles|ceux"  # demonstratives
+    rf"|c{_APOSTROPHE}est\s+ce\s+que"
+    r"|il|ils|elle|elles"  # subject pronouns (impersonal « il » is checked apart)
+    r"|vous\s+y|tel\s+est|telle\s+est|leur|leurs"
+    r"|mais|ainsi|aussi|donc|enfin|toutefois|pourtant|en\s+effet|par\s+ailleurs"
+    r"|de\s+plus(?!\s+en\s+plus)|en\s+outre"  # « De plus en plus de… » leans on nothing
+    r"|avec\s+(?:cette|cet|ces|ce)"
+    r")(?![\w'’])",  # « Celle-ci » is a demonstrative too
+    re.IGNORECASE,
+)
+
+
+def opens_leaning(quote: str) -> bool:
+    """True when the quote opens (after any « - », « • » or list number) on a word that
+    leans on an earlier sentence: a demonstrative, a personal subject pronoun, « Vous y »,
+    « Tel(le) est », « Leur(s) » or a connective (eval-format.md's list)."""
+    text = quote[_LIST_PREFIX.match(quote).end() :]
+    if not _LEANING_OPENER.match(text):
+        return False
+    return not _IMPERSONAL.match(text)
+
+
+class _Unit(NamedTuple):
+    text: str
+    line: int  # index of its line in the chunk
+    opens_item: bool  # the first sentence of a list item's line
+
+
+def _passage_units(chunk: str) -> list[_Unit]:
+    """The chunk's sentences (the project's splitter, line by line); their tokens, end to
+    end, are the chunk's tokens."""
+    return [
+        _Unit(sentence, n, i == 0 and bool(_LIST_ITEM.match(line)))
+        for n, line in enumerate(chunk.split("\n"))
+        for i, sentence in enumerate(split_sentences(line))
+    ]
+
+
+def _predecessors(quote: list[str], chunk: str) -> list[str | None]:
+    """For each place the quote starts in the chunk, what it leans on there: the sentence
+    before the one it starts in, or the whole previous line when it opens a list item
+    (``None`` when it starts in the chunk's first sentence)."""
+    units = _passage_units(chunk)
+    owner: list[int] = []  # for each token of the chunk, the unit it belongs to
+    for k, unit in enumerate(units):
+        owner.extend([k] * len(tokens(unit.text)))
+    words = [w for unit in units for w in tokens(unit.text)]
+    found: list[str | None] = []
+    for start in range(len(words) - len(quote) + 1):
+        if words[start : start + len(quote)] != quote:
+            continue
+        k = owner[start]
+        if k == 0:
+            found.append(None)
+        elif units[k].opens_item:
+            line = units[k - 1].line
+            found.append(" ".join(u.text for u in units[:k] if u.line == line))
+        else:
+            found.append(units[k - 1].text)
+    return found
+
+
+def leaning_quotes(result: dict) -> list[str]:
+    """The quotes of one answer that lean on a sentence the answer does not give.
+
+    A quote leans when :func:`opens_leaning` and the sentence just before it in its passage
+    (the retrieved chunk holding it; for a quote opening a list item, the previous line) is
+    not in the answer (its text or any of its quotes). A quote found in several retrieved
+    chunks leans only if none of them shows a predecessor the answer gives; a quote opening
+    its chunk, or found in none, has no predecessor given, so it leans.
+    """
+    citations = result.get("citations") or []
+    given = [tokens(_MARKER.sub("", result.get("answer", "")))]
+    given += [tokens(c.get("quote", "")) for c in citations]
+    chunks = [r.get("text", "") for r in result.get("retrieved") or []]
+    out: list[str] = []
+    for citation in citations:
+        quote = citation.get("quote", "")
+        words = tokens(quote)
+        if not words or not opens_leaning(quote):
+            continue
+        before = [p for chunk in chunks for p in _predecessors(words, chunk)]
+        if not any(
+            p is not None and tokens(p) and any(contains_run(g, tokens(p)) for g in given)
+            for p in before
+        ):
+            out.append(quote)
+    return out
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -203,6 +323,7 @@ def case_scores(case: Case, result: dict) -> dict:
         else None,
         "first_on_point": on_point(case, first["quote"]) if first else None,
         "defects": answer_defects(result) if not result["abstained"] else [],
+        "leaning": leaning_quotes(result) if not result["abstained"] else [],
     }
 
 
@@ -218,6 +339,7 @@ def aggregate(cases: list[Case], results: list[dict], scores: list[dict]) -> dic
     on_point_quotes = sum(s["quotes_on_point"] for _, s in cited)
     cited_quotes = sum(len(r["citations"]) for r, _ in cited)
     answered = [s for r, s in zip(results, scores, strict=True) if not r["abstained"]]
+    answered_quotes = sum(len(r["citations"]) for r in results if not r["abstained"])
     return {
         "cases": len(cases),
         "answerable": len(answerable),
@@ -238,6 +360,9 @@ def aggregate(cases: list[Case], results: list[dict], scores: list[dict]) -> dic
         else None,
         "answer_defects": _mean([float(bool(s.get("defects"))) for s in answered])
         if answered
+        else None,
+        "leaning_quotes": sum(len(s.get("leaning", [])) for s in answered) / answered_quotes
+        if answered_quotes
         else None,
         "latency_p50_ms": round(percentile(latencies, 0.5), 2),
         "latency_p95_ms": round(percentile(latencies, 0.95), 2),

@@ -15,6 +15,7 @@ _METRICS = [
     ("quote_precision", "Citations pertinentes"),
     ("first_quote_on_point", "1re citation pertinente"),
     ("answer_defects", "Réponses à défaut"),
+    ("leaning_quotes", "Citations orphelines"),
     ("llm_faithfulness", "Fidélité (LLM juge)"),
     ("llm_answer_correctness", "Exactitude (LLM juge)"),
 ]
@@ -93,8 +94,29 @@ def render_html(run, baseline_diff: list[dict] | None) -> str:
                 f"<td>{row['tolerance']}</td></tr>"
             )
         out.append("</table>")
+    halves = report.get("halves") or {}
+    if halves:
+        out.append(
+            "<h2>Par moitié</h2><p class='muted'>Deux moitiés fixes du jeu (tirées de "
+            "l'identifiant de chaque cas) : régler sur « tune », vérifier sur « check ».</p>"
+            + _table({"tout": metrics, **halves})
+        )
     out.append("<h2>Par section</h2>" + _table(report["by_section"]))
     out.append("<h2>Par étiquette</h2>" + _table(report["by_tag"]))
+    leaning = report.get("leaning") or []
+    out.append(
+        f"<h2>Citations orphelines ({len(leaning)})</h2><p class='muted'>Citations qui "
+        "s'appuient sur une phrase que la réponse ne donne pas (« Ces chiffres… » sans les "
+        "chiffres) : <code>leaning_quotes</code> d'eval-format.md.</p>"
+    )
+    if leaning:
+        out.append("<table><tr><th>Cas</th><th>Citation</th></tr>")
+        for row in leaning:
+            out.append(
+                f"<tr><td>{escape(row['id'])}</td><td style='text-align:left'>"
+                f"{escape(row['quote'])}</td></tr>"
+            )
+        out.append("</table>")
     out.append(f"<h2>Cas en échec ({len(report['failing'])})</h2>")
     failing = set(report["failing"])
     for case, result, score in zip(run.cases, run.results, run.scores, strict=True):
@@ -114,6 +136,8 @@ def render_html(run, baseline_diff: list[dict] | None) -> str:
                 why.append("1re citation hors sujet")
         if score.get("defects"):
             why.append("défauts : " + ", ".join(score["defects"]))
+        if score.get("leaning"):
+            why.append(f"{len(score['leaning'])} citation(s) orpheline(s)")
         out.append(
             f"<details><summary>{escape(case.id)} — {escape(case.question)} "
             f"<span class='muted'>({escape(', '.join(why))})</span></summary>"

@@ -12,8 +12,9 @@ from importlib import metadata
 from pathlib import Path
 
 from ..answer.answering import AnswerError, Assistant
+from ..errors import AssistantError
 from ..settings import Settings
-from .dataset import Case, load_set
+from .dataset import HALVES, Case, half_of, load_set
 from .metrics import aggregate, case_scores
 
 # Metrics the gate watches: direction and default tolerance (absolute).
@@ -28,6 +29,7 @@ GATED: dict[str, tuple[str, float]] = {
     "quote_precision": ("higher", 0.03),
     "first_quote_on_point": ("higher", 0.03),
     "answer_defects": ("lower", 0.02),
+    "leaning_quotes": ("lower", 0.02),
 }
 
 
@@ -61,8 +63,12 @@ def run_eval(
     assistant: Assistant | None = None,
     progress: bool = False,
     judge=None,
+    half: str | None = None,
 ) -> EvalRun:
+    """Answer every case of the set (or of one of its halves) and score the answers."""
     cases = load_set(set_path)
+    if half is not None:
+        cases = [c for c in cases if half_of(c.id) == half]
     assistant = assistant or Assistant(settings)
     assistant.ensure_index(progress=progress)
     results: list[dict] = []
@@ -89,6 +95,7 @@ def run_eval(
     elapsed = time.perf_counter() - started
     scores = [case_scores(c, r) for c, r in zip(cases, results, strict=True)]
     report = build_report(settings, set_path, cases, results, scores, elapsed, assistant)
+    report["half"] = half
     if judge is not None:
         from .judge import judge_run
 
@@ -96,8 +103,19 @@ def run_eval(
     return EvalRun(cases, results, scores, report)
 
 
+def _subset(cases, results, scores, keep) -> dict:
+    idx = [i for i, c in enumerate(cases) if keep(c)]
+    return aggregate([cases[i] for i in idx], [results[i] for i in idx], [scores[i] for i in idx])
+
+
 def build_report(settings, set_path, cases, results, scores, elapsed, assistant) -> dict:
     metrics = aggregate(cases, results, scores)
+    # Every metric on each fixed half present in the run (dataset.half_of).
+    halves = {
+        name: _subset(cases, results, scores, lambda c, name=name: half_of(c.id) == name)
+        for name in HALVES
+        if any(half_of(c.id) == name for c in cases)
+    }
     by_tag: dict[str, dict] = {}
     tags = sorted({t for c in cases for t in c.tags})
     for tag in tags:
@@ -119,6 +137,12 @@ def build_report(settings, set_path, cases, results, scores, elapsed, assistant)
     return {
         "set": str(set_path),
         "metrics": metrics,
+        "halves": halves,
+        "leaning": [
+            {"id": case.id, "quote": quote}
+            for case, score in zip(cases, scores, strict=True)
+            for quote in score.get("leaning", [])
+        ],
         "english_pairs": english_pairs(cases, scores),
         "by_tag": by_tag,
         "by_section": by_section,
@@ -160,7 +184,7 @@ def english_pairs(cases: list[Case], scores: list[dict]) -> dict | None:
 
 
 def _failed(case: Case, result: dict, score: dict) -> bool:
-    if score.get("defects") or score.get("first_on_point") is False:
+    if score.get("defects") or score.get("leaning") or score.get("first_on_point") is False:
         return True
     if not case.answerable:
         return not result["abstained"]
@@ -187,12 +211,26 @@ def write_outputs(run: EvalRun, output: Path, baseline_diff: list[dict] | None =
     (output / "report.html").write_text(render_html(run, baseline_diff), encoding="utf-8")
 
 
-def compare_with_baseline(metrics: dict, baseline: dict) -> list[dict]:
-    """One row per gated metric: baseline, current, delta, tolerance, regressed?"""
+class BaselineError(AssistantError, ValueError):
+    """A baseline that lacks the figures a run is to be compared with."""
+
+
+def compare_with_baseline(metrics: dict, baseline: dict, half: str | None = None) -> list[dict]:
+    """One row per gated metric: baseline, current, delta, tolerance, regressed?
+
+    A whole-set run is compared with the baseline's whole-set metrics (the gate does not
+    read the halves of such a run: each holds half the cases, so half the evidence); a run
+    of one half (``--half``) with that half's figures in the baseline.
+    """
     rows = []
     tolerances = baseline.get("tolerances", {})
+    reference = baseline.get("metrics", {})
+    if half is not None:
+        reference = baseline.get("halves", {}).get(half)
+        if reference is None:
+            raise BaselineError(f"la référence n'a pas de chiffres pour la moitié « {half} »")
     for name, (direction, default_tol) in GATED.items():
-        base = baseline.get("metrics", {}).get(name)
+        base = reference.get(name)
         current = metrics.get(name)
         if base is None or current is None:
             continue
@@ -213,10 +251,15 @@ def compare_with_baseline(metrics: dict, baseline: dict) -> list[dict]:
     return rows
 
 
+def _gated(metrics: dict) -> dict:
+    return {k: metrics[k] for k in GATED if k in metrics}
+
+
 def baseline_payload(run: EvalRun) -> dict:
     return {
         "set": run.report["set"],
-        "metrics": {k: run.report["metrics"][k] for k in GATED if k in run.report["metrics"]},
+        "metrics": _gated(run.report["metrics"]),
+        "halves": {name: _gated(m) for name, m in run.report["halves"].items()},
         "tolerances": {k: tol for k, (_, tol) in GATED.items()},
         "settings": run.report["settings"],
     }
