@@ -161,7 +161,8 @@ class Assistant:
             self.retriever.idf,
             self.retriever.units_of,
             depth=5 if detail == "full" else 4,
-            exclude=query.point,
+            exclude=query.previous_answer if query.point else "",
+            point=query.point,
         )
         evidence = judge(
             query,

@@ -19,7 +19,7 @@ import numpy as np
 from ..models import RetrievedChunk
 from ..search.intent import Intent, counts, has_quantity, holds
 from ..search.query import SearchQuery
-from ..search.units import Unit
+from ..search.units import Unit, around_items
 from ..textnorm import tokens
 
 # Weights of the signals, and how close to the best a unit must score to be quoted too.
@@ -60,10 +60,14 @@ def score_units(
     units_of: Callable[[RetrievedChunk], list[Unit]],
     depth: int = 4,
     exclude: str = "",
+    point: str = "",
 ) -> list[Scored]:
-    """Every quotable unit of the top ``depth`` passages, scored (best first); units that
-    repeat ``exclude`` (the point a follow-up asks to develop) are left out."""
+    """Every quotable unit of the top ``depth`` passages, scored (best first). A follow-up
+    pointing into the previous answer (``point``, one of its items; ``exclude``, that
+    answer): units it already quoted are left out, but a list holding the point is quoted
+    cut to the point's own item under its lead-in (« Et le deuxième chiffre ? »)."""
     excluded = set(tokens(exclude))
+    pointed = set(tokens(point))
     focus = list(dict.fromkeys(query.terms))
     context = [t for t in dict.fromkeys(query.lexical_terms) if t not in focus]
     weight = {t: idf(t) for t in focus} | {t: 0.5 * idf(t) for t in context}
@@ -83,7 +87,10 @@ def score_units(
             if index >= depth and not counts(unit.text, intent.counted):
                 continue
             if excluded and _overlap(set(tokens(unit.text)), excluded) > 0.6:
-                continue
+                cut = around_items(unit, lambda line: _overlap(set(tokens(line)), pointed) > 0.6)
+                if cut is None:
+                    continue
+                unit = cut
             terms = unit.terms
             present = set(terms)
             lexical = sum(w for t, w in weight.items() if t in present) / total

@@ -114,6 +114,14 @@ _ORDINAL_REF = re.compile(
     r"\b(?P<ord>" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")\s+"
     r"(?!jour\b|day\b|jours\b)(?P<noun>[a-z][\w-]{2,})"
 )
+# « Et le dernier ? », « Parle-moi du premier. », « Détaille le second. », « Et le troisième,
+# il pèse combien ? »: an ordinal standing for a noun, after its article; it counts the items
+# of the previous answer.
+_BARE_ORDINAL = re.compile(
+    r"\b(?:le|la|les|du|au|l['’])\s*(?P<ord>"
+    + "|".join(sorted(_ORDINALS, key=len, reverse=True))
+    + r")\b(?!\s+(?:jour|day|jours)\b)(?=\s*(?:[,.;:!?)]|$|et\b|de\s+la\s+liste|point\b))"
+)
 _THIS_POINT = re.compile(r"\b(ce|cet|this|that)\s+" + _POINT + r"\b|\b(developpe|detaille)\b")
 _DAY = re.compile(
     r"\b(\d{1,2})\s*(?:e|eme|er|ere|th|st|nd|rd)?\s+(?:jour|day)\b|\bday\s+(\d{1,2})\b"
@@ -167,8 +175,17 @@ def read_intent(question: str) -> Intent:
     kind = next((name for name, pattern in _KINDS if pattern.search(text)), "explain")
     day_match = _DAY.search(text)
     day = int(day_match.group(1) or day_match.group(2)) if day_match else None
+    bare = _BARE_ORDINAL.search(text)
     ordinal_match = _ORDINAL_REF.search(text)
-    ordinal = _ORDINALS[ordinal_match.group("ord")] if ordinal_match else None
+    if bare and (ordinal_match is None or ordinal_match.start() != bare.start("ord")):
+        ordinal_match = None
+    ordinal = (
+        _ORDINALS[bare.group("ord")]
+        if bare
+        else _ORDINALS[ordinal_match.group("ord")]
+        if ordinal_match
+        else None
+    )
     subject = _FOR_X.match(text)
     counted = _COUNTED.search(text)
     return Intent(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..models import Turn
 from ..textnorm import analyze, fold, looks_english
-from .followup import pointed_point
+from .followup import pointed_point, previous_answer
 from .intent import Intent, intent_in_context, read_intent
 
 _FOLLOW_UP_START = re.compile(
@@ -68,6 +68,7 @@ class SearchQuery:
     point: str = ""  # the point of the previous answer a follow-up asks to develop
     intent: Intent = field(default_factory=lambda: read_intent(""))  # in context
     names: list[str] = field(default_factory=list)  # the names the user's question asks about
+    previous_answer: str = ""  # the conversation's last answer, when there is one
     lexical_terms: list[str] = field(init=False)  # analyze(lexical), in order
 
     def __post_init__(self) -> None:
@@ -107,7 +108,9 @@ def point_query(question: str, point: str, history: list[Turn]) -> SearchQuery:
     that are not about pointing — « détaille », « point » — carry no topic)."""
     last = last_question(history)
     terms = analyze(point)
-    text = f"{point} {question}"
+    # A short point (« le financement privé », one item of an enumeration) is searched with
+    # the question that listed it, which says what it is an item of.
+    text = f"{point} {last if len(point) < 120 else ''} {question}"
     return SearchQuery(text, point, {}, True, terms, question, looks_english(question), last, point)
 
 
@@ -127,4 +130,5 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
     )
     query.intent = intent_in_context(intent, query.previous, query.follow_up)
     query.names = names_in(question)
+    query.previous_answer = previous_answer(turns)
     return query

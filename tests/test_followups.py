@@ -1,0 +1,63 @@
+"""Follow-ups that point into the previous answer (#18): « Et le dernier ? », « Détaille le
+second. », « Et le deuxième chiffre ? » — bare ordinals, the items an answer enumerates in a
+sentence, and the nested items of a list quoted under one point."""
+
+from __future__ import annotations
+
+from assistant.models import Turn
+from assistant.search.followup import previous_points
+from assistant.search.intent import read_intent
+
+
+def _after(answer: str) -> list[Turn]:
+    return [Turn(role="user", content="…"), Turn(role="assistant", content=answer)]
+
+
+def test_a_bare_ordinal_points_into_the_previous_answer():
+    assert read_intent("Et le dernier ?").ordinal == -1
+    assert read_intent("Parle-moi du premier.").ordinal == 1
+    assert read_intent("Détaille le second.").ordinal == 2
+    assert read_intent("Et le troisième, il pèse combien dans le budget ?").ordinal == 3
+    # A day is a section, not a point; an ordinal before its noun keeps the noun.
+    assert read_intent("Résume le 3e jour").ordinal is None
+    intent = read_intent("Et le deuxième chiffre, il veut dire quoi ?")
+    assert (intent.ordinal, intent.ordinal_noun) == (2, "chiffre")
+
+
+def test_the_items_a_sentence_enumerates_are_the_points():
+    answer = (
+        "D'après le corpus : Une structure d’intérêt général dispose de 4 leviers de "
+        "financement : les cotisations, les subventions publiques, les revenus d’activité et "
+        "le financement privé (entreprises, fondations, dons …). [1]"
+    )
+    assert previous_points(_after(answer)) == [
+        "les cotisations",
+        "les subventions publiques",
+        "les revenus d’activité",
+        "le financement privé",
+    ]
+    risks = "D'après le corpus : c’est prendre deux risques : l’un technique, l’autre politique."
+    assert previous_points(_after(risks)) == ["l’un technique", "l’autre politique"]
+
+
+def test_the_nested_items_of_a_list_under_one_point_are_the_points():
+    answer = (
+        "D'après le corpus :\n\n- Deux chiffres-clés illustrent ce besoin :\n"
+        "  - 82% des structures ont des besoins de compétences,\n"
+        "  - 61% des actifs sont intéressés. [1]"
+    )
+    assert previous_points(_after(answer))[1] == "61% des actifs sont intéressés."
+
+
+def test_the_last_lever_is_developed_not_the_list_repeated(reference_assistant):
+    question = "Quels sont les trois leviers d'un modèle socio-économique ?"
+    first = reference_assistant.answer(question)
+    history = [
+        Turn(role="user", content=question),
+        Turn(role="assistant", content=first.answer),
+    ]
+    follow = reference_assistant.answer("Et le dernier ?", history)
+    assert not follow.abstained
+    assert "alliance" in follow.answer.lower()
+    # The enumeration the user already read is not quoted again as the answer.
+    assert not any(c.quote in first.answer for c in follow.citations), follow.answer
