@@ -129,6 +129,7 @@ def start_chat(
     log_path: Path,
     *,
     command: list[str] | None = None,
+    arguments: tuple[str, ...] = ("chat", "--headless"),
     cwd: Path = ROOT,
     timeout_s: float = 180,
     poll_s: float = 0.25,
@@ -138,10 +139,12 @@ def start_chat(
     """``assistant chat --headless`` on a free loopback port, in a clean environment with
     extractive answers and ``env`` (``ASSISTANT_DATA_DIR=…``); returns once its health
     route says « ready » (``wait_ready=False``: once the page answers, the index maybe
-    still being built), or raises with the server's log."""
+    still being built), or raises with the server's log. ``command`` and ``arguments``
+    start another launcher (``chainlit run assistant/chat/app.py --headless``); the port
+    is added after them."""
     port = free_port()
     cmd = [*(command or [sys.executable, "-m", "assistant.cli"])]
-    cmd += ["chat", "--headless", "--port", str(port)]
+    cmd += [*arguments, "--port", str(port)]
     environment = clean_env(**{"ASSISTANT_LLM_PROVIDER": "none", **env})
     started = time.perf_counter()
     log_path.unlink(missing_ok=True)

@@ -1,5 +1,5 @@
-"""Prompt templates are files (``assistant/resources/prompts/`` by default); this loads them
-by name and fills them."""
+"""Prompt templates are files (the top-level ``prompts/`` by default, shipped in the
+package); this loads them by name and fills them."""
 
 from __future__ import annotations
 
