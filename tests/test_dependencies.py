@@ -26,6 +26,8 @@ NOT_IMPORTED = {
     "aiosqlite": "SQLAlchemy driver of the chat history (named in the database URL)",
     "asyncpg": "SQLAlchemy driver of the chat history on PostgreSQL (named in the URL)",
     "pydantic": "imported as pydantic and pydantic_settings; kept explicit",
+    "langchain-openai": "the openai and openai-compatible providers (init_chat_model's)",
+    "langchain-mistralai": "the mistral provider (init_chat_model imports it)",
 }
 # Imported by name but installed on demand (an extra), with the import guarded.
 OPTIONAL: dict[str, str] = {}
