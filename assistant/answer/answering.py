@@ -2,8 +2,8 @@
 
 The steps, each in its own module: check the input (:mod:`.guards`), read the question
 once (:func:`~assistant.search.query.understand`), retrieve (:mod:`assistant.search.retrieval`),
-score the quotable units (:mod:`.selection`), plan the answer (:mod:`.planning`), judge the
-evidence (:mod:`.evidence`: below a calibrated score the assistant abstains before any
+score the quotable units (:mod:`.selection`), judge the evidence (:mod:`.evidence`), plan
+the answer (:mod:`.planning`; below a calibrated score the assistant abstains before any
 generator runs), generate (:mod:`.generation`: extractive by default, no model and no
 network; an LLM when configured, falling back to the extractive answer when it fails),
 and filter what goes out (:func:`.guards.safe_answer`).
