@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Create .venv and install the assistant with its test tools.
+# Create .venv and install the assistant with its test tools, versions from constraints.txt.
 # torch==2.13.0 is installed first, CPU build: PyTorch's CPU wheel index is tried first (from
 # PyPI, an ordinary Linux host gets the multi-GB CUDA build), then the default index when that
 # one cannot be reached (a closed network: its mirror must then carry a CPU wheel). The script
@@ -28,7 +28,7 @@ then
   echo "torch: CPU build from PyTorch's CPU wheel index ($TORCH_CPU_INDEX)"
 else
   echo "torch: PyTorch's CPU wheel index unreachable ($TORCH_CPU_INDEX), $TORCH from the default index"
-  python -m pip install -q "$TORCH"
+  python -m pip install -q -c constraints.txt "$TORCH"
 fi
 python -c 'import torch; print(f"torch: {torch.__version__} (CUDA build: {torch.version.cuda is not None})")'
-python -m pip install -q -e ".[test]"
+python -m pip install -q -c constraints.txt -e ".[test]"

@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .support import ARTIFACTS, ROOT, chromium_missing, shots_on_failure, start_chat
+from harness.chat import chromium_missing, shots_on_failure, start_chat
+from harness.processes import ARTIFACTS, ROOT
 
 pytestmark = [
     pytest.mark.slow,  # the chat server driven by Chromium

@@ -26,8 +26,7 @@ from assistant.answer.prompts import answer_prompt, render
 from assistant.backends.lcembeddings import EmbedderEmbeddings
 from assistant.search.documents import HybridRetriever, document_of, passage_of
 from assistant.settings import Settings
-
-from .support import ROOT
+from harness.processes import ROOT
 
 QUESTION = "Quels sont les trois leviers d'un modèle socio-économique ?"
 METADATA = {"source", "section", "page", "passage_id", "score", "rank"}

@@ -8,8 +8,7 @@ from pathlib import Path
 from assistant.answer.prompts import variables
 from assistant.resources import chat_app_root, chat_assets, prompts_dir, shipped_corpus
 from assistant.settings import Settings
-
-from .support import ROOT
+from harness.processes import ROOT
 
 NOTE = "rameau-hybridation-modeles-socio-economiques-2019.txt"
 

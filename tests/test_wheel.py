@@ -20,7 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .support import ROOT, clean_env, start_chat
+from harness.chat import start_chat
+from harness.processes import ROOT, clean_env
 
 pytestmark = pytest.mark.slow  # builds and installs the wheel, then three CLI runs
 

@@ -35,7 +35,7 @@ from .selection import score_units
 
 log = logging.getLogger(__name__)
 
-__all__ = ["AnswerError", "Assistant", "build_assistant"]
+__all__ = ["AnswerError", "Assistant"]
 
 
 class Assistant:
@@ -217,8 +217,3 @@ class Assistant:
         fallback.latency_ms = (time.perf_counter() - started) * 1000
         yield fallback.model_copy(update=base)
 
-
-def build_assistant(settings: Settings | None = None) -> Assistant:
-    from ..settings import get_settings
-
-    return Assistant(settings or get_settings())
