@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.support import ROOT, use_offline_defaults
+from harness.processes import ROOT, use_offline_defaults
 
 use_offline_defaults()
 

@@ -22,9 +22,11 @@ import re
 import sys
 from pathlib import Path
 
-from tests.support import EmbeddingServer, clean_env
+from harness.embedding import EmbeddingServer
+from harness.processes import clean_env
 
 from .firststart import first_start
+from .host import run_timed
 
 SERVED = "multilingual-e5-small-q4"
 
@@ -34,8 +36,6 @@ def log(message: str) -> None:
 
 
 def _ingest(cli: str, data: Path, work: Path, env: dict[str, str]) -> dict:
-    from .run import run_timed
-
     run = run_timed([cli, "ingest", "-q"], clean_env(ASSISTANT_DATA_DIR=str(data), **env), work)
     text = run["stdout"] + run["stderr"]
     seconds = float(re.search(r"terminée en ([\d.]+) s", text).group(1))

@@ -21,7 +21,7 @@ import time
 import uuid
 from pathlib import Path
 
-from tests.support import start_chat, user_message
+from harness.chat import start_chat, user_message
 
 QUESTION = "Quels sont les trois leviers d'un modèle socio-économique ?"
 

@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from tests.support import ROOT, rss_mb, start_chat, user_message
+from harness.chat import start_chat, user_message
+from harness.processes import ROOT, rss_mb
 
 MAX_SESSIONS = 500
 QUESTIONS = [

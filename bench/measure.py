@@ -22,7 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.support import CHROMIUM, CHROMIUM_ARGS, rss_mb, start_chat
+from harness.chat import CHROMIUM, CHROMIUM_ARGS, start_chat
+from harness.processes import rss_mb
 
 # Marks taken inside the page, relative to navigation start (performance.now()).
 MARKS = """

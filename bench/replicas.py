@@ -38,19 +38,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.host import setup_info
 from bench.load import QUESTIONS, percentile
-from bench.run import setup_info
-from tests.chat_client import Browser, ChatClientError
-from tests.support import (
-    NGINX,
-    REPLICA_PASSWORD,
-    ROOT,
-    ChromaServer,
-    PostgresServer,
-    Replicas,
-    replica_settings,
-    use_offline_defaults,
-)
+from harness.chat_client import Browser, ChatClientError
+from harness.chroma import ChromaServer
+from harness.postgres import PostgresServer
+from harness.processes import ROOT, use_offline_defaults
+from harness.replicas import NGINX, REPLICA_PASSWORD, Replicas, replica_settings
 
 use_offline_defaults()
 FOLLOW_UP = "Peux-tu préciser ?"
@@ -297,10 +291,10 @@ def markdown(results: dict) -> str:
 
 
 def versions() -> dict[str, str]:
-    from tests.support import _postgres_bin
+    from harness.postgres import postgres_bin
 
     found = {}
-    binary = _postgres_bin()
+    binary = postgres_bin()
     if binary is not None:
         out = subprocess.run(
             [str(binary / "postgres"), "--version"], capture_output=True, text=True

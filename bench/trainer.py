@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.support import TRAINER_THEMES
+from harness.chat import TRAINER_THEMES
 
 TOPICS = ("12e jour", "3e jour", "les alliances stratégiques", "l'hybridation des ressources")
 THEMES = TRAINER_THEMES

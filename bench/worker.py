@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.support import ROOT, use_offline_defaults
+from harness.processes import ROOT, use_offline_defaults
 
 use_offline_defaults()
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

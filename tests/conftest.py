@@ -1,7 +1,7 @@
 """Shared fixtures (this is the suite's pytest plugin): real Chroma in tmp folders, the
 real reference corpus, offline models, a chat server and a Chroma server on loopback.
 
-The processes themselves are started by ``tests/support.py`` (shared with ``bench/``).
+The processes themselves are started by the ``harness/`` package (shared with ``bench/``).
 """
 
 from __future__ import annotations
@@ -12,16 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from .support import (
-    ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    ROOT,
-    ChromaServer,
-    PostgresServer,
-    start_chat,
-    use_offline_defaults,
-)
+from harness.chat import CHROMIUM, CHROMIUM_ARGS, start_chat
+from harness.chroma import ChromaServer
+from harness.postgres import PostgresServer
+from harness.processes import ARTIFACTS, ROOT, use_offline_defaults
 
 use_offline_defaults()
 

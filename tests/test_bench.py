@@ -17,7 +17,9 @@ from assistant.ingest.summary import IngestSummary
 from assistant.search.lexical import BM25Index, TermCounter
 from assistant.textnorm import analyze
 from bench import report, synth, vectors, worker
-from bench.run import ingest_figures, run_timed
+from bench.host import run_timed
+from bench.run import ingest_figures
+from harness.processes import ROOT
 
 from .conftest import make_settings
 
@@ -313,3 +315,47 @@ def test_report_tables_plot_and_docs_block(tmp_path):
     written = docs.read_text()
     assert "STALE-BLOCK" not in written and "intro" in written and "notes" in written
     assert "| 100× | server | 13000 |" in written
+
+
+def _bench_imports() -> dict[str, set[str]]:
+    """bench module → the bench modules it imports (inside functions too)."""
+    import ast
+
+    folder = ROOT / "bench"
+    names = {path.stem for path in folder.glob("*.py")} - {"__init__"}
+    found: dict[str, set[str]] = {}
+    for name in names:
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        targets: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                if node.level == 1 and module:
+                    targets.add(module.split(".")[0])
+                elif node.level == 1:
+                    targets.update(alias.name for alias in node.names)
+                elif module.startswith("bench."):
+                    targets.add(module.split(".")[1])
+                elif module == "bench":
+                    targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.Import):
+                targets.update(
+                    a.name.split(".")[1] for a in node.names if a.name.startswith("bench.")
+                )
+        found[name] = (targets & names) - {name}
+    return found
+
+
+def test_bench_has_no_import_cycle_and_does_not_import_the_tests():
+    graph = _bench_imports()
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for nxt in graph[start]:
+            if nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})):
+                return True
+        return False
+
+    cycles = sorted(name for name in graph if reaches(name, name, set()))
+    assert not cycles, {name: sorted(graph[name]) for name in cycles}
+    for path in (ROOT / "bench").glob("*.py"):
+        assert "from tests" not in path.read_text(encoding="utf-8"), path.name

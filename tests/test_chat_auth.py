@@ -186,7 +186,7 @@ def test_cli_refuses_a_blank_users_definition_on_a_public_address(tmp_path):
     import subprocess
     import sys
 
-    from tests.support import clean_env, free_port
+    from harness.processes import clean_env, free_port
 
     env = clean_env(ASSISTANT_DATA_DIR=str(tmp_path), ASSISTANT_AUTH="   ")
     command = [sys.executable, "-m", "assistant.cli", "chat", "--headless"]

@@ -7,14 +7,17 @@ when Chromium or Playwright is missing; never ``playwright install``.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from .support import ARTIFACTS, chromium_missing, shots_on_failure
+from harness.chat import chromium_missing, shots_on_failure, start_chat
+from harness.processes import ARTIFACTS, ROOT
 
 pytestmark = [
     pytest.mark.slow,  # the chat server driven by Chromium
@@ -27,6 +30,22 @@ QUESTION = "Quels sont les trois leviers d'un modèle socio-économique ?"
 @pytest.fixture(scope="module")
 def server(chat_server):
     return chat_server
+
+
+@pytest.fixture(scope="module")
+def chainlit_run(reference_index, tmp_path_factory):
+    """``chainlit run assistant/chat/app.py`` from the project root, as docs/chat.md says:
+    Chainlit's own launcher, its app root the current folder (no CHAINLIT_APP_ROOT)."""
+    data = shutil.copytree(reference_index.data_dir, tmp_path_factory.mktemp("run") / "data")
+    server = start_chat(
+        ARTIFACTS / "chainlit-run-server.log",
+        command=[sys.executable, "-m", "chainlit"],
+        arguments=("run", "assistant/chat/app.py", "--headless"),
+        cwd=ROOT,
+        ASSISTANT_DATA_DIR=str(data),
+    )
+    yield server
+    server.stop()
 
 
 class PageWatch:
@@ -210,3 +229,44 @@ def test_upload_is_indexed_and_cited(server, browser, tmp_path):
         assert "atelier-financement.md" in answer.inner_text()
         shot(page, "06-upload")
         assert (server.data_dir / "uploads" / "atelier-financement.md").is_file()
+
+
+def _face(browser, url: str, name: str) -> dict:
+    """What a visitor sees of the app: its name, language, style sheets, welcome, starters."""
+    page = browser.new_page()
+    with shots_on_failure(page, name):
+        page.goto(url)
+        page.locator("#starters button").first.wait_for()
+        page.get_by_text("Bienvenue !").wait_for()
+        face = {
+            "title": page.title(),
+            "lang": page.evaluate("document.documentElement.lang"),
+            "css": sorted(
+                urlsplit(href).path
+                for href in page.evaluate(
+                    "[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)"
+                )
+                if "/public/" in href
+            ),
+            "starters": page.evaluate(
+                "[...document.querySelectorAll('#starters button')].map(b => b.id)"
+            ),
+            "accent": page.evaluate(
+                "getComputedStyle(document.documentElement).getPropertyValue('--primary')"
+            ),
+        }
+    page.close()
+    return face
+
+
+def test_chainlit_run_from_the_root_serves_the_same_app_as_assistant_chat(
+    server, chainlit_run, browser
+):
+    """The top-level ``.chainlit/``, ``public/`` and ``chainlit*.md`` are the app's: run by
+    Chainlit from the checkout or by ``assistant chat`` (its copy in the data folder), the
+    same name, language, style sheets, welcome and starters — not Chainlit's defaults."""
+    ours = _face(browser, server.url, "face-assistant-chat")
+    theirs = _face(browser, chainlit_run.url, "face-chainlit-run")
+    assert ours["title"] == "Assistant RAMEAU" and ours["lang"] == "fr"
+    assert "/public/assistant.css" in ours["css"] and ours["starters"], ours
+    assert theirs == ours

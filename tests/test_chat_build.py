@@ -12,8 +12,7 @@ import sys
 
 from assistant.chat.auth import hash_password
 from assistant.resources import chat_app_root
-
-from .support import ROOT, clean_env
+from harness.processes import ROOT, clean_env
 
 _PROBE = r"""
 import importlib, json, os, pkgutil, sys

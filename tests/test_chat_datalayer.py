@@ -285,7 +285,7 @@ def test_feedback_changed_and_deleted_and_thread_deleted(database, sql_errors):
 def test_history_survives_a_database_restart(tmp_path, sql_errors):
     """The chat process outlives a PostgreSQL restart: the pooled connections it held are
     replaced, no statement (no message) is lost. Its own cluster: the others' tests go on."""
-    from tests.support import PostgresServer
+    from harness.postgres import PostgresServer
 
     if PostgresServer.missing():
         pytest.skip(PostgresServer.missing())
@@ -340,7 +340,7 @@ def test_the_database_is_checked_before_the_chat_starts(postgres_server, tmp_pat
     exit code 1, instead of a traceback and a chat that keeps no history."""
 
     from assistant.chat.datalayer import check_database
-    from tests.support import free_port
+    from harness.processes import free_port
 
     check_database(make_settings(tmp_path, database_url=postgres_server.database()))
     missing = postgres_server.url("base_absente").replace("assistant@", "assistant:secret@")
@@ -356,7 +356,7 @@ def test_the_chat_does_not_start_without_its_database(tmp_path):
     import subprocess
     import sys
 
-    from tests.support import ROOT, clean_env, free_port
+    from harness.processes import ROOT, clean_env, free_port
 
     closed = f"postgresql://chat:secret@127.0.0.1:{free_port()}/chat"
     chat = subprocess.run(

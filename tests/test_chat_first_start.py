@@ -10,8 +10,7 @@ import re
 import pytest
 
 from bench.firststart import first_start
-
-from .support import ARTIFACTS
+from harness.processes import ARTIFACTS
 
 pytestmark = pytest.mark.slow  # a chat server indexing a corpus
 

@@ -18,9 +18,9 @@ import pytest
 from assistant.backends.store import StoreError, open_store
 from assistant.backends.store.server import pointer_name
 from assistant.ingest.indexing import ingest
+from harness.processes import clean_env
 
 from .conftest import ROOT, make_settings
-from .support import clean_env
 
 pytestmark = pytest.mark.slow  # a real `chroma run` server, stopped and restarted
 

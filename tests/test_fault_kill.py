@@ -29,9 +29,9 @@ import pytest
 
 from assistant.backends.store import POINTER, open_store
 from assistant.ingest.indexing import ingest
+from harness.processes import clean_env
 
 from .conftest import ROOT, make_settings
-from .support import clean_env
 
 pytestmark = pytest.mark.slow  # ingests started and SIGKILLed in child processes, 25+ times
 

@@ -29,7 +29,7 @@ BUDGET = "# Budget\n\nEn 2018, le budget total de l'association a atteint 310 00
 
 
 def _env(**extra: str) -> dict[str, str]:
-    from tests.support import clean_env
+    from harness.processes import clean_env
 
     return clean_env(**extra)
 

@@ -65,7 +65,7 @@ def world(tmp_path, small_corpus):
 
 
 def _ask(settings, question: str = QUESTION, *args: str) -> subprocess.CompletedProcess:
-    from tests.support import clean_env
+    from harness.processes import clean_env
 
     env = clean_env(
         ASSISTANT_DATA_DIR=str(settings.data_dir), ASSISTANT_CORPUS_DIR=str(settings.corpus_dir)
@@ -81,7 +81,7 @@ def _ask(settings, question: str = QUESTION, *args: str) -> subprocess.Completed
 
 
 def _run_cli(settings, *args: str) -> subprocess.CompletedProcess:
-    from tests.support import clean_env
+    from harness.processes import clean_env
 
     env = clean_env(
         ASSISTANT_DATA_DIR=str(settings.data_dir), ASSISTANT_CORPUS_DIR=str(settings.corpus_dir)

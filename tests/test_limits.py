@@ -28,9 +28,9 @@ from assistant.answer.guards import check_question
 from assistant.ingest.indexing import ingest
 from assistant.models import Turn
 from assistant.safety import bounded, redact
+from harness.processes import clean_env
 
 from .conftest import ROOT, make_settings
-from .support import clean_env
 
 KEY = "sk-test-Zq8VbN3xK7mP2wR9tY4uL6"
 QUESTION = "Quel était le budget total de l'association en 2018 ?"

@@ -17,16 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from .chat_client import Browser, ChatClientError
+from harness.chat import ChatServer
+from harness.chat_client import Browser, ChatClientError
+from harness.processes import ARTIFACTS
+from harness.replicas import REPLICA_PASSWORD, NginxProxy, Replicas, replica_settings
+
 from .pdfs import make_pdf
-from .support import (
-    ARTIFACTS,
-    REPLICA_PASSWORD,
-    ChatServer,
-    NginxProxy,
-    Replicas,
-    replica_settings,
-)
 
 pytestmark = pytest.mark.slow  # PostgreSQL, chroma run, two chats and nginx
 

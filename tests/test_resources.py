@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from assistant.answer.prompts import variables
 from assistant.resources import chat_app_root, chat_assets, prompts_dir, shipped_corpus
 from assistant.settings import Settings
+from harness.processes import ROOT
 
 NOTE = "rameau-hybridation-modeles-socio-economiques-2019.txt"
 
@@ -59,3 +63,44 @@ def test_the_chat_app_root_has_chainlit_s_layout_and_is_kept_in_step(tmp_path):
     chat_app_root(tmp_path)
     assert config.read_bytes() == (chat_assets() / "config.toml").read_bytes()  # restored
     assert not list(root.rglob("*.tmp"))
+
+
+def _tree(folder) -> dict[str, bytes]:
+    found = {}
+    for parent, _dirs, names in os.walk(folder, followlinks=True):
+        for name in names:
+            path = Path(parent) / name
+            found[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return found
+
+
+def test_the_top_level_files_are_the_source_the_package_ships():
+    """``prompts/``, ``corpus/``, ``chainlit*.md``, ``.chainlit/`` and ``public/`` live at the
+    project's top level; the package reaches them through links (the wheel copies them)."""
+    assert prompts_dir().resolve() == ROOT / "prompts"
+    assert shipped_corpus() == ROOT / "corpus"
+    chat = chat_assets()
+    for name, source in {
+        "config.toml": ".chainlit/config.toml",
+        "translations": ".chainlit/translations",
+        "public": "public",
+        "chainlit.md": "chainlit.md",
+        "chainlit_fr-FR.md": "chainlit_fr-FR.md",
+    }.items():
+        assert (chat / name).is_symlink() and (chat / name).resolve() == ROOT / source, name
+    assert {p.name for p in chat.iterdir()} == {
+        "config.toml", "translations", "public", "chainlit.md", "chainlit_fr-FR.md",
+    }  # fmt: skip
+
+
+def test_assistant_chat_s_app_root_is_the_project_root_s_chainlit_layout(tmp_path):
+    """``assistant chat`` serves a copy of exactly what ``chainlit run`` reads at the root."""
+    root = chat_app_root(tmp_path)
+    expected = {
+        **{f".chainlit/{k}": v for k, v in _tree(ROOT / ".chainlit").items()},
+        **{f"public/{k}": v for k, v in _tree(ROOT / "public").items()},
+        "chainlit.md": (ROOT / "chainlit.md").read_bytes(),
+        "chainlit_fr-FR.md": (ROOT / "chainlit_fr-FR.md").read_bytes(),
+    }
+    expected = {k: v for k, v in expected.items() if not k.endswith(".bak")}
+    assert _tree(root) == expected

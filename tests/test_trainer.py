@@ -19,9 +19,9 @@ from assistant.trainer.build import build_sheet
 from assistant.trainer.checks import CheckReport, check_sheet
 from assistant.trainer.pack import render
 from assistant.trainer.scope import SheetError
+from harness.chat import TRAINER_THEMES
 
 from .conftest import ROOT
-from .support import TRAINER_THEMES
 
 THEMES = TRAINER_THEMES
 

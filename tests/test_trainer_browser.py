@@ -13,8 +13,8 @@ import pytest
 
 from assistant.trainer.build import build_sheet
 from assistant.trainer.pack import render
-
-from .support import ARTIFACTS, chromium_missing, shots_on_failure
+from harness.chat import chromium_missing, shots_on_failure
+from harness.processes import ARTIFACTS
 
 pytestmark = [
     pytest.mark.slow,  # the chat server driven by Chromium

@@ -20,14 +20,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .support import ROOT, clean_env, start_chat
+from harness.chat import start_chat
+from harness.processes import ROOT, clean_env
 
 pytestmark = pytest.mark.slow  # builds and installs the wheel, then three CLI runs
 
 # Not part of a source tree: the environment, caches, results, earlier builds.
 IGNORED = shutil.ignore_patterns(
     ".git", ".venv*", "build", "dist", "*.egg-info", "__pycache__", ".*_cache",
-    ".assistant-data", "test-artifacts", "results",
+    ".assistant-data", "test-artifacts", "results", ".files",
 )  # fmt: skip
 NOTE = "rameau-hybridation-modeles-socio-economiques-2019.txt"
 
@@ -50,7 +51,9 @@ def _run(cmd: list, cwd: Path, env: dict[str, str], timeout: float = 300):
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     base = tmp_path_factory.mktemp("wheel")
-    source = shutil.copytree(ROOT, base / "src", ignore=IGNORED)  # no build/ left in ROOT
+    # No build/ left in ROOT. The links from assistant/resources/ to the top-level prompts/,
+    # corpus/ and chat files are kept as links: the wheel is built as from the checkout.
+    source = shutil.copytree(ROOT, base / "src", ignore=IGNORED, symlinks=True)
     # Nothing from the checkout: no PYTHONPATH, and the user data folder is a temporary one.
     extra = {"PYTHONPATH": None, "XDG_DATA_HOME": str(base / "xdg")}
     env = clean_env(**extra)
@@ -83,6 +86,15 @@ def test_the_wheel_holds_the_package_and_its_files_only(installed):
         f"assistant/resources/corpus/{NOTE}",
     ):
         assert shipped in names
+    # Copies of the top-level sources (the checkout's links followed), byte for byte.
+    wheel = zipfile.ZipFile(installed["wheel"])
+    for shipped, source in {
+        "assistant/resources/prompts/user.fr.md": "prompts/user.fr.md",
+        "assistant/resources/chat/config.toml": ".chainlit/config.toml",
+        "assistant/resources/chat/public/assistant.css": "public/assistant.css",
+        "assistant/resources/chat/chainlit.md": "chainlit.md",
+    }.items():
+        assert wheel.read(shipped) == (ROOT / source).read_bytes(), shipped
 
 
 def test_outside_a_project_the_shipped_files_and_the_user_data_folder_are_used(installed):

@@ -2,8 +2,8 @@
 
 The steps, each in its own module: check the input (:mod:`.guards`), read the question
 once (:func:`~assistant.search.query.understand`), retrieve (:mod:`assistant.search.retrieval`),
-score the quotable units (:mod:`.selection`), plan the answer (:mod:`.planning`), judge the
-evidence (:mod:`.evidence`: below a calibrated score the assistant abstains before any
+score the quotable units (:mod:`.selection`), judge the evidence (:mod:`.evidence`), plan
+the answer (:mod:`.planning`; below a calibrated score the assistant abstains before any
 generator runs), generate (:mod:`.generation`: extractive by default, no model and no
 network; an LLM when configured, falling back to the extractive answer when it fails),
 and filter what goes out (:func:`.guards.safe_answer`).
@@ -35,7 +35,7 @@ from .selection import score_units
 
 log = logging.getLogger(__name__)
 
-__all__ = ["AnswerError", "Assistant", "build_assistant"]
+__all__ = ["AnswerError", "Assistant"]
 
 # How much a name the corpus never mentions lowers the confidence that it answers: the
 # question is about something the note does not cover, though its other words are the note's.
@@ -229,8 +229,3 @@ class Assistant:
         fallback.latency_ms = (time.perf_counter() - started) * 1000
         yield fallback.model_copy(update=base)
 
-
-def build_assistant(settings: Settings | None = None) -> Assistant:
-    from ..settings import get_settings
-
-    return Assistant(settings or get_settings())

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..models import Answer, Citation, Turn
+from ..search.documents import document_of
 from ..settings import Settings
 from ..textnorm import fold
+from .chain import generation_chain
 from .citations import citations_for_llm_text, cite
 from .framing import ABSTAIN_EN, ABSTAIN_FR, as_markdown, lead_for
 from .guards import output_bound
-from .llm import MarkerFilter, build_messages, stream_completion
+from .llm import MarkerFilter, stream_completion
 from .planning import Plan
 
 
@@ -80,8 +82,9 @@ class ExtractiveGenerator:
 
 
 class LLMGenerator:
-    """A LangChain chat model writes from the plan's passages; its markers are checked
-    against them and each becomes a citation of the closest sentence."""
+    """A LangChain chat model writes from the plan's passages (the LCEL generation chain of
+    :mod:`.chain`); its markers are checked against them and each becomes a citation of the
+    closest sentence."""
 
     mode = "llm"
 
@@ -93,13 +96,16 @@ class LLMGenerator:
 
     def generate(self, request: Request) -> Steps[str, None, Answer]:
         passages = request.plan.passages
-        messages = build_messages(
-            self.settings, request.question, request.turns, passages, request.detail
-        )
+        inputs = {
+            "question": request.question,
+            "history": request.turns,
+            "documents": [document_of(passage) for passage in passages],
+        }
+        chain = generation_chain(self.settings, self.chat_model(), request.detail)
         marker_filter = MarkerFilter(len(passages))
         text = ""
         bound = output_bound(self.settings)
-        for delta in bound(stream_completion(self.chat_model(), messages)):
+        for delta in bound(stream_completion(chain, inputs)):
             visible = marker_filter.feed(delta)
             if visible:
                 text += visible

@@ -1,6 +1,7 @@
 """Optional LLM answering through LangChain: provider chosen by settings, streamed, bounded.
 
-The chat model is built lazily by :func:`make_chat_model`; nothing here runs unless
+The chat model is built lazily by :func:`make_chat_model` (LangChain's ``init_chat_model``),
+the prompt is :func:`.prompts.answer_prompt`, the chain :mod:`.chain`; nothing here runs unless
 ``ASSISTANT_LLM_PROVIDER`` is set. Markers that point to no retrieved passage are held
 back while streaming and dropped, so the user never sees an invented reference.
 """
@@ -13,57 +14,67 @@ from collections.abc import Iterator
 from ..errors import AssistantError
 from ..models import RetrievedChunk, Turn
 from ..settings import Settings
-from .prompts import render
+from .prompts import answer_prompt
 
 
 class LLMError(AssistantError, RuntimeError):
     """The LLM provider failed (timeout, refused, misconfigured)."""
 
 
-def make_chat_model(settings: Settings):
-    """A LangChain chat model for the configured provider (imported lazily)."""
+# ASSISTANT_LLM_PROVIDER → init_chat_model's provider name ("openai-compatible" is the
+# OpenAI client on another base URL: Ollama, vLLM, LM Studio…).
+_PROVIDERS = {"openai": "openai", "openai-compatible": "openai", "mistral": "mistralai"}
+
+
+def chat_model_arguments(settings: Settings) -> tuple[str, dict]:
+    """``(model_provider, keyword arguments)`` for LangChain's ``init_chat_model``, from the
+    settings; a setting missing for the provider is an :class:`LLMError` naming it."""
     provider = settings.llm_provider
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    if provider == "none":
+        raise LLMError("Aucun fournisseur LLM configuré (ASSISTANT_LLM_PROVIDER).")
+    if provider not in _PROVIDERS:
+        raise LLMError(f"Fournisseur LLM inconnu : {provider}")
+    if not settings.llm_model:
+        raise LLMError("ASSISTANT_LLM_MODEL est requis avec un fournisseur LLM.")
     common = {
         "temperature": settings.llm_temperature,
         "max_tokens": settings.llm_max_tokens,
-        "timeout": settings.llm_timeout_s,
         "max_retries": settings.llm_max_retries,
     }
-    if provider == "none":
-        raise LLMError("Aucun fournisseur LLM configuré (ASSISTANT_LLM_PROVIDER).")
-    if not settings.llm_model:
-        raise LLMError("ASSISTANT_LLM_MODEL est requis avec un fournisseur LLM.")
+    if provider == "openai-compatible" and not settings.llm_base_url:
+        raise LLMError("ASSISTANT_LLM_BASE_URL est requis pour un point d'accès compatible.")
+    if provider == "openai" and not key:
+        raise LLMError("ASSISTANT_LLM_API_KEY est requis pour OpenAI.")
     if provider in ("openai", "openai-compatible"):
-        from langchain_openai import ChatOpenAI
-
-        if provider == "openai-compatible" and not settings.llm_base_url:
-            raise LLMError("ASSISTANT_LLM_BASE_URL est requis pour un point d'accès compatible.")
-        if provider == "openai" and not key:
-            raise LLMError("ASSISTANT_LLM_API_KEY est requis pour OpenAI.")
-        return ChatOpenAI(
-            model=settings.llm_model,
-            base_url=settings.llm_base_url,
-            # Local servers (Ollama, vLLM) accept any key; the client insists on one.
-            api_key=key or "not-needed",
-            streaming=True,
+        return "openai", {
             **common,
-        )
-    if provider == "mistral":
-        from langchain_mistralai import ChatMistralAI
+            "base_url": settings.llm_base_url,
+            # Local servers (Ollama, vLLM) accept any key; the client insists on one.
+            "api_key": key or "not-needed",
+            "timeout": settings.llm_timeout_s,
+            "streaming": True,
+        }
+    if not key:
+        raise LLMError("ASSISTANT_LLM_API_KEY est requis pour Mistral.")
+    return "mistralai", {
+        **common,
+        "api_key": key,
+        "endpoint": settings.llm_base_url or "https://api.mistral.ai/v1",
+        "timeout": int(settings.llm_timeout_s),  # ChatMistralAI takes whole seconds
+    }
 
-        if not key:
-            raise LLMError("ASSISTANT_LLM_API_KEY est requis pour Mistral.")
-        return ChatMistralAI(
-            model=settings.llm_model,
-            api_key=key,
-            endpoint=settings.llm_base_url or "https://api.mistral.ai/v1",
-            temperature=settings.llm_temperature,
-            max_tokens=settings.llm_max_tokens,
-            timeout=int(settings.llm_timeout_s),
-            max_retries=settings.llm_max_retries,
-        )
-    raise LLMError(f"Fournisseur LLM inconnu : {provider}")
+
+def make_chat_model(settings: Settings):
+    """The configured provider's LangChain chat model, through ``init_chat_model`` (the
+    provider's package imported only now)."""
+    from langchain.chat_models import init_chat_model
+
+    provider, arguments = chat_model_arguments(settings)
+    try:
+        return init_chat_model(settings.llm_model, model_provider=provider, **arguments)
+    except ImportError as exc:  # the provider's integration package is not installed
+        raise LLMError(f"Fournisseur {provider} indisponible : {exc}") from exc
 
 
 _TAG = re.compile(r"</?\s*(passage|passages|question|historique)\b[^>]*>", re.IGNORECASE)
@@ -100,6 +111,15 @@ def format_history(history: list[Turn], limit: int = 6) -> str:
     )
 
 
+def prompt_inputs(question: str, history: list[Turn], passages: list[RetrievedChunk]) -> dict:
+    """The answer prompt's variables (see :func:`.prompts.answer_prompt`)."""
+    return {
+        "passages": format_passages(passages),
+        "history": format_history(history),
+        "question": question,
+    }
+
+
 def build_messages(
     settings: Settings,
     question: str,
@@ -107,18 +127,9 @@ def build_messages(
     passages: list[RetrievedChunk],
     detail: str,
 ):
-    from langchain_core.messages import HumanMessage, SystemMessage
-
-    style = render(settings.prompts_dir, f"style.{'full' if detail == 'full' else 'short'}.fr")
-    system = render(settings.prompts_dir, "system.fr", style=style.strip())
-    user = render(
-        settings.prompts_dir,
-        "user.fr",
-        passages=format_passages(passages),
-        history=format_history(history),
-        question=question,
-    )
-    return [SystemMessage(content=system), HumanMessage(content=user)]
+    """The system and user messages the model is sent."""
+    prompt = answer_prompt(settings.prompts_dir, detail)
+    return prompt.format_messages(**prompt_inputs(question, history, passages))
 
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -165,11 +176,12 @@ def strip_invalid_markers(text: str, valid: int) -> str:
     return _MARKER.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= valid else "", text)
 
 
-def stream_completion(model, messages) -> Iterator[str]:
-    """Text deltas from a LangChain chat model; provider errors become :class:`LLMError`."""
+def stream_completion(runnable, inputs) -> Iterator[str]:
+    """Text deltas streamed by a LangChain chat model, or by a chain ending in one (the
+    answer chain); provider errors become :class:`LLMError`."""
     try:
-        for chunk in model.stream(messages):
-            content = chunk.content
+        for chunk in runnable.stream(inputs):
+            content = getattr(chunk, "content", chunk)
             if isinstance(content, list):  # some providers stream content blocks
                 content = "".join(
                     part.get("text", "") if isinstance(part, dict) else str(part)

@@ -1,5 +1,5 @@
-"""Prompt templates are files (``assistant/resources/prompts/`` by default); this loads them
-by name and fills them."""
+"""Prompt templates are files (the top-level ``prompts/`` by default, shipped in the
+package); this loads them by name and fills them."""
 
 from __future__ import annotations
 
@@ -36,3 +36,29 @@ def render(prompts_dir: Path, name: str, **values: str) -> str:
     if missing:
         raise PromptError(f"Variables manquantes pour {name}: {sorted(missing)}")
     return template.format(**values)
+
+
+# The answer prompt's variables: the system prompt takes the style, the user prompt the rest.
+_SYSTEM_VARIABLES = {"style"}
+_USER_VARIABLES = {"passages", "history", "question"}
+
+
+def answer_prompt(prompts_dir: Path, detail: str = "short"):
+    """The answer prompt as a LangChain ``ChatPromptTemplate`` (system + user, from
+    ``system.fr.md``, ``style.<short|full>.fr.md`` and ``user.fr.md``), its style filled:
+    it takes ``passages``, ``history`` and ``question``. Same messages as :func:`render`
+    would write (both are ``str.format`` templates)."""
+    from langchain_core.prompts import ChatPromptTemplate
+
+    style = load_prompt(prompts_dir, f"style.{'full' if detail == 'full' else 'short'}.fr")
+    system = load_prompt(prompts_dir, "system.fr")
+    user = load_prompt(prompts_dir, "user.fr")
+    for name, template, allowed in (
+        ("system.fr", system, _SYSTEM_VARIABLES),
+        ("user.fr", user, _USER_VARIABLES),
+    ):
+        unknown = variables(template) - allowed
+        if unknown:
+            raise PromptError(f"Variables inconnues dans {name}: {sorted(unknown)}")
+    prompt = ChatPromptTemplate.from_messages([("system", system), ("human", user)])
+    return prompt.partial(style=style.strip()) if "style" in variables(system) else prompt

@@ -43,7 +43,6 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-FILE_NAME = "embedding-cache.sqlite3"
 BUSY_TIMEOUT_S = 30.0
 # SQLite's default limit of bound parameters is 32,766 (999 before 3.32): stay well under.
 _LOOKUP_CHUNK = 500

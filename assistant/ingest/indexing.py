@@ -45,8 +45,6 @@ from .summary import IngestSummary
 
 log = logging.getLogger(__name__)
 
-ProgressFactory = Callable[[int, str], object]
-
 
 def _tqdm_progress(total: int, desc: str):
     from tqdm import tqdm

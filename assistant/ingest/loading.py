@@ -316,13 +316,6 @@ def sniff_pdf(path: Path) -> None:
     )
 
 
-def read_pdf_pages(path: Path) -> list[str]:
-    """Text of every page of a PDF, through pypdf (see :mod:`assistant.ingest.pdfworker`)."""
-    from .pdfworker import extract_pages
-
-    return extract_pages(path)["pages"]  # in this process: prefer pdfworker.parse_in_child
-
-
 def _reason(text: str) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= MAX_REASON_CHARS else text[: MAX_REASON_CHARS - 1] + "…"

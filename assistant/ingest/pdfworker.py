@@ -22,17 +22,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..errors import AssistantError, LoadError
+from ..errors import LoadError
 
 MEMORY_LIMIT_MB = 1024
 TIME_LIMIT_S = 60.0
 MAX_PAGES = 2000
 MAX_TEXT_CHARS = 20_000_000
 MIN_VISIBLE_PT = 1.0
-
-
-class PdfWorkerError(AssistantError, RuntimeError):
-    pass
 
 
 class PdfText(list):

@@ -7,9 +7,14 @@
 - ``vectors/``: passage vectors of the shipped note for the default embedding model, the
   seed of the embedding cache (``assistant/backends/embedcache.py``): a first start does
   not wait for the model;
-- ``corpus/``: the reference note and its attribution. In the checkout this is a symbolic
-  link to the top-level ``corpus/`` folder (one copy in git); building a wheel copies the
-  files it points to.
+- ``corpus/``: the reference note and its attribution.
+
+The source of ``prompts/``, ``chat/`` and ``corpus/`` is the project's top level, where a
+reader of the checkout expects them and where ``chainlit run assistant/chat/app.py`` finds
+them: ``prompts/``, ``corpus/``, and Chainlit's own layout (``.chainlit/config.toml``,
+``.chainlit/translations/``, ``public/``, ``chainlit.md``, ``chainlit_fr-FR.md``). In the
+checkout the folders and files here are symbolic links to those (one copy in git, never
+moved into the package again); building a wheel copies the files they point to.
 
 A wheel installed by pip, pipx or uv is unpacked on disk, so these are plain folders.
 """
@@ -60,9 +65,7 @@ def chat_app_root(data_dir: Path) -> Path:
     """
     root = Path(data_dir) / "chat-app"
     source = chat_assets()
-    for path in sorted(source.rglob("*")):
-        if not path.is_file() or path.name == "__init__.py":
-            continue
+    for path in _files(source):
         relative = path.relative_to(source).as_posix()
         for prefix, target in _CHAT_LAYOUT.items():
             if relative == prefix or relative.startswith(prefix + "/"):
@@ -70,6 +73,15 @@ def chat_app_root(data_dir: Path) -> Path:
                 break
         _sync(path, root / relative)
     return root
+
+
+def _files(folder: Path) -> list[Path]:
+    """Every file under ``folder``, through the checkout's symbolic links (``rglob`` does
+    not follow a linked folder before Python 3.13)."""
+    found = []
+    for parent, _dirs, names in os.walk(folder, followlinks=True):
+        found += [Path(parent) / name for name in names if name != "__init__.py"]
+    return sorted(found)
 
 
 def _sync(source: Path, target: Path) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.support import user_message
+from harness.chat import user_message
 
 SOCKET_PATH = "/ws/socket.io"
 
