@@ -40,6 +40,8 @@ __all__ = ["AnswerError", "Assistant"]
 # How much a name the corpus never mentions lowers the confidence that it answers: the
 # question is about something the note does not cover, though its other words are the note's.
 UNKNOWN_NAME_FACTOR = 0.8
+# How much « Combien de X ? » with no passage giving a number of X lowers it.
+UNCOUNTED_FACTOR = 0.5
 
 
 class Assistant:
@@ -178,6 +180,10 @@ class Assistant:
         unknown = [n for n in query.names if not self.retriever.mentions(n, viewer)]
         if unknown:
             evidence.confidence *= UNKNOWN_NAME_FACTOR
+        # « Combien de fondations ? » and no passage gives a number of fondations: the note
+        # speaks of the subject, not of the figure asked.
+        if query.intent.counted and not any(s.counts for s in scored):
+            evidence.confidence *= UNCOUNTED_FACTOR
         plan = plan_answer(self.retriever, self.settings, query, retrieval, scored, detail, viewer)
         if unknown and plan.section is None and not plan.missing:
             plan.missing = "name:" + unknown[0]
