@@ -18,6 +18,7 @@ from assistant.answer.answering import Assistant
 from assistant.chat.auth import AuthConfigError, parse_users
 from assistant.chat.citations import uploads_dir
 from assistant.chat.uploads import (
+    NOT_YOURS,
     UploadRejected,
     check_upload,
     ingest_upload,
@@ -123,10 +124,17 @@ def test_sharing_needs_the_corpus_role_and_ownership(shared, tmp_path):
         bob_file = _upload(shared, assistant, "bob", tmp_path, name="notes-bob.md")
         with pytest.raises(UploadRejected, match="droit"):  # bob: no role
             share_upload(bob_file, shared, assistant, lock, "bob", users)
-        with pytest.raises(UploadRejected, match="Seule la personne"):  # carol: not hers
-            share_upload(alice_file, shared, assistant, lock, "carol", users)
-        with pytest.raises(UploadRejected, match="introuvable"):  # outside the uploads
-            share_upload(shared.corpus_dir / "budget.md", shared, assistant, lock, "alice", users)
+        # Carol: not hers; outside the uploads; never uploaded: one answer (no probing).
+        for path, who in (
+            (alice_file, "carol"),
+            (shared.corpus_dir / "budget.md", "alice"),
+            (alice_file.with_name("jamais.md"), "carol"),
+        ):
+            with pytest.raises(UploadRejected) as refused:
+                share_upload(path, shared, assistant, lock, who, users)
+            assert str(refused.value) == NOT_YOURS
+        with pytest.raises(UploadRejected, match="droit"):  # bob, no role: not even a lookup
+            share_upload(alice_file.with_name("jamais.md"), shared, assistant, lock, "bob", users)
         with pytest.raises(UploadRejected, match="droit"):  # local mode: no roles at all
             share_upload(alice_file, shared, assistant, lock, "alice", None)
         assert upload_owner(assistant.store, alice_file) == "alice"

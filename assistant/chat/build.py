@@ -84,7 +84,7 @@ def configure_chainlit(settings: Settings, app: ChatApp, local: bool) -> None:
         server_app,
         sio,
         app.storage,
-        app.runtime.status,
+        app.runtime.public_status,
         origins,
         is_loopback if local else None,
     )

@@ -112,6 +112,14 @@ class ChatRuntime:
             status["indexed"], status["passages"] = progress.done, progress.total
         return status
 
+    def public_status(self) -> dict[str, str]:
+        """What ``/assistant/health`` tells anyone, logged in or not: the state word only
+        (« ready », « loading », « idle », « error »). No passage count — it rose with
+        every private upload, telling anyone that someone had uploaded something — and no
+        error text (paths, hosts); the operator reads those in the log and with
+        ``assistant index status``."""
+        return {"status": str(self.status()["status"])}
+
     def warm_up(self) -> None:
         """Start building the assistant in the background (app start-up)."""
 

@@ -176,23 +176,30 @@ def upload_owner(store, path: Path) -> str | None:
     return state.owner if state is not None else None
 
 
+NOT_YOURS = "Document introuvable parmi les fichiers que vous avez ajoutés."
+
+
 def share_upload(path: Path, settings: Settings, assistant, lock, username: str, users) -> str:
     """Add ``username``'s private upload to the shared corpus (blocking). Checked here, not
-    in the page: the ``corpus`` role in the users definition, and ownership of the file."""
+    in the page: the ``corpus`` role in the users definition, and ownership of the file.
+
+    The role is checked first, and a file that does not exist, is not an upload or is
+    another user's gets one and the same answer: the file name in the (client-supplied)
+    action cannot be used to learn which files other users uploaded."""
+    if users is None or not users.can_share(username):
+        raise UploadRejected(
+            "Vous n'avez pas le droit d'ajouter des documents au corpus partagé (rôle "
+            "« corpus » à demander à la personne qui gère l'assistant)."
+        )
     folder = uploads_dir(settings).resolve()
     try:
         target = path.resolve()
     except OSError:
         target = path
     if not target.is_relative_to(folder) or not target.is_file():
-        raise UploadRejected("Document introuvable parmi les fichiers ajoutés.")
-    if users is None or not users.can_share(username):
-        raise UploadRejected(
-            "Vous n'avez pas le droit d'ajouter des documents au corpus partagé (rôle "
-            "« corpus » à demander à la personne qui gère l'assistant)."
-        )
+        raise UploadRejected(NOT_YOURS)
     if upload_owner(assistant.store, target) != username:
-        raise UploadRejected("Seule la personne qui a ajouté ce document peut le partager.")
+        raise UploadRejected(NOT_YOURS)
     ingest_upload(target, settings, assistant, lock, owner=None)
     return f"« {target.name} » fait maintenant partie du corpus partagé : tous peuvent le citer."
 
