@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from ..errors import AssistantError
 from ..settings import Settings
+from .owned import OwnedWrites
 from .storage import LocalStorageClient
 
 log = logging.getLogger(__name__)
@@ -173,8 +174,9 @@ def schema_statements(dialect: str) -> list[str]:
     return statements
 
 
-class AssistantDataLayer(SQLAlchemyDataLayer):
-    """Chainlit's SQLAlchemy data layer, portable to SQLite, with pre-stored element files."""
+class AssistantDataLayer(OwnedWrites, SQLAlchemyDataLayer):
+    """Chainlit's SQLAlchemy data layer, portable to SQLite, with pre-stored element files;
+    no client-supplied id writes outside the caller's threads (:mod:`.owned`)."""
 
     def __init__(self, conninfo: str, storage: LocalStorageClient) -> None:
         self.dialect = make_url(conninfo).get_backend_name()
@@ -292,6 +294,8 @@ class AssistantDataLayer(SQLAlchemyDataLayer):
 
     async def create_element(self, element) -> None:
         """Elements whose bytes are already in storage (cited PDFs) are recorded as is."""
+        if not await self.element_writable(element):
+            return
         object_key = getattr(element, "object_key", None)
         if not (object_key and str(object_key).startswith("blob/")):
             await super().create_element(element)
@@ -299,6 +303,7 @@ class AssistantDataLayer(SQLAlchemyDataLayer):
         if not element.for_id:
             return
         row = {k: v for k, v in element.to_dict().items() if v is not None}
+        row.setdefault("threadId", None)  # the upsert's condition names it
         row["objectKey"] = object_key
         row["url"] = self.storage.read_url(object_key)
         row.pop("path", None)
@@ -308,7 +313,7 @@ class AssistantDataLayer(SQLAlchemyDataLayer):
         updates = ", ".join(f'"{c}" = :{c}' for c in row if c != "id")
         await self.execute_sql(
             f"INSERT INTO elements ({columns}) VALUES ({values}) "
-            f"ON CONFLICT (id) DO UPDATE SET {updates}",
+            f'ON CONFLICT (id) DO UPDATE SET {updates} WHERE elements."threadId" = :threadId',
             row,
         )
 
