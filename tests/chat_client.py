@@ -160,6 +160,7 @@ class ChatSession:
     http: Any = None
     transport_sid: str | None = None
     events: asyncio.Queue = field(default_factory=asyncio.Queue)
+    toasts: list[dict] = field(default_factory=list)  # notices the page shows a moment
 
     async def connect(self, timeout_s: float, transports: list[str]) -> None:
         import aiohttp
@@ -182,6 +183,7 @@ class ChatSession:
         client.on("stream_start", _forward(queue, "stream_start"))
         client.on("stream_token", _forward(queue, "stream_token"))
         client.on("disconnect", _forward(queue, "disconnect"))
+        client.on("toast", lambda data=None, *args: self.toasts.append(data))
         auth = {
             "sessionId": self.id,
             "clientType": "webapp",

@@ -79,19 +79,29 @@ class OwnedWrites:
 
     # --- threads ------------------------------------------------------------------------
     async def update_thread(self, thread_id: str, *args: Any, **kwargs: Any):
-        if not await self.may_write(thread_id, caller(), "thread update"):
+        who = caller()
+        return await self.save(  # type: ignore[attr-defined]
+            "thread", lambda: self._update_thread(who, thread_id, *args, **kwargs)
+        )
+
+    async def _update_thread(self, who: str | None, thread_id: str, *args: Any, **kwargs: Any):
+        if not await self.may_write(thread_id, who, "thread update"):
             return None
         return await super().update_thread(thread_id, *args, **kwargs)  # type: ignore[misc]
 
     # --- steps --------------------------------------------------------------------------
     async def create_step(self, step_dict: dict) -> None:
         """Chainlit's ``create_step``, except that a stored message never changes thread."""
+        who, step = caller(), dict(step_dict)
+        await self.save("message", lambda: self._create_step(who, step))  # type: ignore[attr-defined]
+
+    async def _create_step(self, who: str | None, step_dict: dict) -> None:
         import json
 
         thread_id = step_dict.get("threadId")
-        if not await self.may_write(thread_id, caller(), "message"):
+        if not await self.may_write(thread_id, who, "message"):
             return
-        await self.update_thread(thread_id)
+        await self._update_thread(who, thread_id)
         step_dict["showInput"] = (
             str(step_dict.get("showInput", "")).lower() if "showInput" in step_dict else None
         )
@@ -119,8 +129,12 @@ class OwnedWrites:
 
     @queue_until_user_message()
     async def delete_step(self, step_id: str) -> None:
+        who = caller()
+        await self.save("message deletion", lambda: self._delete_step(who, step_id))  # type: ignore[attr-defined]
+
+    async def _delete_step(self, who: str | None, step_id: str) -> None:
         found, thread_id = await self._thread_of("steps", step_id)
-        if not found or not await self.may_write(thread_id, caller(), "message deletion"):
+        if not found or not await self.may_write(thread_id, who, "message deletion"):
             return
         for table, column in (("feedbacks", "forId"), ("elements", "forId"), ("steps", "id")):
             await self.execute_sql(  # type: ignore[attr-defined]
@@ -128,10 +142,10 @@ class OwnedWrites:
             )
 
     # --- elements -----------------------------------------------------------------------
-    async def element_writable(self, element) -> bool:
+    async def element_writable(self, element, who: str | None) -> bool:
         """An element is written into its own thread only, by that thread's author."""
         thread_id = getattr(element, "thread_id", None)
-        if not await self.may_write(thread_id, caller(), "element"):
+        if not await self.may_write(thread_id, who, "element"):
             return False
         found, stored = await self._thread_of("elements", str(element.id))
         if found and stored != thread_id:
@@ -141,24 +155,45 @@ class OwnedWrites:
 
     @queue_until_user_message()
     async def delete_element(self, element_id: str, thread_id: str | None = None) -> None:
+        who = caller()
+        await self.save(  # type: ignore[attr-defined]
+            "element deletion", lambda: self._delete_element(who, element_id, thread_id)
+        )
+
+    async def _delete_element(self, who: str | None, element_id: str, thread_id: str | None):
         found, stored = await self._thread_of("elements", element_id)
-        if not found or not await self.may_write(stored, caller(), "element deletion"):
+        if not found or not await self.may_write(stored, who, "element deletion"):
             return
         if thread_id and thread_id != stored:
             log.warning("chat: element deletion refused: not in the thread named")
             return
-        await super().delete_element(element_id, stored)  # type: ignore[misc]
+        rows = await self._rows(
+            'SELECT "objectKey" FROM elements WHERE "id" = :id', {"id": element_id}
+        )
+        storage = getattr(self, "storage_provider", None)
+        if storage is not None and rows and rows[0].get("objectKey"):
+            await storage.delete_file(object_key=rows[0]["objectKey"])
+        await self.execute_sql(  # type: ignore[attr-defined]
+            'DELETE FROM elements WHERE "id" = :id', {"id": element_id}
+        )
 
     # --- feedback -----------------------------------------------------------------------
     async def upsert_feedback(self, feedback) -> str:
         """Chainlit's ``upsert_feedback``, on one's own messages only; an existing feedback
         id only updates the feedback of the same message."""
+        who = caller()
+        feedback.id = feedback.id or str(uuid.uuid4())
+        written = await self.save(  # type: ignore[attr-defined]
+            "feedback", lambda: self._upsert_feedback(who, feedback)
+        )
+        return written or ""
+
+    async def _upsert_feedback(self, who: str | None, feedback) -> str:
         from dataclasses import asdict
 
         found, thread_id = await self._thread_of("steps", feedback.forId)
-        if not found or not await self.may_write(thread_id, caller(), "feedback"):
+        if not found or not await self.may_write(thread_id, who, "feedback"):
             return ""
-        feedback.id = feedback.id or str(uuid.uuid4())
         feedback.threadId = thread_id  # the stored message's thread, never the request's
         parameters = {k: v for k, v in asdict(feedback).items() if v is not None}
         columns = ", ".join(f'"{key}"' for key in parameters)
@@ -175,15 +210,24 @@ class OwnedWrites:
         return feedback.id
 
     async def delete_feedback(self, feedback_id: str) -> bool:
+        who = caller()
+        done = await self.save(  # type: ignore[attr-defined]
+            "feedback deletion", lambda: self._delete_feedback(who, feedback_id)
+        )
+        return bool(done)
+
+    async def _delete_feedback(self, who: str | None, feedback_id: str) -> bool:
         rows = await self._rows(
             'SELECT "forId" FROM feedbacks WHERE "id" = :id', {"id": feedback_id}
         )
         if not rows:
             return False
-        who = caller()
         found, thread_id = await self._thread_of("steps", rows[0].get("forId") or "")
         if (not found and who is not None) or not await self.may_write(
             thread_id, who, "feedback deletion"
         ):
             return False
-        return await super().delete_feedback(feedback_id)  # type: ignore[misc]
+        await self.execute_sql(  # type: ignore[attr-defined]
+            'DELETE FROM feedbacks WHERE "id" = :id', {"id": feedback_id}
+        )
+        return True

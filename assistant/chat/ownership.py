@@ -24,6 +24,8 @@ from chainlit import server as chainlit_server
 from chainlit.types import DeleteFeedbackRequest, ShareThreadRequest, UpdateFeedbackRequest
 from fastapi import HTTPException, Request
 
+from .history import HistoryUnavailable
+
 log = logging.getLogger(__name__)
 STORING_WAIT_S = 3.0  # how long a rating waits for its message's row (see thread_of_step)
 
@@ -57,8 +59,8 @@ async def owns_thread(layer, user, thread_id: str | None) -> bool:
         return False
     try:
         author = await layer.get_thread_author(thread_id)
-    except Exception:  # Chainlit raises ValueError for an unknown thread
-        return False
+    except ValueError:  # Chainlit's answer for an unknown thread; a database error
+        return False  # (HistoryUnavailable) is not « not yours »: it goes up, a 503
     return bool(author) and author == getattr(user, "identifier", None)
 
 
@@ -75,24 +77,34 @@ def install(app, get_layer: Callable[[], object]) -> None:
         status_code=403, detail="Ce message n'appartient pas à vos conversations."
     )
 
+    def unavailable(exc: HistoryUnavailable) -> HTTPException:
+        return HTTPException(
+            status_code=503,
+            detail="L'historique est momentanément indisponible : votre retour n'est pas "
+            "enregistré, réessayez dans un instant.",
+        )
+
     async def update_feedback(
         request: Request,
         update: UpdateFeedbackRequest,
         current_user: chainlit_server.UserParam,
     ):
         layer = get_layer()
-        if layer is not None:
-            feedback = update.feedback
-            thread_id = await thread_of_step(layer, feedback.forId, wait_s=STORING_WAIT_S)
-            if not await owns_thread(layer, current_user, thread_id):
-                log.warning("chat: feedback refused on a message of another user")
-                raise refused
-            if feedback.id:
-                existing = await feedback_row(layer, feedback.id)
-                if existing is not None and existing.get("forId") != feedback.forId:
-                    raise refused  # someone else's feedback id, aimed at one's own message
-            feedback.threadId = thread_id  # the server's record, not the request's
-        return await chainlit_server.update_feedback(request, update, current_user)
+        try:
+            if layer is not None:
+                feedback = update.feedback
+                thread_id = await thread_of_step(layer, feedback.forId, wait_s=STORING_WAIT_S)
+                if not await owns_thread(layer, current_user, thread_id):
+                    log.warning("chat: feedback refused on a message of another user")
+                    raise refused
+                if feedback.id:
+                    existing = await feedback_row(layer, feedback.id)
+                    if existing is not None and existing.get("forId") != feedback.forId:
+                        raise refused  # someone else's feedback id, aimed at one's own message
+                feedback.threadId = thread_id  # the server's record, not the request's
+            return await chainlit_server.update_feedback(request, update, current_user)
+        except HistoryUnavailable as exc:
+            raise unavailable(exc) from None
 
     async def delete_feedback(
         request: Request,
@@ -100,15 +112,18 @@ def install(app, get_layer: Callable[[], object]) -> None:
         current_user: chainlit_server.UserParam,
     ):
         layer = get_layer()
-        if layer is not None:
-            existing = await feedback_row(layer, payload.feedbackId)
-            if existing is None:
-                raise HTTPException(status_code=404, detail="Retour introuvable.")
-            thread_id = await thread_of_step(layer, existing.get("forId") or "")
-            if not await owns_thread(layer, current_user, thread_id):
-                log.warning("chat: feedback deletion refused for another user's message")
-                raise refused
-        return await chainlit_server.delete_feedback(request, payload, current_user)
+        try:
+            if layer is not None:
+                existing = await feedback_row(layer, payload.feedbackId)
+                if existing is None:
+                    raise HTTPException(status_code=404, detail="Retour introuvable.")
+                thread_id = await thread_of_step(layer, existing.get("forId") or "")
+                if not await owns_thread(layer, current_user, thread_id):
+                    log.warning("chat: feedback deletion refused for another user's message")
+                    raise refused
+            return await chainlit_server.delete_feedback(request, payload, current_user)
+        except HistoryUnavailable as exc:
+            raise unavailable(exc) from None
 
     async def share_thread(
         request: Request,
