@@ -24,6 +24,7 @@ from click.testing import CliRunner
 
 from assistant.answer.answering import Assistant
 from assistant.chat.auth import parse_users
+from assistant.chat.citations import owner_uploads, uploads_dir
 from assistant.chat.uploads import (
     UploadRejected,
     check_upload,
@@ -90,14 +91,14 @@ def _share_errors(settings, assistant) -> list[str]:
     """What Bob is told when he tries to share files: his guesses at Alice's file name and
     a name nobody uploaded must read alike (no probing of file names)."""
     users = parse_users(f"bob:{HASH}:corpus")
-    folder = settings.data_dir / "uploads"
     said = []
-    for name in ("notes-alice.md", "jamais-ajoute.md"):
-        try:
-            share_upload(folder / name, settings, assistant, threading.Lock(), "bob", users)
-            said.append("shared")
-        except UploadRejected as exc:
-            said.append(str(exc))
+    for folder in (uploads_dir(settings), owner_uploads(settings, "alice")):
+        for name in ("notes-alice.md", "jamais-ajoute.md"):
+            try:
+                share_upload(folder / name, settings, assistant, threading.Lock(), "bob", users)
+                said.append("shared")
+            except UploadRejected as exc:
+                said.append(str(exc))
     return said
 
 
@@ -148,7 +149,7 @@ def test_another_users_upload_changes_nothing_bob_or_the_cli_can_observe(
         dropped.parent.mkdir()
         dropped.write_text(_alice_file(repeated), encoding="utf-8")
         checked = check_upload(dropped, dropped.name, world)
-        placed, _ = place_upload(checked, world, reuse=False)
+        placed, _ = place_upload(checked, world, reuse=False, owner="alice")
         summary = ingest_upload(placed, world, serving, threading.Lock(), owner="alice")
         assert placed.name in summary.added, summary.render()
 
