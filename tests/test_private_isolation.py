@@ -56,8 +56,8 @@ def _alice_file(repeated: str) -> str:
     for title in ("Séance du mardi", "Séance du jeudi", "Séance du samedi"):
         sections.append(
             f"# {title}\n\n{repeated}\n\n"
-            "Le quorvelium finance les associations du quartier grâce au quorvelium "
-            f"solidaire ; le quorvelium est versé chaque {title.split()[-1]}.\n"
+            f"Chaque {title.split()[-1]}, le quorvelium finance les associations du quartier "
+            "grâce au quorvelium solidaire.\n"
         )
     return "\n".join(sections)
 
@@ -169,3 +169,79 @@ def test_another_users_upload_changes_nothing_bob_or_the_cli_can_observe(
         changed = [key for key in before if before[key] != observed[key]]
         assert not changed, {key: (before[key], observed[key]) for key in changed}
     assert repeated in after[("bob", REPEATED_FROM)]["answer"]
+
+
+@pytest.mark.slow  # a real chat server, driven over Socket.IO as the page does
+def test_in_the_chat_bobs_answers_and_sheets_do_not_move_when_alice_uploads(
+    reference_index, tmp_path
+):
+    """The chat's own handlers, end to end: Bob's answers (text, citations, confidence),
+    his sheets and their refusals (« Thèmes proches »), and the health route, recorded
+    before and after Alice drops her file in her own conversation."""
+    import asyncio
+
+    from .chat_client import Browser
+    from .conftest import chat_on_copy
+
+    server = chat_on_copy(
+        reference_index.data_dir,
+        tmp_path,
+        "isolation",
+        ASSISTANT_AUTH=f"alice:{HASH},bob:{HASH}",
+        ASSISTANT_AUTH_SECRET="s" * 48,
+    )
+    password = "mot de passe long"
+
+    def shown(messages: list[dict]) -> list:
+        return [
+            (
+                m.get("output"),
+                (m.get("metadata") or {}).get("kind"),
+                (m.get("metadata") or {}).get("confidence"),
+                (m.get("metadata") or {}).get("citations"),
+            )
+            for m in messages
+        ]
+
+    async def bob_sees(bob: Browser) -> dict:
+        seen: dict = {}
+        chat = await bob.session()
+        for question in [UNKNOWN, REPEATED_FROM, *ORDINARY]:
+            seen[question] = shown(await chat.exchange(question))
+        await chat.close()
+        trainer = await bob.session(profile="Formateur·rice")
+        for topic in ("les alliances stratégiques", "le quorvelium"):
+            seen[topic] = shown(await trainer.exchange(f"Prépare une fiche de séance sur {topic}"))
+        await trainer.close()
+        seen["health"] = (await bob.request("GET", "/assistant/health")).json()
+        return seen
+
+    async def scenario():
+        async with Browser(server.url) as alice, Browser(server.url) as bob:
+            await alice.login("alice", password)
+            await bob.login("bob", password)
+            before = await bob_sees(bob)
+            repeated = before[REPEATED_FROM][-1][3][0]["quotes"][0]
+            dropped = tmp_path / "notes-alice.md"
+            dropped.write_text(_alice_file(repeated), encoding="utf-8")
+            session = await alice.session()
+            reference = await session.upload(dropped, "text/markdown")
+            reply = await session.ask(UNKNOWN, files=[reference])
+            mine = await session.ask("Résume la section Séance du mardi")
+            assert "notes-alice.md" in {c["source"] for c in mine.citations}, mine.citations
+            await session.close()
+            after = await bob_sees(bob)
+            return before, after, reply, repeated
+
+    try:
+        before, after, reply, repeated = asyncio.run(scenario())
+    finally:
+        server.stop()
+    uploads = [
+        m["output"] for m in reply.messages if (m.get("metadata") or {}).get("kind") == "upload"
+    ]
+    assert any("Document ajouté" in text for text in uploads), uploads
+    changed = [key for key in before if before[key] != after[key]]
+    assert not changed, {key: (before[key], after[key]) for key in changed}
+    assert any(repeated in str(m[0]) for m in after[REPEATED_FROM])
+    assert before[UNKNOWN][-1][1] != "answer" or before[UNKNOWN][-1][2] < 0.5
