@@ -175,7 +175,7 @@ def test_an_upload_is_private_on_the_chroma_server(tmp_path, small_corpus, chrom
         placed = _upload(settings, assistant, "alice", tmp_path)
     finally:
         assistant.store.close()
-    assert placed.parent == uploads_dir(settings)
+    assert placed.parent.parent == uploads_dir(settings)  # her own folder in the uploads
     _check_privacy(settings, placed)
 
 
