@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from harness.chat import user_message
 
@@ -141,11 +142,12 @@ class Browser:
         thread_id: str | None = None,
         timeout_s: float = 60,
         transports: tuple[str, ...] = ("websocket",),
+        profile: str | None = None,
     ) -> ChatSession:
         """A connected chat session: a new conversation, or ``thread_id`` resumed.
         ``transports=("polling",)``: Socket.IO's long polling, one HTTP request per
         exchange (what a page falls back to when websockets are blocked)."""
-        session = ChatSession(self, thread_id)
+        session = ChatSession(self, thread_id, profile=profile)
         await session.connect(timeout_s, list(transports))
         return session
 
@@ -154,12 +156,14 @@ class Browser:
 class ChatSession:
     browser: Browser
     thread_id: str | None = None
+    profile: str | None = None  # a chat profile (« Formateur·rice »), as the page sends it
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     resumed: dict | None = None  # the thread the server sent back on resume
     client: Any = None
     http: Any = None
     transport_sid: str | None = None
     events: asyncio.Queue = field(default_factory=asyncio.Queue)
+    toasts: list[dict] = field(default_factory=list)  # notices the page shows a moment
 
     async def connect(self, timeout_s: float, transports: list[str]) -> None:
         import aiohttp
@@ -182,11 +186,12 @@ class ChatSession:
         client.on("stream_start", _forward(queue, "stream_start"))
         client.on("stream_token", _forward(queue, "stream_token"))
         client.on("disconnect", _forward(queue, "disconnect"))
+        client.on("toast", lambda data=None, *args: self.toasts.append(data))
         auth = {
             "sessionId": self.id,
             "clientType": "webapp",
             "userEnv": "{}",
-            "chatProfile": None,
+            "chatProfile": quote(self.profile) if self.profile else None,
             "threadId": self.thread_id,
         }
         try:
@@ -296,6 +301,25 @@ class ChatSession:
             None if first is None else first - sent,
             done - sent,
         )
+
+    async def exchange(self, text: str, timeout_s: float = 180) -> list[dict[str, Any]]:
+        """Send a message; every message the run shows (answers, sheets, notices), in
+        order, once it ends — for runs that are not one answer (a session sheet)."""
+        while not self.events.empty():
+            self.events.get_nowait()
+        await self.client.emit("client_message", user_message(text, self.thread_id or ""))
+        messages: dict[str, dict] = {}
+        started = False
+        deadline = time.monotonic() + timeout_s
+        while True:
+            kind, data, _ = await self._next(deadline, f"run of {text[:40]!r}")
+            if kind in {"new_message", "update_message", "stream_start"}:
+                if data.get("type") == "run" and data.get("name") == "on_message":
+                    started = True
+                messages.setdefault(data["id"], {}).update(data)
+            elif kind == "task_end" and started:
+                break
+        return [m for m in messages.values() if m.get("type") == "assistant_message"]
 
     async def close(self) -> None:
         if self.client is not None:

@@ -172,6 +172,14 @@ class PostgresServer:
             stop_process(self.process, signal.SIGINT, wait_s=30)
         return self._serve(timeout_s)
 
+    def pause(self) -> None:
+        """Stop the server, keeping its data and port (an outage); :meth:`resume` ends it."""
+        if self.process is not None:
+            stop_process(self.process, signal.SIGINT, wait_s=30)
+
+    def resume(self, timeout_s: float = 60) -> PostgresServer:
+        return self._serve(timeout_s)
+
     def stop(self) -> None:
         if self.process is not None:
             # SIGINT: PostgreSQL's « fast » shutdown (SIGTERM waits for clients to leave).

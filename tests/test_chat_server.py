@@ -246,3 +246,183 @@ def test_own_thread_element_route_answers(password_server):
         assert response.status_code == 200, response.text
         assert response.json()["id"] == element_id and response.json()["props"] == {}
         assert bob.get(f"/project/thread/{thread_id}/element/{element_id}").status_code == 401
+
+
+def test_no_route_or_socket_event_writes_with_another_users_ids(password_server):
+    """Issue 21 (IDOR-5): Bob's session replays every write Chainlit lets a page make —
+    a question and an edit reusing the ids of Alice's messages, a custom element written
+    and removed with her element's id and thread, feedback on her answer and with her
+    feedback's id, sharing threads (off in config.toml), resuming her thread — and Alice's
+    conversation is exactly as it was. A message sent with the id of her answer used to
+    move that answer into Bob's thread, with his text."""
+    from .chat_client import Browser, ChatClientError
+    from .support import user_message
+
+    password = "mot de passe long"
+
+    def mine(thread: dict) -> dict:
+        return {
+            "steps": sorted((s["id"], s["threadId"], s["output"]) for s in thread["steps"]),
+            "feedback": sorted(
+                (s["id"], s["feedback"]["id"], s["feedback"]["comment"])
+                for s in thread["steps"]
+                if s.get("feedback")
+            ),
+            "elements": sorted((e["id"], e["forId"], e["name"]) for e in thread["elements"]),
+        }
+
+    async def scenario():
+        async with Browser(password_server.url) as alice, Browser(password_server.url) as bob:
+            await alice.login("alice", password)
+            await bob.login("bob", password)
+            session = await alice.session()
+            reply = await session.ask("Quels sont les trois leviers de l'hybridation ?")
+            await session.close()
+            thread_id, answer_id = reply.thread_id, reply.answer["id"]
+            await alice.feedback(answer_id, 1, "Très utile")
+            before = mine(await alice.wait_for_step(thread_id, answer_id))
+            question_id = next(s[0] for s in before["steps"] if s[0] != answer_id)
+            element_id = before["elements"][0][0]
+            feedback_id = before["feedback"][0][1]
+
+            his = await bob.session()
+            own = await his.ask("Qu'est-ce que le mécénat de compétences ?")
+            for step_id in (answer_id, question_id):
+                forged = user_message("Texte de Bob", his.thread_id)
+                forged["message"]["id"] = step_id
+                await his.client.emit("client_message", forged)
+                await his.client.emit(
+                    "edit_message", {"message": {**forged["message"], "output": "Modifié"}}
+                )
+            await asyncio.sleep(3)  # Chainlit writes in background tasks
+            custom = {
+                "id": element_id,
+                "type": "custom",
+                "threadId": thread_id,
+                "forId": answer_id,
+                "name": "x",
+                "display": "inline",
+                "props": {},
+            }
+            codes = {}
+            for method in ("PUT", "DELETE"):
+                response = await bob.request(
+                    method, "/project/element", json={"sessionId": his.id, "element": custom}
+                )
+                codes[f"{method} element"] = response.status_code
+            rate = {"feedback": {"forId": answer_id, "value": 0}, "sessionId": his.id}
+            codes["rate hers"] = (await bob.request("PUT", "/feedback", json=rate)).status_code
+            takeover = {
+                "feedback": {"id": feedback_id, "forId": own.answer["id"], "value": 0},
+                "sessionId": his.id,
+            }
+            codes["her feedback id"] = (
+                await bob.request("PUT", "/feedback", json=takeover)
+            ).status_code
+            codes["delete hers"] = (
+                await bob.request("DELETE", "/feedback", json={"feedbackId": feedback_id})
+            ).status_code
+            for who, thread in ((bob, his.thread_id), (alice, thread_id)):
+                share = {"threadId": thread, "isShared": True}
+                response = await who.request("PUT", "/project/thread/share", json=share)
+                codes[f"share {thread == thread_id}"] = response.status_code
+            codes["read shared"] = (
+                await bob.request("GET", f"/project/share/{thread_id}")
+            ).status_code
+            await asyncio.sleep(1)
+            await his.close()
+            try:
+                await (await bob.session(thread_id=thread_id)).close()
+                codes["resume hers"] = "accepted"
+            except ChatClientError:
+                codes["resume hers"] = "refused"
+            after = mine(await alice.thread(thread_id))
+            bob_thread = mine(await bob.thread(his.thread_id))
+            return before, after, bob_thread, codes
+
+    before, after, bob_thread, codes = asyncio.run(scenario())
+    assert after == before, (before, after)
+    assert codes == {
+        "PUT element": 200,  # Chainlit answers; the data layer wrote nothing (after == before)
+        "DELETE element": 200,
+        "rate hers": 403,
+        "her feedback id": 403,
+        "delete hers": 403,
+        "share False": 403,
+        "share True": 403,
+        "read shared": 404,
+        "resume hers": "refused",
+    }, codes
+    assert not {s[0] for s in bob_thread["steps"]} & {s[0] for s in before["steps"]}
+
+
+def test_postgres_stopped_mid_session_loses_nothing_without_a_word(reference_index, tmp_path):
+    """Issue 21 (PG-5, PG-6), through the real server: PostgreSQL stopped after a first
+    exchange. The question asked meanwhile is answered and the user is told it is not
+    saved yet; health says « dégradé »; rating the first answer says « unavailable », not
+    « not yours »; once PostgreSQL is back, the exchange is in the thread and health is
+    « ready » again. It used to be answered, never stored, and nobody told."""
+    from .chat_client import Browser
+    from .support import PostgresServer
+
+    if PostgresServer.missing():
+        pytest.skip(PostgresServer.missing())
+    hashed = bcrypt.hashpw(b"mot de passe long", bcrypt.gensalt(rounds=4)).decode()
+    postgres = PostgresServer(tmp_path / "outage-postgres.log").start()
+    server = None
+    try:
+        server = chat_on_copy(
+            reference_index.data_dir,
+            tmp_path,
+            "outage",
+            ASSISTANT_AUTH=f"alice:{hashed}",
+            ASSISTANT_AUTH_SECRET="s" * 48,
+            ASSISTANT_DATABASE_URL=postgres.database(),
+        )
+
+        async def health(browser) -> str:
+            return (await browser.request("GET", "/assistant/health")).json()["status"]
+
+        async def scenario():
+            async with Browser(server.url) as alice:
+                await alice.login("alice", "mot de passe long")
+                session = await alice.session()
+                first = await session.ask("Quels sont les trois leviers de l'hybridation ?")
+                await alice.wait_for_step(first.thread_id, first.answer["id"])
+                seen = {"before": await health(alice)}
+                await asyncio.to_thread(postgres.pause)
+                second = await session.ask("Qu'est-ce que le mécénat de compétences ?")
+                await asyncio.sleep(1)  # Chainlit writes after showing
+                seen["told"] = any("pas encore enregistré" in t["message"] for t in session.toasts)
+                seen["during"] = await health(alice)
+                rating = {"feedback": {"forId": first.answer["id"], "value": 1}, "sessionId": "x"}
+                seen["rating"] = (await alice.request("PUT", "/feedback", json=rating)).status_code
+                await asyncio.to_thread(postgres.resume)
+                for _ in range(60):
+                    if await health(alice) == "ready":
+                        break
+                    await asyncio.sleep(0.5)
+                seen["after"] = await health(alice)
+                thread = await alice.wait_for_step(first.thread_id, second.answer["id"])
+                seen["stored"] = [
+                    s["output"] for s in thread["steps"] if s["type"] == "user_message"
+                ]
+                await session.close()
+                return seen
+
+        seen = asyncio.run(scenario())
+        assert seen == {
+            "before": "ready",
+            "told": True,
+            "during": "dégradé",
+            "rating": 503,
+            "after": "ready",
+            "stored": [
+                "Quels sont les trois leviers de l'hybridation ?",
+                "Qu'est-ce que le mécénat de compétences ?",
+            ],
+        }, seen
+    finally:
+        if server is not None:
+            server.stop()
+        postgres.stop()

@@ -18,6 +18,7 @@ from assistant.answer.answering import Assistant
 from assistant.chat.auth import AuthConfigError, parse_users
 from assistant.chat.citations import uploads_dir
 from assistant.chat.uploads import (
+    NOT_YOURS,
     UploadRejected,
     check_upload,
     ingest_upload,
@@ -44,7 +45,7 @@ def _upload(settings, assistant, owner: str | None, tmp_path, name="pv-conseil.m
     dropped.parent.mkdir(parents=True, exist_ok=True)
     dropped.write_text(MINUTES, encoding="utf-8")
     checked = check_upload(dropped, name, settings)
-    placed, _ = place_upload(checked, settings, reuse=owner is None)
+    placed, _ = place_upload(checked, settings, reuse=owner is None, owner=owner)
     summary = ingest_upload(placed, settings, assistant, threading.Lock(), owner=owner)
     assert placed.name in summary.added, summary.render()
     return placed
@@ -123,10 +124,17 @@ def test_sharing_needs_the_corpus_role_and_ownership(shared, tmp_path):
         bob_file = _upload(shared, assistant, "bob", tmp_path, name="notes-bob.md")
         with pytest.raises(UploadRejected, match="droit"):  # bob: no role
             share_upload(bob_file, shared, assistant, lock, "bob", users)
-        with pytest.raises(UploadRejected, match="Seule la personne"):  # carol: not hers
-            share_upload(alice_file, shared, assistant, lock, "carol", users)
-        with pytest.raises(UploadRejected, match="introuvable"):  # outside the uploads
-            share_upload(shared.corpus_dir / "budget.md", shared, assistant, lock, "alice", users)
+        # Carol: not hers; outside the uploads; never uploaded: one answer (no probing).
+        for path, who in (
+            (alice_file, "carol"),
+            (shared.corpus_dir / "budget.md", "alice"),
+            (alice_file.with_name("jamais.md"), "carol"),
+        ):
+            with pytest.raises(UploadRejected) as refused:
+                share_upload(path, shared, assistant, lock, who, users)
+            assert str(refused.value) == NOT_YOURS
+        with pytest.raises(UploadRejected, match="droit"):  # bob, no role: not even a lookup
+            share_upload(alice_file.with_name("jamais.md"), shared, assistant, lock, "bob", users)
         with pytest.raises(UploadRejected, match="droit"):  # local mode: no roles at all
             share_upload(alice_file, shared, assistant, lock, "alice", None)
         assert upload_owner(assistant.store, alice_file) == "alice"
@@ -167,7 +175,7 @@ def test_an_upload_is_private_on_the_chroma_server(tmp_path, small_corpus, chrom
         placed = _upload(settings, assistant, "alice", tmp_path)
     finally:
         assistant.store.close()
-    assert placed.parent == uploads_dir(settings)
+    assert placed.parent.parent == uploads_dir(settings)  # her own folder in the uploads
     _check_privacy(settings, placed)
 
 
@@ -212,3 +220,29 @@ def test_a_question_on_another_replica_sees_an_upload_just_indexed(
     finally:
         replica_a.store.close()
         replica_b.store.close()
+
+
+def test_a_file_name_never_depends_on_another_users_files(shared, tmp_path):
+    """Issue 21: Bob's « pv-conseil.md » became « pv-conseil-2.md » when Alice had uploaded
+    one, telling him so, and showing his file under a name made from hers. Each user's
+    uploads have a folder of their own: his file keeps its name, his answers cite it, never
+    hers; a cited PDF is found in the asker's folder only."""
+    from assistant.chat.citations import owner_uploads, resolve_pdf
+
+    assistant = Assistant(shared)
+    try:
+        alice = _upload(shared, assistant, "alice", tmp_path)
+        bob = _upload(shared, assistant, "bob", tmp_path)
+        assert alice.name == bob.name == "pv-conseil.md"
+        assert alice.parent == owner_uploads(shared, "alice") != bob.parent
+        mine = assistant.answer(QUESTION, viewer="bob").retrieved
+        ids_of_alice = {c.id for c in assistant.store.all_chunks() if c.owner == "alice"}
+        assert any(p.source == bob.name for p in mine) and not {p.id for p in mine} & ids_of_alice
+    finally:
+        assistant.store.close()
+    pdf = owner_uploads(shared, "bob") / "rapport.pdf"
+    pdf.write_bytes(b"%PDF-1.4 fake")
+    assert resolve_pdf(shared, "rapport.pdf", "bob") == pdf.resolve()
+    assert resolve_pdf(shared, "rapport.pdf", "alice") is None
+    assert resolve_pdf(shared, "rapport.pdf") is None
+    assert resolve_pdf(shared, f"{pdf.parent.name}/rapport.pdf") is None  # not by its path

@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from functools import partial
 
 from ..backends.embedders import embedder_for
 from ..backends.embeddings import Embedder
@@ -160,7 +161,7 @@ class Assistant:
             query.intent,
             retrieval.passages,
             retrieval.sentence_similarity,
-            self.retriever.idf,
+            partial(self.retriever.idf, viewer=viewer),
             self.retriever.units_of,
             depth=5 if detail == "full" else 4,
             exclude=query.previous_answer if query.point else "",
@@ -171,8 +172,8 @@ class Assistant:
             retrieval,
             scored,
             english,
-            self.retriever.idf,
-            self.retriever.knows,
+            partial(self.retriever.idf, viewer=viewer),
+            partial(self.retriever.knows, viewer=viewer),
             self.settings.embedding_model,
         )
         # Names the question asks about that no passage mentions (« la Fondation de France »,

@@ -86,7 +86,7 @@ class AnswerHandlers(ChatCore):
         assert result is not None
         streamed = time.perf_counter()
         await finish_step(step, retrieval_markdown(result))
-        views, stored = await self.runtime.run(self.views_and_pdfs, result)
+        views, stored = await self.runtime.run(self.views_and_pdfs, result, self.viewer())
         message.elements = build_elements(views, stored)
         shown = sanitize_markdown(result.answer)
         footer = sources_footer(views)
@@ -114,9 +114,10 @@ class AnswerHandlers(ChatCore):
             )
         )
 
-    def views_and_pdfs(self, result: Answer):
-        """Blocking part of showing an answer: find cited pages, store cited PDFs."""
-        views = source_views(result, self.settings)
+    def views_and_pdfs(self, result: Answer, viewer: str | None = None):
+        """Blocking part of showing an answer: find cited pages, store cited PDFs (a
+        worker thread: ``viewer`` is read on the loop, where the session is)."""
+        views = source_views(result, self.settings, viewer)
         return views, store_pdfs(views, self.runtime.pdf_file)
 
     async def export_conversation(self, action: cl.Action) -> None:

@@ -84,7 +84,7 @@ def configure_chainlit(settings: Settings, app: ChatApp, local: bool) -> None:
         server_app,
         sio,
         app.storage,
-        app.runtime.status,
+        app.runtime.public_status,
         origins,
         is_loopback if local else None,
     )
@@ -97,7 +97,7 @@ def register(app: ChatApp) -> None:
         cl.password_auth_callback(app.password_login)
     else:
         cl.header_auth_callback(app.local_login)
-    cl.data_layer(lambda: make_data_layer(app.settings, app.storage))
+    cl.data_layer(lambda: make_data_layer(app.settings, app.storage, app.runtime.history))
     cl.on_app_startup(app.startup)
     cl.on_app_shutdown(app.shutdown)
     cl.set_chat_profiles(app.chat_profiles)

@@ -10,6 +10,7 @@ The retrieval step shows what was searched and what came back.
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,13 +43,14 @@ class SourceView:
         return f"Extrait {self.marker}"
 
 
-def source_views(answer: Answer, settings: Settings) -> list[SourceView]:
-    """One view per marker (blocking: reads cited PDFs once to find the cited page)."""
+def source_views(answer: Answer, settings: Settings, viewer: str | None = None) -> list[SourceView]:
+    """One view per marker (blocking: reads cited PDFs once to find the cited page);
+    ``viewer``: whose private uploads the answer may cite."""
     passages = {chunk.id: chunk for chunk in answer.retrieved}
     views = []
     for record in citation_records(answer):
         chunk = passages.get(record["chunk_id"])
-        pdf_path = resolve_pdf(settings, record["source"])
+        pdf_path = resolve_pdf(settings, record["source"], viewer)
         page = record["page"]
         if pdf_path is not None:
             page = cited_page(pdf_path, record["quotes"], page)
@@ -106,11 +108,27 @@ def uploads_dir(settings: Settings) -> Path:
     return settings.data_dir / "uploads"
 
 
-def resolve_pdf(settings: Settings, source: str) -> Path | None:
-    """The PDF file behind ``source`` (corpus folder or chat uploads), never outside them."""
+def owner_uploads(settings: Settings, owner: str | None) -> Path:
+    """Where ``owner``'s private uploads are placed: a folder of their own (named by a
+    digest: any user name, no path in it), so that the name a file gets never depends on
+    other users' files — Bob's « pv.md » used to become « pv-2.md » when Alice had one,
+    telling him so. Shared uploads (None): the uploads folder itself."""
+    if not owner:
+        return uploads_dir(settings)
+    digest = hashlib.sha256(owner.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return uploads_dir(settings) / f"u-{digest}"
+
+
+def resolve_pdf(settings: Settings, source: str, viewer: str | None = None) -> Path | None:
+    """The PDF file behind ``source`` (corpus folder, ``viewer``'s own uploads, shared
+    uploads), never outside them nor in another user's uploads."""
     if not source.lower().endswith(".pdf"):
         return None
-    for root in (settings.corpus_dir, uploads_dir(settings)):
+    roots = [settings.corpus_dir]
+    if "/" not in source and "\\" not in source:  # uploads are placed under bare names
+        roots += [owner_uploads(settings, viewer)] if viewer else []
+        roots.append(uploads_dir(settings))
+    for root in roots:
         try:
             base = root.resolve()
             candidate = (base / source).resolve()

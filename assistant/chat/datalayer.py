@@ -25,6 +25,8 @@ from sqlalchemy.engine import make_url
 from ..errors import AssistantError
 from ..extras import missing_extra
 from ..settings import Settings
+from .history import HistoryState, HistoryUnavailable, KeptWrites, is_unreachable
+from .owned import OwnedWrites, caller
 from .storage import LocalStorageClient
 
 log = logging.getLogger(__name__)
@@ -177,10 +179,15 @@ def schema_statements(dialect: str) -> list[str]:
     return statements
 
 
-class AssistantDataLayer(SQLAlchemyDataLayer):
-    """Chainlit's SQLAlchemy data layer, portable to SQLite, with pre-stored element files."""
+class AssistantDataLayer(KeptWrites, OwnedWrites, SQLAlchemyDataLayer):
+    """Chainlit's SQLAlchemy data layer, portable to SQLite, with pre-stored element files;
+    no client-supplied id writes outside the caller's threads (:mod:`.owned`); a write the
+    database cannot take is kept, retried and told (:mod:`.history`)."""
 
-    def __init__(self, conninfo: str, storage: LocalStorageClient) -> None:
+    def __init__(
+        self, conninfo: str, storage: LocalStorageClient, history: HistoryState | None = None
+    ) -> None:
+        self.history = history if history is not None else HistoryState()
         self.dialect = make_url(conninfo).get_backend_name()
         connect_args = {"timeout": 30} if self.dialect == "sqlite" else None
         super().__init__(conninfo=conninfo, connect_args=connect_args, storage_provider=storage)
@@ -234,7 +241,34 @@ class AssistantDataLayer(SQLAlchemyDataLayer):
 
     # --- values in and out -------------------------------------------------------------
     async def execute_sql(self, query: str, parameters: dict):
-        return await super().execute_sql(query, self._encode(parameters))
+        """Chainlit's ``execute_sql``, except that a database that does not answer raises
+        :class:`HistoryUnavailable` (Chainlit returned None, read as « no row »: a lost
+        write said nothing, an ownership check said « not yours »). A statement the
+        database refuses is still logged and gives None, as in Chainlit."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            async with self.async_session() as session, session.begin():
+                result = await session.execute(text(query), self._encode(parameters))
+                if result.returns_rows:
+                    rows = [dict(row._mapping) for row in result.fetchall()]
+                    outcome = self.clean_result(rows)
+                else:
+                    outcome = result.rowcount
+        except Exception as exc:
+            if is_unreachable(exc):
+                reason = (
+                    f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+                )
+                self.history.failed(reason)
+                self._retry_soon()
+                raise HistoryUnavailable(reason) from None
+            if not isinstance(exc, SQLAlchemyError):
+                raise
+            log.warning("chat database: statement refused (an error occurred): %s", exc)
+            return None
+        self.history.answered()
+        return outcome
 
     def _encode(self, parameters: dict) -> dict:
         encoded = {}
@@ -295,7 +329,13 @@ class AssistantDataLayer(SQLAlchemyDataLayer):
         )
 
     async def create_element(self, element) -> None:
+        who = caller()
+        await self.save("element", lambda: self._create_element(who, element))
+
+    async def _create_element(self, who: str | None, element) -> None:
         """Elements whose bytes are already in storage (cited PDFs) are recorded as is."""
+        if not await self.element_writable(element, who):
+            return
         object_key = getattr(element, "object_key", None)
         if not (object_key and str(object_key).startswith("blob/")):
             await super().create_element(element)
@@ -303,6 +343,7 @@ class AssistantDataLayer(SQLAlchemyDataLayer):
         if not element.for_id:
             return
         row = {k: v for k, v in element.to_dict().items() if v is not None}
+        row.setdefault("threadId", None)  # the upsert's condition names it
         row["objectKey"] = object_key
         row["url"] = self.storage.read_url(object_key)
         row.pop("path", None)
@@ -312,7 +353,7 @@ class AssistantDataLayer(SQLAlchemyDataLayer):
         updates = ", ".join(f'"{c}" = :{c}' for c in row if c != "id")
         await self.execute_sql(
             f"INSERT INTO elements ({columns}) VALUES ({values}) "
-            f"ON CONFLICT (id) DO UPDATE SET {updates}",
+            f'ON CONFLICT (id) DO UPDATE SET {updates} WHERE elements."threadId" = :threadId',
             row,
         )
 
@@ -382,9 +423,12 @@ def check_database(settings: Settings, timeout_s: float = 10.0) -> None:
         ) from None
 
 
-def make_data_layer(settings: Settings, storage: LocalStorageClient) -> AssistantDataLayer:
+def make_data_layer(
+    settings: Settings, storage: LocalStorageClient, history: HistoryState | None = None
+) -> AssistantDataLayer:
+    """``history``: the chat runtime's view of the database (the health route reads it)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return AssistantDataLayer(database_url(settings), storage)
+    return AssistantDataLayer(database_url(settings), storage, history)
 
 
 def files_root(settings: Settings) -> Path:

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from ..answer.answering import Assistant
 from ..models import Answer, Turn
 from ..settings import Settings
+from .history import HistoryState
 from .progress import IndexProgress
 from .storage import LocalStorageClient
 
@@ -63,6 +64,8 @@ class ChatRuntime:
         self.ingest_lock = threading.Lock()
         self.executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="assistant")
         self._pdf_keys: dict[tuple[str, int, int], str] = {}
+        # The history database as the data layer last found it (the health route reads it).
+        self.history = HistoryState()
 
     # --- the assistant ------------------------------------------------------------------
     def assistant(self) -> Assistant:
@@ -101,9 +104,18 @@ class ChatRuntime:
         """Readiness for probes (blocking when ready: it counts the indexed passages)."""
         if self._assistant is not None:
             try:
-                return {"status": "ready", "passages": self._assistant.store.count()}
+                passages = self._assistant.store.count()
             except Exception as exc:
                 return {"status": "error", "error": f"{type(exc).__name__}: {exc}"}
+            if self.history.degraded:
+                # Answers go on; the exchanges wait for the database (see .history).
+                return {
+                    "status": "dégradé",
+                    "passages": passages,
+                    "history": "base de l'historique injoignable",
+                    "unsaved_writes": len(self.history.pending),
+                }
+            return {"status": "ready", "passages": passages}
         if self._error:
             return {"status": "error", "error": self._error}
         status: dict[str, Any] = {"status": "loading" if self._building else "idle"}
@@ -111,6 +123,15 @@ class ChatRuntime:
         if progress is not None and progress.total:
             status["indexed"], status["passages"] = progress.done, progress.total
         return status
+
+    def public_status(self) -> dict[str, str]:
+        """What ``/assistant/health`` tells anyone, logged in or not: the state word only
+        (« ready », « dégradé » while the history database is unreachable, « loading »,
+        « idle », « error »). No passage count — it rose with
+        every private upload, telling anyone that someone had uploaded something — and no
+        error text (paths, hosts); the operator reads those in the log and with
+        ``assistant index status``."""
+        return {"status": str(self.status()["status"])}
 
     def warm_up(self) -> None:
         """Start building the assistant in the background (app start-up)."""

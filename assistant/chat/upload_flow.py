@@ -9,7 +9,7 @@ from pathlib import Path
 import chainlit as cl
 
 from ..ingest.indexing import IngestError
-from .citations import uploads_dir
+from .citations import owner_uploads
 from .core import ChatCore, log
 from .progress import progress_text
 from .sanitize import escape_markdown
@@ -72,7 +72,7 @@ class UploadHandlers(ChatCore):
         if not await self.ensure_ready():
             return False
         owner = self.viewer()  # password users: the upload is private to its uploader
-        placed, existed = await runtime.run(place_upload, checked, settings, owner is None)
+        placed, existed = await runtime.run(place_upload, checked, settings, owner is None, owner)
         shown = escape_markdown(placed.name)
 
         async def report(done: int, total: int, seconds_left: float | None) -> None:
@@ -112,7 +112,7 @@ class UploadHandlers(ChatCore):
 
     async def share_uploaded(self, action: cl.Action) -> None:
         name = safe_filename(str((action.payload or {}).get("file", "")))
-        path = uploads_dir(self.settings) / name
+        path = owner_uploads(self.settings, self.viewer()) / name
         try:
             assistant = await self.runtime.get_assistant()
             done = await self.runtime.run(

@@ -29,7 +29,7 @@ from ..ingest.indexing import ingest
 from ..ingest.loading import SUPPORTED, LoadError, SourceFile, file_sha256, load, scan
 from ..ingest.summary import IngestSummary
 from ..settings import Settings
-from .citations import uploads_dir
+from .citations import owner_uploads, uploads_dir
 from .progress import IndexProgress
 
 ACCEPTED_EXTENSIONS = (".pdf", ".md", ".markdown", ".txt")
@@ -129,25 +129,32 @@ def check_upload(path: Path, name: str, settings: Settings) -> CheckedUpload:
 
 
 def place_upload(
-    checked: CheckedUpload, settings: Settings, reuse: bool = True
+    checked: CheckedUpload, settings: Settings, reuse: bool = True, owner: str | None = None
 ) -> tuple[Path, bool]:
     """Copy the upload into the uploads folder under a name of its own.
 
     Returns the path and whether it was already there (same content, same folder).
-    ``reuse=False`` (private uploads): an identical file already there may be another
-    user's, so the copy always gets a name of its own.
+    ``owner``: a private upload goes to its owner's own folder (:func:`owner_uploads`),
+    its name chosen among the owner's files, the shared uploads and the corpus only —
+    never depending on, nor shown under, another user's file name. ``reuse=False``: the
+    copy always gets a name of its own.
     """
-    folder = uploads_dir(settings)
+    folder = owner_uploads(settings, owner)
     folder.mkdir(parents=True, exist_ok=True)
+    shared = uploads_dir(settings)
     stem, ext = Path(checked.name).stem, Path(checked.name).suffix
     for attempt in range(1, 1000):
         candidate = folder / (checked.name if attempt == 1 else f"{stem}-{attempt}{ext}")
-        taken_by_corpus = (settings.corpus_dir / candidate.name).exists()
+        # A name the shared corpus or the shared uploads already show: citations would
+        # read alike.
+        taken = (settings.corpus_dir / candidate.name).exists() or (
+            folder != shared and (shared / candidate.name).exists()
+        )
         if candidate.exists():
             if reuse and file_sha256(candidate) == checked.sha256:
                 return candidate, True
             continue
-        if taken_by_corpus:
+        if taken:
             continue
         tmp = candidate.with_name(f".{candidate.name}.part")
         shutil.copyfile(checked.path, tmp)
@@ -176,23 +183,30 @@ def upload_owner(store, path: Path) -> str | None:
     return state.owner if state is not None else None
 
 
+NOT_YOURS = "Document introuvable parmi les fichiers que vous avez ajoutés."
+
+
 def share_upload(path: Path, settings: Settings, assistant, lock, username: str, users) -> str:
     """Add ``username``'s private upload to the shared corpus (blocking). Checked here, not
-    in the page: the ``corpus`` role in the users definition, and ownership of the file."""
+    in the page: the ``corpus`` role in the users definition, and ownership of the file.
+
+    The role is checked first, and a file that does not exist, is not an upload or is
+    another user's gets one and the same answer: the file name in the (client-supplied)
+    action cannot be used to learn which files other users uploaded."""
+    if users is None or not users.can_share(username):
+        raise UploadRejected(
+            "Vous n'avez pas le droit d'ajouter des documents au corpus partagé (rôle "
+            "« corpus » à demander à la personne qui gère l'assistant)."
+        )
     folder = uploads_dir(settings).resolve()
     try:
         target = path.resolve()
     except OSError:
         target = path
     if not target.is_relative_to(folder) or not target.is_file():
-        raise UploadRejected("Document introuvable parmi les fichiers ajoutés.")
-    if users is None or not users.can_share(username):
-        raise UploadRejected(
-            "Vous n'avez pas le droit d'ajouter des documents au corpus partagé (rôle "
-            "« corpus » à demander à la personne qui gère l'assistant)."
-        )
+        raise UploadRejected(NOT_YOURS)
     if upload_owner(assistant.store, target) != username:
-        raise UploadRejected("Seule la personne qui a ajouté ce document peut le partager.")
+        raise UploadRejected(NOT_YOURS)
     ingest_upload(target, settings, assistant, lock, owner=None)
     return f"« {target.name} » fait maintenant partie du corpus partagé : tous peuvent le citer."
 

@@ -72,7 +72,18 @@ class TermCounter:
 class BM25Index:
     """A small inverted index: postings as numpy arrays, scoring is one pass per query term."""
 
-    def __init__(self, documents: list[str], k1: float = 1.2, b: float = 0.75) -> None:
+    def __init__(
+        self,
+        documents: list[str],
+        k1: float = 1.2,
+        b: float = 0.75,
+        background: BM25Index | None = None,
+    ) -> None:
+        """``background``: an index these documents are read beside (a user's private
+        uploads beside the shared corpus). Their word statistics (IDF, average length)
+        are then those of both together, so their scores compare with the background's —
+        on its own, a three-passage upload gives its own words an IDF near zero. The
+        background itself is not changed."""
         self.k1 = k1
         self.b = b
         self.size = n = len(documents)
@@ -80,6 +91,11 @@ class BM25Index:
         per_document = [counter.ids(text) for text in documents]
         lengths = np.fromiter(map(len, per_document), dtype=np.float32, count=n)
         self.avg_length = float(lengths.mean()) if self.size else 0.0
+        extra_n = background.size if background is not None else 0
+        if background is not None and n + extra_n:
+            together = float(lengths.sum()) + background.avg_length * extra_n
+            self.avg_length = together / (n + extra_n)
+        self._n_total = n + extra_n
         self._norm = k1 * (1 - b + b * lengths / max(self.avg_length, 1e-9))
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._idf: dict[str, float] = {}
@@ -101,14 +117,21 @@ class BM25Index:
         for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
             term = counter.terms[int(term_of[start])]
             df = end - start
+            if background is not None:
+                df += background.df(term)
             self._postings[term] = (docs[start:end], freqs[start:end])
-            self._idf[term] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            self._idf[term] = math.log(1 + (self._n_total - df + 0.5) / (df + 0.5))
+
+    def df(self, term: str) -> int:
+        """How many documents hold ``term``."""
+        entry = self._postings.get(term)
+        return len(entry[0]) if entry is not None else 0
 
     def has(self, term: str) -> bool:
         return term in self._postings
 
     def idf(self, term: str) -> float:
-        return self._idf.get(term, math.log(1 + (self.size + 0.5) / 0.5))
+        return self._idf.get(term, math.log(1 + (self._n_total + 0.5) / 0.5))
 
     def scores(self, query_terms: list[str], weights: dict[str, float] | None = None) -> np.ndarray:
         scores = np.zeros(self.size, dtype=np.float32)

@@ -26,6 +26,7 @@ from .units import Boilerplate, Unit, split_units
 
 log = logging.getLogger(__name__)
 
+
 @dataclass
 class Retrieval:
     """Ranked passages plus the raw signals the answer and abstention decisions need."""
@@ -36,8 +37,68 @@ class Retrieval:
     sentence_similarity: dict[str, np.ndarray] = field(default_factory=dict)
 
 
+@dataclass
+class Partition:
+    """One owner's index: the shared corpus (owner "") or one user's private uploads.
+
+    Everything computed over a set of chunks — BM25 and its word statistics (IDF,
+    ``knows``), the repeated-line model, the readable units cut with it — is computed per
+    partition, so a private upload never changes what the shared corpus's statistics say
+    (issue 21: one user's file turned another user's abstention into an answer). A
+    private partition's word statistics are those of everything its owner reads (the
+    shared corpus and their uploads), so that its scores compare with the shared ones."""
+
+    owner: str
+    chunks: list[Chunk]
+    bm25: BM25Index
+    boilerplate: Boilerplate
+    by_id: dict[str, int]
+    units: dict[str, list[Unit]]
+    readable: list[np.ndarray]
+    vectors: list[np.ndarray | None]
+
+    @classmethod
+    def build(cls, owner: str, chunks: list[Chunk], shared: Partition | None = None) -> Partition:
+        """``shared``: for a private partition, the shared corpus its owner also reads. Its
+        word statistics count it (see :class:`BM25Index`), and it is never changed."""
+        background = shared.bm25 if shared is not None else None
+        bm25 = BM25Index([f"{c.section}\n{c.text}" for c in chunks], background=background)
+        by_section: dict[tuple[str, str], list[str]] = {}
+        for chunk in chunks:
+            by_section.setdefault((chunk.source, chunk.section), []).append(chunk.text)
+        boilerplate = Boilerplate.from_sections(by_section)
+        # Each chunk's units, cut once here: answers read them, and they mark which
+        # sentences a chunk's dense score may use.
+        openers: dict[tuple[str, str], str] = {}  # (source, section) -> its first chunk's id
+        for chunk in sorted(chunks, key=lambda c: c.ordinal):
+            openers.setdefault((chunk.source, chunk.section), chunk.id)
+        units = {
+            c.id: split_units(c.text, boilerplate, openers[(c.source, c.section)] == c.id)
+            for c in chunks
+        }
+        readable = [readable_rows(units[c.id], vector_rows(c) - 1) for c in chunks]
+        # Vectors that do not match the chunk's sentences (another recipe) are unused.
+        vectors = [
+            v if v is not None and len(v) == vector_rows(c) else None
+            for c, v in ((c, unpack(c.sentence_vectors)) for c in chunks)
+        ]
+        by_id = {c.id: i for i, c in enumerate(chunks)}
+        return cls(owner, chunks, bm25, boilerplate, by_id, units, readable, vectors)
+
+    def vector(self, index: int) -> np.ndarray | None:
+        return self.vectors[index] if index < len(self.vectors) else None
+
+
+EMPTY = Partition("", [], BM25Index([]), Boilerplate(), {}, {}, [], [])
+
+
 class Retriever:
-    """Hybrid search over one store; the BM25 index is rebuilt only when the store changes."""
+    """Hybrid search over one store, one :class:`Partition` per owner; the partitions are
+    rebuilt only when the store changes.
+
+    A viewer's search reads the shared partition, ranked with the shared corpus's own
+    statistics, and the viewer's own partition, ranked with that owner's statistics: for a
+    user without uploads, nothing another user uploads changes anything."""
 
     def __init__(self, store: ChunkStore, embedder: Embedder, settings: Settings) -> None:
         self.store = store
@@ -45,21 +106,22 @@ class Retriever:
         self.settings = settings
         self._lock = threading.Lock()
         self._count: object = None
-        self._chunks: list[Chunk] = []
-        self._by_id: dict[str, int] = {}
-        self._bm25: BM25Index | None = None
-        self._vectors: list[np.ndarray | None] = []
-        self._boilerplate = Boilerplate()
-        self._readable: list[np.ndarray] = []
-        self._units: dict[str, list[Unit]] = {}
-        self._owners = np.array([], dtype=object)  # per chunk: private upload's owner or ""
-        self._owner_names: list[str] = []  # owners of private uploads present
+        self._shared: Partition = EMPTY
+        self._private: dict[str, Partition] = {}
+        self._built = False
         self._mention_text: tuple[object, str] = (None, "")  # (version, viewer): folded text
 
     @property
     def chunks(self) -> list[Chunk]:
+        """The shared corpus's chunks (private uploads: :meth:`partitions`)."""
         self._ensure_fresh()
-        return self._chunks
+        return self._shared.chunks
+
+    @property
+    def _boilerplate(self) -> Boilerplate:
+        """The shared corpus's repeated lines (the trainer's checks read them)."""
+        self._lexical()
+        return self._shared.boilerplate
 
     @property
     def version(self) -> object:
@@ -88,68 +150,62 @@ class Retriever:
         # still changes the generation, so a running chat never serves stale text.
         count = self.store.count()
         signature = (getattr(self.store, "generation", None), count)
-        if signature == self._count and self._bm25 is not None:
+        if signature == self._count and self._built:
             return
         with self._lock:
-            if signature == self._count and self._bm25 is not None:
+            if signature == self._count and self._built:
                 return
-            chunks = self.store.all_chunks()
-            bm25 = BM25Index([f"{c.section}\n{c.text}" for c in chunks])
-            by_id = {c.id: i for i, c in enumerate(chunks)}
-            by_section: dict[tuple[str, str], list[str]] = {}
-            for chunk in chunks:
-                by_section.setdefault((chunk.source, chunk.section), []).append(chunk.text)
-            boilerplate = Boilerplate.from_sections(by_section)
-            # Each chunk's units, cut once here: answers read them, and they mark which
-            # sentences a chunk's dense score may use.
-            openers = {}  # (source, section) -> the id of its first chunk
-            for chunk in sorted(chunks, key=lambda c: c.ordinal):
-                openers.setdefault((chunk.source, chunk.section), chunk.id)
-            units = {
-                c.id: split_units(c.text, boilerplate, openers[(c.source, c.section)] == c.id)
-                for c in chunks
-            }
-            readable = [readable_rows(units[c.id], vector_rows(c) - 1) for c in chunks]
-            # Vectors that do not match the chunk's sentences (another recipe) are unused.
-            vectors = [
-                v if v is not None and len(v) == vector_rows(c) else None
-                for c, v in ((c, unpack(c.sentence_vectors)) for c in chunks)
-            ]
-            owners = np.array([c.owner for c in chunks], dtype=object)
+            by_owner: dict[str, list[Chunk]] = {}
+            for chunk in self.store.all_chunks():
+                by_owner.setdefault(chunk.owner, []).append(chunk)
+            shared = Partition.build("", by_owner.pop("", []))
+            private = {o: Partition.build(o, c, shared) for o, c in by_owner.items()}
             # Built in full before being published, so a concurrent search never sees
             # a half-built index.
-            self._bm25, self._chunks, self._by_id = bm25, chunks, by_id
-            self._vectors, self._boilerplate = vectors, boilerplate
-            self._readable, self._units = readable, units
-            self._owners, self._owner_names = owners, sorted(set(owners) - {""})
-            self._count = signature
-            log.debug("BM25 rebuilt over %d chunks", len(chunks))
+            self._shared, self._private = shared, private
+            self._count, self._built = signature, True
+            log.debug("BM25 rebuilt over %d shared chunks", len(shared.chunks))
 
     def _lexical(self) -> BM25Index:
-        """The BM25 index of the last freshness check (built on first use).
+        """The shared BM25 index of the last freshness check (built on first use).
 
         ``knows``/``idf`` are called once per question term after ``search``: they read
         the snapshot that search used instead of asking the store for its count each
         time (one round-trip per term, an HTTP request with a Chroma server).
         """
-        if self._bm25 is None:
+        if not self._built:
             self._ensure_fresh()
-        assert self._bm25 is not None
-        return self._bm25
+        return self._shared.bm25
+
+    def partitions(self, viewer: str | None) -> list[Partition]:
+        """What ``viewer`` may read: the shared corpus, then their own uploads (if any)."""
+        self._lexical()
+        own = self._private.get(viewer) if viewer else None
+        return [self._shared] if own is None else [self._shared, own]
 
     def units_of(self, passage: RetrievedChunk) -> list[Unit]:
-        """The readable units of an indexed chunk (cut once per index refresh); a passage
-        not in the index is cut on the spot, with the corpus's boilerplate."""
+        """The readable units of an indexed chunk (cut once per index refresh, with its
+        owner's repeated lines); a passage not in the index is cut on the spot, with the
+        shared corpus's."""
         self._lexical()
-        units = self._units.get(passage.id)
-        return units if units is not None else split_units(passage.text, self._boilerplate)
+        for part in (self._shared, *self._private.values()):
+            units = part.units.get(passage.id)
+            if units is not None:
+                return units
+        return split_units(passage.text, self._shared.boilerplate)
 
-    def knows(self, term: str) -> bool:
-        """Does the analysed term occur anywhere in the indexed corpus?"""
-        return self._lexical().has(term)
+    def knows(self, term: str, viewer: str | None = None) -> bool:
+        """Does the analysed term occur in what ``viewer`` may read?"""
+        return any(p.bm25.has(term) for p in self.partitions(viewer))
 
-    def idf(self, term: str) -> float:
-        return self._lexical().idf(term)
+    def idf(self, term: str, viewer: str | None = None) -> float:
+        """The term's IDF in the shared corpus; a term only the viewer's own uploads hold
+        takes its IDF there (their own statistics, never another user's)."""
+        parts = self.partitions(viewer)
+        for part in parts:
+            if part.bm25.has(term):
+                return part.bm25.idf(term)
+        return parts[0].bm25.idf(term)
 
     def mentions(self, phrase: str, viewer: str | None = None) -> bool:
         """Does ``phrase`` (« Fondation de France ») occur, its words in a row, in a passage
@@ -160,7 +216,7 @@ class Retriever:
             return True
         key = (self.version, viewer)
         if self._mention_text[0] != key:
-            readable = (c.text for c in self.chunks if c.owner in ("", viewer))
+            readable = (c.text for part in self.partitions(viewer) for c in part.chunks)
             text = " " + " ".join(" ".join(tokens(t)) for t in readable) + " "
             self._mention_text = (key, text)
         return f" {wanted} " in self._mention_text[1]
@@ -172,7 +228,9 @@ class Retriever:
         on that number), or most of a title's words (« la section Pour aller plus loin »).
         Only sections ``viewer`` may read (see :meth:`search`)."""
         titles = list(
-            dict.fromkeys((c.source, c.section) for c in self.chunks if c.owner in ("", viewer))
+            dict.fromkeys(
+                (c.source, c.section) for part in self.partitions(viewer) for c in part.chunks
+            )
         )
         if day is not None:
             for source, title in titles:
@@ -194,62 +252,72 @@ class Retriever:
     ) -> list[tuple[Chunk, np.ndarray | None]]:
         """The chunks of one section in reading order, with their packed vectors (only those
         ``viewer`` may read)."""
-        self._ensure_fresh()
         return [
-            (chunk, self._vectors[i] if i < len(self._vectors) else None)
-            for i, chunk in enumerate(self._chunks)
-            if chunk.source == source and chunk.section == title and chunk.owner in ("", viewer)
+            (chunk, part.vector(i))
+            for part in self.partitions(viewer)
+            for i, chunk in enumerate(part.chunks)
+            if chunk.source == source and chunk.section == title
         ]
 
     def search(
         self, query: SearchQuery, k: int | None = None, viewer: str | None = None
     ) -> Retrieval:
-        """``viewer``: the chat user asking; other users' private uploads are left out of
-        both rankings (None: only the shared corpus)."""
-        self._ensure_fresh()
+        """``viewer``: the chat user asking, answered from the shared corpus and their own
+        private uploads (None: only the shared corpus). Each partition's candidates are
+        scored with its own statistics; the fused ranking runs over what the viewer may
+        read only, so for a viewer without uploads it is the shared corpus's ranking."""
+        parts = self.partitions(viewer)
         k = k or self.settings.top_k
-        if not self._chunks:
+        size = sum(len(p.chunks) for p in parts)
+        if not size:
             return Retrieval([], {})
-        hidden = [o for o in self._owner_names if o != viewer]
-        excluded = np.isin(self._owners, hidden) if hidden else None
-        n = min(self.settings.candidates, len(self._chunks))
+        # A candidate is (partition number, index in it): the shared corpus first, so ties
+        # rank as they would without any private upload.
+        chunk_at = {(n, i): c for n, p in enumerate(parts) for i, c in enumerate(p.chunks)}
+        where = {c.id: (n, i) for (n, i), c in chunk_at.items()}
+        n_candidates = min(self.settings.candidates, size)
         mode = self.settings.retrieval_mode
-        dense: list[tuple[int, float]] = []
-        lexical: list[tuple[int, float]] = []
-        sentence_sims: dict[int, np.ndarray] = {}
+        dense: list[tuple[tuple[int, int], float]] = []
+        lexical: list[tuple[tuple[int, int], float]] = []
+        sentence_sims: dict[tuple[int, int], np.ndarray] = {}
         if mode in ("hybrid", "lexical"):
-            assert self._bm25 is not None
-            lexical = self._bm25.search(query.lexical, n, query.weights or None, excluded)
+            for n, part in enumerate(parts):
+                found = part.bm25.search(query.lexical, n_candidates, query.weights or None)
+                lexical += [((n, i), score) for i, score in found]
+            lexical = sorted(lexical, key=lambda kv: (-kv[1], kv[0]))[:n_candidates]
         if mode in ("hybrid", "dense"):
             vector = np.asarray(self.embedder.embed_query(query.text), dtype=np.float32)
-            scores: dict[int, float] = {}
-            for cid, similarity in self.store.query(vector, n, hidden):
-                index = self._by_id.get(cid)
-                if index is not None:
-                    scores[index] = similarity
-            # Chroma proposes candidates by chunk vector; every candidate (BM25's too) is
-            # then scored from its sentences when their vectors are indexed.
-            for index in set(scores) | {i for i, _ in lexical}:
-                vectors = self._vectors[index] if index < len(self._vectors) else None
+            scores: dict[tuple[int, int], float] = {}
+            # Chroma proposes candidates among the owners the viewer may read only.
+            hidden = sorted(set(self._private) - {viewer or ""})
+            for cid, similarity in self.store.query(vector, n_candidates, hidden):
+                key = where.get(cid)
+                if key is not None:
+                    scores[key] = similarity
+            # Every candidate (BM25's too) is then scored from its sentences when their
+            # vectors are indexed.
+            for key in set(scores) | {key for key, _ in lexical}:
+                part = parts[key[0]]
+                vectors = part.vector(key[1])
                 if vectors is not None:
-                    scores[index], sentence_sims[index] = dense_score(
-                        vectors, vector, self._readable[index]
+                    scores[key], sentence_sims[key] = dense_score(
+                        vectors, vector, part.readable[key[1]]
                     )
-            dense = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+            dense = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:n_candidates]
 
-        fused: dict[int, float] = {}
-        dense_rank: dict[int, int] = {}
-        lexical_rank: dict[int, int] = {}
-        for rank, (index, _) in enumerate(dense, start=1):
-            dense_rank[index] = rank
-        for rank, (index, _) in enumerate(lexical, start=1):
-            lexical_rank[index] = rank
+        fused: dict[tuple[int, int], float] = {}
+        dense_rank: dict[tuple[int, int], int] = {}
+        lexical_rank: dict[tuple[int, int], int] = {}
+        for rank, (key, _) in enumerate(dense, start=1):
+            dense_rank[key] = rank
+        for rank, (key, _) in enumerate(lexical, start=1):
+            lexical_rank[key] = rank
         if self.settings.fusion == "rrf":
             rrf = self.settings.rrf_k
-            for index, rank in dense_rank.items():
-                fused[index] = fused.get(index, 0.0) + self.settings.dense_weight / (rrf + rank)
-            for index, rank in lexical_rank.items():
-                fused[index] = fused.get(index, 0.0) + self.settings.lexical_weight / (rrf + rank)
+            for key, rank in dense_rank.items():
+                fused[key] = fused.get(key, 0.0) + self.settings.dense_weight / (rrf + rank)
+            for key, rank in lexical_rank.items():
+                fused[key] = fused.get(key, 0.0) + self.settings.lexical_weight / (rrf + rank)
         else:
             # Score fusion: each ranking's scores rescaled to [0, 1] over its candidates,
             # so a passage far ahead in one ranking keeps its lead.
@@ -263,23 +331,22 @@ class Retriever:
                 values = [score for _, score in scored]
                 low, high = min(values), max(values)
                 span = (high - low) or 1.0
-                for index, score in scored:
-                    fused[index] = fused.get(index, 0.0) + weight * (score - low) / span
+                for key, score in scored:
+                    fused[key] = fused.get(key, 0.0) + weight * (score - low) / span
         ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         results = []
-        for position, (index, score) in enumerate(ranked, start=1):
-            chunk = self._chunks[index]
+        for position, (key, score) in enumerate(ranked, start=1):
             results.append(
                 RetrievedChunk.of(
-                    chunk,
+                    chunk_at[key],
                     round(score, 6),
                     position,
-                    dense_rank=dense_rank.get(index),
-                    lexical_rank=lexical_rank.get(index),
+                    dense_rank=dense_rank.get(key),
+                    lexical_rank=lexical_rank.get(key),
                 )
             )
-        similarity = {self._chunks[i].id: s for i, s in dense}
-        sentences = {self._chunks[i].id: sims for i, sims in sentence_sims.items()}
+        similarity = {chunk_at[key].id: s for key, s in dense}
+        sentences = {chunk_at[key].id: sims for key, sims in sentence_sims.items()}
         return Retrieval(results, similarity, sentences)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -85,7 +86,7 @@ def _theme(assistant: Assistant, topic: str, viewer: str | None) -> Scope:
         intent,
         retrieval.passages,
         retrieval.sentence_similarity,
-        retriever.idf,
+        partial(retriever.idf, viewer=viewer),
         retriever.units_of,
     )
     evidence = judge(
@@ -93,8 +94,8 @@ def _theme(assistant: Assistant, topic: str, viewer: str | None) -> Scope:
         retrieval,
         scored,
         looks_english(topic),
-        retriever.idf,
-        retriever.knows,
+        partial(retriever.idf, viewer=viewer),
+        partial(retriever.knows, viewer=viewer),
         assistant.settings.embedding_model,
     )
     if not retrieval.passages or evidence.confidence < assistant.settings.abstain_threshold:
