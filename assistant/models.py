@@ -37,6 +37,7 @@ class RetrievedChunk(BaseModel):
     rank: int
     dense_rank: int | None = None
     lexical_rank: int | None = None
+    ordinal: int = 0  # position of the chunk in its document (reading order)
 
     @classmethod
     def of(cls, chunk: Chunk, score: float, rank: int, **ranks: int | None) -> RetrievedChunk:
@@ -48,6 +49,7 @@ class RetrievedChunk(BaseModel):
             page=chunk.page,
             score=score,
             rank=rank,
+            ordinal=chunk.ordinal,
             **ranks,
         )
 

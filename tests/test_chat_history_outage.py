@@ -26,7 +26,7 @@ from tests.test_chat_datalayer import _conversation, new_layer, run
 
 @pytest.fixture
 def own_postgres(tmp_path):
-    from tests.support import PostgresServer
+    from harness.postgres import PostgresServer
 
     if PostgresServer.missing():
         pytest.skip(PostgresServer.missing())

@@ -255,8 +255,8 @@ def test_no_route_or_socket_event_writes_with_another_users_ids(password_server)
     feedback's id, sharing threads (off in config.toml), resuming her thread — and Alice's
     conversation is exactly as it was. A message sent with the id of her answer used to
     move that answer into Bob's thread, with his text."""
-    from .chat_client import Browser, ChatClientError
-    from .support import user_message
+    from harness.chat import user_message
+    from harness.chat_client import Browser, ChatClientError
 
     password = "mot de passe long"
 
@@ -362,8 +362,8 @@ def test_postgres_stopped_mid_session_loses_nothing_without_a_word(reference_ind
     saved yet; health says « dégradé »; rating the first answer says « unavailable », not
     « not yours »; once PostgreSQL is back, the exchange is in the thread and health is
     « ready » again. It used to be answered, never stored, and nobody told."""
-    from .chat_client import Browser
-    from .support import PostgresServer
+    from harness.chat_client import Browser
+    from harness.postgres import PostgresServer
 
     if PostgresServer.missing():
         pytest.skip(PostgresServer.missing())

@@ -23,7 +23,8 @@ def test_parse_score_accepts_json_and_rejects_the_rest():
 def test_judged_run_adds_metrics_and_per_case_scores(reference_index, tmp_path):
     lines = GOLDEN.read_text("utf-8").splitlines()
     small = tmp_path / "small.jsonl"
-    picked = [line for line in lines if json.loads(line)["answerable"]][:2]
+    # Two answered cases (the judge is asked only about answers, not abstentions).
+    picked = [line for line in lines if json.loads(line)["id"].startswith("j03-leviers-0")][:2]
     small.write_text("\n".join(picked) + "\n", encoding="utf-8")
     replies = ['{"score": 1, "raison": "appuyé"}', '{"score": 0.5, "raison": "partiel"}',
                "réponse illisible", '{"score": 0.0, "raison": "faux"}']

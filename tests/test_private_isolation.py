@@ -180,7 +180,8 @@ def test_in_the_chat_bobs_answers_and_sheets_do_not_move_when_alice_uploads(
     before and after Alice drops her file in her own conversation."""
     import asyncio
 
-    from .chat_client import Browser
+    from harness.chat_client import Browser
+
     from .conftest import chat_on_copy
 
     server = chat_on_copy(

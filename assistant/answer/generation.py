@@ -63,15 +63,24 @@ class ExtractiveGenerator:
         markers: dict[str, int] = {}
         citations: list[Citation] = []
         parts: list[str] = []
+        by_section = detail == "full" and plan.kind in ("answer", "point")
+        section = None
         for scored in plan.chosen:
             passage, quote = scored.passage, scored.unit.text
             marker = markers.setdefault(passage.id, len(markers) + 1)
             # A list cut to its lead-in and one item is two verbatim runs: one quote each.
             for part in scored.unit.parts or (quote,):
                 citations.append(cite(passage, part, marker))
+            if by_section and passage.section != section:
+                # --full: the passages in reading order, under their section's title.
+                section = passage.section
+                parts.append(f"**{section}**")
             parts.append(f"{as_markdown(quote)} [{marker}]")
         lead = lead_for(plan, english)
-        if detail == "full" or plan.kind in ("section", "topic") or any("\n" in p for p in parts):
+        if by_section:
+            body = "\n".join(p if p.startswith("**") else f"- {p}" for p in parts)
+            text = f"{lead}\n\n{body}"
+        elif detail == "full" or plan.kind in ("section", "topic") or any("\n" in p for p in parts):
             # One point a line; a quoted list keeps its own lines under its point.
             body = "\n".join(f"- {p}" for p in parts)
             text = f"{lead}\n\n{body}"

@@ -12,6 +12,7 @@ from ..search.query import SearchQuery
 from ..search.retrieval import Retrieval, Retriever
 from ..search.units import around_items, only_asks
 from ..settings import Settings
+from ..textnorm import tokens
 from .selection import STRICT_KINDS, SUMMARY_RATIO, Scored, choose, summarise
 
 # How far below the best unit a unit giving a number of what the question counts may
@@ -68,12 +69,40 @@ def plan_answer(
     read = " ".join([s.unit.text for s in chosen] + [p.text for p in retrieval.passages])
     if asked_years and chosen and not any(year in read for year in asked_years):
         missing = "year:" + asked_years[0]
+    if detail == "full" and chosen:
+        chosen = whole_passages(chosen, retriever.units_of, intent)
     return Plan(
         chosen,
         "point" if query.point else "answer",
         list(retrieval.passages),
         missing=missing,
     )
+
+
+# --full: how many of the passages the best quotes come from are given whole.
+FULL_PASSAGES = 3
+
+
+def whole_passages(chosen: list[Scored], units_of, intent: Intent) -> list[Scored]:
+    """A trainer's answer (``--full``): the passages the best quotes come from, whole —
+    every readable unit, lists and figures included — in reading order (grouped under
+    their section when shown); a sentence the overlap of consecutive passages repeats is
+    quoted once."""
+    passages = list({s.passage.id: s.passage for s in chosen}.values())[:FULL_PASSAGES]
+    passages.sort(key=lambda p: (p.source, p.ordinal))
+    out: list[Scored] = []
+    seen: list[set[str]] = []
+    for passage in passages:
+        for unit in units_of(passage):
+            if not unit.quotable or (only_asks(unit) and not intent.about_questions):
+                continue
+            words = set(tokens(unit.text))
+            shared = (len(words & other) / max(1, min(len(words), len(other))) for other in seen)
+            if any(share > 0.6 for share in shared):
+                continue
+            seen.append(words)
+            out.append(Scored(passage, unit, 0.0, float("nan"), 0.0, 0.0))
+    return out or chosen
 
 
 def answers(scored: list[Scored], intent: Intent) -> list[Scored]:

@@ -57,9 +57,15 @@ def chunk_sections(
             if current and length + block_length > size and block_length <= size * MAX_BLOCK:
                 # A list and its lead-in go whole into the next chunk rather than be cut.
                 _emit(chunks, current, section.title, source, file_key, seen)
-                current, length = _carry(current, overlap, block[0][0])
-                if length + block_length > size * MAX_BLOCK and not leans(block[0][0]):
-                    current, length = [], 0
+                current, length = _carry(current, overlap, block[0][0], size * MAX_BLOCK)
+                if length + block_length > size * MAX_BLOCK:
+                    # Too long with its overlap: the block goes alone, but for the one
+                    # sentence it leans on, when that still fits (« Cet accompagnement
+                    # repose sur : … » stays under the sentence it points back to).
+                    last = current[-1:] if current and leans(block[0][0]) else []
+                    fits = last and len(last[0][0]) + 1 + block_length <= size * MAX_BLOCK
+                    current = last if fits else []
+                    length = len(current[0][0]) + 1 if current else 0
             if block_length <= size * MAX_BLOCK and len(block) > 1:
                 current.extend(block)
                 length += block_length
@@ -67,7 +73,7 @@ def chunk_sections(
             for piece in block:
                 if current and length + len(piece[0]) + 1 > size:
                     _emit(chunks, current, section.title, source, file_key, seen)
-                    current, length = _carry(current, overlap, piece[0])
+                    current, length = _carry(current, overlap, piece[0], size * MAX_BLOCK)
                 current.append(piece)
                 length += len(piece[0]) + 1
         if current:
@@ -77,18 +83,19 @@ def chunk_sections(
 
 # A lead-in and its list stay in one chunk up to this many times the chunk size.
 MAX_BLOCK = 1.25
-# The most a carry may hold to bring a leaning sentence's antecedent along (characters).
-MAX_LEANING_CARRY = 900
 Piece = tuple[str, int | None, bool]  # text, page, starts a paragraph
 
 
-def _carry(current: list[Piece], overlap: int, following: str = "") -> tuple[list[Piece], int]:
+def _carry(
+    current: list[Piece], overlap: int, following: str = "", room: float = 0.0
+) -> tuple[list[Piece], int]:
     """Whole trailing sentences carried into the next chunk as overlap.
 
     A chunk never opens on a sentence that leans on the one before it (« Ces chiffres… »,
     « Il a recommandé… », see :mod:`assistant.leaning`): the carry reaches back to the
-    sentence it leans on, past ``overlap`` if need be (up to :data:`MAX_LEANING_CARRY`), so
-    that the passage holds what a quote of it needs to be read alone."""
+    sentence it leans on, past ``overlap`` if need be (as long as the carry and
+    ``following`` fit in ``room`` characters), so that the passage holds what a quote of it
+    needs to be read alone."""
     carry: list[Piece] = []
     carried = 0
     for text, page, starts in reversed(current):
@@ -99,7 +106,7 @@ def _carry(current: list[Piece], overlap: int, following: str = "") -> tuple[lis
     opening = carry[0][0] if carry else following
     while len(carry) < len(current) and opening and leans(opening):
         text, page, starts = current[len(current) - len(carry) - 1]
-        if carried + len(text) > MAX_LEANING_CARRY:
+        if carried + len(text) + len(following) > room:
             break
         carry.insert(0, (text, page, starts))
         carried += len(text) + 1

@@ -33,6 +33,7 @@ def document_of(passage: RetrievedChunk) -> Document:
             "rank": passage.rank,
             "dense_rank": passage.dense_rank,
             "lexical_rank": passage.lexical_rank,
+            "ordinal": passage.ordinal,
         },
     )
 
@@ -51,6 +52,7 @@ def passage_of(document: Document) -> RetrievedChunk:
         rank=int(meta.get("rank", 0)),
         dense_rank=meta.get("dense_rank"),
         lexical_rank=meta.get("lexical_rank"),
+        ordinal=int(meta.get("ordinal") or 0),
     )
 
 

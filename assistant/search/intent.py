@@ -40,7 +40,13 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "date",
         re.compile(
-            r"\b(quand|en quelle annee|quelle (annee|date)|a quelle date|depuis quand|quel jour"
+            # « quand » asks a date where it opens the question (after « et », « où et »,
+            # « depuis », « à partir de », « de ») or closes a clause (« il ouvrait quand ? »,
+            # « sorti quand et … »); inside one, before its subject, it is a conjunction
+            # (« les bénéfices … quand ses salariés s'engagent »).
+            r"(?:^\W*(?:(?:et|mais|alors|ou et)\s+)?|\b(?:depuis|partir de|de|jusqu.a|ou et)\s+)"
+            r"quand\b|\bquand\s*(?:\?|$|,|et\b)"
+            r"|\b(en quelle annee|quelle (annee|date)|a quelle date|quel jour"
             r"|when|what year|which year|what date|since when)\b"
         ),
     ),

@@ -49,7 +49,7 @@ def names_in(question: str) -> list[str]:
     """The names of ``question`` (« Fondation de France », « CESE »), in order."""
     found = []
     for match in _NAME.finditer(question):
-        name = match.group(1).strip()
+        name = re.sub(r"['’]s$", "", match.group(1).strip())  # « the Fonjep's studies »
         if fold(name).lower() not in _NOT_NAMES and len(name) > 1:
             found.append(name)
     return list(dict.fromkeys(found))
