@@ -39,3 +39,42 @@ def vocabulary(retriever: Retriever) -> frozenset[str]:
         )
 
     return cached(retriever, "_trainer_words", make)
+
+
+def reader(retriever: Retriever):  # -> reading.Reader (imported lazily)
+    """The spaCy readings of every line of the corpus, for this index: read from the data
+    folder's file when it holds them, else parsed in one batch (then saved)."""
+    from ..ingest.chunking import split_sentences
+    from ..models import RetrievedChunk
+    from .reading import Reader
+
+    def make() -> Reader:
+        settings = retriever.settings
+        model = settings.nlp_model
+        found = Reader(settings.data_dir / f"trainer-reading-{model}.json", model)
+        lines: list[str] = []
+        for chunk in retriever.chunks:
+            for unit in retriever.units_of(RetrievedChunk.of(chunk, 0.0, 0)):
+                for line in unit.text.split("\n"):
+                    lines.append(_line_of(line))
+                    lines += [s.strip() for s in split_sentences(line) if s.strip()]
+        found.read_all([x for x in lines if x])
+        found.save()
+        return found
+
+    return cached(retriever, "_trainer_reader", make)
+
+
+def _line_of(line: str) -> str:
+    from ..search.units import is_item, strip_bullet
+
+    return strip_bullet(line) if is_item(line) else line.strip()
+
+
+def line_leans(retriever: Retriever, line: str) -> bool:
+    """Read alone, ``line`` leans on the sentence before it (spaCy's reading of its opening,
+    or the units' own test): it is never shown alone (a quiz prompt, an example)."""
+    from .material import leans_alone
+
+    line = _line_of(line)
+    return bool(line) and (leans_alone(line) or reader(retriever).read(line).leans)

@@ -14,14 +14,13 @@ import re
 
 from ..search.retrieval import Retriever
 from ..textnorm import fold
-from .corpus import cached, vocabulary
+from .corpus import cached, line_leans, vocabulary
 from .material import (
     _words,
     acronym_expansions,
     entity_label,
     group_aliases,
     joined,
-    leans_alone,
     lines_of,
     names_in,
     spells_one_of,
@@ -89,7 +88,8 @@ def named_examples(
                 tuple(n for e in entities for n in e),
             )
             previous = found[-1] if found else None
-            if previous is not None and previous.ref == example.ref and leans_alone(line):
+            leans = line_leans(retriever, line)
+            if previous is not None and previous.ref == example.ref and leans:
                 # « Depuis, de nombreuses initiatives… (DJEPVA) » after « … du CGET a
                 # ouvert de nouvelles voies… »: one entry, both sentences as the note
                 # writes them.
@@ -97,7 +97,7 @@ def named_examples(
                 if together is not None:
                     found[-1] = _merged(previous, example, together)
                     continue
-            if leans_alone(line):
+            if leans:
                 continue  # its names would come without what it leans on
             found.append(example)
     # The names most particular to this part of the note first (a programme named

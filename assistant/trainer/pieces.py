@@ -14,7 +14,8 @@ from ..models import RetrievedChunk
 from ..search.retrieval import Retriever
 from ..search.units import Unit
 from ..textnorm import tokens
-from .material import repeated_opening
+from .corpus import reader
+from .material import lines_of, repeated_opening
 from .scope import Scope
 from .sheet import Source
 
@@ -27,6 +28,9 @@ class Piece:
     unit: Unit
     order: int  # reading order over the scope
     score: float = 0.0
+    # Read alone it leans on the sentence before it (the unit's own test, or spaCy's
+    # reading of its first line: « Avec cette clarification… », « Cet accompagnement… »).
+    leans: bool = False
 
 
 class Citations:
@@ -65,6 +69,7 @@ def gather(retriever: Retriever, scope: Scope) -> tuple[list[Piece], list[Piece]
     pieces: list[Piece] = []
     notes: list[Piece] = []
     boilerplate = getattr(retriever, "_boilerplate", None)
+    readings = reader(retriever)
     passages = scope.passages
     if scope.kind == "theme":
         # A theme reads its passages in the note's order, section by section.
@@ -80,7 +85,9 @@ def gather(retriever: Retriever, scope: Scope) -> tuple[list[Piece], list[Piece]
             if repeated_opening(unit.text, boilerplate):
                 continue
             seen.add(key)
-            pieces.append(Piece(passage, unit, len(pieces) + len(notes)))
+            first = lines_of(unit)[0] if unit.text.strip() else ""
+            leans = unit.leans or (bool(first) and readings.read(first).leans)
+            pieces.append(Piece(passage, unit, len(pieces) + len(notes), leans=leans))
     return pieces, notes
 
 

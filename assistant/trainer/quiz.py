@@ -17,7 +17,7 @@ from ..ingest.chunking import split_sentences
 from ..search.retrieval import Retriever
 from ..search.units import Unit, strip_bullet
 from ..textnorm import analyze, fold
-from .corpus import cached
+from .corpus import cached, line_leans
 from .material import _FUNCTION_WORDS, figures_in, leans_alone, lines_of, same_entity
 from .sheet import BLANK, QuizItem, Sheet, Source
 
@@ -39,6 +39,8 @@ def quiz_items(retriever: Retriever, sources: list[Source], sheet: Sheet) -> lis
         line = _line_with(by_marker[figure.ref].quote, figure.value)
         if line is None or figure.value.startswith("entre "):
             continue  # a range would stand out among single figures
+        if line_leans(retriever, line):
+            continue  # « Elle se décline autour de 6 axes » asks « who? » first
         others = _distractors(figure.value, values + _figure_pool(retriever))
         # A figure the prompt shows (« 87% des Maires ») is plainly not the blank.
         shown = _blank(line, figure.value)
@@ -57,7 +59,7 @@ def quiz_items(retriever: Retriever, sources: list[Source], sheet: Sheet) -> lis
     name_items: list[QuizItem] = []
     for example in sheet.examples:
         answer = next((n for n in example.names if n in example.line), None)
-        if answer is None:
+        if answer is None or line_leans(retriever, example.line):
             continue
         prompt = _blank(example.line, answer)
         # Never another name of the answer (« FNH » for « Fondation Nicolas-Hulot »)
@@ -114,7 +116,9 @@ def _keyword_items(retriever: Retriever, sheet: Sheet) -> list[QuizItem]:
             (
                 s
                 for before, s in itertools.pairwise(["", *lines_of(_as_unit(line.text))])
-                if 50 <= len(s) <= 300 and _stands_alone(before, s)
+                if 50 <= len(s) <= 300
+                and _stands_alone(before, s)
+                and not line_leans(retriever, s)
             ),
             None,
         )
