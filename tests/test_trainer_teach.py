@@ -33,7 +33,7 @@ LEANS = re.compile(
     re.IGNORECASE,
 )
 BLANK = "____"
-THEMES = TRAINER_THEMES[:4] + ("la mesure d'impact", "le bénévolat de compétences")
+THEMES = (*TRAINER_THEMES[:4], "la mesure d'impact", "le bénévolat de compétences")
 
 
 def leans(sentence: str) -> bool:
@@ -57,7 +57,8 @@ def key_messages(text: str) -> list[str]:
 def quiz(text: str) -> list[tuple[str, str]]:
     body = part(text, "Quiz")
     prompts = re.findall(r"^\d+\. \((?:QCM|À compléter)\) (.+)$", body, re.M)
-    answers = re.findall(r"^\d+\. (?:[A-D]\) )?(.+?) — \[\d+\]", body.split("### Corrigé")[-1], re.M)
+    key = body.split("### Corrigé")[-1]
+    answers = re.findall(r"^\d+\. (?:[A-D]\) )?(.+?) — \[\d+\]", key, re.M)
     assert len(prompts) == len(answers), body
     return list(zip(prompts, answers, strict=True))
 
@@ -67,7 +68,8 @@ def examples(text: str) -> list[tuple[str, str]]:
 
 
 def figures(text: str) -> list[tuple[str, str, str]]:
-    rows = re.findall(r"^\| \*\*(.+?)\*\* \| (.+?) \| (.*?) \| .*\|$", part(text, "Chiffres clés"), re.M)
+    table = part(text, "Chiffres clés")
+    rows = re.findall(r"^\| \*\*(.+?)\*\* \| (.+?) \| (.*?) \| .*\|$", table, re.M)
     return [(v, m, y) for v, m, y in rows]
 
 
@@ -162,7 +164,9 @@ def test_examples_are_recognised_names_never_torn(sheets, nlp):
     problems = []
     for name, text in _sheets(sheets).items():
         for label, line in examples(text):
+            # The line as a whole and each of its sentences (an entry may join two).
             entities = {e.text.strip(" .,") for e in nlp(line).ents}
+            entities |= {e.text.strip(" .,") for s in nlp(line).sents for e in nlp(s.text).ents}
             for entry in re.split(r", | et (?=[A-ZÀ-Ý])", label):
                 entry = re.sub(r" \([A-Z][\w-]+\)$", "", entry)
                 if entry not in entities:

@@ -14,8 +14,10 @@ import re
 
 from ..search.retrieval import Retriever
 from ..textnorm import fold
-from .corpus import cached, line_leans, vocabulary
+from .corpus import cached, line_leans, reader, vocabulary
 from .material import (
+    _FUNCTION_WORDS,
+    _GENERIC,
     _words,
     acronym_expansions,
     entity_label,
@@ -67,7 +69,7 @@ def named_examples(
         for line in lines_of(piece.unit):
             if len(line) > 420 or fold(line) in lines:
                 continue
-            listed = [n for n in names_in(line, vocabulary(retriever)) if shown(n)]
+            listed = [n for n in _entities(retriever, line) if shown(n)]
             # The full name of a notion's acronym is the notion: « Responsabilité
             # Sociale des Entreprises (RSE) », or « … Sociétale d’Entreprise » alone.
             entities = [
@@ -109,6 +111,43 @@ def named_examples(
 
     ranked = sorted(found, key=particular)[:MAX_EXAMPLES]
     return [e for e in found if e in ranked]
+
+
+_KINDS = {"ORG", "LOC", "PER", "MISC"}
+
+
+def _entities(retriever: Retriever, line: str) -> list[str]:
+    """The organisations, programmes, places and people spaCy's French NER finds in the line,
+    whole as it reads them (« Villes au Carré », not « Villes » and « Carré »): never a
+    capitalised common word (« Agenda », « Atelier ») nor a title of address."""
+    words = vocabulary(retriever)
+    found: list[str] = []
+    for text, label in reader(retriever).read(line).entity_names():
+        name = text.strip(" .,;:")
+        if label not in _KINDS or len(name) < 3 or name.lower() == name:
+            continue
+        parts = name.split()
+        if not name[:1].isupper() or fold(parts[-1]) in _FUNCTION_WORDS:
+            continue  # « la France », « Cercle des Investisseurs sociétaux de »: cut wrong
+        single = len(parts) == 1 and not _ACRONYM.match(name)
+        folded = fold(name)
+        if single and (
+            {folded, folded.rstrip("s"), folded + "s"} & words
+            or folded in _GENERIC
+            or not line[: line.find(name)].strip(" «“\"(")
+        ):
+            continue  # « Agenda », « Atelier », « Zoom sur… »: a common word, or the opening
+        if fold(parts[0]) in _GENERIC_TITLES or fold(name) in _GENERIC_TITLES:
+            continue
+        found.append(name)
+    return list(dict.fromkeys(found))
+
+
+_ACRONYM = re.compile(r"^[A-Z]{2,}")
+_GENERIC_TITLES = _words(
+    "etat état france président présidente république ministre secrétaire europe "
+    "gouvernement"
+)
 
 
 def _span(text: str, first: str, last: str) -> str | None:

@@ -74,8 +74,51 @@ class Reading:
     def entity_names(self) -> list[tuple[str, str]]:
         return [(self.text[s:e], label) for s, e, label in self.entities]
 
-    def phrases(self) -> list[str]:
-        return [self.text[s:e] for s, e in self.noun_chunks]
+    def phrases(self) -> list[tuple[int, int]]:
+        """The sentence's noun phrases as a room names them: a noun chunk without its
+        determiner or preposition (« ressources financières »), with the « de » complements
+        that follow it (« mobilisation des richesses humaines », « feuille de route »)."""
+        return noun_phrases(self.text, self.tokens, self.noun_chunks)
+
+
+_LEADING = {"DET", "ADP", "PRON", "CCONJ", "ADV", "PUNCT", "NUM"}
+_OF = {"de", "des", "du", "d’", "d'"}
+
+
+def noun_phrases(
+    text: str, tokens: tuple[Token, ...] | list, chunks: tuple[tuple[int, int], ...] | list
+) -> list[tuple[int, int]]:
+    """Shared by the trainer and its tests: ``tokens`` need ``start``, ``end``, ``pos``."""
+    starts = {t.start: i for i, t in enumerate(tokens)}
+    spans: list[list[int]] = []  # token index ranges [first, last]
+    for start, end in chunks:
+        first = starts.get(start)
+        if first is None:
+            continue
+        last = first
+        while last + 1 < len(tokens) and tokens[last + 1].end <= end:
+            last += 1
+        while first <= last and tokens[first].pos in _LEADING:
+            first += 1
+        if first > last or not any(
+            tokens[i].pos in ("NOUN", "PROPN") for i in range(first, last + 1)
+        ):
+            continue
+        if spans and _joins(text, tokens, spans[-1][1], first):
+            spans[-1][1] = last  # « feuille » + « de » + « route »
+        else:
+            spans.append([first, last])
+    return [(tokens[a].start, tokens[b].end) for a, b in spans]
+
+
+def _joins(text: str, tokens, previous_last: int, first: int) -> bool:  # tokens: Token-like
+    """Only « de / des / du / d' » (and a determiner after it) between two phrases."""
+    between = [text[t.start : t.end].lower() for t in tokens[previous_last + 1 : first]]
+    return (
+        bool(between)
+        and between[0] in _OF
+        and all(w in _OF or w in {"la", "le", "les", "l’", "l'"} for w in between)
+    )
 
 
 def leans(reading: Reading) -> bool:
