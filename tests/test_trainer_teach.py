@@ -37,7 +37,7 @@ THEMES = (*TRAINER_THEMES[:4], "la mesure d'impact", "le bénévolat de compéte
 
 
 def leans(sentence: str) -> bool:
-    return bool(LEANS.match(sentence.strip().lstrip("«“\"( ")))
+    return bool(LEANS.match(sentence.strip().lstrip('«“"( ')))
 
 
 def heading(line: str) -> bool:

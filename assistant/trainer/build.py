@@ -23,6 +23,7 @@ from .examples import named_examples
 from .facts import definitions, key_figures
 from .guidance import further_reading, objectives, questions
 from .keys import MIN_KEY_MESSAGES, key_pieces, relevant
+from .links import anchored_line, bind_links, note_links
 from .pieces import Citations, gather
 from .quiz import quiz_items
 from .scope import Scope, resolve
@@ -62,13 +63,18 @@ def extractive_sheet(retriever: Retriever, scope: Scope, topic: str) -> Sheet:
         day=scope.day,
     )
     # The parts in the order of the sheet, so the sources are numbered down the page.
-    sheet.key_messages = [Line(p.unit.text, (citations.cite(p),)) for p in keys]
+    bound = bind_links(retriever, pieces)
+    sheet.key_messages = [
+        Line(p.unit.text, (citations.cite(p),), links=bound.get(id(p), ())) for p in keys
+    ]
     sheet.figures = key_figures(citations, keys, material)
     sheet.examples = named_examples(retriever, citations, material)
     sheet.definitions = definitions(citations, material)
     sheet.questions = questions(citations, material, keys)
     sheet.quiz = quiz_items(retriever, citations.sources, sheet)
-    sheet.further = further_reading(retriever, citations, scope, pieces, notes)
+    sheet.further = link_lines(retriever, citations, pieces, bound) + further_reading(
+        retriever, citations, scope, pieces, notes
+    )
     sheet.objectives = objectives(citations, scope, pieces, keys, sheet)
     sheet.sources = citations.sources
     sheet.scope = _scope_entries(retriever, scope, citations.sources)
@@ -77,6 +83,24 @@ def extractive_sheet(retriever: Retriever, scope: Scope, topic: str) -> Sheet:
             f"La note ne donne que {len(sheet.key_messages)} message(s) citable(s) sur ce thème."
         )
     return sheet
+
+
+def link_lines(
+    retriever: Retriever, citations: Citations, pieces: list, bound: dict[int, tuple[str, ...]]
+) -> list[Line]:
+    """« Pour aller plus loin » opens on the note's own links: each with the line of the
+    note it documents, cited, in reading order."""
+    lines: list[Line] = []
+    shown: set[str] = set()
+    for piece in pieces:
+        urls = tuple(u for u in bound.get(id(piece), ()) if u not in shown)
+        if not urls:
+            continue
+        shown.update(urls)
+        links = note_links(retriever, piece.passage.source)
+        text = anchored_line(piece, urls, links)
+        lines.append(Line(text, (citations.cite(piece),), links=urls))
+    return lines
 
 
 def _scope_entries(retriever: Retriever, scope: Scope, sources: list[Source]) -> list[ScopeEntry]:

@@ -134,7 +134,7 @@ def _entities(retriever: Retriever, line: str) -> list[str]:
         if single and (
             {folded, folded.rstrip("s"), folded + "s"} & words
             or folded in _GENERIC
-            or not line[: line.find(name)].strip(" «“\"(")
+            or not line[: line.find(name)].strip(' «“"(')
         ):
             continue  # « Agenda », « Atelier », « Zoom sur… »: a common word, or the opening
         if fold(parts[0]) in _GENERIC_TITLES or fold(name) in _GENERIC_TITLES:
@@ -145,8 +145,7 @@ def _entities(retriever: Retriever, line: str) -> list[str]:
 
 _ACRONYM = re.compile(r"^[A-Z]{2,}")
 _GENERIC_TITLES = _words(
-    "etat état france président présidente république ministre secrétaire europe "
-    "gouvernement"
+    "etat état france président présidente république ministre secrétaire europe gouvernement"
 )
 
 

@@ -41,6 +41,7 @@ def _line(line: Line) -> str:
         items = "".join(f"<li>{e(p.lstrip('•▪-–* ').strip())}</li>" for p in parts[1:])
         body += f"<ul>{items}</ul>"
     tail = ' <span class="suggestion">(suggestion)</span>' if line.suggested else ""
+    tail += "".join(f' — <a href="{e(url)}">{e(url)}</a>' for url in line.links)
     return f"<li>{body} {_refs(line.refs)}{tail}</li>"
 
 

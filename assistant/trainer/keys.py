@@ -18,7 +18,7 @@ from ..models import RetrievedChunk
 from ..search.intent import read_intent
 from ..search.retrieval import Retriever
 from ..textnorm import analyze, fold, tokens
-from .corpus import vocabulary
+from .corpus import reader, vocabulary
 from .material import defined_term, figures_in, further_items, lines_of, names_in
 from .pieces import Piece
 from .reading import is_heading
@@ -48,6 +48,7 @@ def key_pieces(retriever: Retriever, scope: Scope, topic: str, pieces: list[Piec
         and not further_items(p.unit)
         and not _ANNOUNCES.match(p.unit.text)
         and not is_heading(p.unit.text.split("\n")[0] if p.unit.kind != "list" else p.unit.text)
+        and _states(retriever, p)
     ]
     if scope.kind == "theme":
         scored = _theme_scores(retriever, scope, topic, candidates)
@@ -69,6 +70,16 @@ def key_pieces(retriever: Retriever, scope: Scope, topic: str, pieces: list[Piec
     return _no_orphans(ordered, pieces)
 
 
+def _states(retriever: Retriever, piece: Piece) -> bool:
+    """A message states something: its first line has a verb (not a title in quotes, « Le
+    MOOC « Nouveaux modèles économiques associatifs » ») and is not only questions."""
+    first = lines_of(piece.unit)[0]
+    if first.rstrip().endswith("?") and piece.unit.kind != "list":
+        return False
+    reading = reader(retriever).read(first)
+    return any(t.pos in ("VERB", "AUX") for t in reading.tokens)
+
+
 def _no_orphans(ordered: list[Piece], pieces: list[Piece]) -> list[Piece]:
     """A message that leans on the sentence before it (« Ces chiffres… », « Il a
     recommandé… ») stays only right after that sentence: never first, never after
@@ -86,38 +97,62 @@ def _no_orphans(ordered: list[Piece], pieces: list[Piece]) -> list[Piece]:
 
 def _main_argument(retriever: Retriever, scope: Scope, candidates: list[Piece]) -> Piece | None:
     """The day's main argument: the sentence of the day nearest in meaning to what the note
-    says the day is about: its title, its subtitle (the heading printed before the day's
-    text) and the previous day's announcement (« A demain, 21ème et dernier jour… pour
-    prendre de la hauteur sur… une 3ème économie « passerelle »… »)."""
+    says the day is about: its subtitle (the heading printed before the day's text, at the
+    end of the previous section) and the previous day's announcement (« A demain, 21ème et
+    dernier jour… pour prendre de la hauteur sur… une 3ème économie « passerelle »… »).
+    Their sentence vectors are in the index: no embedding at sheet time."""
     if scope.kind != "day" or not candidates:
         return None
-    about = [re.sub(r"^\s*\d+\s*(?:e|er|ème)\s+jour\s*[–—-]?\s*", "", scope.title)]
     sections = list(dict.fromkeys(c.section for c in retriever.chunks))
     position = sections.index(scope.title) if scope.title in sections else -1
-    source = scope.passages[0].source
-    if position > 0:
-        units = [
-            u
-            for chunk, _ in retriever.section(source, sections[position - 1])
-            for u in retriever.units_of(RetrievedChunk.of(chunk, 0.0, 0))
-        ]
-        if units and units[-1].kind == "heading":
-            about.append(units[-1].text)
-        about += [
-            re.sub(r"^.*?\bpour\s", "", u.text)
-            for u in units
-            if fold(u.text).startswith("a demain")
-        ][-1:]
-    vector = np.asarray(retriever.embedder.embed_query(" ".join(about)), dtype=np.float32)
+    if position <= 0:
+        return None
+    headings: list[np.ndarray] = []
+    announced: list[np.ndarray] = []
+    words: list[str] = []
+    own = retriever.section(scope.passages[0].source, scope.title)
+    before = retriever.section(scope.passages[0].source, sections[position - 1])
+    for found, is_own in ((before, False), (own, True)):
+        for index, (chunk, vectors) in enumerate(found):
+            if vectors is None or len(vectors) < 2:
+                continue
+            units = retriever.units_of(RetrievedChunk.of(chunk, 0.0, 0))
+            for unit in units:
+                if not unit.rows or max(unit.rows) >= len(vectors) - 1:
+                    continue
+                row = vectors[1:][list(unit.rows)].mean(axis=0)
+                trailing = index == len(found) - 1 and unit is units[-1]
+                # The subtitle is printed at the end of the previous section (the
+                # chunk before the day's title) or inside the day's own text; the
+                # day's own trailing heading is the next day's.
+                if unit.kind == "heading" and trailing != is_own:
+                    headings.append(row)
+                    words += analyze(unit.text)
+                elif not is_own and fold(unit.text).startswith("a demain"):
+                    announced.append(row)
+                    tail = re.sub(r"^.*?\bpour\s", "", unit.text)
+                    words += analyze(tail) if tail != unit.text else []
+    # The announcement repeats « A demain, Ne jour du cycle… » every day: only when the
+    # day has no subtitle.
+    rows = headings or announced
+    if not rows:
+        return None
+    about = np.vstack(rows).mean(axis=0)
+    weights = {t: retriever.idf(t) for t in set(words)}
+    total = sum(weights.values()) or 1.0
     best: tuple[float, Piece] | None = None
     for piece in candidates:
-        if piece.leans or piece.unit.kind != "sentence":
+        if piece.leans or piece.unit.kind != "sentence" or piece.unit.text.rstrip().endswith("?"):
             continue
         vectors = scope.vectors.get(piece.passage.id)
-        rows = vectors[1:] if vectors is not None and len(vectors) > 1 else None
-        if rows is None or not piece.unit.rows or max(piece.unit.rows) >= len(rows):
+        sentences = vectors[1:] if vectors is not None and len(vectors) > 1 else None
+        if sentences is None or not piece.unit.rows or max(piece.unit.rows) >= len(sentences):
             continue
-        similarity = float((rows[list(piece.unit.rows)] @ vector).max())
+        # Meaning, and the subtitle's and announcement's rare words the sentence repeats
+        # (« émergence », « économie passerelle »).
+        shared = set(analyze(piece.unit.text)) & weights.keys()
+        lexical = sum(weights[t] for t in shared) / total
+        similarity = float((sentences[list(piece.unit.rows)] @ about).max()) + 0.5 * lexical
         if best is None or similarity > best[0]:
             best = (similarity, piece)
     return best[1] if best else None

@@ -57,6 +57,7 @@ def _line(line: Line, numbered: int | None = None) -> str:
     first = f"{lead} {text[0]}"
     rest = [f"   - {item.lstrip('•▪-–* ').strip()}" for item in text[1:]]
     tail = f" {refs(line.refs)}" + (f" {SUGGESTION}" if line.suggested else "")
+    tail += "".join(f" — {url}" for url in line.links)
     if rest:
         rest[-1] += tail
         return "\n".join([first, *rest])

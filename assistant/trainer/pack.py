@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..answer.answering import Assistant
-from ..textnorm import fold
+from ..textnorm import fold, tokens
 from .build import build_sheet
+from .links import note_links
 from .scope import SheetError
 from .sheet import Sheet
 
@@ -58,6 +59,30 @@ def days_of(assistant: Assistant) -> list[int]:
         if match:
             found.add(int(match.group(1)))
     return sorted(found)
+
+
+def links_page(assistant: Assistant) -> str:
+    """Every URL of the note, once per place it is cited, with the section and the words of
+    the note it goes with: the links the indexed text lost, for the whole course."""
+    retriever = assistant.retriever
+    sources = list(dict.fromkeys(c.source for c in retriever.chunks))
+    rows = []
+    for source in sources:
+        chunks = [(c.section, " " + " ".join(tokens(c.text)) + " ") for c in retriever.chunks]
+        seen: set[tuple[str, str]] = set()
+        for link in note_links(retriever, source):
+            needle = " " + " ".join(tokens(link.anchor)[-5:]) + " " if link.anchor else ""
+            section = next((sec for sec, text in chunks if needle and needle in text), "")
+            if (link.url, section) in seen:
+                continue
+            seen.add((link.url, section))
+            what = link.label or (f"« {link.anchor}… »" if link.anchor else "pied de page")
+            rows.append(f"| {section or '—'} | {what.replace('|', '/')} | {link.url} |")
+    return (
+        "# Liens de la note\n\nLes adresses que la note donne (notes de bas de page, liens des "
+        "pages), avec la section et les mots de la note qu'elles documentent.\n\n"
+        "| Section | Passage | Lien |\n|---|---|---|\n" + "\n".join(rows) + "\n"
+    )
 
 
 @dataclass
@@ -106,6 +131,9 @@ def write_pack(
         encoding="utf-8",
     )
     pack.files.insert(0, index)
+    links = folder / "liens.md"
+    links.write_text(links_page(assistant), encoding="utf-8")
+    pack.files.insert(1, links)
     with zipfile.ZipFile(pack.archive, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in pack.files:
             archive.write(path, f"{folder.name}/{path.name}")

@@ -189,11 +189,25 @@ class Reader:
                     self._readings[text] = _decode(text, row)
 
     def read(self, text: str) -> Reading:
+        """The reading of ``text``: kept, else cut out of a kept line that holds it (a
+        sentence of a list item, a line the quiz splits otherwise), else parsed."""
         found = self._readings.get(text)
         if found is None:
-            self.read_all([text])
-            found = self._readings[text]
+            found = self._inside(text)
+            if found is None:
+                self.read_all([text])
+                found = self._readings[text]
+            self._readings.setdefault(text, found)
         return found
+
+    def _inside(self, text: str) -> Reading | None:
+        if len(text) < 20:
+            return None
+        for line, reading in list(self._readings.items()):
+            at = line.find(text)
+            if at >= 0:
+                return _cut(reading, at, at + len(text))
+        return None
 
     def read_all(self, texts: list[str]) -> None:
         """Parse, in one batch, the lines not read yet."""
@@ -221,6 +235,25 @@ class Reader:
             self._dirty = False
         except OSError as exc:  # a read-only data folder: the readings stay in memory
             log.warning("trainer readings not saved: %s", exc)
+
+
+def _cut(reading: Reading, start: int, end: int) -> Reading:
+    """The part of a reading between two offsets, offsets made relative to it (heads are
+    kept as indices of the whole line: only the tokens' own fields are read)."""
+    return Reading(
+        reading.text[start:end],
+        tuple(
+            Token(t.start - start, t.end - start, t.pos, t.dep, t.head, t.morph)
+            for t in reading.tokens
+            if t.start >= start and t.end <= end
+        ),
+        tuple((a - start, b - start) for a, b in reading.noun_chunks if a >= start and b <= end),
+        tuple(
+            (a - start, b - start, label)
+            for a, b, label in reading.entities
+            if a >= start and b <= end
+        ),
+    )
 
 
 def _from_doc(text: str, doc) -> Reading:  # doc: a spaCy Doc

@@ -36,6 +36,7 @@ class Line:
     refs: tuple[int, ...]
     suggested: bool = False
     drafted: bool = False  # written by the LLM from its sources, checked against them
+    links: tuple[str, ...] = ()  # the note's URLs for what the line says (its footnotes)
 
 
 @dataclass(frozen=True)

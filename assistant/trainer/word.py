@@ -42,6 +42,8 @@ def render_docx(sheet: Sheet) -> bytes:
             paragraph.add_run(f" {refs(line.refs)}").bold = True
             if line.suggested:
                 paragraph.add_run(" (suggestion)").italic = True
+            for url in line.links:
+                paragraph.add_run(f" — {url}").italic = True
 
     lines(LABELS["objectives"], sheet.objectives)
     lines(LABELS["key_messages"], sheet.key_messages, numbered=True)
