@@ -177,22 +177,25 @@ def test_examples_are_recognised_names_never_torn(sheets, nlp):
 @pytest.mark.slow
 def test_a_figures_year_is_the_one_of_its_own_clause(sheets):
     """« passé de 70 milliards d'euros en 2006 à 113 milliards d'euros en 2018 »: 113
-    milliards go with 2018. The year shown is in the clause and the nearest to the figure."""
+    milliards go with 2018. The year shown is in what the figure measures, and never the
+    year written right after another figure (« 70 milliards d'euros en 2006 »), nor one
+    inside a name (« l'Agenda 2030 »)."""
     problems = []
     for name, text in _sheets(sheets).items():
-        for value, measures, year in figures(text):
+        rows = figures(text)
+        values = {v for v, _, _ in rows}
+        for value, measures, year in rows:
             if year in ("", "—"):
                 continue
             if year not in measures or value not in measures:
                 problems.append(f"{name}: {value} | {measures} | {year}")
                 continue
-            at = measures.find(value) + len(value) // 2
-            nearest = min(
-                re.finditer(r"\b(?:19|20)\d{2}\b", measures),
-                key=lambda m: abs(m.start() - at),
-            )
-            if nearest.group(0) != year:
-                problems.append(f"{name}: {value} | {measures} | {year}")
+            for other in values - {value}:
+                after_other = rf"{re.escape(other)}\s(?:[\w’']+\s){{0,2}}{year}\b"
+                if other not in value and re.search(after_other, measures):
+                    problems.append(f"{name}: {value} | {measures} | {year} (year of {other})")
+            if re.search(rf"\b[A-Z][\w-]+\s{year}\b", measures):
+                problems.append(f"{name}: {value} | {year} is in a name")
     assert not problems, "\n".join(problems)
 
 
