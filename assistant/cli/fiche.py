@@ -28,7 +28,17 @@ from .common import settings_for
 @click.option(
     "--all", "all_days", is_flag=True, help="Le parcours : une fiche par jour, un index, un zip."
 )
-def fiche(theme: str | None, formats: str | None, output: Path | None, all_days: bool) -> None:
+@click.option(
+    "--duree",
+    "minutes",
+    type=click.IntRange(30, 480),
+    default=120,
+    show_default=True,
+    help="Durée de la séance en minutes (le déroulé minuté de la fiche).",
+)
+def fiche(
+    theme: str | None, formats: str | None, output: Path | None, all_days: bool, minutes: int
+) -> None:
     """Prépare une fiche de séance (formation) : jour, section ou thème, chaque ligne citée.
 
     Sans --output, la fiche Markdown s'affiche ; les autres formats sont écrits dans le
@@ -37,6 +47,7 @@ def fiche(theme: str | None, formats: str | None, output: Path | None, all_days:
     \b
     Exemples :
       assistant fiche "12e jour"
+      assistant fiche "12e jour" --duree 90
       assistant fiche "les alliances stratégiques" --format docx --output alliances.docx
       assistant fiche "hybridation des ressources" --format md,pptx,html --output fiches/
       assistant fiche --all --output parcours-21-jours/
@@ -70,7 +81,7 @@ def fiche(theme: str | None, formats: str | None, output: Path | None, all_days:
         def progress(done: int, total: int, sheet) -> None:
             click.echo(f"  {done}/{total} {sheet.title}", err=True)
 
-        pack = write_pack(assistant, folder, chosen or FORMATS, progress)
+        pack = write_pack(assistant, folder, chosen or FORMATS, progress, minutes)
         click.echo(
             f"{len(pack.sheets)} fiches, {len(pack.files)} fichiers en {pack.seconds:.1f} s → "
             f"{pack.folder}/ et {pack.archive}"
@@ -78,7 +89,7 @@ def fiche(theme: str | None, formats: str | None, output: Path | None, all_days:
         return
     from ..trainer.build import build_sheet
 
-    sheet = build_sheet(assistant, theme or "")
+    sheet = build_sheet(assistant, theme or "", minutes=minutes)
     chosen = chosen or ("md",)
     if output is None and chosen == ("md",):
         click.echo(render(sheet, "md").decode("utf-8"))

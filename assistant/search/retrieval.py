@@ -26,6 +26,7 @@ from .units import Boilerplate, Unit, split_units
 
 log = logging.getLogger(__name__)
 
+
 @dataclass
 class Retrieval:
     """Ranked passages plus the raw signals the answer and abstention decisions need."""

@@ -202,9 +202,7 @@ def split_units(text: str, boilerplate: Boilerplate | None = None) -> list[Unit]
         if kind == "item":
             # Items with no lead-in in this chunk: the list started in the previous chunk.
             items, item_rows, i = _take_items(raw, i)
-            units.append(
-                Unit("\n".join(items), "list", len(units), item_rows, True, i >= len(raw))
-            )
+            units.append(Unit("\n".join(items), "list", len(units), item_rows, True, i >= len(raw)))
             continue
         if kind == "sentence" and sentence.rstrip().endswith(":"):
             items, item_rows, j = _take_items(raw, i + 1)
@@ -297,7 +295,7 @@ def asks(text: str) -> bool:
 
 
 def names_questions(sentence: str) -> bool:
-    sentence = sentence.lstrip("«“\"( ")
+    sentence = sentence.lstrip('«“"( ')
     return bool(_NAMES_QUESTIONS.match(sentence)) and not _ANSWERED.search(sentence)
 
 
@@ -310,7 +308,7 @@ def only_asks(unit: Unit) -> bool:
 
 
 def _leans(sentence: str) -> bool:
-    return bool(_LEANS.match(sentence.lstrip("«“\"( ")))
+    return bool(_LEANS.match(sentence.lstrip('«“"( ')))
 
 
 def _take_items(

@@ -25,6 +25,7 @@ from .guidance import further_reading, objectives, questions
 from .keys import MIN_KEY_MESSAGES, key_pieces, relevant
 from .links import anchored_line, bind_links, note_links
 from .pieces import Citations, gather
+from .plan import DEFAULT_MINUTES, session_plan
 from .quiz import quiz_items
 from .scope import Scope, resolve
 from .sheet import Line, ScopeEntry, Sheet, Source
@@ -33,9 +34,14 @@ log = logging.getLogger(__name__)
 
 
 def build_sheet(
-    assistant: Assistant, topic: str, viewer: str | None = None, use_llm: bool | None = None
+    assistant: Assistant,
+    topic: str,
+    viewer: str | None = None,
+    use_llm: bool | None = None,
+    minutes: int = DEFAULT_MINUTES,
 ) -> Sheet:
-    """The session sheet for a day (« 12e jour »), a section or a theme.
+    """The session sheet for a day (« 12e jour »), a section or a theme, with a session
+    plan timed for ``minutes``.
 
     ``use_llm``: None follows the settings (an LLM when one is configured)."""
     started = time.perf_counter()
@@ -45,6 +51,8 @@ def build_sheet(
         from .draft import draft_with_llm
 
         sheet = draft_with_llm(assistant, sheet)
+    sheet.minutes = minutes
+    sheet.plan = session_plan(sheet, minutes)
     log.info("sheet « %s » built in %.0f ms", sheet.title, (time.perf_counter() - started) * 1e3)
     return sheet
 
@@ -79,8 +87,11 @@ def extractive_sheet(retriever: Retriever, scope: Scope, topic: str) -> Sheet:
     sheet.sources = citations.sources
     sheet.scope = _scope_entries(retriever, scope, citations.sources)
     if len(sheet.key_messages) < MIN_KEY_MESSAGES:
-        sheet.warnings.append(
-            f"La note ne donne que {len(sheet.key_messages)} message(s) citable(s) sur ce thème."
+        # Said first, before any content: the trainer knows the note covers it thinly.
+        sheet.warnings.insert(
+            0,
+            f"Thème peu couvert par la note : elle ne donne que {len(sheet.key_messages)} "
+            "message(s) citable(s) sur ce thème ; complétez la séance par d'autres sources.",
         )
     return sheet
 

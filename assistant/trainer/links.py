@@ -6,8 +6,8 @@ documents.
 - a footnote « 25 https://www.coursera.org/… » goes with the sentence that carries its
   call (« Découvrez le contenu des 4 modules ici25. »);
 - a link line with no call goes with the sentence of its page whose words its address
-  shares most (« …plateformecapitalisation.org » with « la plateforme … »), else with
-  the page's first sentence, so it still lands in the right day.
+  shares most (« …plateformecapitalisation.org » with « la plateforme … »); with none in
+  common it is listed in the pack's page of links only.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def _call_anchor(page: str, number: int) -> str:
 
 
 def _best_sentence(page: str, url: str) -> str:
-    """The page's sentence sharing most words with the address (its first one when none)."""
+    """The page's sentence sharing most words with the address ("" when none does)."""
     sentences = [normalise_line(s) for s in re.split(r"(?<=[.!?:])\s+", page) if len(s) > 30]
     if not sentences:
         return ""
@@ -123,8 +123,9 @@ def _best_sentence(page: str, url: str) -> str:
         return sum(1 for w in words if w in folded or any(t in w for t in _long(folded)))
 
     best = max(sentences, key=shared)
-    chosen = best if shared(best) else sentences[0]
-    return " ".join(chosen.split()[:_ANCHOR_WORDS])
+    # No word in common: the link is not bound to a sentence (it stays in the pack's list
+    # of links) rather than bound to a wrong one.
+    return " ".join(best.split()[:_ANCHOR_WORDS]) if shared(best) else ""
 
 
 def _long(text: str) -> set[str]:

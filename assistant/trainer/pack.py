@@ -14,6 +14,7 @@ from ..answer.answering import Assistant
 from ..textnorm import fold, tokens
 from .build import build_sheet
 from .links import note_links
+from .plan import DEFAULT_MINUTES
 from .scope import SheetError
 from .sheet import Sheet
 
@@ -99,6 +100,7 @@ def write_pack(
     folder: Path,
     formats: tuple[str, ...] = FORMATS,
     progress: Callable[[int, int, Sheet], None] | None = None,
+    minutes: int = DEFAULT_MINUTES,
 ) -> Pack:
     started = time.perf_counter()
     days = days_of(assistant)
@@ -108,7 +110,7 @@ def write_pack(
     pack = Pack(folder, folder.with_suffix(".zip"))
     rows = []
     for number, day in enumerate(days, 1):
-        sheet = build_sheet(assistant, f"{day}e jour")
+        sheet = build_sheet(assistant, f"{day}e jour", minutes=minutes)
         pack.sheets.append(sheet)
         links = []
         for fmt in formats:

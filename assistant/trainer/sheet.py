@@ -73,6 +73,19 @@ class QuizItem:
 
 
 @dataclass(frozen=True)
+class PlanStep:
+    """One step of the session plan: when it starts and how long it lasts (minutes), what
+    to do, the part of the sheet it uses, and the references it rests on."""
+
+    start: int
+    minutes: int
+    title: str
+    activity: str
+    material: str
+    refs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class ScopeEntry:
     source: str
     section: str
@@ -97,6 +110,8 @@ class Sheet:
     mode: Literal["extractive", "llm"] = "extractive"
     warnings: list[str] = field(default_factory=list)
     day: int | None = None
+    plan: list[PlanStep] = field(default_factory=list)
+    minutes: int = 120  # the session's length the plan is timed for
 
     def source(self, marker: int) -> Source:
         return self.sources[marker - 1]
