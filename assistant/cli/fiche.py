@@ -15,8 +15,9 @@ from .common import settings_for
     "--format",
     "formats",
     default=None,
-    help="md, docx, pptx ou html ; plusieurs séparés par des virgules "
-    "(défaut : md, et les quatre avec --all).",
+    help="md, docx, pptx, html, ou les aides à l'étude faq, csv, apkg (cartes mémoire "
+    "Anki) ; plusieurs séparés par des virgules (défaut : md ; avec --all les quatre "
+    "formats de fiche, les FAQ, la frise, la carte des 21 jours et les cartes mémoire).",
 )
 @click.option(
     "--output",
@@ -53,17 +54,17 @@ def fiche(
       assistant fiche --all --output parcours-21-jours/
     """
     from ..answer.answering import Assistant
-    from ..trainer.pack import FORMATS, filename, render, write_pack
+    from ..trainer.pack import AIDS, FORMATS, filename, render, write_pack
 
     chosen = tuple(
         dict.fromkeys(
             f.strip().lower().lstrip(".") for f in (formats or "").split(",") if f.strip()
         )
     )
-    unknown = [f for f in chosen if f not in FORMATS]
+    unknown = [f for f in chosen if f not in FORMATS + AIDS]
     if unknown:
         raise click.UsageError(
-            f"Format inconnu : {', '.join(unknown)} (choisir parmi {', '.join(FORMATS)})."
+            f"Format inconnu : {', '.join(unknown)} (choisir parmi {', '.join(FORMATS + AIDS)})."
         )
     if all_days == bool(theme):
         raise click.UsageError(
@@ -81,7 +82,8 @@ def fiche(
         def progress(done: int, total: int, sheet) -> None:
             click.echo(f"  {done}/{total} {sheet.title}", err=True)
 
-        pack = write_pack(assistant, folder, chosen or FORMATS, progress, minutes)
+        sheet_formats = tuple(f for f in chosen if f in FORMATS) or FORMATS
+        pack = write_pack(assistant, folder, sheet_formats, progress, minutes)
         click.echo(
             f"{len(pack.sheets)} fiches, {len(pack.files)} fichiers en {pack.seconds:.1f} s → "
             f"{pack.folder}/ et {pack.archive}"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..answer.answering import Assistant
 from ..textnorm import fold, tokens
+from . import aids
 from .build import build_sheet
 from .links import note_links
 from .plan import DEFAULT_MINUTES
@@ -19,6 +20,8 @@ from .scope import SheetError
 from .sheet import Sheet
 
 FORMATS = ("md", "docx", "pptx", "html")
+# The study aids of one sheet: its FAQ (Markdown) and its flashcards (CSV, Anki).
+AIDS = ("faq", "csv", "apkg")
 
 
 def slug(text: str, limit: int = 60) -> str:
@@ -44,13 +47,21 @@ def render(sheet: Sheet, fmt: str) -> bytes:
         from .html import render_html
 
         return render_html(sheet).encode("utf-8")
-    raise SheetError(f"Format inconnu : {fmt} (choisir parmi {', '.join(FORMATS)}).")
+    if fmt == "faq":
+        return aids.faq_markdown(sheet).encode("utf-8")
+    if fmt == "csv":
+        return aids.cards_csv([sheet]).encode("utf-8")
+    if fmt == "apkg":
+        return aids.anki_deck([sheet])
+    choices = ", ".join(FORMATS + AIDS)
+    raise SheetError(f"Format inconnu : {fmt} (choisir parmi {choices}).")
 
 
 def filename(sheet: Sheet, fmt: str) -> str:
+    suffix = {"faq": "-faq.md", "csv": "-cartes.csv", "apkg": "-cartes.apkg"}.get(fmt, f".{fmt}")
     if sheet.day is not None:
-        return f"jour-{sheet.day:02d}-{slug(sheet.title.split('–', 1)[-1])}.{fmt}"
-    return f"fiche-{slug(sheet.title)}.{fmt}"
+        return f"jour-{sheet.day:02d}-{slug(sheet.title.split('–', 1)[-1])}{suffix}"
+    return f"fiche-{slug(sheet.title)}{suffix}"
 
 
 def days_of(assistant: Assistant) -> list[int]:
@@ -86,6 +97,26 @@ def links_page(assistant: Assistant) -> str:
     )
 
 
+def _write_aids(folder: Path, sheets: list[Sheet], formats: tuple[str, ...]) -> list[Path]:
+    """The course's study aids: the timeline, the mind map of the 21 days (HTML and PNG),
+    the flashcards of every day (Anki and CSV)."""
+    written = []
+    events = aids.timeline(sheets)
+    files = {s.title: filename(s, "html") for s in sheets} if "html" in formats else {}
+    chart = aids.mind_map(sheets, files)
+    for name, content in (
+        ("frise-chronologique.md", aids.timeline_markdown(events).encode("utf-8")),
+        ("carte-21-jours.html", aids.mind_map_html(chart).encode("utf-8")),
+        ("carte-21-jours.png", aids.mind_map_png(chart)),
+        ("cartes-21-jours.csv", aids.cards_csv(sheets).encode("utf-8")),
+        ("cartes-21-jours.apkg", aids.anki_deck(sheets)),
+    ):
+        path = folder / name
+        path.write_bytes(content)
+        written.append(path)
+    return written
+
+
 @dataclass
 class Pack:
     folder: Path
@@ -113,7 +144,7 @@ def write_pack(
         sheet = build_sheet(assistant, f"{day}e jour", minutes=minutes)
         pack.sheets.append(sheet)
         links = []
-        for fmt in formats:
+        for fmt in (*formats, "faq"):
             path = folder / filename(sheet, fmt)
             path.write_bytes(render(sheet, fmt))
             pack.files.append(path)
@@ -127,6 +158,10 @@ def write_pack(
         "# Parcours « 21 jours pour convaincre » — fiches de séance\n\n"
         "Une fiche par jour du cycle, tirée de la note du RAMEAU : chaque ligne cite son "
         "passage [n] (document, section, page).\n\n"
+        "Aides à l'étude : [frise chronologique](frise-chronologique.md) · "
+        "[carte des 21 jours](carte-21-jours.html) ([image](carte-21-jours.png)) · "
+        "cartes mémoire ([Anki](cartes-21-jours.apkg), [CSV](cartes-21-jours.csv)) · "
+        "[liens de la note](liens.md) ; une FAQ par jour (`-faq.md`).\n\n"
         "| Jour | Thème | Premier message clé | Fichiers |\n|---|---|---|---|\n"
         + "\n".join(rows)
         + "\n",
@@ -136,6 +171,7 @@ def write_pack(
     links = folder / "liens.md"
     links.write_text(links_page(assistant), encoding="utf-8")
     pack.files.insert(1, links)
+    pack.files[2:2] = _write_aids(folder, pack.sheets, formats)
     with zipfile.ZipFile(pack.archive, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in pack.files:
             archive.write(path, f"{folder.name}/{path.name}")
