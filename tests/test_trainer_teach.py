@@ -225,3 +225,89 @@ def test_each_day_gives_its_links(sheets):
     further = [part(t, "Pour aller plus loin") for n, t in sheets.items() if n.startswith("jour-")]
     with_links = [f for f in further if "http" in f]
     assert len(with_links) >= 15, len(with_links)
+
+
+def test_the_session_plan_fills_the_chosen_length(assistant_for_plans):
+    from assistant.trainer.build import build_sheet
+
+    for minutes in (120, 90, 45):
+        sheet = build_sheet(assistant_for_plans, "12e jour", minutes=minutes, use_llm=False)
+        titles = [step.title for step in sheet.plan]
+        assert titles == [
+            "Ouverture",
+            "Messages clés",
+            "Activité : étude de cas",
+            "Débat",
+            "Quiz",
+            "Synthèse et suites",
+        ]
+        assert sum(step.minutes for step in sheet.plan) == minutes
+        assert [s.start for s in sheet.plan] == [
+            sum(x.minutes for x in sheet.plan[:i]) for i in range(len(sheet.plan))
+        ]
+        markers = {s.marker for s in sheet.sources}
+        assert all(step.refs and set(step.refs) <= markers for step in sheet.plan), sheet.plan
+        case = sheet.plan[2]
+        assert sheet.examples and sheet.examples[0].name in case.activity
+
+
+def test_a_theme_the_note_covers_thinly_says_so_first(assistant_for_plans):
+    from assistant.trainer.build import build_sheet
+    from assistant.trainer.markdown import render
+
+    sheet = build_sheet(assistant_for_plans, "le bénévolat de compétences", use_llm=False)
+    text = render(sheet)
+    if len(sheet.key_messages) < 5:
+        assert sheet.warnings and sheet.warnings[0].startswith("Thème peu couvert")
+        assert text.index("Thème peu couvert") < text.index("## Périmètre")
+
+
+@pytest.fixture(scope="module")
+def assistant_for_plans(reference_assistant):
+    return reference_assistant
+
+
+@pytest.mark.slow
+def test_the_pack_holds_the_study_aids_cited(sheets):
+    import csv
+    import io
+    import sqlite3
+    import tempfile
+    import zipfile
+
+    folder = Path(sheets["_folder"])
+    for name in (
+        "frise-chronologique.md",
+        "carte-21-jours.html",
+        "carte-21-jours.png",
+        "cartes-21-jours.csv",
+        "cartes-21-jours.apkg",
+        "liens.md",
+    ):
+        assert (folder / name).stat().st_size > 200, name
+    assert len(list(folder.glob("jour-*-faq.md"))) == 21
+    for faq in folder.glob("jour-*-faq.md"):
+        text = faq.read_text("utf-8")
+        answers = re.findall(r"^## .+\?\n\n(.+)\n\n> Source : (.+)$", text, re.M)
+        assert len(answers) >= 3, faq.name
+        assert all(re.search(r"p\. \d+|page inconnue", where) for _, where in answers)
+    rows = list(csv.reader(io.StringIO((folder / "cartes-21-jours.csv").read_text("utf-8"))))
+    assert rows[0] == ["recto", "verso", "source", "fiche"] and len(rows) > 100
+    assert all(row[2] for row in rows[1:])
+    with (
+        zipfile.ZipFile(folder / "cartes-21-jours.apkg") as deck,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        deck.extract("collection.anki2", tmp)
+        notes = sqlite3.connect(Path(tmp) / "collection.anki2").execute(
+            "select count(*) from notes"
+        )
+        assert notes.fetchone()[0] == len(rows) - 1
+    timeline = (folder / "frise-chronologique.md").read_text("utf-8")
+    years = [int(y) for y in re.findall(r"^\| (?:\w+ )?(20\d\d) \|", timeline, re.M)]
+    assert len(years) >= 15 and years == sorted(years) and years[0] >= 2006 and years[-1] <= 2019
+    page = (folder / "carte-21-jours.html").read_text("utf-8")
+    assert "<script" not in page and not re.search(r"(?:src|href)=\"https?://", page)
+    assert page.count('r="14"') == 21  # one node per day
+    index = (folder / "index.md").read_text("utf-8")
+    assert "carte-21-jours.html" in index and "cartes-21-jours.apkg" in index
