@@ -25,8 +25,12 @@ def test_judged_run_adds_metrics_and_per_case_scores(reference_index, tmp_path):
     small = tmp_path / "small.jsonl"
     picked = [line for line in lines if json.loads(line)["answerable"]][:2]
     small.write_text("\n".join(picked) + "\n", encoding="utf-8")
-    replies = ['{"score": 1, "raison": "appuyé"}', '{"score": 0.5, "raison": "partiel"}',
-               "réponse illisible", '{"score": 0.0, "raison": "faux"}']
+    replies = [
+        '{"score": 1, "raison": "appuyé"}',
+        '{"score": 0.5, "raison": "partiel"}',
+        "réponse illisible",
+        '{"score": 0.0, "raison": "faux"}',
+    ]
     judge = Judge(reference_index, model=FakeListChatModel(responses=replies))
     run = run_eval(reference_index, small, judge=judge)
     metrics = run.report["metrics"]

@@ -62,6 +62,13 @@ def faq(sheet: Sheet) -> list[QA]:
         )
     for d in sheet.definitions:
         items.append(QA(f"Qu'est-ce que « {d.term} » ?", d.text, d.ref, where(sheet, d.ref)))
+    for index, line in enumerate(sheet.key_messages[1:6], 1):
+        topic = sheet.topics.get(index)
+        if topic:  # what the key message is about (its rarest noun phrase)
+            ref = line.refs[0]
+            items.append(
+                QA(f"Que dit la note sur « {topic} » ?", line.text, ref, where(sheet, ref))
+            )
     for f in sheet.figures[:6]:
         answer = f.measures + (f" ({f.year})" if f.year and f.year not in f.measures else "")
         items.append(

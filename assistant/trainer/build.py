@@ -26,7 +26,7 @@ from .keys import MIN_KEY_MESSAGES, key_pieces, relevant
 from .links import anchored_line, bind_links, note_links
 from .pieces import Citations, gather
 from .plan import DEFAULT_MINUTES, session_plan
-from .quiz import quiz_items
+from .quiz import key_topics, quiz_items
 from .scope import Scope, resolve
 from .sheet import Line, ScopeEntry, Sheet, Source
 
@@ -80,6 +80,7 @@ def extractive_sheet(retriever: Retriever, scope: Scope, topic: str) -> Sheet:
     sheet.definitions = definitions(citations, material)
     sheet.questions = questions(citations, material, keys)
     sheet.quiz = quiz_items(retriever, citations.sources, sheet)
+    sheet.topics = key_topics(retriever, sheet)
     sheet.further = link_lines(retriever, citations, pieces, bound) + further_reading(
         retriever, citations, scope, pieces, notes
     )

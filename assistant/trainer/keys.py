@@ -61,8 +61,11 @@ def key_pieces(retriever: Retriever, scope: Scope, topic: str, pieces: list[Piec
         chosen = _spread(retriever, scored, by_id)
     picked = [by_id[(s.passage.id, s.unit.position)] for s in chosen]
     ordered = sorted(_with_antecedents(picked, pieces), key=lambda p: p.order)
+    defined = _theme_definition(scope, topic, pieces)
     ordered = _definition_first(scope, topic, ordered, pieces)
-    main = _main_argument(retriever, scope, candidates)
+    # The sections' definition of their theme is what the day argues; else the sentence
+    # nearest its subtitle.
+    main = _main_argument(retriever, scope, candidates) if defined is None else None
     if main is not None:
         if main not in ordered and len(ordered) >= KEY_MESSAGES:
             ordered.remove(min(ordered[1:] or ordered, key=lambda p: p.score))

@@ -441,9 +441,16 @@ def group_aliases(line: str, names: list[str]) -> list[tuple[str, ...]]:
 
 
 def entity_label(entity: tuple[str, ...]) -> str:
-    """« Fondation Nicolas-Hulot (FNH) »: the full name, its acronym in parentheses."""
+    """« Fondation Nicolas-Hulot (FNH) »: the full name, its acronym in parentheses; the
+    acronym alone when the name read is cut short (« Commissariat général » for « CGET »:
+    its words do not spell the acronym whole)."""
     if len(entity) > 1 and _ACRONYM.match(entity[-1]) and entity[-1].isupper():
-        return f"{entity[0]} ({entity[-1]})"
+        acronym = entity[-1]
+        words = [w for w in re.findall(r"[\w’'-]+", entity[0]) if fold(w) not in _FUNCTION_WORDS]
+        initials = "".join(_initials(w) for w in words)
+        if initials != fold(acronym) and "".join(_initials(w)[:1] for w in words) != fold(acronym):
+            return acronym
+        return f"{entity[0]} ({acronym})"
     return entity[0]
 
 

@@ -163,6 +163,23 @@ def _keyword_items(retriever: Retriever, sheet: Sheet) -> list[QuizItem]:
     return items
 
 
+def key_topics(retriever: Retriever, sheet: Sheet) -> dict[int, str]:
+    """Each key message's rarest noun phrase (of two words or more) in its first line."""
+    readings = reader(retriever)
+    topics: dict[int, str] = {}
+    for index, line in enumerate(sheet.key_messages):
+        first = lines_of(_as_unit(line.text))[0]
+        reading = readings.read(first)
+        phrases = [
+            first[a:b]
+            for a, b in reading.phrases()
+            if len(first[a:b].split()) >= 2 and not re.search(r"\d", first[a:b])
+        ]
+        if phrases:
+            topics[index] = max(phrases, key=lambda p: _rarity(retriever, p))
+    return topics
+
+
 def _rarity(retriever: Retriever, phrase: str) -> float:
     words = [w for w in re.findall(r"[^\W\d_][\w-]{2,}", phrase) if fold(w) not in _FUNCTION_WORDS]
     return max((retriever.idf(_analyze_one(w)) for w in words), default=0.0)

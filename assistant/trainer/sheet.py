@@ -111,6 +111,9 @@ class Sheet:
     warnings: list[str] = field(default_factory=list)
     day: int | None = None
     plan: list[PlanStep] = field(default_factory=list)
+    # What each key message is about (its rarest noun phrase, by the message's index): the
+    # FAQ's questions.
+    topics: dict[int, str] = field(default_factory=dict)
     minutes: int = 120  # the session's length the plan is timed for
 
     def source(self, marker: int) -> Source:
