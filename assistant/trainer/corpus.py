@@ -42,27 +42,32 @@ def vocabulary(retriever: Retriever) -> frozenset[str]:
 
 
 def reader(retriever: Retriever):  # -> reading.Reader (imported lazily)
-    """The spaCy readings of every line of the corpus, for this index: read from the data
-    folder's file when it holds them, else parsed in one batch (then saved)."""
-    from ..ingest.chunking import split_sentences
-    from ..models import RetrievedChunk
+    """The spaCy readings of the corpus's lines for this index, kept in the data folder's
+    file: a sheet reads its scope's lines in one batch (:func:`read_lines`), loading the
+    pipeline only when some are not in the file yet."""
     from .reading import Reader
 
     def make() -> Reader:
         settings = retriever.settings
         model = settings.nlp_model
-        found = Reader(settings.data_dir / f"trainer-reading-{model}.json", model)
-        lines: list[str] = []
-        for chunk in retriever.chunks:
-            for unit in retriever.units_of(RetrievedChunk.of(chunk, 0.0, 0)):
-                for line in unit.text.split("\n"):
-                    lines.append(_line_of(line))
-                    lines += [s.strip() for s in split_sentences(line) if s.strip()]
-        found.read_all([x for x in lines if x])
-        found.save()
-        return found
+        return Reader(settings.data_dir / f"trainer-reading-{model}.json", model)
 
     return cached(retriever, "_trainer_reader", make)
+
+
+def read_lines(retriever: Retriever, units: list) -> None:
+    """Read, in one batch, the lines (and their sentences) of ``units`` (search.units.Unit)
+    the readings file does not hold yet, and keep them."""
+    from ..ingest.chunking import split_sentences
+
+    lines: list[str] = []
+    for unit in units:
+        for line in unit.text.split("\n"):
+            lines.append(_line_of(line))
+            lines += [s.strip() for s in split_sentences(line) if s.strip()]
+    found = reader(retriever)
+    found.read_all([x for x in lines if x])
+    found.save()
 
 
 def _line_of(line: str) -> str:

@@ -183,11 +183,10 @@ def _notion_acronyms(retriever: Retriever) -> frozenset[str]:
                 words = {re.sub(r"^[dl][’']", "", fold(w)) for w in line[start:end].split()}
                 if not words & _BODIES:
                     notions.add(acronym)
-        for acronym in set(re.findall(r"\b[A-Z]{2,6}\b", text)):
-            singular = re.search(rf"(?:\b(?i:le|la|du|au)\s|\b(?i:l)[’']){acronym}\b", text)
-            plural = re.search(rf"(?:\b(?i:les|des|aux|de)\s|\b(?i:d)[’']){acronym}\b", text)
-            if plural and not singular:
-                notions.add(acronym)
+        # One pass each (not two searches of the whole text per acronym).
+        singular = set(re.findall(r"(?:\b(?i:le|la|du|au)\s|\b(?i:l)[’'])([A-Z]{2,6})\b", text))
+        plural = set(re.findall(r"(?:\b(?i:les|des|aux|de)\s|\b(?i:d)[’'])([A-Z]{2,6})\b", text))
+        notions |= plural - singular
         return frozenset(notions)
 
     return cached(retriever, "_trainer_notions", make)

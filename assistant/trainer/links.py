@@ -12,6 +12,7 @@ documents.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,19 +114,31 @@ def _call_anchor(page: str, number: int) -> str:
 
 def _best_sentence(page: str, url: str) -> str:
     """The page's sentence sharing most words with the address ("" when none does)."""
-    sentences = [normalise_line(s) for s in re.split(r"(?<=[.!?:])\s+", page) if len(s) > 30]
+    sentences = _page_sentences(page)
     if not sentences:
         return ""
     words = {w for w in re.split(r"[^a-z]+", fold(url)) if len(w) > 3} - {"https", "http", "html"}
 
-    def shared(sentence: str) -> int:
-        folded = fold(sentence)
-        return sum(1 for w in words if w in folded or any(t in w for t in _long(folded)))
+    def shared(item: tuple[str, str, frozenset[str]]) -> int:
+        _, folded, long_words = item
+        return sum(1 for w in words if w in folded or any(t in w for t in long_words))
 
     best = max(sentences, key=shared)
     # No word in common: the link is not bound to a sentence (it stays in the pack's list
     # of links) rather than bound to a wrong one.
-    return " ".join(best.split()[:_ANCHOR_WORDS]) if shared(best) else ""
+    return " ".join(best[0].split()[:_ANCHOR_WORDS]) if shared(best) else ""
+
+
+@functools.lru_cache(maxsize=64)
+def _page_sentences(page: str) -> tuple[tuple[str, str, frozenset[str]], ...]:
+    """A page's sentences, cleaned, folded and with their long words (once per page)."""
+    found = []
+    for sentence in re.split(r"(?<=[.!?:])\s+", page):
+        if len(sentence) > 30:
+            clean = normalise_line(sentence)
+            folded = fold(clean)
+            found.append((clean, folded, frozenset(_long(folded))))
+    return tuple(found)
 
 
 def _long(text: str) -> set[str]:

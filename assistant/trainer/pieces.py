@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from ..models import RetrievedChunk
 from ..search.retrieval import Retriever
 from ..search.units import Unit
-from ..textnorm import tokens
-from .corpus import reader
+from ..textnorm import fold, tokens
+from .corpus import read_lines, reader
 from .material import lines_of, repeated_opening
 from .scope import Scope
 from .sheet import Source
@@ -74,6 +74,14 @@ def gather(retriever: Retriever, scope: Scope) -> tuple[list[Piece], list[Piece]
     if scope.kind == "theme":
         # A theme reads its passages in the note's order, section by section.
         passages = sorted(passages, key=lambda p: _position(retriever, p))
+    # The scope's lines, and the closing section's (further reading), read in one batch.
+    closing = [
+        u
+        for c in retriever.chunks
+        if fold(c.section).startswith("pour aller plus loin")
+        for u in retriever.units_of(RetrievedChunk.of(c, 0.0, 0))
+    ]
+    read_lines(retriever, [u for p in passages for u in retriever.units_of(p)] + closing)
     for passage in passages:
         for unit in retriever.units_of(passage):
             key = " ".join(tokens(unit.text))

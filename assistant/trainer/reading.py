@@ -216,7 +216,11 @@ class Reader:
             return
         with self._lock:
             nlp = pipeline(self.model)
-            for text, doc in zip(missing, nlp.pipe(missing, batch_size=64), strict=True):
+            # Lemmas are not read here: the lemmatizer is left out of this run only (the
+            # pipeline is shared with the rest of the process).
+            skip = [name for name in ("lemmatizer",) if name in nlp.pipe_names]
+            docs = nlp.pipe(missing, batch_size=64, disable=skip)
+            for text, doc in zip(missing, docs, strict=True):
                 self._readings[text] = _from_doc(text, doc)
             self._dirty = True
         log.info("spaCy read %d lines", len(missing))
