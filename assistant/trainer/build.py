@@ -110,8 +110,12 @@ def link_lines(
             continue
         shown.update(urls)
         links = note_links(retriever, piece.passage.source)
-        text = anchored_line(piece, urls, links)
-        lines.append(Line(text, (citations.cite(piece),), links=urls))
+        # Each link beside the line of the unit it documents (a list's items apart).
+        by_line: dict[str, list[str]] = {}
+        for url in urls:
+            by_line.setdefault(anchored_line(piece, (url,), links), []).append(url)
+        for text, grouped in by_line.items():
+            lines.append(Line(text, (citations.cite(piece),), links=tuple(grouped)))
     return lines
 
 

@@ -143,6 +143,8 @@ def _keyword_items(retriever: Retriever, sheet: Sheet) -> list[QuizItem]:
                 if len(sentence[start:end].split()) >= 2
                 and not re.search(r"\d", sentence[start:end])
                 and len(sentence[start:end]) <= 60
+                # « 13,2 millions de bénévoles » is a figure: never its noun alone
+                and not re.search(r"\d[\s\u202f\u00a0]*$", sentence[:start])
             ]
             if not phrases:
                 continue
