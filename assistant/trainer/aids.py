@@ -342,7 +342,7 @@ def mind_map_html(chart: MindMap) -> str:
     for node in chart.nodes:
         colour = _COLOURS[node.kind]
         radius = {"centre": 90, "day": 14, "actor": 7, "tool": 7}[node.kind]
-        label = html.escape(_short(node.label, 34))
+        label = html.escape(_short(node.label, 26 if node.kind == "day" else 34))
         tip = html.escape(f"{node.label} — {node.where}" if node.where else node.label)
         anchor = "middle"
         text_y = node.y + radius + 18 + _stagger(chart, node)
@@ -357,8 +357,9 @@ def mind_map_html(chart: MindMap) -> str:
         )
         if node.kind == "centre":
             text = (
-                f'<text x="{node.x:.0f}" y="{node.y + 6:.0f}" text-anchor="middle" '
-                f'font-size="18" fill="#fff" font-family="sans-serif">{label}</text>'
+                f'<text x="{node.x:.0f}" y="{node.y - 4:.0f}" text-anchor="middle" '
+                'font-size="18" fill="#fff" font-family="sans-serif">21 jours'
+                f'<tspan x="{node.x:.0f}" dy="22">pour convaincre</tspan></text>'
             )
         if node.href:
             parts.append(f'<a href="{html.escape(node.href)}">{circle}{text}</a>')
@@ -413,7 +414,7 @@ def mind_map_png(chart: MindMap) -> bytes:
         draw.ellipse(
             (node.x - radius, node.y - radius, node.x + radius, node.y + radius), fill=colour
         )
-        label = _short(node.label, 34)
+        label = _short(node.label, 26 if node.kind == "day" else 34)
         use = font if node.kind in ("day", "centre") else small
         if node.kind == "centre":
             draw.multiline_text(
@@ -433,10 +434,11 @@ def mind_map_png(chart: MindMap) -> bytes:
 
 
 def _stagger(chart: MindMap, node: Node) -> int:
-    """Every other day's label a line lower: neighbours' labels never overlap."""
-    if node.kind != "day":
+    """Neighbouring days' labels on three lines in turn: they never overlap."""
+    match = re.match(r"J(\d+)", node.label)
+    if node.kind != "day" or match is None:
         return 0
-    return 22 * (chart.nodes.index(node) % 2)
+    return 22 * (int(match.group(1)) % 3)  # J21 and J1 side by side: 0 and 22
 
 
 def _short(text: str, limit: int) -> str:
