@@ -56,9 +56,11 @@ def test_a_figure_asked_for_comes_first_with_its_list_line_only(reference_assist
     assert "Toutes ces formes de mobilisation sont en progression :" in shown
     for other in ("1,8 million de salariés", "150 000 jeunes", "82% des structures"):
         assert other not in shown, other
-    assert all(matches_inside(c.quote, r.text) for c in answer.citations for r in [
-        next(p for p in answer.retrieved if p.id == c.chunk_id)
-    ])
+    assert all(
+        matches_inside(c.quote, r.text)
+        for c in answer.citations
+        for r in [next(p for p in answer.retrieved if p.id == c.chunk_id)]
+    )
 
 
 def test_intent_reads_what_a_figure_counts():

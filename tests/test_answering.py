@@ -148,9 +148,7 @@ def test_an_answer_is_cited_text_or_an_abstention_never_an_empty_lead(tmp_path):
     assert answer.answer.strip() not in {"D'après le corpus :", "D'après le corpus"}
 
 
-def test_a_corpus_edited_while_nothing_ran_is_re_indexed_at_the_next_start(
-    tmp_path, small_corpus
-):
+def test_a_corpus_edited_while_nothing_ran_is_re_indexed_at_the_next_start(tmp_path, small_corpus):
     # The index was built, then the corpus file changed while no process was running: the
     # next start (chat, ask, eval all call ensure_index) must not serve the old passages.
     settings = make_settings(tmp_path / "data", small_corpus)

@@ -43,8 +43,7 @@ def test_the_first_start_reports_its_progress(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     sections = [
-        f"# Partie {n}\n\nLa structure numéro {n} mobilise {n * 7} bénévoles pour "
-        f"l'action {n}.\n"
+        f"# Partie {n}\n\nLa structure numéro {n} mobilise {n * 7} bénévoles pour l'action {n}.\n"
         for n in range(40)
     ]
     (corpus / "note.md").write_text("\n".join(sections), encoding="utf-8")

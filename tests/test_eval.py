@@ -102,8 +102,11 @@ def test_first_quote_is_the_first_marker_of_the_text_and_precision_aggregates():
 @pytest.mark.parametrize(
     ("answer", "quotes", "defect"),
     [
-        ("Les trois axes sont les suivants : [1]", ["Les trois axes sont les suivants :"],
-         "dangling_lead_in"),
+        (
+            "Les trois axes sont les suivants : [1]",
+            ["Les trois axes sont les suivants :"],
+            "dangling_lead_in",
+        ),
         ("Réponse :\nrien ensuite", [], "dangling_lead_in"),
         ("Voir [1].", ["Note : Rapport du RAMEAU, 2013."], "footnote"),
         ("Voir [1].", ["Les partenariats associatifs24 se développent."], "footnote"),

@@ -161,7 +161,11 @@ def test_unreadable_subfolder_is_listed_as_skipped(tmp_path):
             # A checkout in a private folder (mktemp -d is 0700) cannot be run as nobody.
             probe = subprocess.run(
                 [*nobody, sys.executable, "-c", "import assistant.cli"],
-                cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
             )
             if probe.returncode != 0:
                 pytest.skip("the checkout or its virtualenv is not readable by « nobody »")

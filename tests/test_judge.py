@@ -26,8 +26,12 @@ def test_judged_run_adds_metrics_and_per_case_scores(reference_index, tmp_path):
     # Two answered cases (the judge is asked only about answers, not abstentions).
     picked = [line for line in lines if json.loads(line)["id"].startswith("j03-leviers-0")][:2]
     small.write_text("\n".join(picked) + "\n", encoding="utf-8")
-    replies = ['{"score": 1, "raison": "appuyé"}', '{"score": 0.5, "raison": "partiel"}',
-               "réponse illisible", '{"score": 0.0, "raison": "faux"}']
+    replies = [
+        '{"score": 1, "raison": "appuyé"}',
+        '{"score": 0.5, "raison": "partiel"}',
+        "réponse illisible",
+        '{"score": 0.0, "raison": "faux"}',
+    ]
     judge = Judge(reference_index, model=FakeListChatModel(responses=replies))
     run = run_eval(reference_index, small, judge=judge)
     metrics = run.report["metrics"]

@@ -37,9 +37,7 @@ def settings(tmp_path_factory):
     corpus.mkdir()
     for name, text in NOTES.items():
         (corpus / name).write_text(text, encoding="utf-8")
-    return make_settings(
-        base / "data", corpus, embedding_model=MODEL, retrieval_mode="dense"
-    )
+    return make_settings(base / "data", corpus, embedding_model=MODEL, retrieval_mode="dense")
 
 
 def test_the_bundled_model_loads_offline_and_embeds():

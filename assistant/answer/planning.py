@@ -138,12 +138,9 @@ def section_plan(
     order = cited + [c.id for c, _ in section if c.id not in cited]
     order += [p.id for p in retrieval.passages if p.id not in order]
     by_id = {p.id: p for p, _ in as_passages} | {p.id: p for p in retrieval.passages}
-    passages = [
-        by_id[cid].model_copy(update={"rank": rank}) for rank, cid in enumerate(order, 1)
-    ]
+    passages = [by_id[cid].model_copy(update={"rank": rank}) for rank, cid in enumerate(order, 1)]
     ranked = {p.id: p for p in passages}
     chosen = [
-        Scored(ranked[s.passage.id], s.unit, s.score, s.dense, s.lexical, s.fits)
-        for s in chosen
+        Scored(ranked[s.passage.id], s.unit, s.score, s.dense, s.lexical, s.fits) for s in chosen
     ]
     return Plan(chosen, "section", passages, section=title)

@@ -30,6 +30,9 @@ MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "html": "text/html",
+    "faq": "text/markdown",
+    "csv": "text/csv",
+    "apkg": "application/octet-stream",
 }
 _REQUEST = re.compile(
     r"^\s*(?:prepar\w*|fai[st]\w*|cree\w*|genere\w*|donne\w*)?\s*(?:-?moi\s+)?"
@@ -52,7 +55,7 @@ def sheet_files(sheet: Sheet) -> list[tuple[str, bytes, str]]:
     """The sheet's downloads: (file name, content, MIME type), Word and PowerPoint first."""
     return [
         (filename(sheet, fmt), render(sheet, fmt), MIME[fmt])
-        for fmt in ("docx", "pptx", "html", "md")
+        for fmt in ("docx", "pptx", "html", "md", "faq", "apkg", "csv")
     ]
 
 
@@ -102,7 +105,9 @@ class SheetHandlers(ChatCore):
             for name, content, mime in files
         ]
         message.content = (
-            streamer.shown + "\n\n**Télécharger la fiche** (Word, PowerPoint, HTML, Markdown) :"
+            streamer.shown
+            + "\n\n**Télécharger la fiche** (Word, PowerPoint, HTML, Markdown) **et ses aides à "
+            "l'étude** (FAQ, cartes mémoire Anki et CSV) :"
         )
         message.metadata = {"kind": "sheet", "topic": topic, "title": sheet.title}
         message.actions = [sheet_action()]

@@ -15,8 +15,9 @@ from .common import settings_for
     "--format",
     "formats",
     default=None,
-    help="md, docx, pptx ou html ; plusieurs séparés par des virgules "
-    "(défaut : md, et les quatre avec --all).",
+    help="md, docx, pptx, html, ou les aides à l'étude faq, csv, apkg (cartes mémoire "
+    "Anki) ; plusieurs séparés par des virgules (défaut : md ; avec --all les quatre "
+    "formats de fiche, les FAQ, la frise, la carte des 21 jours et les cartes mémoire).",
 )
 @click.option(
     "--output",
@@ -28,7 +29,17 @@ from .common import settings_for
 @click.option(
     "--all", "all_days", is_flag=True, help="Le parcours : une fiche par jour, un index, un zip."
 )
-def fiche(theme: str | None, formats: str | None, output: Path | None, all_days: bool) -> None:
+@click.option(
+    "--duree",
+    "minutes",
+    type=click.IntRange(30, 480),
+    default=120,
+    show_default=True,
+    help="Durée de la séance en minutes (le déroulé minuté de la fiche).",
+)
+def fiche(
+    theme: str | None, formats: str | None, output: Path | None, all_days: bool, minutes: int
+) -> None:
     """Prépare une fiche de séance (formation) : jour, section ou thème, chaque ligne citée.
 
     Sans --output, la fiche Markdown s'affiche ; les autres formats sont écrits dans le
@@ -37,22 +48,23 @@ def fiche(theme: str | None, formats: str | None, output: Path | None, all_days:
     \b
     Exemples :
       assistant fiche "12e jour"
+      assistant fiche "12e jour" --duree 90
       assistant fiche "les alliances stratégiques" --format docx --output alliances.docx
       assistant fiche "hybridation des ressources" --format md,pptx,html --output fiches/
       assistant fiche --all --output parcours-21-jours/
     """
     from ..answer.answering import Assistant
-    from ..trainer.pack import FORMATS, filename, render, write_pack
+    from ..trainer.pack import AIDS, FORMATS, filename, render, write_pack
 
     chosen = tuple(
         dict.fromkeys(
             f.strip().lower().lstrip(".") for f in (formats or "").split(",") if f.strip()
         )
     )
-    unknown = [f for f in chosen if f not in FORMATS]
+    unknown = [f for f in chosen if f not in FORMATS + AIDS]
     if unknown:
         raise click.UsageError(
-            f"Format inconnu : {', '.join(unknown)} (choisir parmi {', '.join(FORMATS)})."
+            f"Format inconnu : {', '.join(unknown)} (choisir parmi {', '.join(FORMATS + AIDS)})."
         )
     if all_days == bool(theme):
         raise click.UsageError(
@@ -70,7 +82,8 @@ def fiche(theme: str | None, formats: str | None, output: Path | None, all_days:
         def progress(done: int, total: int, sheet) -> None:
             click.echo(f"  {done}/{total} {sheet.title}", err=True)
 
-        pack = write_pack(assistant, folder, chosen or FORMATS, progress)
+        sheet_formats = tuple(f for f in chosen if f in FORMATS) or FORMATS
+        pack = write_pack(assistant, folder, sheet_formats, progress, minutes)
         click.echo(
             f"{len(pack.sheets)} fiches, {len(pack.files)} fichiers en {pack.seconds:.1f} s → "
             f"{pack.folder}/ et {pack.archive}"
@@ -78,7 +91,7 @@ def fiche(theme: str | None, formats: str | None, output: Path | None, all_days:
         return
     from ..trainer.build import build_sheet
 
-    sheet = build_sheet(assistant, theme or "")
+    sheet = build_sheet(assistant, theme or "", minutes=minutes)
     chosen = chosen or ("md",)
     if output is None and chosen == ("md",):
         click.echo(render(sheet, "md").decode("utf-8"))

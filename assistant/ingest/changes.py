@@ -59,8 +59,6 @@ class Plan:
     delete: set[str] = field(default_factory=set)  # chunk ids to drop (removed, duplicates)
 
 
-
-
 def plan_changes(
     settings: Settings,
     roots: list[Path],

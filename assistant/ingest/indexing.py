@@ -218,4 +218,3 @@ def _ingest(
     summary.generation = store.generation
     summary.seconds = time.perf_counter() - started
     return summary
-

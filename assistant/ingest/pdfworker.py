@@ -143,7 +143,6 @@ def extract_pages(path: Path) -> dict:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-
     damage: list[str] = []
 
     class _Collect(logging.Handler):

@@ -114,8 +114,6 @@ def point_query(question: str, point: str, history: list[Turn]) -> SearchQuery:
     return SearchQuery(text, point, {}, True, terms, question, looks_english(question), last, point)
 
 
-
-
 def understand(question: str, turns: list[Turn]) -> SearchQuery:
     """The question as every step reads it: the search (with the follow-up resolved) and
     the kind of answer asked, inherited from the previous question for « Et pour X ? »."""
@@ -125,8 +123,10 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
         if turns
         else None
     )
-    query = build_search_query(question, turns) if point is None else point_query(
-        question, point, turns
+    query = (
+        build_search_query(question, turns)
+        if point is None
+        else point_query(question, point, turns)
     )
     query.intent = intent_in_context(intent, query.previous, query.follow_up)
     query.names = names_in(question)

@@ -23,8 +23,10 @@ from .examples import named_examples
 from .facts import definitions, key_figures
 from .guidance import further_reading, objectives, questions
 from .keys import MIN_KEY_MESSAGES, key_pieces, relevant
+from .links import anchored_line, bind_links, note_links
 from .pieces import Citations, gather
-from .quiz import quiz_items
+from .plan import DEFAULT_MINUTES, session_plan
+from .quiz import key_topics, quiz_items
 from .scope import Scope, resolve
 from .sheet import Line, ScopeEntry, Sheet, Source
 
@@ -32,9 +34,14 @@ log = logging.getLogger(__name__)
 
 
 def build_sheet(
-    assistant: Assistant, topic: str, viewer: str | None = None, use_llm: bool | None = None
+    assistant: Assistant,
+    topic: str,
+    viewer: str | None = None,
+    use_llm: bool | None = None,
+    minutes: int = DEFAULT_MINUTES,
 ) -> Sheet:
-    """The session sheet for a day (« 12e jour »), a section or a theme.
+    """The session sheet for a day (« 12e jour »), a section or a theme, with a session
+    plan timed for ``minutes``.
 
     ``use_llm``: None follows the settings (an LLM when one is configured)."""
     started = time.perf_counter()
@@ -44,6 +51,8 @@ def build_sheet(
         from .draft import draft_with_llm
 
         sheet = draft_with_llm(assistant, sheet)
+    sheet.minutes = minutes
+    sheet.plan = session_plan(sheet, minutes)
     log.info("sheet « %s » built in %.0f ms", sheet.title, (time.perf_counter() - started) * 1e3)
     return sheet
 
@@ -62,21 +71,52 @@ def extractive_sheet(retriever: Retriever, scope: Scope, topic: str) -> Sheet:
         day=scope.day,
     )
     # The parts in the order of the sheet, so the sources are numbered down the page.
-    sheet.key_messages = [Line(p.unit.text, (citations.cite(p),)) for p in keys]
+    bound = bind_links(retriever, pieces)
+    sheet.key_messages = [
+        Line(p.unit.text, (citations.cite(p),), links=bound.get(id(p), ())) for p in keys
+    ]
     sheet.figures = key_figures(citations, keys, material)
     sheet.examples = named_examples(retriever, citations, material)
     sheet.definitions = definitions(citations, material)
     sheet.questions = questions(citations, material, keys)
     sheet.quiz = quiz_items(retriever, citations.sources, sheet)
-    sheet.further = further_reading(retriever, citations, scope, pieces, notes)
+    sheet.topics = key_topics(retriever, sheet)
+    sheet.further = link_lines(retriever, citations, pieces, bound) + further_reading(
+        retriever, citations, scope, pieces, notes
+    )
     sheet.objectives = objectives(citations, scope, pieces, keys, sheet)
     sheet.sources = citations.sources
     sheet.scope = _scope_entries(retriever, scope, citations.sources)
     if len(sheet.key_messages) < MIN_KEY_MESSAGES:
-        sheet.warnings.append(
-            f"La note ne donne que {len(sheet.key_messages)} message(s) citable(s) sur ce thème."
+        # Said first, before any content: the trainer knows the note covers it thinly.
+        sheet.warnings.insert(
+            0,
+            f"Thème peu couvert par la note : elle ne donne que {len(sheet.key_messages)} "
+            "message(s) citable(s) sur ce thème ; complétez la séance par d'autres sources.",
         )
     return sheet
+
+
+def link_lines(
+    retriever: Retriever, citations: Citations, pieces: list, bound: dict[int, tuple[str, ...]]
+) -> list[Line]:
+    """« Pour aller plus loin » opens on the note's own links: each with the line of the
+    note it documents, cited, in reading order."""
+    lines: list[Line] = []
+    shown: set[str] = set()
+    for piece in pieces:
+        urls = tuple(u for u in bound.get(id(piece), ()) if u not in shown)
+        if not urls:
+            continue
+        shown.update(urls)
+        links = note_links(retriever, piece.passage.source)
+        # Each link beside the line of the unit it documents (a list's items apart).
+        by_line: dict[str, list[str]] = {}
+        for url in urls:
+            by_line.setdefault(anchored_line(piece, (url,), links), []).append(url)
+        for text, grouped in by_line.items():
+            lines.append(Line(text, (citations.cite(piece),), links=tuple(grouped)))
+    return lines
 
 
 def _scope_entries(retriever: Retriever, scope: Scope, sources: list[Source]) -> list[ScopeEntry]:

@@ -39,3 +39,47 @@ def vocabulary(retriever: Retriever) -> frozenset[str]:
         )
 
     return cached(retriever, "_trainer_words", make)
+
+
+def reader(retriever: Retriever):  # -> reading.Reader (imported lazily)
+    """The spaCy readings of the corpus's lines for this index, kept in the data folder's
+    file: a sheet reads its scope's lines in one batch (:func:`read_lines`), loading the
+    pipeline only when some are not in the file yet."""
+    from .reading import Reader
+
+    def make() -> Reader:
+        settings = retriever.settings
+        model = settings.nlp_model
+        return Reader(settings.data_dir / f"trainer-reading-{model}.json", model)
+
+    return cached(retriever, "_trainer_reader", make)
+
+
+def read_lines(retriever: Retriever, units: list) -> None:
+    """Read, in one batch, the lines (and their sentences) of ``units`` (search.units.Unit)
+    the readings file does not hold yet, and keep them."""
+    from ..ingest.chunking import split_sentences
+
+    lines: list[str] = []
+    for unit in units:
+        for line in unit.text.split("\n"):
+            lines.append(_line_of(line))
+            lines += [s.strip() for s in split_sentences(line) if s.strip()]
+    found = reader(retriever)
+    found.read_all([x for x in lines if x])
+    found.save()
+
+
+def _line_of(line: str) -> str:
+    from ..search.units import is_item, strip_bullet
+
+    return strip_bullet(line) if is_item(line) else line.strip()
+
+
+def line_leans(retriever: Retriever, line: str) -> bool:
+    """Read alone, ``line`` leans on the sentence before it (spaCy's reading of its opening,
+    or the units' own test): it is never shown alone (a quiz prompt, an example)."""
+    from .material import leans_alone
+
+    line = _line_of(line)
+    return bool(line) and (leans_alone(line) or reader(retriever).read(line).leans)

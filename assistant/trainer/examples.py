@@ -15,14 +15,15 @@ from dataclasses import replace
 
 from ..search.retrieval import Retriever
 from ..textnorm import fold
-from .corpus import cached, vocabulary
+from .corpus import cached, line_leans, reader, vocabulary
 from .material import (
+    _FUNCTION_WORDS,
+    _GENERIC,
     _words,
     acronym_expansions,
     entity_label,
     group_aliases,
     joined,
-    leans_alone,
     lines_of,
     names_in,
     spells_one_of,
@@ -69,7 +70,7 @@ def named_examples(
         for line in lines_of(piece.unit):
             if len(line) > 420 or fold(line) in lines:
                 continue
-            listed = [n for n in names_in(line, vocabulary(retriever)) if shown(n)]
+            listed = [n for n in _entities(retriever, line) if shown(n)]
             # The full name of a notion's acronym is the notion: « Responsabilité
             # Sociale des Entreprises (RSE) », or « … Sociétale d’Entreprise » alone.
             entities = [
@@ -90,7 +91,8 @@ def named_examples(
                 tuple(n for e in entities for n in e),
             )
             previous = found[-1] if found else None
-            if previous is not None and leans_alone(line):
+            leans = line_leans(retriever, line)
+            if previous is not None and leans:
                 # « Depuis, de nombreuses initiatives… (DJEPVA) » after « … du CGET a
                 # ouvert de nouvelles voies… »: one entry, both sentences as the note
                 # writes them, cited to this passage (which holds both; the overlap of
@@ -100,7 +102,7 @@ def named_examples(
                 if together is not None:
                     found[-1] = replace(_merged(previous, example, together), ref=example.ref)
                     continue
-            if leans_alone(line):
+            if leans:
                 continue  # its names would come without what it leans on
             found.append(example)
     # The names most particular to this part of the note first (a programme named
@@ -112,6 +114,42 @@ def named_examples(
 
     ranked = sorted(found, key=particular)[:MAX_EXAMPLES]
     return [e for e in found if e in ranked]
+
+
+_KINDS = {"ORG", "LOC", "PER", "MISC"}
+
+
+def _entities(retriever: Retriever, line: str) -> list[str]:
+    """The organisations, programmes, places and people spaCy's French NER finds in the line,
+    whole as it reads them (« Villes au Carré », not « Villes » and « Carré »): never a
+    capitalised common word (« Agenda », « Atelier ») nor a title of address."""
+    words = vocabulary(retriever)
+    found: list[str] = []
+    for text, label in reader(retriever).read(line).entity_names():
+        name = text.strip(" .,;:")
+        if label not in _KINDS or len(name) < 3 or name.lower() == name:
+            continue
+        parts = name.split()
+        if not name[:1].isupper() or fold(parts[-1]) in _FUNCTION_WORDS:
+            continue  # « la France », « Cercle des Investisseurs sociétaux de »: cut wrong
+        single = len(parts) == 1 and not _ACRONYM.match(name)
+        folded = fold(name)
+        if single and (
+            {folded, folded.rstrip("s"), folded + "s"} & words
+            or folded in _GENERIC
+            or not line[: line.find(name)].strip(' «“"(')
+        ):
+            continue  # « Agenda », « Atelier », « Zoom sur… »: a common word, or the opening
+        if fold(parts[0]) in _GENERIC_TITLES or fold(name) in _GENERIC_TITLES:
+            continue
+        found.append(name)
+    return list(dict.fromkeys(found))
+
+
+_ACRONYM = re.compile(r"^[A-Z]{2,}")
+_GENERIC_TITLES = _words(
+    "etat état france président présidente république ministre secrétaire europe gouvernement"
+)
 
 
 def _span(text: str, first: str, last: str) -> str | None:
@@ -148,11 +186,10 @@ def _notion_acronyms(retriever: Retriever) -> frozenset[str]:
                 words = {re.sub(r"^[dl][’']", "", fold(w)) for w in line[start:end].split()}
                 if not words & _BODIES:
                     notions.add(acronym)
-        for acronym in set(re.findall(r"\b[A-Z]{2,6}\b", text)):
-            singular = re.search(rf"(?:\b(?i:le|la|du|au)\s|\b(?i:l)[’']){acronym}\b", text)
-            plural = re.search(rf"(?:\b(?i:les|des|aux|de)\s|\b(?i:d)[’']){acronym}\b", text)
-            if plural and not singular:
-                notions.add(acronym)
+        # One pass each (not two searches of the whole text per acronym).
+        singular = set(re.findall(r"(?:\b(?i:le|la|du|au)\s|\b(?i:l)[’'])([A-Z]{2,6})\b", text))
+        plural = set(re.findall(r"(?:\b(?i:les|des|aux|de)\s|\b(?i:d)[’'])([A-Z]{2,6})\b", text))
+        notions |= plural - singular
         return frozenset(notions)
 
     return cached(retriever, "_trainer_notions", make)

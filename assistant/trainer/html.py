@@ -5,7 +5,7 @@ from __future__ import annotations
 import html as _html
 
 from ..safety import sanitize_output
-from .markdown import ATTRIBUTION, LABELS, answer_label, intro
+from .markdown import ATTRIBUTION, LABELS, answer_label, clock, intro
 from .sheet import Line, Sheet
 
 STYLE = """
@@ -41,6 +41,7 @@ def _line(line: Line) -> str:
         items = "".join(f"<li>{e(p.lstrip('•▪-–* ').strip())}</li>" for p in parts[1:])
         body += f"<ul>{items}</ul>"
     tail = ' <span class="suggestion">(suggestion)</span>' if line.suggested else ""
+    tail += "".join(f' — <a href="{e(url)}">{e(url)}</a>' for url in line.links)
     return f"<li>{body} {_refs(line.refs)}{tail}</li>"
 
 
@@ -69,6 +70,18 @@ def render_html(sheet: Sheet) -> str:
         for s in sheet.scope
     )
     out.append(f"<section><h2>{LABELS['scope']}</h2><ul>{scope}</ul></section>")
+    if sheet.plan:
+        steps = "".join(
+            f"<tr><td>{clock(p.start)}</td><td>{p.minutes} min</td><td><strong>{e(p.title)}"
+            f"</strong></td><td>{e(p.activity)}</td><td>{e(p.material)}</td>"
+            f"<td>{_refs(p.refs)}</td></tr>"
+            for p in sheet.plan
+        )
+        out.append(
+            f"<section><h2>{LABELS['plan']} ({clock(sheet.minutes)})</h2><table><tr>"
+            "<th>Horaire</th><th>Durée</th><th>Étape</th><th>Déroulé</th><th>Support</th>"
+            f"<th>Réf.</th></tr>{steps}</table></section>"
+        )
     out.append(_list(LABELS["objectives"], sheet.objectives))
     out.append(_list(LABELS["key_messages"], sheet.key_messages, "ol"))
     if sheet.figures:

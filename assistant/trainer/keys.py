@@ -14,12 +14,14 @@ import re
 import numpy as np
 
 from ..answer.selection import Scored, choose, score_units
+from ..models import RetrievedChunk
 from ..search.intent import read_intent
 from ..search.retrieval import Retriever
 from ..textnorm import analyze, fold, tokens
-from .corpus import vocabulary
+from .corpus import reader, vocabulary
 from .material import defined_term, figures_in, further_items, lines_of, names_in
 from .pieces import Piece
+from .reading import is_heading
 from .scope import Scope
 
 KEY_MESSAGES = 8
@@ -42,9 +44,11 @@ def key_pieces(retriever: Retriever, scope: Scope, topic: str, pieces: list[Piec
         for p in pieces
         if len(p.unit.text) >= 40
         and len(p.unit.text) <= KEY_UNIT_CHARS
-        and (not p.unit.leans or (p.unit.kind == "list" and len(p.unit.text) >= 150))
+        and (not p.leans or (p.unit.kind == "list" and len(p.unit.text) >= 150))
         and not further_items(p.unit)
         and not _ANNOUNCES.match(p.unit.text)
+        and not is_heading(p.unit.text.split("\n")[0] if p.unit.kind != "list" else p.unit.text)
+        and _states(retriever, p)
     ]
     if scope.kind == "theme":
         scored = _theme_scores(retriever, scope, topic, candidates)
@@ -54,10 +58,107 @@ def key_pieces(retriever: Retriever, scope: Scope, topic: str, pieces: list[Piec
     if scope.kind == "theme":
         chosen = choose(scored, KEY_MESSAGES, ratio=0.0)
     else:
-        chosen = _spread(retriever, scored)
+        chosen = _spread(retriever, scored, by_id)
     picked = [by_id[(s.passage.id, s.unit.position)] for s in chosen]
     ordered = sorted(_with_antecedents(picked, pieces), key=lambda p: p.order)
-    return _definition_first(scope, topic, ordered, pieces)
+    defined = _theme_definition(scope, topic, pieces)
+    ordered = _definition_first(scope, topic, ordered, pieces)
+    # The sections' definition of their theme is what the day argues; else the sentence
+    # nearest its subtitle.
+    main = _main_argument(retriever, scope, candidates) if defined is None else None
+    if main is not None:
+        if main not in ordered and len(ordered) >= KEY_MESSAGES:
+            ordered.remove(min(ordered[1:] or ordered, key=lambda p: p.score))
+        ordered = [main] + [p for p in ordered if p is not main]
+    return _no_orphans(ordered, pieces)
+
+
+def _states(retriever: Retriever, piece: Piece) -> bool:
+    """A message states something: its first line has a verb (not a title in quotes, « Le
+    MOOC « Nouveaux modèles économiques associatifs » ») and is not only questions."""
+    first = lines_of(piece.unit)[0]
+    if first.rstrip().endswith("?") and piece.unit.kind != "list":
+        return False
+    reading = reader(retriever).read(first)
+    return any(t.pos in ("VERB", "AUX") for t in reading.tokens)
+
+
+def _no_orphans(ordered: list[Piece], pieces: list[Piece]) -> list[Piece]:
+    """A message that leans on the sentence before it (« Ces chiffres… », « Il a
+    recommandé… ») stays only right after that sentence: never first, never after
+    another message."""
+    kept: list[Piece] = []
+    for piece in ordered:
+        if piece.leans:
+            index = pieces.index(piece)
+            before = pieces[index - 1] if index > 0 else None
+            if not kept or kept[-1] is not before:
+                continue
+        kept.append(piece)
+    return kept
+
+
+def _main_argument(retriever: Retriever, scope: Scope, candidates: list[Piece]) -> Piece | None:
+    """The day's main argument: the sentence of the day nearest in meaning to what the note
+    says the day is about: its subtitle (the heading printed before the day's text, at the
+    end of the previous section) and the previous day's announcement (« A demain, 21ème et
+    dernier jour… pour prendre de la hauteur sur… une 3ème économie « passerelle »… »).
+    Their sentence vectors are in the index: no embedding at sheet time."""
+    if scope.kind != "day" or not candidates:
+        return None
+    sections = list(dict.fromkeys(c.section for c in retriever.chunks))
+    position = sections.index(scope.title) if scope.title in sections else -1
+    if position <= 0:
+        return None
+    headings: list[np.ndarray] = []
+    announced: list[np.ndarray] = []
+    words: list[str] = []
+    own = retriever.section(scope.passages[0].source, scope.title)
+    before = retriever.section(scope.passages[0].source, sections[position - 1])
+    for found, is_own in ((before, False), (own, True)):
+        for index, (chunk, vectors) in enumerate(found):
+            if vectors is None or len(vectors) < 2:
+                continue
+            units = retriever.units_of(RetrievedChunk.of(chunk, 0.0, 0))
+            for unit in units:
+                if not unit.rows or max(unit.rows) >= len(vectors) - 1:
+                    continue
+                row = vectors[1:][list(unit.rows)].mean(axis=0)
+                trailing = index == len(found) - 1 and unit is units[-1]
+                # The subtitle is printed at the end of the previous section (the
+                # chunk before the day's title) or inside the day's own text; the
+                # day's own trailing heading is the next day's.
+                if unit.kind == "heading" and trailing != is_own:
+                    headings.append(row)
+                    words += analyze(unit.text)
+                elif not is_own and fold(unit.text).startswith("a demain"):
+                    announced.append(row)
+                    tail = re.sub(r"^.*?\bpour\s", "", unit.text)
+                    words += analyze(tail) if tail != unit.text else []
+    # The announcement repeats « A demain, Ne jour du cycle… » every day: only when the
+    # day has no subtitle.
+    rows = headings or announced
+    if not rows:
+        return None
+    about = np.vstack(rows).mean(axis=0)
+    weights = {t: retriever.idf(t) for t in set(words)}
+    total = sum(weights.values()) or 1.0
+    best: tuple[float, Piece] | None = None
+    for piece in candidates:
+        if piece.leans or piece.unit.kind != "sentence" or piece.unit.text.rstrip().endswith("?"):
+            continue
+        vectors = scope.vectors.get(piece.passage.id)
+        sentences = vectors[1:] if vectors is not None and len(vectors) > 1 else None
+        if sentences is None or not piece.unit.rows or max(piece.unit.rows) >= len(sentences):
+            continue
+        # Meaning, and the subtitle's and announcement's rare words the sentence repeats
+        # (« émergence », « économie passerelle »).
+        shared = set(analyze(piece.unit.text)) & weights.keys()
+        lexical = sum(weights[t] for t in shared) / total
+        similarity = float((sentences[list(piece.unit.rows)] @ about).max()) + 0.5 * lexical
+        if best is None or similarity > best[0]:
+            best = (similarity, piece)
+    return best[1] if best else None
 
 
 def relevant(pieces: list[Piece]) -> list[Piece]:
@@ -96,7 +197,7 @@ def _theme_definition(scope: Scope, topic: str, pieces: list[Piece]) -> Piece | 
     if not wanted:
         return None
     for piece in pieces:
-        if piece.unit.kind != "sentence" or piece.unit.leans:
+        if piece.unit.kind != "sentence" or piece.leans:
             continue
         term = defined_term(lines_of(piece.unit)[0])
         terms = set(analyze(term)) if term else set()
@@ -105,7 +206,9 @@ def _theme_definition(scope: Scope, topic: str, pieces: list[Piece]) -> Piece | 
     return None
 
 
-def _spread(retriever: Retriever, scored: list[Scored]) -> list[Scored]:
+def _spread(
+    retriever: Retriever, scored: list[Scored], by_id: dict[tuple[str, int], Piece]
+) -> list[Scored]:
     """Greedy choice: each next message is the best score plus what it adds that the
     chosen ones do not hold yet (names, figures), so a section's facts spread over
     the messages instead of gathering around its centre."""
@@ -121,7 +224,7 @@ def _spread(retriever: Retriever, scored: list[Scored]) -> list[Scored]:
             key=lambda item: item.score + NEW_FACT_WEIGHT * min(3, len(facts[id(item)] - held)),
         )
         pool.remove(best)
-        if chosen and best.unit.leans:
+        if chosen and by_id[(best.passage.id, best.unit.position)].leans:
             continue  # its antecedent is in another chunk: never a filler message
         words = set(tokens(best.unit.text))
         if any(len(words & o) / max(1, min(len(words), len(o))) > 0.6 for o in seen):
@@ -149,7 +252,7 @@ def _with_antecedents(picked: list[Piece], pieces: list[Piece]) -> list[Piece]:
     questions : … ») stays only after the sentence it leans on."""
     added: list[Piece] = []
     for piece in sorted(picked, key=lambda p: p.order):
-        leans = piece.unit.leans
+        leans = piece.leans
         if piece not in picked or not (leans or _POINTS_BACK.match(piece.unit.text)):
             continue
         chain = _antecedents(piece, picked, pieces)
@@ -159,7 +262,7 @@ def _with_antecedents(picked: list[Piece], pieces: list[Piece]) -> list[Piece]:
             continue
         picked += chain
         added += chain
-    needed = set(added) | {p for p in picked if p.unit.leans or _POINTS_BACK.match(p.unit.text)}
+    needed = set(added) | {p for p in picked if p.leans or _POINTS_BACK.match(p.unit.text)}
     while len(picked) > KEY_MESSAGES:
         spare = [p for p in picked if p not in needed] or picked
         picked.remove(min(spare, key=lambda p: p.score))
@@ -185,7 +288,7 @@ def _antecedents(piece: Piece, picked: list[Piece], pieces: list[Piece]) -> list
         ):
             return None
         chain.append(before)
-        if not before.unit.leans:
+        if not before.leans:
             return chain
     return None
 

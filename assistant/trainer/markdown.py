@@ -24,12 +24,18 @@ LABELS = {
     "quiz": "Quiz",
     "answers": "Corrigé du quiz",
     "further": "Pour aller plus loin",
+    "plan": "Déroulé de la séance",
     "sources": "Références",
 }
 
 
 def refs(markers: tuple[int, ...]) -> str:
     return "".join(f"[{m}]" for m in markers)
+
+
+def clock(minutes: int) -> str:
+    """« 0h00 », « 1h35 »: a time from the session's start."""
+    return f"{minutes // 60}h{minutes % 60:02d}"
 
 
 def cell(text: str) -> str:
@@ -57,6 +63,7 @@ def _line(line: Line, numbered: int | None = None) -> str:
     first = f"{lead} {text[0]}"
     rest = [f"   - {item.lstrip('•▪-–* ').strip()}" for item in text[1:]]
     tail = f" {refs(line.refs)}" + (f" {SUGGESTION}" if line.suggested else "")
+    tail += "".join(f" — {url}" for url in line.links)
     if rest:
         rest[-1] += tail
         return "\n".join([first, *rest])
@@ -73,6 +80,17 @@ def blocks(sheet: Sheet) -> Iterator[str]:
         for e in sheet.scope
     ]
     yield f"## {LABELS['scope']}\n\n" + "\n".join(scope) + "\n"
+    if sheet.plan:
+        rows = [
+            "| Horaire | Durée | Étape | Déroulé | Support | Réf. |",
+            "|---|---|---|---|---|---|",
+            *(
+                f"| {clock(p.start)} | {p.minutes} min | **{p.title}** | {cell(p.activity)} | "
+                f"{cell(p.material)} | {refs(p.refs) or '—'} |"
+                for p in sheet.plan
+            ),
+        ]
+        yield (f"## {LABELS['plan']} ({clock(sheet.minutes)})\n\n" + "\n".join(rows) + "\n")
     if sheet.objectives:
         body = "\n".join(
             _line(x) if x.suggested else f"- {NOTE_AIM} « {x.text} » {refs(x.refs)}"

@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 
 from ..ingest.chunking import split_sentences
-from ..search.intent import years_in
 from ..search.units import Boilerplate, Unit, is_item, split_units, strip_bullet, template_key
 from ..textnorm import fold
 
@@ -88,12 +87,76 @@ def figures_in(line: str) -> list[FoundFigure]:
         spans = [s for s in spans if s not in inner]
         spans.append((match.start(), match.end(), match.group(0)))
     spans.sort()
-    for start, end, value in spans:
-        clause = clause_around(line, start, end)
-        years = [y for y in years_in(clause) if y not in value]
+    owned = _years_of(line, spans)
+    for index, (start, end, value) in enumerate(spans):
         measured = measured_part(line, start, end, spans)
-        found.append(FoundFigure(value.rstrip(" ,;."), measured, years[0] if years else ""))
+        year = ""
+        if owned.get(index):
+            ys, ye = min(owned[index], key=lambda y: min(abs(y[0] - end), abs(start - y[1])))
+            year = line[ys:ye]
+            measured, year = _with_year(line, measured, ys, ye, year)
+        found.append(FoundFigure(value.rstrip(" ,;."), measured, year))
     return found
+
+
+_A_YEAR = re.compile(r"(?<![\w,.\-/])(?:19|20)\d{2}(?![\w%\-/]|,\d)")
+_RIGHT_AFTER = re.compile(r"^\s(?:[\w’']+\s){0,2}$")
+_YEAR_LEAD = re.compile(
+    rf"(?:\b(?:en|depuis|dès|des|fin|début|d[’']ici|à partir de|au|le|la)\s)?"
+    rf"(?:\d{{1,2}}\s)?(?:(?:{_MONTHS})\s)?$",
+    re.I,
+)
+
+
+def _years_of(line: str, spans: list[tuple[int, int, str]]) -> dict[int, list[tuple[int, int]]]:
+    """Each year of the line goes to the nearest figure of its own sentence (« passé de 70
+    milliards d’euros en 2006 à 113 milliards d’euros en 2018 »: 2006 with 70, 2018 with
+    113); a year inside a name (« l’Agenda 2030 ») is no date."""
+    owned: dict[int, list[tuple[int, int]]] = {}
+    ends = [m.end() for m in re.finditer(r"[.!?]\s", line)]
+
+    def sentence_of(at: int) -> int:
+        return sum(1 for e in ends if e <= at)
+
+    for match in _A_YEAR.finditer(line):
+        ys, ye = match.span()
+        if any(s <= ys < e for s, e, _ in spans) or _year_in_name(line[:ys]):
+            continue
+        # « 70 milliards d’euros en 2006 »: a year right after a figure (two words at most
+        # between them) is that figure's; otherwise the nearest figure of the sentence, one
+        # after the year counting a little further (« en 2019, ce sont près de 150 000
+        # jeunes… »).
+        same = [
+            (0 if _RIGHT_AFTER.match(line[e:ys]) else (ys - e if e <= ys else s - ye + 10), i)
+            for i, (s, e, _) in enumerate(spans)
+            if sentence_of(s) == sentence_of(ys) and (e <= ys or ye <= s)
+        ]
+        if same:
+            owned.setdefault(min(same)[1], []).append((ys, ye))
+    return owned
+
+
+def _year_in_name(before: str) -> bool:
+    """« l’Agenda 2030 », « Horizon 2020 »: a capitalised word (not « En », « Depuis »)
+    right before the year."""
+    match = re.search(r"(\S+)\s$", before)
+    if not match:
+        return False
+    word = re.sub(r"^[dlDL][’']", "", match.group(1))
+    return word[:1].isupper() and fold(word) not in _FUNCTION_WORDS
+
+
+def _with_year(line: str, measured: str, ys: int, ye: int, year: str) -> tuple[str, str]:
+    """What the figure measures, stretched to hold its year (« dès 2015, les 17 ODD
+    donnaient… »); no year when that would not be a short part of the sentence."""
+    at = line.find(measured)
+    if at < 0 or (at <= ys and ye <= at + len(measured)):
+        return measured, year
+    lead = _YEAR_LEAD.search(line[:ys])
+    start = min(at, lead.start() if lead and lead.group(0) else ys)
+    end = max(at + len(measured), ye)
+    part = line[start:end].strip().rstrip(" .;,:").strip()
+    return (part, year) if len(part) <= 220 else (measured, "")
 
 
 # Where a sentence's parts meet: commas, semicolons, colons, dashes; « et » only before
@@ -378,9 +441,16 @@ def group_aliases(line: str, names: list[str]) -> list[tuple[str, ...]]:
 
 
 def entity_label(entity: tuple[str, ...]) -> str:
-    """« Fondation Nicolas-Hulot (FNH) »: the full name, its acronym in parentheses."""
+    """« Fondation Nicolas-Hulot (FNH) »: the full name, its acronym in parentheses; the
+    acronym alone when the name read is cut short (« Commissariat général » for « CGET »:
+    its words do not spell the acronym whole)."""
     if len(entity) > 1 and _ACRONYM.match(entity[-1]) and entity[-1].isupper():
-        return f"{entity[0]} ({entity[-1]})"
+        acronym = entity[-1]
+        words = [w for w in re.findall(r"[\w’'-]+", entity[0]) if fold(w) not in _FUNCTION_WORDS]
+        initials = "".join(_initials(w) for w in words)
+        if initials != fold(acronym) and "".join(_initials(w)[:1] for w in words) != fold(acronym):
+            return acronym
+        return f"{entity[0]} ({acronym})"
     return entity[0]
 
 

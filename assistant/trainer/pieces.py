@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from ..models import RetrievedChunk
 from ..search.retrieval import Retriever
 from ..search.units import Unit
-from ..textnorm import tokens
-from .material import repeated_opening
+from ..textnorm import fold, tokens
+from .corpus import read_lines, reader
+from .material import lines_of, repeated_opening
 from .scope import Scope
 from .sheet import Source
 
@@ -27,6 +28,9 @@ class Piece:
     unit: Unit
     order: int  # reading order over the scope
     score: float = 0.0
+    # Read alone it leans on the sentence before it (the unit's own test, or spaCy's
+    # reading of its first line: « Avec cette clarification… », « Cet accompagnement… »).
+    leans: bool = False
 
 
 class Citations:
@@ -65,10 +69,19 @@ def gather(retriever: Retriever, scope: Scope) -> tuple[list[Piece], list[Piece]
     pieces: list[Piece] = []
     notes: list[Piece] = []
     boilerplate = getattr(retriever, "_boilerplate", None)
+    readings = reader(retriever)
     passages = scope.passages
     if scope.kind == "theme":
         # A theme reads its passages in the note's order, section by section.
         passages = sorted(passages, key=lambda p: _position(retriever, p))
+    # The scope's lines, and the closing section's (further reading), read in one batch.
+    closing = [
+        u
+        for c in retriever.chunks
+        if fold(c.section).startswith("pour aller plus loin")
+        for u in retriever.units_of(RetrievedChunk.of(c, 0.0, 0))
+    ]
+    read_lines(retriever, [u for p in passages for u in retriever.units_of(p)] + closing)
     for passage in passages:
         for unit in retriever.units_of(passage):
             key = " ".join(tokens(unit.text))
@@ -80,7 +93,9 @@ def gather(retriever: Retriever, scope: Scope) -> tuple[list[Piece], list[Piece]
             if repeated_opening(unit.text, boilerplate):
                 continue
             seen.add(key)
-            pieces.append(Piece(passage, unit, len(pieces) + len(notes)))
+            first = lines_of(unit)[0] if unit.text.strip() else ""
+            leans = unit.leans or (bool(first) and readings.read(first).leans)
+            pieces.append(Piece(passage, unit, len(pieces) + len(notes), leans=leans))
     return pieces, notes
 
 

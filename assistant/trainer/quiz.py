@@ -17,7 +17,7 @@ from ..ingest.chunking import split_sentences
 from ..search.retrieval import Retriever
 from ..search.units import Unit, strip_bullet
 from ..textnorm import analyze, fold
-from .corpus import cached
+from .corpus import cached, line_leans, reader
 from .material import _FUNCTION_WORDS, figures_in, leans_alone, lines_of, same_entity
 from .sheet import BLANK, QuizItem, Sheet, Source
 
@@ -39,6 +39,8 @@ def quiz_items(retriever: Retriever, sources: list[Source], sheet: Sheet) -> lis
         line = _line_with(by_marker[figure.ref].quote, figure.value)
         if line is None or figure.value.startswith("entre "):
             continue  # a range would stand out among single figures
+        if line_leans(retriever, line):
+            continue  # « Elle se décline autour de 6 axes » asks « who? » first
         others = _distractors(figure.value, values + _figure_pool(retriever))
         # A figure the prompt shows (« 87% des Maires ») is plainly not the blank.
         shown = _blank(line, figure.value)
@@ -57,7 +59,12 @@ def quiz_items(retriever: Retriever, sources: list[Source], sheet: Sheet) -> lis
     name_items: list[QuizItem] = []
     for example in sheet.examples:
         answer = next((n for n in example.names if n in example.line), None)
-        if answer is None:
+        if answer is None or line_leans(retriever, example.line):
+            continue
+        # The sentence the blank is in reads alone too (not « Celles-ci sont illustrées
+        # dans le guide du ____ » after the sentence it leans on).
+        held = next((x for x in split_sentences(example.line) if answer in x), example.line)
+        if line_leans(retriever, held):
             continue
         prompt = _blank(example.line, answer)
         # Never another name of the answer (« FNH » for « Fondation Nicolas-Hulot »)
@@ -79,11 +86,18 @@ def quiz_items(retriever: Retriever, sources: list[Source], sheet: Sheet) -> lis
                 "name",
             )
         )
-    term_items = [
-        QuizItem(_blank(d.text, d.term), (), d.term, d.ref, "term")
-        for d in sheet.definitions
-        if d.term in d.text
-    ]
+    term_items = []
+    pool = _phrase_pool(retriever, sheet)
+    for d in sheet.definitions:
+        # The defined term, when spaCy reads it as a noun phrase of its sentence.
+        reading = reader(retriever).read(d.text)
+        if d.term not in (d.text[a:b] for a, b in reading.phrases()):
+            continue
+        prompt = _blank(d.text, d.term)
+        others = _phrase_distractors(d.term, prompt, pool)
+        if len(others) >= 2 and not line_leans(retriever, d.text):
+            choices = _shuffled((d.term, *others[:3]), d.text)
+            term_items.append(QuizItem(prompt, choices, d.term, d.ref, "term"))
     term_items += _keyword_items(retriever, sheet)
     items: list[QuizItem] = []
     pools = [figure_items, name_items, term_items]
@@ -106,38 +120,102 @@ def quiz_items(retriever: Retriever, sources: list[Source], sheet: Sheet) -> lis
 
 
 def _keyword_items(retriever: Retriever, sheet: Sheet) -> list[QuizItem]:
-    """Fill-in-the-blank items on the rarest word of a key message's sentence (the
-    word the note uses least, so the one that carries the sentence's point)."""
+    """Items on the rarest noun phrase of a key message's sentence (spaCy's noun chunks,
+    with their « de » complements: « mobilisation des richesses humaines »), the phrase
+    the note uses least, so the one that carries the sentence's point. The blank is the
+    phrase's own place in the sentence, never a run of letters inside a word; the wrong
+    choices are other noun phrases of the sheet's passages, of the same length."""
+    readings = reader(retriever)
+    pool = _phrase_pool(retriever, sheet)
     items: list[QuizItem] = []
     for line in sheet.key_messages:
-        sentence = next(
-            (
-                s
-                for before, s in itertools.pairwise(["", *lines_of(_as_unit(line.text))])
-                if 50 <= len(s) <= 300 and _stands_alone(before, s)
-            ),
-            None,
-        )
-        if sentence is None:
-            continue
         if line.refs[0] in {d.ref for d in sheet.definitions}:
             continue  # already asked through its definition
-        # Nouns rather than verbs or adverbs (« composés », « souvent »): a blank a
-        # room can fill from the session.
-        # A noun is what follows a determiner (« son processus », « les richesses »):
-        # not « en précise », « 2019 constitue » (verbs) nor « leviers
-        # complémentaires » (an adjective after its noun).
-        words = [
-            m.group(1)
-            for m in re.finditer(_AFTER_DETERMINER, sentence)
-            if not re.search(r"(ment|ent|ait|aient|er|ir|és|ées|ée)$", m.group(1))
-        ]
-        if not words:
-            continue
-        word = max(words, key=lambda w: (retriever.idf(_analyze_one(w)), len(w)))
-        answer = word_group(retriever, sentence, word)
-        items.append(QuizItem(sentence.replace(answer, BLANK, 1), (), answer, line.refs[0], "term"))
+        for before, sentence in itertools.pairwise(["", *lines_of(_as_unit(line.text))]):
+            if not (50 <= len(sentence) <= 300) or not _stands_alone(before, sentence):
+                continue
+            if line_leans(retriever, sentence):
+                continue
+            reading = readings.read(sentence)
+            phrases = [
+                (start, end)
+                for start, end in reading.phrases()
+                if len(sentence[start:end].split()) >= 2
+                and not re.search(r"\d", sentence[start:end])
+                and len(sentence[start:end]) <= 60
+                # « 13,2 millions de bénévoles » is a figure: never its noun alone
+                and not re.search(r"\d[\s\u202f\u00a0]*$", sentence[:start])
+            ]
+            if not phrases:
+                continue
+            start, end = max(
+                phrases, key=lambda p: (_rarity(retriever, sentence[p[0] : p[1]]), -p[0])
+            )
+            answer = sentence[start:end]
+            prompt = sentence[:start] + BLANK + sentence[end:]
+            others = _phrase_distractors(answer, prompt, pool)
+            if len(others) < 2:
+                continue
+            items.append(
+                QuizItem(
+                    prompt, _shuffled((answer, *others[:3]), sentence), answer, line.refs[0], "term"
+                )
+            )
+            break
     return items
+
+
+def key_topics(retriever: Retriever, sheet: Sheet) -> dict[int, str]:
+    """Each key message's rarest noun phrase (of two words or more) in its first line."""
+    readings = reader(retriever)
+    topics: dict[int, str] = {}
+    for index, line in enumerate(sheet.key_messages):
+        first = lines_of(_as_unit(line.text))[0]
+        reading = readings.read(first)
+        phrases = [
+            first[a:b]
+            for a, b in reading.phrases()
+            if len(first[a:b].split()) >= 2 and not re.search(r"\d", first[a:b])
+        ]
+        if phrases:
+            topics[index] = max(phrases, key=lambda p: _rarity(retriever, p))
+    return topics
+
+
+def _rarity(retriever: Retriever, phrase: str) -> float:
+    words = [w for w in re.findall(r"[^\W\d_][\w-]{2,}", phrase) if fold(w) not in _FUNCTION_WORDS]
+    return max((retriever.idf(_analyze_one(w)) for w in words), default=0.0)
+
+
+def _phrase_pool(retriever: Retriever, sheet: Sheet) -> list[str]:
+    """The noun phrases of the sheet's cited passages, in reading order: wrong choices of
+    the same kind as a phrase answer, from the same part of the note."""
+    readings = reader(retriever)
+    pool: list[str] = []
+    for source in sheet.sources:
+        for line in source.quote.split("\n"):
+            line = strip_bullet(line)
+            if not line:
+                continue
+            reading = readings.read(line)
+            pool += [line[a:b] for a, b in reading.phrases() if len(line[a:b].split()) >= 2]
+    return list(dict.fromkeys(p for p in pool if not re.search(r"\d", p) and len(p) <= 60))
+
+
+def _phrase_distractors(answer: str, prompt: str, pool: list[str]) -> list[str]:
+    """Phrases of a length near the answer's, sharing none of its words and not shown in
+    the prompt."""
+    words = {fold(w) for w in answer.split() if fold(w) not in _FUNCTION_WORDS}
+    size = len(answer.split())
+    found = []
+    for phrase in pool:
+        their = {fold(w) for w in phrase.split() if fold(w) not in _FUNCTION_WORDS}
+        if their & words or fold(phrase) in fold(prompt) or abs(len(phrase.split()) - size) > 1:
+            continue
+        if phrase[:1].isupper() != answer[:1].isupper():
+            continue  # a name among common phrases would stand out
+        found.append(phrase)
+    return found
 
 
 def word_group(retriever: Retriever, sentence: str, word: str) -> str:
@@ -227,7 +305,13 @@ def _line_with(quote: str, value: str) -> str | None:
 
 
 def _blank(line: str, answer: str) -> str:
-    return strip_bullet(line).replace(answer, BLANK, 1)
+    """The answer's first place in the line as a whole word (« 17 » never out of « 2017 »,
+    « acteurs » never out of « facteurs »)."""
+    line = strip_bullet(line)
+    match = re.search(rf"(?<![\w’'-]){re.escape(answer)}(?![\w-])", line)
+    if match is None:
+        return line.replace(answer, BLANK, 1)
+    return line[: match.start()] + BLANK + line[match.end() :]
 
 
 def _kind_of(value: str) -> tuple[str, str]:

@@ -36,6 +36,7 @@ class Line:
     refs: tuple[int, ...]
     suggested: bool = False
     drafted: bool = False  # written by the LLM from its sources, checked against them
+    links: tuple[str, ...] = ()  # the note's URLs for what the line says (its footnotes)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,19 @@ class QuizItem:
 
 
 @dataclass(frozen=True)
+class PlanStep:
+    """One step of the session plan: when it starts and how long it lasts (minutes), what
+    to do, the part of the sheet it uses, and the references it rests on."""
+
+    start: int
+    minutes: int
+    title: str
+    activity: str
+    material: str
+    refs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class ScopeEntry:
     source: str
     section: str
@@ -96,6 +110,11 @@ class Sheet:
     mode: Literal["extractive", "llm"] = "extractive"
     warnings: list[str] = field(default_factory=list)
     day: int | None = None
+    plan: list[PlanStep] = field(default_factory=list)
+    # What each key message is about (its rarest noun phrase, by the message's index): the
+    # FAQ's questions.
+    topics: dict[int, str] = field(default_factory=dict)
+    minutes: int = 120  # the session's length the plan is timed for
 
     def source(self, marker: int) -> Source:
         return self.sources[marker - 1]
