@@ -20,9 +20,9 @@ from click.testing import CliRunner
 
 from assistant.cli import main
 from assistant.nlp import pipeline
+from harness.chat import TRAINER_THEMES
 
 from .conftest import ROOT
-from .support import TRAINER_THEMES
 
 # The eval's ``leaning_quotes`` opening words (after a « - », « • » or a list number).
 _IMPERSONAL = r"il\s+(?:y\s+a|existe|faut|est\s+\S+\s+(?:de|d[’']|que|qu[’']))"
