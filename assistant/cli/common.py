@@ -7,6 +7,28 @@ from pathlib import Path
 import click
 
 
+class PathArg(click.ParamType):
+    """A path argument or option, through the same validator as the path settings
+    (:func:`assistant.settings.checked_path`): an empty path is refused in one line rather
+    than read as the current folder."""
+
+    name = "chemin"
+
+    def convert(self, value, param, ctx) -> Path:
+        from ..settings import checked_path
+
+        if isinstance(value, Path):
+            value = str(value)
+        what = param.opts[0] if param is not None and param.opts else "chemin"
+        try:
+            return checked_path(value, what)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+PATH = PathArg()
+
+
 def settings_for(data: bool = False, **overrides):
     """The settings; with ``data``, the data folder is checked first (created if needed,
     and writable), so a bad ASSISTANT_DATA_DIR is one line, not a traceback later."""

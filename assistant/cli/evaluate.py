@@ -7,27 +7,27 @@ from pathlib import Path
 
 import click
 
-from .common import check_folder, settings_for
+from .common import PATH, check_folder, settings_for
 
 
 @click.group(name="eval", invoke_without_command=True)
 @click.option(
     "--set",
     "set_path",
-    type=click.Path(path_type=Path),
+    type=PATH,
     default=Path("eval/golden.jsonl"),
     show_default=True,
     help="Jeu d'évaluation (format eval-format.md).",
 )
 @click.option(
     "--output",
-    type=click.Path(path_type=Path),
+    type=PATH,
     default=None,
     help="Dossier de sortie (results.jsonl, report.json, report.html).",
 )
 @click.option(
     "--baseline",
-    type=click.Path(path_type=Path),
+    type=PATH,
     default=None,
     help="Référence à comparer (ex. eval/baseline.json) : code ≠ 0 si une métrique régresse.",
 )
@@ -122,7 +122,7 @@ def eval_(
 @eval_.command("export-feedback")
 @click.option(
     "--output",
-    type=click.Path(path_type=Path),
+    type=PATH,
     default=Path("eval/feedback-drafts.jsonl"),
     show_default=True,
     help="Fichier JSONL des brouillons de cas.",

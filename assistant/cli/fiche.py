@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import settings_for
+from .common import PATH, settings_for
 
 
 @click.command()
@@ -21,7 +21,7 @@ from .common import settings_for
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path),
+    type=PATH,
     default=None,
     help="Fichier (un format) ou dossier ; avec --all, le dossier du parcours.",
 )

@@ -1,0 +1,136 @@
+"""Issue 21: every command, setting and path argument against hostile kinds of input.
+
+A table drives it: each row is a command line (and its environment) in which one setting or
+argument is made hostile — empty, blank, a file where a folder is expected and the reverse,
+read-only, an uncreatable parent, a symbolic-link loop, ``/dev/zero``, a FIFO, a huge file,
+deeply nested JSON, a lone surrogate, zero-width characters. Each must end in ONE line on
+stderr and a non-zero exit, never a traceback, never a hang (a bounded read) — in process,
+through click's runner, so the whole table runs in seconds.
+
+The fixtures build the hostile things in a temporary folder; the shipped corpus, indexed
+once per session (``reference_index``), serves the rows that need an index.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.cli import main
+
+HUGE_BYTES = 64 * 1024 * 1024  # a sparse file: huge to a reader, no disk used
+
+
+def _deep_json(depth: int = 100_000) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.fixture
+def hostile(tmp_path, monkeypatch):
+    """A folder of hostile things, the working directory of the command (never the
+    checkout: an empty path must not reach it), and XDG_DATA_HOME inside it."""
+    root = tmp_path / "hostile"
+    root.mkdir()
+    (root / "a-file").write_text("pas un dossier\n", encoding="utf-8")
+    (root / "a-folder").mkdir()
+    (root / "loop").symlink_to(root / "loop")
+    os.mkfifo(root / "fifo")
+    (root / "zero").symlink_to("/dev/zero")
+    with (root / "huge.json").open("wb") as handle:
+        handle.truncate(HUGE_BYTES)
+    (root / "deep.json").write_text(_deep_json(), encoding="utf-8")
+    (root / "deep.jsonl").write_text(_deep_json() + "\n", encoding="utf-8")
+    readonly = root / "read-only"
+    readonly.mkdir()
+    (readonly / "inside").mkdir()
+    readonly.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    (root / "noext").write_text("un fichier sans extension\n", encoding="utf-8")
+    work = tmp_path / "cwd"
+    work.mkdir()
+    (work / "secrets.txt").write_text("Le mot de passe est hunter2.\n", encoding="utf-8")
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    yield root
+    readonly.chmod(stat.S_IRWXU)
+
+
+def run(args: list[str], env: dict[str, str] | None = None, stdin: bytes | None = None):
+    return CliRunner().invoke(main, args, env=env or {}, input=stdin, catch_exceptions=True)
+
+
+def one_clear_line(result) -> str:
+    """Non-zero, no traceback (the runner keeps an escaped exception), one line said."""
+    output = result.output
+    assert result.exit_code not in (0, None), output
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"escaped: {result.exception!r}\n{output}") from result.exception
+    assert "Traceback" not in output, output
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert lines, "nothing said"
+    errors = [line for line in lines if line.startswith("Error")]
+    assert len(errors) == 1, output
+    return errors[0]
+
+
+# --- class 7: blank settings are unset, through one validator ------------------------------
+@pytest.mark.parametrize(
+    "name", ["ASSISTANT_CORPUS_DIR", "ASSISTANT_DATA_DIR", "ASSISTANT_EMBEDDING_MODEL"]
+)
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_setting_means_unset(hostile, monkeypatch, name, blank):
+    from assistant.settings import Settings
+
+    default = Settings(_env_file=None)
+    monkeypatch.setenv(name, blank)
+    settings = Settings(_env_file=None)
+    field = name.removeprefix("ASSISTANT_").lower()
+    assert getattr(settings, field) == getattr(default, field)
+    assert getattr(settings, field) not in (Path(""), Path("."), "")
+
+
+def test_a_blank_corpus_dir_never_indexes_the_current_folder(hostile, tmp_path):
+    data = tmp_path / "data"
+    result = run(
+        ["ingest", "-q"], env={"ASSISTANT_CORPUS_DIR": "", "ASSISTANT_DATA_DIR": str(data)}
+    )
+    assert result.exit_code == 0, result.output
+    assert "secrets.txt" not in result.output
+    assert not (Path.cwd() / "chroma").exists()
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "\ud800"])
+@pytest.mark.parametrize("name", ["ASSISTANT_CORPUS_DIR", "ASSISTANT_DATA_DIR"])
+def test_an_impossible_path_setting_is_one_line(hostile, name, value):
+    # A NUL byte cannot go through the environment: the same validator sees it as an
+    # override (a .env value), which is the path the environment takes too.
+    from pydantic import ValidationError
+
+    from assistant.settings import Settings
+
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None, **{name.removeprefix("ASSISTANT_").lower(): value})
+    assert name in str(caught.value)
+
+
+EMPTY_PATH_ROWS = [
+    ["ingest", ""],
+    ["ingest", "   "],
+    ["ask", "--history", "", "Quel budget ?"],
+    ["eval", "--set", ""],
+    ["eval", "--output", ""],
+    ["eval", "--baseline", "  "],
+    ["eval", "export-feedback", "--output", ""],
+    ["fiche", "12e jour", "--output", ""],
+]
+
+
+@pytest.mark.parametrize("args", EMPTY_PATH_ROWS, ids=" ".join)
+def test_an_empty_path_argument_is_one_line(hostile, tmp_path, args):
+    # ``Path("")`` is the current folder: ``ingest ""`` indexed it, ``--output ""`` wrote there.
+    line = one_clear_line(run(args, env={"ASSISTANT_DATA_DIR": str(tmp_path / "data")}))
+    assert "vide" in line and "empty" in line
+    assert not (tmp_path / "data").exists()  # refused before any work
