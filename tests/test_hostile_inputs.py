@@ -13,7 +13,11 @@ once per session (``reference_index``), serves the rows that need an index.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import shutil
+import signal
 import stat
 from pathlib import Path
 
@@ -21,6 +25,8 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.cli import main
+
+from .conftest import make_settings
 
 HUGE_BYTES = 64 * 1024 * 1024  # a sparse file: huge to a reader, no disk used
 
@@ -58,8 +64,32 @@ def hostile(tmp_path, monkeypatch):
     readonly.chmod(stat.S_IRWXU)
 
 
+class Hung(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def deadline(seconds: int):
+    """A command that blocks (a FIFO read) fails the test instead of hanging the suite."""
+
+    def expire(*_):
+        raise Hung(f"no answer within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def run(args: list[str], env: dict[str, str] | None = None, stdin: bytes | None = None):
-    return CliRunner().invoke(main, args, env=env or {}, input=stdin, catch_exceptions=True)
+    with deadline(120):
+        result = CliRunner().invoke(main, args, env=env or {}, input=stdin)
+    if isinstance(result.exception, Hung):
+        raise result.exception
+    return result
 
 
 def one_clear_line(result) -> str:
@@ -134,3 +164,103 @@ def test_an_empty_path_argument_is_one_line(hostile, tmp_path, args):
     line = one_clear_line(run(args, env={"ASSISTANT_DATA_DIR": str(tmp_path / "data")}))
     assert "vide" in line and "empty" in line
     assert not (tmp_path / "data").exists()  # refused before any work
+
+
+# --- an index to be hostile with -----------------------------------------------------------
+BUDGET = "# Budget\n\nEn 2018, le budget total de l'association a atteint 310 000 euros.\n"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A small corpus indexed once (two generations: CURRENT has a previous)."""
+    from assistant.ingest.indexing import ingest
+
+    base = tmp_path_factory.mktemp("built")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    (corpus / "budget.md").write_text(BUDGET, encoding="utf-8")
+    settings = make_settings(base / "data", corpus)
+    ingest(settings)
+    (corpus / "budget.md").write_text(BUDGET + "\nLe conseil se réunit quatre fois.\n", "utf-8")
+    ingest(settings)
+    return base
+
+
+@pytest.fixture
+def index(built, tmp_path):
+    """A private copy of the built index: (data folder, corpus folder, environment)."""
+    data, corpus = tmp_path / "data", tmp_path / "corpus"
+    shutil.copytree(built / "data", data, symlinks=True)
+    shutil.copytree(built / "corpus", corpus)
+    env = {"ASSISTANT_DATA_DIR": str(data), "ASSISTANT_CORPUS_DIR": str(corpus)}
+    return data, corpus, env
+
+
+def generations_of(data: Path) -> list[str]:
+    return sorted(p.name for p in (data / "chroma").iterdir() if p.name.startswith("gen-"))
+
+
+# --- class 6: pointer and manifest files, bounded and regular --------------------------------
+def _make_pointer(data: Path, kind: str) -> None:
+    pointer = data / "chroma" / "CURRENT"
+    pointer.unlink()
+    if kind == "/dev/zero":
+        pointer.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(pointer)
+    elif kind == "huge":
+        with pointer.open("wb") as handle:
+            handle.truncate(HUGE_BYTES)
+    elif kind == "symlink loop":
+        pointer.symlink_to(pointer)
+
+
+POINTER_KINDS = ["/dev/zero", "fifo", "huge", "symlink loop"]
+
+
+@pytest.mark.parametrize("kind", POINTER_KINDS)
+def test_a_hostile_pointer_fails_verify_in_one_line(index, kind):
+    data, _corpus, env = index
+    _make_pointer(data, kind)
+    line = one_clear_line(run(["index", "verify"], env=env))
+    assert "pointeur" in line
+
+
+@pytest.mark.parametrize("kind", POINTER_KINDS)
+def test_a_hostile_pointer_is_a_warning_in_status_and_ask_still_answers(index, kind):
+    data, _corpus, env = index
+    _make_pointer(data, kind)
+    status = run(["index", "status"], env=env)
+    assert status.exit_code == 0 and "attention : pointeur" in status.output, status.output
+    answer = run(["ask", "Quel budget en 2018 ?"], env=env)
+    assert answer.exit_code == 0, answer.output
+    assert "310 000" in answer.output
+
+
+@pytest.mark.parametrize("kind", ["/dev/zero", "fifo", "huge"])
+def test_a_hostile_manifest_is_read_bounded(index, kind):
+    data, _corpus, env = index
+    current = json.loads((data / "chroma" / "CURRENT").read_text("utf-8"))["current"]
+    manifest = data / "chroma" / current / "generation.json"
+    manifest.unlink()
+    if kind == "/dev/zero":
+        manifest.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(manifest)
+    else:
+        with manifest.open("wb") as handle:
+            handle.truncate(HUGE_BYTES)
+    status = run(["index", "status"], env=env)
+    assert status.exit_code == 0 and "Traceback" not in status.output, status.output
+    assert run(["ask", "Quel budget en 2018 ?"], env=env).exit_code == 0
+
+
+def test_verify_fails_when_current_names_a_missing_generation(index):
+    data, _corpus, env = index
+    pointer = data / "chroma" / "CURRENT"
+    record = json.loads(pointer.read_text("utf-8"))
+    shutil.rmtree(data / "chroma" / record["current"])
+    line = one_clear_line(run(["index", "verify"], env=env))
+    assert record["current"] in line or "pointeur" in line
+    status = run(["index", "status"], env=env)
+    assert f"attention : le pointeur nomme {record['current']}" in status.output, status.output

@@ -23,6 +23,20 @@ def index_group() -> None:
     """
 
 
+def pointer_problem(generations, pointer) -> str | None:
+    """What is wrong with a pointer that could be read: absent beside generations, or
+    naming a generation that is not on disk (served nothing: readers fall back)."""
+    if pointer is None:
+        return "pointeur d'index absent (CURRENT)" if generations else None
+    names = {generation.name for generation in generations}
+    if pointer["current"] not in names:
+        return (
+            f"le pointeur nomme {pointer['current']}, absente du disque (une autre génération "
+            "est servie ; `assistant index rollback NOM` ou `assistant ingest`)"
+        )
+    return None
+
+
 @index_group.command("status")
 def index_status() -> None:
     """Liste les générations : servie, précédente, vérifiée ou non.
@@ -37,10 +51,9 @@ def index_status() -> None:
     generations, pointer, problem = generation_report(settings)
     name = collection_name(settings)
     click.echo(f"Index : {settings.chroma_dir} (collection {name})")
+    problem = problem or pointer_problem(generations, pointer)
     if problem:
         click.echo(f"  attention : {problem}")
-    elif pointer is None and generations:
-        click.echo("  attention : pointeur d'index absent (CURRENT)")
     if not generations:
         click.echo("  aucune génération : lancez `assistant ingest`.")
     current = pointer.get("current") if pointer else None
@@ -80,8 +93,7 @@ def index_verify(names: tuple[str, ...]) -> None:
         click.echo(f"  {name} : " + ("ok" if checked.ok else f"ILLISIBLE — {checked.problem}"))
         if not checked.ok and (names or name == current):
             failed.append(name)
-    if problem is None and pointer is None and generations:
-        problem = "pointeur d'index absent (CURRENT)"
+    problem = problem or pointer_problem(generations, pointer)
     if problem:
         failed.append("pointeur")
         click.echo(f"  pointeur : {problem}")

@@ -15,11 +15,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from ...files import FileProblem, read_regular_text
 from ..faults import fault
 from . import generations as gens
 from .client import StoreError
 
 POINTER = "CURRENT"
+POINTER_MAX_BYTES = 64 * 1024  # a pointer is ~200 bytes
 SEGMENT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -34,11 +36,17 @@ def read_pointer(root: Path) -> dict[str, Any] | None:
     A pointer names generations by their folder name only: ``../elsewhere/gen-…`` or an
     absolute path is refused, never followed."""
     try:
-        data = json.loads((root / POINTER).read_text(encoding="utf-8"))
+        # A regular file under a bound: a link to /dev/zero, a FIFO or a huge file named
+        # CURRENT is one line, not a process growing to the OOM killer or a hang.
+        text = read_regular_text(root / POINTER, POINTER_MAX_BYTES, "pointeur d'index")
+        data = json.loads(text)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError) as exc:
-        raise PointerError(f"pointeur d'index illisible ({root / POINTER} : {exc})") from None
+    except FileProblem as exc:
+        raise PointerError(str(exc).rstrip(".")) from None
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = " ".join(str(exc).split())[:200]
+        raise PointerError(f"pointeur d'index illisible ({root / POINTER} : {reason})") from None
     if not isinstance(data, dict) or not gens.valid_name(data.get("current")):
         raise PointerError(f"pointeur d'index invalide ({root / POINTER})")
     previous = data.get("previous")
@@ -53,6 +61,11 @@ def pointer_signature(root: Path) -> tuple | None:
         stat = (root / POINTER).stat()
     except FileNotFoundError:
         return None
+    except OSError as exc:  # a symbolic-link loop…: changes when it is replaced
+        try:
+            stat = (root / POINTER).lstat()
+        except OSError:
+            return ("unreadable", exc.errno)
     return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
