@@ -264,3 +264,94 @@ def test_verify_fails_when_current_names_a_missing_generation(index):
     assert record["current"] in line or "pointeur" in line
     status = run(["index", "status"], env=env)
     assert f"attention : le pointeur nomme {record['current']}" in status.output, status.output
+
+
+# --- class 3: readers never write and never build --------------------------------------------
+def _fingerprint(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink() and p.name != "writer.lock"
+    }
+
+
+def test_ask_and_fiche_write_nothing_into_the_data_folder(index):
+    data, _corpus, env = index
+    before = _fingerprint(data)
+    assert run(["ask", "Quel budget en 2018 ?"], env=env).exit_code == 0
+    assert run(["fiche", "Budget"], env=env).exit_code == 0
+    after = _fingerprint(data)
+    assert sorted(after) == sorted(before)
+    changed = [name for name in before if before[name] != after[name]]
+    assert not changed, changed
+
+
+def test_a_reader_never_builds_when_the_current_generation_is_rejected(index):
+    # The current generation is broken and the corpus changed: `ask` used to build a new
+    # generation and move CURRENT past the one the operator could roll back to.
+    data, corpus, env = index
+    pointer = data / "chroma" / "CURRENT"
+    record = json.loads(pointer.read_text("utf-8"))
+    (data / "chroma" / record["current"] / "chroma.sqlite3").write_bytes(b"")
+    (corpus / "budget.md").write_text(BUDGET.replace("310 000", "320 000"), "utf-8")
+    generations = generations_of(data)
+    result = run(["ask", "Quel budget en 2018 ?"], env=env)
+    assert result.exit_code == 0, result.output
+    assert json.loads(pointer.read_text("utf-8")) == record
+    assert generations_of(data) == generations
+    assert "310 000" in result.output  # the previous generation, served and said
+    assert "assistant ingest" in result.output
+
+
+def test_a_corpus_edited_since_the_ingest_is_said_and_left_to_ingest(index):
+    data, corpus, env = index
+    pointer = (data / "chroma" / "CURRENT").read_text("utf-8")
+    (corpus / "budget.md").write_text(BUDGET.replace("310 000", "80 000"), "utf-8")
+    result = run(["ask", "Quel budget en 2018 ?"], env=env)
+    assert result.exit_code == 0 and "Index en retard" in result.output, result.output
+    assert (data / "chroma" / "CURRENT").read_text("utf-8") == pointer
+    assert run(["ingest", "-q"], env=env).exit_code == 0
+    assert "80 000" in run(["ask", "Quel budget en 2018 ?"], env=env).output
+
+
+def test_a_first_start_still_indexes_the_corpus(tmp_path, hostile):
+    corpus = tmp_path / "fresh-corpus"
+    corpus.mkdir()
+    (corpus / "budget.md").write_text(BUDGET, encoding="utf-8")
+    env = {"ASSISTANT_DATA_DIR": str(tmp_path / "fresh"), "ASSISTANT_CORPUS_DIR": str(corpus)}
+    result = run(["ask", "Quel budget en 2018 ?"], env=env)
+    assert result.exit_code == 0 and "310 000" in result.output, result.output
+
+
+def _read_only(data: Path, *command: str, env: dict[str, str]):
+    """``assistant COMMAND`` with the data folder on a read-only bind mount (root writes
+    anywhere, so a mode is not enough), in a private mount namespace."""
+    import subprocess
+    import sys
+
+    from tests.support import clean_env
+
+    if not shutil.which("unshare"):
+        pytest.skip("unshare is missing")
+    inner = " ".join(f"'{part}'" for part in [sys.executable, "-m", "assistant.cli", *command])
+    script = f"mount --bind -o ro '{data}' '{data}' && {inner}"
+    result = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script],
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if "mount" in result.stderr and result.returncode and "Traceback" not in result.stderr:
+        pytest.skip(f"no private mount namespace here: {result.stderr.strip()}")
+    return result
+
+
+def test_a_read_only_data_folder_serves_answers_and_verifies(index):
+    data, _corpus, env = index
+    asked = _read_only(data, "ask", "Quel budget en 2018 ?", env=env)
+    assert asked.returncode == 0 and "310 000" in asked.stdout, asked.stderr
+    verified = _read_only(data, "index", "verify", env=env)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "ILLISIBLE" not in verified.stdout
+

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import PATH, settings_for
+from .common import PATH, open_reader
 
 
 @click.command()
@@ -37,7 +37,6 @@ def ask(
       assistant ask --history tours.json "Et en 2018 ?"
       assistant ask - < question.txt           # longue question (même limite de taille)
     """
-    from ..answer.answering import Assistant
     from ..models import Turn
 
     if from_stdin or question == "-":
@@ -64,8 +63,7 @@ def ask(
         except (ValueError, TypeError) as exc:
             reason = " ".join(str(exc).split())[:200]  # one line, even for pydantic's
             raise click.ClickException(f"Historique illisible ({history}) : {reason}") from None
-    assistant = Assistant(settings_for(data=True))
-    summary = assistant.ensure_index(progress=not as_json)
+    assistant, summary = open_reader(progress=not as_json)
     if summary is not None and not as_json:
         click.echo(summary.render(), err=True)
     answer = assistant.answer(question, turns, detail="full" if full else "short")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import PATH, settings_for
+from .common import PATH, open_reader
 
 
 @click.command()
@@ -41,7 +41,6 @@ def fiche(theme: str | None, formats: str | None, output: Path | None, all_days:
       assistant fiche "hybridation des ressources" --format md,pptx,html --output fiches/
       assistant fiche --all --output parcours-21-jours/
     """
-    from ..answer.answering import Assistant
     from ..trainer.pack import FORMATS, filename, render, write_pack
 
     chosen = tuple(
@@ -58,8 +57,7 @@ def fiche(theme: str | None, formats: str | None, output: Path | None, all_days:
         raise click.UsageError(
             'Donnez un thème (`assistant fiche "12e jour"`) ou --all pour tout le parcours.'
         )
-    assistant = Assistant(settings_for(data=True))
-    summary = assistant.ensure_index(progress=False)
+    assistant, summary = open_reader()
     if summary is not None:
         click.echo(summary.render(), err=True)
     if all_days:

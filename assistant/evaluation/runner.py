@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import platform
 import sys
 import time
@@ -29,6 +30,8 @@ GATED: dict[str, tuple[str, float]] = {
     "first_quote_on_point": ("higher", 0.03),
     "answer_defects": ("lower", 0.02),
 }
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -65,6 +68,8 @@ def run_eval(
     cases = load_set(set_path)
     assistant = assistant or Assistant(settings)
     assistant.ensure_index(progress=progress)
+    if assistant.behind:  # measured on the index served, and said so
+        log.warning("%s", assistant.behind)
     results: list[dict] = []
     started = time.perf_counter()
     iterator = cases
