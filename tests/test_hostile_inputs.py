@@ -323,7 +323,7 @@ def test_a_first_start_still_indexes_the_corpus(tmp_path, hostile):
     assert result.exit_code == 0 and "310 000" in result.output, result.output
 
 
-def _read_only(data: Path, *command: str, env: dict[str, str]):
+def _read_only(data: Path, *command, env: dict[str, str]):
     """``assistant COMMAND`` with the data folder on a read-only bind mount (root writes
     anywhere, so a mode is not enough), in a private mount namespace."""
     import subprocess
@@ -333,7 +333,8 @@ def _read_only(data: Path, *command: str, env: dict[str, str]):
 
     if not shutil.which("unshare"):
         pytest.skip("unshare is missing")
-    inner = " ".join(f"'{part}'" for part in [sys.executable, "-m", "assistant.cli", *command])
+    parts = [sys.executable, "-m", "assistant.cli", *map(str, command)]
+    inner = " ".join(f"'{part}'" for part in parts)
     script = f"mount --bind -o ro '{data}' '{data}' && {inner}"
     result = subprocess.run(
         ["unshare", "-rm", "sh", "-c", script],
@@ -354,4 +355,65 @@ def test_a_read_only_data_folder_serves_answers_and_verifies(index):
     verified = _read_only(data, "index", "verify", env=env)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "ILLISIBLE" not in verified.stdout
+
+
+# --- class 4: documents keyed by where they are in the corpus --------------------------------
+def _passages(data: Path, corpus: Path) -> list[str]:
+    from assistant.backends.store import open_store
+
+    store = open_store(make_settings(data, corpus))
+    try:
+        return sorted(chunk.text for chunk in store.all_chunks())
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("how", ["moved", "re-rooted by ASSISTANT_CORPUS_DIR"])
+def test_a_moved_corpus_replaces_its_passages(index, tmp_path, how):
+    # Moving the corpus folder (or pointing ASSISTANT_CORPUS_DIR at a copy) and editing a
+    # file left the old passages served beside the new ones: « 310 000 » quoted after the
+    # file said 80 000; the unchanged files were reported as duplicates of themselves.
+    data, corpus, env = index
+    (corpus / "autre.md").write_text("# Autre\n\nLe siège est à Lyon depuis 2015.\n", "utf-8")
+    assert run(["ingest", "-q"], env=env).exit_code == 0
+    moved = tmp_path / "elsewhere" / "corpus"
+    moved.parent.mkdir()
+    if how == "moved":
+        corpus.rename(moved)
+    else:
+        shutil.copytree(corpus, moved)
+    (moved / "budget.md").write_text(BUDGET.replace("310 000", "80 000"), "utf-8")
+    env = {**env, "ASSISTANT_CORPUS_DIR": str(moved)}
+    result = run(["ingest", "-q"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "doublon" not in result.output, result.output
+    assert "1 mis à jour" in result.output and "1 inchangé" in result.output, result.output
+    texts = " ".join(_passages(data, moved))
+    assert "80 000" in texts and "310 000" not in texts
+    assert texts.count("Lyon") == 1
+    answer = run(["ask", "Quel budget en 2018 ?"], env=env)
+    assert "80 000" in answer.output and "310 000" not in answer.output, answer.output
+
+
+def test_another_corpus_folder_replaces_the_old_one(index, tmp_path):
+    data, _corpus, env = index
+    other = tmp_path / "other-corpus"
+    other.mkdir()
+    (other / "gouvernance.md").write_text("# Gouvernance\n\nLe bureau compte 7 membres.\n")
+    env = {**env, "ASSISTANT_CORPUS_DIR": str(other)}
+    assert run(["ingest", "-q"], env=env).exit_code == 0
+    texts = " ".join(_passages(data, other))
+    assert "7 membres" in texts and "310 000" not in texts
+
+
+def test_a_subfolder_ingest_keeps_the_rest_of_the_corpus(index):
+    data, corpus, env = index
+    sub = corpus / "annexes"
+    sub.mkdir()
+    (sub / "lieu.md").write_text("# Lieu\n\nLe siège est à Lyon depuis 2015.\n", "utf-8")
+    assert run(["ingest", "-q", str(sub)], env=env).exit_code == 0
+    texts = " ".join(_passages(data, corpus))
+    assert "Lyon" in texts and "310 000" in texts
+    result = run(["ingest", "-q"], env=env)
+    assert "doublon" not in result.output and "2 inchangé" in result.output, result.output
 
