@@ -67,6 +67,8 @@ def check_readable_folder(path: Path, what: str, how: str) -> None:
 
     try:
         if not path.exists():
+            if os.path.lexists(path):  # a link to nowhere, or a loop of links
+                raise OSError(40, "lien symbolique cassé ou en boucle")
             return
         if not path.is_dir():
             raise NotADirectoryError(20, "ce n'est pas un dossier")

@@ -57,6 +57,7 @@ def fiche(theme: str | None, formats: str | None, output: Path | None, all_days:
         raise click.UsageError(
             'Donnez un thème (`assistant fiche "12e jour"`) ou --all pour tout le parcours.'
         )
+    single = None if all_days else single_target(output, chosen or ("md",))
     assistant, summary = open_reader()
     if summary is not None:
         click.echo(summary.render(), err=True)
@@ -68,7 +69,13 @@ def fiche(theme: str | None, formats: str | None, output: Path | None, all_days:
         def progress(done: int, total: int, sheet) -> None:
             click.echo(f"  {done}/{total} {sheet.title}", err=True)
 
-        pack = write_pack(assistant, folder, chosen or FORMATS, progress)
+        try:
+            pack = write_pack(assistant, folder, chosen or FORMATS, progress)
+        except OSError as exc:
+            raise click.ClickException(
+                f"--output : parcours non écrit ({folder} : {exc.strerror or exc}). / Not "
+                "written."
+            ) from None
         click.echo(
             f"{len(pack.sheets)} fiches, {len(pack.files)} fichiers en {pack.seconds:.1f} s → "
             f"{pack.folder}/ et {pack.archive}"
@@ -83,12 +90,44 @@ def fiche(theme: str | None, formats: str | None, output: Path | None, all_days:
         return
     targets = []
     for fmt in chosen:
-        if output is not None and len(chosen) == 1 and not output.is_dir() and output.suffix:
-            target = output
-        else:
-            target = (output or Path.cwd()) / filename(sheet, fmt)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(render(sheet, fmt))
+        target = single or (output or Path.cwd()) / filename(sheet, fmt)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(render(sheet, fmt))
+        except OSError as exc:
+            raise click.ClickException(
+                f"--output : fiche non écrite ({target} : {exc.strerror or exc}). Choisissez "
+                "un dossier accessible en écriture. / Sheet not written."
+            ) from None
         targets.append(target)
     for target in targets:
         click.echo(f"Fiche écrite : {target}")
+
+
+def single_target(output: Path | None, chosen: tuple[str, ...]) -> Path | None:
+    """The file ``--output`` names, or None when it names a folder (or nothing).
+
+    Decided before the sheet is built. One format and a name with an extension: that file,
+    and the extension must be the format's (``--format docx --output x.md`` wrote Word
+    into a ``.md``); a name without extension is a folder, so an existing file without
+    extension is refused rather than used as one. Several formats: a folder."""
+    if output is None or output.is_dir():
+        return None
+    if output.suffix:
+        if len(chosen) > 1:
+            raise click.UsageError(
+                f"--output {output} : un dossier est attendu avec plusieurs formats."
+            )
+        wanted = "." + chosen[0]
+        if output.suffix.lower() != wanted:
+            raise click.UsageError(
+                f"--output {output} : l'extension ne correspond pas au format {chosen[0]} "
+                f"(attendu {output.stem}{wanted}). / Extension does not match the format."
+            )
+        return output
+    if output.exists() or output.is_symlink():
+        raise click.UsageError(
+            f"--output {output} : fichier existant sans extension ; donnez un dossier ou un "
+            f"nom en « .{chosen[0]} ». / Existing file without extension."
+        )
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import settings_for
+from .common import DATA_HOW, DATA_WHAT, check_folder, check_readable_folder, settings_for
 
 
 @click.group(name="index")
@@ -21,6 +21,13 @@ def index_group() -> None:
       assistant index rollback                 # revient à la génération précédente
       assistant index rollback gen-20250101-120000-abcdef
     """
+
+
+def _index_settings():
+    """The settings, with a data folder that can at least be read (or is absent)."""
+    settings = settings_for()
+    check_readable_folder(settings.data_dir, DATA_WHAT, DATA_HOW)
+    return settings
 
 
 def pointer_problem(generations, pointer) -> str | None:
@@ -47,7 +54,7 @@ def index_status() -> None:
     """
     from ..backends.store import collection_name, generation_report
 
-    settings = settings_for()
+    settings = _index_settings()
     generations, pointer, problem = generation_report(settings)
     name = collection_name(settings)
     click.echo(f"Index : {settings.chroma_dir} (collection {name})")
@@ -83,7 +90,7 @@ def index_verify(names: tuple[str, ...]) -> None:
     """
     from ..backends.store import generation_report, verify_generation
 
-    settings = settings_for()
+    settings = _index_settings()
     generations, pointer, problem = generation_report(settings)
     wanted = list(names) or [g.name for g in generations]
     current = pointer.get("current") if pointer else None
@@ -115,7 +122,9 @@ def index_rollback(name: str | None) -> None:
     """
     from ..backends.store import rollback
 
-    target, previous = rollback(settings_for(), name)
+    settings = _index_settings()
+    check_folder(settings.data_dir, DATA_WHAT, DATA_HOW)  # the pointer is rewritten
+    target, previous = rollback(settings, name)
     click.echo(
         f"Génération servie : {target}"
         + (f" (la précédente est maintenant {previous})." if previous else ".")
