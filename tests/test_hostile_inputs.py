@@ -548,3 +548,103 @@ def test_zero_width_characters_inside_question_words_are_removed(index):
         "Quel bud\u200bget en 20\u200d18 ?", [], Settings(_env_file=None)
     )
     assert question == "Quel budget en 2018 ?"
+
+
+# --- class 9: the unclear cases, decided ------------------------------------------------------
+GOOD_HASH = "$2b$04$" + "a" * 22 + "b" * 31
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "alice:" + GOOD_HASH[:-1],  # truncated by one character
+        "alice:" + GOOD_HASH[:30],
+        "alice:$2b$12$",
+        "alice:$2b$99$" + GOOD_HASH[7:],  # no such cost
+        "alice:" + GOOD_HASH + "x",
+    ],
+    ids=["minus-one", "half", "prefix-only", "cost-99", "one-too-many"],
+)
+def test_a_malformed_bcrypt_hash_is_refused_at_start(spec):
+    from assistant.chat.auth import AuthConfigError, parse_users
+
+    with pytest.raises(AuthConfigError, match="nom:hash_bcrypt"):
+        parse_users(spec)
+    assert parse_users("alice:" + GOOD_HASH) is not None
+
+
+def test_the_chat_refuses_a_truncated_hash_in_one_line(hostile, tmp_path):
+    env = {"ASSISTANT_AUTH": "alice:" + GOOD_HASH[:40], "ASSISTANT_DATA_DIR": str(tmp_path)}
+    line = one_clear_line(run(["chat", "--headless", "--port", "1"], env=env))
+    assert "ASSISTANT_AUTH" in line
+
+
+@pytest.mark.parametrize("users", ["@{zero}", "@{fifo}", "@{folder}", "@{loop}"])
+def test_a_hostile_users_file_is_one_line(hostile, tmp_path, users):
+    spec = users.format(
+        zero=hostile / "zero",
+        fifo=hostile / "fifo",
+        folder=hostile / "a-folder",
+        loop=hostile / "loop",
+    )
+    line = one_clear_line(run(["chat", "--headless"], env={"ASSISTANT_AUTH": spec}))
+    assert "utilisateurs" in line
+
+
+def test_localhost_is_refused_when_ipv6_loopback_holds_the_port():
+    import socket
+
+    import click
+
+    from assistant.chat.launch import check_port
+
+    try:
+        holder = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        holder.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    with holder:
+        holder.listen()
+        port = holder.getsockname()[1]
+        with pytest.raises(click.ClickException, match=r"\[::1\]"):
+            check_port("localhost", port)
+    check_port("localhost", port)  # free again: accepted
+
+
+@pytest.mark.parametrize("topic", ["-1e jour", "jour -3", "+2e jour", "le \u22122e jour"])
+def test_fiche_refuses_a_signed_day(index, topic):
+    _data, _corpus, env = index
+    line = one_clear_line(run(["fiche", "--", topic], env=env))  # `--`: not an option
+    assert "Jour invalide" in line
+
+
+def test_ask_reads_no_day_in_a_signed_number():
+    from assistant.search.intent import read_intent
+
+    assert read_intent("Résume le -1e jour").day is None
+    assert read_intent("Résume le 12e jour").day == 12
+
+
+@pytest.mark.parametrize(
+    "output, message",
+    [("x.md", "extension"), ("x.DOCX", None), ("x.pptx", "extension")],
+)
+def test_fiche_output_extension_must_match_its_format(index, tmp_path, output, message):
+    _data, _corpus, env = index
+    target = tmp_path / output
+    result = run(["fiche", "Budget", "--format", "docx", "--output", str(target)], env=env)
+    if message is None:
+        assert result.exit_code == 0 and target.read_bytes()[:2] == b"PK", result.output
+    else:
+        assert message in one_clear_line(result) and not target.exists()
+
+
+def test_an_uploaded_password_is_quoted_with_its_digit(index):
+    data, corpus, env = index
+    (corpus / "acces.md").write_text(
+        "# Accès\n\nLe mot de passe du wifi de la salle est « hunter2. »\n", "utf-8"
+    )
+    assert run(["ingest", "-q"], env=env).exit_code == 0
+    assert "hunter2." in " ".join(_passages(data, corpus))
+    answer = run(["ask", "Quel est le mot de passe du wifi de la salle ?"], env=env)
+    assert "hunter2." in answer.output, answer.output

@@ -115,8 +115,10 @@ _ORDINAL_REF = re.compile(
     r"(?!jour\b|day\b|jours\b)(?P<noun>[a-z][\w-]{2,})"
 )
 _THIS_POINT = re.compile(r"\b(ce|cet|this|that)\s+" + _POINT + r"\b|\b(developpe|detaille)\b")
+# Not after a sign or a decimal point: « -1e jour » is no day (it read as day 1).
 _DAY = re.compile(
-    r"\b(\d{1,2})\s*(?:e|eme|er|ere|th|st|nd|rd)?\s+(?:jour|day)\b|\bday\s+(\d{1,2})\b"
+    r"(?<![\w.,+\-\u2212])(\d{1,2})\s*(?:e|eme|er|ere|th|st|nd|rd)?\s+(?:jour|day)\b"
+    r"|\bday\s+(\d{1,2})\b"
 )
 _FOR_X = re.compile(
     r"^\s*(?:et|and|what about|how about)\s+(?:pour|for|chez|cote|du cote de)?\s*(.+?)\s*\??$"
