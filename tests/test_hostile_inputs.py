@@ -648,3 +648,47 @@ def test_an_uploaded_password_is_quoted_with_its_digit(index):
     assert "hunter2." in " ".join(_passages(data, corpus))
     answer = run(["ask", "Quel est le mot de passe du wifi de la salle ?"], env=env)
     assert "hunter2." in answer.output, answer.output
+
+
+# --- the whole matrix: every setting that names a place × every command ----------------------
+PLACE_SETTINGS = [
+    "ASSISTANT_DATA_DIR",
+    "ASSISTANT_CORPUS_DIR",
+    "ASSISTANT_EMBEDDING_CACHE_PATH",
+    "ASSISTANT_PROMPTS_DIR",
+]
+PLACE_KINDS = ["file", "folder", "symlink loop", "/dev/zero", "fifo", "uncreatable parent"]
+COMMANDS = {
+    "ingest": ["ingest", "-q"],
+    "ask": ["ask", "Quel budget en 2018 ?"],
+    "fiche": ["fiche", "Budget"],
+    "index status": ["index", "status"],
+    "index verify": ["index", "verify"],
+    "index rollback": ["index", "rollback"],
+    "eval": ["eval", "-q", "--set", "{golden}", "--output", "{output}"],
+}
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.parametrize("kind", PLACE_KINDS)
+@pytest.mark.parametrize("setting", PLACE_SETTINGS)
+def test_every_command_survives_every_hostile_place(
+    hostile, index, tmp_path, setting, kind, command
+):
+    """Whatever the setting names, a command answers or fails in one line: never a
+    traceback, never a hang, never a runaway read. (A command that does not use the
+    setting may succeed.)"""
+    _data, _corpus, env = index
+    golden = tmp_path / "golden.jsonl"
+    golden.write_text(json.dumps({"id": "q1", "question": "Quel budget en 2018 ?"}) + "\n")
+    args = [part.format(golden=golden, output=tmp_path / "out") for part in COMMANDS[command]]
+    place = _hostile_path(hostile, kind) if kind != "file" else str(hostile / "a-file")
+    result = run(args, env={**env, setting: place})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(
+            f"escaped: {result.exception!r}\n{result.output}"
+        ) from result.exception
+    assert "Traceback" not in result.output, result.output
+    if result.exit_code:
+        errors = [line for line in result.output.splitlines() if line.startswith("Error")]
+        assert len(errors) == 1, result.output
