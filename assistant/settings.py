@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from . import resources
@@ -17,6 +17,32 @@ LLMProvider = Literal["none", "openai", "openai-compatible", "mistral"]
 # reach the hub (the models are bundled or local). The CLI sets these for itself and the
 # chat, and the tests and benchmarks for the processes they start.
 OFFLINE_ENV = {"ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+
+
+def is_blank(value: object) -> bool:
+    """An empty or all-space string: what ``NAME=`` in a shell or a ``.env`` gives."""
+    return isinstance(value, str) and not value.strip()
+
+
+def checked_path(value: object, what: str = "chemin / path") -> Path:
+    """The one check of every path, from a setting or a command's argument.
+
+    A blank path is refused: ``Path("")`` is the current folder, so ``ASSISTANT_DATA_DIR=``
+    wrote the index there and ``ASSISTANT_CORPUS_DIR=`` indexed it (a ``secrets.txt`` was
+    quoted). A NUL byte or a lone surrogate (which no file system can encode) is refused
+    here in one line rather than as a traceback from the first ``open``."""
+    text = os.fspath(value) if isinstance(value, (str, os.PathLike)) else None
+    if not isinstance(text, str):
+        raise ValueError(f"{what} : chemin attendu / a path is expected")
+    if is_blank(text):
+        raise ValueError(f"{what} : chemin vide / empty path")
+    if "\x00" in text:
+        raise ValueError(f"{what} : octet nul dans le chemin / NUL byte in the path")
+    try:
+        text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raise ValueError(f"{what} : caractère invalide dans le chemin / invalid path") from None
+    return Path(text).expanduser()
 
 
 def default_corpus_dir() -> Path:
@@ -241,27 +267,23 @@ class Settings(BaseSettings):
     max_uploads_per_session: int = Field(default=10, ge=0)
     rate_limit_per_minute: int = Field(default=20, ge=1, description="Questions per session.")
 
-    @field_validator("auth")
+    @model_validator(mode="before")
     @classmethod
-    def _blank_is_unset(cls, value: str | None) -> str | None:
-        # A blank value must mean "no users" to every reader of this setting, not
-        # "set" to some and "unset" to others (it once opened a no-login chat on 0.0.0.0).
-        return value.strip() or None if value is not None else None
+    def _blank_is_unset(cls, data: object) -> object:
+        # One rule for every setting: ``ASSISTANT_X=`` (empty or spaces) means unset, i.e.
+        # the default, for every reader alike. A blank once meant "no users" to some
+        # readers and "set" to others (a no-login chat on 0.0.0.0); ``ASSISTANT_DATA_DIR=``
+        # meant the current folder, ``ASSISTANT_EMBEDDING_MODEL=`` a traceback.
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if not is_blank(value)}
+        return data
 
-    @field_validator("data_dir", "corpus_dir", "prompts_dir")
+    @field_validator("data_dir", "corpus_dir", "prompts_dir", "embedding_cache_path", mode="before")
     @classmethod
-    def _expand(cls, value: Path) -> Path:
-        return Path(value).expanduser()
-
-    @field_validator("embedding_cache_path")
-    @classmethod
-    def _expand_optional(cls, value: Path | None) -> Path | None:
-        return Path(value).expanduser() if value is not None else None
-
-    @field_validator("embedding_base_url")
-    @classmethod
-    def _blank_url_is_unset(cls, value: str | None) -> str | None:
-        return value.strip() or None if value is not None else None
+    def _path(cls, value: object, info) -> Path | None:
+        if value is None:
+            return None
+        return checked_path(value, f"ASSISTANT_{info.field_name.upper()}")
 
     @property
     def uses_chroma_server(self) -> bool:

@@ -148,34 +148,45 @@ def test_an_answer_is_cited_text_or_an_abstention_never_an_empty_lead(tmp_path):
     assert answer.answer.strip() not in {"D'après le corpus :", "D'après le corpus"}
 
 
-def test_a_corpus_edited_while_nothing_ran_is_re_indexed_at_the_next_start(tmp_path, small_corpus):
-    # The index was built, then the corpus file changed while no process was running: the
-    # next start (chat, ask, eval all call ensure_index) must not serve the old passages.
+def test_a_corpus_edited_while_nothing_ran_is_said_at_the_next_start_not_rebuilt(
+    tmp_path, small_corpus
+):
+    # The index was built, then the corpus file changed while no process was running: a
+    # reader (chat, ask, eval) serves the index as it is and says it is behind; only
+    # `assistant ingest` builds (issue 21: a reader that rebuilt moved CURRENT).
     settings = make_settings(tmp_path / "data", small_corpus)
     ingest(settings)
     (small_corpus / "gouvernance.txt").write_text(
         "Le conseil d'administration se réunit douze fois par an.\n", encoding="utf-8"
     )
     assistant = Assistant(settings)
-    summary = assistant.ensure_index()
-    assert summary is not None and summary.updated == ["gouvernance.txt"]
+    generation = assistant.store.generation
+    assert assistant.ensure_index() is None
+    assert assistant.store.generation == generation
+    assert assistant.behind and "gouvernance.txt" in assistant.behind
+    assert "assistant ingest" in assistant.behind
+    summary = ingest(settings, store=assistant.store)
+    assert summary.updated == ["gouvernance.txt"]
     answer = assistant.answer("Combien de fois se réunit le conseil d'administration ?")
     assert "douze fois" in answer.answer and "quatre fois" not in answer.answer
 
 
-def test_an_index_built_by_older_text_processing_is_rebuilt_at_the_next_start(
+def test_an_index_built_by_older_text_processing_is_said_behind_at_the_next_start(
     tmp_path, small_corpus, monkeypatch
 ):
-    # After an upgrade that changes what a file becomes (PROCESSING_VERSION), answers must
-    # not come from passages the new code would not cut (found serving a stale index:
-    # sentence vectors missing, nearly every question abstained).
+    # After an upgrade that changes what a file becomes (PROCESSING_VERSION), the reader
+    # says the index is behind (answers from passages the new code would not cut once
+    # served without a word: sentence vectors missing, nearly every question abstained).
     from assistant.ingest import changes
 
     settings = make_settings(tmp_path / "data", small_corpus)
     ingest(settings)
     monkeypatch.setattr(changes, "PROCESSING_VERSION", changes.PROCESSING_VERSION + 1)
-    summary = Assistant(settings).ensure_index()
-    assert summary is not None and sorted(summary.updated) == ["budget.md", "gouvernance.txt"]
+    assistant = Assistant(settings)
+    assert assistant.ensure_index() is None
+    assert "budget.md" in assistant.behind and "gouvernance.txt" in assistant.behind
+    summary = ingest(settings)
+    assert sorted(summary.updated) == ["budget.md", "gouvernance.txt"]
 
 
 def test_an_up_to_date_index_is_served_as_it_is(tmp_path, small_corpus):

@@ -4,17 +4,32 @@ from assistant.ingest.structure import build_sections
 FOOTER = "© Association Le RAMEAU – 1, allée Charles V – 94300 Vincennes – www.lerameau.fr  7"
 
 
+NOTES = frozenset({1, 10, 24, 46})  # the document's footnotes: only they can be called
+
+
 def test_glued_footnote_calls_are_removed_but_numbers_kept():
     assert (
-        strip_footnote_calls("la diversité des ressources10 est")
+        strip_footnote_calls("la diversité des ressources10 est", NOTES)
         == "la diversité des ressources est"
     )
-    assert strip_footnote_calls("des bénévoles[1]46 engagés") == "des bénévoles engagés"
+    assert strip_footnote_calls("des bénévoles[1]46 engagés", NOTES) == "des bénévoles engagés"
     assert (
-        strip_footnote_calls("associatifs.24 Principal levier") == "associatifs. Principal levier"
+        strip_footnote_calls("associatifs.24 Principal levier", NOTES)
+        == "associatifs. Principal levier"
     )
-    assert strip_footnote_calls("réduire le CO2 et le G20") == "réduire le CO2 et le G20"
-    assert strip_footnote_calls("en 2019, 3ème levier") == "en 2019, 3ème levier"
+    assert strip_footnote_calls("réduire le CO2 et le G20", NOTES) == "réduire le CO2 et le G20"
+    assert strip_footnote_calls("en 2019, 3ème levier", NOTES) == "en 2019, 3ème levier"
+
+
+def test_a_number_no_note_carries_is_the_source_s_word():
+    # Issue 21: an uploaded « hunter2. » was quoted « hunter. » (a final digit taken for a
+    # footnote call). A file without footnotes loses no digit; one with notes loses only
+    # the numbers of its notes.
+    assert strip_footnote_calls("Le mot de passe est hunter2.") == "Le mot de passe est hunter2."
+    assert strip_footnote_calls("Le mot de passe est hunter2.", NOTES).endswith("hunter2.")
+    assert strip_footnote_calls("des ressources10 et", frozenset()) == "des ressources10 et"
+    sections = build_sections(split_pages("# Accès\n\nLe mot de passe est hunter2.\n"), "Doc")
+    assert "hunter2." in sections[0].text
 
 
 def test_footers_give_pages_and_footnote_blocks_are_moved_out_of_the_text():

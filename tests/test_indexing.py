@@ -57,7 +57,14 @@ def test_interrupted_ingest_is_completed_by_the_next_run(tmp_path, small_corpus)
     store = open_store(settings)
     # Simulate a run killed after writing part of a file: drop one chunk of budget.md.
     victim = next(r["id"] for r in store.iter_records() if r["metadata"]["source"] == "budget.md")
-    store.collection.delete(ids=[victim])
+    # Readers work on a private copy (issue 21): the damage is done to the generation itself.
+    from assistant.backends.store import collection_name, generation_path
+    from assistant.backends.store.client import close, persistent_client
+
+    client = persistent_client(generation_path(settings.chroma_dir, store.generation))
+    client.get_collection(collection_name(settings)).delete(ids=[victim])
+    close(client)
+    store.close()
     summary = ingest(settings)
     assert summary.updated == ["budget.md"]
     assert summary.chunks_written == 1

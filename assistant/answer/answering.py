@@ -20,7 +20,6 @@ from functools import partial
 from ..backends.embedders import embedder_for
 from ..backends.embeddings import Embedder
 from ..backends.store import ChunkStore, open_store
-from ..errors import IngestError
 from ..models import Answer, Turn
 from ..safety import redact, sanitize_output
 from ..search.query import SearchQuery, understand
@@ -63,34 +62,31 @@ class Assistant:
         self._chat_model = chat_model
         self._model_lock = threading.Lock()
         self.extractive = ExtractiveGenerator()
+        self.behind: str | None = None  # why the index served is older than the corpus
 
     # --- index -------------------------------------------------------------------
     def ensure_index(self, progress: bool = False, on_progress=None):
-        """Ingest the corpus folder when the index is empty (first start) or no longer
-        matches it (files edited, added or removed while nothing ran; text processing
-        changed by an upgrade). An index in line with the corpus costs a hash per file.
+        """Index the corpus folder at a **first start** only: no generation at all in the
+        data folder (nothing served, nothing a build could replace). Otherwise this reader
+        only chooses what to serve: an index behind the corpus (files edited, added or
+        removed while nothing ran; text processing changed by an upgrade) is served as it
+        is, and :attr:`behind` says so in one line, leaving the rebuild to
+        ``assistant ingest`` — a read command that rebuilt, when the current generation had
+        been rejected, moved CURRENT past the one holding a private upload.
 
         ``on_progress(done, total)``: passages embedded so far (see ``ingest``)."""
         from ..ingest.changes import corpus_changes
         from ..ingest.indexing import ingest
 
-        serving = self.store.count() > 0
-        if serving:
+        self.behind = None
+        if self.store.generation is not None:
             changes = corpus_changes(self.settings, self.store.file_states())
-            if not changes:
-                return None
-            log.info("Index behind the corpus (%s): re-indexing.", ", ".join(changes[:5]))
-        try:
-            summary = ingest(
-                self.settings, store=self.store, progress=progress, on_progress=on_progress
-            )
-        except IngestError as exc:
-            if not serving:
-                raise
-            # Another process holds the writer lock (it is bringing the index up to date):
-            # answer from the index it serves meanwhile rather than not start.
-            log.warning("Index not refreshed at start: %s", exc)
+            if changes:  # said by the caller, once (the CLI on stderr, the chat's log)
+                self.behind = behind_message(changes)
             return None
+        summary = ingest(
+            self.settings, store=self.store, progress=progress, on_progress=on_progress
+        )
         self.retriever.refresh()
         return summary
 
@@ -235,4 +231,13 @@ class Assistant:
         yield from ExtractiveGenerator.deltas(fallback.answer)
         fallback.latency_ms = (time.perf_counter() - started) * 1000
         yield fallback.model_copy(update=base)
+
+
+def behind_message(changes: list[str]) -> str:
+    shown = ", ".join(changes[:3]) + (f" (+{len(changes) - 3})" if len(changes) > 3 else "")
+    return (
+        f"Index en retard sur le corpus ({len(changes)} fichier(s) : {shown}) : réponses "
+        "depuis l'index servi ; lancez `assistant ingest` pour le mettre à jour. / The index "
+        "is behind the corpus: run `assistant ingest`."
+    )
 

@@ -11,7 +11,7 @@ import logging
 
 from ..errors import AssistantError
 from ..models import Answer, Turn
-from ..safety import Bound, redact, sanitize_output, valid_unicode
+from ..safety import Bound, redact, sanitize_output, strip_invisible, valid_unicode
 from ..settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,8 @@ def check_question(
     question: str, history: list[Turn] | None, settings: Settings
 ) -> tuple[str, list[Turn]]:
     """The question and history as the steps read them, cleaned at the boundary."""
-    question = valid_unicode(question or "").strip()
+    # Invisible characters go, as at ingest: « bud\u200bget » is the word « budget ».
+    question = strip_invisible(valid_unicode(question or "")).strip()
     if not question:
         raise AnswerError("La question est vide. / The question is empty.")
     if len(question) > settings.max_question_chars:
@@ -39,7 +40,7 @@ def check_question(
             "/ Question too long."
         )
     turns = [t if isinstance(t, Turn) else Turn(**t) for t in (history or [])]
-    turns = [Turn(role=t.role, content=valid_unicode(t.content)) for t in turns]
+    turns = [Turn(role=t.role, content=strip_invisible(valid_unicode(t.content))) for t in turns]
     return question, limit_history(turns, settings)
 
 

@@ -19,6 +19,7 @@ import functools
 import ipaddress
 import logging
 import os
+import re
 import secrets
 import threading
 import time
@@ -28,6 +29,7 @@ from pathlib import Path
 import bcrypt
 
 from ..errors import AssistantError
+from ..files import FileProblem, read_regular_text
 from ..settings import Settings
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,11 @@ class Users:
         return ok and known is not None
 
 
+# $2b$, a two-digit cost (04-31), then 22 characters of salt and 31 of hash: 60 in all.
+BCRYPT_HASH = re.compile(r"^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$")
+USERS_FILE_MAX_BYTES = 1024 * 1024
+
+
 def parse_users(spec: str | None) -> Users | None:
     """Read ``ASSISTANT_AUTH``; None when unset (local mode)."""
     if spec is None or not spec.strip():
@@ -71,12 +78,13 @@ def parse_users(spec: str | None) -> Users | None:
     if spec.startswith("@"):
         path = Path(spec[1:]).expanduser()
         try:
-            content = path.read_text(encoding="utf-8")
-        except OSError as exc:
+            content = read_regular_text(path, USERS_FILE_MAX_BYTES, "Fichier des utilisateurs")
+        except FileNotFoundError:
             raise AuthConfigError(
-                f"Fichier des utilisateurs illisible : {path} ({exc.strerror}). "
-                "/ Cannot read the users file."
-            ) from exc
+                f"Fichier des utilisateurs introuvable : {path}. / Users file not found."
+            ) from None
+        except FileProblem as exc:
+            raise AuthConfigError(f"{exc} / Cannot read the users file.") from None
         entries = [line.strip() for line in content.splitlines()]
     else:
         entries = [part.strip() for part in spec.split(",")]
@@ -96,7 +104,9 @@ def parse_users(spec: str | None) -> Users | None:
                 "/ Unknown role."
             )
         roles[name] = wanted
-        if not sep or not name or not hashed.startswith(("$2a$", "$2b$", "$2y$")):
+        if not sep or not name or not BCRYPT_HASH.match(hashed):
+            # The whole hash is checked at start: a truncated one (a line cut by a copy)
+            # was accepted, and then nobody could log in, with no word why.
             raise AuthConfigError(
                 "ASSISTANT_AUTH : entrée invalide, attendu « nom:hash_bcrypt » "
                 "(générez le hash avec `python -m assistant.chat.auth`). "

@@ -97,17 +97,35 @@ def check_port(host: str, port: int) -> None:
         raise click.ClickException(
             f"Adresse d'écoute inconnue : {host} ({exc.strerror}). / Unknown host."
         ) from None
-    family, kind, proto, _name, address = infos[0]
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
-        try:
-            probe.bind(address)
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
+    # Every address the name stands for, not only the one the server binds: with
+    # `--host localhost` the server listens on 127.0.0.1, while a browser may try [::1]
+    # first and reach whichever other process holds [::1] on that port.
+    # Browsers take « localhost » for both loopbacks whatever /etc/hosts says.
+    if host.lower().rstrip(".") == "localhost" and socket.has_ipv6:
+        infos = [*infos, (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", port, 0, 0))]
+    seen = set()
+    for number, (family, kind, proto, _name, address) in enumerate(infos):
+        if kind != socket.SOCK_STREAM:
+            continue
+        if (family, address[:2]) in seen:
+            continue
+        seen.add((family, address[:2]))
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            if family == socket.AF_INET6:
+                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    shown = f"[{address[0]}]" if family == socket.AF_INET6 else address[0]
+                    raise click.ClickException(
+                        f"Le port {port} est déjà utilisé sur {shown} ({host}) : arrêtez "
+                        "l'autre serveur ou choisissez-en un autre avec --port. / Port "
+                        "already in use."
+                    ) from None
+                if number and exc.errno == errno.EADDRNOTAVAIL:
+                    continue  # e.g. no IPv6 on this machine: nobody can hold it either
                 raise click.ClickException(
-                    f"Le port {port} est déjà utilisé sur {host} : arrêtez l'autre serveur ou "
-                    "choisissez-en un autre avec --port. / Port already in use."
+                    f"Impossible d'écouter sur {host}:{port} ({exc.strerror}). / Cannot listen."
                 ) from None
-            raise click.ClickException(
-                f"Impossible d'écouter sur {host}:{port} ({exc.strerror}). / Cannot listen."
-            ) from None

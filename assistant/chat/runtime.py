@@ -82,6 +82,8 @@ class ChatRuntime:
                     summary = assistant.ensure_index(on_progress=self.index_progress.update)
                     if summary is not None:
                         log.warning("chat: first start, corpus indexed\n%s", summary.render())
+                    if getattr(assistant, "behind", None):
+                        log.warning("chat: %s", assistant.behind)
                     # One search warms everything the first question needs (the lexical
                     # index is built on first use, the embedding model's first call is slow).
                     assistant.retrieve("modèle socio-économique")

@@ -178,7 +178,7 @@ def ingest_upload(
 
 def upload_owner(store, path: Path) -> str | None:
     """Who the indexed upload ``path`` is private to ('' when shared, None when not indexed)."""
-    entry = next(iter(scan([path])), None)
+    entry = next(iter(scan([path], store.settings.corpus_dir)), None)
     state = store.file_states().get(entry.key) if entry is not None else None
     return state.owner if state is not None else None
 

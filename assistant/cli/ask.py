@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import settings_for
+from .common import PATH, open_reader
 
 
 @click.command()
@@ -21,7 +21,7 @@ from .common import settings_for
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (champs de eval-format).")
 @click.option(
     "--history",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=PATH,
     help="Fichier JSON des tours précédents [{role, content}…] pour une question de suivi.",
 )
 @click.option("--full", is_flag=True, help="Réponse détaillée (profil formateur·rice).")
@@ -37,7 +37,6 @@ def ask(
       assistant ask --history tours.json "Et en 2018 ?"
       assistant ask - < question.txt           # longue question (même limite de taille)
     """
-    from ..answer.answering import Assistant
     from ..models import Turn
 
     if from_stdin or question == "-":
@@ -51,8 +50,9 @@ def ask(
 
     turns = []
     if history:
+        text = _read_history(history)
         try:
-            raw = json.loads(history.read_text(encoding="utf-8"))
+            raw = json.loads(text)
             if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
                 raise ValueError("attendu une liste [{role, content}…]")
             turns = [Turn(**t) for t in raw]
@@ -63,8 +63,7 @@ def ask(
         except (ValueError, TypeError) as exc:
             reason = " ".join(str(exc).split())[:200]  # one line, even for pydantic's
             raise click.ClickException(f"Historique illisible ({history}) : {reason}") from None
-    assistant = Assistant(settings_for(data=True))
-    summary = assistant.ensure_index(progress=not as_json)
+    assistant, summary = open_reader(progress=not as_json)
     if summary is not None and not as_json:
         click.echo(summary.render(), err=True)
     answer = assistant.answer(question, turns, detail="full" if full else "short")
@@ -81,6 +80,21 @@ def ask(
             seen.add(citation.marker)
             page = f", p. {citation.page}" if citation.page is not None else ""
             click.echo(f"  [{citation.marker}] {citation.source} — {citation.section}{page}")
+
+
+def _read_history(path: Path) -> str:
+    """The history file, a regular file read up to the history's own bound (JSON escapes
+    counted): ``--history /dev/zero`` once read forever."""
+    from ..files import FileProblem, read_regular_text
+    from ..settings import get_settings
+
+    bound = get_settings().max_history_received_chars * 6 + 65536
+    try:
+        return read_regular_text(path, bound, "Historique --history")
+    except FileNotFoundError:
+        raise click.ClickException(f"Historique introuvable : {path}. / No such file.") from None
+    except FileProblem as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _read_stdin_question() -> str:

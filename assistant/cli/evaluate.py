@@ -7,27 +7,27 @@ from pathlib import Path
 
 import click
 
-from .common import check_folder, settings_for
+from .common import PATH, check_folder, settings_for
 
 
 @click.group(name="eval", invoke_without_command=True)
 @click.option(
     "--set",
     "set_path",
-    type=click.Path(path_type=Path),
+    type=PATH,
     default=Path("eval/golden.jsonl"),
     show_default=True,
     help="Jeu d'évaluation (format eval-format.md).",
 )
 @click.option(
     "--output",
-    type=click.Path(path_type=Path),
+    type=PATH,
     default=None,
     help="Dossier de sortie (results.jsonl, report.json, report.html).",
 )
 @click.option(
     "--baseline",
-    type=click.Path(path_type=Path),
+    type=PATH,
     default=None,
     help="Référence à comparer (ex. eval/baseline.json) : code ≠ 0 si une métrique régresse.",
 )
@@ -69,6 +69,7 @@ def eval_(
         return
     from datetime import datetime
 
+    from ..evaluation.dataset import load_set
     from ..evaluation.metrics import SUMMARY_METRICS
     from ..evaluation.runner import (
         BaselineError,
@@ -82,7 +83,16 @@ def eval_(
         # A baseline holds the whole set's figures and each half's; one half cannot make one.
         raise click.ClickException("--update-baseline s'utilise sur le jeu entier, sans --half")
     output = output or Path("eval/results") / datetime.now().strftime("%Y%m%d-%H%M%S")
-    # Checked before the run, not after every case has been answered.
+    # Everything the end of the run needs is checked before it, not after every case has
+    # been answered: the output folder, the reference (read, parsed, its shape) or, with
+    # --update-baseline, the place it will be written to.
+    target = baseline or Path("eval/baseline.json")
+    reference = None
+    if update_baseline:
+        _check_writable_file(target)
+    elif baseline is not None:
+        reference = _read_baseline(baseline)
+    load_set(set_path)  # a malformed set: one line now
     check_folder(output, "Dossier de sortie --output", "--output DOSSIER")
     settings = settings_for(data=True)
     judge = None
@@ -90,18 +100,11 @@ def eval_(
         from ..evaluation.judge import Judge
 
         judge = Judge(settings)
-    reference = None
-    if baseline is not None and baseline.is_file() and not update_baseline:
-        # Read before the run: a bad baseline is reported at once, not after every case.
-        try:
-            reference = json.loads(baseline.read_text(encoding="utf-8"))
-        except ValueError as exc:
-            raise click.ClickException(f"Référence illisible ({baseline}) : {exc}") from None
-        if half is not None and half not in reference.get("halves", {}):
-            raise click.ClickException(
-                f"La référence {baseline} n'a pas de chiffres pour la moitié « {half} » "
-                "(réécrivez-la avec --update-baseline sur le jeu entier)"
-            )
+    if reference is not None and half is not None and half not in reference.get("halves", {}):
+        raise click.ClickException(
+            f"La référence {baseline} n'a pas de chiffres pour la moitié « {half} » "
+            "(réécrivez-la avec --update-baseline sur le jeu entier)"
+        )
     run = run_eval(settings, set_path, progress=not quiet, judge=judge, half=half)
     diff = None
     if reference is not None:
@@ -120,17 +123,17 @@ def eval_(
         cells = [metrics.get(key)] + [part.get(key) for part in halves.values()]
         click.echo(f"  {key:24}" + "".join(f" {_cell(value):>8}" for value in cells))
     if update_baseline:
-        target = baseline or Path("eval/baseline.json")
-        target.write_text(
-            json.dumps(baseline_payload(run), ensure_ascii=False, indent=2) + "\n",
-            encoding="utf-8",
-        )
+        try:
+            target.write_text(
+                json.dumps(baseline_payload(run), ensure_ascii=False, indent=2) + "\n",
+                encoding="utf-8",
+            )
+        except OSError as exc:
+            raise click.ClickException(
+                f"Référence --baseline non écrite ({target} : {exc.strerror}). / Not written."
+            ) from None
         click.echo(f"Référence mise à jour : {target}")
         return
-    if baseline is not None and not baseline.is_file():
-        raise click.ClickException(
-            f"Référence introuvable : {baseline} (créez-la avec --update-baseline)"
-        )
     if diff:
         regressions = [row for row in diff if row["regressed"]]
         for row in diff:
@@ -148,10 +151,57 @@ def _cell(value) -> str:
     return "—" if value is None else f"{round(value, 4):g}"
 
 
+MAX_BASELINE_BYTES = 4 * 1024 * 1024
+
+
+def _read_baseline(path: Path) -> dict:
+    """The reference, read and checked before the run: a regular file under a bound, a
+    JSON object whose ``metrics`` is an object of numbers."""
+    from ..files import FileProblem, read_regular_text
+
+    try:
+        reference = json.loads(read_regular_text(path, MAX_BASELINE_BYTES, "Référence"))
+    except FileNotFoundError:
+        raise click.ClickException(
+            f"Référence introuvable : {path} (créez-la avec --update-baseline)"
+        ) from None
+    except FileProblem as exc:
+        raise click.ClickException(str(exc)) from None
+    except RecursionError:
+        raise click.ClickException(f"Référence illisible ({path}) : JSON trop imbriqué.") from None
+    except ValueError as exc:
+        reason = " ".join(str(exc).split())[:200]
+        raise click.ClickException(f"Référence illisible ({path}) : {reason}") from None
+    metrics = reference.get("metrics") if isinstance(reference, dict) else None
+    tolerances = reference.get("tolerances", {}) if isinstance(reference, dict) else None
+    if (
+        not isinstance(metrics, dict)
+        or not isinstance(tolerances, dict)
+        or not all(_number_or_none(v) for v in (*metrics.values(), *tolerances.values()))
+    ):
+        raise click.ClickException(
+            f"Référence illisible ({path}) : attendu {{\"metrics\": {{nom: nombre}}, …}}."
+        )
+    return reference
+
+
+def _number_or_none(value) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
+def _check_writable_file(path: Path) -> None:
+    """Where --update-baseline will write: not a folder, in a folder that exists."""
+    if path.is_dir() or not path.parent.is_dir() or (path.exists() and not path.is_file()):
+        raise click.ClickException(
+            f"Référence --baseline inscriptible attendue : {path} (un fichier, dans un "
+            "dossier existant). / --baseline must be a writable file."
+        )
+
+
 @eval_.command("export-feedback")
 @click.option(
     "--output",
-    type=click.Path(path_type=Path),
+    type=PATH,
     default=Path("eval/feedback-drafts.jsonl"),
     show_default=True,
     help="Fichier JSONL des brouillons de cas.",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import settings_for
+from .common import PATH, open_reader
 
 
 @click.command()
@@ -22,7 +22,7 @@ from .common import settings_for
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path),
+    type=PATH,
     default=None,
     help="Fichier (un format) ou dossier ; avec --all, le dossier du parcours.",
 )
@@ -53,7 +53,6 @@ def fiche(
       assistant fiche "hybridation des ressources" --format md,pptx,html --output fiches/
       assistant fiche --all --output parcours-21-jours/
     """
-    from ..answer.answering import Assistant
     from ..trainer.pack import AIDS, FORMATS, filename, render, write_pack
 
     chosen = tuple(
@@ -70,8 +69,8 @@ def fiche(
         raise click.UsageError(
             'Donnez un thème (`assistant fiche "12e jour"`) ou --all pour tout le parcours.'
         )
-    assistant = Assistant(settings_for(data=True))
-    summary = assistant.ensure_index(progress=False)
+    single = None if all_days else single_target(output, chosen or ("md",))
+    assistant, summary = open_reader()
     if summary is not None:
         click.echo(summary.render(), err=True)
     if all_days:
@@ -83,7 +82,13 @@ def fiche(
             click.echo(f"  {done}/{total} {sheet.title}", err=True)
 
         sheet_formats = tuple(f for f in chosen if f in FORMATS) or FORMATS
-        pack = write_pack(assistant, folder, sheet_formats, progress, minutes)
+        try:
+            pack = write_pack(assistant, folder, sheet_formats, progress, minutes)
+        except OSError as exc:
+            raise click.ClickException(
+                f"--output : parcours non écrit ({folder} : {exc.strerror or exc}). / Not "
+                "written."
+            ) from None
         click.echo(
             f"{len(pack.sheets)} fiches, {len(pack.files)} fichiers en {pack.seconds:.1f} s → "
             f"{pack.folder}/ et {pack.archive}"
@@ -98,12 +103,44 @@ def fiche(
         return
     targets = []
     for fmt in chosen:
-        if output is not None and len(chosen) == 1 and not output.is_dir() and output.suffix:
-            target = output
-        else:
-            target = (output or Path.cwd()) / filename(sheet, fmt)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(render(sheet, fmt))
+        target = single or (output or Path.cwd()) / filename(sheet, fmt)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(render(sheet, fmt))
+        except OSError as exc:
+            raise click.ClickException(
+                f"--output : fiche non écrite ({target} : {exc.strerror or exc}). Choisissez "
+                "un dossier accessible en écriture. / Sheet not written."
+            ) from None
         targets.append(target)
     for target in targets:
         click.echo(f"Fiche écrite : {target}")
+
+
+def single_target(output: Path | None, chosen: tuple[str, ...]) -> Path | None:
+    """The file ``--output`` names, or None when it names a folder (or nothing).
+
+    Decided before the sheet is built. One format and a name with an extension: that file,
+    and the extension must be the format's (``--format docx --output x.md`` wrote Word
+    into a ``.md``); a name without extension is a folder, so an existing file without
+    extension is refused rather than used as one. Several formats: a folder."""
+    if output is None or output.is_dir():
+        return None
+    if output.suffix:
+        if len(chosen) > 1:
+            raise click.UsageError(
+                f"--output {output} : un dossier est attendu avec plusieurs formats."
+            )
+        wanted = "." + chosen[0]
+        if output.suffix.lower() != wanted:
+            raise click.UsageError(
+                f"--output {output} : l'extension ne correspond pas au format {chosen[0]} "
+                f"(attendu {output.stem}{wanted}). / Extension does not match the format."
+            )
+        return output
+    if output.exists() or output.is_symlink():
+        raise click.UsageError(
+            f"--output {output} : fichier existant sans extension ; donnez un dossier ou un "
+            f"nom en « .{chosen[0]} ». / Existing file without extension."
+        )
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import settings_for
+from .common import DATA_HOW, DATA_WHAT, check_folder, check_readable_folder, settings_for
 
 
 @click.group(name="index")
@@ -23,6 +23,27 @@ def index_group() -> None:
     """
 
 
+def _index_settings():
+    """The settings, with a data folder that can at least be read (or is absent)."""
+    settings = settings_for()
+    check_readable_folder(settings.data_dir, DATA_WHAT, DATA_HOW)
+    return settings
+
+
+def pointer_problem(generations, pointer) -> str | None:
+    """What is wrong with a pointer that could be read: absent beside generations, or
+    naming a generation that is not on disk (served nothing: readers fall back)."""
+    if pointer is None:
+        return "pointeur d'index absent (CURRENT)" if generations else None
+    names = {generation.name for generation in generations}
+    if pointer["current"] not in names:
+        return (
+            f"le pointeur nomme {pointer['current']}, absente du disque (une autre génération "
+            "est servie ; `assistant index rollback NOM` ou `assistant ingest`)"
+        )
+    return None
+
+
 @index_group.command("status")
 def index_status() -> None:
     """Liste les générations : servie, précédente, vérifiée ou non.
@@ -33,14 +54,13 @@ def index_status() -> None:
     """
     from ..backends.store import collection_name, generation_report
 
-    settings = settings_for()
+    settings = _index_settings()
     generations, pointer, problem = generation_report(settings)
     name = collection_name(settings)
     click.echo(f"Index : {settings.chroma_dir} (collection {name})")
+    problem = problem or pointer_problem(generations, pointer)
     if problem:
         click.echo(f"  attention : {problem}")
-    elif pointer is None and generations:
-        click.echo("  attention : pointeur d'index absent (CURRENT)")
     if not generations:
         click.echo("  aucune génération : lancez `assistant ingest`.")
     current = pointer.get("current") if pointer else None
@@ -70,7 +90,7 @@ def index_verify(names: tuple[str, ...]) -> None:
     """
     from ..backends.store import generation_report, verify_generation
 
-    settings = settings_for()
+    settings = _index_settings()
     generations, pointer, problem = generation_report(settings)
     wanted = list(names) or [g.name for g in generations]
     current = pointer.get("current") if pointer else None
@@ -80,8 +100,7 @@ def index_verify(names: tuple[str, ...]) -> None:
         click.echo(f"  {name} : " + ("ok" if checked.ok else f"ILLISIBLE — {checked.problem}"))
         if not checked.ok and (names or name == current):
             failed.append(name)
-    if problem is None and pointer is None and generations:
-        problem = "pointeur d'index absent (CURRENT)"
+    problem = problem or pointer_problem(generations, pointer)
     if problem:
         failed.append("pointeur")
         click.echo(f"  pointeur : {problem}")
@@ -103,7 +122,9 @@ def index_rollback(name: str | None) -> None:
     """
     from ..backends.store import rollback
 
-    target, previous = rollback(settings_for(), name)
+    settings = _index_settings()
+    check_folder(settings.data_dir, DATA_WHAT, DATA_HOW)  # the pointer is rewritten
+    target, previous = rollback(settings, name)
     click.echo(
         f"Génération servie : {target}"
         + (f" (la précédente est maintenant {previous})." if previous else ".")

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from .common import settings_for
+from .common import PATH, settings_for
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=PATH)
 @click.option("--quiet", "-q", is_flag=True, help="Pas de barre de progression.")
 def ingest(paths: tuple[Path, ...], quiet: bool) -> None:
     """Indexe des documents (PDF, .md, .txt) ; par défaut le dossier corpus/.

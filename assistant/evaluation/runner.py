@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import platform
 import sys
 import time
@@ -31,6 +32,8 @@ GATED: dict[str, tuple[str, float]] = {
     "answer_defects": ("lower", 0.02),
     "leaning_quotes": ("lower", 0.02),
 }
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -71,6 +74,8 @@ def run_eval(
         cases = [c for c in cases if half_of(c.id) == half]
     assistant = assistant or Assistant(settings)
     assistant.ensure_index(progress=progress)
+    if assistant.behind:  # measured on the index served, and said so
+        log.warning("%s", assistant.behind)
     results: list[dict] = []
     started = time.perf_counter()
     iterator = cases

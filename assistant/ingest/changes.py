@@ -5,6 +5,7 @@ duplicate, removed, or skipped with a plain reason. Nothing is written here.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,18 @@ from ..errors import LoadError
 from ..models import Chunk
 from ..settings import Settings
 from .chunking import chunk_sections
-from .loading import LoadedDocument, SourceFile, check_size, file_sha256, load, scan
+from .loading import (
+    LoadedDocument,
+    SourceFile,
+    check_size,
+    file_sha256,
+    key_prefixes,
+    load,
+    real_key,
+    resolved,
+    scan,
+    under,
+)
 from .summary import IngestSummary, Skipped, record_skip
 
 # Bumped when cleaning, structure or chunking change what a file becomes: an index built by
@@ -72,16 +84,17 @@ def plan_changes(
     hashed: list[tuple[SourceFile, str]] = []
     first_of_key: dict[str, str] = {}
 
-    for file in scan(roots):
+    for file in scan(roots, settings.corpus_dir):
         if file.problem:
             summary.skipped.append(Skipped(file.source, file.problem))
             continue
-        if file.key in first_of_key:  # two links to one file
+        real = real_key(file.path)
+        if real in first_of_key or file.key in seen:  # two links to one file
             summary.skipped.append(
-                Skipped(file.source, f"même fichier que « {first_of_key[file.key]} »")
+                Skipped(file.source, f"même fichier que « {first_of_key.get(real, '?')} »")
             )
             continue
-        first_of_key[file.key] = file.source
+        first_of_key[real] = file.source
         seen.add(file.key)
         try:
             sha = indexed_sha(file.path, max_bytes, settings)
@@ -96,12 +109,7 @@ def plan_changes(
     fault("discovered")
 
     # Files gone from a folder that was ingested: their chunks go.
-    folders = [str(p.resolve()).rstrip("/") + "/" for p in roots if p.is_dir()]
-    removed = {
-        key
-        for key in states
-        if key and key not in seen and any(key.startswith(folder) for folder in folders)
-    }
+    removed = {key for key in gone(settings, roots, states) if key not in seen}
     for key in sorted(removed):
         plan.delete.update(states[key].ids)
         summary.removed.append(states[key].source or key)
@@ -157,10 +165,13 @@ def corpus_changes(settings: Settings, states: dict[str, FileState]) -> list[str
     indexed = {sha for state in states.values() if state.complete for sha in state.shas}
     changes: list[str] = []
     seen: set[str] = set()
-    for file in scan([root]):
-        if file.problem or file.key in seen:
+    reals: set[str] = set()
+    for file in scan([root], root):
+        real = real_key(file.path)
+        if file.problem or file.key in seen or real in reals:
             continue
         seen.add(file.key)
+        reals.add(real)
         try:
             sha = indexed_sha(file.path, max_bytes, settings)
         except (LoadError, OSError):
@@ -171,10 +182,30 @@ def corpus_changes(settings: Settings, states: dict[str, FileState]) -> list[str
         if state is None and sha in indexed:
             continue  # a copy of an indexed file: skipped as a duplicate
         changes.append(file.source)
-    folder = str(root.resolve()).rstrip("/") + "/"
     changes.extend(
-        state.source or key
-        for key, state in states.items()
-        if key.startswith(folder) and key not in seen and not state.owner
+        states[key].source or key
+        for key in gone(settings, [root], states)
+        if key not in seen and not states[key].owner
     )
     return changes
+
+
+def gone(settings: Settings, roots: list[Path], states: dict[str, FileState]) -> set[str]:
+    """Indexed files an ingest of ``roots`` answers for (the caller removes those it did
+    not see): the keys under a folder ingested (:func:`key_prefixes`), and, when the corpus
+    folder is ingested whole, the files of an index keyed by absolute paths (before keys
+    were relative to the corpus) that are in the corpus or no longer exist anywhere — a
+    corpus moved since then leaves none of its old passages behind."""
+    corpus = resolved(Path(settings.corpus_dir).expanduser())
+    prefixes = [prefix for root in roots if root.is_dir() for prefix in key_prefixes(root, corpus)]
+    whole_corpus = "" in prefixes
+    found: set[str] = set()
+    for key in states:
+        if not key:
+            continue
+        legacy = whole_corpus and key.startswith("/") and not states[key].owner
+        if any(under(key, prefix) for prefix in prefixes) or (
+            legacy and (Path(key).is_relative_to(corpus) or not os.path.lexists(key))
+        ):
+            found.add(key)
+    return found

@@ -56,11 +56,23 @@ def remove_invisible(text: str) -> tuple[str, int]:
     return strip_invisible(text), count_hiding(text)
 
 
-def strip_footnote_calls(line: str) -> str:
-    line = _BRACKET_CALL.sub("", _GLUED_CALL.sub("", line))
-    line = _CALL_AFTER_STOP.sub("", line)
-    line = _UPPER_CALL.sub("", line)
-    return _SPACED_CALL.sub("", line)
+def strip_footnote_calls(line: str, calls: frozenset[int] | set[int] = frozenset()) -> str:
+    """Remove the footnote calls of a document whose notes are numbered ``calls``.
+
+    A number is a call only when the document has a note of that number: a file without
+    footnotes loses no digit (« hunter2. » in an upload was quoted « hunter. »), and a
+    glued number that no note carries stays the source's word."""
+    if not calls:
+        return line
+
+    def call(match: re.Match) -> str:
+        digits = re.findall(r"\d+", match.group(0))
+        return "" if digits and all(int(d) in calls for d in digits) else match.group(0)
+
+    line = _BRACKET_CALL.sub(call, _GLUED_CALL.sub(call, line))
+    line = _CALL_AFTER_STOP.sub(call, line)
+    line = _UPPER_CALL.sub(call, line)
+    return _SPACED_CALL.sub(call, line)
 
 
 # The tail of a URL wrapped onto its own line: « content/uploads/2018/…_BAD.pdf ».
@@ -230,9 +242,10 @@ def _is_note_line(line: str) -> bool:
     return bool((_FOOTNOTE_START.match(line) and not line[:1].isspace()) or is_url_only(line))
 
 
-def normalise_line(line: str) -> str:
-    """Per-line cleaning: footnote calls, inline URLs, odd spaces."""
+def normalise_line(line: str, calls: frozenset[int] | set[int] = frozenset()) -> str:
+    """Per-line cleaning: footnote calls (of the notes numbered ``calls``, see
+    :func:`strip_footnote_calls`), inline URLs, odd spaces."""
     line = line.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
     line = _URL.sub("", line) if _URL.search(line) and len(_URL.sub("", line).strip()) > 0 else line
-    line = strip_footnote_calls(line)
+    line = strip_footnote_calls(line, calls)
     return re.sub(r"[ \t]+", " ", line).strip()

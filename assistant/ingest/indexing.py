@@ -114,7 +114,7 @@ def texts_to_embed(settings: Settings, paths: Iterable[Path] | None = None) -> l
     """Every distinct text an ingest of ``paths`` (default: the corpus folder) gives the
     dense model — section titles and sentences, in reading order."""
     texts: dict[str, None] = {}
-    for file in discover([Path(p) for p in (paths or [settings.corpus_dir])]):
+    for file in discover([Path(p) for p in (paths or [settings.corpus_dir])], settings.corpus_dir):
         for chunk in chunk_document(load(file), settings):
             texts.update(dict.fromkeys(embedded_texts(chunk)))
     return list(texts)

@@ -49,7 +49,7 @@ MAX_REASON_CHARS = 240
 class SourceFile:
     path: Path
     source: str  # display name, relative to the folder it was found in
-    key: str  # stable identity: the resolved absolute path
+    key: str  # identity in the index: see :func:`location_key`
     kind: str
     problem: str | None = None  # why it cannot be read at all (set by :func:`scan`)
 
@@ -62,8 +62,59 @@ class LoadedDocument:
     warnings: list[str] = field(default_factory=list)
 
 
-def _key(path: Path) -> str:
-    """The resolved absolute path, as valid UTF-8 (undecodable bytes escaped)."""
+def resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symbolic-link loop (RuntimeError before 3.13)
+        return Path(os.path.abspath(path))
+
+
+def location_key(location: Path, corpus: Path | None, path: Path) -> str:
+    """A file's key in the index: where it is in the corpus — its path relative to the
+    corpus folder (resolved), ``budget.md``, ``annexes/lieu.md`` — so that a moved or
+    re-rooted corpus, or another ASSISTANT_CORPUS_DIR, gives the same keys and replaces its
+    passages (absolute keys left the old ones served beside the new). A file outside the
+    corpus (``ingest ~/notes``, an upload) keeps its resolved absolute path: it is not in
+    the corpus, and no move of the corpus concerns it. Relative keys never start with
+    ``/``, absolute ones always do.
+
+    ``location``: the file's path with its folders resolved, not the file itself (a link
+    in the corpus is keyed where it is, not where it leads)."""
+    if corpus is not None:
+        with_folder = Path(os.path.normpath(location))
+        if with_folder.is_relative_to(corpus) and with_folder != corpus:
+            return _utf8(with_folder.relative_to(corpus).as_posix())
+    return real_key(path)
+
+
+def key_prefixes(root: Path, corpus: Path | None) -> list[str]:
+    """The key prefixes of the files an ingest of the folder ``root`` sees (see
+    :func:`under`): its files gone from it are removed from the index."""
+    real = resolved(root)
+    prefixes = [_utf8(str(real)).rstrip("/") + "/"]
+    if corpus is not None:
+        if real == corpus:
+            prefixes.append("")  # every relative key
+        elif real.is_relative_to(corpus):
+            prefixes.append(_utf8(real.relative_to(corpus).as_posix()) + "/")
+        elif corpus.is_relative_to(real):
+            prefixes.append("")  # the whole corpus is under it
+    return prefixes
+
+
+def under(key: str, prefix: str) -> bool:
+    if prefix == "":
+        return not key.startswith("/")
+    return key.startswith(prefix)
+
+
+def _utf8(text: str) -> str:
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def real_key(path: Path) -> str:
+    """The resolved absolute path, as valid UTF-8 (undecodable bytes escaped): which file
+    it really is (two links to one file have one real key)."""
     try:
         resolved = str(path.resolve())
     except (OSError, RuntimeError):  # a symbolic-link loop (RuntimeError before 3.13)
@@ -72,16 +123,20 @@ def _key(path: Path) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
-def scan(paths: Iterable[Path]) -> Iterator[SourceFile]:
+def scan(paths: Iterable[Path], corpus: Path | None = None) -> Iterator[SourceFile]:
     """Every file under ``paths`` (files or folders), sorted; the ones that cannot be read
     carry a ``problem``. Hidden files and folders are skipped, as are ``README.md`` files
     (a corpus folder's notice); symbolic links to files are followed, links to folders are
-    not (no loops)."""
+    not (no loops). ``corpus``: the corpus folder, which files are keyed relative to
+    (:func:`location_key`)."""
+    corpus = resolved(Path(corpus).expanduser()) if corpus is not None else None
     for root in paths:
         root = Path(root).expanduser()
         if not root.is_dir():
-            yield _entry(root, root.name)
+            place = resolved(root.parent) / root.name
+            yield _entry(root, root.name, location_key(place, corpus, root))
             continue
+        real_root = resolved(root)
         unreadable: list[OSError] = []  # folders os.walk could not list (said, not dropped)
         for folder, dirs, files in os.walk(root, followlinks=False, onerror=unreadable.append):
             yield from _unreadable_folders(unreadable, root)
@@ -95,7 +150,7 @@ def scan(paths: Iterable[Path]) -> Iterator[SourceFile]:
                     yield SourceFile(
                         here / name,
                         safe_display(rel),
-                        _key(here / name),
+                        location_key(real_root / rel, corpus, here / name),
                         "",
                         "lien symbolique vers un dossier, non suivi / symlink to a folder",
                     )
@@ -103,7 +158,8 @@ def scan(paths: Iterable[Path]) -> Iterator[SourceFile]:
                 if name.startswith(".") or name.lower() == "readme.md":
                     continue
                 path = here / name
-                yield _entry(path, path.relative_to(root).as_posix())
+                rel = path.relative_to(root).as_posix()
+                yield _entry(path, rel, location_key(real_root / rel, corpus, path))
         yield from _unreadable_folders(unreadable, root)
 
 
@@ -116,10 +172,10 @@ def _unreadable_folders(errors: list[OSError], root: Path) -> Iterator[SourceFil
         except ValueError:
             rel = str(path)
         reason = f"dossier illisible ({exc.strerror}) / unreadable folder"
-        yield SourceFile(path, safe_display(rel or "."), _key(path), "", reason)
+        yield SourceFile(path, safe_display(rel or "."), real_key(path), "", reason)
 
 
-def _entry(path: Path, rel: str) -> SourceFile:
+def _entry(path: Path, rel: str, key: str) -> SourceFile:
     source = safe_display(rel)
     kind = SUPPORTED.get(path.suffix.lower(), "")
     try:
@@ -130,35 +186,35 @@ def _entry(path: Path, rel: str) -> SourceFile:
             if path.is_symlink()
             else "fichier introuvable / not found"
         )
-        return SourceFile(path, source, _key(path), kind, problem)
+        return SourceFile(path, source, key, kind, problem)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             problem = "boucle de liens symboliques / symlink loop"
         else:
             problem = f"inaccessible ({exc.strerror})"
-        return SourceFile(path, source, _key(path), kind, problem)
+        return SourceFile(path, source, key, kind, problem)
     if stat.S_ISDIR(info.st_mode):
-        return SourceFile(path, source, _key(path), kind, "dossier / folder")
+        return SourceFile(path, source, key, kind, "dossier / folder")
     if not stat.S_ISREG(info.st_mode):
         return SourceFile(
-            path, source, _key(path), kind, "pas un fichier ordinaire / not a regular file"
+            path, source, key, kind, "pas un fichier ordinaire / not a regular file"
         )
     if not kind:
         suffix = path.suffix.lower() or "sans extension"
         return SourceFile(
             path,
             source,
-            _key(path),
+            key,
             kind,
             f"format non pris en charge ({suffix}) : PDF, Markdown (.md) ou texte (.txt) "
             "seulement / unsupported file type",
         )
-    return SourceFile(path, source, _key(path), kind)
+    return SourceFile(path, source, key, kind)
 
 
-def discover(paths: Iterable[Path]) -> Iterator[SourceFile]:
+def discover(paths: Iterable[Path], corpus: Path | None = None) -> Iterator[SourceFile]:
     """Supported, readable-looking files under ``paths`` (see :func:`scan`)."""
-    return (f for f in scan(paths) if f.problem is None)
+    return (f for f in scan(paths, corpus) if f.problem is None)
 
 
 def file_sha256(path: Path) -> str:

@@ -125,18 +125,20 @@ def build_sections(
         line for p in pages for line in p.lines if not _is_upper_heading(line.strip())
     )
     vocab = Vocabulary(raw_text)
+    # The document's note numbers: only they can be footnote calls (none without notes).
+    calls = frozenset(number for page in pages for number in page.note_numbers)
     lines: list[_Line] = []
     for page in pages:
         blank = True
         for raw in page.lines:
-            text = normalise_line(raw)
+            text = normalise_line(raw, calls)
             if not text:
                 blank = True
                 continue
             lines.append(_Line(text, page.page, blank))
             blank = False
         for note in page.notes:
-            lines.append(_Line("\x00NOTE " + normalise_line(note), page.page, True))
+            lines.append(_Line("\x00NOTE " + normalise_line(note, calls), page.page, True))
 
     sections: list[Section] = [Section(default_title)]
     notes: list[Paragraph] = []

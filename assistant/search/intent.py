@@ -129,8 +129,10 @@ _BARE_ORDINAL = re.compile(
     + r")\b(?!\s+(?:jour|day|jours)\b)(?=\s*(?:[,.;:!?)]|$|et\b|de\s+la\s+liste|point\b))"
 )
 _THIS_POINT = re.compile(r"\b(ce|cet|this|that)\s+" + _POINT + r"\b|\b(developpe|detaille)\b")
+# Not after a sign or a decimal point: « -1e jour » is no day (it read as day 1).
 _DAY = re.compile(
-    r"\b(\d{1,2})\s*(?:e|eme|er|ere|th|st|nd|rd)?\s+(?:jour|day)\b|\bday\s+(\d{1,2})\b"
+    r"(?<![\w.,+\-\u2212])(\d{1,2})\s*(?:e|eme|er|ere|th|st|nd|rd)?\s+(?:jour|day)\b"
+    r"|\bday\s+(\d{1,2})\b"
 )
 _FOR_X = re.compile(
     r"^\s*(?:et|and|what about|how about)\s+(?:pour|for|chez|cote|du cote de)?\s*(.+?)\s*\??$"

@@ -21,6 +21,11 @@ from ..search.retrieval import Retrieval
 from ..textnorm import fold, looks_english
 
 _BARE_DAY = re.compile(r"^\s*(?:(?:le|la)\s+)?(?:jour|day|j)\s*(\d{1,2})\s*$|^\s*(\d{1,2})\s*$")
+# « -1e jour », « jour -3 », « +2e jour »: a signed number where a day is named.
+_SIGNED_DAY = re.compile(
+    r"[-+\u2212]\s*\d+\s*(?:e|eme|er|ere|th|st|nd|rd)?\s+(?:jour|day)\b"
+    r"|\b(?:jour|day)\s*[-+\u2212]\s*\d"
+)
 THEME_PASSAGES = 10
 
 
@@ -56,6 +61,11 @@ def resolve(assistant: Assistant, topic: str, viewer: str | None = None) -> Scop
         )
     retriever = assistant.retriever
     retriever.sync()  # the newest index, once per sheet
+    if _SIGNED_DAY.search(fold(topic)):
+        raise SheetError(
+            f"Jour invalide : « {topic} » ; un jour est un nombre positif (« 12e jour »). "
+            "/ Invalid day."
+        )
     bare = _BARE_DAY.match(fold(topic))
     day = read_intent(topic).day or (int(bare.group(1) or bare.group(2)) if bare else None)
     named = retriever.find_section(topic, day, viewer)

@@ -14,7 +14,7 @@ from . import generations as gens
 from .base import answers_a_query, collection_name
 from .client import StoreError, close, persistent_client
 from .generations import LEGACY
-from .pointer import PointerError, read_pointer, write_pointer
+from .pointer import PointerError, drop_reader_copy, read_pointer, reader_copy, write_pointer
 
 _EMBEDDED_ONLY = (
     "`assistant index` gère la base locale ; avec un serveur Chroma, les générations sont "
@@ -30,9 +30,10 @@ def verify_generation(settings: Settings, name: str) -> gens.Generation:
     if not checked.ok:
         return checked
     collection_id = collection_name(settings)
-    client = None
+    client = copy = None
     try:
-        client = persistent_client(checked.path)
+        copy = reader_copy(checked.path)  # Chroma writes what it opens: never the original
+        client = persistent_client(copy)
         names = {c.name for c in client.list_collections()}
         if collection_id in names:
             collection = client.get_collection(collection_id, embedding_function=None)
@@ -47,6 +48,7 @@ def verify_generation(settings: Settings, name: str) -> gens.Generation:
         checked.problem = str(exc).split(" / ")[0][:300]
     finally:
         close(client)
+        drop_reader_copy(copy)
     return checked
 
 

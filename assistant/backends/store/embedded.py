@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sqlite3
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -30,11 +32,13 @@ from .pointer import (
     SEGMENT,
     PointerError,
     copy_generation,
+    drop_reader_copy,
     fsync_tree,
     has_store,
     is_pointer_leftover,
     pointer_signature,
     read_pointer,
+    reader_copy,
     write_pointer,
 )
 
@@ -46,6 +50,8 @@ class EmbeddedStore(StoreBase):
         super().__init__(settings)
         self.root = settings.chroma_dir
         self._retired = None
+        self._copy: Path | None = None  # the private copy the client has open
+        self._retired_copy: Path | None = None
         self._signature: tuple | None = None
         self._resolved = False
         self.pointer: dict[str, Any] | None = None  # as read at the last refresh
@@ -130,13 +136,25 @@ class EmbeddedStore(StoreBase):
             raise StoreError(
                 f"Index introuvable ({path}) : relancez `assistant ingest`. / Index missing."
             )
-        client = persistent_client(path)
+        try:
+            copy = reader_copy(path)  # never written: see reader_copy
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(
+                f"Copie de lecture impossible ({path} → {tempfile.gettempdir()}) : {exc}. "
+                "/ Cannot copy the generation to read it."
+            ) from None
+        try:
+            client = persistent_client(copy)
+        except StoreError:
+            drop_reader_copy(copy)
+            raise
         try:
             collection = self._get_collection(client)
         except Exception as exc:
             close(client)
+            drop_reader_copy(copy)
             raise StoreError(f"Collection Chroma illisible ({path}) : {exc}") from None
-        self._swap(client, collection, name, previous)
+        self._swap(client, collection, name, previous, copy)
 
     def _get_collection(self, client):
         try:
@@ -144,19 +162,25 @@ class EmbeddedStore(StoreBase):
         except not_found_errors():
             return None  # an empty store (no collection for this model yet)
 
-    def _swap(self, client, collection, name: str | None, previous: str | None) -> None:
+    def _swap(
+        self, client, collection, name: str | None, previous: str | None, copy=None
+    ) -> None:
         # The client replaced now may still serve a query in another thread: it is closed
-        # at the next switch, not this one.
+        # (and its copy deleted) at the next switch, not this one.
         close(self._retired)
-        self._retired = self._client
-        self._client, self.collection = client, collection
+        drop_reader_copy(self._retired_copy)
+        self._retired, self._retired_copy = self._client, self._copy
+        self._client, self.collection, self._copy = client, collection, copy
         self.generation, self.previous = name, previous
 
     def close(self) -> None:
         with self._lock:
             close(self._retired)
             close(self._client)
+            drop_reader_copy(self._retired_copy)
+            drop_reader_copy(self._copy)
             self._retired = self._client = self.collection = None
+            self._retired_copy = self._copy = None
             self.generation = None
             self._signature, self._resolved = None, False
 

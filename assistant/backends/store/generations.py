@@ -25,14 +25,17 @@ import os
 import re
 import secrets
 import sqlite3
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ...errors import AssistantError
+from ...files import FileProblem, read_regular_text
 
 MANIFEST = "generation.json"
+MANIFEST_MAX_BYTES = 1024 * 1024  # a manifest is a few hundred bytes
 LEGACY = "."  # the pre-generation layout: a Chroma store directly in the chroma folder
 GENERATION_NAME = re.compile(r"^gen-\d{8}-\d{6}-[0-9a-f]{6}$")
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -67,8 +70,9 @@ def inside(root: Path, path: Path) -> bool:
 
 def read_manifest(path: Path) -> dict[str, Any] | None:
     try:
-        data = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = read_regular_text(path / MANIFEST, MANIFEST_MAX_BYTES, "manifeste")
+        data = json.loads(text)
+    except (OSError, ValueError, RecursionError, FileProblem):
         return None
     return data if isinstance(data, dict) else None
 
@@ -96,7 +100,10 @@ def collection_counts(path: Path) -> dict[str, int]:
     """Chunks per collection of the Chroma store in ``path``, read-only."""
     db = path / "chroma.sqlite3"
     try:
-        size = db.stat().st_size
+        info = db.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the open, a device never end
+            raise GenerationProblem("base illisible (pas un fichier ordinaire)")
+        size = info.st_size
         with db.open("rb") as handle:
             header = handle.read(len(_SQLITE_HEADER))
     except FileNotFoundError:
