@@ -329,7 +329,7 @@ def _read_only(data: Path, *command, env: dict[str, str]):
     import subprocess
     import sys
 
-    from tests.support import clean_env
+    from harness.processes import clean_env
 
     if not shutil.which("unshare"):
         pytest.skip("unshare is missing")

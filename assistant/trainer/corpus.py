@@ -4,8 +4,10 @@ the other corpus-wide tables (acronyms, names, figures, word groups) are kept in
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from ..search.retrieval import Retriever
@@ -42,17 +44,23 @@ def vocabulary(retriever: Retriever) -> frozenset[str]:
 
 
 def reader(retriever: Retriever):  # -> reading.Reader (imported lazily)
-    """The spaCy readings of the corpus's lines for this index, kept in the data folder's
-    file: a sheet reads its scope's lines in one batch (:func:`read_lines`), loading the
-    pipeline only when some are not in the file yet."""
+    """The spaCy readings of the corpus's lines, kept in the user's cache folder (keyed by
+    the line's text, so any corpus shares it): a sheet reads its scope's lines in one batch
+    (:func:`read_lines`), loading the pipeline only when some are not in the file yet. Not
+    in the data folder: `fiche` reads an index and never writes there (issue 21)."""
     from .reading import Reader
 
     def make() -> Reader:
-        settings = retriever.settings
-        model = settings.nlp_model
-        return Reader(settings.data_dir / f"trainer-reading-{model}.json", model)
+        model = retriever.settings.nlp_model
+        return Reader(readings_cache_dir() / f"trainer-reading-{model}.json", model)
 
     return cached(retriever, "_trainer_reader", make)
+
+
+def readings_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/assistant-rameau`` (``~/.cache/assistant-rameau``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "assistant-rameau"
 
 
 def read_lines(retriever: Retriever, units: list) -> None:
