@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..models import Answer, Citation, Turn
-from ..search.documents import document_of
 from ..settings import Settings
 from ..textnorm import fold
-from .chain import generation_chain
 from .citations import citations_for_llm_text, cite
 from .framing import ABSTAIN_EN, ABSTAIN_FR, as_markdown, lead_for
 from .guards import output_bound
@@ -105,6 +103,10 @@ class LLMGenerator:
 
     def generate(self, request: Request) -> Steps[str, None, Answer]:
         passages = request.plan.passages
+        # LangChain's retriever and chain types load in ~0.5 s: only the LLM path needs them.
+        from ..search.documents import document_of
+        from .chain import generation_chain
+
         inputs = {
             "question": request.question,
             "history": request.turns,

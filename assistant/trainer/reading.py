@@ -5,7 +5,8 @@ Loading spaCy's pipeline costs seconds and parsing the whole note a few more, so
 never parses at import time: the first sheet of an index parses every line of the corpus
 in one batch and keeps the result in a file of the user's cache folder
 (``~/.cache/assistant-rameau/trainer-reading-<model>.json``; never the data folder, which a
-reader must not write); the next processes read that file and load no pipeline at all. A line the file does not hold (an upload, an edit) is parsed on demand and added.
+reader must not write); the next processes read that file and load no pipeline at all. A
+line the file does not hold (an upload, an edit) is parsed on demand and added.
 """
 
 from __future__ import annotations
