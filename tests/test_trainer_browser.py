@@ -104,8 +104,12 @@ def test_printable_html_renders_in_the_browser(reference_assistant, browser, tmp
     assert page.locator("h1").inner_text().startswith("Fiche de séance — 12e jour")
     sections = page.locator("h2").all_inner_texts()
     assert "Messages clés" in sections and "Quiz" in sections and "Références" in sections
-    assert page.locator("table tbody tr").count() == len(sheet.figures)
-    assert page.locator("ol").first.locator(":scope > li").count() == len(sheet.key_messages)
+    # The figures' own table and the key messages' own list (the session plan is a table
+    # too, and comes first).
+    figures = page.locator("section", has=page.locator("h2", has_text="Chiffres clés"))
+    assert figures.locator("table tbody tr").count() == len(sheet.figures)
+    messages = page.locator("section", has=page.locator("h2", has_text="Messages clés"))
+    assert messages.locator("ol > li").count() == len(sheet.key_messages)
     # Each [n] of the page leads to its reference.
     link = page.locator("a.ref").first
     marker = link.inner_text().strip("[]")

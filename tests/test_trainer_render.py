@@ -84,7 +84,9 @@ def _page_size_pt(pdf: Path) -> tuple[float, float]:
 
 def _inked(image: Path) -> bool:
     """Not a blank page: some pixels far from white."""
-    pixels = Image.open(image).convert("L").getdata()
+    gray = Image.open(image).convert("L")
+    # Pillow 12 deprecates getdata() for get_flattened_data().
+    pixels = gray.get_flattened_data() if hasattr(gray, "get_flattened_data") else gray.getdata()
     return sum(1 for p in pixels if p < 200) > 50
 
 
