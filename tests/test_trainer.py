@@ -550,3 +550,27 @@ def test_corpus_tables_follow_an_edit_that_keeps_the_number_of_passages(tmp_path
         assert "trimestre" in vocabulary(assistant.retriever)
     finally:
         assistant.store.close()
+
+
+def test_the_shipped_readings_cover_every_line_of_the_note(reference_assistant):
+    """A first sheet of the shipped note loads no spaCy pipeline: every line (and sentence)
+    of its units is in the shipped readings. Fails after a change of cleaning, chunking or
+    units that changes the lines: run scripts/seed_readings.py."""
+    from assistant import resources
+    from assistant.ingest.chunking import split_sentences
+    from assistant.models import RetrievedChunk
+    from assistant.trainer.corpus import _line_of
+    from assistant.trainer.reading import Reader
+
+    retriever = reference_assistant.retriever
+    model = retriever.settings.nlp_model
+    shipped = resources.shipped_readings(model)
+    assert shipped is not None, "scripts/seed_readings.py"
+    reader = Reader(None, model, shipped)
+    missing = []
+    for chunk in retriever.chunks:
+        for unit in retriever.units_of(RetrievedChunk.of(chunk, 0.0, 0)):
+            for line in unit.text.split("\n"):
+                wanted = [_line_of(line), *(s.strip() for s in split_sentences(line))]
+                missing += [x for x in wanted if x and x not in reader._readings]
+    assert not missing, missing[:3]

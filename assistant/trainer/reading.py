@@ -11,6 +11,7 @@ line the file does not hold (an upload, an edit) is parsed on demand and added.
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import re
@@ -174,20 +175,17 @@ def is_heading(text: str) -> bool:
 class Reader:
     """The readings of the corpus's lines, kept in ``path`` between processes."""
 
-    def __init__(self, path: Path | None, model: str) -> None:
+    def __init__(self, path: Path | None, model: str, shipped: Path | None = None) -> None:
+        """``shipped``: the readings of the shipped note made with the same pipeline (gzip
+        JSON, ``scripts/seed_readings.py``): a first sheet of the note loads no pipeline."""
         self.path = path
         self.model = model
         self._readings: dict[str, Reading] = {}
         self._lock = threading.Lock()
         self._dirty = False
-        if path is not None and path.is_file():
-            try:
-                raw = json.loads(path.read_text("utf-8"))
-            except (OSError, ValueError):
-                raw = {}
-            if raw.get("model") == model:
-                for text, row in raw.get("lines", {}).items():
-                    self._readings[text] = _decode(text, row)
+        for source in (shipped, path):
+            for text, row in _stored(source, model).items():
+                self._readings[text] = _decode(text, row)
 
     def read(self, text: str) -> Reading:
         """The reading of ``text``: kept, else cut out of a kept line that holds it (a
@@ -240,6 +238,31 @@ class Reader:
             self._dirty = False
         except OSError as exc:  # a read-only data folder: the readings stay in memory
             log.warning("trainer readings not saved: %s", exc)
+
+
+def _stored(path: Path | None, model: str) -> dict:
+    """The lines a readings file holds (``.json`` or ``.json.gz``), when it was made with
+    ``model``; nothing when it is missing or unreadable (the lines are parsed again)."""
+    if path is None or not path.is_file():
+        return {}
+    try:
+        data = path.read_bytes()
+        raw = json.loads(gzip.decompress(data) if path.suffix == ".gz" else data)
+    except (OSError, ValueError, EOFError):
+        return {}
+    if not isinstance(raw, dict) or raw.get("model") != model:
+        return {}
+    lines = raw.get("lines", {})
+    return lines if isinstance(lines, dict) else {}
+
+
+def write_shipped(reader: Reader, path: Path) -> int:
+    """Write ``reader``'s readings as a shipped file (gzip JSON); returns the line count."""
+    rows = {text: _encode(r) for text, r in sorted(reader._readings.items())}
+    payload = json.dumps({"model": reader.model, "lines": rows}, ensure_ascii=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress(payload.encode("utf-8"), mtime=0))
+    return len(rows)
 
 
 def _cut(reading: Reading, start: int, end: int) -> Reading:
