@@ -70,7 +70,32 @@ def key_pieces(retriever: Retriever, scope: Scope, topic: str, pieces: list[Piec
         if main not in ordered and len(ordered) >= KEY_MESSAGES:
             ordered.remove(min(ordered[1:] or ordered, key=lambda p: p.score))
         ordered = [main] + [p for p in ordered if p is not main]
-    return _no_orphans(ordered, pieces)
+    return _no_orphans(_without_repeats(ordered), pieces)
+
+
+def _without_repeats(ordered: list[Piece]) -> list[Piece]:
+    """No message repeating another: consecutive passages overlap, and a unit quoted with
+    what it leans on (« La diversité… : bénévolat, salariat… » then « Toutes ces formes… : »
+    and its list) holds the sentence another message is made of. The one holding the other
+    stays, in the place of the first of the two."""
+    words = {id(p): set(tokens(p.unit.text)) for p in ordered}
+    kept = list(ordered)
+    for piece in ordered:
+        if piece not in kept:
+            continue
+        mine = words[id(piece)]
+        for other in kept:
+            theirs = words[id(other)]
+            if other is piece or len(mine & theirs) / max(1, len(mine)) <= 0.8:
+                continue
+            earlier = kept.index(other) < kept.index(piece)
+            if len(theirs) > len(mine) or (len(theirs) == len(mine) and earlier):
+                at = min(kept.index(piece), kept.index(other))
+                kept.remove(piece)
+                kept.remove(other)
+                kept.insert(at, other)
+                break
+    return kept
 
 
 def _states(retriever: Retriever, piece: Piece) -> bool:
