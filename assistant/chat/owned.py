@@ -112,14 +112,7 @@ class OwnedWrites:
         }
         parameters["metadata"] = json.dumps(step_dict.get("metadata", {}))
         parameters["generation"] = json.dumps(step_dict.get("generation", {}))
-        columns = ", ".join(f'"{key}"' for key in parameters)
-        values = ", ".join(f":{key}" for key in parameters)
-        updates = ", ".join(f'"{key}" = :{key}' for key in parameters if key != "id")
-        written = await self.execute_sql(  # type: ignore[attr-defined]
-            f"INSERT INTO steps ({columns}) VALUES ({values}) ON CONFLICT (id) DO UPDATE "
-            f'SET {updates} WHERE steps."threadId" = :threadId',
-            parameters,
-        )
+        written = await self._upsert_where("steps", parameters, 'steps."threadId" = :threadId')
         if written == 0:
             log.warning("chat: message refused: its id belongs to another conversation")
 
@@ -188,6 +181,19 @@ class OwnedWrites:
         )
         return written or ""
 
+    async def _upsert_where(self, table: str, parameters: dict, guard: str):
+        """``INSERT … ON CONFLICT (id) DO UPDATE … WHERE guard``: a row with that id is
+        updated only when the stored row passes ``guard`` (same thread, same message);
+        returns what ``execute_sql`` returns (0 when the guard refused)."""
+        columns = ", ".join(f'"{key}"' for key in parameters)
+        values = ", ".join(f":{key}" for key in parameters)
+        updates = ", ".join(f'"{key}" = :{key}' for key in parameters if key != "id")
+        return await self.execute_sql(  # type: ignore[attr-defined]
+            f"INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT (id) DO UPDATE "
+            f"SET {updates} WHERE {guard}",
+            parameters,
+        )
+
     async def _upsert_feedback(self, who: str | None, feedback) -> str:
         from dataclasses import asdict
 
@@ -196,14 +202,7 @@ class OwnedWrites:
             return ""
         feedback.threadId = thread_id  # the stored message's thread, never the request's
         parameters = {k: v for k, v in asdict(feedback).items() if v is not None}
-        columns = ", ".join(f'"{key}"' for key in parameters)
-        values = ", ".join(f":{key}" for key in parameters)
-        updates = ", ".join(f'"{key}" = :{key}' for key in parameters if key != "id")
-        written = await self.execute_sql(  # type: ignore[attr-defined]
-            f"INSERT INTO feedbacks ({columns}) VALUES ({values}) ON CONFLICT (id) DO UPDATE "
-            f'SET {updates} WHERE feedbacks."forId" = :forId',
-            parameters,
-        )
+        written = await self._upsert_where("feedbacks", parameters, 'feedbacks."forId" = :forId')
         if written == 0:
             log.warning("chat: feedback refused: its id belongs to another message")
             return ""
