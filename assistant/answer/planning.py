@@ -13,7 +13,7 @@ from ..search.retrieval import Retrieval, Retriever
 from ..search.units import around_items, only_asks
 from ..settings import Settings
 from ..textnorm import tokens
-from .selection import STRICT_KINDS, SUMMARY_RATIO, Scored, choose, summarise
+from .selection import STRICT_KINDS, SUMMARY_RATIO, Scored, choose, overlap, summarise
 
 # How far below the best unit a unit giving a number of what the question counts may
 # score and still be quoted first (it answers; the best may only share its words).
@@ -97,8 +97,7 @@ def whole_passages(chosen: list[Scored], units_of, intent: Intent) -> list[Score
             if not unit.quotable or (only_asks(unit) and not intent.about_questions):
                 continue
             words = set(tokens(unit.text))
-            shared = (len(words & other) / max(1, min(len(words), len(other))) for other in seen)
-            if any(share > 0.6 for share in shared):
+            if any(overlap(words, other) > 0.6 for other in seen):
                 continue
             seen.append(words)
             out.append(Scored(passage, unit, 0.0, float("nan"), 0.0, 0.0))

@@ -86,8 +86,8 @@ def score_units(
                 continue
             if index >= depth and not counts(unit.text, intent.counted):
                 continue
-            if excluded and _overlap(set(tokens(unit.text)), excluded) > 0.6:
-                cut = around_items(unit, lambda line: _overlap(set(tokens(line)), pointed) > 0.6)
+            if excluded and overlap(set(tokens(unit.text)), excluded) > 0.6:
+                cut = around_items(unit, lambda line: overlap(set(tokens(line)), pointed) > 0.6)
                 if cut is None:
                     continue
                 unit = cut
@@ -142,7 +142,7 @@ def choose(scored: list[Scored], limit: int, ratio: float | None = None) -> list
         if chosen and candidate.score < ratio * best:
             break
         words = set(tokens(candidate.unit.text))
-        if any(_overlap(words, other) > 0.6 for other in seen):
+        if any(overlap(words, other) > 0.6 for other in seen):
             continue
         if chosen and candidate.unit.leans:
             # « Il a permis… », its antecedent in another chunk: quoted only when it answers
@@ -153,7 +153,8 @@ def choose(scored: list[Scored], limit: int, ratio: float | None = None) -> list
     return chosen
 
 
-def _overlap(a: set[str], b: set[str]) -> float:
+def overlap(a: set[str], b: set[str]) -> float:
+    """Shared words over the smaller set's: 1.0 when one unit's words are all in the other."""
     return len(a & b) / max(1, min(len(a), len(b)))
 
 

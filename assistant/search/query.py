@@ -45,7 +45,7 @@ _NOT_NAMES = frozenset(
 )
 
 
-def names_in(question: str) -> list[str]:
+def asked_names(question: str) -> list[str]:
     """The names of ``question`` (« Fondation de France », « CESE »), in order."""
     found = []
     for match in _NAME.finditer(question):
@@ -129,6 +129,6 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
         else point_query(question, point, turns)
     )
     query.intent = intent_in_context(intent, query.previous, query.follow_up)
-    query.names = names_in(question)
+    query.names = asked_names(question)
     query.previous_answer = previous_answer(turns)
     return query
