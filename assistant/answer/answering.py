@@ -37,12 +37,6 @@ log = logging.getLogger(__name__)
 
 __all__ = ["AnswerError", "Assistant"]
 
-# How much a name the corpus never mentions lowers the confidence that it answers: the
-# question is about something the note does not cover, though its other words are the note's.
-UNKNOWN_NAME_FACTOR = 0.8
-# How much « Combien de X ? » with no passage giving a number of X lowers it.
-UNCOUNTED_FACTOR = 0.5
-
 
 class Assistant:
     """Holds one store, one embedder and one retriever; safe to share across chat sessions."""
@@ -170,20 +164,14 @@ class Assistant:
             english,
             partial(self.retriever.idf, viewer=viewer),
             partial(self.retriever.knows, viewer=viewer),
+            partial(self.retriever.mentions, viewer=viewer),
             self.settings.embedding_model,
         )
-        # Names the question asks about that no passage mentions (« la Fondation de France »,
-        # « l'Allemagne », « Covid-19 »): the note cannot say what is asked of them.
-        unknown = [n for n in query.names if not self.retriever.mentions(n, viewer)]
-        if unknown:
-            evidence.confidence *= UNKNOWN_NAME_FACTOR
-        # « Combien de fondations ? » and no passage gives a number of fondations: the note
-        # speaks of the subject, not of the figure asked.
-        if query.intent.counted and not any(s.counts for s in scored):
-            evidence.confidence *= UNCOUNTED_FACTOR
         plan = plan_answer(self.retriever, self.settings, query, retrieval, scored, detail, viewer)
-        if unknown and plan.section is None and not plan.missing:
-            plan.missing = "name:" + unknown[0]
+        if evidence.unknown_names and plan.section is None and not plan.missing:
+            # « la Fondation de France », « l'Allemagne »: the note cannot say what is asked
+            # of them, and the answer says so before what it says of the subject.
+            plan.missing = "name:" + evidence.unknown_names[0]
         if plan.section is not None:
             retrieval = Retrieval(
                 plan.passages, retrieval.dense_similarity, retrieval.sentence_similarity

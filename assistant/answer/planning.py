@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..models import RetrievedChunk
-from ..search.intent import Intent, counts, years_in
+from ..search.intent import Intent, gives, years_in
 from ..search.query import SearchQuery
 from ..search.retrieval import Retrieval, Retriever
 from ..search.units import around_items, only_asks
@@ -61,7 +61,9 @@ def plan_answer(
     else:
         chosen = choose(candidates, limit)
     missing = ""
-    if intent.kind in STRICT_KINDS and chosen and not any(s.fits or s.counts for s in chosen):
+    # A measure named (« quel montant », « combien de temps »): only a figure of it answers.
+    answered = (lambda s: s.counts) if intent.measure else (lambda s: s.fits or s.counts)
+    if intent.kind in STRICT_KINDS and chosen and not any(answered(s) for s in chosen):
         missing = intent.kind  # the note covers the topic, not the figure or date asked
     # « en 2023 »: the passages say nothing of that year (one they name elsewhere, as in
     # « l'Agenda 2030 » or « le rapport de 2014 » beside the quote, is no year missing).
@@ -114,7 +116,7 @@ def answers(scored: list[Scored], intent: Intent) -> list[Scored]:
 
 def one_figure(scored: Scored, intent: Intent) -> Scored:
     """A list quoted for one figure: its lead-in and the items that give it."""
-    cut = around_items(scored.unit, lambda line: counts(line, intent.counted))
+    cut = around_items(scored.unit, lambda line: gives(intent, line))
     if cut is None:
         return scored
     return replace(scored, unit=cut)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..models import RetrievedChunk
-from ..search.intent import Intent, counts, has_quantity, holds
+from ..search.intent import Intent, gives, has_quantity, holds
 from ..search.query import SearchQuery
 from ..search.units import Unit, around_items
 from ..textnorm import tokens
@@ -36,7 +36,8 @@ STRICT_KINDS = ("figure", "date")
 SUMMARY_UNIT_CHARS = 420
 SUMMARY_RATIO = 0.55
 # « Combien de bénévoles ? »: when some unit gives a number of what is asked, a unit giving
-# only other figures (« 82% des structures … ») fits this much — it is a figure, not the one.
+# only other figures (« 82% des structures … ») fits this much — it is a figure, not the one;
+# so does a figure of another measure than the one asked (« quel montant … ? »).
 OTHER_FIGURE_FITS = 0.45
 
 
@@ -48,7 +49,7 @@ class Scored:
     dense: float  # raw similarity of its best sentence (nan when unknown)
     lexical: float
     fits: float  # holds the kind of answer asked for, in [0, 1]
-    counts: bool = False  # gives a number of what the question counts (Intent.counted)
+    counts: bool = False  # gives the one figure asked (intent.gives: a number of X, an amount…)
 
 
 def score_units(
@@ -78,13 +79,13 @@ def score_units(
     raw: list[tuple[RetrievedChunk, Unit, float, float, float, float, bool]] = []
     # « Combien de bénévoles ? »: a unit giving a number of what is counted answers from any
     # passage retrieved; the other units only from the best ``depth`` passages.
-    reach = len(passages) if intent.kind == "figure" and intent.counted else depth
+    reach = len(passages) if intent.one_figure else depth
     for index, passage in enumerate(passages[:reach]):
         sims = sentence_sims.get(passage.id)
         for unit in units_of(passage):
             if not unit.quotable:
                 continue
-            if index >= depth and not counts(unit.text, intent.counted):
+            if index >= depth and not gives(intent, unit.text):
                 continue
             if excluded and overlap(set(tokens(unit.text)), excluded) > 0.6:
                 cut = around_items(unit, lambda line: overlap(set(tokens(line)), pointed) > 0.6)
@@ -99,7 +100,7 @@ def score_units(
             if sims is not None and unit.rows and max(unit.rows) < len(sims):
                 dense = float(max(sims[r] for r in unit.rows))
             prior = max(0.0, passage.score) / best_passage
-            counting = intent.kind == "figure" and counts(unit.text, intent.counted)
+            counting = intent.one_figure and gives(intent, unit.text)
             raw.append((passage, unit, dense, lexical, in_row, prior, counting))
 
     known = [d for _, _, d, *_ in raw if d == d]
@@ -111,7 +112,9 @@ def score_units(
         meaning = (dense - low) / span if dense == dense else lexical
         score = W_DENSE * meaning + W_LEXICAL * lexical + W_PASSAGE * prior + W_PAIRS * in_row
         fits = holds(intent.kind, unit.text, unit.kind == "list")
-        if any_counts and fits and not counting:
+        # A figure, not the one asked: another measure (a share to « combien coûte … ? »),
+        # or not a number of what is counted when some unit gives one.
+        if fits and not counting and (intent.measure or any_counts):
             fits = OTHER_FIGURE_FITS
         if intent.kind in STRICT_KINDS:
             score *= 0.55 + 0.45 * fits

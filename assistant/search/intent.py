@@ -32,8 +32,11 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "figure",
         re.compile(
-            r"\b(combien|quelle (part|proportion|somme)|quel (pourcentage|montant|nombre|taux"
+            r"\b(combien|quelle (part|proportion|somme)|quel (pourcentage|montant|nombre|taux|age"
             r"|budget|objectif chiffre|volume)|nombre de|pourcentage|chiffres?|how (many|much)"
+            # « Quel est le montant / le budget annuel / la durée … ? »
+            r"|quel(le)?s? (est|sont|etait|etaient) (le|la|les) (montant|budget|cout|prix"
+            r"|salaire|duree|age|part|pourcentage|taux)s?"
             r"|what (share|percentage|proportion|amount|number)|figures?)\b"
         ),
     ),
@@ -157,6 +160,36 @@ _COUNTED = re.compile(
 # « Combien de temps » asks a duration, « combien de monde » a number of people, « quelle
 # part d'entre eux » a share: no noun that the figure is followed by.
 _NOT_COUNTED = frozenset({"temps", "monde", "entre"})
+# « Combien de mois / d'années … ? » asks a duration: a figure followed by any unit of time
+# (« 10 ans », « trois mois ») gives it, not only one followed by the question's own noun.
+_TIME_UNITS = frozenset({"temps", "mois", "annees", "ans", "semaines", "jours", "heures"})
+# The measure a figure question asks for, when it names one (on folded text; the first that
+# matches wins: « quelle part du budget » asks a share, « le budget » an amount). A passage
+# giving another measure (a percentage to « combien coûte … ? ») gives no answer to it.
+_MEASURES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "share",
+        re.compile(
+            r"\b(quelle (part|proportion)|quel (pourcentage|taux)|pourcentage|proportion"
+            r"|pese\w* combien|what (share|percentage|proportion)|what rate)\b"
+        ),
+    ),
+    (
+        "money",
+        re.compile(
+            r"\b(montant|budget|cout\w*|prix|salaires?|remunerations?|indemnites?|vaut"
+            r"|combien d.argent|euros?|how much (money|funding|does it cost)|cost)\b"
+        ),
+    ),
+    (
+        "duration",
+        re.compile(
+            r"\bcombien (de temps|de mois|d.annees|de semaines|de jours)\b|\bduree\b|\bdure\b"
+            r"|\bhow long\b"
+        ),
+    ),
+    ("age", re.compile(r"\b(quel age|age (minimum|maximum|moyen)|how old)\b")),
+]
 # The question is about the questions themselves (« À quelles questions … répond-il ? »,
 # « Which questions … ? »): the note's own questions are then the answer.
 _ABOUT_QUESTIONS = re.compile(r"\b(questions?|interrogations?|questionnements?)\b")
@@ -176,6 +209,13 @@ class Intent:
     new_subject: str = ""  # « Et pour les fondations ? »: what replaces the previous topic
     counted: str = ""  # « combien de bénévoles »: what the one figure asked for counts
     about_questions: bool = False  # « quelles questions … ? »: asks for the note's questions
+    measure: str = ""  # share | money | duration | age: what the one figure asked for measures
+
+    @property
+    def one_figure(self) -> bool:
+        """Asks for one figure that a passage either gives or not (« combien de bénévoles »,
+        « quel montant »), rather than for figures on a subject (« quels chiffres … »)."""
+        return self.kind == "figure" and bool(self.counted or self.measure)
 
 
 def read_intent(question: str) -> Intent:
@@ -196,6 +236,9 @@ def read_intent(question: str) -> Intent:
     )
     subject = _FOR_X.match(text)
     counted = _COUNTED.search(text)
+    measure = next((name for name, pattern in _MEASURES if pattern.search(text)), "")
+    if counted and next(g for g in counted.groups() if g) in _TIME_UNITS:
+        measure, counted = "duration", None
     return Intent(
         kind=kind,
         day=day,
@@ -205,6 +248,7 @@ def read_intent(question: str) -> Intent:
         new_subject=subject.group(1) if subject and len(subject.group(1)) > 2 else "",
         counted=_counted(question, counted),
         about_questions=bool(_ABOUT_QUESTIONS.search(text)),
+        measure=measure if kind == "figure" else "",
     )
 
 
@@ -224,8 +268,8 @@ def intent_in_context(intent: Intent, previous_question: str | None, follow_up: 
     """A follow-up that does not say what it wants (« Et côté salariés ? ») asks for the same
     kind of answer as the question it follows (« Combien de bénévoles … ? »)."""
     if follow_up and previous_question and intent.kind == "explain":
-        inherited = read_intent(previous_question).kind
-        intent = replace(intent, kind=inherited)
+        inherited = read_intent(previous_question)
+        intent = replace(intent, kind=inherited.kind, measure=inherited.measure)
     return intent
 
 
@@ -304,6 +348,36 @@ def counts(text: str, counted: str) -> bool:
         if wanted[0] in after:
             return True
     return False
+
+
+# What gives each measure in a passage's sentence.
+_GIVES = {
+    "money": re.compile(
+        r"\d[\d \u202f\u00a0,.]*\s*(?:€|k€|m€|md€|euros?\b)|\b(?:millions?|milliards?) d[’']euros",
+        re.IGNORECASE,
+    ),
+    "duration": re.compile(
+        r"\b(?:\d+(?:[,.]\d+)?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt)"
+        r"\s*(?:mois|ans|années|semaines|jours|heures)\b",
+        re.IGNORECASE,
+    ),
+    "age": re.compile(r"\b\d+\s*ans\b", re.IGNORECASE),
+    "share": re.compile(
+        r"\d+(?:[,.]\d+)?\s*%|\bpour ?cent\b|\b(?:une?|deux|trois|quatre) [\w’'-]+ sur "
+        r"(?:deux|trois|quatre|cinq|dix)\b|\bmoitié\b|\btiers\b|\bquarts?\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def gives(intent: Intent, text: str) -> bool:
+    """Whether ``text`` gives the one figure ``intent`` asks for: a number of what it counts
+    (:func:`counts`), else a figure of the measure it names (an amount in euros, a duration,
+    an age, a share)."""
+    if intent.counted:
+        return counts(text, intent.counted)
+    pattern = _GIVES.get(intent.measure)
+    return bool(pattern and pattern.search(text))
 
 
 def names_in(text: str) -> int:

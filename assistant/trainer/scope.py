@@ -106,6 +106,7 @@ def _theme(assistant: Assistant, topic: str, viewer: str | None) -> Scope:
         looks_english(topic),
         partial(retriever.idf, viewer=viewer),
         partial(retriever.knows, viewer=viewer),
+        partial(retriever.mentions, viewer=viewer),
         assistant.settings.embedding_model,
     )
     if not retrieval.passages or evidence.confidence < assistant.settings.abstain_threshold:
