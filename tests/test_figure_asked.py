@@ -130,8 +130,9 @@ def test_the_confidence_falls_when_the_figure_asked_is_not_given(reference_assis
     # no salary of anyone.
     given = _evidence(reference_assistant, "À combien s'élève le budget du secteur associatif ?")
     assert given.figure_given
-    missing = _evidence(reference_assistant, "Quel est le salaire moyen d'un directeur d'association ?")
+    salary = "Quel est le salaire moyen d'un directeur d'association ?"
+    missing = _evidence(reference_assistant, salary)
     assert not missing.figure_given
     assert missing.confidence <= UNGIVEN_FIGURE_FACTOR
-    answer = reference_assistant.answer("Quel est le salaire moyen d'un directeur d'association ?")
+    answer = reference_assistant.answer(salary)
     assert answer.abstained or answer.answer.startswith("Le corpus ne donne pas ce chiffre")
