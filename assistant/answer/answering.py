@@ -15,7 +15,6 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from functools import partial
 
 from ..backends.embedders import embedder_for
 from ..backends.embeddings import Embedder
@@ -146,40 +145,13 @@ class Assistant:
         self.retriever.sync()  # the newest index, once per question
         retrieval = self.retriever.search(query, viewer=viewer)
         english = query.cross_lingual
-        scored = score_units(
-            query,
-            query.intent,
-            retrieval.passages,
-            retrieval.sentence_similarity,
-            partial(self.retriever.idf, viewer=viewer),
-            self.retriever.units_of,
-            depth=5 if detail == "full" else 4,
-            exclude=query.previous_answer if query.point else "",
-            point=query.point,
-        )
-        evidence = judge(
-            query,
-            retrieval,
-            scored,
-            english,
-            partial(self.retriever.idf, viewer=viewer),
-            partial(self.retriever.knows, viewer=viewer),
-            partial(self.retriever.mentions, viewer=viewer),
-            self.settings.embedding_model,
-        )
-        plan = plan_answer(self.retriever, self.settings, query, retrieval, scored, detail, viewer)
-        if evidence.unknown_names and plan.section is None and not plan.missing:
-            # « la Fondation de France », « l'Allemagne »: the note cannot say what is asked
-            # of them, and the answer says so before what it says of the subject.
-            plan.missing = "name:" + evidence.unknown_names[0]
-        if plan.section is not None:
-            retrieval = Retrieval(
-                plan.passages, retrieval.dense_similarity, retrieval.sentence_similarity
-            )
-            evidence.confidence = 1.0  # the user named the section: it is there to summarise
+        scored = score_units(query, retrieval, depth=5 if detail == "full" else 4)
+        evidence = judge(query, retrieval, scored, self.settings.embedding_model)
+        # The passages answered from: those retrieved, or the section the question names.
+        plan = plan_answer(self.settings, query, retrieval, scored, detail)
         base = {
             "question": question,
-            "retrieved": retrieval.passages,
+            "retrieved": plan.passages,
             "search_query": query.text,
             "confidence": evidence.confidence,
         }
@@ -188,8 +160,8 @@ class Assistant:
         # quotable in the passages (headings, notes only), the extractive answer abstains.
         nothing_to_quote = not plan.chosen and generator.mode == "extractive"
         weak = evidence.confidence < self.settings.abstain_threshold
-        if weak or not retrieval.passages or nothing_to_quote:
-            text = sanitize_output(abstention_text(retrieval.passages, english))
+        if weak or not plan.passages or nothing_to_quote:
+            text = sanitize_output(abstention_text(plan.passages, english))
             yield text
             yield Answer(
                 answer=text,

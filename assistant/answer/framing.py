@@ -4,7 +4,7 @@ what the corpus does not say), the abstention, a quoted list shown as a nested l
 from __future__ import annotations
 
 from ..models import RetrievedChunk
-from ..search.units import is_item, strip_bullet
+from ..textunits import is_item, strip_bullet
 from .planning import Plan
 
 ABSTAIN_FR = "Je ne trouve pas cette information dans le corpus."

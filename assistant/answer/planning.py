@@ -1,18 +1,19 @@
 """What an answer is made from: the units an extractive answer quotes, in order, and the
 passages an LLM reads — a section's own passages when the question names one (« Résume le
-12e jour »), and what the question asks that the quotes do not give (a figure, a year)."""
+12e jour »), and what the question asks that the quotes do not give (a figure, a year, a
+name the corpus never mentions)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
 from ..models import RetrievedChunk
-from ..search.intent import Intent, gives, years_in
-from ..search.query import SearchQuery
-from ..search.retrieval import Retrieval, Retriever
-from ..search.units import around_items, only_asks
+from ..search.query import Intent, SearchQuery
+from ..search.retrieval import Retrieval, Section
 from ..settings import Settings
 from ..textnorm import tokens
+from ..textunits import around_items, only_asks
+from .holds import gives
 from .selection import STRICT_KINDS, SUMMARY_RATIO, Scored, choose, overlap, summarise
 
 # How far below the best unit a unit giving a number of what the question counts may
@@ -27,30 +28,30 @@ class Plan:
     chosen: list[Scored]
     kind: str  # answer | point | section | topic
     passages: list[RetrievedChunk]
-    missing: str = ""  # "figure" | "date" | "year:NNNN": asked for, not in the quotes
+    missing: str = ""  # "figure" | "date" | "year:NNNN" | "name:X": asked, not in the quotes
     section: str | None = None  # the section a summary covers
 
 
 def plan_answer(
-    retriever: Retriever,
     settings: Settings,
     query: SearchQuery,
     retrieval: Retrieval,
     scored: list[Scored],
     detail: str,
-    viewer: str | None = None,
 ) -> Plan:
     """What the extractive answer quotes, and how it is framed."""
-    question, intent = query.focus_text, query.intent
+    intent = query.intent
     limit = settings.max_answer_sentences * (2 if detail == "full" else 1)
+    # « la Fondation de France », « l'Allemagne »: the note cannot say what is asked of
+    # them, and the answer says so before what it says of the subject.
+    unknown = "name:" + retrieval.unknown_names[0] if retrieval.unknown_names else ""
     if intent.kind == "summary":
-        named = retriever.find_section(question, intent.day, viewer)
-        if named is not None:
-            return section_plan(retriever, named, retrieval, limit + 2, viewer)
+        if retrieval.section is not None:
+            return section_plan(retrieval.section, retrieval, limit + 2)
         # A topic rather than a section: more of the best units, in reading order.
         chosen = choose(answers(scored, intent), limit + 1, ratio=SUMMARY_RATIO)
         chosen.sort(key=lambda s: (s.passage.section, s.passage.rank, s.unit.position))
-        return Plan(chosen, "topic", list(retrieval.passages))
+        return Plan(chosen, "topic", list(retrieval.passages), missing=unknown)
     candidates = answers(scored, intent)
     counting = [s for s in candidates if s.counts]
     if counting and counting[0].score >= COUNTED_RATIO * candidates[0].score:
@@ -67,17 +68,17 @@ def plan_answer(
         missing = intent.kind  # the note covers the topic, not the figure or date asked
     # « en 2023 »: the passages say nothing of that year (one they name elsewhere, as in
     # « l'Agenda 2030 » or « le rapport de 2014 » beside the quote, is no year missing).
-    asked_years = years_in(question)
+    asked_years = query.years
     read = " ".join([s.unit.text for s in chosen] + [p.text for p in retrieval.passages])
     if asked_years and chosen and not any(year in read for year in asked_years):
         missing = "year:" + asked_years[0]
     if detail == "full" and chosen:
-        chosen = whole_passages(chosen, retriever.units_of, intent)
+        chosen = whole_passages(chosen, retrieval.units_of, intent)
     return Plan(
         chosen,
         "point" if query.point else "answer",
         list(retrieval.passages),
-        missing=missing,
+        missing=missing or unknown,
     )
 
 
@@ -122,19 +123,12 @@ def one_figure(scored: Scored, intent: Intent) -> Scored:
     return replace(scored, unit=cut)
 
 
-def section_plan(
-    retriever: Retriever,
-    named: tuple[str, str],
-    retrieval: Retrieval,
-    limit: int,
-    viewer: str | None = None,
-) -> Plan:
+def section_plan(named: Section, retrieval: Retrieval, limit: int) -> Plan:
     """« Résume le 12e jour »: the section's key units in reading order; the section's
     chunks become the passages, the most central first."""
-    source, title = named
-    section = retriever.section(source, title, viewer)
+    title, section = named.title, named.chunks
     as_passages = [(RetrievedChunk.of(c, 0.0, 0), vectors) for c, vectors in section]
-    chosen = summarise(as_passages, retriever.units_of, limit)
+    chosen = summarise(as_passages, retrieval.units_of, limit)
     cited = list(dict.fromkeys(s.passage.id for s in chosen))
     order = cited + [c.id for c, _ in section if c.id not in cited]
     order += [p.id for p in retrieval.passages if p.id not in order]
