@@ -67,6 +67,11 @@ class Unit:
         so every question scoring them reuses their terms."""
         return tuple(analyze(self.text))
 
+    @functools.cached_property
+    def asks_only(self) -> bool:
+        """:func:`only_asks`, once: nothing but questions, no answer to quote."""
+        return only_asks(self)
+
 
 def around_items(unit: Unit, keep: Callable[[str], bool]) -> Unit | None:
     """A list cut down to its lead-in and the items ``keep`` accepts (« Toutes ces formes de

@@ -20,12 +20,11 @@ from ..backends.embedders import embedder_for
 from ..backends.embeddings import Embedder
 from ..backends.store import ChunkStore, open_store
 from ..models import Answer, Turn
-from ..safety import redact, sanitize_output
+from ..safety import redact
 from ..search.query import SearchQuery, understand
 from ..search.retrieval import Retrieval, Retriever
 from ..settings import Settings
 from .evidence import judge
-from .framing import abstention_text
 from .generation import ExtractiveGenerator, Generator, LLMGenerator, Request
 from .guards import AnswerError, check_k, check_question, safe_answer, secrets_of
 from .llm import LLMError, make_chat_model
@@ -160,37 +159,29 @@ class Assistant:
         # quotable in the passages (headings, notes only), the extractive answer abstains.
         nothing_to_quote = not plan.chosen and generator.mode == "extractive"
         weak = evidence.confidence < self.settings.abstain_threshold
+        streamed = False  # the LLM streams its own text; other answers stream here
         if weak or not plan.passages or nothing_to_quote:
-            text = sanitize_output(abstention_text(plan.passages, english))
-            yield text
-            yield Answer(
-                answer=text,
-                abstained=True,
-                mode=generator.mode,
-                latency_ms=(time.perf_counter() - started) * 1000,
-                **base,
-            )
-            return
-        request = Request(question, turns, plan, english, detail)
-        if generator.mode == "llm":
+            answer = self.extractive.abstain(plan.passages, english, generator.mode)
+        elif generator.mode == "llm":
             try:
-                answer = yield from generator.generate(request)
-                answer.latency_ms = (time.perf_counter() - started) * 1000
-                yield safe_answer(answer.model_copy(update=base), self.settings)
-                return
+                answer = yield from generator.generate(
+                    Request(question, turns, plan, english, detail)
+                )
+                streamed = True
             except LLMError as exc:
                 reason = redact(str(exc), secrets_of(self.settings))
                 log.warning("LLM unavailable, extractive fallback: %s", reason)
                 warning = f"LLM indisponible, réponse extractive à la place ({reason})."
                 yield f"\n\n_{warning}_\n\n"
-                fallback = self.extractive.compose(plan, english, detail)
-                fallback.warnings.append(warning)
+                answer = self.extractive.compose(plan, english, detail)
+                answer.warnings.append(warning)
         else:
-            fallback = self.extractive.compose(plan, english, detail)
-        fallback = safe_answer(fallback, self.settings)
-        yield from ExtractiveGenerator.deltas(fallback.answer)
-        fallback.latency_ms = (time.perf_counter() - started) * 1000
-        yield fallback.model_copy(update=base)
+            answer = self.extractive.compose(plan, english, detail)
+        answer = safe_answer(answer, self.settings)
+        if not streamed:
+            yield from ExtractiveGenerator.deltas(answer.answer)
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        yield answer.model_copy(update=base)
 
 
 def behind_message(changes: list[str]) -> str:

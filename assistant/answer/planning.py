@@ -12,7 +12,7 @@ from ..search.query import Intent, SearchQuery
 from ..search.retrieval import Retrieval, Section
 from ..settings import Settings
 from ..textnorm import tokens
-from ..textunits import around_items, only_asks
+from ..textunits import around_items
 from .holds import gives
 from .selection import STRICT_KINDS, SUMMARY_RATIO, Scored, choose, overlap, summarise
 
@@ -97,7 +97,7 @@ def whole_passages(chosen: list[Scored], units_of, intent: Intent) -> list[Score
     seen: list[set[str]] = []
     for passage in passages:
         for unit in units_of(passage):
-            if not unit.quotable or (only_asks(unit) and not intent.about_questions):
+            if not unit.quotable or (unit.asks_only and not intent.about_questions):
                 continue
             words = set(tokens(unit.text))
             if any(overlap(words, other) > 0.6 for other in seen):
@@ -112,7 +112,7 @@ def answers(scored: list[Scored], intent: Intent) -> list[Scored]:
     besoins … ? »), unless the question is about the questions the note asks."""
     if intent.about_questions:
         return scored
-    return [s for s in scored if not only_asks(s.unit)]
+    return [s for s in scored if not s.unit.asks_only]
 
 
 def one_figure(scored: Scored, intent: Intent) -> Scored:
