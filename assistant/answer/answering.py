@@ -12,6 +12,7 @@ and filter what goes out (:func:`.guards.safe_answer`).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -20,16 +21,13 @@ from ..backends.embedders import embedder_for
 from ..backends.embeddings import Embedder
 from ..backends.store import ChunkStore, open_store
 from ..models import Answer, Turn
-from ..safety import redact
 from ..search.query import SearchQuery, understand
 from ..search.retrieval import Retrieval, Retriever
 from ..settings import Settings
-from .evidence import judge
-from .generation import ExtractiveGenerator, Generator, LLMGenerator, Request
-from .guards import AnswerError, check_k, check_question, safe_answer, secrets_of
-from .llm import LLMError, make_chat_model
-from .planning import plan_answer
-from .selection import score_units
+from .generation import ExtractiveGenerator
+from .guards import AnswerError, check_k, check_question, safe_answer
+from .llm import make_chat_model
+from .planning import Grounding, ground
 
 log = logging.getLogger(__name__)
 
@@ -94,13 +92,6 @@ class Assistant:
     def uses_llm(self) -> bool:
         return self._chat_model is not None or self.settings.llm_provider != "none"
 
-    @property
-    def generator(self) -> Generator:
-        """The LLM when one is configured, else the extractive generator."""
-        if self.uses_llm:
-            return LLMGenerator(self.settings, lambda: self.chat_model)
-        return self.extractive
-
     # --- steps -----------------------------------------------------------------
     def retrieve(
         self,
@@ -140,48 +131,52 @@ class Assistant:
         uploads; None (CLI, evaluation): the shared corpus only."""
         started = time.perf_counter()
         question, turns = check_question(question, history, self.settings)
-        query = understand(question, turns)
-        self.retriever.sync()  # the newest index, once per question
-        retrieval = self.retriever.search(query, viewer=viewer)
-        english = query.cross_lingual
-        scored = score_units(query, retrieval, depth=5 if detail == "full" else 4)
-        evidence = judge(query, retrieval, scored, self.settings.embedding_model)
-        # The passages answered from: those retrieved, or the section the question names.
-        plan = plan_answer(self.settings, query, retrieval, scored, detail)
-        base = {
-            "question": question,
-            "retrieved": plan.passages,
-            "search_query": query.text,
-            "confidence": evidence.confidence,
-        }
-        generator = self.generator
-        # An answer is cited text or an abstention, never an empty lead: with nothing
-        # quotable in the passages (headings, notes only), the extractive answer abstains.
-        nothing_to_quote = not plan.chosen and generator.mode == "extractive"
-        weak = evidence.confidence < self.settings.abstain_threshold
-        streamed = False  # the LLM streams its own text; other answers stream here
-        if weak or not plan.passages or nothing_to_quote:
-            answer = self.extractive.abstain(plan.passages, english, generator.mode)
-        elif generator.mode == "llm":
-            try:
-                answer = yield from generator.generate(
-                    Request(question, turns, plan, english, detail)
-                )
-                streamed = True
-            except LLMError as exc:
-                reason = redact(str(exc), secrets_of(self.settings))
-                log.warning("LLM unavailable, extractive fallback: %s", reason)
-                warning = f"LLM indisponible, réponse extractive à la place ({reason})."
-                yield f"\n\n_{warning}_\n\n"
+        if not self.uses_llm:  # the default: no model, no network, no LangChain
+            query = understand(question, turns)
+            self.retriever.sync()  # the newest index, once per question
+            retrieval = self.retriever.search(query, viewer=viewer)
+            grounding = ground(self.settings, query, retrieval, detail)
+            plan, english = grounding.plan, query.cross_lingual
+            if grounding.abstains(self.settings, extractive=True):
+                answer = self.extractive.abstain(plan.passages, english)
+            else:
                 answer = self.extractive.compose(plan, english, detail)
-                answer.warnings.append(warning)
+            streamed = False
         else:
-            answer = self.extractive.compose(plan, english, detail)
+            answer, query, grounding = yield from self._llm_answer(question, turns, detail, viewer)
+            # The model's own text was streamed; an abstention or the extractive fallback
+            # streams below, once filtered.
+            streamed = answer.mode == "llm" and not grounding.abstains(self.settings, False)
+        grounds = _grounds(question, query, grounding)
         answer = safe_answer(answer, self.settings)
-        if not streamed:
-            yield from ExtractiveGenerator.deltas(answer.answer)
+        if not streamed:  # word by word (whitespace kept), as a model streams
+            yield from re.split(r"(?<=\s)", answer.answer)
         answer.latency_ms = (time.perf_counter() - started) * 1000
-        yield answer.model_copy(update=base)
+        yield answer.model_copy(update=grounds)
+
+    def _llm_answer(self, question: str, turns: list[Turn], detail: str, viewer: str | None):
+        """The LLM path: one LCEL chain over the hybrid retriever (:mod:`.chain`), imported
+        only here — LangChain's types load in ~0.5 s, which the extractive default never
+        pays. Yields the model's text; returns the answer, the query and the grounding."""
+        from ..search.documents import HybridRetriever
+        from .chain import assistant_chain, stream_answer
+
+        retriever = HybridRetriever(retriever=self.retriever, viewer=viewer)
+        chain = assistant_chain(self.settings, retriever, lambda: self.chat_model, detail)
+        answer, found, grounding = yield from stream_answer(
+            chain, self.settings, question, turns, detail
+        )
+        return answer, found.query, grounding
+
+
+def _grounds(question: str, query: SearchQuery, grounding: Grounding) -> dict:
+    """What every answer records of how it was reached."""
+    return {
+        "question": question,
+        "retrieved": grounding.plan.passages,
+        "search_query": query.text,
+        "confidence": grounding.evidence.confidence,
+    }
 
 
 def behind_message(changes: list[str]) -> str:

@@ -1,7 +1,8 @@
-"""Answer generators behind one interface: the extractive one (no model, no network) and the
-LLM one. Both write from the same :class:`~.planning.Plan` and cite through
-:mod:`.citations`; the :class:`~.answering.Assistant` decides before either runs whether
-to answer at all, and filters what they produce.
+"""The answer's text: the extractive one (no model, no network) quotes the
+:class:`~.planning.Plan`'s units; the LLM's (written by the chain of :mod:`.chain` from the
+plan's passages) becomes an answer through :func:`llm_answer`. Both cite through
+:mod:`.citations`; the :class:`~.answering.Assistant` decides before either runs whether to
+answer at all, and filters what they produce.
 
 The words around the quotes come first: the lead that says what kind of answer follows
 (and first what the corpus does not say), the abstention, a quoted list shown as a nested
@@ -10,19 +11,10 @@ list.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from collections.abc import Generator as Steps
-from dataclasses import dataclass
-from typing import Any, Protocol
-
-from ..models import Answer, Citation, RetrievedChunk, Turn
-from ..settings import Settings
+from ..models import Answer, Citation, RetrievedChunk
 from ..textnorm import fold
 from ..textunits import is_item, strip_bullet
 from .citations import citations_for_llm_text, cite
-from .guards import output_bound
-from .llm import MarkerFilter, stream_completion
 from .planning import Plan
 
 ABSTAIN_FR = "Je ne trouve pas cette information dans le corpus."
@@ -95,39 +87,10 @@ def abstention_text(passages: list[RetrievedChunk], english: bool) -> str:
     return text
 
 
-@dataclass
-class Request:
-    """What a generator writes from: the question asked, the conversation, the plan."""
-
-    question: str
-    turns: list[Turn]
-    plan: Plan
-    english: bool
-    detail: str = "short"  # "short" | "full"
-
-
-class Generator(Protocol):
-    mode: str  # recorded on the answer: "extractive" | "llm"
-
-    def generate(self, request: Request) -> Steps[str, None, Answer]:
-        """Yield text deltas; return the complete answer (its citations included)."""
-        ...
-
-
 class ExtractiveGenerator:
     """The plan's units quoted verbatim, each followed by its marker, under a lead."""
 
     mode = "extractive"
-
-    def generate(self, request: Request) -> Steps[str, None, Answer]:
-        answer = self.compose(request.plan, request.english, request.detail)
-        yield from self.deltas(answer.answer)
-        return answer
-
-    @staticmethod
-    def deltas(text: str) -> list[str]:
-        """The text streamed word by word (whitespace kept), as a model would."""
-        return re.split(r"(?<=\s)", text)
 
     @staticmethod
     def abstain(passages: list[RetrievedChunk], english: bool, mode: str = "extractive") -> Answer:
@@ -168,49 +131,18 @@ class ExtractiveGenerator:
         return Answer(question="", answer=text, citations=citations, mode="extractive")
 
 
-class LLMGenerator:
-    """A LangChain chat model writes from the plan's passages (the LCEL generation chain of
-    :mod:`.chain`); its markers are checked against them and each becomes a citation of the
-    closest sentence."""
-
-    mode = "llm"
-
-    def __init__(self, settings: Settings, chat_model: Callable[[], Any]) -> None:
-        self.settings = settings
-        # Built on first use, inside generate(): a provider that cannot be set up is an
-        # LLMError there, which the assistant answers with the extractive fallback.
-        self.chat_model = chat_model
-
-    def generate(self, request: Request) -> Steps[str, None, Answer]:
-        passages = request.plan.passages
-        # LangChain's retriever and chain types load in ~0.5 s: only the LLM path needs them.
-        from ..search.documents import document_of
-        from .chain import generation_chain
-
-        inputs = {
-            "question": request.question,
-            "history": request.turns,
-            "documents": [document_of(passage) for passage in passages],
-        }
-        chain = generation_chain(self.settings, self.chat_model(), request.detail)
-        marker_filter = MarkerFilter(len(passages))
-        text = ""
-        bound = output_bound(self.settings)
-        for delta in bound(stream_completion(chain, inputs)):
-            visible = marker_filter.feed(delta)
-            if visible:
-                text += visible
-                yield visible
-        tail = marker_filter.flush()
-        if tail:
-            text += tail
-            yield tail
-        abstained = fold(ABSTAIN_FR)[:30] in fold(text) or fold(ABSTAIN_EN)[:30] in fold(text)
-        return Answer(
-            question=request.question,
-            answer=text.strip(),
-            citations=citations_for_llm_text(text, passages),
-            abstained=abstained,
-            mode="llm",
-            warnings=[bound.truncated] if bound.truncated else [],
-        )
+def llm_answer(
+    question: str, text: str, passages: list[RetrievedChunk], truncated: str | None = None
+) -> Answer:
+    """The model's text as an answer: each valid marker becomes a citation of the closest
+    sentence of its passage; the model saying it cannot find the answer is an abstention;
+    ``truncated``: why the output bound cut it, if it did."""
+    abstained = fold(ABSTAIN_FR)[:30] in fold(text) or fold(ABSTAIN_EN)[:30] in fold(text)
+    return Answer(
+        question=question,
+        answer=text.strip(),
+        citations=citations_for_llm_text(text, passages),
+        abstained=abstained,
+        mode="llm",
+        warnings=[truncated] if truncated else [],
+    )

@@ -13,8 +13,17 @@ from ..search.retrieval import Retrieval, Section
 from ..settings import Settings
 from ..textnorm import tokens
 from ..textunits import around_items
+from .evidence import Evidence, judge
 from .holds import gives
-from .selection import STRICT_KINDS, SUMMARY_RATIO, Scored, choose, overlap, summarise
+from .selection import (
+    STRICT_KINDS,
+    SUMMARY_RATIO,
+    Scored,
+    choose,
+    overlap,
+    score_units,
+    summarise,
+)
 
 # How far below the best unit a unit giving a number of what the question counts may
 # score and still be quoted first (it answers; the best may only share its words).
@@ -139,3 +148,29 @@ def section_plan(named: Section, retrieval: Retrieval, limit: int) -> Plan:
         Scored(ranked[s.passage.id], s.unit, s.score, s.dense, s.lexical, s.fits) for s in chosen
     ]
     return Plan(chosen, "section", passages, section=title)
+
+
+@dataclass
+class Grounding:
+    """What an answer stands on: the retrieved units scored, the evidence that they answer,
+    and the plan of what to quote (or give the model to read)."""
+
+    scored: list[Scored]
+    evidence: Evidence
+    plan: Plan
+
+    def abstains(self, settings: Settings, extractive: bool) -> bool:
+        """Below the calibrated confidence, or with nothing to read, no generator runs. An
+        answer is cited text or an abstention, never an empty lead: with nothing quotable
+        in the passages (headings, notes only), the extractive answer abstains."""
+        weak = self.evidence.confidence < settings.abstain_threshold
+        nothing_to_quote = extractive and not self.plan.chosen
+        return weak or not self.plan.passages or nothing_to_quote
+
+
+def ground(settings: Settings, query: SearchQuery, retrieval: Retrieval, detail: str) -> Grounding:
+    """Score the retrieved units, judge the evidence, plan the answer: one step, the same
+    for the extractive answer and the LLM chain (:mod:`.chain`)."""
+    scored = score_units(query, retrieval, depth=5 if detail == "full" else 4)
+    evidence = judge(query, retrieval, scored, settings.embedding_model)
+    return Grounding(scored, evidence, plan_answer(settings, query, retrieval, scored, detail))
