@@ -189,7 +189,8 @@ class Assistant:
         nothing_to_quote = not plan.chosen and generator.mode == "extractive"
         weak = evidence.confidence < self.settings.abstain_threshold
         if weak or not retrieval.passages or nothing_to_quote:
-            text = sanitize_output(abstention_text(retrieval.passages, english))
+            missing = "figure" if weak and not evidence.figure_given else ""
+            text = sanitize_output(abstention_text(retrieval.passages, english, missing))
             yield text
             yield Answer(
                 answer=text,

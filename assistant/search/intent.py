@@ -195,6 +195,21 @@ _MEASURES: list[tuple[str, re.Pattern[str]]] = [
 _ABOUT_QUESTIONS = re.compile(r"\b(questions?|interrogations?|questionnements?)\b")
 
 
+# A second question joined to the first (« Quand a eu lieu … et combien de personnes … ? »,
+# « Pendant combien d'années … et par quel type de structures … ? »): the note may answer
+# one part and not the other — an answer says what is missing rather than abstaining.
+_ASKS_MORE = re.compile(
+    r"(?<=[\w,])\s+et\s+(?:(?:par|pour|avec|dans|sur|de|a)\s+)?"
+    r"(?:quand|combien|qui|quel|quelle|quels|quelles|comment|pourquoi|ou|lesquel\w*)\b"
+    r"|(?<=[\w,])\s+and\s+(?:when|how|who|which|what|why|where)\b"
+)
+
+
+# A place the question is scoped to (« … en France ? », « … en Europe »): where the figure
+# holds, not what it is of — a note on France gives its figures without repeating it.
+_SCOPE = re.compile(r"\b(?:en|in)\s+([A-ZÀ-Ý][\w’'-]+)")
+
+
 def years_in(text: str) -> list[str]:
     return _YEAR_ASKED.findall(text)
 
@@ -210,12 +225,21 @@ class Intent:
     counted: str = ""  # « combien de bénévoles »: what the one figure asked for counts
     about_questions: bool = False  # « quelles questions … ? »: asks for the note's questions
     measure: str = ""  # share | money | duration | age: what the one figure asked for measures
+    counted_phrase: str = ""  # « objectifs de développement durable »: the counted noun's phrase
+    asks_more: bool = False  # « Quand … et combien … ? »: a second question joined to the first
+    scope: tuple[str, ...] = ()  # « en France »: the places the question is scoped to
 
     @property
     def one_figure(self) -> bool:
         """Asks for one figure that a passage either gives or not (« combien de bénévoles »,
         « quel montant »), rather than for figures on a subject (« quels chiffres … »)."""
         return self.kind == "figure" and bool(self.counted or self.measure)
+
+    @property
+    def figure_only(self) -> bool:
+        """The one figure is all the question asks: a passage that does not give it does not
+        answer any part of it."""
+        return self.one_figure and not self.asks_more
 
 
 def read_intent(question: str) -> Intent:
@@ -247,6 +271,9 @@ def read_intent(question: str) -> Intent:
         points_back=bool(_THIS_POINT.search(text)) and ordinal is None,
         new_subject=subject.group(1) if subject and len(subject.group(1)) > 2 else "",
         counted=_counted(question, counted),
+        counted_phrase=_counted_phrase(question, _counted(question, counted)),
+        asks_more=bool(_ASKS_MORE.search(text)),
+        scope=tuple(_SCOPE.findall(question)),
         about_questions=bool(_ABOUT_QUESTIONS.search(text)),
         measure=measure if kind == "figure" else "",
     )
@@ -255,6 +282,15 @@ def read_intent(question: str) -> Intent:
 def _counted(question: str, match: re.Match[str] | None) -> str:
     word = next((g for g in match.groups() if g), "") if match else ""
     return "" if not word or word in _NOT_COUNTED else _as_written(question, word)
+
+
+def _counted_phrase(question: str, counted: str) -> str:
+    """The question's words from the counted noun on (« objectifs de développement durable
+    ont été fixés »): what an acronym of the counted thing (« 17 ODD ») abbreviates."""
+    start = question.lower().find(counted) if counted else -1
+    if start < 0:
+        return ""
+    return " ".join(re.findall(r"[^\W\d_][\w-]*", question[start:])[:6])
 
 
 def _as_written(question: str, folded: str) -> str:
@@ -375,9 +411,57 @@ def gives(intent: Intent, text: str) -> bool:
     (:func:`counts`), else a figure of the measure it names (an amount in euros, a duration,
     an age, a share)."""
     if intent.counted:
-        return counts(text, intent.counted)
+        return (
+            counts(text, intent.counted)
+            or counts_acronym(text, intent.counted_phrase)
+            or counts_bare(text, intent.counted)
+        )
     pattern = _GIVES.get(intent.measure)
     return bool(pattern and pattern.search(text))
+
+
+# Words an acronym skips (« objectifs de développement durable » → ODD).
+_LINKS = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "et", "en", "a", "au", "aux"})
+_ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")
+
+
+def counts_acronym(text: str, phrase: str) -> bool:
+    """Whether ``text`` gives a number of the counted thing under its acronym (« les 17 ODD »
+    for « objectifs de développement durable »): an acronym among the words after a number
+    whose letters are the initials of the phrase's first words, links left out."""
+    words = [w for w in re.split(r"[\s’']+", phrase) if w and fold(w) not in _LINKS]
+    initials = "".join(fold(w)[0] for w in words).upper()
+    if len(initials) < 2:
+        return False
+    for match in _COUNT.finditer(text):
+        if _YEAR.fullmatch(match.group()):
+            continue
+        clause = re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + 60], maxsplit=1)[0]
+        for word in clause.split()[:COUNT_WINDOW]:
+            acronym = word.rstrip("s") if word.endswith("s") and word[:-1].isupper() else word
+            if _ACRONYM.match(word) and len(acronym) >= 2 and initials.startswith(acronym):
+                return True
+    return False
+
+
+# A number standing without the noun it counts, that noun being the sentence's subject or
+# said before it: « Ils sont aujourd'hui plus de 350 sur les territoires », « a réuni près
+# de 150. », « Le RAMEAU en distingue 6, dont … ».
+_BARE_COUNT = re.compile(
+    r"(?<![\w,.])\d+(?:[ \u202f\u00a0]\d{3})*(?:[,.]\d+)?(?![\w,.]*\d)"
+    r"(?=\s*(?:$|[,;:.!?)–—]|(?:sur|d[’']entre|dont|qui|et|ou|à)\b))",
+    re.IGNORECASE,
+)
+
+
+def counts_bare(text: str, counted: str) -> bool:
+    """Whether ``text`` (a unit: the sentence with the one it leans on) gives a bare number,
+    not a year, and names what is counted (« … la diversité des membres qui le composent …
+    Ils sont plus de 350 »): the number is the count of the thing the unit speaks of."""
+    wanted = analyze(counted)
+    if not wanted or wanted[0] not in analyze(text):
+        return False
+    return any(not _YEAR.fullmatch(m.group()) for m in _BARE_COUNT.finditer(text))
 
 
 def names_in(text: str) -> int:
