@@ -61,3 +61,28 @@ def test_the_last_lever_is_developed_not_the_list_repeated(reference_assistant):
     assert "alliance" in follow.answer.lower()
     # The enumeration the user already read is not quoted again as the answer.
     assert not any(c.quote in first.answer for c in follow.citations), follow.answer
+
+
+def test_a_follow_up_puts_a_subject_in_place_of_the_previous_one():
+    # « Et côté PME ? » names a subject; « Et quelle part … ? », « Et le troisième temps,
+    # ça donne quoi ? » ask a question of their own.
+    assert read_intent("Et côté PME ?").new_subject == "pme"
+    assert read_intent("Et pour les fondations ?").new_subject == "les fondations"
+    assert read_intent("Et quelle part d'entre eux se joue au niveau local ?").new_subject == ""
+    assert read_intent("Et le troisième temps, ça donne quoi ?").new_subject == ""
+    assert read_intent("Et le dernier ?").new_subject == ""
+
+
+def test_a_rescoped_follow_up_quotes_the_new_subject_only(reference_assistant):
+    question = "Combien pèsent les financements publics dans le financement associatif ?"
+    first = reference_assistant.answer(question)
+    assert "44%" in first.answer
+    history = [
+        Turn(role="user", content=question),
+        Turn(role="assistant", content=first.answer),
+    ]
+    follow = reference_assistant.answer("Et le financement privé ?", history)
+    assert not follow.abstained
+    assert "5,7 milliards" in follow.citations[0].quote
+    # What the previous answer said of public funding is not said again.
+    assert not any("44%" in c.quote for c in follow.citations), follow.answer

@@ -20,7 +20,7 @@ from ..models import RetrievedChunk
 from ..search.intent import Intent, gives, has_quantity, holds
 from ..search.query import SearchQuery
 from ..search.units import Unit, around_items
-from ..textnorm import tokens
+from ..textnorm import analyze, tokens
 
 # Weights of the signals, and how close to the best a unit must score to be quoted too.
 # Chosen on the golden set, keeping only changes that improved both of its halves
@@ -39,6 +39,9 @@ SUMMARY_RATIO = 0.55
 # only other figures (« 82% des structures … ») fits this much — it is a figure, not the one;
 # so does a figure of another measure than the one asked (« quel montant … ? »).
 OTHER_FIGURE_FITS = 0.45
+# « Et côté PME ? » after a question on academic actors: a unit naming no word of the new
+# subject answers the previous question, not this one.
+OTHER_SUBJECT_FITS = 0.7
 
 
 @dataclass
@@ -77,15 +80,24 @@ def score_units(
     best_passage = max((p.score for p in passages[:depth]), default=0.0) or 1.0
 
     raw: list[tuple[RetrievedChunk, Unit, float, float, float, float, bool]] = []
+    # « Et côté PME ? » re-scopes the previous question to a new subject: a unit is about it
+    # when it names it; one that does not is about the previous subject.
+    # Its own words: « Et avec les autres associations ? » after a question on associations
+    # moves to « autres ».
+    rescoped = set(analyze(intent.new_subject)) - set(analyze(query.previous))
     # « Combien de bénévoles ? »: a unit giving a number of what is counted answers from any
-    # passage retrieved; the other units only from the best ``depth`` passages.
-    reach = len(passages) if intent.one_figure else depth
+    # passage retrieved, and so does a unit naming the subject a follow-up moves to; the
+    # other units only from the best ``depth`` passages.
+    reach = len(passages) if intent.one_figure or rescoped else depth
     for index, passage in enumerate(passages[:reach]):
         sims = sentence_sims.get(passage.id)
         for unit in units_of(passage):
             if not unit.quotable:
                 continue
-            if index >= depth and not gives(intent, unit.text):
+            further = (intent.one_figure and gives(intent, unit.text)) or (
+                rescoped and rescoped & set(unit.terms)
+            )
+            if index >= depth and not further:
                 continue
             if excluded and overlap(set(tokens(unit.text)), excluded) > 0.6:
                 cut = around_items(unit, lambda line: overlap(set(tokens(line)), pointed) > 0.6)
@@ -120,6 +132,8 @@ def score_units(
             score *= 0.55 + 0.45 * fits
         elif intent.kind != "explain":
             score *= 0.8 + 0.2 * fits
+        if rescoped and not rescoped & set(unit.terms):
+            score *= OTHER_SUBJECT_FITS
         if unit.leans:
             score *= 0.75  # its antecedent is not quoted with it
         if unit.incomplete:

@@ -269,7 +269,7 @@ def read_intent(question: str) -> Intent:
         ordinal=ordinal,
         ordinal_noun=ordinal_match.group("noun") if ordinal_match else "",
         points_back=bool(_THIS_POINT.search(text)) and ordinal is None,
-        new_subject=subject.group(1) if subject and len(subject.group(1)) > 2 else "",
+        new_subject=_rescoped(subject.group(1)) if subject and ordinal is None else "",
         counted=_counted(question, counted),
         counted_phrase=_counted_phrase(question, _counted(question, counted)),
         asks_more=bool(_ASKS_MORE.search(text)),
@@ -277,6 +277,22 @@ def read_intent(question: str) -> Intent:
         about_questions=bool(_ABOUT_QUESTIONS.search(text)),
         measure=measure if kind == "figure" else "",
     )
+
+
+# « Et quelle part d'entre eux … ? », « Et le troisième temps, ça donne quoi ? »: a question of
+# its own, not a subject put in place of the previous one.
+_ASKS = re.compile(
+    r"\b(quel\w*|combien|comment|pourquoi|quand|qui|quoi|ou|est-ce|lesquel\w*|what|how|why"
+    r"|when|who|which)\b|-t-"
+)
+
+
+def _rescoped(phrase: str) -> str:
+    """The subject a follow-up puts in place of the previous one (« Et côté PME ? » → « pme
+    »): a short noun phrase asking nothing of its own."""
+    if len(phrase) <= 2 or len(phrase.split()) > 6 or _ASKS.search(phrase):
+        return ""
+    return phrase
 
 
 def _counted(question: str, match: re.Match[str] | None) -> str:
