@@ -7,6 +7,7 @@ from __future__ import annotations
 from assistant.models import Turn
 from assistant.search.followup import previous_points
 from assistant.search.intent import read_intent
+from assistant.search.query import understand
 
 
 def _after(answer: str) -> list[Turn]:
@@ -86,3 +87,29 @@ def test_a_rescoped_follow_up_quotes_the_new_subject_only(reference_assistant):
     assert "5,7 milliards" in follow.citations[0].quote
     # What the previous answer said of public funding is not said again.
     assert not any("44%" in c.quote for c in follow.citations), follow.answer
+
+
+def test_a_new_subject_is_searched_with_its_own_words():
+    history = [
+        Turn(role="user", content="Que dit la note sur le MOOC ?"),
+        Turn(role="assistant", content="D'après le corpus : le MOOC …"),
+    ]
+    for question in ("Et sur le référentiel ?", "And what about the Fonjep's studies?"):
+        query = understand(question, history)
+        assert query.follow_up
+        assert "MOOC" not in query.text, query.text
+    # A re-scope keeps the previous question: it narrows its subject.
+    assert "MOOC" in understand("Et pour les PME ?", history).text
+
+
+def test_a_new_subject_is_answered_on_it_not_on_the_previous_one(reference_assistant):
+    question = "Que dit la note sur le MOOC ?"
+    first = reference_assistant.answer(question)
+    history = [
+        Turn(role="user", content=question),
+        Turn(role="assistant", content=first.answer),
+    ]
+    follow = reference_assistant.answer("Et sur le référentiel ?", history)
+    assert not follow.abstained
+    assert "référentiel" in follow.answer.lower()
+    assert "MOOC" not in follow.citations[0].quote, follow.answer

@@ -80,6 +80,17 @@ class SearchQuery:
         return self.focus_terms or self.lexical_terms
 
 
+# « Et sur le référentiel ? », « And what about the Fonjep's studies? »: a new subject, not the
+# previous one narrowed — searched with its own words, the previous question's would pull
+# back the previous subject (« Et pour les PME ? », « Et côté salariés ? » re-scope it and
+# keep them).
+_NEW_TOPIC = re.compile(
+    r"^\s*(?:et|and|mais|but)?\s*(?:sur|concernant|à propos d[eu]|au sujet d[eu]|quant aux?"
+    r"|what about|how about|about|regarding)\b",
+    re.I,
+)
+
+
 def last_question(history: list[Turn]) -> str:
     """The conversation's previous user question ("" when there is none)."""
     asked = (t.content for t in reversed(history) if t.role == "user" and t.content.strip())
@@ -98,6 +109,8 @@ def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery
     english = looks_english(question)
     if not elliptic:
         return SearchQuery(question, question, {}, False, terms, question, english, last)
+    if _NEW_TOPIC.match(question) and terms:
+        return SearchQuery(question, question, {}, True, terms, question, english, last)
     weights = {t: 2.0 for t in terms}
     text = f"{last} {question}"
     return SearchQuery(text, text, weights, True, terms, question, english, last)
