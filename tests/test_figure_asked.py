@@ -208,3 +208,13 @@ def test_a_question_asking_more_than_the_figure_is_answered_in_part(reference_as
     assert intent.one_figure and intent.asks_more and not intent.figure_only
     # A follow-up opening on « Et … » asks one thing.
     assert not read_intent("Et quelle part d'entre eux se joue au niveau local ?").asks_more
+
+
+def test_a_number_naming_one_of_a_series_counts_nothing():
+    # « l'ODD 17 » is the seventeenth goal, not seventeen goals.
+    intent = read_intent("Combien d'objectifs de développement durable ont été fixés ?")
+    text = (
+        "L'agenda des objectifs de développement durable (ODD) offre un cadre. Cette "
+        "transversalité est incarnée par l'ODD 17, celui des partenariats."
+    )
+    assert not gives(intent, text)

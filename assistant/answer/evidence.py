@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..search.intent import years_in
+from ..search.intent import counts_acronym, years_in
 from ..search.query import SearchQuery
 from ..search.retrieval import Retrieval
 from ..textnorm import analyze
@@ -94,8 +94,15 @@ def judge(
         evidence.confidence *= UNKNOWN_NAME_FACTOR
     own_words = not (english or query.follow_up)
     subject = _subject_weights(query, idf)
+    phrase = query.intent.counted_phrase
     evidence.figure_given = not query.intent.figure_only or any(
-        s.counts and (not own_words or _share(subject, s.unit.terms) >= GIVEN_MIN_SHARE)
+        s.counts
+        and (
+            not own_words
+            or _share(subject, s.unit.terms) >= GIVEN_MIN_SHARE
+            # « les 17 ODD »: the acronym stands for the subject's words.
+            or counts_acronym(s.unit.text, phrase)
+        )
         for s in scored
     )
     if not evidence.figure_given:

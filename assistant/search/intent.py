@@ -470,6 +470,9 @@ _BARE_COUNT = re.compile(
 )
 
 
+_SERIES = frozenset({"jour", "article", "numero", "n°", "no", "page", "niveau", "module", "axe"})
+
+
 def counts_bare(text: str, counted: str) -> bool:
     """Whether ``text`` (a unit: the sentence with the one it leans on) gives a bare number,
     not a year, and names what is counted (« … la diversité des membres qui le composent …
@@ -477,7 +480,16 @@ def counts_bare(text: str, counted: str) -> bool:
     wanted = analyze(counted)
     if not wanted or wanted[0] not in analyze(text):
         return False
-    return any(not _YEAR.fullmatch(m.group()) for m in _BARE_COUNT.finditer(text))
+    for match in _BARE_COUNT.finditer(text):
+        if _YEAR.fullmatch(match.group()):
+            continue
+        # « l'ODD 17, celui des partenariats », « le jour 12 »: a number naming one of a
+        # series (after a name or an acronym) counts nothing.
+        before = re.split(r"[\s’']+", text[: match.start()].strip())[-1]
+        if before[:1].isupper() or fold(before) in _SERIES:
+            continue
+        return True
+    return False
 
 
 def names_in(text: str) -> int:
