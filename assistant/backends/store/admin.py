@@ -12,7 +12,8 @@ from ...settings import Settings
 from ..locks import writer_lock
 from . import generations as gens
 from .base import answers_a_query, collection_name
-from .client import StoreError, close, persistent_client
+from .chroma_internals import is_rust_panic
+from .client import StoreError, chroma_failure, close, describe, persistent_client
 from .generations import LEGACY
 from .pointer import PointerError, drop_reader_copy, read_pointer, reader_copy, write_pointer
 
@@ -44,8 +45,11 @@ def verify_generation(settings: Settings, name: str) -> gens.Generation:
                 )
             if found:
                 answers_a_query(collection, "recherche vide")
-    except Exception as exc:
-        checked.problem = str(exc).split(" / ")[0][:300]
+    except BaseException as exc:
+        if not chroma_failure(exc):
+            raise
+        text = describe(exc) if is_rust_panic(exc) else str(exc)
+        checked.problem = text.split(" / ")[0][:300]
     finally:
         close(client)
         drop_reader_copy(copy)
