@@ -137,12 +137,21 @@ def break_migrations(folder: Path) -> None:
         connection.close()
 
 
-def test_a_rust_panic_is_known_by_its_type(store):
+def _broken_copy(store: Path, tmp_path: Path) -> Path:
+    """A copy of ``store`` at a path no client of this process has opened (a client is
+    reused per path until it is closed), its migrations broken."""
+    broken = tmp_path / "broken"
+    internals.copy_store(store, broken, snapshot=True)
+    break_migrations(broken)
+    return broken
+
+
+def test_a_rust_panic_is_known_by_its_type(store, tmp_path):
     import chromadb
 
-    break_migrations(store)
+    broken = _broken_copy(store, tmp_path)
     with pytest.raises(BaseException) as raised:
-        internals.without_panic_noise(lambda: chromadb.PersistentClient(path=str(store)))
+        internals.without_panic_noise(lambda: chromadb.PersistentClient(path=str(broken)))
     assert not isinstance(raised.value, Exception)  # why `except Exception` misses it
     assert internals.is_rust_panic(raised.value), (
         f"a panic is now {type(raised.value).__module__}.{type(raised.value).__qualname__}"
@@ -161,12 +170,12 @@ def test_what_the_call_prints_is_kept_when_it_does_not_panic(capfd):
     assert capfd.readouterr().err == "on stderr\n"
 
 
-def test_the_panic_hooks_output_is_held_back(store, capfd):
+def test_the_panic_hooks_output_is_held_back(store, tmp_path, capfd):
     import chromadb
 
-    break_migrations(store)
+    broken = _broken_copy(store, tmp_path)
     with pytest.raises(BaseException) as raised:
-        internals.without_panic_noise(lambda: chromadb.PersistentClient(path=str(store)))
+        internals.without_panic_noise(lambda: chromadb.PersistentClient(path=str(broken)))
     assert internals.is_rust_panic(raised.value)
     assert "panicked" not in capfd.readouterr().err
 

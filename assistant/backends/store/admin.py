@@ -12,8 +12,7 @@ from ...settings import Settings
 from ..locks import writer_lock
 from . import generations as gens
 from .base import answers_a_query, collection_name
-from .chroma_internals import is_rust_panic
-from .client import StoreError, chroma_failure, close, describe, persistent_client
+from .client import StoreError, chroma_failure, close, message, persistent_client
 from .generations import LEGACY
 from .pointer import PointerError, drop_reader_copy, read_pointer, reader_copy, write_pointer
 
@@ -48,8 +47,7 @@ def verify_generation(settings: Settings, name: str) -> gens.Generation:
     except BaseException as exc:
         if not chroma_failure(exc):
             raise
-        text = describe(exc) if is_rust_panic(exc) else str(exc)
-        checked.problem = text.split(" / ")[0][:300]
+        checked.problem = message(exc).split(" / ")[0][:300]
     finally:
         close(client)
         drop_reader_copy(copy)

@@ -78,6 +78,11 @@ def describe(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+def message(exc: BaseException) -> str:
+    """``str(exc)``; for a Rust panic, its one-line description."""
+    return describe(exc) if internals.is_rust_panic(exc) else str(exc)
+
+
 def explain(exc: BaseException) -> str:
     """A failure of a Chroma call with its message, on one line for a Rust panic."""
     if internals.is_rust_panic(exc):
@@ -153,6 +158,8 @@ def persistent_client(path: Path):
 
 
 def close(client) -> None:
+    """Release the client's files (``Client.close()``, chromadb >= 1.5.2): a reader's copy
+    is deleted after, and an open file would keep its space and descriptors."""
     if client is not None:
         with contextlib.suppress(Exception):
             client.close()

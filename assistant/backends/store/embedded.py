@@ -32,6 +32,7 @@ from .client import (
     chroma_failure,
     close,
     explain,
+    message,
     not_found_errors,
     persistent_client,
 )
@@ -165,7 +166,7 @@ class EmbeddedStore(StoreBase):
                 raise
             close(client)
             drop_reader_copy(copy)
-            raise StoreError(f"Collection Chroma illisible ({path}) : {exc}") from None
+            raise StoreError(f"Collection Chroma illisible ({path}) : {message(exc)}") from None
         self._swap(client, collection, name, previous, copy)
 
     def _get_collection(self, client):
