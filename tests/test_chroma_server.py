@@ -202,6 +202,8 @@ def test_server_down_is_a_fast_clear_error_and_recovery_is_automatic(server, cor
 
 def test_token_is_sent_as_a_bearer_header(server, corpus, tmp_path):
     settings = _settings(tmp_path, corpus, server, collection="srv4", chroma_token="t0k3n")
+    from assistant.backends.store.chroma_internals import http_session
+
     store = open_store(settings)
-    headers = store.client._server._session.headers
+    headers = http_session(store.client).headers
     assert headers.get("Authorization") == "Bearer t0k3n"

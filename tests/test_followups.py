@@ -5,7 +5,7 @@ sentence, and the nested items of a list quoted under one point."""
 from __future__ import annotations
 
 from assistant.models import Turn
-from assistant.search.query import previous_points, read_intent
+from assistant.search.query import previous_points, read_intent, understand
 
 
 def _after(answer: str) -> list[Turn]:
@@ -60,3 +60,54 @@ def test_the_last_lever_is_developed_not_the_list_repeated(reference_assistant):
     assert "alliance" in follow.answer.lower()
     # The enumeration the user already read is not quoted again as the answer.
     assert not any(c.quote in first.answer for c in follow.citations), follow.answer
+
+
+def test_a_follow_up_puts_a_subject_in_place_of_the_previous_one():
+    # « Et côté PME ? » names a subject; « Et quelle part … ? », « Et le troisième temps,
+    # ça donne quoi ? » ask a question of their own.
+    assert read_intent("Et côté PME ?").new_subject == "pme"
+    assert read_intent("Et pour les fondations ?").new_subject == "les fondations"
+    assert read_intent("Et quelle part d'entre eux se joue au niveau local ?").new_subject == ""
+    assert read_intent("Et le troisième temps, ça donne quoi ?").new_subject == ""
+    assert read_intent("Et le dernier ?").new_subject == ""
+
+
+def test_a_rescoped_follow_up_quotes_the_new_subject_only(reference_assistant):
+    question = "Combien pèsent les financements publics dans le financement associatif ?"
+    first = reference_assistant.answer(question)
+    assert "44%" in first.answer
+    history = [
+        Turn(role="user", content=question),
+        Turn(role="assistant", content=first.answer),
+    ]
+    follow = reference_assistant.answer("Et le financement privé ?", history)
+    assert not follow.abstained
+    assert "5,7 milliards" in follow.citations[0].quote
+    # What the previous answer said of public funding is not said again.
+    assert not any("44%" in c.quote for c in follow.citations), follow.answer
+
+
+def test_a_new_subject_is_searched_with_its_own_words():
+    history = [
+        Turn(role="user", content="Que dit la note sur le MOOC ?"),
+        Turn(role="assistant", content="D'après le corpus : le MOOC …"),
+    ]
+    for question in ("Et sur le référentiel ?", "And what about the Fonjep's studies?"):
+        query = understand(question, history)
+        assert query.follow_up
+        assert "MOOC" not in query.text, query.text
+    # A re-scope keeps the previous question: it narrows its subject.
+    assert "MOOC" in understand("Et pour les PME ?", history).text
+
+
+def test_a_new_subject_is_answered_on_it_not_on_the_previous_one(reference_assistant):
+    question = "Que dit la note sur le MOOC ?"
+    first = reference_assistant.answer(question)
+    history = [
+        Turn(role="user", content=question),
+        Turn(role="assistant", content=first.answer),
+    ]
+    follow = reference_assistant.answer("Et sur le référentiel ?", history)
+    assert not follow.abstained
+    assert "référentiel" in follow.answer.lower()
+    assert "MOOC" not in follow.citations[0].quote, follow.answer

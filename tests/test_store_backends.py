@@ -52,3 +52,32 @@ def test_importing_the_store_does_no_work():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["None", "False"]
+
+
+def _open_files_under(folder) -> list[str]:
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(str(folder)):
+            found.append(target)
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_a_closed_reader_holds_no_file_of_its_copy(tmp_path, small_corpus):
+    """A reader opens a private copy of the generation and deletes it when it moves on or
+    closes: Chroma's client must let go of the copy's files (``Client.close()``, chromadb
+    >= 1.5.2), or a long-lived chat keeps every deleted copy's space and descriptors."""
+    from assistant.ingest.indexing import ingest
+
+    settings = make_settings(tmp_path / "data", small_corpus)
+    ingest(settings)
+    store = open_store(settings)
+    copy = store._copy
+    assert store.count() > 0 and _open_files_under(copy)
+    store.close()
+    assert not copy.exists()
+    assert _open_files_under(copy) == [], "Chroma's client kept the reader's copy open"

@@ -138,7 +138,8 @@ class Assistant:
             grounding = ground(self.settings, query, retrieval, detail)
             plan, english = grounding.plan, query.cross_lingual
             if grounding.abstains(self.settings, extractive=True):
-                answer = self.extractive.abstain(plan.passages, english)
+                missing = grounding.not_found(self.settings)
+                answer = self.extractive.abstain(plan.passages, english, missing=missing)
             else:
                 answer = self.extractive.compose(plan, english, detail)
             streamed = False

@@ -113,8 +113,9 @@ def assistant_chain(
         return inputs["grounding"].abstains(settings, extractive=False)
 
     def abstain(inputs: dict) -> Answer:
-        plan, english = inputs["grounding"].plan, inputs["found"].query.cross_lingual
-        return ExtractiveGenerator.abstain(plan.passages, english, "llm")
+        grounding, english = inputs["grounding"], inputs["found"].query.cross_lingual
+        missing = grounding.not_found(settings)
+        return ExtractiveGenerator.abstain(grounding.plan.passages, english, "llm", missing)
 
     def extractive(inputs: dict) -> Answer:
         return extractive_fallback(settings, inputs, inputs["error"], detail)

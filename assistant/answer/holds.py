@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from ..search.query import Intent
-from ..textnorm import analyze
+from ..textnorm import analyze, fold
 
 _QUANTITY = re.compile(
     r"\d+(?:[ \u202f\u00a0]\d{3})*(?:[,.]\d+)?\s*(?:%|‰|€|k€|m€|euros?|millions?|milliards?|"
@@ -118,9 +118,69 @@ def gives(intent: Intent, text: str) -> bool:
     (:func:`counts`), else a figure of the measure it names (an amount in euros, a duration,
     an age, a share)."""
     if intent.counted:
-        return counts_terms(text, intent.counted_terms)
+        return (
+            counts_terms(text, intent.counted_terms)
+            or counts_acronym(text, intent.counted_phrase)
+            or counts_bare(text, intent.counted)
+        )
     pattern = _GIVES.get(intent.measure)
     return bool(pattern and pattern.search(text))
+
+
+# Words an acronym skips (« objectifs de développement durable » → ODD).
+_LINKS = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "et", "en", "a", "au", "aux"})
+_ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")
+
+
+def counts_acronym(text: str, phrase: str) -> bool:
+    """Whether ``text`` gives a number of the counted thing under its acronym (« les 17 ODD »
+    for « objectifs de développement durable »): an acronym among the words after a number
+    whose letters are the initials of the phrase's first words, links left out."""
+    words = [w for w in re.split(r"[\s’']+", phrase) if w and fold(w) not in _LINKS]
+    initials = "".join(fold(w)[0] for w in words).upper()
+    if len(initials) < 2:
+        return False
+    for match in _COUNT.finditer(text):
+        if _YEAR.fullmatch(match.group()):
+            continue
+        clause = re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + 60], maxsplit=1)[0]
+        for word in clause.split()[:COUNT_WINDOW]:
+            acronym = word.rstrip("s") if word.endswith("s") and word[:-1].isupper() else word
+            if _ACRONYM.match(word) and len(acronym) >= 2 and initials.startswith(acronym):
+                return True
+    return False
+
+
+# A number standing without the noun it counts, that noun being the sentence's subject or
+# said before it: « Ils sont aujourd'hui plus de 350 sur les territoires », « a réuni près
+# de 150. », « Le RAMEAU en distingue 6, dont … ».
+_BARE_COUNT = re.compile(
+    r"(?<![\w,.])\d+(?:[ \u202f\u00a0]\d{3})*(?:[,.]\d+)?(?![\w,.]*\d)"
+    r"(?=\s*(?:$|[,;:.!?)–—]|(?:sur|d[’']entre|dont|qui|et|ou|à)\b))",
+    re.IGNORECASE,
+)
+
+
+_SERIES = frozenset({"jour", "article", "numero", "n°", "no", "page", "niveau", "module", "axe"})
+
+
+def counts_bare(text: str, counted: str) -> bool:
+    """Whether ``text`` (a unit: the sentence with the one it leans on) gives a bare number,
+    not a year, and names what is counted (« … la diversité des membres qui le composent …
+    Ils sont plus de 350 »): the number is the count of the thing the unit speaks of."""
+    wanted = analyze(counted)
+    if not wanted or wanted[0] not in analyze(text):
+        return False
+    for match in _BARE_COUNT.finditer(text):
+        if _YEAR.fullmatch(match.group()):
+            continue
+        # « l'ODD 17, celui des partenariats », « le jour 12 »: a number naming one of a
+        # series (after a name or an acronym) counts nothing.
+        before = re.split(r"[\s’']+", text[: match.start()].strip())[-1]
+        if before[:1].isupper() or fold(before) in _SERIES:
+            continue
+        return True
+    return False
 
 
 def names_in(text: str) -> int:

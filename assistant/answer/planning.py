@@ -167,6 +167,12 @@ class Grounding:
         nothing_to_quote = extractive and not self.plan.chosen
         return weak or not self.plan.passages or nothing_to_quote
 
+    def not_found(self, settings: Settings) -> str:
+        """What an abstention says it does not find: « figure » when the evidence is weak
+        for want of the one figure asked (the subject may well be in the note)."""
+        weak = self.evidence.confidence < settings.abstain_threshold
+        return "figure" if weak and not self.evidence.figure_given else ""
+
 
 def ground(settings: Settings, query: SearchQuery, retrieval: Retrieval, detail: str) -> Grounding:
     """Score the retrieved units, judge the evidence, plan the answer: one step, the same

@@ -19,7 +19,7 @@ import numpy as np
 from ..models import RetrievedChunk
 from ..search.query import SearchQuery
 from ..search.retrieval import Retrieval
-from ..textnorm import tokens
+from ..textnorm import analyze, tokens
 from ..textunits import Unit, around_items
 from .holds import gives, has_quantity, holds
 
@@ -40,6 +40,9 @@ SUMMARY_RATIO = 0.55
 # only other figures (« 82% des structures … ») fits this much — it is a figure, not the one;
 # so does a figure of another measure than the one asked (« quel montant … ? »).
 OTHER_FIGURE_FITS = 0.45
+# « Et côté PME ? » after a question on academic actors: a unit naming no word of the new
+# subject answers the previous question, not this one.
+OTHER_SUBJECT_FITS = 0.7
 
 
 @dataclass
@@ -69,15 +72,24 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     best_passage = max((p.score for p in passages[:depth]), default=0.0) or 1.0
 
     raw: list[tuple[RetrievedChunk, Unit, float, float, float, float, bool]] = []
+    # « Et côté PME ? » re-scopes the previous question to a new subject: a unit is about it
+    # when it names it; one that does not is about the previous subject.
+    # Its own words: « Et avec les autres associations ? » after a question on associations
+    # moves to « autres ».
+    rescoped = set(analyze(intent.new_subject)) - set(analyze(query.previous))
     # « Combien de bénévoles ? »: a unit giving a number of what is counted answers from any
-    # passage retrieved; the other units only from the best ``depth`` passages.
-    reach = len(passages) if intent.one_figure else depth
+    # passage retrieved, and so does a unit naming the subject a follow-up moves to; the
+    # other units only from the best ``depth`` passages.
+    reach = len(passages) if intent.one_figure or rescoped else depth
     for index, passage in enumerate(passages[:reach]):
         sims = retrieval.sentence_similarity.get(passage.id)
         for unit in retrieval.units_of(passage):
             if not unit.quotable:
                 continue
-            if index >= depth and not gives(intent, unit.text):
+            further = (intent.one_figure and gives(intent, unit.text)) or (
+                rescoped and rescoped & set(unit.terms)
+            )
+            if index >= depth and not further:
                 continue
             if excluded and overlap(set(tokens(unit.text)), excluded) > 0.6:
                 cut = around_items(unit, lambda line: overlap(set(tokens(line)), pointed) > 0.6)
@@ -112,6 +124,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             score *= 0.55 + 0.45 * fits
         elif intent.kind != "explain":
             score *= 0.8 + 0.2 * fits
+        if rescoped and not rescoped & set(unit.terms):
+            score *= OTHER_SUBJECT_FITS
         if unit.leans:
             score *= 0.75  # its antecedent is not quoted with it
         if unit.incomplete:

@@ -40,6 +40,17 @@ class _Errors(click.Group):
                     "Réglage invalide / invalid setting: " + _pydantic_message(exc)
                 ) from None
             raise
+        except BaseException as exc:
+            # A panic of Chroma's Rust bindings is a BaseException: one line too.
+            from ..backends.store.chroma_internals import is_rust_panic, panic_text
+
+            if not is_rust_panic(exc):
+                raise
+            raise click.ClickException(
+                f"chromadb a échoué (panique Rust : {panic_text(exc)}). La base a peut-être "
+                "été écrite par une autre version de chromadb : voyez `assistant index "
+                "status`, ou relancez `assistant ingest`. / chromadb panicked."
+            ) from None
 
 
 def _pydantic_message(exc) -> str:

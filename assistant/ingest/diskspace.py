@@ -50,12 +50,13 @@ def _tree_bytes(path: Path) -> int:
 def _needed_bytes(settings: Settings, generation: str | None) -> int:
     """An ingest copies the served generation, then adds to the copy: its size plus a
     fifth and a few megabytes is a floor."""
+    from ..backends.store.chroma_internals import store_db
     from ..backends.store.generations import generation_path
 
     size = 0
     if generation is not None:
         path = generation_path(settings.chroma_dir, generation)
-        size = _tree_bytes(path) if generation != "." else (path / "chroma.sqlite3").stat().st_size
+        size = _tree_bytes(path) if generation != "." else store_db(path).stat().st_size
     return int(size * 1.2) + 16 * 1024 * 1024
 
 

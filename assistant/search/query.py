@@ -204,6 +204,21 @@ _MEASURES: list[tuple[str, re.Pattern[str]]] = [
 _ABOUT_QUESTIONS = re.compile(r"\b(questions?|interrogations?|questionnements?)\b")
 
 
+# A second question joined to the first (« Quand a eu lieu … et combien de personnes … ? »,
+# « Pendant combien d'années … et par quel type de structures … ? »): the note may answer
+# one part and not the other — an answer says what is missing rather than abstaining.
+_ASKS_MORE = re.compile(
+    r"(?<=[\w,])\s+et\s+(?:(?:par|pour|avec|dans|sur|de|a)\s+)?"
+    r"(?:quand|combien|qui|quel|quelle|quels|quelles|comment|pourquoi|ou|lesquel\w*)\b"
+    r"|(?<=[\w,])\s+and\s+(?:when|how|who|which|what|why|where)\b"
+)
+
+
+# A place the question is scoped to (« … en France ? », « … en Europe »): where the figure
+# holds, not what it is of — a note on France gives its figures without repeating it.
+_SCOPE = re.compile(r"\b(?:en|in)\s+([A-ZÀ-Ý][\w’'-]+)")
+
+
 def years_in(text: str) -> list[str]:
     return _YEAR_ASKED.findall(text)
 
@@ -219,6 +234,9 @@ class Intent:
     counted: str = ""  # « combien de bénévoles »: what the one figure asked for counts
     about_questions: bool = False  # « quelles questions … ? »: asks for the note's questions
     measure: str = ""  # share | money | duration | age: what the one figure asked for measures
+    counted_phrase: str = ""  # « objectifs de développement durable »: the counted noun's phrase
+    asks_more: bool = False  # « Quand … et combien … ? »: a second question joined to the first
+    scope: tuple[str, ...] = ()  # « en France »: the places the question is scoped to
     counted_terms: tuple[str, ...] = ()  # analyze(counted): what a passage's figure must count
 
     @property
@@ -226,6 +244,12 @@ class Intent:
         """Asks for one figure that a passage either gives or not (« combien de bénévoles »,
         « quel montant »), rather than for figures on a subject (« quels chiffres … »)."""
         return self.kind == "figure" and bool(self.counted or self.measure)
+
+    @property
+    def figure_only(self) -> bool:
+        """The one figure is all the question asks: a passage that does not give it does not
+        answer any part of it."""
+        return self.one_figure and not self.asks_more
 
 
 def read_intent(question: str) -> Intent:
@@ -256,17 +280,45 @@ def read_intent(question: str) -> Intent:
         ordinal=ordinal,
         ordinal_noun=ordinal_match.group("noun") if ordinal_match else "",
         points_back=bool(_THIS_POINT.search(text)) and ordinal is None,
-        new_subject=subject.group(1) if subject and len(subject.group(1)) > 2 else "",
+        new_subject=_rescoped(subject.group(1)) if subject and ordinal is None else "",
         counted=counted_word,
+        counted_phrase=_counted_phrase(question, counted_word),
+        asks_more=bool(_ASKS_MORE.search(text)),
+        scope=tuple(_SCOPE.findall(question)),
         about_questions=bool(_ABOUT_QUESTIONS.search(text)),
         measure=measure if kind == "figure" else "",
         counted_terms=tuple(analyze(counted_word)),
     )
 
 
+# « Et quelle part d'entre eux … ? », « Et le troisième temps, ça donne quoi ? »: a question of
+# its own, not a subject put in place of the previous one.
+_ASKS = re.compile(
+    r"\b(quel\w*|combien|comment|pourquoi|quand|qui|quoi|ou|est-ce|lesquel\w*|what|how|why"
+    r"|when|who|which)\b|-t-"
+)
+
+
+def _rescoped(phrase: str) -> str:
+    """The subject a follow-up puts in place of the previous one (« Et côté PME ? » → « pme
+    »): a short noun phrase asking nothing of its own."""
+    if len(phrase) <= 2 or len(phrase.split()) > 6 or _ASKS.search(phrase):
+        return ""
+    return phrase
+
+
 def _counted(question: str, match: re.Match[str] | None) -> str:
     word = next((g for g in match.groups() if g), "") if match else ""
     return "" if not word or word in _NOT_COUNTED else _as_written(question, word)
+
+
+def _counted_phrase(question: str, counted: str) -> str:
+    """The question's words from the counted noun on (« objectifs de développement durable
+    ont été fixés »): what an acronym of the counted thing (« 17 ODD ») abbreviates."""
+    start = question.lower().find(counted) if counted else -1
+    if start < 0:
+        return ""
+    return " ".join(re.findall(r"[^\W\d_][\w-]*", question[start:])[:6])
 
 
 def _as_written(question: str, folded: str) -> str:
@@ -440,6 +492,17 @@ class SearchQuery:
         return self.focus_terms or self.lexical_terms
 
 
+# « Et sur le référentiel ? », « And what about the Fonjep's studies? »: a new subject, not the
+# previous one narrowed — searched with its own words, the previous question's would pull
+# back the previous subject (« Et pour les PME ? », « Et côté salariés ? » re-scope it and
+# keep them).
+_NEW_TOPIC = re.compile(
+    r"^\s*(?:et|and|mais|but)?\s*(?:sur|concernant|à propos d[eu]|au sujet d[eu]|quant aux?"
+    r"|what about|how about|about|regarding)\b",
+    re.I,
+)
+
+
 def last_question(history: list[Turn]) -> str:
     """The conversation's previous user question ("" when there is none)."""
     asked = (t.content for t in reversed(history) if t.role == "user" and t.content.strip())
@@ -458,6 +521,8 @@ def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery
     english = looks_english(question)
     if not elliptic:
         return SearchQuery(question, question, {}, False, terms, question, english, last)
+    if _NEW_TOPIC.match(question) and terms:
+        return SearchQuery(question, question, {}, True, terms, question, english, last)
     weights = {t: 2.0 for t in terms}
     text = f"{last} {question}"
     return SearchQuery(text, text, weights, True, terms, question, english, last)

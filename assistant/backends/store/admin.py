@@ -12,7 +12,7 @@ from ...settings import Settings
 from ..locks import writer_lock
 from . import generations as gens
 from .base import answers_a_query, collection_name
-from .client import StoreError, close, persistent_client
+from .client import StoreError, chroma_failure, close, message, persistent_client
 from .generations import LEGACY
 from .pointer import PointerError, drop_reader_copy, read_pointer, reader_copy, write_pointer
 
@@ -44,8 +44,10 @@ def verify_generation(settings: Settings, name: str) -> gens.Generation:
                 )
             if found:
                 answers_a_query(collection, "recherche vide")
-    except Exception as exc:
-        checked.problem = str(exc).split(" / ")[0][:300]
+    except BaseException as exc:
+        if not chroma_failure(exc):
+            raise
+        checked.problem = message(exc).split(" / ")[0][:300]
     finally:
         close(client)
         drop_reader_copy(copy)

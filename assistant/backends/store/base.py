@@ -17,7 +17,7 @@ from ...models import Chunk
 from ...settings import Settings
 from ..embeddings import model_slug
 from ..faults import fault
-from .client import StoreError
+from .client import StoreError, chroma_failure
 from .records import FileState, chunk_metadata, chunk_of, file_states_of, iter_collection
 
 
@@ -77,7 +77,9 @@ class StoreBase:
             return collection.count() if collection is not None else 0
         except StoreError:
             raise
-        except Exception as exc:
+        except BaseException as exc:
+            if not chroma_failure(exc):
+                raise
             raise self._fail("Lecture", exc) from None
 
     def iter_records(self, include_text: bool = True, page: int = 2000) -> Iterator[dict]:
@@ -85,7 +87,9 @@ class StoreBase:
             collection = self._current()
         except StoreError:
             raise
-        except Exception as exc:
+        except BaseException as exc:
+            if not chroma_failure(exc):
+                raise
             raise self._fail("Lecture", exc) from None
         if collection is None:
             return
@@ -121,7 +125,9 @@ class StoreBase:
             )
         except StoreError:
             raise
-        except Exception as exc:
+        except BaseException as exc:
+            if not chroma_failure(exc):
+                raise
             raise self._fail("Recherche", exc) from None
         ids = result["ids"][0]
         distances = (result.get("distances") or [[1.0] * len(ids)])[0]

@@ -26,15 +26,22 @@ from ...settings import Settings
 from ..faults import fault
 from . import generations as gens
 from .base import StagingBase, StoreBase
-from .client import StoreError, close, not_found_errors, persistent_client
+from .chroma_internals import has_store, is_store_entry
+from .client import (
+    StoreError,
+    chroma_failure,
+    close,
+    explain,
+    message,
+    not_found_errors,
+    persistent_client,
+)
 from .generations import LEGACY, generation_path
 from .pointer import (
-    SEGMENT,
     PointerError,
     copy_generation,
     drop_reader_copy,
     fsync_tree,
-    has_store,
     is_pointer_leftover,
     pointer_signature,
     read_pointer,
@@ -85,12 +92,15 @@ class EmbeddedStore(StoreBase):
             self.notice = None
             return False
         failures: list[str] = []
+        unopened: set[str] = set()  # Chroma could not open it: not tried a second time
         checked: dict[str, gens.Generation] = {}  # inspected lazily: usually one is enough
         # A verified generation first; failing that, one whose store is readable though
         # its counts differ (written into by hand): served with a warning, and the next
         # ingest, which checks every file, repairs it. Unreadable stores are never opened.
         for strict in (True, False):
             for name in order:
+                if name in unopened:
+                    continue
                 generation = checked.get(name) or checked.setdefault(
                     name, gens.inspect(self.root, name)
                 )
@@ -103,6 +113,7 @@ class EmbeddedStore(StoreBase):
                     self._open(name, previous)
                 except StoreError as exc:
                     failures.append(f"{name} : {exc}")
+                    unopened.add(name)
                     continue
                 self._announce(name, wanted, problem, failures)
                 return True
@@ -150,10 +161,12 @@ class EmbeddedStore(StoreBase):
             raise
         try:
             collection = self._get_collection(client)
-        except Exception as exc:
+        except BaseException as exc:
+            if not chroma_failure(exc):
+                raise
             close(client)
             drop_reader_copy(copy)
-            raise StoreError(f"Collection Chroma illisible ({path}) : {exc}") from None
+            raise StoreError(f"Collection Chroma illisible ({path}) : {message(exc)}") from None
         self._swap(client, collection, name, previous, copy)
 
     def _get_collection(self, client):
@@ -185,7 +198,7 @@ class EmbeddedStore(StoreBase):
             self._signature, self._resolved = None, False
 
     def _fail(self, what: str, exc: BaseException) -> StoreError:
-        return StoreError(f"{what} impossible dans la base locale : {type(exc).__name__}: {exc}")
+        return StoreError(f"{what} impossible dans la base locale : {explain(exc)}")
 
     # --- writing ---------------------------------------------------------------------------
     def _new_staging(self) -> EmbeddedStaging:
@@ -219,9 +232,11 @@ class EmbeddedStore(StoreBase):
         if LEGACY in doomed:
             # The pre-generation store, once migrated and no longer the previous generation.
             for entry in root.iterdir():
-                if entry.is_dir() and SEGMENT.match(entry.name):
+                if not is_store_entry(entry):
+                    continue
+                if entry.is_dir():
                     shutil.rmtree(entry, ignore_errors=True)
-                elif entry.name.startswith("chroma.sqlite3"):
+                else:
                     entry.unlink(missing_ok=True)
             removed.append(LEGACY)
         return removed

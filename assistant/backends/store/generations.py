@@ -13,9 +13,9 @@ ancestors, its chunks per collection, when it was committed). Three rules follow
   and served as is. A build that was never switched to (no manifest, not named by the
   pointer) is an unfinished copy and is swept too; nothing else is ever deleted.
 
-The check reads SQLite in read-only mode (no Chroma client, so a broken file is never
-written into): the file is a SQLite database, its chunk count per collection is readable
-and equals the manifest's.
+The check reads Chroma's SQLite file in read-only mode (no Chroma client, so a broken
+file is never written into): the file is a SQLite database, its chunk count per collection
+is readable and equals the manifest's.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ import json
 import os
 import re
 import secrets
-import sqlite3
-import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,12 +31,12 @@ from typing import Any
 
 from ...errors import AssistantError
 from ...files import FileProblem, read_regular_text
+from . import chroma_internals as internals
 
 MANIFEST = "generation.json"
 MANIFEST_MAX_BYTES = 1024 * 1024  # a manifest is a few hundred bytes
 LEGACY = "."  # the pre-generation layout: a Chroma store directly in the chroma folder
 GENERATION_NAME = re.compile(r"^gen-\d{8}-\d{6}-[0-9a-f]{6}$")
-_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def valid_name(name: object) -> bool:
@@ -97,38 +95,12 @@ class GenerationProblem(AssistantError):
 
 
 def collection_counts(path: Path) -> dict[str, int]:
-    """Chunks per collection of the Chroma store in ``path``, read-only."""
-    db = path / "chroma.sqlite3"
+    """Chunks per collection of the Chroma store in ``path``, read-only (no client: a
+    broken file is never written into; see :func:`.chroma_internals.chunk_counts`)."""
     try:
-        info = db.stat()
-        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the open, a device never end
-            raise GenerationProblem("base illisible (pas un fichier ordinaire)")
-        size = info.st_size
-        with db.open("rb") as handle:
-            header = handle.read(len(_SQLITE_HEADER))
-    except FileNotFoundError:
-        raise GenerationProblem("base absente (chroma.sqlite3)") from None
-    except OSError as exc:
-        raise GenerationProblem(f"base illisible ({exc.strerror})") from None
-    if size == 0:
-        raise GenerationProblem("base vide (chroma.sqlite3 de 0 octet)")
-    if header != _SQLITE_HEADER:
-        raise GenerationProblem("base corrompue (pas une base SQLite)")
-    try:
-        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
-        try:
-            names = {row[0]: 0 for row in connection.execute("SELECT name FROM collections")}
-            rows = connection.execute(
-                "SELECT c.name, COUNT(e.id) FROM collections c "
-                "JOIN segments s ON s.collection = c.id AND s.scope = 'METADATA' "
-                "JOIN embeddings e ON e.segment_id = s.id GROUP BY c.name"
-            ).fetchall()
-        finally:
-            connection.close()
-    except sqlite3.Error as exc:
-        raise GenerationProblem(f"base corrompue ({exc})") from None
-    names.update({name: int(count) for name, count in rows})
-    return names
+        return internals.chunk_counts(path)
+    except internals.UnreadableStore as exc:
+        raise GenerationProblem(str(exc)) from None
 
 
 @dataclass
@@ -185,7 +157,7 @@ def names_on_disk(root: Path) -> list[str]:
             (e.name for e in root.iterdir() if GENERATION_NAME.match(e.name) and e.is_dir()),
             reverse=True,
         )
-        if (root / "chroma.sqlite3").is_file():
+        if internals.has_store(root):
             names.append(LEGACY)
     return names
 

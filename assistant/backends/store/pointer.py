@@ -10,21 +10,19 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import re
 import shutil
-import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from ...files import FileProblem, read_regular_text
 from ..faults import fault
+from . import chroma_internals as internals
 from . import generations as gens
 from .client import StoreError
 
 POINTER = "CURRENT"
 POINTER_MAX_BYTES = 64 * 1024  # a pointer is ~200 bytes
-SEGMENT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 class PointerError(StoreError):
@@ -105,27 +103,12 @@ def is_pointer_leftover(path: Path) -> bool:
     return path.name.startswith(f".{POINTER}.") and path.name.endswith(".tmp")
 
 
-def has_store(path: Path) -> bool:
-    return (path / "chroma.sqlite3").is_file()
-
-
 def copy_generation(source: Path, target: Path) -> None:
     """Copy a Chroma store folder: SQLite by its backup API (a consistent snapshot even if a
     reader has it open), the vector segment folders file by file."""
-    target.mkdir(parents=True)
-    src_db = source / "chroma.sqlite3"
-    if src_db.is_file():
-        src = sqlite3.connect(f"file:{src_db}?mode=ro", uri=True)
-        dst = sqlite3.connect(target / "chroma.sqlite3")
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
-    fault("staging-sqlite-copied")
-    for entry in source.iterdir():
-        if entry.is_dir() and SEGMENT.match(entry.name):
-            shutil.copytree(entry, target / entry.name)
+    internals.copy_store(
+        source, target, snapshot=True, between=lambda: fault("staging-sqlite-copied")
+    )
 
 
 # --- readers' copies -------------------------------------------------------------------------
@@ -145,13 +128,8 @@ def reader_copy(source: Path) -> Path:
     try:
         if gens.GENERATION_NAME.match(source.name):
             # A switched-to generation is never written again: a plain file copy is a
-            # consistent one (2 ms for the note's 3 MB, against 59 ms through SQLite's
-            # backup API, which the legacy layout, written in place, still needs).
-            target.mkdir()
-            shutil.copyfile(source / "chroma.sqlite3", target / "chroma.sqlite3")
-            for entry in source.iterdir():
-                if entry.is_dir() and SEGMENT.match(entry.name):
-                    shutil.copytree(entry, target / entry.name)
+            # consistent one (the legacy layout, written in place, needs the backup API).
+            internals.copy_store(source, target, snapshot=False)
         else:
             copy_generation(source, target)
     except BaseException:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...models import Chunk
+from .client import chroma_failure
 
 
 @dataclass
@@ -85,7 +86,9 @@ def iter_collection(collection, include_text: bool, page: int, fail=None) -> Ite
     while True:
         try:
             batch = collection.get(include=include, limit=page, offset=offset)
-        except Exception as exc:
+        except BaseException as exc:
+            if not chroma_failure(exc):
+                raise
             if fail is None:
                 raise
             raise fail("Lecture", exc) from None

@@ -19,7 +19,13 @@ from ...settings import Settings
 from ..faults import fault
 from . import generations as gens
 from .base import StagingBase, StoreBase
-from .client import StoreError, http_client, not_found_errors, server_unreachable
+from .client import (
+    StoreError,
+    chroma_failure,
+    http_client,
+    not_found_errors,
+    server_unreachable,
+)
 
 SERVER_POINTER_TTL_S = 1.0
 
@@ -60,7 +66,9 @@ class ServerStore(StoreBase):
             collection = self._get_collection(client, current) if current else None
         except StoreError:
             raise
-        except Exception as exc:
+        except BaseException as exc:
+            if not chroma_failure(exc):
+                raise
             raise server_unreachable(self.settings, exc) from None
         self.collection, self.generation, self.previous = collection, current, previous
         self._size = size
