@@ -16,10 +16,10 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..search.query import SearchQuery, years_in
+from ..search.query import SearchQuery
 from ..search.retrieval import Retrieval
 from ..textnorm import analyze
-from .holds import counts_acronym
+from .holds import counts_initials
 from .selection import Scored
 
 # Logistic weights (known share, (similarity - 0.86) / 0.03, top-3 coverage, best unit's
@@ -88,14 +88,13 @@ def judge(
         evidence.confidence *= UNKNOWN_NAME_FACTOR
     own_words = not (english or query.follow_up)
     subject = _subject_weights(query, retrieval.idf)
-    phrase = query.intent.counted_phrase
     evidence.figure_given = not query.intent.figure_only or any(
         s.counts
         and (
             not own_words
             or _share(subject, s.unit.terms) >= GIVEN_MIN_SHARE
             # « les 17 ODD »: the acronym stands for the subject's words.
-            or counts_acronym(s.unit.text, phrase)
+            or counts_initials(s.unit.text, query.intent.counted_initials)
         )
         for s in scored
     )
@@ -109,11 +108,11 @@ def judge(
 def _subject_weights(query: SearchQuery, idf: dict[str, float]) -> dict[str, float]:
     """The question's terms that say what the figure asked is about, IDF-weighted."""
     intent = query.intent
-    left_out = set(_measure_terms()) | set(analyze(intent.counted))
-    left_out |= set(analyze(" ".join(intent.scope)))  # « en France »: where, not what
+    left_out = set(_measure_terms()) | set(intent.counted_terms)
+    left_out |= set(intent.scope_terms)  # « en France »: where, not what
     # A year asked (« en 2031 ») is judged on its own: the answer says the note has nothing
     # of that year and gives the figure it has (planning's missing year).
-    left_out |= set(years_in(query.focus_text))
+    left_out |= set(query.years)
     return {t: idf[t] for t in query.terms if t not in left_out}
 
 

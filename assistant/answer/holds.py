@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..search.query import Intent
+from ..search.query import Intent, acronym_initials
 from ..textnorm import analyze, fold
 
 _QUANTITY = re.compile(
@@ -120,15 +120,14 @@ def gives(intent: Intent, text: str) -> bool:
     if intent.counted:
         return (
             counts_terms(text, intent.counted_terms)
-            or counts_acronym(text, intent.counted_phrase)
-            or counts_bare(text, intent.counted)
+            or counts_initials(text, intent.counted_initials)
+            or counts_bare_terms(text, intent.counted_terms)
         )
     pattern = _GIVES.get(intent.measure)
     return bool(pattern and pattern.search(text))
 
 
 # Words an acronym skips (« objectifs de développement durable » → ODD).
-_LINKS = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "et", "en", "a", "au", "aux"})
 _ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")
 
 
@@ -136,8 +135,11 @@ def counts_acronym(text: str, phrase: str) -> bool:
     """Whether ``text`` gives a number of the counted thing under its acronym (« les 17 ODD »
     for « objectifs de développement durable »): an acronym among the words after a number
     whose letters are the initials of the phrase's first words, links left out."""
-    words = [w for w in re.split(r"[\s’']+", phrase) if w and fold(w) not in _LINKS]
-    initials = "".join(fold(w)[0] for w in words).upper()
+    return counts_initials(text, acronym_initials(phrase))
+
+
+def counts_initials(text: str, initials: str) -> bool:
+    """:func:`counts_acronym`, the phrase's initials read (``Intent.counted_initials``)."""
     if len(initials) < 2:
         return False
     for match in _COUNT.finditer(text):
@@ -168,7 +170,11 @@ def counts_bare(text: str, counted: str) -> bool:
     """Whether ``text`` (a unit: the sentence with the one it leans on) gives a bare number,
     not a year, and names what is counted (« … la diversité des membres qui le composent …
     Ils sont plus de 350 »): the number is the count of the thing the unit speaks of."""
-    wanted = analyze(counted)
+    return counts_bare_terms(text, analyze(counted))
+
+
+def counts_bare_terms(text: str, wanted: Sequence[str]) -> bool:
+    """:func:`counts_bare`, the counted noun analysed (``Intent.counted_terms``)."""
     if not wanted or wanted[0] not in analyze(text):
         return False
     for match in _BARE_COUNT.finditer(text):

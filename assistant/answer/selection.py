@@ -19,7 +19,7 @@ import numpy as np
 from ..models import RetrievedChunk
 from ..search.query import SearchQuery
 from ..search.retrieval import Retrieval
-from ..textnorm import analyze, tokens
+from ..textnorm import tokens
 from ..textunits import Unit, around_items
 from .holds import gives, has_quantity, holds
 
@@ -76,7 +76,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # when it names it; one that does not is about the previous subject.
     # Its own words: « Et avec les autres associations ? » after a question on associations
     # moves to « autres ».
-    rescoped = set(analyze(intent.new_subject)) - set(analyze(query.previous))
+    rescoped = query.rescoped
     # « Combien de bénévoles ? »: a unit giving a number of what is counted answers from any
     # passage retrieved, and so does a unit naming the subject a follow-up moves to; the
     # other units only from the best ``depth`` passages.

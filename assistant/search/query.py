@@ -238,6 +238,8 @@ class Intent:
     asks_more: bool = False  # « Quand … et combien … ? »: a second question joined to the first
     scope: tuple[str, ...] = ()  # « en France »: the places the question is scoped to
     counted_terms: tuple[str, ...] = ()  # analyze(counted): what a passage's figure must count
+    counted_initials: str = ""  # « ODD »: the acronym counted_phrase would have
+    scope_terms: tuple[str, ...] = ()  # analyze(scope)
 
     @property
     def one_figure(self) -> bool:
@@ -274,6 +276,8 @@ def read_intent(question: str) -> Intent:
     if counted and next(g for g in counted.groups() if g) in _TIME_UNITS:
         measure, counted = "duration", None
     counted_word = _counted(question, counted)
+    phrase = _counted_phrase(question, counted_word)
+    scope = tuple(_SCOPE.findall(question))
     return Intent(
         kind=kind,
         day=day,
@@ -282,12 +286,14 @@ def read_intent(question: str) -> Intent:
         points_back=bool(_THIS_POINT.search(text)) and ordinal is None,
         new_subject=_rescoped(subject.group(1)) if subject and ordinal is None else "",
         counted=counted_word,
-        counted_phrase=_counted_phrase(question, counted_word),
+        counted_phrase=phrase,
         asks_more=bool(_ASKS_MORE.search(text)),
-        scope=tuple(_SCOPE.findall(question)),
+        scope=scope,
         about_questions=bool(_ABOUT_QUESTIONS.search(text)),
         measure=measure if kind == "figure" else "",
         counted_terms=tuple(analyze(counted_word)),
+        counted_initials=acronym_initials(phrase),
+        scope_terms=tuple(analyze(" ".join(scope))),
     )
 
 
@@ -310,6 +316,17 @@ def _rescoped(phrase: str) -> str:
 def _counted(question: str, match: re.Match[str] | None) -> str:
     word = next((g for g in match.groups() if g), "") if match else ""
     return "" if not word or word in _NOT_COUNTED else _as_written(question, word)
+
+
+# Words an acronym skips (« objectifs de développement durable » → ODD).
+_LINKS = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "et", "en", "a", "au", "aux"})
+
+
+def acronym_initials(phrase: str) -> str:
+    """The acronym a phrase would have (« objectifs de développement durable » → « ODD »):
+    the initials of its words, links left out."""
+    words = [w for w in re.split(r"[\s’']+", phrase) if w and fold(w) not in _LINKS]
+    return "".join(fold(w)[0] for w in words).upper()
 
 
 def _counted_phrase(question: str, counted: str) -> str:
@@ -475,16 +492,27 @@ class SearchQuery:
     intent: Intent = field(default_factory=lambda: read_intent(""))  # in context
     names: list[str] = field(default_factory=list)  # the names the user's question asks about
     previous_answer: str = ""  # the conversation's last answer, when there is one
-    asked: list[str] = field(default_factory=list)  # analyze(focus_text): names a section
-    years: list[str] = field(default_factory=list)  # the years the user's question names
+    asked: list[str] = field(init=False)  # analyze(focus_text): what names a section
+    years: list[str] = field(init=False)  # the years the user's question names
     # A follow-up pointing into the previous answer: that answer's words (its quotes are not
     # quoted again) and the point's (a list holding it is cut to its item); tokens().
     excluded: frozenset[str] = frozenset()
     pointed: frozenset[str] = frozenset()
+    rescoped: frozenset[str] = frozenset()  # the new subject's own terms (see reads)
     lexical_terms: list[str] = field(init=False)  # analyze(lexical), in order
+
+    def reads(self, intent: Intent) -> SearchQuery:
+        """What the question asks, and the subject a follow-up moves to (« Et côté PME ? »
+        after a question on academic actors: its own words, not the previous question's)."""
+        self.intent = intent
+        moved = set(analyze(intent.new_subject)) - set(analyze(self.previous))
+        self.rescoped = frozenset(moved)
+        return self
 
     def __post_init__(self) -> None:
         self.lexical_terms = analyze(self.lexical)
+        self.asked = analyze(self.focus_text)
+        self.years = years_in(self.focus_text)
 
     @property
     def terms(self) -> list[str]:
@@ -553,11 +581,9 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
         if point is None
         else point_query(question, point, turns)
     )
-    query.intent = intent_in_context(intent, query.previous, query.follow_up)
+    query.reads(intent_in_context(intent, query.previous, query.follow_up))
     query.names = asked_names(question)
     query.previous_answer = previous_answer(turns)
-    query.asked = analyze(question)
-    query.years = years_in(question)
     if query.point:
         query.excluded = frozenset(tokens(query.previous_answer))
         query.pointed = frozenset(tokens(query.point))

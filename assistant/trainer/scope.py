@@ -87,7 +87,7 @@ def resolve(assistant: Assistant, topic: str, viewer: str | None = None) -> Scop
 def _theme(assistant: Assistant, topic: str, viewer: str | None) -> Scope:
     retriever = assistant.retriever
     query = build_search_query(topic, [])
-    query.intent = read_intent(topic)
+    query.reads(read_intent(topic))
     retrieval = retriever.search(query, THEME_PASSAGES, viewer=viewer)
     scored = score_units(query, retrieval)
     evidence = judge(query, retrieval, scored, assistant.settings.embedding_model)
