@@ -4,7 +4,7 @@
 clarification… » cannot be read alone: quoted without what comes before, they read as orphans
 (« Leurs pratiques… 30 % font du mécénat » reads as the associations' figure when it is the
 companies'). Chunking never opens a passage on such a sentence, and a quotable unit always
-carries what it leans on (:mod:`assistant.search.units`).
+carries what it leans on (:mod:`assistant.textunits`).
 
 The reading is the definition of ``leaning_quotes`` in docs/eval-format.md — a demonstrative
 (determiner or pronoun), a subject pronoun that is not impersonal, « Leur(s) », « Vous y »,

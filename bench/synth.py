@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.ingest.chunking import split_sentences
 from assistant.ingest.loading import discover, load
+from assistant.textunits import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "corpus" / "rameau-hybridation-modeles-socio-economiques-2019.txt"

@@ -6,11 +6,10 @@ from assistant.answer.answering import Assistant
 from assistant.answer.generation import ExtractiveGenerator
 from assistant.answer.planning import plan_answer
 from assistant.answer.selection import score_units
-from assistant.ingest.chunking import split_sentences
 from assistant.ingest.indexing import ingest
-from assistant.search.intent import read_intent
-from assistant.search.query import understand
+from assistant.search.query import read_intent, understand
 from assistant.textnorm import matches_inside
+from assistant.textunits import split_sentences
 
 from .conftest import make_settings
 
@@ -93,16 +92,8 @@ def _quoted(assistant: Assistant, question: str):
     reference note, left out: this note is five lines long)."""
     query = understand(question, [])
     retrieval = assistant.retriever.search(query)
-    retriever = assistant.retriever
-    scored = score_units(
-        query,
-        query.intent,
-        retrieval.passages,
-        retrieval.sentence_similarity,
-        retriever.idf,
-        retriever.units_of,
-    )
-    plan = plan_answer(retriever, assistant.settings, query, retrieval, scored, "short")
+    scored = score_units(query, retrieval)
+    plan = plan_answer(assistant.settings, query, retrieval, scored, "short")
     return ExtractiveGenerator.compose(plan, False, "short")
 
 

@@ -117,7 +117,7 @@ def test_chunks_carry_their_sentence_vectors_and_retrieval_scores_each_sentence(
 
     chunks = reference_assistant.retriever.chunks
     assert all(unpack(c.sentence_vectors).shape[0] == vector_rows(c) for c in chunks)
-    from assistant.ingest.chunking import split_sentences
+    from assistant.textunits import split_sentences
 
     _, retrieval = reference_assistant.retrieve("Combien de bénévoles en France ?")
     for passage in retrieval.passages:

@@ -3,16 +3,15 @@ the measure of the one figure it asks is answered by a figure of that measure ab
 subject, and when no passage gives one the assistant is less sure (it says « Le corpus ne
 donne pas ce chiffre » or abstains) instead of quoting another figure with confidence."""
 
-from functools import partial
 
 import pytest
 
 from assistant.answer.answering import Assistant
 from assistant.answer.evidence import judge
+from assistant.answer.holds import gives
 from assistant.answer.selection import score_units
 from assistant.ingest.indexing import ingest
-from assistant.search.intent import gives, read_intent
-from assistant.search.query import understand
+from assistant.search.query import read_intent, understand
 
 from .conftest import make_settings
 
@@ -83,26 +82,9 @@ NOTE = (
 
 def _evidence(assistant: Assistant, question: str):
     query = understand(question, [])
-    retriever = assistant.retriever
-    retrieval = retriever.search(query)
-    scored = score_units(
-        query,
-        query.intent,
-        retrieval.passages,
-        retrieval.sentence_similarity,
-        retriever.idf,
-        retriever.units_of,
-    )
-    return judge(
-        query,
-        retrieval,
-        scored,
-        False,
-        retriever.idf,
-        retriever.knows,
-        partial(retriever.mentions),
-        assistant.settings.embedding_model,
-    )
+    retrieval = assistant.retriever.search(query)
+    scored = score_units(query, retrieval)
+    return judge(query, retrieval, scored, assistant.settings.embedding_model)
 
 
 def test_a_figure_of_another_measure_is_no_figure_given(tmp_path):

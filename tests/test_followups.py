@@ -5,9 +5,7 @@ sentence, and the nested items of a list quoted under one point."""
 from __future__ import annotations
 
 from assistant.models import Turn
-from assistant.search.followup import previous_points
-from assistant.search.intent import read_intent
-from assistant.search.query import understand
+from assistant.search.query import previous_points, read_intent, understand
 
 
 def _after(answer: str) -> list[Turn]:

@@ -619,7 +619,7 @@ def test_fiche_refuses_a_signed_day(index, topic):
 
 
 def test_ask_reads_no_day_in_a_signed_number():
-    from assistant.search.intent import read_intent
+    from assistant.search.query import read_intent
 
     assert read_intent("Résume le -1e jour").day is None
     assert read_intent("Résume le 12e jour").day == 12

@@ -179,3 +179,109 @@ def test_documents_round_trip():
         id="c1", text="t", source="a.pdf", section="S", page=3, score=0.5, rank=1
     )
     assert passage_of(document_of(passage)) == passage
+
+
+# --- the assistant's own LLM path: one LCEL chain over the retriever -------------------------
+OFF_TOPIC = "Quelle est la recette de la pâte à crêpes bretonne ?"
+
+
+class Failing(GenericFakeChatModel):
+    """A provider that streams ``after`` chunks of its message, then fails."""
+
+    after: int = 0
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        for number, chunk in enumerate(super()._stream(messages, stop, run_manager, **kwargs)):
+            if number >= self.after:
+                raise ConnectionError("provider down")
+            yield chunk
+
+
+def _chain(assistant, model, detail="short"):
+    from assistant.answer.chain import assistant_chain
+
+    retriever = HybridRetriever(retriever=assistant.retriever)
+    return assistant_chain(assistant.settings, retriever, lambda: model, detail)
+
+
+def test_the_llm_path_is_one_chain_retrieve_ground_then_abstain_or_answer(reference_assistant):
+    from assistant.answer.planning import Grounding
+    from assistant.search.documents import Found
+
+    reply = "Les richesses humaines [1], les ressources [2] et les alliances [3]."
+    model = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
+    chain = _chain(reference_assistant, model)
+    chunks = list(chain.stream({"question": QUESTION, "history": []}))
+    found = next(c["found"] for c in chunks if "found" in c)
+    grounding = next(c["grounding"] for c in chunks if "grounding" in c)
+    assert isinstance(found, Found) and isinstance(grounding, Grounding)
+    _, retrieval = reference_assistant.retrieve(QUESTION)
+    assert [p.id for p in found.retrieval.passages] == [p.id for p in retrieval.passages]
+    assert not grounding.abstains(reference_assistant.settings, extractive=False)
+    deltas = [c["answer"] for c in chunks if "answer" in c]
+    assert len(deltas) > 3 and "".join(deltas) == reply  # streamed, not one block
+    # LangChain's own view of the chain: over the retriever, one grounding step, a branch.
+    steps = {step.name for step in chain.get_graph().nodes.values()}
+    assert {"HybridRetriever", "ground", "Branch"} <= steps
+
+    # Below the evidence threshold the model is never asked: the chain abstains.
+    untouched = Failing(messages=iter([AIMessage(content="jamais")]))
+    result = _chain(reference_assistant, untouched).invoke({"question": OFF_TOPIC})
+    assert result["answer"].abstained and result["answer"].mode == "llm"
+    assert result["grounding"].abstains(reference_assistant.settings, extractive=False)
+
+
+def test_a_provider_failing_before_its_first_token_falls_back_inside_the_chain(
+    reference_assistant,
+):
+    model = Failing(messages=iter([AIMessage(content="Les leviers [1].")]), after=0)
+    result = _chain(reference_assistant, model).invoke({"question": QUESTION})
+    answer = result["answer"]
+    assert answer.mode == "extractive" and answer.citations
+    assert "ConnectionError: provider down" in answer.warnings[0]
+
+
+def test_a_provider_failing_mid_stream_keeps_what_it_said_then_the_extractive_answer(
+    reference_index,
+):
+    from assistant.answer.answering import Assistant
+
+    model = Failing(messages=iter([AIMessage(content="Les leviers sont nombreux [1].")]), after=3)
+    items = list(Assistant(reference_index, chat_model=model).stream(QUESTION))
+    answer, text = items[-1], "".join(items[:-1])
+    assert text.startswith("Les leviers")  # what the model said before failing stays
+    assert "_LLM indisponible" in text and answer.answer in text  # then the warning, the quotes
+    assert answer.mode == "extractive" and answer.citations and answer.warnings
+    assert answer.retrieved and answer.confidence > 0
+
+
+def test_the_extractive_default_never_imports_langchain(reference_index):
+    """`assistant ask` without a provider: LangChain (~0.5 s to import) is not loaded."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from assistant.cli import main\n"
+        "sys.argv = ['assistant', 'ask', '--json', sys.argv[1]]\n"
+        "try:\n    main()\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('langchain')))\n"
+    )
+    env = os.environ | {
+        "ASSISTANT_DATA_DIR": str(reference_index.data_dir),
+        "ASSISTANT_CORPUS_DIR": str(reference_index.corpus_dir),
+        "ASSISTANT_LLM_PROVIDER": "none",
+        "PYTHONPATH": str(ROOT),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code, QUESTION],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("[]") and '"answer"' in done.stdout

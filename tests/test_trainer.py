@@ -382,8 +382,8 @@ def test_the_definition_of_the_theme_opens_the_key_messages(assistant, day_sheet
 
 
 def test_quiz_choices_and_blanks_read_fairly(assistant):
-    from assistant.ingest.chunking import split_sentences
     from assistant.textnorm import fold
+    from assistant.textunits import split_sentences
     from assistant.trainer.material import same_entity
     from assistant.trainer.quiz import word_group
 
@@ -408,7 +408,7 @@ def test_quiz_choices_and_blanks_read_fairly(assistant):
 def test_a_key_message_that_leans_follows_what_it_leans_on(assistant, day_sheets):
     """« Il a recommandé 15 propositions… » or « Tout d’abord, elles… » only right after
     the sentence they lean on, never alone or first."""
-    from assistant.search.units import _leans
+    from assistant.textunits import _leans
 
     chunks = {c.id: c.text for c in assistant.retriever.chunks}
     sheets = [*day_sheets.values(), build_sheet(assistant, "la gouvernance")]
@@ -474,7 +474,7 @@ def test_fill_in_blanks_are_nouns_and_bare_numbers_get_numbers(assistant, day_sh
 def test_a_fill_in_prompt_reads_alone(assistant, day_sheets):
     """Never « A innover pour… » (the answer to « A quoi servent les alliances ? ») nor
     « Tel est l’avis… » blanked on its own."""
-    from assistant.search.units import split_units
+    from assistant.textunits import split_units
 
     sheets = [*day_sheets.values(), build_sheet(assistant, "les alliances stratégiques")]
     for sheet in sheets:
@@ -490,7 +490,7 @@ def test_a_fill_in_prompt_reads_alone(assistant, day_sheets):
 def test_an_example_line_reads_alone(assistant, day_sheets):
     """« Depuis, de nombreuses initiatives… (DJEPVA) » comes with the sentence it follows,
     in the entry of that sentence's names."""
-    from assistant.search.units import split_units
+    from assistant.textunits import split_units
 
     alliances = build_sheet(assistant, "les alliances stratégiques")
     for sheet in [*day_sheets.values(), alliances]:
@@ -557,8 +557,8 @@ def test_the_shipped_readings_cover_every_line_of_the_note(reference_assistant):
     of its units is in the shipped readings. Fails after a change of cleaning, chunking or
     units that changes the lines: run scripts/seed_readings.py."""
     from assistant import resources
-    from assistant.ingest.chunking import split_sentences
     from assistant.models import RetrievedChunk
+    from assistant.textunits import split_sentences
     from assistant.trainer.corpus import _line_of
     from assistant.trainer.reading import Reader
 

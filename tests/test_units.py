@@ -3,10 +3,10 @@ lines a reader cannot use (notes, headings, series boilerplate) never quotable."
 
 import numpy as np
 
-from assistant.ingest.chunking import split_sentences
+from assistant.answer.holds import has_quantity
 from assistant.ingest.sentvectors import pack, unpack
-from assistant.search.intent import has_quantity, intent_in_context, read_intent
-from assistant.search.units import Boilerplate, split_units
+from assistant.search.query import intent_in_context, read_intent
+from assistant.textunits import Boilerplate, split_sentences, split_units
 
 CHUNK = (
     "Les têtes de réseaux à la manoeuvre\n"
@@ -128,7 +128,7 @@ def test_a_quantity_is_not_a_year_a_day_or_an_ordinal():
 
 def test_follow_ups_point_into_the_previous_answer_only_when_they_say_so():
     from assistant.models import Turn
-    from assistant.search.followup import pointed_point, previous_points
+    from assistant.search.query import pointed_point, previous_points
 
     history = [
         Turn(role="user", content="Quels sont les trois leviers ?"),
@@ -156,7 +156,7 @@ def test_follow_ups_point_into_the_previous_answer_only_when_they_say_so():
 
 
 def test_a_run_of_questions_is_quoted_only_with_the_sentence_that_answers_it():
-    from assistant.search.units import only_asks
+    from assistant.textunits import only_asks
 
     text = (
         "Ces nouveaux modèles interrogent.\n"
@@ -183,7 +183,7 @@ def test_a_run_of_questions_is_quoted_only_with_the_sentence_that_answers_it():
 
 
 def test_a_list_cut_down_to_its_lead_in_and_one_item_cites_each_run():
-    from assistant.search.units import around_items
+    from assistant.textunits import around_items
 
     listed = next(u for u in split_units(CHUNK) if u.kind == "list")
     cut = around_items(listed, lambda line: "transfert" in line)
@@ -201,7 +201,7 @@ def test_a_list_cut_down_to_its_lead_in_and_one_item_cites_each_run():
 
 
 def test_a_figure_counts_the_noun_that_follows_it():
-    from assistant.search.intent import counts
+    from assistant.answer.holds import counts
 
     assert counts("avec 13,2 millions de bénévoles;", "bénévoles")
     assert counts("auprès de plus d’une cinquantaine de projets", "projets")

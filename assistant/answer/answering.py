@@ -12,26 +12,22 @@ and filter what goes out (:func:`.guards.safe_answer`).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterator
-from functools import partial
 
 from ..backends.embedders import embedder_for
 from ..backends.embeddings import Embedder
 from ..backends.store import ChunkStore, open_store
 from ..models import Answer, Turn
-from ..safety import redact, sanitize_output
 from ..search.query import SearchQuery, understand
 from ..search.retrieval import Retrieval, Retriever
 from ..settings import Settings
-from .evidence import judge
-from .framing import abstention_text
-from .generation import ExtractiveGenerator, Generator, LLMGenerator, Request
-from .guards import AnswerError, check_k, check_question, safe_answer, secrets_of
-from .llm import LLMError, make_chat_model
-from .planning import plan_answer
-from .selection import score_units
+from .generation import ExtractiveGenerator
+from .guards import AnswerError, check_k, check_question, safe_answer
+from .llm import make_chat_model
+from .planning import Grounding, ground
 
 log = logging.getLogger(__name__)
 
@@ -96,13 +92,6 @@ class Assistant:
     def uses_llm(self) -> bool:
         return self._chat_model is not None or self.settings.llm_provider != "none"
 
-    @property
-    def generator(self) -> Generator:
-        """The LLM when one is configured, else the extractive generator."""
-        if self.uses_llm:
-            return LLMGenerator(self.settings, lambda: self.chat_model)
-        return self.extractive
-
     # --- steps -----------------------------------------------------------------
     def retrieve(
         self,
@@ -142,84 +131,53 @@ class Assistant:
         uploads; None (CLI, evaluation): the shared corpus only."""
         started = time.perf_counter()
         question, turns = check_question(question, history, self.settings)
-        query = understand(question, turns)
-        self.retriever.sync()  # the newest index, once per question
-        retrieval = self.retriever.search(query, viewer=viewer)
-        english = query.cross_lingual
-        scored = score_units(
-            query,
-            query.intent,
-            retrieval.passages,
-            retrieval.sentence_similarity,
-            partial(self.retriever.idf, viewer=viewer),
-            self.retriever.units_of,
-            depth=5 if detail == "full" else 4,
-            exclude=query.previous_answer if query.point else "",
-            point=query.point,
-        )
-        evidence = judge(
-            query,
-            retrieval,
-            scored,
-            english,
-            partial(self.retriever.idf, viewer=viewer),
-            partial(self.retriever.knows, viewer=viewer),
-            partial(self.retriever.mentions, viewer=viewer),
-            self.settings.embedding_model,
-        )
-        plan = plan_answer(self.retriever, self.settings, query, retrieval, scored, detail, viewer)
-        if evidence.unknown_names and plan.section is None and not plan.missing:
-            # « la Fondation de France », « l'Allemagne »: the note cannot say what is asked
-            # of them, and the answer says so before what it says of the subject.
-            plan.missing = "name:" + evidence.unknown_names[0]
-        if plan.section is not None:
-            retrieval = Retrieval(
-                plan.passages, retrieval.dense_similarity, retrieval.sentence_similarity
-            )
-            evidence.confidence = 1.0  # the user named the section: it is there to summarise
-        base = {
-            "question": question,
-            "retrieved": retrieval.passages,
-            "search_query": query.text,
-            "confidence": evidence.confidence,
-        }
-        generator = self.generator
-        # An answer is cited text or an abstention, never an empty lead: with nothing
-        # quotable in the passages (headings, notes only), the extractive answer abstains.
-        nothing_to_quote = not plan.chosen and generator.mode == "extractive"
-        weak = evidence.confidence < self.settings.abstain_threshold
-        if weak or not retrieval.passages or nothing_to_quote:
-            missing = "figure" if weak and not evidence.figure_given else ""
-            text = sanitize_output(abstention_text(retrieval.passages, english, missing))
-            yield text
-            yield Answer(
-                answer=text,
-                abstained=True,
-                mode=generator.mode,
-                latency_ms=(time.perf_counter() - started) * 1000,
-                **base,
-            )
-            return
-        request = Request(question, turns, plan, english, detail)
-        if generator.mode == "llm":
-            try:
-                answer = yield from generator.generate(request)
-                answer.latency_ms = (time.perf_counter() - started) * 1000
-                yield safe_answer(answer.model_copy(update=base), self.settings)
-                return
-            except LLMError as exc:
-                reason = redact(str(exc), secrets_of(self.settings))
-                log.warning("LLM unavailable, extractive fallback: %s", reason)
-                warning = f"LLM indisponible, réponse extractive à la place ({reason})."
-                yield f"\n\n_{warning}_\n\n"
-                fallback = self.extractive.compose(plan, english, detail)
-                fallback.warnings.append(warning)
+        if not self.uses_llm:  # the default: no model, no network, no LangChain
+            query = understand(question, turns)
+            self.retriever.sync()  # the newest index, once per question
+            retrieval = self.retriever.search(query, viewer=viewer)
+            grounding = ground(self.settings, query, retrieval, detail)
+            plan, english = grounding.plan, query.cross_lingual
+            if grounding.abstains(self.settings, extractive=True):
+                missing = grounding.not_found(self.settings)
+                answer = self.extractive.abstain(plan.passages, english, missing=missing)
+            else:
+                answer = self.extractive.compose(plan, english, detail)
+            streamed = False
         else:
-            fallback = self.extractive.compose(plan, english, detail)
-        fallback = safe_answer(fallback, self.settings)
-        yield from ExtractiveGenerator.deltas(fallback.answer)
-        fallback.latency_ms = (time.perf_counter() - started) * 1000
-        yield fallback.model_copy(update=base)
+            answer, query, grounding = yield from self._llm_answer(question, turns, detail, viewer)
+            # The model's own text was streamed; an abstention or the extractive fallback
+            # streams below, once filtered.
+            streamed = answer.mode == "llm" and not grounding.abstains(self.settings, False)
+        grounds = _grounds(question, query, grounding)
+        answer = safe_answer(answer, self.settings)
+        if not streamed:  # word by word (whitespace kept), as a model streams
+            yield from re.split(r"(?<=\s)", answer.answer)
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        yield answer.model_copy(update=grounds)
+
+    def _llm_answer(self, question: str, turns: list[Turn], detail: str, viewer: str | None):
+        """The LLM path: one LCEL chain over the hybrid retriever (:mod:`.chain`), imported
+        only here — LangChain's types load in ~0.5 s, which the extractive default never
+        pays. Yields the model's text; returns the answer, the query and the grounding."""
+        from ..search.documents import HybridRetriever
+        from .chain import assistant_chain, stream_answer
+
+        retriever = HybridRetriever(retriever=self.retriever, viewer=viewer)
+        chain = assistant_chain(self.settings, retriever, lambda: self.chat_model, detail)
+        answer, found, grounding = yield from stream_answer(
+            chain, self.settings, question, turns, detail
+        )
+        return answer, found.query, grounding
+
+
+def _grounds(question: str, query: SearchQuery, grounding: Grounding) -> dict:
+    """What every answer records of how it was reached."""
+    return {
+        "question": question,
+        "retrieved": grounding.plan.passages,
+        "search_query": query.text,
+        "confidence": grounding.evidence.confidence,
+    }
 
 
 def behind_message(changes: list[str]) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from ..ingest.chunking import split_sentences
 from ..models import Citation, RetrievedChunk
 from ..textnorm import analyze
+from ..textunits import split_sentences
 
 
 def cite(passage: RetrievedChunk, quote: str, marker: int) -> Citation:

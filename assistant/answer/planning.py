@@ -1,19 +1,29 @@
 """What an answer is made from: the units an extractive answer quotes, in order, and the
 passages an LLM reads — a section's own passages when the question names one (« Résume le
-12e jour »), and what the question asks that the quotes do not give (a figure, a year)."""
+12e jour »), and what the question asks that the quotes do not give (a figure, a year, a
+name the corpus never mentions)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
 from ..models import RetrievedChunk
-from ..search.intent import Intent, gives, years_in
-from ..search.query import SearchQuery
-from ..search.retrieval import Retrieval, Retriever
-from ..search.units import around_items, only_asks
+from ..search.query import Intent, SearchQuery
+from ..search.retrieval import Retrieval, Section
 from ..settings import Settings
 from ..textnorm import tokens
-from .selection import STRICT_KINDS, SUMMARY_RATIO, Scored, choose, overlap, summarise
+from ..textunits import around_items
+from .evidence import Evidence, judge
+from .holds import gives
+from .selection import (
+    STRICT_KINDS,
+    SUMMARY_RATIO,
+    Scored,
+    choose,
+    overlap,
+    score_units,
+    summarise,
+)
 
 # How far below the best unit a unit giving a number of what the question counts may
 # score and still be quoted first (it answers; the best may only share its words).
@@ -27,30 +37,30 @@ class Plan:
     chosen: list[Scored]
     kind: str  # answer | point | section | topic
     passages: list[RetrievedChunk]
-    missing: str = ""  # "figure" | "date" | "year:NNNN": asked for, not in the quotes
+    missing: str = ""  # "figure" | "date" | "year:NNNN" | "name:X": asked, not in the quotes
     section: str | None = None  # the section a summary covers
 
 
 def plan_answer(
-    retriever: Retriever,
     settings: Settings,
     query: SearchQuery,
     retrieval: Retrieval,
     scored: list[Scored],
     detail: str,
-    viewer: str | None = None,
 ) -> Plan:
     """What the extractive answer quotes, and how it is framed."""
-    question, intent = query.focus_text, query.intent
+    intent = query.intent
     limit = settings.max_answer_sentences * (2 if detail == "full" else 1)
+    # « la Fondation de France », « l'Allemagne »: the note cannot say what is asked of
+    # them, and the answer says so before what it says of the subject.
+    unknown = "name:" + retrieval.unknown_names[0] if retrieval.unknown_names else ""
     if intent.kind == "summary":
-        named = retriever.find_section(question, intent.day, viewer)
-        if named is not None:
-            return section_plan(retriever, named, retrieval, limit + 2, viewer)
+        if retrieval.section is not None:
+            return section_plan(retrieval.section, retrieval, limit + 2)
         # A topic rather than a section: more of the best units, in reading order.
         chosen = choose(answers(scored, intent), limit + 1, ratio=SUMMARY_RATIO)
         chosen.sort(key=lambda s: (s.passage.section, s.passage.rank, s.unit.position))
-        return Plan(chosen, "topic", list(retrieval.passages))
+        return Plan(chosen, "topic", list(retrieval.passages), missing=unknown)
     candidates = answers(scored, intent)
     counting = [s for s in candidates if s.counts]
     if counting and counting[0].score >= COUNTED_RATIO * candidates[0].score:
@@ -67,17 +77,17 @@ def plan_answer(
         missing = intent.kind  # the note covers the topic, not the figure or date asked
     # « en 2023 »: the passages say nothing of that year (one they name elsewhere, as in
     # « l'Agenda 2030 » or « le rapport de 2014 » beside the quote, is no year missing).
-    asked_years = years_in(question)
+    asked_years = query.years
     read = " ".join([s.unit.text for s in chosen] + [p.text for p in retrieval.passages])
     if asked_years and chosen and not any(year in read for year in asked_years):
         missing = "year:" + asked_years[0]
     if detail == "full" and chosen:
-        chosen = whole_passages(chosen, retriever.units_of, intent)
+        chosen = whole_passages(chosen, retrieval.units_of, intent)
     return Plan(
         chosen,
         "point" if query.point else "answer",
         list(retrieval.passages),
-        missing=missing,
+        missing=missing or unknown,
     )
 
 
@@ -96,7 +106,7 @@ def whole_passages(chosen: list[Scored], units_of, intent: Intent) -> list[Score
     seen: list[set[str]] = []
     for passage in passages:
         for unit in units_of(passage):
-            if not unit.quotable or (only_asks(unit) and not intent.about_questions):
+            if not unit.quotable or (unit.asks_only and not intent.about_questions):
                 continue
             words = set(tokens(unit.text))
             if any(overlap(words, other) > 0.6 for other in seen):
@@ -111,7 +121,7 @@ def answers(scored: list[Scored], intent: Intent) -> list[Scored]:
     besoins … ? »), unless the question is about the questions the note asks."""
     if intent.about_questions:
         return scored
-    return [s for s in scored if not only_asks(s.unit)]
+    return [s for s in scored if not s.unit.asks_only]
 
 
 def one_figure(scored: Scored, intent: Intent) -> Scored:
@@ -122,19 +132,12 @@ def one_figure(scored: Scored, intent: Intent) -> Scored:
     return replace(scored, unit=cut)
 
 
-def section_plan(
-    retriever: Retriever,
-    named: tuple[str, str],
-    retrieval: Retrieval,
-    limit: int,
-    viewer: str | None = None,
-) -> Plan:
+def section_plan(named: Section, retrieval: Retrieval, limit: int) -> Plan:
     """« Résume le 12e jour »: the section's key units in reading order; the section's
     chunks become the passages, the most central first."""
-    source, title = named
-    section = retriever.section(source, title, viewer)
+    title, section = named.title, named.chunks
     as_passages = [(RetrievedChunk.of(c, 0.0, 0), vectors) for c, vectors in section]
-    chosen = summarise(as_passages, retriever.units_of, limit)
+    chosen = summarise(as_passages, retrieval.units_of, limit)
     cited = list(dict.fromkeys(s.passage.id for s in chosen))
     order = cited + [c.id for c, _ in section if c.id not in cited]
     order += [p.id for p in retrieval.passages if p.id not in order]
@@ -145,3 +148,35 @@ def section_plan(
         Scored(ranked[s.passage.id], s.unit, s.score, s.dense, s.lexical, s.fits) for s in chosen
     ]
     return Plan(chosen, "section", passages, section=title)
+
+
+@dataclass
+class Grounding:
+    """What an answer stands on: the retrieved units scored, the evidence that they answer,
+    and the plan of what to quote (or give the model to read)."""
+
+    scored: list[Scored]
+    evidence: Evidence
+    plan: Plan
+
+    def abstains(self, settings: Settings, extractive: bool) -> bool:
+        """Below the calibrated confidence, or with nothing to read, no generator runs. An
+        answer is cited text or an abstention, never an empty lead: with nothing quotable
+        in the passages (headings, notes only), the extractive answer abstains."""
+        weak = self.evidence.confidence < settings.abstain_threshold
+        nothing_to_quote = extractive and not self.plan.chosen
+        return weak or not self.plan.passages or nothing_to_quote
+
+    def not_found(self, settings: Settings) -> str:
+        """What an abstention says it does not find: « figure » when the evidence is weak
+        for want of the one figure asked (the subject may well be in the note)."""
+        weak = self.evidence.confidence < settings.abstain_threshold
+        return "figure" if weak and not self.evidence.figure_given else ""
+
+
+def ground(settings: Settings, query: SearchQuery, retrieval: Retrieval, detail: str) -> Grounding:
+    """Score the retrieved units, judge the evidence, plan the answer: one step, the same
+    for the extractive answer and the LLM chain (:mod:`.chain`)."""
+    scored = score_units(query, retrieval, depth=5 if detail == "full" else 4)
+    evidence = judge(query, retrieval, scored, settings.embedding_model)
+    return Grounding(scored, evidence, plan_answer(settings, query, retrieval, scored, detail))

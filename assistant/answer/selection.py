@@ -1,6 +1,6 @@
 """Which readable units of the retrieved passages answer the question, and in what order.
 
-Each quotable unit (see :mod:`assistant.search.units`) is scored by meaning (the dense similarity
+Each quotable unit (see :mod:`assistant.textunits`) is scored by meaning (the dense similarity
 of its sentences to the question, from the vectors indexed with the chunk), by words (the
 IDF-weighted share of the question's terms it holds, and the question's word pairs it holds
 in a row), by its passage's retrieval score, and by whether it holds the kind of answer the
@@ -17,10 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..models import RetrievedChunk
-from ..search.intent import Intent, gives, has_quantity, holds
 from ..search.query import SearchQuery
-from ..search.units import Unit, around_items
-from ..textnorm import analyze, tokens
+from ..search.retrieval import Retrieval
+from ..textnorm import tokens
+from ..textunits import Unit, around_items
+from .holds import gives, has_quantity, holds
 
 # Weights of the signals, and how close to the best a unit must score to be quoted too.
 # Chosen on the golden set, keeping only changes that improved both of its halves
@@ -31,7 +32,7 @@ W_PASSAGE = 0.30
 W_PAIRS = 0.10
 FOLLOW_RATIO = 0.80
 # A figure or a date asked for is either in a sentence or not; names, definitions, lists and
-# examples take more forms than the patterns of assistant.search.intent see, so they weigh less.
+# examples take more forms than the patterns of .holds see, so they weigh less.
 STRICT_KINDS = ("figure", "date")
 SUMMARY_UNIT_CHARS = 420
 SUMMARY_RATIO = 0.55
@@ -55,26 +56,17 @@ class Scored:
     counts: bool = False  # gives the one figure asked (intent.gives: a number of X, an amount…)
 
 
-def score_units(
-    query: SearchQuery,
-    intent: Intent,
-    passages: list[RetrievedChunk],
-    sentence_sims: dict[str, np.ndarray],
-    idf: Callable[[str], float],
-    units_of: Callable[[RetrievedChunk], list[Unit]],
-    depth: int = 4,
-    exclude: str = "",
-    point: str = "",
-) -> list[Scored]:
+def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> list[Scored]:
     """Every quotable unit of the top ``depth`` passages, scored (best first). A follow-up
-    pointing into the previous answer (``point``, one of its items; ``exclude``, that
-    answer): units it already quoted are left out, but a list holding the point is quoted
-    cut to the point's own item under its lead-in (« Et le deuxième chiffre ? »)."""
-    excluded = set(tokens(exclude))
-    pointed = set(tokens(point))
+    pointing into the previous answer (``query.pointed``, the words of one of its items;
+    ``query.excluded``, that answer's): units it already quoted are left out, but a list
+    holding the point is quoted cut to the point's own item under its lead-in (« Et le
+    deuxième chiffre ? »)."""
+    intent, passages, idf = query.intent, retrieval.passages, retrieval.idf
+    excluded, pointed = query.excluded, query.pointed
     focus = list(dict.fromkeys(query.terms))
     context = [t for t in dict.fromkeys(query.lexical_terms) if t not in focus]
-    weight = {t: idf(t) for t in focus} | {t: 0.5 * idf(t) for t in context}
+    weight = {t: idf[t] for t in focus} | {t: 0.5 * idf[t] for t in context}
     total = sum(weight.values()) or 1.0
     pairs = list(itertools.pairwise(focus))
     best_passage = max((p.score for p in passages[:depth]), default=0.0) or 1.0
@@ -84,14 +76,14 @@ def score_units(
     # when it names it; one that does not is about the previous subject.
     # Its own words: « Et avec les autres associations ? » after a question on associations
     # moves to « autres ».
-    rescoped = set(analyze(intent.new_subject)) - set(analyze(query.previous))
+    rescoped = query.rescoped
     # « Combien de bénévoles ? »: a unit giving a number of what is counted answers from any
     # passage retrieved, and so does a unit naming the subject a follow-up moves to; the
     # other units only from the best ``depth`` passages.
     reach = len(passages) if intent.one_figure or rescoped else depth
     for index, passage in enumerate(passages[:reach]):
-        sims = sentence_sims.get(passage.id)
-        for unit in units_of(passage):
+        sims = retrieval.sentence_similarity.get(passage.id)
+        for unit in retrieval.units_of(passage):
             if not unit.quotable:
                 continue
             further = (intent.one_figure and gives(intent, unit.text)) or (

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .common import PATH, open_reader
+
+if TYPE_CHECKING:  # imported when the command runs (by open_reader)
+    from ..answer.answering import Assistant
 
 
 @click.command()
@@ -63,9 +67,7 @@ def ask(
         except (ValueError, TypeError) as exc:
             reason = " ".join(str(exc).split())[:200]  # one line, even for pydantic's
             raise click.ClickException(f"Historique illisible ({history}) : {reason}") from None
-    assistant, summary = open_reader(progress=not as_json)
-    if summary is not None and not as_json:
-        click.echo(summary.render(), err=True)
+    assistant: Assistant = open_reader(progress=not as_json, report=not as_json)
     answer = assistant.answer(question, turns, detail="full" if full else "short")
     if as_json:
         click.echo(json.dumps(answer.to_result(), ensure_ascii=False, indent=2))

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:  # imported when a command runs: ``assistant --help`` stays light
+    from ..answer.answering import Assistant
 
 
 class PathArg(click.ParamType):
@@ -43,11 +47,11 @@ def settings_for(data: bool = False, **overrides):
 DATA_WHAT, DATA_HOW = "Dossier de données", "ASSISTANT_DATA_DIR"
 
 
-def open_reader(progress: bool = False):
+def open_reader(progress: bool = False, report: bool = True) -> Assistant:
     """The assistant of a read command (``ask``, ``fiche``): it serves what the data folder
     holds, which may be read-only; it builds only at a first start (no index at all), and
-    then needs a writable folder like ``ingest``. Returns the assistant and the summary of
-    that first build (or None)."""
+    then needs a writable folder like ``ingest``. With ``report``, the summary of that first
+    build is written on stderr."""
     from ..answer.answering import Assistant
 
     settings = settings_for()
@@ -56,9 +60,11 @@ def open_reader(progress: bool = False):
     if assistant.store.generation is None:
         check_folder(settings.data_dir, DATA_WHAT, DATA_HOW)
     summary = assistant.ensure_index(progress=progress)
+    if summary is not None and report:
+        click.echo(summary.render(), err=True)
     if assistant.behind:
         click.echo(assistant.behind, err=True)
-    return assistant, summary
+    return assistant
 
 
 def check_readable_folder(path: Path, what: str, how: str) -> None:

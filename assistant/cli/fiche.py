@@ -70,9 +70,7 @@ def fiche(
             'Donnez un thème (`assistant fiche "12e jour"`) ou --all pour tout le parcours.'
         )
     single = None if all_days else single_target(output, chosen or ("md",))
-    assistant, summary = open_reader()
-    if summary is not None:
-        click.echo(summary.render(), err=True)
+    assistant = open_reader()
     if all_days:
         folder = output or Path("fiches-seance")
         if folder.exists() and not folder.is_dir():

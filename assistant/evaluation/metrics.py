@@ -9,8 +9,8 @@ import math
 import re
 from typing import NamedTuple
 
-from ..ingest.chunking import split_sentences
 from ..textnorm import contains_run, tokens
+from ..textunits import split_sentences
 from .dataset import Case
 
 # The metrics ``assistant eval`` prints, in report.json's names (judge ones when present).

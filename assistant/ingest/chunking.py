@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import re
 
 from ..leaning import leans
 from ..models import Chunk
+from ..textunits import split_sentences
 from .structure import Paragraph, Section
-
-# Sentence ends: a terminal sign, then a space and a capital, quote or bullet.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«“\"(\[A-ZÀ-ÖØ-Þ0-9•–-])")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences; bullet lines are sentences of their own."""
-    out: list[str] = []
-    for line in text.split("\n"):
-        line = line.strip()
-        if line:
-            out.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
-    return out
-
 
 # Part of every id: bumped when what is stored with a chunk changes (v2: the vectors of its
 # sentences), so that an index built before is re-embedded instead of lacking them.

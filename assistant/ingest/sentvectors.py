@@ -11,7 +11,7 @@ let the answer pick sentences by meaning, not only by shared words.
 The vectors travel with their chunk as one metadata string (int8, base64: 384 bytes a
 sentence), so every store backend, generation copy and replica has them with no extra
 collection. Row 0 is the section title, rows 1… the sentences of
-:func:`assistant.ingest.chunking.split_sentences`, in order.
+:func:`assistant.textunits.split_sentences`, in order.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import numpy as np
 
 from ..backends.embeddings import Embedder
 from ..models import Chunk
-from .chunking import split_sentences
+from ..textunits import split_sentences
 
 FORMAT = "i8v1"
 

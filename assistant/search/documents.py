@@ -4,10 +4,14 @@ LangChain ``Document``s, so the assistant's search can be the first step of anyo
 Each document carries the passage text as ``page_content`` and, in ``metadata``, where it
 comes from (``source``, ``section``, ``page``), its ``passage_id`` (the chunk id the
 assistant cites) and its fused ``score`` and ``rank``. :func:`passage_of` turns one back
-into the assistant's :class:`~assistant.models.RetrievedChunk`.
+into the assistant's :class:`~assistant.models.RetrievedChunk`. :meth:`HybridRetriever.found`
+is the same search keeping what the assistant's own chain reads next (the analysed question,
+the passages' units and word statistics: :class:`Found`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -16,8 +20,8 @@ from pydantic import ConfigDict, Field
 
 from ..models import RetrievedChunk, Turn
 from ..settings import Settings
-from .query import understand
-from .retrieval import Retriever
+from .query import SearchQuery, understand
+from .retrieval import Retrieval, Retriever
 
 
 def document_of(passage: RetrievedChunk) -> Document:
@@ -56,6 +60,18 @@ def passage_of(document: Document) -> RetrievedChunk:
     )
 
 
+@dataclass
+class Found:
+    """A question's search, whole: the question as analysed and what the search read."""
+
+    query: SearchQuery
+    retrieval: Retrieval
+
+    @property
+    def documents(self) -> list[Document]:
+        return [document_of(passage) for passage in self.retrieval.passages]
+
+
 class HybridRetriever(BaseRetriever):
     """Dense + BM25 search over the assistant's index, the question analysed as the
     assistant analyses it (French folding, stems, English questions, follow-ups when a
@@ -81,10 +97,14 @@ class HybridRetriever(BaseRetriever):
         store = open_store(settings)
         return cls(retriever=Retriever(store, embedder_for(settings), settings), **fields)
 
+    def found(self, question: str, history: list[Turn] | None = None) -> Found:
+        """The search :meth:`invoke` runs, with what it read (``history``: the
+        conversation so far, default :attr:`history`)."""
+        analysed = understand(question, self.history if history is None else history)
+        self.retriever.sync()  # the newest index, once per question
+        return Found(analysed, self.retriever.search(analysed, self.k, viewer=self.viewer))
+
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:
-        analysed = understand(query, self.history)
-        self.retriever.sync()  # the newest index, once per question
-        found = self.retriever.search(analysed, self.k, viewer=self.viewer)
-        return [document_of(passage) for passage in found.passages]
+        return self.found(query).documents

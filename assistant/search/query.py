@@ -1,22 +1,445 @@
 """The question, analysed once: what is searched, its terms, its language, what it asks for.
 
 Every later step — retrieval, sentence selection, the evidence check, the answer — reads
-this one object instead of analysing the question's text again. Follow-ups are resolved
-here: an elliptic one (« Et en 2018 ? ») is searched with the conversation's previous
-question, one pointing into the previous answer (« détaille le deuxième point ») with
-that point's words.
+this one object (:class:`SearchQuery`, made by :func:`understand`) instead of analysing the
+question's text again. What it asks for is read from its words (:class:`Intent`: the kind of
+answer, a section it names, an item of the previous answer it points to). Follow-ups are
+resolved here: an elliptic one (« Et en 2018 ? ») is searched with the conversation's
+previous question, one pointing into the previous answer (« détaille le deuxième point »)
+with that point's words — the previous answer's list lines when it has some (numbered or
+bulleted), else its cited sentences (the text before each marker [n]).
+
+Rules are about the language of questions (« combien », « résume », « le 2e point »), never
+about the corpus, so they hold for any document a user adds.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..models import Turn
-from ..textnorm import analyze, fold, looks_english
-from .followup import pointed_point, previous_answer
-from .intent import Intent, intent_in_context, read_intent
+from ..textnorm import analyze, fold, looks_english, tokens
 
+# The kind of answer, in the order they are tested (the first that matches wins).
+_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "summary",
+        re.compile(
+            r"\b(resume[sz]?|resumer|synthese|synthetise|que dit (la note|le texte|le corpus|le)"
+            r"|de quoi parle|que retenir|points? cles?|grandes lignes|summari[sz]e|summary"
+            r"|what does (the note|the text|it) say|key points|main points|overview)\b"
+        ),
+    ),
+    (
+        "examples",
+        re.compile(
+            r"\b(exemples?|illustr\w*|concretement|cas (concrets?|pratiques?)|qui (le )?fait"
+            r"|examples?|for instance|case stud\w*)\b"
+        ),
+    ),
+    (
+        "figure",
+        re.compile(
+            r"\b(combien|quelle (part|proportion|somme)|quel (pourcentage|montant|nombre|taux|age"
+            r"|budget|objectif chiffre|volume)|nombre de|pourcentage|chiffres?|how (many|much)"
+            # « Quel est le montant / le budget annuel / la durée … ? »
+            r"|quel(le)?s? (est|sont|etait|etaient) (le|la|les) (montant|budget|cout|prix"
+            r"|salaire|duree|age|part|pourcentage|taux)s?"
+            r"|what (share|percentage|proportion|amount|number)|figures?)\b"
+        ),
+    ),
+    (
+        "date",
+        re.compile(
+            # « quand » asks a date where it opens the question (after « et », « où et »,
+            # « depuis », « à partir de », « de ») or closes a clause (« il ouvrait quand ? »,
+            # « sorti quand et … »); inside one, before its subject, it is a conjunction
+            # (« les bénéfices … quand ses salariés s'engagent »).
+            r"(?:^\W*(?:(?:et|mais|alors|ou et)\s+)?|\b(?:depuis|partir de|de|jusqu.a|ou et)\s+)"
+            r"quand\b|\bquand\s*(?:\?|$|,|et\b)"
+            r"|\b(en quelle annee|quelle (annee|date)|a quelle date|quel jour"
+            r"|when|what year|which year|what date|since when)\b"
+        ),
+    ),
+    (
+        "definition",
+        re.compile(
+            r"(qu.est.ce qu|c.est quoi|definition|definir|definit|que (signifie|veut dire|designe)"
+            r"|what is (a|an|the)\b|what does .* mean|\bdefine\b|\bmeaning of\b)"
+        ),
+    ),
+    (
+        "actors",
+        re.compile(
+            r"(^|\b)(qui\b|par qui|avec qui|quels? (acteurs?|organisations?|partenaires?"
+            r"|structures?|organismes?)|quelles? (organisations?|structures?|entreprises?"
+            r"|associations?|fondations?)|who\b|which (organi[sz]ations?|partners?|actors?))"
+            # « Which business school … ? », « Quelle grande école … ? »: a kind of body
+            # right after « which / quel » (one modifier at most: « which role do
+            # foundations play », « quelles formes les cabinets ont-ils prises » ask for
+            # something else) asks for the one the note names.
+            r"|\bwhich (?!(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would"
+            r"|should|may|might)\b)(\w+ )?(schools?|universit(y|ies)|compan(y|ies)|firms?|banks?"
+            r"|foundations?|institutions?|networks?|ministr(y|ies)|agenc(y|ies)"
+            r"|federations?|bod(y|ies)|think tanks?|consultanc(y|ies))\b"
+            r"|\bquel(le)?s? (?:(?:grande?s?|petite?s?|autres?|principa(?:le|les|ux)) )?"
+            r"(ecoles?|universites?|banques?|reseaux?|ministeres?"
+            r"|institutions?|federations?|collectivites?|agences?|cabinets?|organismes?"
+            r"|instituts?|fonds)\b"
+        ),
+    ),
+    (
+        "list",
+        re.compile(
+            r"\b(quels sont les|quelles sont les|les (deux|trois|quatre|cinq|six|sept|\d+) "
+            r"|liste|enumere|etapes|what are the|list|steps|which are the)\b"
+        ),
+    ),
+]
+
+_ORDINALS = {
+    "premier": 1,
+    "premiere": 1,
+    "1er": 1,
+    "1re": 1,
+    "first": 1,
+    "deuxieme": 2,
+    "second": 2,
+    "seconde": 2,
+    "2e": 2,
+    "2eme": 2,
+    "troisieme": 3,
+    "third": 3,
+    "3e": 3,
+    "3eme": 3,
+    "quatrieme": 4,
+    "fourth": 4,
+    "4e": 4,
+    "4eme": 4,
+    "cinquieme": 5,
+    "fifth": 5,
+    "5e": 5,
+    "5eme": 5,
+    "dernier": -1,
+    "derniere": -1,
+    "last": -1,
+}
+_POINT = r"(point|element|aspect|item|levier|axe|idee|passage|citation|phrase|one|extrait)"
+# « le deuxième point / outil / temps … »: an ordinal and the noun it counts (not a day:
+# « le 3e jour » names a section).
+_ORDINAL_REF = re.compile(
+    r"\b(?P<ord>" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")\s+"
+    r"(?!jour\b|day\b|jours\b)(?P<noun>[a-z][\w-]{2,})"
+)
+# « Et le dernier ? », « Parle-moi du premier. », « Détaille le second. », « Et le troisième,
+# il pèse combien ? »: an ordinal standing for a noun, after its article; it counts the items
+# of the previous answer.
+_BARE_ORDINAL = re.compile(
+    r"\b(?:le|la|les|du|au|l['’])\s*(?P<ord>"
+    + "|".join(sorted(_ORDINALS, key=len, reverse=True))
+    + r")\b(?!\s+(?:jour|day|jours)\b)(?=\s*(?:[,.;:!?)]|$|et\b|de\s+la\s+liste|point\b))"
+)
+_THIS_POINT = re.compile(r"\b(ce|cet|this|that)\s+" + _POINT + r"\b|\b(developpe|detaille)\b")
+# Not after a sign or a decimal point: « -1e jour » is no day (it read as day 1).
+_DAY = re.compile(
+    r"(?<![\w.,+\-\u2212])(\d{1,2})\s*(?:e|eme|er|ere|th|st|nd|rd)?\s+(?:jour|day)\b"
+    r"|\bday\s+(\d{1,2})\b"
+)
+_FOR_X = re.compile(
+    r"^\s*(?:et|and|what about|how about)\s+(?:pour|for|chez|cote|du cote de)?\s*(.+?)\s*\??$"
+)
+
+
+_YEAR_ASKED = re.compile(r"\b(?:19|20)\d{2}\b")
+# « Combien de bénévoles … ? », « Combien y a-t-il de salariés ? », « Quel nombre de
+# jeunes … ? »: the one thing a figure asked for counts (on folded text). « Quels
+# chiffres … ? » asks for several figures and counts nothing. French only: the noun is
+# matched on the passages' French stems, and an English noun phrase (« how many
+# association–business partnerships ») does not say which of its words is counted.
+_OF = r"(?:de|d['’]|des|du)\s*"
+_COUNTED = re.compile(
+    r"\bcombien\s+(?:(?:y\s+a|existe|compte|en\s+compte|reste)[- ]t[- ](?:il|elle|on)\s+)?"
+    + _OF
+    + r"(?P<fr>[a-z][\w-]+)"
+    r"|\b(?:quel\s+(?:nombre|pourcentage)|quelle\s+(?:part|proportion)|nombre)\s+"
+    + _OF
+    + r"(?P<fr2>[a-z][\w-]+)"
+)
+# « Combien de temps » asks a duration, « combien de monde » a number of people, « quelle
+# part d'entre eux » a share: no noun that the figure is followed by.
+_NOT_COUNTED = frozenset({"temps", "monde", "entre"})
+# « Combien de mois / d'années … ? » asks a duration: a figure followed by any unit of time
+# (« 10 ans », « trois mois ») gives it, not only one followed by the question's own noun.
+_TIME_UNITS = frozenset({"temps", "mois", "annees", "ans", "semaines", "jours", "heures"})
+# The measure a figure question asks for, when it names one (on folded text; the first that
+# matches wins: « quelle part du budget » asks a share, « le budget » an amount). A passage
+# giving another measure (a percentage to « combien coûte … ? ») gives no answer to it.
+_MEASURES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "share",
+        re.compile(
+            r"\b(quelle (part|proportion)|quel (pourcentage|taux)|pourcentage|proportion"
+            r"|pese\w* combien|what (share|percentage|proportion)|what rate)\b"
+        ),
+    ),
+    (
+        "money",
+        re.compile(
+            r"\b(montant|budget|cout\w*|prix|salaires?|remunerations?|indemnites?|vaut"
+            r"|combien d.argent|euros?|how much (money|funding|does it cost)|cost)\b"
+        ),
+    ),
+    (
+        "duration",
+        re.compile(
+            r"\bcombien (de temps|de mois|d.annees|de semaines|de jours)\b|\bduree\b|\bdure\b"
+            r"|\bhow long\b"
+        ),
+    ),
+    ("age", re.compile(r"\b(quel age|age (minimum|maximum|moyen)|how old)\b")),
+]
+# The question is about the questions themselves (« À quelles questions … répond-il ? »,
+# « Which questions … ? »): the note's own questions are then the answer.
+_ABOUT_QUESTIONS = re.compile(r"\b(questions?|interrogations?|questionnements?)\b")
+
+
+# A second question joined to the first (« Quand a eu lieu … et combien de personnes … ? »,
+# « Pendant combien d'années … et par quel type de structures … ? »): the note may answer
+# one part and not the other — an answer says what is missing rather than abstaining.
+_ASKS_MORE = re.compile(
+    r"(?<=[\w,])\s+et\s+(?:(?:par|pour|avec|dans|sur|de|a)\s+)?"
+    r"(?:quand|combien|qui|quel|quelle|quels|quelles|comment|pourquoi|ou|lesquel\w*)\b"
+    r"|(?<=[\w,])\s+and\s+(?:when|how|who|which|what|why|where)\b"
+)
+
+
+# A place the question is scoped to (« … en France ? », « … en Europe »): where the figure
+# holds, not what it is of — a note on France gives its figures without repeating it.
+_SCOPE = re.compile(r"\b(?:en|in)\s+([A-ZÀ-Ý][\w’'-]+)")
+
+
+def years_in(text: str) -> list[str]:
+    return _YEAR_ASKED.findall(text)
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: str  # summary | examples | figure | date | definition | actors | list | explain
+    day: int | None = None  # « le 12e jour »: the numbered section asked for
+    ordinal: int | None = None  # « le deuxième point »: 1-based item of the previous answer
+    ordinal_noun: str = ""  # what the ordinal counts (« point », « outil », « temps »)
+    points_back: bool = False  # « ce point », « développe »: the previous answer's subject
+    new_subject: str = ""  # « Et pour les fondations ? »: what replaces the previous topic
+    counted: str = ""  # « combien de bénévoles »: what the one figure asked for counts
+    about_questions: bool = False  # « quelles questions … ? »: asks for the note's questions
+    measure: str = ""  # share | money | duration | age: what the one figure asked for measures
+    counted_phrase: str = ""  # « objectifs de développement durable »: the counted noun's phrase
+    asks_more: bool = False  # « Quand … et combien … ? »: a second question joined to the first
+    scope: tuple[str, ...] = ()  # « en France »: the places the question is scoped to
+    counted_terms: tuple[str, ...] = ()  # analyze(counted): what a passage's figure must count
+    counted_initials: str = ""  # « ODD »: the acronym counted_phrase would have
+    scope_terms: tuple[str, ...] = ()  # analyze(scope)
+
+    @property
+    def one_figure(self) -> bool:
+        """Asks for one figure that a passage either gives or not (« combien de bénévoles »,
+        « quel montant »), rather than for figures on a subject (« quels chiffres … »)."""
+        return self.kind == "figure" and bool(self.counted or self.measure)
+
+    @property
+    def figure_only(self) -> bool:
+        """The one figure is all the question asks: a passage that does not give it does not
+        answer any part of it."""
+        return self.one_figure and not self.asks_more
+
+
+def read_intent(question: str) -> Intent:
+    text = fold(question)
+    kind = next((name for name, pattern in _KINDS if pattern.search(text)), "explain")
+    day_match = _DAY.search(text)
+    day = int(day_match.group(1) or day_match.group(2)) if day_match else None
+    bare = _BARE_ORDINAL.search(text)
+    ordinal_match = _ORDINAL_REF.search(text)
+    if bare and (ordinal_match is None or ordinal_match.start() != bare.start("ord")):
+        ordinal_match = None
+    ordinal = (
+        _ORDINALS[bare.group("ord")]
+        if bare
+        else _ORDINALS[ordinal_match.group("ord")]
+        if ordinal_match
+        else None
+    )
+    subject = _FOR_X.match(text)
+    counted = _COUNTED.search(text)
+    measure = next((name for name, pattern in _MEASURES if pattern.search(text)), "")
+    if counted and next(g for g in counted.groups() if g) in _TIME_UNITS:
+        measure, counted = "duration", None
+    counted_word = _counted(question, counted)
+    phrase = _counted_phrase(question, counted_word)
+    scope = tuple(_SCOPE.findall(question))
+    return Intent(
+        kind=kind,
+        day=day,
+        ordinal=ordinal,
+        ordinal_noun=ordinal_match.group("noun") if ordinal_match else "",
+        points_back=bool(_THIS_POINT.search(text)) and ordinal is None,
+        new_subject=_rescoped(subject.group(1)) if subject and ordinal is None else "",
+        counted=counted_word,
+        counted_phrase=phrase,
+        asks_more=bool(_ASKS_MORE.search(text)),
+        scope=scope,
+        about_questions=bool(_ABOUT_QUESTIONS.search(text)),
+        measure=measure if kind == "figure" else "",
+        counted_terms=tuple(analyze(counted_word)),
+        counted_initials=acronym_initials(phrase),
+        scope_terms=tuple(analyze(" ".join(scope))),
+    )
+
+
+# « Et quelle part d'entre eux … ? », « Et le troisième temps, ça donne quoi ? »: a question of
+# its own, not a subject put in place of the previous one.
+_ASKS = re.compile(
+    r"\b(quel\w*|combien|comment|pourquoi|quand|qui|quoi|ou|est-ce|lesquel\w*|what|how|why"
+    r"|when|who|which)\b|-t-"
+)
+
+
+def _rescoped(phrase: str) -> str:
+    """The subject a follow-up puts in place of the previous one (« Et côté PME ? » → « pme
+    »): a short noun phrase asking nothing of its own."""
+    if len(phrase) <= 2 or len(phrase.split()) > 6 or _ASKS.search(phrase):
+        return ""
+    return phrase
+
+
+def _counted(question: str, match: re.Match[str] | None) -> str:
+    word = next((g for g in match.groups() if g), "") if match else ""
+    return "" if not word or word in _NOT_COUNTED else _as_written(question, word)
+
+
+# Words an acronym skips (« objectifs de développement durable » → ODD).
+_LINKS = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "et", "en", "a", "au", "aux"})
+
+
+def acronym_initials(phrase: str) -> str:
+    """The acronym a phrase would have (« objectifs de développement durable » → « ODD »):
+    the initials of its words, links left out."""
+    words = [w for w in re.split(r"[\s’']+", phrase) if w and fold(w) not in _LINKS]
+    return "".join(fold(w)[0] for w in words).upper()
+
+
+def _counted_phrase(question: str, counted: str) -> str:
+    """The question's words from the counted noun on (« objectifs de développement durable
+    ont été fixés »): what an acronym of the counted thing (« 17 ODD ») abbreviates."""
+    start = question.lower().find(counted) if counted else -1
+    if start < 0:
+        return ""
+    return " ".join(re.findall(r"[^\W\d_][\w-]*", question[start:])[:6])
+
+
+def _as_written(question: str, folded: str) -> str:
+    """The question's own word for a folded one (« bénévoles » for « benevoles »): the
+    stemmer needs its accents."""
+    words = re.findall(r"[^\W\d_][\w-]*", question)
+    return next((w.lower() for w in words if fold(w) == folded), folded)
+
+
+def intent_in_context(intent: Intent, previous_question: str | None, follow_up: bool) -> Intent:
+    """A follow-up that does not say what it wants (« Et côté salariés ? ») asks for the same
+    kind of answer as the question it follows (« Combien de bénévoles … ? »)."""
+    if follow_up and previous_question and intent.kind == "explain":
+        inherited = read_intent(previous_question)
+        intent = replace(intent, kind=inherited.kind, measure=inherited.measure)
+    return intent
+
+
+# --- follow-ups pointing into the previous answer ------------------------------------
+_MARKERS = re.compile(r"\s*\[\d{1,3}\]")
+_LIST_LINE = re.compile(r"^(?P<indent>\s*)(?:[-•▪◦●*–]|\d{1,2}[.)])\s+(?P<text>.+)$")
+_LEAD = re.compile(r"^[^:\n]{0,60}(?:corpus|note|text)[^:\n]{0,30}:\s*", re.IGNORECASE)
+
+
+def previous_answer(history: list[Turn]) -> str:
+    """The last assistant answer of the conversation ("" when there is none)."""
+    return next((t.content for t in reversed(history) if t.role == "assistant"), "")
+
+
+def previous_points(history: list[Turn]) -> list[str]:
+    """The points of the last assistant answer, in order (markers removed): its list items
+    (the nested ones when a list sits under one point: « - Deux chiffres-clés… :\n  - 82%…
+    \n  - 61%… »), else the items a sentence enumerates after a colon (« 4 leviers : les
+    cotisations, les subventions publiques, les revenus d'activité et le financement
+    privé »), else its cited sentences."""
+    answer = previous_answer(history)
+    if not answer.strip():
+        return []
+    items = [
+        (len(m.group("indent")), m.group("text"))
+        for m in map(_LIST_LINE.match, answer.splitlines())
+        if m
+    ]
+    levels = sorted({indent for indent, _ in items}, reverse=True)
+    for level in levels:  # the innermost level that lists two points or more
+        points = [_clean(text) for indent, text in items if indent == level and _clean(text)]
+        if len(points) >= 2:
+            return points
+    body = _LEAD.sub("", answer.strip(), count=1)
+    sentences = [_clean(part) for part in re.split(r"(?<=\])\s+", body)]
+    sentences = [p for p in sentences if len(p) > 3]
+    for sentence in sentences:
+        enumerated = _enumerated(sentence)
+        if enumerated:
+            return enumerated
+    return sentences
+
+
+# The items a sentence lists after a colon end at the sentence's end, a bracket or a
+# relative clause (« …et alliances stratégiques, qu’il est nécessaire d’articuler… »).
+_ENUMERATION = re.compile(r":\s*(?P<items>[^:]+?)(?:\s*\(|,\s*(?:qu|qui|dont|ce qui)\b|[.;!?]|$)")
+_MAX_ITEM_CHARS = 90
+
+
+def _enumerated(sentence: str) -> list[str]:
+    match = _ENUMERATION.search(sentence)
+    if not match:
+        return []
+    parts = [p.strip() for p in re.split(r",\s+|\s+et\s+(?=[^,]*$)", match.group("items"))]
+    parts = [p for p in parts if p]
+    if len(parts) < 2 or any(len(p) > _MAX_ITEM_CHARS for p in parts):
+        return []
+    return parts
+
+
+# Nouns that can only point into the previous answer; any other counted noun (« le deuxième
+# outil ») must occur in the last question or answer, so « Quel est le premier levier ? »
+# asked afresh after an unrelated answer stays a question of its own.
+_POINTING_NOUNS = {"point", "element", "aspect", "item", "idee", "passage", "citation"}
+
+
+def pointed_point(
+    history: list[Turn], ordinal: int | None, points_back: bool, noun: str = ""
+) -> str | None:
+    """The text of the point a follow-up refers to, or ``None``."""
+    points = previous_points(history)
+    if not points:
+        return None
+    if ordinal is not None and noun and fold(noun) not in _POINTING_NOUNS:
+        exchange = " ".join(t.content for t in history[-2:])  # last question and answer
+        if not set(analyze(noun)) & set(analyze(exchange)):
+            return None
+    if ordinal is not None:
+        if ordinal == -1:
+            return points[-1]
+        return points[ordinal - 1] if 1 <= ordinal <= len(points) else None
+    return points[0] if points_back else None
+
+
+def _clean(text: str) -> str:
+    return _MARKERS.sub("", text).strip(" ;,")
+
+
+# --- the search ----------------------------------------------------------------------
 _FOLLOW_UP_START = re.compile(
     r"^\s*(et|mais|alors|aussi|pareil|idem|ou|and|but|what about|how about|same)\b", re.I
 )
@@ -69,10 +492,27 @@ class SearchQuery:
     intent: Intent = field(default_factory=lambda: read_intent(""))  # in context
     names: list[str] = field(default_factory=list)  # the names the user's question asks about
     previous_answer: str = ""  # the conversation's last answer, when there is one
+    asked: list[str] = field(init=False)  # analyze(focus_text): what names a section
+    years: list[str] = field(init=False)  # the years the user's question names
+    # A follow-up pointing into the previous answer: that answer's words (its quotes are not
+    # quoted again) and the point's (a list holding it is cut to its item); tokens().
+    excluded: frozenset[str] = frozenset()
+    pointed: frozenset[str] = frozenset()
+    rescoped: frozenset[str] = frozenset()  # the new subject's own terms (see reads)
     lexical_terms: list[str] = field(init=False)  # analyze(lexical), in order
+
+    def reads(self, intent: Intent) -> SearchQuery:
+        """What the question asks, and the subject a follow-up moves to (« Et côté PME ? »
+        after a question on academic actors: its own words, not the previous question's)."""
+        self.intent = intent
+        moved = set(analyze(intent.new_subject)) - set(analyze(self.previous))
+        self.rescoped = frozenset(moved)
+        return self
 
     def __post_init__(self) -> None:
         self.lexical_terms = analyze(self.lexical)
+        self.asked = analyze(self.focus_text)
+        self.years = years_in(self.focus_text)
 
     @property
     def terms(self) -> list[str]:
@@ -141,7 +581,10 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
         if point is None
         else point_query(question, point, turns)
     )
-    query.intent = intent_in_context(intent, query.previous, query.follow_up)
+    query.reads(intent_in_context(intent, query.previous, query.follow_up))
     query.names = asked_names(question)
     query.previous_answer = previous_answer(turns)
+    if query.point:
+        query.excluded = frozenset(tokens(query.previous_answer))
+        query.pointed = frozenset(tokens(query.point))
     return query

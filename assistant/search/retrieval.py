@@ -20,21 +20,42 @@ from ..ingest.sentvectors import dense_score, sentences_of, unpack
 from ..models import Chunk, RetrievedChunk
 from ..settings import Settings
 from ..textnorm import analyze, fold, tokens
+from ..textunits import Boilerplate, Unit, split_units
 from .lexical import BM25Index
 from .query import SearchQuery
-from .units import Boilerplate, Unit, split_units
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
+class Section:
+    """The section a question names (« Résume le 12e jour »): its chunks in reading order,
+    with their packed vectors."""
+
+    source: str
+    title: str
+    chunks: list[tuple[Chunk, np.ndarray | None]]
+
+
+@dataclass
 class Retrieval:
-    """Ranked passages plus the raw signals the answer and abstention decisions need."""
+    """Ranked passages plus everything the answer and abstention decisions read of the index
+    for this question (what the viewer may read only), so that no later step asks the
+    :class:`Retriever` again."""
 
     passages: list[RetrievedChunk]
     dense_similarity: dict[str, float]  # chunk id -> dense score (sentence-aware when known)
     # chunk id -> similarity of each sentence of the chunk (split_sentences order)
     sentence_similarity: dict[str, np.ndarray] = field(default_factory=dict)
+    # chunk id -> its readable units (the passages', and the named section's chunks')
+    units: dict[str, list[Unit]] = field(default_factory=dict)
+    idf: dict[str, float] = field(default_factory=dict)  # the query's terms -> their IDF
+    known: frozenset[str] = frozenset()  # the query's terms the corpus read holds
+    unknown_names: list[str] = field(default_factory=list)  # asked about, never mentioned
+    section: Section | None = None  # the section a summary question names
+
+    def units_of(self, passage: RetrievedChunk) -> list[Unit]:
+        return self.units.get(passage.id, [])
 
 
 @dataclass
@@ -222,11 +243,12 @@ class Retriever:
         return f" {wanted} " in self._mention_text[1]
 
     def find_section(
-        self, question: str, day: int | None, viewer: str | None = None
+        self, asked: list[str], day: int | None, viewer: str | None = None
     ) -> tuple[str, str] | None:
         """The (source, section title) a question names: « le 12e jour » (a title that opens
         on that number), or most of a title's words (« la section Pour aller plus loin »).
-        Only sections ``viewer`` may read (see :meth:`search`)."""
+        Only sections ``viewer`` may read (see :meth:`search`). ``asked``: the question's
+        terms (``analyze``)."""
         titles = list(
             dict.fromkeys(
                 (c.source, c.section) for part in self.partitions(viewer) for c in part.chunks
@@ -236,13 +258,13 @@ class Retriever:
             for source, title in titles:
                 if re.match(rf"^{day}\s*(?:e|er|ère|re|ème|eme|th|st|nd|rd)?\b", fold(title)):
                     return source, title
-        asked = set(analyze(question))
+        asked_terms = set(asked)
         best: tuple[float, tuple[str, str] | None] = (0.0, None)
         for source, title in titles:
             words = set(analyze(re.sub(r"^\d+\s*\w*\s+jour\s*[–-]", "", title)))
             if len(words) < 2:
                 continue
-            share = len(words & asked) / len(words)
+            share = len(words & asked_terms) / len(words)
             if share > best[0]:
                 best = (share, (source, title))
         return best[1] if best[0] >= 0.75 else None
@@ -270,7 +292,7 @@ class Retriever:
         k = k or self.settings.top_k
         size = sum(len(p.chunks) for p in parts)
         if not size:
-            return Retrieval([], {})
+            return self._read(query, Retrieval([], {}), viewer)
         # A candidate is (partition number, index in it): the shared corpus first, so ties
         # rank as they would without any private upload.
         chunk_at = {(n, i): c for n, p in enumerate(parts) for i, c in enumerate(p.chunks)}
@@ -347,7 +369,25 @@ class Retriever:
             )
         similarity = {chunk_at[key].id: s for key, s in dense}
         sentences = {chunk_at[key].id: sims for key, sims in sentence_sims.items()}
-        return Retrieval(results, similarity, sentences)
+        return self._read(query, Retrieval(results, similarity, sentences), viewer)
+
+    def _read(self, query: SearchQuery, retrieval: Retrieval, viewer: str | None) -> Retrieval:
+        """What the later steps read of the index for ``query``: the passages' units, the
+        IDF of its terms and which the corpus knows, the names it never mentions, and the
+        section a summary question names (with its chunks' units)."""
+        terms = list(dict.fromkeys([*query.terms, *query.lexical_terms]))
+        retrieval.idf = {t: self.idf(t, viewer) for t in terms}
+        retrieval.known = frozenset(t for t in query.terms if self.knows(t, viewer))
+        retrieval.unknown_names = [n for n in query.names if not self.mentions(n, viewer)]
+        named = None
+        if query.intent.kind == "summary":
+            named = self.find_section(query.asked, query.intent.day, viewer)
+        if named is not None:
+            chunks = self.section(*named, viewer)
+            retrieval.section = Section(*named, chunks)
+            retrieval.units = {c.id: self.units_of(c) for c, _ in chunks}
+        retrieval.units |= {p.id: self.units_of(p) for p in retrieval.passages}
+        return retrieval
 
 
 def readable_rows(units: list[Unit], sentences: int) -> np.ndarray:

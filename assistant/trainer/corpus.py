@@ -67,9 +67,9 @@ def readings_cache_dir() -> Path:
 
 
 def read_lines(retriever: Retriever, units: list) -> None:
-    """Read, in one batch, the lines (and their sentences) of ``units`` (search.units.Unit)
+    """Read, in one batch, the lines (and their sentences) of ``units`` (textunits.Unit)
     the readings file does not hold yet, and keep them."""
-    from ..ingest.chunking import split_sentences
+    from ..textunits import split_sentences
 
     lines: list[str] = []
     for unit in units:
@@ -82,7 +82,7 @@ def read_lines(retriever: Retriever, units: list) -> None:
 
 
 def _line_of(line: str) -> str:
-    from ..search.units import is_item, strip_bullet
+    from ..textunits import is_item, strip_bullet
 
     return strip_bullet(line) if is_item(line) else line.strip()
 

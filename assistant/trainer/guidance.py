@@ -12,8 +12,8 @@ import re
 
 from ..models import RetrievedChunk
 from ..search.retrieval import Retriever
-from ..search.units import Unit
 from ..textnorm import fold
+from ..textunits import Unit
 from .material import figures_in, further_items, lines_of, questions_in
 from .pieces import Citations, Piece
 from .scope import Scope

@@ -15,7 +15,6 @@ import numpy as np
 
 from ..answer.selection import Scored, choose, score_units
 from ..models import RetrievedChunk
-from ..search.intent import read_intent
 from ..search.retrieval import Retriever
 from ..textnorm import analyze, fold, tokens
 from .corpus import reader, vocabulary
@@ -356,15 +355,7 @@ def _theme_scores(
 ) -> list[Scored]:
     assert scope.query is not None and scope.retrieval is not None
     wanted = {(p.passage.id, p.unit.position) for p in candidates}
-    scored = score_units(
-        scope.query,
-        read_intent(topic),
-        scope.retrieval.passages,
-        scope.retrieval.sentence_similarity,
-        retriever.idf,
-        retriever.units_of,
-        depth=len(scope.retrieval.passages),
-    )
+    scored = score_units(scope.query, scope.retrieval, depth=len(scope.retrieval.passages))
     kept = [s for s in scored if (s.passage.id, s.unit.position) in wanted]
     best = kept[0].score if kept else 1.0
     # Units far below the best are about something else: a theme sheet keeps to it.

@@ -8,9 +8,16 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from ..ingest.chunking import split_sentences
-from ..search.units import Boilerplate, Unit, is_item, split_units, strip_bullet, template_key
 from ..textnorm import fold
+from ..textunits import (
+    Boilerplate,
+    Unit,
+    is_item,
+    split_sentences,
+    split_units,
+    strip_bullet,
+    template_key,
+)
 
 _MONTHS = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from ..models import RetrievedChunk
 from ..search.retrieval import Retriever
-from ..search.units import Unit
 from ..textnorm import fold, tokens
+from ..textunits import Unit
 from .corpus import read_lines, reader
 from .material import lines_of, repeated_opening
 from .scope import Scope

@@ -13,10 +13,9 @@ import hashlib
 import itertools
 import re
 
-from ..ingest.chunking import split_sentences
 from ..search.retrieval import Retriever
-from ..search.units import Unit, strip_bullet
 from ..textnorm import analyze, fold
+from ..textunits import Unit, split_sentences, strip_bullet
 from .corpus import cached, line_leans, reader
 from .material import _FUNCTION_WORDS, figures_in, leans_alone, lines_of, same_entity
 from .sheet import BLANK, QuizItem, Sheet, Source

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import partial
 
 import numpy as np
 
@@ -15,10 +14,9 @@ from ..answer.selection import score_units
 from ..errors import AssistantError
 from ..models import RetrievedChunk
 from ..safety import valid_unicode
-from ..search.intent import read_intent
-from ..search.query import SearchQuery, build_search_query
+from ..search.query import SearchQuery, build_search_query, read_intent
 from ..search.retrieval import Retrieval
-from ..textnorm import fold, looks_english
+from ..textnorm import analyze, fold
 
 _BARE_DAY = re.compile(r"^\s*(?:(?:le|la)\s+)?(?:jour|day|j)\s*(\d{1,2})\s*$|^\s*(\d{1,2})\s*$")
 # « -1e jour », « jour -3 », « +2e jour »: a signed number where a day is named.
@@ -68,7 +66,7 @@ def resolve(assistant: Assistant, topic: str, viewer: str | None = None) -> Scop
         )
     bare = _BARE_DAY.match(fold(topic))
     day = read_intent(topic).day or (int(bare.group(1) or bare.group(2)) if bare else None)
-    named = retriever.find_section(topic, day, viewer)
+    named = retriever.find_section(analyze(topic), day, viewer)
     if day is not None and named is None:
         days = sorted(
             {int(m.group(1)) for c in retriever.chunks if (m := re.match(r"(\d+)", c.section))}
@@ -89,26 +87,10 @@ def resolve(assistant: Assistant, topic: str, viewer: str | None = None) -> Scop
 def _theme(assistant: Assistant, topic: str, viewer: str | None) -> Scope:
     retriever = assistant.retriever
     query = build_search_query(topic, [])
+    query.reads(read_intent(topic))
     retrieval = retriever.search(query, THEME_PASSAGES, viewer=viewer)
-    intent = read_intent(topic)
-    scored = score_units(
-        query,
-        intent,
-        retrieval.passages,
-        retrieval.sentence_similarity,
-        partial(retriever.idf, viewer=viewer),
-        retriever.units_of,
-    )
-    evidence = judge(
-        query,
-        retrieval,
-        scored,
-        looks_english(topic),
-        partial(retriever.idf, viewer=viewer),
-        partial(retriever.knows, viewer=viewer),
-        partial(retriever.mentions, viewer=viewer),
-        assistant.settings.embedding_model,
-    )
+    scored = score_units(query, retrieval)
+    evidence = judge(query, retrieval, scored, assistant.settings.embedding_model)
     if not retrieval.passages or evidence.confidence < assistant.settings.abstain_threshold:
         near = list(dict.fromkeys(p.section for p in retrieval.passages))[:3]
         hint = f" Thèmes proches : {' ; '.join(near)}." if near else ""

@@ -1,4 +1,5 @@
-"""Readable units: what an extractive answer may quote from a passage.
+"""A text's sentences (:func:`split_sentences`, what ingest embeds one by one) and its
+readable units: what an extractive answer may quote from a passage.
 
 A unit is verbatim text of one chunk that reads on its own: a sentence; a lead-in sentence
 (« … : ») with its whole list; a sentence opening on a pronoun or a connective (« Celles-ci
@@ -16,9 +17,22 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from ..ingest.chunking import split_sentences
-from ..leaning import leans as _leans
-from ..textnorm import analyze, tokens
+from .leaning import leans as _leans
+from .textnorm import analyze, tokens
+
+# Sentence ends: a terminal sign, then a space and a capital, quote or bullet.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«“\"(\[A-ZÀ-ÖØ-Þ0-9•–-])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences; bullet lines are sentences of their own."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if line:
+            out.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
+    return out
+
 
 # A bullet line: the signs PDFs and notes use for list items.
 _ITEM = re.compile(r"^(?:[•▪◦●■\-–*]|o(?=\s)|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))\s*")
@@ -52,6 +66,11 @@ class Unit:
         """``analyze(text)``, once: units live as long as the index (Retriever.units_of),
         so every question scoring them reuses their terms."""
         return tuple(analyze(self.text))
+
+    @functools.cached_property
+    def asks_only(self) -> bool:
+        """:func:`only_asks`, once: nothing but questions, no answer to quote."""
+        return only_asks(self)
 
 
 def around_items(unit: Unit, keep: Callable[[str], bool]) -> Unit | None:

@@ -1,0 +1,210 @@
+"""What a text holds of the answer a question asks for: a figure, a number of what it
+counts, a figure of the measure it names, a date, names, a definition, examples, a list.
+
+These read a passage's sentences (never the question: that is read once, in
+:mod:`assistant.search.query`), for selection, the evidence check and the plan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..search.query import Intent, acronym_initials
+from ..textnorm import analyze, fold
+
+_QUANTITY = re.compile(
+    r"\d+(?:[ \u202f\u00a0]\d{3})*(?:[,.]\d+)?\s*(?:%|‰|€|k€|m€|euros?|millions?|milliards?|"
+    r"fois|ans|heures?|jours?|mois|semaines?|salariés?|bénévoles?|associations?|entreprises?|"
+    r"structures?|personnes?|jeunes|projets?|cas|études?|modules?|partenariats?|membres?)"
+    r"|\b(?:un|une|deux|trois|quatre|cinq|dix) (?:sur|tiers|quart)\b|\bmoitié\b|\btiers\b"
+    r"|\b(?:dizaine|vingtaine|trentaine|quarantaine|cinquantaine|centaine|millier)s?\b",
+    re.IGNORECASE,
+)
+# A number that is not a year, a day of the month or an ordinal (« 10 septembre », « 3ème »).
+_BARE_NUMBER = re.compile(
+    r"(?<![\w,.])(\d+(?:[,.]\d+)?)(?![\w,.]*\d)(?!\s*(?:er|e|ème|eme|re)\b)"
+    r"(?!\s+(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre"
+    r"|décembre)\b)",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_DATE = re.compile(
+    r"\b(?:\d{1,2}(?:er)? )?(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|"
+    r"octobre|novembre|décembre)(?: (?:19|20)\d{2})?\b|\b(?:19|20)\d{2}\b",
+    re.IGNORECASE,
+)
+# Names: capitalised words not opening the sentence, and acronyms.
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-ZÀ-Ý][\w’'-]+|[A-Z]{2,}\w*)")
+_DEFINES = re.compile(
+    r"\b(est|sont|représente|représentent|désigne|désignent|se définit|se caractérise|"
+    r"consiste|recouvre|recouvrent|comprend|c[’']est|signifie|correspond)\b",
+    re.IGNORECASE,
+)
+_EXAMPLE = re.compile(
+    r"\b(exemple|illustr\w*|à l[’']instar|tel(?:le)?s? que|comme|notamment|témoign\w*|cas)\b",
+    re.IGNORECASE,
+)
+
+
+def has_quantity(text: str) -> bool:
+    if _QUANTITY.search(text):
+        return True
+    numbers = [n for n in _BARE_NUMBER.findall(text) if not _YEAR.fullmatch(n)]
+    return any(n not in {"1", "2", "3"} for n in numbers)
+
+
+# A count: digits (« 13,2 », « 675 000 », « 140.000 », « 82% »), a number written out
+# (« cinq », « une cinquantaine », « a dozen ») or a share (« un tiers des entreprises »).
+_COUNT = re.compile(
+    r"(?<![\w,.])\d+(?:[ \u202f\u00a0.,]\d+)*(?!\w)"
+    r"|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente"
+    r"|quarante|cinquante|soixante|cent|mille|two|three|four|five|six|seven|eight|nine|ten"
+    r"|twelve|fifteen|twenty|hundred|thousand"
+    r"|(?:dizaine|douzaine|quinzaine|vingtaine|trentaine|quarantaine|cinquantaine|soixantaine"
+    r"|centaine|millier|dozen)s?|tiers|quart|moitié)\b"
+    # « une association sur trois »: the noun counted comes between « une » and « sur ».
+    r"|\bune?\b(?=\s+[^\W\d_][\w’'-]*\s+sur\s+(?:\d+|deux|trois|quatre|cinq|dix)\b)",
+    re.IGNORECASE,
+)
+COUNT_WINDOW = 3  # words after the number (« de », « des »… not counted) that say what it counts
+
+
+def counts(text: str, counted: str) -> bool:
+    """Whether ``text`` gives a number of ``counted`` (« 13,2 millions de bénévoles » counts
+    « bénévoles »; « 61% des actifs … en bénévolat » does not): the asked noun among the
+    words that follow a number, years left out."""
+    return counts_terms(text, analyze(counted))
+
+
+def counts_terms(text: str, wanted: Sequence[str]) -> bool:
+    """:func:`counts`, the counted noun analysed (``Intent.counted_terms``)."""
+    if not wanted:
+        return False
+    for match in _COUNT.finditer(text):
+        if _YEAR.fullmatch(match.group()):
+            continue
+        # Within the number's own clause: « 15 propositions, touchant à : … » counts
+        # propositions, not what the rest of the sentence goes on to name.
+        clause = re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + 80], maxsplit=1)[0]
+        after = analyze(clause)[:COUNT_WINDOW]
+        if wanted[0] in after:
+            return True
+    return False
+
+
+# What gives each measure in a passage's sentence.
+_GIVES = {
+    "money": re.compile(
+        r"\d[\d \u202f\u00a0,.]*\s*(?:€|k€|m€|md€|euros?\b)|\b(?:millions?|milliards?) d[’']euros",
+        re.IGNORECASE,
+    ),
+    "duration": re.compile(
+        r"\b(?:\d+(?:[,.]\d+)?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt)"
+        r"\s*(?:mois|ans|années|semaines|jours|heures)\b",
+        re.IGNORECASE,
+    ),
+    "age": re.compile(r"\b\d+\s*ans\b", re.IGNORECASE),
+    "share": re.compile(
+        r"\d+(?:[,.]\d+)?\s*%|\bpour ?cent\b|\b(?:une?|deux|trois|quatre) [\w’'-]+ sur "
+        r"(?:deux|trois|quatre|cinq|dix)\b|\bmoitié\b|\btiers\b|\bquarts?\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def gives(intent: Intent, text: str) -> bool:
+    """Whether ``text`` gives the one figure ``intent`` asks for: a number of what it counts
+    (:func:`counts`), else a figure of the measure it names (an amount in euros, a duration,
+    an age, a share)."""
+    if intent.counted:
+        return (
+            counts_terms(text, intent.counted_terms)
+            or counts_initials(text, intent.counted_initials)
+            or counts_bare_terms(text, intent.counted_terms)
+        )
+    pattern = _GIVES.get(intent.measure)
+    return bool(pattern and pattern.search(text))
+
+
+# Words an acronym skips (« objectifs de développement durable » → ODD).
+_ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")
+
+
+def counts_acronym(text: str, phrase: str) -> bool:
+    """Whether ``text`` gives a number of the counted thing under its acronym (« les 17 ODD »
+    for « objectifs de développement durable »): an acronym among the words after a number
+    whose letters are the initials of the phrase's first words, links left out."""
+    return counts_initials(text, acronym_initials(phrase))
+
+
+def counts_initials(text: str, initials: str) -> bool:
+    """:func:`counts_acronym`, the phrase's initials read (``Intent.counted_initials``)."""
+    if len(initials) < 2:
+        return False
+    for match in _COUNT.finditer(text):
+        if _YEAR.fullmatch(match.group()):
+            continue
+        clause = re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + 60], maxsplit=1)[0]
+        for word in clause.split()[:COUNT_WINDOW]:
+            acronym = word.rstrip("s") if word.endswith("s") and word[:-1].isupper() else word
+            if _ACRONYM.match(word) and len(acronym) >= 2 and initials.startswith(acronym):
+                return True
+    return False
+
+
+# A number standing without the noun it counts, that noun being the sentence's subject or
+# said before it: « Ils sont aujourd'hui plus de 350 sur les territoires », « a réuni près
+# de 150. », « Le RAMEAU en distingue 6, dont … ».
+_BARE_COUNT = re.compile(
+    r"(?<![\w,.])\d+(?:[ \u202f\u00a0]\d{3})*(?:[,.]\d+)?(?![\w,.]*\d)"
+    r"(?=\s*(?:$|[,;:.!?)–—]|(?:sur|d[’']entre|dont|qui|et|ou|à)\b))",
+    re.IGNORECASE,
+)
+
+
+_SERIES = frozenset({"jour", "article", "numero", "n°", "no", "page", "niveau", "module", "axe"})
+
+
+def counts_bare(text: str, counted: str) -> bool:
+    """Whether ``text`` (a unit: the sentence with the one it leans on) gives a bare number,
+    not a year, and names what is counted (« … la diversité des membres qui le composent …
+    Ils sont plus de 350 »): the number is the count of the thing the unit speaks of."""
+    return counts_bare_terms(text, analyze(counted))
+
+
+def counts_bare_terms(text: str, wanted: Sequence[str]) -> bool:
+    """:func:`counts_bare`, the counted noun analysed (``Intent.counted_terms``)."""
+    if not wanted or wanted[0] not in analyze(text):
+        return False
+    for match in _BARE_COUNT.finditer(text):
+        if _YEAR.fullmatch(match.group()):
+            continue
+        # « l'ODD 17, celui des partenariats », « le jour 12 »: a number naming one of a
+        # series (after a name or an acronym) counts nothing.
+        before = re.split(r"[\s’']+", text[: match.start()].strip())[-1]
+        if before[:1].isupper() or fold(before) in _SERIES:
+            continue
+        return True
+    return False
+
+
+def names_in(text: str) -> int:
+    return len(set(_NAME.findall(text)))
+
+
+def holds(kind: str, text: str, is_list: bool = False) -> float:
+    """How well ``text`` holds the kind of answer asked for, in [0, 1]."""
+    if kind == "figure":
+        return 1.0 if has_quantity(text) else 0.0
+    if kind == "date":
+        return 1.0 if _DATE.search(text) else 0.0
+    if kind == "actors":
+        return min(1.0, names_in(text) / 2)
+    if kind == "examples":
+        return min(1.0, names_in(text) / 3) * (1.0 if _EXAMPLE.search(text) else 0.7)
+    if kind == "definition":
+        return 1.0 if _DEFINES.search(text[:160]) else 0.0
+    if kind == "list":
+        return 1.0 if is_list or text.count(",") >= 2 else 0.3
+    return 0.0
