@@ -188,6 +188,10 @@ def test_a_question_asking_more_than_the_figure_is_answered_in_part(reference_as
         "a-t-il rassemblées ?"
     )
     assert intent.one_figure and intent.asks_more and not intent.figure_only
+    # « … et lequel est le plus complexe ? » asks which one, beside how many.
+    assert read_intent(
+        "Combien de modèles Le RAMEAU identifie-t-il, et lequel est le plus complexe ?"
+    ).asks_more
     # A follow-up opening on « Et … » asks one thing.
     assert not read_intent("Et quelle part d'entre eux se joue au niveau local ?").asks_more
 

@@ -209,7 +209,8 @@ _ABOUT_QUESTIONS = re.compile(r"\b(questions?|interrogations?|questionnements?)\
 # one part and not the other — an answer says what is missing rather than abstaining.
 _ASKS_MORE = re.compile(
     r"(?<=[\w,])\s+et\s+(?:(?:par|pour|avec|dans|sur|de|a)\s+)?"
-    r"(?:quand|combien|qui|quel|quelle|quels|quelles|comment|pourquoi|ou|lesquel\w*)\b"
+    r"(?:quand|combien|qui|quel|quelle|quels|quelles|comment|pourquoi|ou"
+    r"|lequel|laquelle|lesquel\w*|auquel|duquel)\b"
     r"|(?<=[\w,])\s+and\s+(?:when|how|who|which|what|why|where)\b"
 )
 
