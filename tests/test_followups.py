@@ -49,13 +49,11 @@ def test_the_nested_items_of_a_list_under_one_point_are_the_points():
 
 
 def test_the_last_lever_is_developed_not_the_list_repeated(reference_assistant):
-    question = "Quels sont les trois leviers d'un modèle socio-économique ?"
-    first = reference_assistant.answer(question)
-    history = [
-        Turn(role="user", content=question),
-        Turn(role="assistant", content=first.answer),
-    ]
-    follow = reference_assistant.answer("Et le dernier ?", history)
+    first, follow = _converse(
+        reference_assistant,
+        "Quels sont les trois leviers d'un modèle socio-économique ?",
+        "Et le dernier ?",
+    )
     assert not follow.abstained
     assert "alliance" in follow.answer.lower()
     # The enumeration the user already read is not quoted again as the answer.
@@ -73,14 +71,12 @@ def test_a_follow_up_puts_a_subject_in_place_of_the_previous_one():
 
 
 def test_a_rescoped_follow_up_quotes_the_new_subject_only(reference_assistant):
-    question = "Combien pèsent les financements publics dans le financement associatif ?"
-    first = reference_assistant.answer(question)
+    first, follow = _converse(
+        reference_assistant,
+        "Combien pèsent les financements publics dans le financement associatif ?",
+        "Et le financement privé ?",
+    )
     assert "44%" in first.answer
-    history = [
-        Turn(role="user", content=question),
-        Turn(role="assistant", content=first.answer),
-    ]
-    follow = reference_assistant.answer("Et le financement privé ?", history)
     assert not follow.abstained
     assert "5,7 milliards" in follow.citations[0].quote
     # What the previous answer said of public funding is not said again.
@@ -101,13 +97,19 @@ def test_a_new_subject_is_searched_with_its_own_words():
 
 
 def test_a_new_subject_is_answered_on_it_not_on_the_previous_one(reference_assistant):
-    question = "Que dit la note sur le MOOC ?"
-    first = reference_assistant.answer(question)
+    _, follow = _converse(
+        reference_assistant, "Que dit la note sur le MOOC ?", "Et sur le référentiel ?"
+    )
+    assert not follow.abstained
+    assert "référentiel" in follow.answer.lower()
+    assert "MOOC" not in follow.citations[0].quote, follow.answer
+
+
+def _converse(assistant, question: str, follow_up: str):
+    """The answer to ``question``, then to ``follow_up`` asked after it."""
+    first = assistant.answer(question)
     history = [
         Turn(role="user", content=question),
         Turn(role="assistant", content=first.answer),
     ]
-    follow = reference_assistant.answer("Et sur le référentiel ?", history)
-    assert not follow.abstained
-    assert "référentiel" in follow.answer.lower()
-    assert "MOOC" not in follow.citations[0].quote, follow.answer
+    return first, assistant.answer(follow_up, history)

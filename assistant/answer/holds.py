@@ -8,9 +8,9 @@ These read a passage's sentences (never the question: that is read once, in
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from ..search.query import Intent, acronym_initials
+from ..search.query import Intent
 from ..textnorm import analyze, fold
 
 _QUANTITY = re.compile(
@@ -81,16 +81,17 @@ def counts_terms(text: str, wanted: Sequence[str]) -> bool:
     """:func:`counts`, the counted noun analysed (``Intent.counted_terms``)."""
     if not wanted:
         return False
+    return any(wanted[0] in analyze(clause)[:COUNT_WINDOW] for clause in _after_counts(text, 80))
+
+
+def _after_counts(text: str, reach: int) -> Iterator[str]:
+    """The clause after each number of ``text`` that is not a year, up to ``reach``
+    characters: within the number's own clause, « 15 propositions, touchant à : … » counts
+    propositions, not what the rest of the sentence goes on to name."""
     for match in _COUNT.finditer(text):
         if _YEAR.fullmatch(match.group()):
             continue
-        # Within the number's own clause: « 15 propositions, touchant à : … » counts
-        # propositions, not what the rest of the sentence goes on to name.
-        clause = re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + 80], maxsplit=1)[0]
-        after = analyze(clause)[:COUNT_WINDOW]
-        if wanted[0] in after:
-            return True
-    return False
+        yield re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + reach], maxsplit=1)[0]
 
 
 # What gives each measure in a passage's sentence.
@@ -127,25 +128,17 @@ def gives(intent: Intent, text: str) -> bool:
     return bool(pattern and pattern.search(text))
 
 
-# Words an acronym skips (« objectifs de développement durable » → ODD).
 _ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")
 
 
-def counts_acronym(text: str, phrase: str) -> bool:
+def counts_initials(text: str, initials: str) -> bool:
     """Whether ``text`` gives a number of the counted thing under its acronym (« les 17 ODD »
     for « objectifs de développement durable »): an acronym among the words after a number
-    whose letters are the initials of the phrase's first words, links left out."""
-    return counts_initials(text, acronym_initials(phrase))
-
-
-def counts_initials(text: str, initials: str) -> bool:
-    """:func:`counts_acronym`, the phrase's initials read (``Intent.counted_initials``)."""
+    whose letters begin ``initials``, those of the counted phrase's words
+    (``Intent.counted_initials``)."""
     if len(initials) < 2:
         return False
-    for match in _COUNT.finditer(text):
-        if _YEAR.fullmatch(match.group()):
-            continue
-        clause = re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + 60], maxsplit=1)[0]
+    for clause in _after_counts(text, 60):
         for word in clause.split()[:COUNT_WINDOW]:
             acronym = word.rstrip("s") if word.endswith("s") and word[:-1].isupper() else word
             if _ACRONYM.match(word) and len(acronym) >= 2 and initials.startswith(acronym):
@@ -166,15 +159,11 @@ _BARE_COUNT = re.compile(
 _SERIES = frozenset({"jour", "article", "numero", "n°", "no", "page", "niveau", "module", "axe"})
 
 
-def counts_bare(text: str, counted: str) -> bool:
-    """Whether ``text`` (a unit: the sentence with the one it leans on) gives a bare number,
-    not a year, and names what is counted (« … la diversité des membres qui le composent …
-    Ils sont plus de 350 »): the number is the count of the thing the unit speaks of."""
-    return counts_bare_terms(text, analyze(counted))
-
-
 def counts_bare_terms(text: str, wanted: Sequence[str]) -> bool:
-    """:func:`counts_bare`, the counted noun analysed (``Intent.counted_terms``)."""
+    """Whether ``text`` (a unit: the sentence with the one it leans on) gives a bare number,
+    not a year, and names what is counted (``wanted``, ``Intent.counted_terms``: « … la
+    diversité des membres qui le composent … Ils sont plus de 350 »): the number is the
+    count of the thing the unit speaks of."""
     if not wanted or wanted[0] not in analyze(text):
         return False
     for match in _BARE_COUNT.finditer(text):

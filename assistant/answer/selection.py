@@ -71,12 +71,19 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     pairs = list(itertools.pairwise(focus))
     best_passage = max((p.score for p in passages[:depth]), default=0.0) or 1.0
 
-    raw: list[tuple[RetrievedChunk, Unit, float, float, float, float, bool]] = []
-    # « Et côté PME ? » re-scopes the previous question to a new subject: a unit is about it
-    # when it names it; one that does not is about the previous subject.
-    # Its own words: « Et avec les autres associations ? » after a question on associations
-    # moves to « autres ».
+    raw: list[tuple[RetrievedChunk, Unit, float, float, float, float, bool, bool]] = []
+    # « Et côté PME ? » re-scopes the previous question to a new subject (its own words,
+    # ``query.rescoped``): a unit is about it when it names it; one that does not is about
+    # the previous subject.
     rescoped = query.rescoped
+
+    def reads(unit: Unit) -> tuple[bool, bool]:
+        """Whether the unit gives the one figure asked, and names the new subject."""
+        return (
+            intent.one_figure and gives(intent, unit.text),
+            bool(rescoped & set(unit.terms)),
+        )
+
     # « Combien de bénévoles ? »: a unit giving a number of what is counted answers from any
     # passage retrieved, and so does a unit naming the subject a follow-up moves to; the
     # other units only from the best ``depth`` passages.
@@ -86,16 +93,15 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         for unit in retrieval.units_of(passage):
             if not unit.quotable:
                 continue
-            further = (intent.one_figure and gives(intent, unit.text)) or (
-                rescoped and rescoped & set(unit.terms)
-            )
-            if index >= depth and not further:
+            counting, moved = reads(unit)
+            if index >= depth and not (counting or moved):
                 continue
             if excluded and overlap(set(tokens(unit.text)), excluded) > 0.6:
                 cut = around_items(unit, lambda line: overlap(set(tokens(line)), pointed) > 0.6)
                 if cut is None:
                     continue
                 unit = cut
+                counting, moved = reads(unit)
             terms = unit.terms
             present = set(terms)
             lexical = sum(w for t, w in weight.items() if t in present) / total
@@ -104,15 +110,14 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             if sims is not None and unit.rows and max(unit.rows) < len(sims):
                 dense = float(max(sims[r] for r in unit.rows))
             prior = max(0.0, passage.score) / best_passage
-            counting = intent.one_figure and gives(intent, unit.text)
-            raw.append((passage, unit, dense, lexical, in_row, prior, counting))
+            raw.append((passage, unit, dense, lexical, in_row, prior, counting, moved))
 
     known = [d for _, _, d, *_ in raw if d == d]
-    any_counts = any(r[-1] for r in raw)
+    any_counts = any(r[6] for r in raw)
     low, high = (min(known), max(known)) if known else (0.0, 1.0)
     span = (high - low) or 1.0
     scored: list[Scored] = []
-    for passage, unit, dense, lexical, in_row, prior, counting in raw:
+    for passage, unit, dense, lexical, in_row, prior, counting, moved in raw:
         meaning = (dense - low) / span if dense == dense else lexical
         score = W_DENSE * meaning + W_LEXICAL * lexical + W_PASSAGE * prior + W_PAIRS * in_row
         fits = holds(intent.kind, unit.text, unit.kind == "list")
@@ -124,7 +129,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             score *= 0.55 + 0.45 * fits
         elif intent.kind != "explain":
             score *= 0.8 + 0.2 * fits
-        if rescoped and not rescoped & set(unit.terms):
+        if rescoped and not moved:
             score *= OTHER_SUBJECT_FITS
         if unit.leans:
             score *= 0.75  # its antecedent is not quoted with it

@@ -235,12 +235,11 @@ class Intent:
     counted: str = ""  # « combien de bénévoles »: what the one figure asked for counts
     about_questions: bool = False  # « quelles questions … ? »: asks for the note's questions
     measure: str = ""  # share | money | duration | age: what the one figure asked for measures
-    counted_phrase: str = ""  # « objectifs de développement durable »: the counted noun's phrase
     asks_more: bool = False  # « Quand … et combien … ? »: a second question joined to the first
-    scope: tuple[str, ...] = ()  # « en France »: the places the question is scoped to
     counted_terms: tuple[str, ...] = ()  # analyze(counted): what a passage's figure must count
-    counted_initials: str = ""  # « ODD »: the acronym counted_phrase would have
-    scope_terms: tuple[str, ...] = ()  # analyze(scope)
+    # « ODD »: the acronym of the counted noun's phrase (« objectifs de développement durable »)
+    counted_initials: str = ""
+    scope_terms: tuple[str, ...] = ()  # « en France »: the places it is scoped to, analysed
 
     @property
     def one_figure(self) -> bool:
@@ -277,8 +276,6 @@ def read_intent(question: str) -> Intent:
     if counted and next(g for g in counted.groups() if g) in _TIME_UNITS:
         measure, counted = "duration", None
     counted_word = _counted(question, counted)
-    phrase = _counted_phrase(question, counted_word)
-    scope = tuple(_SCOPE.findall(question))
     return Intent(
         kind=kind,
         day=day,
@@ -287,14 +284,12 @@ def read_intent(question: str) -> Intent:
         points_back=bool(_THIS_POINT.search(text)) and ordinal is None,
         new_subject=_rescoped(subject.group(1)) if subject and ordinal is None else "",
         counted=counted_word,
-        counted_phrase=phrase,
         asks_more=bool(_ASKS_MORE.search(text)),
-        scope=scope,
         about_questions=bool(_ABOUT_QUESTIONS.search(text)),
         measure=measure if kind == "figure" else "",
         counted_terms=tuple(analyze(counted_word)),
-        counted_initials=acronym_initials(phrase),
-        scope_terms=tuple(analyze(" ".join(scope))),
+        counted_initials=_acronym_initials(_counted_phrase(question, counted_word)),
+        scope_terms=tuple(analyze(" ".join(_SCOPE.findall(question)))),
     )
 
 
@@ -323,7 +318,7 @@ def _counted(question: str, match: re.Match[str] | None) -> str:
 _LINKS = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "et", "en", "a", "au", "aux"})
 
 
-def acronym_initials(phrase: str) -> str:
+def _acronym_initials(phrase: str) -> str:
     """The acronym a phrase would have (« objectifs de développement durable » → « ODD »):
     the initials of its words, links left out."""
     words = [w for w in re.split(r"[\s’']+", phrase) if w and fold(w) not in _LINKS]
