@@ -276,6 +276,8 @@ def read_intent(question: str) -> Intent:
     if counted and next(g for g in counted.groups() if g) in _TIME_UNITS:
         measure, counted = "duration", None
     counted_word = _counted(question, counted)
+    phrase = _counted_phrase(question, counted_word)
+    places = " ".join(_SCOPE.findall(question))
     return Intent(
         kind=kind,
         day=day,
@@ -288,8 +290,8 @@ def read_intent(question: str) -> Intent:
         about_questions=bool(_ABOUT_QUESTIONS.search(text)),
         measure=measure if kind == "figure" else "",
         counted_terms=tuple(analyze(counted_word)),
-        counted_initials=_acronym_initials(_counted_phrase(question, counted_word)),
-        scope_terms=tuple(analyze(" ".join(_SCOPE.findall(question)))),
+        counted_initials=_acronym_initials(phrase),
+        scope_terms=tuple(analyze(places)),
     )
 
 
