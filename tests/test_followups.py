@@ -113,3 +113,53 @@ def _converse(assistant, question: str, follow_up: str):
         Turn(role="assistant", content=first.answer),
     ]
     return first, assistant.answer(follow_up, history)
+
+
+DEMARCHE = """# La démarche
+
+## Les trois temps
+
+La démarche d'accompagnement propose trois temps aux associations participantes :
+
+- une sensibilisation collective par un webinaire,
+- un autodiagnostic de leur modèle socio-économique,
+- des ateliers de co-développement entre pairs.
+
+## Les ateliers de co-développement
+
+Les ateliers de co-développement réunissent huit dirigeants pendant une demi-journée. Chacun y
+présente son modèle devant ses pairs, qui l'aident à approfondir l'analyse et à dégager des
+pistes d'actions concrètes. Les participants s'exercent enfin à présenter leur projet en trois
+minutes devant des financeurs.
+
+## Le webinaire
+
+Le webinaire dure une heure et présente les leviers du modèle socio-économique.
+"""
+
+
+def test_a_point_is_developed_from_what_the_passages_say_of_it(tmp_path):
+    """« Développe le troisième point » after a list: the point as the list gave it, then
+    what the note says of it elsewhere — not the list item alone (the user read it)."""
+    from assistant.answer.answering import Assistant
+    from assistant.ingest.indexing import ingest
+
+    from .conftest import make_settings
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "demarche.md").write_text(DEMARCHE, encoding="utf-8")
+    settings = make_settings(tmp_path / "data", folder)
+    ingest(settings)
+    assistant = Assistant(settings)
+    _, follow = _converse(
+        assistant,
+        "Quels sont les temps de la démarche d'accompagnement ?",
+        "Développe le troisième point.",
+    )
+    assert not follow.abstained, follow.answer
+    text = follow.answer
+    assert "ateliers de co-développement entre pairs" in text, text
+    assert "huit dirigeants" in text, text
+    assert text.index("entre pairs") < text.index("huit dirigeants"), text
+    assert "webinaire" not in text, text

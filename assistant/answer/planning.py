@@ -68,6 +68,13 @@ def plan_answer(
         # it: the quotes are those that give it, first, a long list cut down to its
         # lead-in and the items that give it.
         chosen = [one_figure(s, intent) for s in choose(counting, limit)]
+    elif query.point:
+        # « Développe le deuxième point »: the point as the previous answer's list gave it,
+        # then what the passages say of it — the follow quotes are measured against the best
+        # unit that says more, not against the point itself (which holds all its words).
+        restated = [s for s in candidates if s.restates][:1]
+        rest = [s for s in candidates if not s.restates]
+        chosen = restated + choose(rest, limit - len(restated))
     else:
         chosen = choose(candidates, limit)
     missing = ""

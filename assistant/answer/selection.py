@@ -54,6 +54,7 @@ class Scored:
     lexical: float
     fits: float  # holds the kind of answer asked for, in [0, 1]
     counts: bool = False  # gives the one figure asked (intent.gives: a number of X, an amount…)
+    restates: bool = False  # the previous answer's list cut to the point a follow-up names
 
 
 def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> list[Scored]:
@@ -71,7 +72,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     pairs = list(itertools.pairwise(focus))
     best_passage = max((p.score for p in passages[:depth]), default=0.0) or 1.0
 
-    raw: list[tuple[RetrievedChunk, Unit, float, float, float, float, bool, bool]] = []
+    raw: list[tuple[RetrievedChunk, Unit, float, float, float, float, bool, bool, bool]] = []
     # « Et côté PME ? » re-scopes the previous question to a new subject (its own words,
     # ``query.rescoped``): a unit is about it when it names it; one that does not is about
     # the previous subject.
@@ -102,6 +103,9 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
                     continue
                 unit = cut
                 counting, moved = reads(unit)
+                restates = True
+            else:
+                restates = False
             terms = unit.terms
             present = set(terms)
             lexical = sum(w for t, w in weight.items() if t in present) / total
@@ -110,14 +114,14 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             if sims is not None and unit.rows and max(unit.rows) < len(sims):
                 dense = float(max(sims[r] for r in unit.rows))
             prior = max(0.0, passage.score) / best_passage
-            raw.append((passage, unit, dense, lexical, in_row, prior, counting, moved))
+            raw.append((passage, unit, dense, lexical, in_row, prior, counting, moved, restates))
 
     known = [d for _, _, d, *_ in raw if d == d]
     any_counts = any(r[6] for r in raw)
     low, high = (min(known), max(known)) if known else (0.0, 1.0)
     span = (high - low) or 1.0
     scored: list[Scored] = []
-    for passage, unit, dense, lexical, in_row, prior, counting, moved in raw:
+    for passage, unit, dense, lexical, in_row, prior, counting, moved, restates in raw:
         meaning = (dense - low) / span if dense == dense else lexical
         score = W_DENSE * meaning + W_LEXICAL * lexical + W_PASSAGE * prior + W_PAIRS * in_row
         fits = holds(intent.kind, unit.text, unit.kind == "list")
@@ -137,7 +141,9 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             score *= 0.9
         if len(unit.text) < 40:
             score *= 0.6
-        scored.append(Scored(passage, unit, score, dense, lexical, fits, counting))
+        scored.append(
+            Scored(passage, unit, score, dense, lexical, fits, counting, restates)
+        )
     scored.sort(key=lambda s: (-s.score, s.passage.rank, s.unit.position))
     return scored
 
