@@ -163,3 +163,25 @@ def test_a_point_is_developed_from_what_the_passages_say_of_it(tmp_path):
     assert "huit dirigeants" in text, text
     assert text.index("entre pairs") < text.index("huit dirigeants"), text
     assert "webinaire" not in text, text
+
+
+def test_a_follow_up_fills_the_slot_its_preposition_opens():
+    """« Et avec les entreprises ? » puts its phrase where the previous question's « avec …
+    » was: the previous object is no longer searched, the rest of the question is."""
+    from assistant.search.query import swapped_slot
+
+    assert swapped_slot(
+        "Les associations font-elles des partenariats avec les entreprises ?",
+        "Et avec les autres associations ?",
+    ) == "Les associations font-elles des partenariats avec les autres associations ?"
+    assert swapped_slot(
+        "Quel rôle jouent les fondations pour les associations culturelles ?",
+        "Et pour les associations sportives ?",
+    ) == "Quel rôle jouent les fondations pour les associations sportives ?"
+    # No preposition to fill, or none in the previous question: nothing is swapped.
+    assert swapped_slot("Quelles initiatives les acteurs mènent-ils ?", "Et côté PME ?") == ""
+    assert swapped_slot("Quel est le rôle des fondations ?", "Et pour les PME ?") == ""
+    previous = "Les associations font-elles des partenariats avec les entreprises ?"
+    turns = [Turn(role="user", content=previous), Turn(role="assistant", content="…")]
+    query = understand("Et avec les autres associations ?", turns)
+    assert "entrepris" not in query.lexical_terms

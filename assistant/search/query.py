@@ -550,8 +550,37 @@ def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery
     if _NEW_TOPIC.match(question) and terms:
         return SearchQuery(question, question, {}, True, terms, question, english, last)
     weights = {t: 2.0 for t in terms}
-    text = f"{last} {question}"
+    text = swapped_slot(last, question) or f"{last} {question}"
     return SearchQuery(text, text, weights, True, terms, question, english, last)
+
+
+# « Et avec les entreprises ? » after « Avec quels acteurs les associations nouent-elles des
+# partenariats ? »: the follow-up fills the slot its preposition opens in the previous
+# question — « quels acteurs » gives way to « les entreprises », and the previous object
+# (« avec les entreprises » before « Et avec les autres associations ? ») is not searched
+# any more. The slot is the preposition, its determiner and one noun with an adjective.
+_SLOT_PREPOSITIONS = ("avec", "pour", "chez", "aupres de", "aupres des", "dans", "entre")
+_SLOT = r"(?:(?:quel\w*|les|des|la|le|l['’]|un|une|d['’]autres|ses|leurs?)\s*)?[\w’'-]+"
+_ADJECTIVE = r"(?:\s+[\w-]{3,}(?:aux|ale?s?|iques?|elle?s?|ifs?|ives?|ee?s?|aires?))?"
+
+
+def swapped_slot(previous: str, question: str) -> str:
+    """The previous question with the slot the follow-up's preposition names filled by the
+    follow-up's phrase, or "" when the follow-up opens on no such preposition or the
+    previous question has none."""
+    folded = fold(question)
+    phrase = re.match(r"^\s*(?:et|and)\s+(.+?)\s*\??\s*$", folded)
+    if not phrase:
+        return ""
+    opening = next((p for p in _SLOT_PREPOSITIONS if phrase.group(1).startswith(p + " ")), "")
+    if not opening:
+        return ""
+    slot = re.search(rf"\b{opening}\s+{_SLOT}{_ADJECTIVE}", fold(previous), re.I)
+    if slot is None:
+        return ""
+    # fold() keeps the length of the text: the offsets hold in the texts as written.
+    filler = question[phrase.start(1) : phrase.end(1)]
+    return previous[: slot.start()] + filler + previous[slot.end() :]
 
 
 def point_query(question: str, point: str, history: list[Turn]) -> SearchQuery:
