@@ -129,6 +129,19 @@ def test_a_clean_answer_has_no_defect():
     assert answer_defects(_result(answer, quotes)) == []
 
 
+def test_a_lead_in_quoted_on_two_lines_is_followed_by_its_item():
+    # A list cut to one item: the lead-in's quote spans two lines, indented in the answer.
+    answer = (
+        "D'après le corpus :\n\n- Les formes d'engagement sont diverses.\n"
+        "  Toutes progressent :\n  - avec 1,8 million de salariés ; [1]"
+    )
+    quotes = [
+        "Les formes d'engagement sont diverses.\nToutes progressent :",
+        "• avec 1,8 million de salariés ;",
+    ]
+    assert answer_defects(_result(answer, quotes)) == []
+
+
 @pytest.mark.slow  # the whole golden set through the CLI
 def test_eval_writes_results_reports_and_passes_its_own_baseline(
     reference_index, tmp_path, monkeypatch

@@ -163,10 +163,13 @@ def answer_defects(result: dict) -> list[str]:
 
 def _after(answer: str, quote: str) -> str:
     """The answer's next line after ``quote`` (empty when the quote is not found whole)."""
-    at = answer.find(quote)
-    if at < 0:
+    # The answer shows a quote of several lines indented under its list point: its words are
+    # found whatever the whitespace between them.
+    words = quote.split()
+    found = re.search(r"\s+".join(map(re.escape, words)), answer) if words else None
+    if found is None:
         return ""
-    rest = answer[at + len(quote) :].split("\n", 1)
+    rest = answer[found.end() :].split("\n", 1)
     if rest[0].strip():
         return ""  # more text on the same line: no list follows
     return rest[1].lstrip("\n") if len(rest) > 1 else ""
