@@ -185,3 +185,16 @@ def test_a_follow_up_fills_the_slot_its_preposition_opens():
     turns = [Turn(role="user", content=previous), Turn(role="assistant", content="…")]
     query = understand("Et avec les autres associations ?", turns)
     assert "entrepris" not in query.lexical_terms
+
+
+def test_a_pronoun_counts_what_the_previous_question_named():
+    """« Et ils sont combien ? » after a question on « les salariés » counts salariés."""
+    previous = "Quelle place tiennent les salariés dans le modèle d'une association ?"
+    turns = [Turn(role="user", content=previous), Turn(role="assistant", content="…")]
+    intent = understand("Et ils sont combien dans le secteur associatif ?", turns).intent
+    assert intent.one_figure and intent.counted_terms == ("salari",)
+    # A noun of its own is what it counts.
+    intent = understand("Et ils étaient combien de participants ?", turns).intent
+    assert intent.counted == "participants"
+    # Not a follow-up: nothing is inherited.
+    assert not understand("Ils sont combien ?", []).intent.counted

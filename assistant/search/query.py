@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..models import Turn
-from ..textnorm import analyze, fold, looks_english, tokens
+from ..textnorm import STOP_WORDS, analyze, fold, looks_english, tokens
 
 # The kind of answer, in the order they are tested (the first that matches wins).
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -240,6 +240,9 @@ class Intent:
     # « ODD »: the acronym of the counted noun's phrase (« objectifs de développement durable »)
     counted_initials: str = ""
     scope_terms: tuple[str, ...] = ()  # « en France »: the places it is scoped to, analysed
+    # « Combien sont-ils ? »: the subject is a pronoun, what it counts is the previous
+    # question's (see intent_in_context).
+    pronoun_subject: bool = False
 
     @property
     def one_figure(self) -> bool:
@@ -292,6 +295,7 @@ def read_intent(question: str) -> Intent:
         counted_terms=tuple(analyze(counted_word)),
         counted_initials=_acronym_initials(phrase),
         scope_terms=tuple(analyze(places)),
+        pronoun_subject=bool(_PRONOUN_SUBJECT.search(text)),
     )
 
 
@@ -343,12 +347,34 @@ def _as_written(question: str, folded: str) -> str:
     return next((w.lower() for w in words if fold(w) == folded), folded)
 
 
+_PRONOUN_SUBJECT = re.compile(r"\b(?:ils|elles|they)\b|-(?:ils|elles)\b")
+# The first noun phrase of a question that is no interrogative's (« Quelle place tiennent
+# les salariés … » → « salariés »), plural first: « ils » stands for a plural, or for the
+# members of what a singular names (« un catalyseur territorial » → catalyseurs).
+_PLURAL_NOUN = re.compile(r"\b(?:les|des|ces|leurs|nos|vos)\s+([a-z][\w-]{2,})")
+_NOUN = re.compile(r"\b(?:un|une|le|la|l['’])\s*([a-z][\w-]{2,})")
+
+
 def intent_in_context(intent: Intent, previous_question: str | None, follow_up: bool) -> Intent:
     """A follow-up that does not say what it wants (« Et côté salariés ? ») asks for the same
-    kind of answer as the question it follows (« Combien de bénévoles … ? »)."""
+    kind of answer as the question it follows (« Combien de bénévoles … ? »); one counting
+    what a pronoun stands for (« Et ils sont combien ? » after a question on « les salariés
+    ») counts the previous question's noun."""
     if follow_up and previous_question and intent.kind == "explain":
         inherited = read_intent(previous_question)
         intent = replace(intent, kind=inherited.kind, measure=inherited.measure)
+    if (
+        follow_up
+        and previous_question
+        and intent.kind == "figure"
+        and intent.pronoun_subject
+        and not (intent.counted or intent.measure)
+    ):
+        folded = fold(previous_question)
+        noun = _PLURAL_NOUN.search(folded) or _NOUN.search(folded)
+        if noun and noun.group(1) not in STOP_WORDS:
+            word = _as_written(previous_question, noun.group(1))
+            intent = replace(intent, counted=word, counted_terms=tuple(analyze(word)))
     return intent
 
 
