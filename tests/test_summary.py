@@ -102,3 +102,76 @@ def test_a_long_list_is_quoted_from_its_lead_in_down_to_the_items_that_fit():
     assert cut.text.startswith(lines[0]) and lines[1] in cut.text
     assert len(cut.text) <= 300 and unit.text.startswith(cut.text)
     assert head_of_list(Unit("Une phrase.", "sentence", 0), 5) is None
+
+
+def test_what_ingest_read_a_sentence_to_name_decides_over_capitalised_words():
+    # Neither sentence has a capital or a digit past its opening; the reading made at ingest
+    # (spaCy's entities and numbers) says the second names three bodies.
+    plain = "Les acteurs de terrain se mobilisent pour la transition des territoires ruraux."
+    named = "les réseaux associatifs ont rejoint la démarche aux côtés des collectivités."
+    chunks = _section([f"{plain} {named.capitalize()}"])
+    read = {"c0": [frozenset(), frozenset({"ademe", "cget", "france active"})]}
+    (point,) = summarise(chunks, _units_of, limit=1, read=read)
+    assert point.unit.text == named.capitalize()
+    (point,) = summarise(chunks, _units_of, limit=1)  # no reading: the first (equal) wins
+    assert point.unit.text == plain
+
+
+def test_sentence_readings_travel_packed_and_come_from_the_seed(tmp_path, monkeypatch):
+    from assistant.ingest import information
+    from assistant.models import Chunk
+
+    rows = [["#82", "caisse des depots"], []]
+    assert information.unpack(information.pack(rows)) == [
+        frozenset({"#82", "caisse des depots"}),
+        frozenset(),
+    ]
+    assert information.unpack("i8v1:1:2:AAA") is None and information.unpack(None) is None
+
+    text = "La Caisse des Dépôts soutient 82 projets. Ils sont suivis."
+    chunk = Chunk(id="x", text=text, source="n.txt", section="S")
+    seed = tmp_path / "seed.json.gz"
+    sentences = {"La Caisse des Dépôts soutient 82 projets.": rows[0], "Ils sont suivis.": []}
+    information.write_shipped(sentences, "m", seed)
+
+    def no_spacy(*_args):
+        raise AssertionError("the seed holds every sentence: no pipeline")
+
+    monkeypatch.setattr(information, "read_sentences", no_spacy)
+    packed = information.information_of([chunk], "m", seed)
+    assert information.unpack(packed["x"]) == [frozenset(rows[0]), frozenset()]
+
+    def unavailable(*_args):
+        raise ImportError("spacy")
+
+    monkeypatch.setattr(information, "read_sentences", unavailable)
+    assert information.information_of([chunk], "other-model", seed) == {}  # read later
+
+
+def test_the_shipped_sentence_readings_cover_every_sentence_of_the_note():
+    """Fails after a change of cleaning, structure or chunking that changes the note's
+    sentences: run scripts/seed_information.py."""
+    from assistant import resources
+    from assistant.ingest.changes import chunk_document
+    from assistant.ingest.information import shipped
+    from assistant.ingest.loading import discover, load
+    from assistant.ingest.sentvectors import sentences_of
+    from assistant.settings import Settings
+
+    settings = Settings(corpus_dir=resources.shipped_corpus(), _env_file=None)
+    seed = shipped(resources.shipped_information(settings.nlp_model), settings.nlp_model)
+    assert seed, "scripts/seed_information.py"
+    for file in discover([settings.corpus_dir], settings.corpus_dir):
+        for chunk in chunk_document(load(file), settings):
+            assert all(s in seed for s in sentences_of(chunk.text)), chunk.id
+
+
+def test_the_indexed_note_carries_its_sentence_readings(reference_assistant):
+    from assistant.ingest.information import unpack
+    from assistant.ingest.sentvectors import sentences_of
+
+    chunks = reference_assistant.retriever.chunks
+    assert chunks
+    for chunk in chunks:
+        read = unpack(chunk.information)
+        assert read is not None and len(read) == len(sentences_of(chunk.text))

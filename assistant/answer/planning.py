@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..ingest.information import unpack as sentence_information
 from ..models import RetrievedChunk
 from ..search.query import Intent, SearchQuery
 from ..search.retrieval import Retrieval, Section
@@ -138,7 +139,8 @@ def section_plan(named: Section, retrieval: Retrieval, limit: int) -> Plan:
     where the section states its message: its opening), then the passages retrieved."""
     title, section = named.title, named.chunks
     as_passages = [(RetrievedChunk.of(c, 0.0, 0), vectors) for c, vectors in section]
-    chosen = summarise(as_passages, retrieval.units_of, limit)
+    read = {c.id: named for c, _ in section if (named := sentence_information(c.information))}
+    chosen = summarise(as_passages, retrieval.units_of, limit, read)
     order = [c.id for c, _ in section]
     order += [p.id for p in retrieval.passages if p.id not in order]
     by_id = {p.id: p for p, _ in as_passages} | {p.id: p for p in retrieval.passages}

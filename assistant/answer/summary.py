@@ -87,10 +87,13 @@ def summarise(
     chunks: list[tuple[RetrievedChunk, np.ndarray | None]],
     units_of: Callable[[RetrievedChunk], list[Unit]],
     limit: int,
+    read: dict[str, list[frozenset[str]]] | None = None,
 ) -> list[Scored]:
     """At most ``limit`` key points of a section (its chunks in reading order, with their
-    packed vectors), in reading order."""
-    candidates = _candidates(chunks, units_of)
+    packed vectors), in reading order. ``read``: chunk id → what each of its sentences
+    names, read at ingest (:mod:`assistant.ingest.information`); a chunk without it is read
+    here, by :func:`information`."""
+    candidates = _candidates(chunks, units_of, read or {})
     if not candidates:
         return []
     known = [c.rows for c in candidates if c.rows is not None]
@@ -132,6 +135,7 @@ def summarise(
 def _candidates(
     chunks: list[tuple[RetrievedChunk, np.ndarray | None]],
     units_of: Callable[[RetrievedChunk], list[Unit]],
+    read: dict[str, list[frozenset[str]]],
 ) -> list[_Candidate]:
     """The units a summary point may be: quotable, reading alone (none leaning on a sentence
     left out), neither a fragment nor longer than a point (a long list cut to what fits)."""
@@ -153,7 +157,12 @@ def _candidates(
                 and max(unit.rows) < len(sentence_vectors)
             ):
                 rows = sentence_vectors[list(unit.rows)]
-            out.append(_Candidate(order, passage, unit, rows, information(unit.text)))
+            sentences = read.get(passage.id)
+            if sentences is not None and unit.rows and max(unit.rows) < len(sentences):
+                facts = frozenset().union(*(sentences[r] for r in unit.rows))
+            else:
+                facts = information(unit.text)
+            out.append(_Candidate(order, passage, unit, rows, facts))
     return out
 
 
