@@ -1,15 +1,17 @@
 """A section's key points (« Résume le 12e jour »): what a reader of the section should keep —
-its figures, the organisations, programmes and dates it names — not only its lead sentences.
+its figures, the organisations, programmes and people it names — not only its lead sentences.
 
 Each point is a readable unit of the section (:mod:`assistant.textunits`). Points are chosen
 one at a time: the unit whose meaning is closest to the section's centre (the mean of its
 sentence vectors, rescaled over the candidates) plus what it adds of the section's
-information — the figures, names and titles it holds that no point chosen so far holds (on a
-log scale: a list of ten names is worth more than one name, not ten times more). A unit
-repeating a chosen one adds nothing and is left out. The points are quoted in reading order,
-within the answer's length: as many points as before, and as many characters as that many
-short points (a point may be longer than the others when the total allows it; a long list is
-quoted from its lead-in down to the items that fit).
+information — the names and numbers it holds that no point chosen so far holds (on a log
+scale: a list of ten names is worth more than one name, not ten times more). What a sentence
+names is read at ingest by spaCy (:mod:`assistant.ingest.information`); a chunk indexed
+without that reading is read here, by :func:`information` (capitalised words, digits, quoted
+titles). A unit repeating a chosen one adds nothing and is left out. The points are quoted
+in reading order, within the answer's length: as many points as its limit, in the characters
+of as many short points (a point may be longer than the others when the total allows it; a
+long list is quoted from its lead-in down to the items that fit).
 
 Measured on the golden set's section summaries (docs/evaluation.md, issue 18): the units
 closest to the centre alone are the section's generic opening sentences (« Zoom sur cette
@@ -30,9 +32,11 @@ from ..textnorm import fold, tokens
 from ..textunits import Unit, is_item, split_sentences
 from .selection import Scored, overlap
 
-# How long one point may be, and the total: the number of points × the length a point had
-# before (420), so a summary is never longer than it could be; a point may now be a whole
-# informative paragraph when the others are short.
+# How long one point may be, and the total: the answer's number of points × the length a
+# point had before (420), so a summary is never longer than it could be; a point may now be
+# a whole informative paragraph when the others are short. One more, shorter point within
+# the same length covered more key facts but put a point off the evidence first on the check
+# half (docs/evaluation.md): not kept.
 POINT_CHARS = 650
 TOTAL_POINT_CHARS = 420
 MIN_POINT_CHARS = 40
@@ -90,7 +94,8 @@ def summarise(
     read: dict[str, list[frozenset[str]]] | None = None,
 ) -> list[Scored]:
     """At most ``limit`` key points of a section (its chunks in reading order, with their
-    packed vectors), in reading order. ``read``: chunk id → what each of its sentences
+    packed vectors), in reading order, in as many characters as ``limit`` points of
+    :data:`TOTAL_POINT_CHARS`. ``read``: chunk id → what each of its sentences
     names, read at ingest (:mod:`assistant.ingest.information`); a chunk without it is read
     here, by :func:`information`."""
     candidates = _candidates(chunks, units_of, read or {})
