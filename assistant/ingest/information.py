@@ -84,6 +84,8 @@ def write_shipped(readings: dict[str, list[str]], model: str, path: Path) -> Non
 def information_of(chunks: list[Chunk], model: str, seed: Path | None) -> dict[str, str]:
     """Chunk id → its packed reading; a sentence the seed does not hold is parsed (one batch
     for all). Without spaCy, no chunk gets one."""
+    if not chunks:
+        return {}
     known = shipped(seed, model)
     missing = list(dict.fromkeys(s for c in chunks for s in sentences_of(c.text) if s not in known))
     if missing:
