@@ -20,6 +20,10 @@ class Chunk(BaseModel):
         default=None,
         description="Packed title + sentence vectors (assistant.ingest.sentvectors), when indexed.",
     )
+    information: str | None = Field(
+        default=None,
+        description="Packed names and numbers of each sentence (assistant.ingest.information).",
+    )
     owner: str = Field(
         default="", description="Who may cite it: a chat user's private upload; '' = everyone."
     )

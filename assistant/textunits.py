@@ -229,9 +229,7 @@ def split_units(
         if kind == "item":
             # Items with no lead-in in this chunk: the list started in the previous chunk.
             items, item_rows, i = _take_items(raw, i)
-            units.append(
-                Unit("\n".join(items), "list", len(units), item_rows, True, i >= len(raw))
-            )
+            units.append(Unit("\n".join(items), "list", len(units), item_rows, True, i >= len(raw)))
             continue
         if kind == "sentence" and sentence.rstrip().endswith(":"):
             items, item_rows, j = _take_items(raw, i + 1)
@@ -335,7 +333,7 @@ def asks(text: str) -> bool:
 
 
 def names_questions(sentence: str) -> bool:
-    sentence = sentence.lstrip("«“\"( ")
+    sentence = sentence.lstrip('«“"( ')
     return bool(_NAMES_QUESTIONS.match(sentence)) and not _ANSWERED.search(sentence)
 
 

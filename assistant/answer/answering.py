@@ -187,4 +187,3 @@ def behind_message(changes: list[str]) -> str:
         "depuis l'index servi ; lancez `assistant ingest` pour le mettre à jour. / The index "
         "is behind the corpus: run `assistant ingest`."
     )
-

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..ingest.information import unpack as sentence_information
 from ..models import RetrievedChunk
 from ..search.query import Intent, SearchQuery
 from ..search.retrieval import Retrieval, Section
@@ -22,8 +23,8 @@ from .selection import (
     choose,
     overlap,
     score_units,
-    summarise,
 )
+from .summary import summarise
 
 # How far below the best unit a unit giving a number of what the question counts may
 # score and still be quoted first (it answers; the best may only share its words).
@@ -141,12 +142,13 @@ def one_figure(scored: Scored, intent: Intent) -> Scored:
 
 def section_plan(named: Section, retrieval: Retrieval, limit: int) -> Plan:
     """« Résume le 12e jour »: the section's key units in reading order; the section's
-    chunks become the passages, the most central first."""
+    chunks become the passages, in reading order (what a model summarising it reads, and
+    where the section states its message: its opening), then the passages retrieved."""
     title, section = named.title, named.chunks
     as_passages = [(RetrievedChunk.of(c, 0.0, 0), vectors) for c, vectors in section]
-    chosen = summarise(as_passages, retrieval.units_of, limit)
-    cited = list(dict.fromkeys(s.passage.id for s in chosen))
-    order = cited + [c.id for c, _ in section if c.id not in cited]
+    read = {c.id: named for c, _ in section if (named := sentence_information(c.information))}
+    chosen = summarise(as_passages, retrieval.units_of, limit, read)
+    order = [c.id for c, _ in section]
     order += [p.id for p in retrieval.passages if p.id not in order]
     by_id = {p.id: p for p, _ in as_passages} | {p.id: p for p in retrieval.passages}
     passages = [by_id[cid].model_copy(update={"rank": rank}) for rank, cid in enumerate(order, 1)]

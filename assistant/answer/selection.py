@@ -11,17 +11,15 @@ score close to it and add something (no unit that repeats one already chosen).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
 
 from ..models import RetrievedChunk
 from ..search.query import SearchQuery
 from ..search.retrieval import Retrieval
 from ..textnorm import tokens
 from ..textunits import Unit, around_items
-from .holds import gives, has_quantity, holds
+from .holds import gives, holds
 
 # Weights of the signals, and how close to the best a unit must score to be quoted too.
 # Chosen on the golden set, keeping only changes that improved both of its halves
@@ -34,7 +32,6 @@ FOLLOW_RATIO = 0.80
 # A figure or a date asked for is either in a sentence or not; names, definitions, lists and
 # examples take more forms than the patterns of .holds see, so they weigh less.
 STRICT_KINDS = ("figure", "date")
-SUMMARY_UNIT_CHARS = 420
 SUMMARY_RATIO = 0.55
 # « Combien de bénévoles ? »: when some unit gives a number of what is asked, a unit giving
 # only other figures (« 82% des structures … ») fits this much — it is a figure, not the one;
@@ -183,45 +180,3 @@ def _pairs_in_row(pairs: list[tuple[str, str]], terms: Sequence[str]) -> float:
         return 0.0
     bigrams = set(itertools.pairwise(terms))
     return sum(pair in bigrams for pair in pairs) / len(pairs)
-
-
-def summarise(
-    chunks: list[tuple[RetrievedChunk, np.ndarray | None]],
-    units_of: Callable[[RetrievedChunk], list[Unit]],
-    limit: int,
-) -> list[Scored]:
-    """A section's key units in reading order: those closest to the section's own centre of
-    meaning (the mean of its sentence vectors), figures and lists favoured, no repeats."""
-    units: list[tuple[RetrievedChunk, Unit, np.ndarray | None]] = []
-    centre_rows: list[np.ndarray] = []
-    for passage, vectors in chunks:
-        sentence_vectors = vectors[1:] if vectors is not None and len(vectors) > 1 else None
-        for unit in units_of(passage):
-            # A summary point must read alone and stay short: no unit leaning on a sentence
-            # left out, no list longer than a few lines.
-            if not unit.quotable or len(unit.text) < 40 or unit.leans:
-                continue
-            if len(unit.text) > SUMMARY_UNIT_CHARS:
-                continue
-            rows = None
-            known = sentence_vectors is not None and unit.rows
-            if known and max(unit.rows) < len(sentence_vectors):
-                rows = sentence_vectors[list(unit.rows)]
-                centre_rows.append(rows)
-            units.append((passage, unit, rows))
-    if not units:
-        return []
-    centre = np.vstack(centre_rows).mean(axis=0) if centre_rows else None
-    scored: list[Scored] = []
-    for passage, unit, rows in units:
-        central = float((rows @ centre).max()) if rows is not None and centre is not None else 0.0
-        bonus = 0.02 * has_quantity(unit.text) + 0.02 * (unit.kind == "list")
-        penalty = 0.02 * unit.incomplete  # (units leaning on another were left out above)
-        scored.append(Scored(passage, unit, central + bonus - penalty, central, 0.0, 0.0))
-    scored.sort(key=lambda s: -s.score)
-    chosen = choose(scored, limit, ratio=0.0)
-    return sorted(chosen, key=lambda s: (_reading_order(chunks, s.passage), s.unit.position))
-
-
-def _reading_order(chunks: list[tuple[RetrievedChunk, np.ndarray | None]], passage) -> int:
-    return next(i for i, (p, _) in enumerate(chunks) if p.id == passage.id)

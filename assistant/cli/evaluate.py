@@ -180,7 +180,7 @@ def _read_baseline(path: Path) -> dict:
         or not all(_number_or_none(v) for v in (*metrics.values(), *tolerances.values()))
     ):
         raise click.ClickException(
-            f"Référence illisible ({path}) : attendu {{\"metrics\": {{nom: nombre}}, …}}."
+            f'Référence illisible ({path}) : attendu {{"metrics": {{nom: nombre}}, …}}.'
         )
     return reference
 

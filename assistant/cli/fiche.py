@@ -84,8 +84,7 @@ def fiche(
             pack = write_pack(assistant, folder, sheet_formats, progress, minutes)
         except OSError as exc:
             raise click.ClickException(
-                f"--output : parcours non écrit ({folder} : {exc.strerror or exc}). / Not "
-                "written."
+                f"--output : parcours non écrit ({folder} : {exc.strerror or exc}). / Not written."
             ) from None
         click.echo(
             f"{len(pack.sheets)} fiches, {len(pack.files)} fichiers en {pack.seconds:.1f} s → "

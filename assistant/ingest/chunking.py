@@ -10,8 +10,9 @@ from ..textunits import split_sentences
 from .structure import Paragraph, Section
 
 # Part of every id: bumped when what is stored with a chunk changes (v2: the vectors of its
-# sentences), so that an index built before is re-embedded instead of lacking them.
-CHUNK_RECIPE = "v2"
+# sentences; v3: what each sentence names, assistant.ingest.information), so that an index
+# built before is re-embedded instead of lacking them.
+CHUNK_RECIPE = "v3"
 
 
 def chunk_id(file_key: str, section: str, text: str) -> str:

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .. import resources
 from ..backends.embedders import embedder_for
 from ..backends.faults import fault
 from ..backends.locks import writer_lock
@@ -39,6 +40,7 @@ from ..models import Chunk
 from ..settings import Settings
 from .changes import chunk_document, plan_changes
 from .diskspace import disk_full_message, is_disk_full
+from .information import information_of
 from .loading import discover, load
 from .sentvectors import embed_chunks, embedded_texts
 from .summary import IngestSummary
@@ -167,6 +169,9 @@ def _ingest(
         for start in range(0, len(new), settings.embedding_batch_size)
     ]
     embedded = _embedded_ahead(embedder, batches)  # no batch without an embedder
+    read = information_of(
+        fresh, settings.nlp_model, resources.shipped_information(settings.nlp_model)
+    )
     try:
         done = 0
         for item in plan.pending:
@@ -180,7 +185,7 @@ def _ingest(
             for _start in range(0, len(new), settings.embedding_batch_size):
                 batch, vectors, blobs = next(embedded)
                 batch = [
-                    c.model_copy(update={"sentence_vectors": blob})
+                    c.model_copy(update={"sentence_vectors": blob, "information": read.get(c.id)})
                     for c, blob in zip(batch, blobs, strict=True)
                 ]
                 fault("embedded")

@@ -196,9 +196,7 @@ def _entry(path: Path, rel: str, key: str) -> SourceFile:
     if stat.S_ISDIR(info.st_mode):
         return SourceFile(path, source, key, kind, "dossier / folder")
     if not stat.S_ISREG(info.st_mode):
-        return SourceFile(
-            path, source, key, kind, "pas un fichier ordinaire / not a regular file"
-        )
+        return SourceFile(path, source, key, kind, "pas un fichier ordinaire / not a regular file")
     if not kind:
         suffix = path.suffix.lower() or "sans extension"
         return SourceFile(

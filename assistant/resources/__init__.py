@@ -60,6 +60,13 @@ def shipped_readings(model: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def shipped_information(model: str) -> Path:
+    """Where the shipped note's sentence readings for one spaCy pipeline are (the ingest's
+    seed, :mod:`assistant.ingest.information`); the file may be missing."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in model)
+    return _folder("readings") / f"information-{safe}.json.gz"
+
+
 def chat_assets() -> Path:
     return _folder("chat")
 

@@ -175,9 +175,7 @@ class EmbeddedStore(StoreBase):
         except not_found_errors():
             return None  # an empty store (no collection for this model yet)
 
-    def _swap(
-        self, client, collection, name: str | None, previous: str | None, copy=None
-    ) -> None:
+    def _swap(self, client, collection, name: str | None, previous: str | None, copy=None) -> None:
         # The client replaced now may still serve a query in another thread: it is closed
         # (and its copy deleted) at the next switch, not this one.
         close(self._retired)

@@ -39,6 +39,8 @@ def chunk_metadata(chunk: Chunk, file_meta: dict[str, Any]) -> dict[str, Any]:
         meta["page"] = chunk.page
     if chunk.sentence_vectors:
         meta["sentence_vectors"] = chunk.sentence_vectors
+    if chunk.information:
+        meta["information"] = chunk.information
     return meta
 
 
@@ -57,6 +59,7 @@ def chunk_of(record: dict) -> Chunk:
         page=_page(meta),
         ordinal=int(meta.get("ordinal", 0)),
         sentence_vectors=meta.get("sentence_vectors"),
+        information=meta.get("information"),
         owner=str(meta.get("owner", "")),
     )
 
