@@ -20,13 +20,16 @@ from dataclasses import dataclass, field, replace
 
 from ..models import Turn
 from ..textnorm import analyze, fold, looks_english, tokens
+from .definitions import asked_term
 
 # The kind of answer, in the order they are tested (the first that matches wins).
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "summary",
         re.compile(
-            r"\b(resume[sz]?|resumer|synthese|synthetise|que dit (la note|le texte|le corpus|le)"
+            r"\b(resume[sz]?|resumer|synthese|synthetise"
+            # « Que dit la note / la partie sur … / la section … / le 3e jour ? »
+            r"|que dit (la note|le texte|le corpus|le|la (partie|section)|le chapitre)"
             r"|de quoi parle|que retenir|points? cles?|grandes lignes|summari[sz]e|summary"
             r"|what does (the note|the text|it) say|key points|main points|overview)\b"
         ),
@@ -476,6 +479,25 @@ def asked_names(question: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# Where in the document the question asks (« d'après le webinaire », « selon l'introduction »,
+# « la partie sur les spécificités … »): a part of the note, named as its heading names it.
+_NAMED_PART = re.compile(
+    r"\b(?:d.apres|selon|according to|(?:la|une|cette) (?:partie|section|rubrique)"
+    r"|le chapitre|the (?:part|section|chapter))\s+(?:(?:sur|consacree?s? a|about|on)\s+)?"
+    r"(?P<part>[^?!.;:,«»\"()]+)"
+)
+_MAX_PART_WORDS = 8
+
+
+def named_part(question: str) -> tuple[str, ...]:
+    """The analysed words of the part of the note a question names (() when none)."""
+    match = _NAMED_PART.search(fold(question).lower())
+    if match is None:
+        return ()
+    words = match.group("part").split()
+    return tuple(analyze(" ".join(words[:_MAX_PART_WORDS])))
+
+
 @dataclass
 class SearchQuery:
     text: str  # what is embedded
@@ -498,6 +520,8 @@ class SearchQuery:
     pointed: frozenset[str] = frozenset()
     rescoped: frozenset[str] = frozenset()  # the new subject's own terms (see reads)
     lexical_terms: list[str] = field(init=False)  # analyze(lexical), in order
+    defined: tuple[str, ...] = field(init=False)  # « c'est quoi X ? »: X's terms
+    part: tuple[str, ...] = field(init=False)  # « d'après le webinaire »: that part's terms
 
     def reads(self, intent: Intent) -> SearchQuery:
         """What the question asks, and the subject a follow-up moves to (« Et côté PME ? »
@@ -511,6 +535,8 @@ class SearchQuery:
         self.lexical_terms = analyze(self.lexical)
         self.asked = analyze(self.focus_text)
         self.years = years_in(self.focus_text)
+        self.defined = asked_term(self.focus_text)
+        self.part = named_part(self.focus_text)
 
     @property
     def terms(self) -> list[str]:
