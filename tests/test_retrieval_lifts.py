@@ -9,7 +9,7 @@ import pytest
 from assistant.answer.answering import Assistant
 from assistant.ingest.indexing import ingest
 from assistant.search.definitions import asked_term, defined_subjects, defines
-from assistant.search.query import named_part
+from assistant.search.query import named_part, spelled_out_initials
 from assistant.search.retrieval import rescaled
 from assistant.textnorm import analyze
 
@@ -125,3 +125,27 @@ def test_a_question_naming_a_part_retrieves_that_part_first(tmp_path, lifted_cor
     assert _first_section(settings, question) == "Les webinaires"
     without = settings.model_copy(update={"named_part_boost": 0.0})
     assert _first_section(without, question) != "Les webinaires"
+
+
+def test_a_phrase_is_searched_as_the_acronym_the_corpus_writes(tmp_path):
+    assert "tpe" in spelled_out_initials("Comment les très petites entreprises s'engagent ?")
+    assert "odd" in spelled_out_initials("Combien d'objectifs de développement durable ?")
+    # « l'entreprise sur son territoire » is no phrase: « sur » is neither link nor content.
+    assert "est" not in spelled_out_initials("le rôle de l'entreprise sur son territoire")
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "entreprises.md").write_text(
+        "# Les grandes entreprises\n\n"
+        "Les grandes entreprises créent des fondations nationales.\n\n"
+        "# Les ETI\n\n"
+        "Les entreprises de taille intermédiaire financent des projets régionaux.\n\n"
+        "# Proximité\n\n"
+        "Les TPE pratiquent principalement du mécénat de proximité.\n",
+        encoding="utf-8",
+    )
+    settings = make_settings(tmp_path / "data", folder, chunk_size=200, chunk_overlap=0)
+    ingest(settings)
+    question = "Comment les très petites entreprises s'engagent-elles auprès des associations ?"
+    _, retrieval = Assistant(settings).retrieve(question, k=3)
+    acronym = next(p for p in retrieval.passages if "TPE" in p.text)
+    assert acronym.lexical_rank == 1  # BM25 matched nothing in it before

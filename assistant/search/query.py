@@ -330,6 +330,37 @@ def _acronym_initials(phrase: str) -> str:
     return "".join(fold(w)[0] for w in words).upper()
 
 
+# Phrases of 3 to 5 words, links aside (« très petites entreprises », « objectifs de
+# développement durable »): the ones a text may write as their acronym (« TPE », « ODD »).
+_SPELLED_OUT = range(3, 6)
+# Degree words belong to the phrase they modify (« très petites entreprises »: TPE).
+_DEGREE = frozenset({"tres", "plus", "moins"})
+
+
+def spelled_out_initials(question: str) -> tuple[str, ...]:
+    """The acronyms the question's phrases would have, lowercased (« tpe » for « les très
+    petites entreprises »): the search adds those the corpus writes as an acronym."""
+    found: set[str] = set()
+    # A phrase runs between punctuation and words that are neither links nor content
+    # (« sur », « est », « qui »): « l'entreprise sur son territoire » is no phrase.
+    for clause in re.split(r"[^\w\s’'-]", question):
+        run: list[str] = []
+        for word in [*re.findall(r"[^\W\d_][\w-]*", clause), ""]:
+            folded = fold(word).lower()
+            if folded in _LINKS:
+                continue
+            if word and (analyze(word) or folded in _DEGREE):
+                run.append(folded)
+                continue
+            found |= {
+                "".join(w[0] for w in run[i : i + n])
+                for n in _SPELLED_OUT
+                for i in range(len(run) - n + 1)
+            }
+            run = []
+    return tuple(sorted(found))
+
+
 def _counted_phrase(question: str, counted: str) -> str:
     """The question's words from the counted noun on (« objectifs de développement durable
     ont été fixés »): what an acronym of the counted thing (« 17 ODD ») abbreviates."""
@@ -522,6 +553,7 @@ class SearchQuery:
     lexical_terms: list[str] = field(init=False)  # analyze(lexical), in order
     defined: tuple[str, ...] = field(init=False)  # « c'est quoi X ? »: X's terms
     part: tuple[str, ...] = field(init=False)  # « d'après le webinaire »: that part's terms
+    initials: tuple[str, ...] = field(init=False)  # the acronyms its phrases would have
 
     def reads(self, intent: Intent) -> SearchQuery:
         """What the question asks, and the subject a follow-up moves to (« Et côté PME ? »
@@ -537,6 +569,7 @@ class SearchQuery:
         self.years = years_in(self.focus_text)
         self.defined = asked_term(self.focus_text)
         self.part = named_part(self.focus_text)
+        self.initials = spelled_out_initials(self.focus_text)
 
     @property
     def terms(self) -> list[str]:

@@ -90,6 +90,7 @@ class Partition:
     vectors: list[np.ndarray | None]
     defined: list[list[tuple[str, ...]]]  # per chunk: the subjects its sentences define
     headings: list[frozenset[str]]  # per chunk: its section title's terms (no day number)
+    acronyms: frozenset[str]  # the acronyms its passages write (« TPE »), lowercased
 
     @classmethod
     def build(cls, owner: str, chunks: list[Chunk], shared: Partition | None = None) -> Partition:
@@ -120,15 +121,27 @@ class Partition:
         defined = [defined_subjects(sentences_of(c.text)) for c in chunks]
         titles = {c.section: frozenset(analyze(_DAY_PREFIX.sub("", c.section))) for c in chunks}
         headings = [titles[c.section] for c in chunks]
+        acronyms = frozenset(a.lower() for c in chunks for a in _ACRONYM.findall(c.text))
         return cls(
-            owner, chunks, bm25, boilerplate, by_id, units, readable, vectors, defined, headings
+            owner,
+            chunks,
+            bm25,
+            boilerplate,
+            by_id,
+            units,
+            readable,
+            vectors,
+            defined,
+            headings,
+            acronyms,
         )
 
     def vector(self, index: int) -> np.ndarray | None:
         return self.vectors[index] if index < len(self.vectors) else None
 
 
-EMPTY = Partition("", [], BM25Index([]), Boilerplate(), {}, {}, [], [], [], [])
+EMPTY = Partition("", [], BM25Index([]), Boilerplate(), {}, {}, [], [], [], [], frozenset())
+_ACRONYM = re.compile(r"\b[A-Z]{3,5}\b")
 # « 16e jour – Les webinaires »: the day number is how a title is numbered, not what it names.
 _DAY_PREFIX = re.compile(r"^\d+\s*\w*\s+jour\s*[–-]")
 
@@ -324,8 +337,12 @@ class Retriever:
         sentence_sims: dict[tuple[int, int], np.ndarray] = {}
         lifts = self._lifts(query, parts)
         if mode in ("hybrid", "lexical"):
+            # « les très petites entreprises » is searched as « TPE » too, where the corpus
+            # writes that acronym.
+            written = [a for a in query.initials if any(a in p.acronyms for p in parts)]
+            searched = " ".join([query.lexical, *written])
             for n, part in enumerate(parts):
-                found = part.bm25.search(query.lexical, n_candidates, query.weights or None)
+                found = part.bm25.search(searched, n_candidates, query.weights or None)
                 lexical += [((n, i), score) for i, score in found]
             lexical = sorted(lexical, key=lambda kv: (-kv[1], kv[0]))[:n_candidates]
         if mode in ("hybrid", "dense"):
