@@ -27,6 +27,8 @@ from .conftest import make_settings
         ("Qu'est-ce qu'un mécène ?", "mécène"),
         ("Le mécénat de compétences, c'est quoi ?", "mécénat de compétences"),
         ("Que signifie l'hybridation ?", "hybridation"),
+        ("Quelle image explique le sens du mot « économie » ?", "économie"),
+        ("Que veut dire la notion d'hybridation ?", "hybridation"),
     ],
 )
 def test_a_definition_question_names_what_it_asks_to_define(question, term):

@@ -42,7 +42,13 @@ _MAX_SUBJECT_WORDS = 10
 _ASKED = re.compile(
     r"(?:c.est quoi|qu.est.ce qu(?!i\b)(?:e\b|.)|que (?:signifie|veut dire|designe)"
     r"|qu.appelle.t.on|qu.entend.on par|definition d(?:e|u|es|.)|definir"
+    r"|(?:le )?sens d(?:u|e|es|.)|signification d(?:u|e|es|.)"
     r"|what (?:is|are)|what does|define|meaning of)\s*(?P<term>[^?!.;:]+)"
+)
+# « le sens du mot « économie » », « que veut dire la notion d'hybridation »: the word itself.
+_WORD_OF = re.compile(
+    r"^\W*(?:(?:le|la|l.|the)\s*)?(?:mot|terme|expression|notion|concept|word|term)"
+    r"\W*(?:(?:de|d.)\s*)?"
 )
 _ASKED_BEFORE = re.compile(r"^\W*(?:et\s+)?(?P<term>[^?!.;:,]+?)\s*,?\s*c.est quoi\b")
 # Where the defined phrase stops: who says it (« selon Le RAMEAU », « d'après la note »), a
@@ -80,7 +86,7 @@ def asked_term(question: str) -> tuple[str, ...]:
         match = pattern.search(text)
         if match is None:
             continue
-        phrase = _TERM_END.split(match.group("term"), maxsplit=1)[0]
+        phrase = _TERM_END.split(_WORD_OF.sub("", match.group("term")), maxsplit=1)[0]
         if len(phrase.split()) > _MAX_TERM_WORDS + 1:  # + its determiner
             return ()
         if analyze(phrase):
