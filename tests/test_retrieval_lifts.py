@@ -151,3 +151,30 @@ def test_a_phrase_is_searched_as_the_acronym_the_corpus_writes(tmp_path):
     _, retrieval = Assistant(settings).retrieve(question, k=3)
     acronym = next(p for p in retrieval.passages if "TPE" in p.text)
     assert acronym.lexical_rank == 1  # BM25 matched nothing in it before
+
+
+def test_the_introduction_is_a_documents_first_section(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "note.md").write_text(
+        "# Contexte\n\n"
+        "La raréfaction des ressources impose de concevoir d'autres modèles.\n\n"
+        "# Les modèles de demain\n\n"
+        "Ce qui oblige à inventer de nouveaux modèles socio-économiques, c'est l'innovation : "
+        "inventer de nouveaux modèles, c'est inventer demain.\n\n"
+        "# Les bénévoles\n\n"
+        "Les bénévoles donnent leur temps aux associations de quartier.\n\n"
+        "# Les fondations\n\n"
+        "Les fondations financent des projets d'intérêt général.\n",
+        encoding="utf-8",
+    )
+    settings = make_settings(tmp_path / "data", folder, chunk_size=200, chunk_overlap=0)
+    ingest(settings)
+    question = "D'après l'introduction, qu'est-ce qui oblige à inventer de nouveaux modèles ?"
+
+    def rank(settings):
+        _, retrieval = Assistant(settings).retrieve(question, k=4)
+        return [p.section for p in retrieval.passages].index("Contexte") + 1
+
+    assert rank(settings) == 1
+    assert rank(settings.model_copy(update={"named_part_boost": 0.0})) > 1

@@ -518,6 +518,8 @@ _NAMED_PART = re.compile(
     r"(?P<part>[^?!.;:,«»\"()]+)"
 )
 _MAX_PART_WORDS = 8
+# The part every document opens on, whatever its heading (analysed).
+_OPENING_PARTS = frozenset({"introduct", "preambul", "prefac"})
 
 
 def named_part(question: str) -> tuple[str, ...]:
@@ -554,6 +556,7 @@ class SearchQuery:
     defined: tuple[str, ...] = field(init=False)  # « c'est quoi X ? »: X's terms
     part: tuple[str, ...] = field(init=False)  # « d'après le webinaire »: that part's terms
     initials: tuple[str, ...] = field(init=False)  # the acronyms its phrases would have
+    opening: bool = field(init=False)  # « d'après l'introduction »: a document's opening
 
     def reads(self, intent: Intent) -> SearchQuery:
         """What the question asks, and the subject a follow-up moves to (« Et côté PME ? »
@@ -570,6 +573,7 @@ class SearchQuery:
         self.defined = asked_term(self.focus_text)
         self.part = named_part(self.focus_text)
         self.initials = spelled_out_initials(self.focus_text)
+        self.opening = bool(set(self.part) & _OPENING_PARTS)
 
     @property
     def terms(self) -> list[str]:

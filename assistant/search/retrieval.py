@@ -91,6 +91,7 @@ class Partition:
     defined: list[list[tuple[str, ...]]]  # per chunk: the subjects its sentences define
     headings: list[frozenset[str]]  # per chunk: its section title's terms (no day number)
     acronyms: frozenset[str]  # the acronyms its passages write (« TPE »), lowercased
+    openings: frozenset[int]  # the chunks of each document's first section
 
     @classmethod
     def build(cls, owner: str, chunks: list[Chunk], shared: Partition | None = None) -> Partition:
@@ -122,6 +123,11 @@ class Partition:
         titles = {c.section: frozenset(analyze(_DAY_PREFIX.sub("", c.section))) for c in chunks}
         headings = [titles[c.section] for c in chunks]
         acronyms = frozenset(a.lower() for c in chunks for a in _ACRONYM.findall(c.text))
+        first: dict[str, tuple[int, str]] = {}  # source -> (ordinal, section) of its first chunk
+        for c in chunks:
+            if c.source not in first or c.ordinal < first[c.source][0]:
+                first[c.source] = (c.ordinal, c.section)
+        openings = frozenset(i for i, c in enumerate(chunks) if first[c.source][1] == c.section)
         return cls(
             owner,
             chunks,
@@ -134,13 +140,16 @@ class Partition:
             defined,
             headings,
             acronyms,
+            openings,
         )
 
     def vector(self, index: int) -> np.ndarray | None:
         return self.vectors[index] if index < len(self.vectors) else None
 
 
-EMPTY = Partition("", [], BM25Index([]), Boilerplate(), {}, {}, [], [], [], [], frozenset())
+EMPTY = Partition(
+    "", [], BM25Index([]), Boilerplate(), {}, {}, [], [], [], [], frozenset(), frozenset()
+)
 _ACRONYM = re.compile(r"\b[A-Z]{3,5}\b")
 # « 16e jour – Les webinaires »: the day number is how a title is numbered, not what it names.
 _DAY_PREFIX = re.compile(r"^\d+\s*\w*\s+jour\s*[–-]")
@@ -422,7 +431,7 @@ class Retriever:
           the question, and X may be named all over the corpus;
         - a question naming the part of the note it asks about (« d'après le webinaire »,
           « la partie sur les spécificités … ») lifts the passages under a heading it names
-          most of, in proportion."""
+          most of, in proportion; « l'introduction » names a document's first section."""
         lifts: dict[tuple[int, int], float] = {}
         definition, named = self.settings.definition_boost, self.settings.named_part_boost
         asked = set(query.part)
@@ -435,6 +444,8 @@ class Retriever:
                 heading = part.headings[i]
                 if asked and named and heading:
                     share = len(heading & asked) / len(heading)
+                    if query.opening and i in part.openings:
+                        share = 1.0
                     bonus += named * share if share >= NAMES_AT_LEAST else 0.0
                 if bonus:
                     lifts[(n, i)] = bonus
