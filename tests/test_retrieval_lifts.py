@@ -9,7 +9,7 @@ import pytest
 from assistant.answer.answering import Assistant
 from assistant.ingest.indexing import ingest
 from assistant.search.definitions import asked_term, defined_subjects, defines
-from assistant.search.query import named_part, spelled_out_initials
+from assistant.search.query import named_part, read_intent, spelled_out_initials
 from assistant.search.retrieval import rescaled
 from assistant.textnorm import analyze
 
@@ -178,3 +178,32 @@ def test_the_introduction_is_a_documents_first_section(tmp_path):
 
     assert rank(settings) == 1
     assert rank(settings.model_copy(update={"named_part_boost": 0.0})) > 1
+
+
+def test_que_dit_la_partie_asks_a_summary():
+    assert read_intent("Que dit la partie sur les études académiques ?").kind == "summary"
+    assert read_intent("Que dit la section sur les alliances ?").kind == "summary"
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        ("Au fait, c'est quoi Le RAMEAU ?", "laboratoire de recherche dédié aux alliances"),
+        (
+            "Concrètement, c'est quoi un modèle socio-économique selon Le RAMEAU ?",
+            "représente l’ensemble des ressources disponibles",
+        ),
+        (
+            "Quelles formes d'économie coexistent sur un territoire d'après le webinaire ?",
+            "De l’économie de marché à celle de la redistribution",
+        ),
+        (
+            "D'après l'introduction, qu'est-ce qui oblige aujourd'hui à inventer de nouveaux "
+            "modèles socio-économiques ?",
+            "l’effet ciseau impose d’inventer",
+        ),
+    ],
+)
+def test_the_note_retrieves_what_its_questions_point_to(reference_assistant, question, passage):
+    _, retrieval = reference_assistant.retrieve(question)
+    assert any(passage in p.text for p in retrieval.passages[:3])
