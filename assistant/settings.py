@@ -196,6 +196,22 @@ class Settings(BaseSettings):
     dense_weight: float = Field(default=1.0, ge=0.0, description="Weight of the dense ranking.")
     lexical_weight: float = Field(default=1.0, ge=0.0, description="Weight of the BM25 ranking.")
     retrieval_mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
+    definition_boost: float = Field(
+        default=2.0,
+        ge=0.0,
+        description=(
+            "Added to the fused score (0-2) of a passage defining what a definition question "
+            "asks (« c'est quoi X ? »: « X est un … »), times how well its subject is X."
+        ),
+    )
+    named_part_boost: float = Field(
+        default=1.0,
+        ge=0.0,
+        description=(
+            "Added to the fused score (0-2) of a passage under the heading a question names "
+            "(« d'après le webinaire »), times the share of the heading named."
+        ),
+    )
     cross_lingual_lexical_factor: float = Field(
         default=0.3,
         ge=0.0,

@@ -20,13 +20,16 @@ from dataclasses import dataclass, field, replace
 
 from ..models import Turn
 from ..textnorm import STOP_WORDS, analyze, fold, looks_english, tokens
+from .definitions import asked_term
 
 # The kind of answer, in the order they are tested (the first that matches wins).
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "summary",
         re.compile(
-            r"\b(resume[sz]?|resumer|synthese|synthetise|que dit (la note|le texte|le corpus|le)"
+            r"\b(resume[sz]?|resumer|synthese|synthetise"
+            # « Que dit la note / la partie sur … / la section … / le 3e jour ? »
+            r"|que dit (la note|le texte|le corpus|le|la (partie|section)|le chapitre)"
             r"|de quoi parle|que retenir|points? cles?|grandes lignes|summari[sz]e|summary"
             r"|what does (the note|the text|it) say|key points|main points|overview)\b"
         ),
@@ -331,6 +334,37 @@ def _acronym_initials(phrase: str) -> str:
     return "".join(fold(w)[0] for w in words).upper()
 
 
+# Phrases of 3 to 5 words, links aside (« très petites entreprises », « objectifs de
+# développement durable »): the ones a text may write as their acronym (« TPE », « ODD »).
+_SPELLED_OUT = range(3, 6)
+# Degree words belong to the phrase they modify (« très petites entreprises »: TPE).
+_DEGREE = frozenset({"tres", "plus", "moins"})
+
+
+def spelled_out_initials(question: str) -> tuple[str, ...]:
+    """The acronyms the question's phrases would have, lowercased (« tpe » for « les très
+    petites entreprises »): the search adds those the corpus writes as an acronym."""
+    found: set[str] = set()
+    # A phrase runs between punctuation and words that are neither links nor content
+    # (« sur », « est », « qui »): « l'entreprise sur son territoire » is no phrase.
+    for clause in re.split(r"[^\w\s’'-]", question):
+        run: list[str] = []
+        for word in [*re.findall(r"[^\W\d_][\w-]*", clause), ""]:
+            folded = fold(word).lower()
+            if folded in _LINKS:
+                continue
+            if word and (analyze(word) or folded in _DEGREE):
+                run.append(folded)
+                continue
+            found |= {
+                "".join(w[0] for w in run[i : i + n])
+                for n in _SPELLED_OUT
+                for i in range(len(run) - n + 1)
+            }
+            run = []
+    return tuple(sorted(found))
+
+
 def _counted_phrase(question: str, counted: str) -> str:
     """The question's words from the counted noun on (« objectifs de développement durable
     ont été fixés »): what an acronym of the counted thing (« 17 ODD ») abbreviates."""
@@ -544,6 +578,27 @@ def asked_names(question: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# Where in the document the question asks (« d'après le webinaire », « selon l'introduction »,
+# « la partie sur les spécificités … »): a part of the note, named as its heading names it.
+_NAMED_PART = re.compile(
+    r"\b(?:d.apres|selon|according to|(?:la|une|cette) (?:partie|section|rubrique)"
+    r"|le chapitre|the (?:part|section|chapter))\s+(?:(?:sur|consacree?s? a|about|on)\s+)?"
+    r"(?P<part>[^?!.;:,«»\"()]+)"
+)
+_MAX_PART_WORDS = 8
+# The part every document opens on, whatever its heading (analysed).
+_OPENING_PARTS = frozenset({"introduct", "preambul", "prefac"})
+
+
+def named_part(question: str) -> tuple[str, ...]:
+    """The analysed words of the part of the note a question names (() when none)."""
+    match = _NAMED_PART.search(fold(question).lower())
+    if match is None:
+        return ()
+    words = match.group("part").split()
+    return tuple(analyze(" ".join(words[:_MAX_PART_WORDS])))
+
+
 @dataclass
 class SearchQuery:
     text: str  # what is embedded
@@ -566,6 +621,10 @@ class SearchQuery:
     pointed: frozenset[str] = frozenset()
     rescoped: frozenset[str] = frozenset()  # the new subject's own terms (see reads)
     lexical_terms: list[str] = field(init=False)  # analyze(lexical), in order
+    defined: tuple[str, ...] = field(init=False)  # « c'est quoi X ? »: X's terms
+    part: tuple[str, ...] = field(init=False)  # « d'après le webinaire »: that part's terms
+    initials: tuple[str, ...] = field(init=False)  # the acronyms its phrases would have
+    opening: bool = field(init=False)  # « d'après l'introduction »: a document's opening
 
     def reads(self, intent: Intent) -> SearchQuery:
         """What the question asks, and the subject a follow-up moves to (« Et côté PME ? »
@@ -579,6 +638,10 @@ class SearchQuery:
         self.lexical_terms = analyze(self.lexical)
         self.asked = analyze(self.focus_text)
         self.years = years_in(self.focus_text)
+        self.defined = asked_term(self.focus_text)
+        self.part = named_part(self.focus_text)
+        self.initials = spelled_out_initials(self.focus_text)
+        self.opening = bool(set(self.part) & _OPENING_PARTS)
 
     @property
     def terms(self) -> list[str]:

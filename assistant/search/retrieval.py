@@ -21,10 +21,21 @@ from ..models import Chunk, RetrievedChunk
 from ..settings import Settings
 from ..textnorm import analyze, fold, tokens
 from ..textunits import Boilerplate, Unit, split_units
+from .definitions import defined_subjects, defines
 from .lexical import BM25Index
 from .query import SearchQuery
 
 log = logging.getLogger(__name__)
+
+Key = tuple[int, int]  # a candidate: (partition number, index in it)
+
+# How much of a defined subject must be the asked phrase (Jaccard of their terms, the head
+# noun shared): « modèle socio-économique » is defined by « Le modèle socio-économique … »,
+# not by « La pédagogie sur les leviers des modèles socio-économiques … ».
+DEFINES_AT_LEAST = 0.5
+# How much of a heading a question must name to name that part (« selon la note » names one
+# word of « Contexte & objectifs de la note prospective »: not that part).
+NAMES_AT_LEAST = 0.5
 
 
 @dataclass
@@ -77,6 +88,10 @@ class Partition:
     units: dict[str, list[Unit]]
     readable: list[np.ndarray]
     vectors: list[np.ndarray | None]
+    defined: list[list[tuple[str, ...]]]  # per chunk: the subjects its sentences define
+    headings: list[frozenset[str]]  # per chunk: its section title's terms (no day number)
+    acronyms: frozenset[str]  # the acronyms its passages write (« TPE »), lowercased
+    openings: frozenset[int]  # the chunks of each document's first section
 
     @classmethod
     def build(cls, owner: str, chunks: list[Chunk], shared: Partition | None = None) -> Partition:
@@ -104,13 +119,40 @@ class Partition:
             for c, v in ((c, unpack(c.sentence_vectors)) for c in chunks)
         ]
         by_id = {c.id: i for i, c in enumerate(chunks)}
-        return cls(owner, chunks, bm25, boilerplate, by_id, units, readable, vectors)
+        defined = [defined_subjects(sentences_of(c.text)) for c in chunks]
+        titles = {c.section: frozenset(analyze(_DAY_PREFIX.sub("", c.section))) for c in chunks}
+        headings = [titles[c.section] for c in chunks]
+        acronyms = frozenset(a.lower() for c in chunks for a in _ACRONYM.findall(c.text))
+        first: dict[str, tuple[int, str]] = {}  # source -> (ordinal, section) of its first chunk
+        for c in chunks:
+            if c.source not in first or c.ordinal < first[c.source][0]:
+                first[c.source] = (c.ordinal, c.section)
+        openings = frozenset(i for i, c in enumerate(chunks) if first[c.source][1] == c.section)
+        return cls(
+            owner,
+            chunks,
+            bm25,
+            boilerplate,
+            by_id,
+            units,
+            readable,
+            vectors,
+            defined,
+            headings,
+            acronyms,
+            openings,
+        )
 
     def vector(self, index: int) -> np.ndarray | None:
         return self.vectors[index] if index < len(self.vectors) else None
 
 
-EMPTY = Partition("", [], BM25Index([]), Boilerplate(), {}, {}, [], [])
+EMPTY = Partition(
+    "", [], BM25Index([]), Boilerplate(), {}, {}, [], [], [], [], frozenset(), frozenset()
+)
+_ACRONYM = re.compile(r"\b[A-Z]{3,5}\b")
+# « 16e jour – Les webinaires »: the day number is how a title is numbered, not what it names.
+_DAY_PREFIX = re.compile(r"^\d+\s*\w*\s+jour\s*[–-]")
 
 
 class Retriever:
@@ -261,7 +303,7 @@ class Retriever:
         asked_terms = set(asked)
         best: tuple[float, tuple[str, str] | None] = (0.0, None)
         for source, title in titles:
-            words = set(analyze(re.sub(r"^\d+\s*\w*\s+jour\s*[–-]", "", title)))
+            words = set(analyze(_DAY_PREFIX.sub("", title)))
             if len(words) < 2:
                 continue
             share = len(words & asked_terms) / len(words)
@@ -302,9 +344,14 @@ class Retriever:
         dense: list[tuple[tuple[int, int], float]] = []
         lexical: list[tuple[tuple[int, int], float]] = []
         sentence_sims: dict[tuple[int, int], np.ndarray] = {}
+        lifts = self._lifts(query, parts)
         if mode in ("hybrid", "lexical"):
+            # « les très petites entreprises » is searched as « TPE » too, where the corpus
+            # writes that acronym.
+            written = [a for a in query.initials if any(a in p.acronyms for p in parts)]
+            searched = " ".join([query.lexical, *written])
             for n, part in enumerate(parts):
-                found = part.bm25.search(query.lexical, n_candidates, query.weights or None)
+                found = part.bm25.search(searched, n_candidates, query.weights or None)
                 lexical += [((n, i), score) for i, score in found]
             lexical = sorted(lexical, key=lambda kv: (-kv[1], kv[0]))[:n_candidates]
         if mode in ("hybrid", "dense"):
@@ -316,9 +363,9 @@ class Retriever:
                 key = where.get(cid)
                 if key is not None:
                     scores[key] = similarity
-            # Every candidate (BM25's too) is then scored from its sentences when their
-            # vectors are indexed.
-            for key in set(scores) | {key for key, _ in lexical}:
+            # Every candidate (BM25's too, and the passages lifted below) is then scored
+            # from its sentences when their vectors are indexed.
+            for key in set(scores) | {key for key, _ in lexical} | set(lifts):
                 part = parts[key[0]]
                 vectors = part.vector(key[1])
                 if vectors is not None:
@@ -347,14 +394,18 @@ class Retriever:
             if query.cross_lingual:
                 # French BM25 cannot match an English question's words (names aside).
                 lexical_weight *= self.settings.cross_lingual_lexical_factor
-            for weight, scored in ((self.settings.dense_weight, dense), (lexical_weight, lexical)):
-                if not scored:
-                    continue
-                values = [score for _, score in scored]
-                low, high = min(values), max(values)
-                span = (high - low) or 1.0
-                for key, score in scored:
-                    fused[key] = fused.get(key, 0.0) + weight * (score - low) / span
+            # So few passages share a word with the question (fewer than are given) that
+            # each is a real match: the last must not score as nothing, as rescaling from
+            # the lowest would make it (« les cotisations »: two passages name them).
+            few = len(lexical) < self.settings.top_k
+            for weight, scored, floor in (
+                (self.settings.dense_weight, dense, None),
+                (lexical_weight, lexical, 0.0 if few else None),
+            ):
+                for key, value in rescaled(scored, floor).items():
+                    fused[key] = fused.get(key, 0.0) + weight * value
+        for key, bonus in lifts.items():
+            fused[key] = fused.get(key, 0.0) + bonus
         ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         results = []
         for position, (key, score) in enumerate(ranked, start=1):
@@ -370,6 +421,35 @@ class Retriever:
         similarity = {chunk_at[key].id: s for key, s in dense}
         sentences = {chunk_at[key].id: sims for key, sims in sentence_sims.items()}
         return self._read(query, Retrieval(results, similarity, sentences), viewer)
+
+    def _lifts(self, query: SearchQuery, parts: list[Partition]) -> dict[tuple[int, int], float]:
+        """What is added to the fused score (0-2) of passages the question points to other
+        than by its words, candidates or not:
+
+        - a definition question (« c'est quoi X ? ») lifts the passages where X is the
+          subject of a defining sentence (« X est un … »): that sentence shares only X with
+          the question, and X may be named all over the corpus;
+        - a question naming the part of the note it asks about (« d'après le webinaire »,
+          « la partie sur les spécificités … ») lifts the passages under a heading it names
+          most of, in proportion; « l'introduction » names a document's first section."""
+        lifts: dict[tuple[int, int], float] = {}
+        definition, named = self.settings.definition_boost, self.settings.named_part_boost
+        asked = set(query.part)
+        for n, part in enumerate(parts):
+            for i in range(len(part.chunks)):
+                bonus = 0.0
+                if query.defined and definition:
+                    fit = max((defines(s, query.defined) for s in part.defined[i]), default=0.0)
+                    bonus += definition * fit if fit >= DEFINES_AT_LEAST else 0.0
+                heading = part.headings[i]
+                if asked and named and heading:
+                    share = len(heading & asked) / len(heading)
+                    if query.opening and i in part.openings:
+                        share = 1.0
+                    bonus += named * share if share >= NAMES_AT_LEAST else 0.0
+                if bonus:
+                    lifts[(n, i)] = bonus
+        return lifts
 
     def _read(self, query: SearchQuery, retrieval: Retrieval, viewer: str | None) -> Retrieval:
         """What the later steps read of the index for ``query``: the passages' units, the
@@ -388,6 +468,17 @@ class Retriever:
             retrieval.units = {c.id: self.units_of(c) for c, _ in chunks}
         retrieval.units |= {p.id: self.units_of(p) for p in retrieval.passages}
         return retrieval
+
+
+def rescaled(scored: list[tuple[Key, float]], floor: float | None = None) -> dict[Key, float]:
+    """Scores mapped to [0, 1] over the candidates: the best to 1, the lowest (or ``floor``,
+    the score of a passage that does not match at all) to 0."""
+    if not scored:
+        return {}
+    values = [score for _, score in scored]
+    low = min(values) if floor is None else floor
+    span = (max(values) - low) or 1.0
+    return {key: (score - low) / span for key, score in scored}
 
 
 def readable_rows(units: list[Unit], sentences: int) -> np.ndarray:

@@ -1,0 +1,104 @@
+"""What a definition question asks to define, and what the corpus's sentences define.
+
+« C'est quoi un modèle socio-économique ? », « Qu'est-ce que X ? », « What is X? » ask for
+the sentence where X is the subject of a defining verb: « Le modèle socio-économique
+représente l'ensemble… », « L'économie, c'est … », « Le RAMEAU est un laboratoire … ».
+Such a sentence shares few words with the question beyond X, which many passages name,
+so neither BM25 nor the dense model ranks it first; reading which subject a sentence
+defines does. Both readings are about French (and English) grammar, never about one
+corpus: a determiner, a short noun phrase, then « est / sont + determiner »,
+« représente », « désigne », « constitue », « se définit comme », « , c'est ».
+
+The corpus side runs where the passages' units are cut (once per index refresh, a regular
+expression per sentence): a fresh ``assistant ask`` loads no parser.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..textnorm import analyze, fold
+
+# A sentence defining its subject: « Le/La/L'/Les/Un/Une + noun phrase (no clause
+# punctuation, at most ~10 words) » then a defining verb. « est / sont » define only when a
+# determiner or a defining adverb follows (« est un laboratoire », « est l'une des… »),
+# not as an auxiliary (« est né », « est organisé »).
+_DET = r"(?:un|une|le|la|les|l[’']|des|d[’']|du|celui|celle|ceux|avant tout|donc|bien|aussi)"
+_DEFINING = re.compile(
+    r"^[\s«“\"(•▪\-–—*]*(?:(?:pour|selon|dans)\s[^,]{1,40},\s*)?"
+    r"(?P<subject>(?:le|la|les|l[’']|un|une)\s?[^,;:.!?()«»]{2,80}?)"
+    r"(?:\s*,\s*c[’']est\b"
+    r"|\s+(?:est|sont)\s+" + _DET + r"(?=[\s’'])"
+    r"|\s+(?:représente\w*|désigne\w*|constitue\w*|signifie\w*|se défini\w*"
+    r"|correspond\w*\s+à|recouvre\w*|renvoie\w*\s+à)\b)",
+    re.IGNORECASE,
+)
+_MAX_SUBJECT_WORDS = 10
+
+# The question side, on folded text: what follows « c'est quoi », « qu'est-ce que »,
+# « que signifie / veut dire / désigne », « qu'appelle-t-on », « qu'entend-on par »,
+# « définition de », « what is / what are / what does … mean », or what precedes « , c'est
+# quoi ». « Qu'est-ce qui … » asks for a cause, not a definition.
+_ASKED = re.compile(
+    r"(?:c.est quoi|qu.est.ce qu(?!i\b)(?:e\b|.)|que (?:signifie|veut dire|designe)"
+    r"|qu.appelle.t.on|qu.entend.on par|definition d(?:e|u|es|.)|definir"
+    r"|(?:le )?sens d(?:u|e|es|.)|signification d(?:u|e|es|.)"
+    r"|what (?:is|are)|what does|define|meaning of)\s*(?P<term>[^?!.;:]+)"
+)
+# « le sens du mot « économie » », « que veut dire la notion d'hybridation »: the word itself.
+_WORD_OF = re.compile(
+    r"^\W*(?:(?:le|la|l.|the)\s*)?(?:mot|terme|expression|notion|concept|word|term)"
+    r"\W*(?:(?:de|d.)\s*)?"
+)
+_ASKED_BEFORE = re.compile(r"^\W*(?:et\s+)?(?P<term>[^?!.;:,]+?)\s*,?\s*c.est quoi\b")
+# Where the defined phrase stops: who says it (« selon Le RAMEAU », « d'après la note »), a
+# manner (« concrètement », « exactement »), a clause (« … apporte-t-il ? »).
+_TERM_END = re.compile(
+    r"\s*(?:,|\bselon\b|\bd.apres\b|\bpour (?:le|la|les|l.|vous)\b|\bdans (?:la|le|l.)\b"
+    r"|\bconcretement\b|\bexactement\b|\bvraiment\b|\bau juste\b|\bmean\b|\babout\b|\baccording\b"
+    r"|\bin the\b|\bfor (?:the|a|an)\b)"
+)
+_MAX_TERM_WORDS = 6
+
+
+def defined_subjects(sentences: list[str]) -> list[tuple[str, ...]]:
+    """The analysed subjects (head noun first) the sentences define."""
+    found = []
+    for sentence in sentences:
+        match = _DEFINING.match(sentence.strip())
+        if match is None:
+            continue
+        subject = match.group("subject")
+        if len(subject.split()) > _MAX_SUBJECT_WORDS:
+            continue
+        terms = tuple(analyze(subject))
+        if terms:
+            found.append(terms)
+    return found
+
+
+def asked_term(question: str) -> tuple[str, ...]:
+    """The analysed phrase a definition question asks to define (« modèle socio-économique »
+    for « Concrètement, c'est quoi un modèle socio-économique selon Le RAMEAU ? »); () when
+    the question asks no definition or its phrase is a clause."""
+    text = fold(question).lower()
+    for pattern in (_ASKED, _ASKED_BEFORE):
+        match = pattern.search(text)
+        if match is None:
+            continue
+        phrase = _TERM_END.split(_WORD_OF.sub("", match.group("term")), maxsplit=1)[0]
+        if len(phrase.split()) > _MAX_TERM_WORDS + 1:  # + its determiner
+            return ()
+        if analyze(phrase):
+            return tuple(analyze(phrase))
+    return ()
+
+
+def defines(subject: tuple[str, ...], term: tuple[str, ...]) -> float:
+    """How well a defined subject is the asked phrase: 0 unless the subject's head noun is
+    one of the phrase's words (« La place du modèle … » does not define « modèle »), else
+    the overlap of the two (Jaccard)."""
+    if not subject or not term or subject[0] not in term:
+        return 0.0
+    a, b = set(subject), set(term)
+    return len(a & b) / len(a | b)
