@@ -19,7 +19,7 @@ from functools import cache
 from ..search.query import SearchQuery
 from ..search.retrieval import Retrieval
 from ..textnorm import analyze
-from .holds import counts_initials
+from .holds import counts_initials, states
 from .selection import Scored
 
 # Logistic weights (known share, (similarity - 0.86) / 0.03, top-3 coverage, best unit's
@@ -60,6 +60,20 @@ MEASURE_WORDS = (
     "heures âge part proportion pourcentage taux"
 )
 
+# … and what the question asks a passage to state in words of its own — who succeeded
+# someone, an address, the steps to reach a goal (``Intent.asks_for``) — that no retrieved
+# unit states: the note speaks of the subject (« Christophe Itier », « le DLA ») without
+# giving it, and the assistant says it does not find it (docs/evaluation.md).
+UNSTATED_FACTOR = 0.0
+# Steps are stated for the question's goal: by a unit with words of a procedure that also
+# holds this share of the goal's weighted terms (the question's terms but those asking for
+# steps) — « ensuite » or « il faut » in a unit on another subject is no procedure.
+STEPS_GOAL_SHARE = 0.5
+STEP_WORDS = (
+    "démarche démarches formalités étapes conditions faut faire comment procéder prendre "
+    "solliciter obtenir remplir demander"
+)
+
 
 def calibrated(model: str) -> bool:
     return model.strip().lower() in CALIBRATED_MODELS
@@ -73,6 +87,7 @@ class Evidence:
     coverage: float  # IDF-weighted share of the question's terms the best units hold
     unknown_names: list[str] = field(default_factory=list)  # asked about, never mentioned
     figure_given: bool = True  # the one figure asked is in some unit (or none is asked)
+    stated: bool = True  # what the question asks to be stated is in some unit (Intent.asks_for)
 
 
 def judge(
@@ -100,6 +115,9 @@ def judge(
     )
     if not evidence.figure_given:
         evidence.confidence *= UNGIVEN_FIGURE_FACTOR
+    evidence.stated = _stated(query, retrieval.idf, scored)
+    if not evidence.stated:
+        evidence.confidence *= UNSTATED_FACTOR
     if retrieval.section is not None:
         evidence.confidence = 1.0
     return evidence
@@ -116,6 +134,22 @@ def _subject_weights(query: SearchQuery, idf: dict[str, float]) -> dict[str, flo
     return {t: idf[t] for t in query.terms if t not in left_out}
 
 
+def _stated(query: SearchQuery, idf: dict[str, float], scored: list[Scored]) -> bool:
+    """Whether some unit states what the question asks for (a successor, an address, the
+    steps to its goal), or it asks for none of them."""
+    asks_for = query.intent.asks_for
+    if not asks_for:
+        return True
+    goal: dict[str, float] = {}
+    if asks_for == "steps":
+        asking = set(_step_terms())
+        goal = {t: idf[t] for t in query.terms if t not in asking}
+    return any(
+        states(asks_for, s.unit.text) and _share(goal, s.unit.terms) >= STEPS_GOAL_SHARE
+        for s in scored
+    )
+
+
 def _share(weights: dict[str, float], terms) -> float:
     total = sum(weights.values())
     if not total:
@@ -127,6 +161,11 @@ def _share(weights: dict[str, float], terms) -> float:
 @cache
 def _measure_terms() -> list[str]:
     return analyze(MEASURE_WORDS)
+
+
+@cache
+def _step_terms() -> list[str]:
+    return analyze(STEP_WORDS)
 
 
 def _match(

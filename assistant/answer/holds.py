@@ -178,6 +178,37 @@ def counts_bare_terms(text: str, wanted: Sequence[str]) -> bool:
     return False
 
 
+# What states each thing a question asks for in words of its own (``Intent.asks_for``): a
+# succession, an address (a street, a postcode and town, a telephone, an e-mail or a web
+# address), steps (a sequence, a file or a form to send, what one must do). Steps are read
+# with the goal they reach (see :mod:`.evidence`): « ensuite » alone is no procedure.
+_STATES = {
+    "successor": re.compile(
+        r"\b(?:succ[èée]d\w*|successeur\w*|successrice|remplac\w*|prend(?:ra)? la (?:suite"
+        r"|succession)|nommée? à la tête)",
+        re.IGNORECASE,
+    ),
+    "address": re.compile(
+        r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|bd|place|allée|quai|impasse"
+        r"|chemin|cours)\b|\b\d{5}\s+[A-ZÀ-Ý]|[\w.+-]+@[\w-]+\.\w+|https?://|\bwww\."
+        r"|\b(?:tél|téléphone)\b\.?\s*:?\s*\+?\d",
+        re.IGNORECASE,
+    ),
+    "steps": re.compile(
+        r"\b(?:étapes?|d[’']abord|ensuite|puis|premièrement|dossiers?|formulaires?|candidat\w*"
+        r"|inscri\w*|contact\w*|s[’']adress\w*|procédures?|formalités?|il faut|doit|doivent)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def states(asks_for: str, text: str) -> bool:
+    """Whether ``text`` states what the question asks for (``Intent.asks_for``: a
+    successor, an address, steps); True when it asks for none of them."""
+    pattern = _STATES.get(asks_for)
+    return pattern is None or bool(pattern.search(text))
+
+
 def names_in(text: str) -> int:
     return len(set(_NAME.findall(text)))
 

@@ -215,6 +215,38 @@ _ASKS_MORE = re.compile(
 )
 
 
+# What the question asks that a passage states in words of its own, or not at all (on folded
+# text): who succeeded someone (« Qui a succédé à … ? », « qui remplace … »), an address or a
+# way to reach someone (« l'adresse de l'ADASI »), the steps to reach a goal (« Quelles
+# démarches faut-il faire pour … ? », « Comment solliciter … ? », « Quelles conditions …
+# remplir pour … ? »). A note may speak at length of the subject without giving any of them.
+_ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "successor",
+        re.compile(
+            # « Qu'est-ce qui remplace … ? » asks what, not who.
+            r"(?<!ce )\bqui\b[^?]*\b(?:succede\w*|remplace\w*)\b|\bsuccesseure?s?\b"
+            r"|\bwho\b[^?]*\b(?:succeeded|replaced)\b|\bsuccessors?\b"
+        ),
+    ),
+    (
+        "address",
+        re.compile(r"\b(?:adresse|coordonnees|numero de telephone|address|phone number)\b"),
+    ),
+    (
+        "steps",
+        re.compile(
+            r"\bquel(?:le)?s? (?:demarches?|formalites?|etapes?|conditions?)\b[^?]*"
+            r"\b(?:faut|doi[st]\w*|faire|remplir)\b"
+            r"|\bcomment (?:faire|proceder|s.y prendre) pour\b"
+            r"|\bcomment (?:solliciter|obtenir|remplir|embaucher|creer|devenir|demander"
+            r"|deposer|s.inscrire|adherer|beneficier)\b"
+            r"|\bwhat (?:steps|formalities)\b"
+        ),
+    ),
+]
+
+
 # A place the question is scoped to (« … en France ? », « … en Europe »): where the figure
 # holds, not what it is of — a note on France gives its figures without repeating it.
 _SCOPE = re.compile(r"\b(?:en|in)\s+([A-ZÀ-Ý][\w’'-]+)")
@@ -240,6 +272,7 @@ class Intent:
     # « ODD »: the acronym of the counted noun's phrase (« objectifs de développement durable »)
     counted_initials: str = ""
     scope_terms: tuple[str, ...] = ()  # « en France »: the places it is scoped to, analysed
+    asks_for: str = ""  # successor | address | steps: what a passage must state (_ASKS_FOR)
 
     @property
     def one_figure(self) -> bool:
@@ -292,6 +325,7 @@ def read_intent(question: str) -> Intent:
         counted_terms=tuple(analyze(counted_word)),
         counted_initials=_acronym_initials(phrase),
         scope_terms=tuple(analyze(places)),
+        asks_for=next((name for name, pattern in _ASKS_FOR if pattern.search(text)), ""),
     )
 
 
