@@ -1,6 +1,6 @@
-"""The evidence that the passages answer is read from the scored units as a set (maxima over
-them), not from the first one: how selection orders the units does not move the decision
-to abstain."""
+"""The evidence that the passages answer: read from the scored units as a set (maxima over
+them), not from the first one — how selection orders the units does not move the decision
+to abstain — and lowered for a name the note never mentions, more for an English question."""
 
 from assistant.answer.answering import Assistant
 from assistant.answer.evidence import judge
@@ -42,3 +42,26 @@ def test_the_order_of_the_units_does_not_move_the_confidence(tmp_path):
         other_order = judge(query, retrieval, reordered, model)
         assert other_order.confidence == as_ranked.confidence
         assert other_order.coverage == as_ranked.coverage
+
+
+def test_an_english_question_naming_what_the_note_never_mentions_weighs_more(tmp_path):
+    # Its cross-lingual similarity does not see the name missing (a French question's known
+    # share does): the name lowers the confidence more than a French question's.
+    from assistant.answer.evidence import UNKNOWN_NAME_FACTOR, UNKNOWN_NAME_FACTOR_EN, _match
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "ressources.md").write_text(NOTE, encoding="utf-8")
+    settings = make_settings(tmp_path / "data", folder)
+    ingest(settings)
+    assistant = Assistant(settings)
+    model = settings.embedding_model
+    question = "What share of Belgian associations' resources come from public subsidies?"
+    query = understand(question, [])
+    retrieval = assistant.retriever.search(query)
+    scored = score_units(query, retrieval)
+    assert query.cross_lingual and retrieval.unknown_names == ["Belgian"]
+    matched = _match(query, retrieval, scored, True, model).confidence
+    judged = judge(query, retrieval, scored, model)
+    assert UNKNOWN_NAME_FACTOR_EN < UNKNOWN_NAME_FACTOR
+    assert judged.confidence == matched * UNKNOWN_NAME_FACTOR_EN
