@@ -2,6 +2,8 @@
 them), not from the first one — how selection orders the units does not move the decision
 to abstain — and lowered for a name the note never mentions, more for an English question."""
 
+import pytest
+
 from assistant.answer.answering import Assistant
 from assistant.answer.evidence import judge
 from assistant.answer.selection import score_units
@@ -65,3 +67,28 @@ def test_an_english_question_naming_what_the_note_never_mentions_weighs_more(tmp
     judged = judge(query, retrieval, scored, model)
     assert UNKNOWN_NAME_FACTOR_EN < UNKNOWN_NAME_FACTOR
     assert judged.confidence == matched * UNKNOWN_NAME_FACTOR_EN
+
+
+def test_an_english_question_asking_a_year_the_note_never_mentions_weighs_more(tmp_path):
+    from assistant.answer.evidence import UNKNOWN_NAME_FACTOR_EN, _match
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "ressources.md").write_text(NOTE, encoding="utf-8")
+    settings = make_settings(tmp_path / "data", folder)
+    ingest(settings)
+    assistant = Assistant(settings)
+    model = settings.embedding_model
+
+    def factor(question: str) -> float:
+        query = understand(question, [])
+        retrieval = assistant.retriever.search(query)
+        scored = score_units(query, retrieval)
+        matched = _match(query, retrieval, scored, query.cross_lingual, model).confidence
+        return judge(query, retrieval, scored, model).confidence / matched
+
+    # The note gives 2005 and 2017, never 2024.
+    assert factor("What share of resources came from public subsidies in 2024?") == (
+        pytest.approx(UNKNOWN_NAME_FACTOR_EN)
+    )
+    assert factor("What share of resources came from public subsidies in 2017?") == 1.0
