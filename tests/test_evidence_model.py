@@ -92,3 +92,29 @@ def test_an_english_question_asking_a_year_the_note_never_mentions_weighs_more(t
         pytest.approx(UNKNOWN_NAME_FACTOR_EN)
     )
     assert factor("What share of resources came from public subsidies in 2017?") == 1.0
+
+
+def test_a_french_question_asking_a_year_the_note_never_mentions(tmp_path):
+    from assistant.answer.evidence import UNKNOWN_NAME_FACTOR, _match
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "ressources.md").write_text(NOTE, encoding="utf-8")
+    settings = make_settings(tmp_path / "data", folder)
+    ingest(settings)
+    assistant = Assistant(settings)
+    model = settings.embedding_model
+
+    def factor(question: str) -> float:
+        query = understand(question, [])
+        retrieval = assistant.retriever.search(query)
+        scored = score_units(query, retrieval)
+        matched = _match(query, retrieval, scored, query.cross_lingual, model).confidence
+        return judge(query, retrieval, scored, model).confidence / matched
+
+    # What became of the subsidies in 2024, the note cannot say …
+    assert factor("Comment les subventions publiques ont-elles évolué en 2024 ?") == (
+        pytest.approx(UNKNOWN_NAME_FACTOR)
+    )
+    # … their share it gives for 2017: an answer in part, at full confidence.
+    assert factor("Quelle part des ressources venait des subventions publiques en 2024 ?") == 1.0

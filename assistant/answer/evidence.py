@@ -51,7 +51,8 @@ UNKNOWN_NAME_FACTOR = 0.8
 # drops with their words): they weigh more (« Belgian associations », « the Convergences
 # World Forum », « the 2024 minimum wage »: 0.49, 0.40 and 0.48 with 0.8, or none for the
 # year). Chosen on the tune half, checked on the other. A French question asking a year the
-# note never mentions is answered in part (planning: « rien de 2023 précisément »).
+# note never mentions weighs as a name does, unless it asks one figure: the note's figure of
+# another year answers it in part (planning: « rien de 2023 précisément »).
 UNKNOWN_NAME_FACTOR_EN = 0.6
 # … and one figure asked (« combien de fondations », « quel montant », « combien de temps »)
 # that no retrieved unit gives about the question's subject: the note speaks of the
@@ -113,13 +114,6 @@ def judge(
     english = query.cross_lingual
     evidence = _match(query, retrieval, scored, english, model)
     evidence.unknown_names = list(retrieval.unknown_names)
-    if english:
-        terms = set(query.terms)
-        unknown_years = [y for y in query.years if y in terms and y not in retrieval.known]
-        if evidence.unknown_names or unknown_years:
-            evidence.confidence *= UNKNOWN_NAME_FACTOR_EN
-    elif evidence.unknown_names:
-        evidence.confidence *= UNKNOWN_NAME_FACTOR
     own_words = not (english or query.follow_up)
     subject = _subject_weights(query, retrieval.idf)
     evidence.figure_given = not query.intent.figure_only or any(
@@ -134,6 +128,15 @@ def judge(
     )
     if not evidence.figure_given:
         evidence.confidence *= UNGIVEN_FIGURE_FACTOR
+    terms = set(query.terms)
+    unknown_years = [y for y in query.years if y in terms and y not in retrieval.known]
+    if english and (evidence.unknown_names or unknown_years):
+        evidence.confidence *= UNKNOWN_NAME_FACTOR_EN
+    elif evidence.unknown_names or (unknown_years and not query.intent.one_figure):
+        # A figure the note gives for another year answers « … en 2023 ? » in part
+        # (planning says « rien de 2023 précisément »); results or an event of that year
+        # it cannot give.
+        evidence.confidence *= UNKNOWN_NAME_FACTOR
     evidence.stated = _stated(query, retrieval.idf, scored)
     if not evidence.stated:
         evidence.confidence *= UNSTATED_FACTOR
