@@ -118,3 +118,33 @@ def test_a_french_question_asking_a_year_the_note_never_mentions(tmp_path):
     )
     # … their share it gives for 2017: an answer in part, at full confidence.
     assert factor("Quelle part des ressources venait des subventions publiques en 2024 ?") == 1.0
+
+
+EDITIONS = (
+    "# Rencontres\n\n"
+    "Les Actes de la 5ème Rencontre des pionniers des alliances en territoires ont été "
+    "publiés à Poitiers, au terme de la Rencontre annuelle du réseau.\n\n"
+    "Le réseau des pionniers réunit chaque année ses membres lors d'une Rencontre.\n"
+)
+
+
+def test_a_numbered_edition_the_note_never_mentions_is_not_answered(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "rencontres.md").write_text(EDITIONS, encoding="utf-8")
+    settings = make_settings(tmp_path / "data", folder)
+    ingest(settings)
+    assistant = Assistant(settings)
+
+    def evidence(question: str):
+        query = understand(question, [])
+        retrieval = assistant.retriever.search(query)
+        return judge(query, retrieval, score_units(query, retrieval), settings.embedding_model)
+
+    # « 5e » is the note's « 5ème »: the same edition.
+    fifth = evidence("Où ont été publiés les Actes de la 5e Rencontre des pionniers ?")
+    assert fifth.unknown_names == [] and fifth.confidence > 0
+    question = "Quand aura lieu la 6e Rencontre des pionniers des alliances ?"
+    sixth = evidence(question)
+    assert sixth.unknown_names == ["6e Rencontre"] and sixth.confidence == 0.0
+    assert assistant.answer(question).abstained

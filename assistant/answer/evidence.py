@@ -54,6 +54,9 @@ UNKNOWN_NAME_FACTOR = 0.8
 # note never mentions weighs as a name does, unless it asks one figure: the note's figure of
 # another year answers it in part (planning: « rien de 2023 précisément »).
 UNKNOWN_NAME_FACTOR_EN = 0.6
+# A numbered edition the note never mentions (« la 6e Rencontre », the note having the 5th)
+# is no spelling of a name it has: the note cannot speak of that edition.
+UNKNOWN_EDITION_FACTOR = 0.0
 # … and one figure asked (« combien de fondations », « quel montant », « combien de temps »)
 # that no retrieved unit gives about the question's subject: the note speaks of the
 # subject's words, not of the figure asked, and a question asking one figure has no other
@@ -137,6 +140,8 @@ def judge(
         # (planning says « rien de 2023 précisément »); results or an event of that year
         # it cannot give.
         evidence.confidence *= UNKNOWN_NAME_FACTOR
+    if any(name[:1].isdigit() for name in evidence.unknown_names):
+        evidence.confidence *= UNKNOWN_EDITION_FACTOR
     evidence.stated = _stated(query, retrieval.idf, scored)
     if not evidence.stated:
         evidence.confidence *= UNSTATED_FACTOR

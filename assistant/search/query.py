@@ -500,9 +500,17 @@ _NOT_NAMES = frozenset(
 )
 
 
+# A numbered edition of a name (« la 6e Rencontre », « the 3rd Forum »): the note may name
+# other editions of it, not this one.
+_EDITION = re.compile(
+    r"\b\d{1,3}\s*(?:e|è|ème|eme|éme|ieme|ième|er|re|ère|th|st|nd|rd)\s+[A-ZÉÈÀÂÎÔ][\w’'-]*"
+)
+
+
 def asked_names(question: str) -> list[str]:
-    """The names of ``question`` (« Fondation de France », « CESE »), in order."""
-    found = []
+    """The names of ``question`` (« Fondation de France », « CESE », « la 6e Rencontre »),
+    in order."""
+    found = [match.group() for match in _EDITION.finditer(question)]
     for match in _NAME.finditer(question):
         name = re.sub(r"['’]s$", "", match.group(1).strip())  # « the Fonjep's studies »
         if fold(name).lower() not in _NOT_NAMES and len(name) > 1:
