@@ -204,3 +204,13 @@ def test_a_number_naming_one_of_a_series_counts_nothing():
         "transversalité est incarnée par l'ODD 17, celui des partenariats."
     )
     assert not gives(intent, text)
+
+
+def test_a_percentage_is_no_count_but_gives_a_share():
+    # « 87% des Maires » is a share of the mayors: no answer to how many were asked, the
+    # answer to what share of them think so.
+    text = "Tel est l’avis exprimé par 69% des Français et 87% des Maires."
+    assert not gives(read_intent("Combien de maires ont été interrogés ?"), text)
+    assert gives(read_intent("Quelle part des maires partage cet avis ?"), text)
+    # A number of them still counts.
+    assert gives(read_intent("Combien de maires ?"), "L'enquête a interrogé 400 maires.")

@@ -77,19 +77,28 @@ def counts(text: str, counted: str) -> bool:
     return counts_terms(text, analyze(counted))
 
 
-def counts_terms(text: str, wanted: Sequence[str]) -> bool:
-    """:func:`counts`, the counted noun analysed (``Intent.counted_terms``)."""
+def counts_terms(text: str, wanted: Sequence[str], shares: bool = True) -> bool:
+    """:func:`counts`, the counted noun analysed (``Intent.counted_terms``); ``shares``: a
+    percentage of it counts too (« quelle part des maires » — not « combien de maires »)."""
     if not wanted:
         return False
-    return any(wanted[0] in analyze(clause)[:COUNT_WINDOW] for clause in _after_counts(text, 80))
+    clauses = _after_counts(text, 80, shares)
+    return any(wanted[0] in analyze(clause)[:COUNT_WINDOW] for clause in clauses)
 
 
-def _after_counts(text: str, reach: int) -> Iterator[str]:
-    """The clause after each number of ``text`` that is not a year, up to ``reach``
-    characters: within the number's own clause, « 15 propositions, touchant à : … » counts
-    propositions, not what the rest of the sentence goes on to name."""
+_SHARE_AFTER = re.compile(r"\s*(?:%|‰|pour ?cent\b|percent\b)", re.IGNORECASE)
+
+
+def _after_counts(text: str, reach: int, shares: bool = True) -> Iterator[str]:
+    """The clause after each number of ``text`` that is not a year (nor a percentage, unless
+    ``shares``), up to ``reach`` characters: within the number's own clause, « 15
+    propositions, touchant à : … » counts propositions, not what the rest of the sentence
+    goes on to name."""
     for match in _COUNT.finditer(text):
         if _YEAR.fullmatch(match.group()):
+            continue
+        # « 87% des Maires » is a share of the mayors, not a number of them.
+        if not shares and _SHARE_AFTER.match(text, match.end()):
             continue
         yield re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + reach], maxsplit=1)[0]
 
@@ -119,9 +128,11 @@ def gives(intent: Intent, text: str) -> bool:
     (:func:`counts`), else a figure of the measure it names (an amount in euros, a duration,
     an age, a share)."""
     if intent.counted:
+        # « Combien de maires … ? » asks a number of them: « 87% des Maires » is none.
+        shares = intent.measure == "share"
         return (
-            counts_terms(text, intent.counted_terms)
-            or counts_initials(text, intent.counted_initials)
+            counts_terms(text, intent.counted_terms, shares)
+            or counts_initials(text, intent.counted_initials, shares)
             or counts_bare_terms(text, intent.counted_terms)
         )
     pattern = _GIVES.get(intent.measure)
@@ -131,14 +142,14 @@ def gives(intent: Intent, text: str) -> bool:
 _ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")
 
 
-def counts_initials(text: str, initials: str) -> bool:
+def counts_initials(text: str, initials: str, shares: bool = True) -> bool:
     """Whether ``text`` gives a number of the counted thing under its acronym (« les 17 ODD »
     for « objectifs de développement durable »): an acronym among the words after a number
     whose letters begin ``initials``, those of the counted phrase's words
     (``Intent.counted_initials``)."""
     if len(initials) < 2:
         return False
-    for clause in _after_counts(text, 60):
+    for clause in _after_counts(text, 60, shares):
         for word in clause.split()[:COUNT_WINDOW]:
             acronym = word.rstrip("s") if word.endswith("s") and word[:-1].isupper() else word
             if _ACRONYM.match(word) and len(acronym) >= 2 and initials.startswith(acronym):
@@ -176,6 +187,37 @@ def counts_bare_terms(text: str, wanted: Sequence[str]) -> bool:
             continue
         return True
     return False
+
+
+# What states each thing a question asks for in words of its own (``Intent.asks_for``): a
+# succession, an address (a street, a postcode and town, a telephone, an e-mail or a web
+# address), steps (a sequence, a file or a form to send, what one must do). Steps are read
+# with the goal they reach (see :mod:`.evidence`): « ensuite » alone is no procedure.
+_STATES = {
+    "successor": re.compile(
+        r"\b(?:succ[èée]d\w*|successeur\w*|successrice|remplac\w*|prend(?:ra)? la (?:suite"
+        r"|succession)|nommée? à la tête)",
+        re.IGNORECASE,
+    ),
+    "address": re.compile(
+        r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|bd|place|allée|quai|impasse"
+        r"|chemin|cours)\b|\b\d{5}\s+[A-ZÀ-Ý]|[\w.+-]+@[\w-]+\.\w+|https?://|\bwww\."
+        r"|\b(?:tél|téléphone)\b\.?\s*:?\s*\+?\d",
+        re.IGNORECASE,
+    ),
+    "steps": re.compile(
+        r"\b(?:étapes?|d[’']abord|ensuite|puis|premièrement|dossiers?|formulaires?|candidat\w*"
+        r"|inscri\w*|contact\w*|s[’']adress\w*|procédures?|formalités?|il faut|doit|doivent)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def states(asks_for: str, text: str) -> bool:
+    """Whether ``text`` states what the question asks for (``Intent.asks_for``: a
+    successor, an address, steps); True when it asks for none of them."""
+    pattern = _STATES.get(asks_for)
+    return pattern is None or bool(pattern.search(text))
 
 
 def names_in(text: str) -> int:

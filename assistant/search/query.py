@@ -218,6 +218,38 @@ _ASKS_MORE = re.compile(
 )
 
 
+# What the question asks that a passage states in words of its own, or not at all (on folded
+# text): who succeeded someone (« Qui a succédé à … ? », « qui remplace … »), an address or a
+# way to reach someone (« l'adresse de l'ADASI »), the steps to reach a goal (« Quelles
+# démarches faut-il faire pour … ? », « Comment solliciter … ? », « Quelles conditions …
+# remplir pour … ? »). A note may speak at length of the subject without giving any of them.
+_ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "successor",
+        re.compile(
+            # « Qu'est-ce qui remplace … ? » asks what, not who.
+            r"(?<!ce )\bqui\b[^?]*\b(?:succede\w*|remplace\w*)\b|\bsuccesseure?s?\b"
+            r"|\bwho\b[^?]*\b(?:succeeded|replaced)\b|\bsuccessors?\b"
+        ),
+    ),
+    (
+        "address",
+        re.compile(r"\b(?:adresse|coordonnees|numero de telephone|address|phone number)\b"),
+    ),
+    (
+        "steps",
+        re.compile(
+            r"\bquel(?:le)?s? (?:demarches?|formalites?|etapes?|conditions?)\b[^?]*"
+            r"\b(?:faut|doi[st]\w*|faire|remplir)\b"
+            r"|\bcomment (?:faire|proceder|s.y prendre) pour\b"
+            r"|\bcomment (?:solliciter|obtenir|remplir|embaucher|creer|devenir|demander"
+            r"|deposer|s.inscrire|adherer|beneficier)\b"
+            r"|\bwhat (?:steps|formalities)\b"
+        ),
+    ),
+]
+
+
 # A place the question is scoped to (« … en France ? », « … en Europe »): where the figure
 # holds, not what it is of — a note on France gives its figures without repeating it.
 _SCOPE = re.compile(r"\b(?:en|in)\s+([A-ZÀ-Ý][\w’'-]+)")
@@ -246,6 +278,7 @@ class Intent:
     # « Combien sont-ils ? »: the subject is a pronoun, what it counts is the previous
     # question's (see intent_in_context).
     pronoun_subject: bool = False
+    asks_for: str = ""  # successor | address | steps: what a passage must state (_ASKS_FOR)
 
     @property
     def one_figure(self) -> bool:
@@ -299,6 +332,7 @@ def read_intent(question: str) -> Intent:
         counted_initials=_acronym_initials(phrase),
         scope_terms=tuple(analyze(places)),
         pronoun_subject=bool(_PRONOUN_SUBJECT.search(text)),
+        asks_for=next((name for name, pattern in _ASKS_FOR if pattern.search(text)), ""),
     )
 
 
@@ -568,9 +602,17 @@ _NOT_NAMES = frozenset(
 )
 
 
+# A numbered edition of a name (« la 6e Rencontre », « the 3rd Forum »): the note may name
+# other editions of it, not this one.
+_EDITION = re.compile(
+    r"\b\d{1,3}\s*(?:e|è|ème|eme|éme|ieme|ième|er|re|ère|th|st|nd|rd)\s+[A-ZÉÈÀÂÎÔ][\w’'-]*"
+)
+
+
 def asked_names(question: str) -> list[str]:
-    """The names of ``question`` (« Fondation de France », « CESE »), in order."""
-    found = []
+    """The names of ``question`` (« Fondation de France », « CESE », « la 6e Rencontre »),
+    in order."""
+    found = [match.group() for match in _EDITION.finditer(question)]
     for match in _NAME.finditer(question):
         name = re.sub(r"['’]s$", "", match.group(1).strip())  # « the Fonjep's studies »
         if fold(name).lower() not in _NOT_NAMES and len(name) > 1:

@@ -69,6 +69,10 @@ class Retrieval:
         return self.units.get(passage.id, [])
 
 
+# An ordinal however written, on tokens(): « 5e », « 5eme », « 5th » are one number.
+_ORDINAL = re.compile(r"\b(\d+)(?:e|eme|ieme|er|ere|re|th|st|nd|rd)\b")
+
+
 @dataclass
 class Partition:
     """One owner's index: the shared corpus (owner "") or one user's private uploads.
@@ -273,15 +277,16 @@ class Retriever:
     def mentions(self, phrase: str, viewer: str | None = None) -> bool:
         """Does ``phrase`` (« Fondation de France ») occur, its words in a row, in a passage
         ``viewer`` may read? Matched on :func:`~assistant.textnorm.tokens` (no accents, no
-        case), so « l'État » matches « l'Etat »."""
-        wanted = " ".join(tokens(phrase))
+        case), so « l'État » matches « l'Etat », and ordinals on their number (« la 5e
+        Rencontre » matches « la 5ème Rencontre »)."""
+        wanted = _ORDINAL.sub(r"\1e", " ".join(tokens(phrase)))
         if not wanted:
             return True
         key = (self.version, viewer)
         if self._mention_text[0] != key:
             readable = (c.text for part in self.partitions(viewer) for c in part.chunks)
             text = " " + " ".join(" ".join(tokens(t)) for t in readable) + " "
-            self._mention_text = (key, text)
+            self._mention_text = (key, _ORDINAL.sub(r"\1e", text))
         return f" {wanted} " in self._mention_text[1]
 
     def find_section(
