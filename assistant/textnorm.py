@@ -270,6 +270,19 @@ STOP_WORDS = frozenset(
         "tell",
         "me",
         "explain",
+        # Manners of asking (« concrètement, c'est quoi … ? », « qui prend généralement … ? »):
+        # they qualify the question, a passage holding them is not more on its topic.
+        "concretement",
+        "exactement",
+        "precisement",
+        "vraiment",
+        "generalement",
+        "globalement",
+        "essentiellement",
+        "actually",
+        "exactly",
+        "really",
+        "generally",
     ]
 )
 

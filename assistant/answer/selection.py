@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import RetrievedChunk
+from ..search.definitions import defined_subjects, defines
 from ..search.query import SearchQuery
-from ..search.retrieval import Retrieval
+from ..search.retrieval import DEFINES_AT_LEAST, Retrieval
 from ..textnorm import tokens
-from ..textunits import Unit, around_items
+from ..textunits import Unit, around_items, split_sentences
 from .holds import gives, holds
 
 # Weights of the signals, and how close to the best a unit must score to be quoted too.
@@ -113,6 +114,16 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             prior = max(0.0, passage.score) / best_passage
             raw.append((passage, unit, dense, lexical, in_row, prior, counting, moved, restates))
 
+    # « C'est quoi un modèle socio-économique ? »: the unit that defines the asked phrase
+    # (« Le modèle socio-économique représente … ») holds the answer; one that merely has a
+    # verb « est » does not. When some unit defines it, the others fit as little as a
+    # figure that is not the one asked.
+    defining = (
+        {id(u): _defines(u, query.defined) for _, u, *_ in raw}
+        if intent.kind == "definition" and query.defined
+        else {}
+    )
+    any_defines = any(defining.values())
     known = [d for _, _, d, *_ in raw if d == d]
     any_counts = any(r[6] for r in raw)
     low, high = (min(known), max(known)) if known else (0.0, 1.0)
@@ -122,11 +133,13 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         meaning = (dense - low) / span if dense == dense else lexical
         score = W_DENSE * meaning + W_LEXICAL * lexical + W_PASSAGE * prior + W_PAIRS * in_row
         fits = holds(intent.kind, unit.text, unit.kind == "list")
+        if any_defines:
+            fits = 1.0 if defining[id(unit)] else 0.0
         # A figure, not the one asked: another measure (a share to « combien coûte … ? »),
         # or not a number of what is counted when some unit gives one.
         if fits and not counting and (intent.measure or any_counts):
             fits = OTHER_FIGURE_FITS
-        if intent.kind in STRICT_KINDS:
+        if intent.kind in STRICT_KINDS or any_defines:
             score *= 0.55 + 0.45 * fits
         elif intent.kind != "explain":
             score *= 0.8 + 0.2 * fits
@@ -168,6 +181,12 @@ def choose(scored: list[Scored], limit: int, ratio: float | None = None) -> list
         chosen.append(candidate)
         seen.append(words)
     return chosen
+
+
+def _defines(unit: Unit, term: tuple[str, ...]) -> bool:
+    """Whether a sentence of the unit defines the asked phrase (its subject is the phrase)."""
+    subjects = defined_subjects(split_sentences(unit.text))
+    return any(defines(subject, term) >= DEFINES_AT_LEAST for subject in subjects)
 
 
 def overlap(a: set[str], b: set[str]) -> float:

@@ -37,7 +37,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "examples",
         re.compile(
-            r"\b(exemples?|illustr\w*|concretement|cas (concrets?|pratiques?)|qui (le )?fait"
+            r"\b(exemples?|illustr\w*|cas (concrets?|pratiques?)|qui (le )?fait"
             r"|examples?|for instance|case stud\w*)\b"
         ),
     ),
@@ -75,7 +75,13 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "actors",
         re.compile(
-            r"(^|\b)(qui\b|par qui|avec qui|quels? (acteurs?|organisations?|partenaires?"
+            # « qui » asks who where it opens the question or a clause (« Lors de …, qui a
+            # présenté … ? »), follows a preposition (« par qui ») or ends the question;
+            # after a noun it is a relative (« une association qui emploie … »), and in
+            # « qu'est-ce qui … » it asks what.
+            r"(?:^|[,?.!;:]|\bet\b|\b(?:par|avec|a|pour|de|chez|aupres de)\b)\W*qui\b"
+            r"|\bqui\s*(?:\?|$)"
+            r"|(^|\b)(quels? (acteurs?|organisations?|partenaires?"
             r"|structures?|organismes?)|quelles? (organisations?|structures?|entreprises?"
             r"|associations?|fondations?)|who\b|which (organi[sz]ations?|partners?|actors?))"
             # « Which business school … ? », « Quelle grande école … ? »: a kind of body
@@ -293,9 +299,30 @@ class Intent:
         return self.one_figure and not self.asks_more
 
 
+# « Concrètement, c'est quoi … ? », « … ont produit concrètement ? »: a manner that qualifies
+# whatever is asked; alone (« Concrètement, ça donne quoi ? ») it asks for examples.
+_CONCRETELY = re.compile(r"\bconcretement\b")
+_WHAT_IS = re.compile(r"qu.est.ce qu")
+
+
+def _kind(question: str, text: str) -> str:
+    """The kind of answer asked for: the first kind whose cue the question holds. « Qu'est-ce
+    que … » asks a definition only when a phrase follows (asked_term); followed by a clause
+    (« qu'est-ce que le MOOC permet d'apprendre ? », « qu'est-ce qui oblige … ? ») it asks
+    what the clause says."""
+    for name, pattern in _KINDS:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        if name == "definition" and _WHAT_IS.match(match.group(0)) and not asked_term(question):
+            continue
+        return name
+    return "examples" if _CONCRETELY.search(text) else "explain"
+
+
 def read_intent(question: str) -> Intent:
     text = fold(question)
-    kind = next((name for name, pattern in _KINDS if pattern.search(text)), "explain")
+    kind = _kind(question, text)
     day_match = _DAY.search(text)
     day = int(day_match.group(1) or day_match.group(2)) if day_match else None
     bare = _BARE_ORDINAL.search(text)

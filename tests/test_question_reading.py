@@ -1,0 +1,71 @@
+"""How a question is read (issue 18): the kind of answer it asks for comes from how it asks
+(« qui » opening a clause asks who, after a noun it is a relative; « qu'est-ce que » asks a
+definition only when a phrase follows), and the words that qualify the asking
+(« concrètement », « selon la note ») are not its topic."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.answering import Assistant
+from assistant.ingest.indexing import ingest
+from assistant.search.query import read_intent
+
+from .conftest import make_settings
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # « qui » opening the question or a clause, or after a preposition, asks who.
+        ("Qui a présenté le pacte ?", "actors"),
+        ("Lors de la table ronde, qui a présenté le bilan ?", "actors"),
+        ("Ça ne concerne que les associations ? Qui d'autre est concerné ?", "actors"),
+        ("Le guide a été publié par qui ?", "actors"),
+        # After a noun it is a relative: the question asks something else.
+        ("Que risque une association qui ne prend pas au sérieux son modèle ?", "explain"),
+        ("Quel est le levier principal d'une organisation qui repose sur l'engagement ?",
+         "explain"),
+        # « Qu'est-ce qui … », « qu'est-ce que X permet … »: what a clause says, no definition.
+        ("D'après l'introduction, qu'est-ce qui oblige à inventer de nouveaux modèles ?",
+         "explain"),
+        ("Qu'est-ce que le MOOC permet d'apprendre à un dirigeant d'association ?", "explain"),
+        ("Qu'est-ce qu'un catalyseur territorial ?", "definition"),
+        # « Concrètement » qualifies what is asked; alone it asks for examples.
+        ("Concrètement, c'est quoi un modèle socio-économique ?", "definition"),
+        ("Concrètement, ça donne quoi ?", "examples"),
+        ("Concrètement, combien de bénévoles ?", "figure"),
+    ],
+)
+def test_the_kind_asked_comes_from_how_the_question_asks(question, kind):
+    assert read_intent(question).kind == kind
+
+
+@pytest.fixture
+def defined_corpus(tmp_path):
+    """A passage that names « le mécénat » often, and defines it once, mid-paragraph."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "mecenat.md").write_text(
+        "# Le mécénat\n\n"
+        "Concrètement, le mécénat des entreprises progresse et le mécénat des particuliers "
+        "aussi, selon les études. Le mécénat est un soutien matériel apporté sans "
+        "contrepartie directe à une œuvre d'intérêt général. Les associations en "
+        "bénéficient dans toutes les régions.\n\n"
+        "# Les bénévoles\n\n"
+        "Les bénévoles donnent leur temps aux associations, concrètement chaque semaine.\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["C'est quoi le mécénat ?", "Concrètement, c'est quoi le mécénat ?"],
+)
+def test_a_definition_is_answered_by_the_sentence_that_defines(tmp_path, defined_corpus, question):
+    settings = make_settings(tmp_path / "data", defined_corpus, chunk_size=400, chunk_overlap=0)
+    ingest(settings)
+    answer = Assistant(settings).answer(question)
+    assert not answer.abstained
+    assert answer.citations[0].quote.startswith("Le mécénat est un soutien"), answer.answer
