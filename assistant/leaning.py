@@ -41,6 +41,13 @@ _CONNECTIVE = (
     r"|à cet égard|de ce fait|en ce sens)"
 )
 _POINTING = r"(?:ce sont|vous y|tel est|telle est|tels sont|telles sont)"
+# « 26 d'entre eux se sont impliqués », « la plupart d'entre elles »: a part of what the
+# sentence before named.
+_PARTITIVE = (
+    r"(?:\d[\d\s\u202f\u00a0,.]*|la plupart|certain(?:e)?s|beaucoup|plusieurs|nombre"
+    r"|la moitié|un tiers|une partie|chacun(?:e)?|aucun(?:e)?|l[’']un(?:e)?|la majorité)"
+    r"\s+d[’']entre\s+(?:eux|elles)"
+)
 # « C'est notamment le cas… », « C'est la force de… » point back; a cleft sentence on a
 # circumstance (« C'est en juillet 2016 que le Medef a publié… », « C'est dans la
 # répartition… que réside… ») stands alone. « C'est ce que » points back.
@@ -51,7 +58,7 @@ _CLEFT = re.compile(
     re.IGNORECASE,
 )
 _OPENS = re.compile(
-    rf"^(?:{_POINTING}|{_CONNECTIVE}|{_DEMONSTRATIVE}|{_POSSESSIVE})(?![\w’'-])",
+    rf"^(?:{_POINTING}|{_CONNECTIVE}|{_DEMONSTRATIVE}|{_POSSESSIVE}|{_PARTITIVE})(?![\w’'-])",
     re.IGNORECASE,
 )
 _SUBJECT = re.compile(r"^(?:il|ils|elle|elles)(?![\w’'-])", re.IGNORECASE)

@@ -159,6 +159,12 @@ def test_the_figure_asked_given_about_its_subject_is_answered(reference_assistan
             "Le Réseau est riche de la diversité des membres qui le composent. "
             "Ils sont aujourd’hui plus de 350 sur les territoires.",
         ),
+        # « N d'entre eux »: the number counts the noun the sentence before ends on.
+        (
+            "Combien de cabinets de conseil se sont engagés auprès d'associations ?",
+            "Syntec Conseil favorise un engagement sociétal à forte valeur ajoutée des "
+            "cabinets de conseil. 26 d’entre eux se sont ainsi impliqués.",
+        ),
     ],
 )
 def test_a_count_given_without_its_noun_is_read(question, text):
@@ -170,6 +176,10 @@ def test_a_count_given_without_its_noun_is_read(question, text):
     [
         ("Combien de membres compte le réseau ?", "Le réseau a été créé en 2016."),  # a year
         ("Combien de membres compte le réseau ?", "Ils sont plus de 350."),  # counts what?
+        (  # « eux »: the firms, not the associations asked about
+            "Combien d'associations se sont engagées ?",
+            "Les associations sollicitent les cabinets. 26 d’entre eux ont répondu.",
+        ),
         ("Combien d'objectifs ont été fixés ?", "Les 17 ODD donnaient le cadre."),  # no ODD
         (
             "Combien d'objectifs de développement durable ?",

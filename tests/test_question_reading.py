@@ -9,6 +9,7 @@ import pytest
 
 from assistant.answer.answering import Assistant
 from assistant.ingest.indexing import ingest
+from assistant.leaning import leans
 from assistant.search.query import read_intent
 
 from .conftest import make_settings
@@ -69,3 +70,35 @@ def test_a_definition_is_answered_by_the_sentence_that_defines(tmp_path, defined
     answer = Assistant(settings).answer(question)
     assert not answer.abstained
     assert answer.citations[0].quote.startswith("Le mécénat est un soutien"), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leaning"),
+    [
+        ("26 d’entre eux se sont ainsi impliqués.", True),
+        ("La plupart d’entre elles ont un salarié.", True),
+        ("26 cabinets se sont impliqués.", False),
+        ("Plus de 50 réseaux en sont membres.", False),
+    ],
+)
+def test_a_part_of_what_the_sentence_before_named_leans_on_it(sentence, leaning):
+    assert leans(sentence) is leaning
+
+
+def test_a_count_of_them_is_quoted_with_what_they_are(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "conseil.md").write_text(
+        "# Le conseil\n\n"
+        "Depuis 2008, Syntec Conseil et Le RAMEAU favorisent l'engagement des cabinets de "
+        "conseil. 26 d’entre eux se sont ainsi impliqués auprès des associations.\n\n"
+        "# Les fondations\n\n"
+        "Les fondations soutiennent les associations depuis longtemps.\n",
+        encoding="utf-8",
+    )
+    settings = make_settings(tmp_path / "data", folder, chunk_size=400, chunk_overlap=0)
+    ingest(settings)
+    answer = Assistant(settings).answer("Combien de cabinets de conseil se sont engagés ?")
+    assert not answer.abstained, answer.answer
+    quote = answer.citations[0].quote
+    assert "26 d’entre eux" in quote and "cabinets de" in quote, quote

@@ -100,7 +100,28 @@ def _after_counts(text: str, reach: int, shares: bool = True) -> Iterator[str]:
         # « 87% des Maires » is a share of the mayors, not a number of them.
         if not shares and _SHARE_AFTER.match(text, match.end()):
             continue
-        yield re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + reach], maxsplit=1)[0]
+        clause = re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + reach], maxsplit=1)[0]
+        # « … des cabinets de conseil. 26 d'entre eux se sont impliqués »: the number counts
+        # the pronoun's antecedent, the plural noun just before it.
+        if _PARTITIVE.match(clause):
+            clause = _antecedent(text[: match.start()])
+        yield clause
+
+
+_PARTITIVE = re.compile(r"\s*d[’']entre\s+(?:eux|elles)\b|\s*of them\b", re.IGNORECASE)
+
+
+_DETERMINER = re.compile(
+    r"\b(?:les|des|du|aux|le|la|l[’']|ces|leurs|nos|vos|un|une|plusieurs)\s*", re.IGNORECASE
+)
+
+
+def _antecedent(before: str) -> str:
+    """The words a partitive pronoun after a number stands for: the last noun phrase of the
+    sentence before the number (from its determiner: « … des cabinets de conseil »)."""
+    tail = re.split(r"[,;:()–—]", before.rstrip(" .!?\n"))[-1]
+    determiners = list(_DETERMINER.finditer(tail))
+    return tail[determiners[-1].end() :] if determiners else tail
 
 
 # What gives each measure in a passage's sentence.
@@ -184,6 +205,11 @@ def counts_bare_terms(text: str, wanted: Sequence[str]) -> bool:
         # series (after a name or an acronym) counts nothing.
         before = re.split(r"[\s’']+", text[: match.start()].strip())[-1]
         if before[:1].isupper() or fold(before) in _SERIES:
+            continue
+        # « 26 d'entre eux »: the number counts the pronoun's antecedent, nothing else.
+        if _PARTITIVE.match(text, match.end()) and wanted[0] not in analyze(
+            _antecedent(text[: match.start()])
+        ):
             continue
         return True
     return False

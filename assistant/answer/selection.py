@@ -63,8 +63,12 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     deuxième chiffre ? »)."""
     intent, passages, idf = query.intent, retrieval.passages, retrieval.idf
     excluded, pointed = query.excluded, query.pointed
-    focus = list(dict.fromkeys(query.terms))
-    context = [t for t in dict.fromkeys(query.lexical_terms) if t not in focus]
+    # What the question asks about decides; who says it (« selon le webinaire ») counts as
+    # the context does — the passage naming it is lifted by retrieval, the unit answering
+    # within it need not repeat it.
+    qualifying = query.qualifying
+    focus = [t for t in dict.fromkeys(query.terms) if t not in qualifying] or list(query.terms)
+    context = [t for t in dict.fromkeys([*query.lexical_terms, *query.terms]) if t not in focus]
     weight = {t: idf[t] for t in focus} | {t: 0.5 * idf[t] for t in context}
     total = sum(weight.values()) or 1.0
     pairs = list(itertools.pairwise(focus))

@@ -31,7 +31,7 @@ from .summary import IngestSummary, Skipped, record_skip
 
 # Bumped when cleaning, structure or chunking change what a file becomes: an index built by
 # an earlier version is then re-read instead of serving passages the new code would not cut.
-PROCESSING_VERSION = 8
+PROCESSING_VERSION = 9
 
 
 def processing_signature(settings: Settings) -> str:

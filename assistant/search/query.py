@@ -668,6 +668,23 @@ def named_part(question: str) -> tuple[str, ...]:
     return tuple(analyze(" ".join(words[:_MAX_PART_WORDS])))
 
 
+# Who or what the question's answer is attributed to, up to the clause's end.
+_QUALIFIER = re.compile(r"\b(?:selon|d.apres|according to)\s+(?P<source>[^,?!.;:]+)")
+
+
+def qualifying_terms(question: str) -> frozenset[str]:
+    """The terms of « selon X » / « d'après X » / « according to X » that the rest of the
+    question does not hold (« Quelles formes d'économie coexistent d'après le webinaire ? »:
+    « webinaire »; a passage answers about the forms of economy, wherever the webinar is
+    named)."""
+    text = fold(question)
+    sources = [m.group("source") for m in _QUALIFIER.finditer(text)]
+    if not sources:
+        return frozenset()
+    rest = _QUALIFIER.sub(" ", text)
+    return frozenset(analyze(" ".join(sources))) - set(analyze(rest))
+
+
 @dataclass
 class SearchQuery:
     text: str  # what is embedded
@@ -694,6 +711,9 @@ class SearchQuery:
     part: tuple[str, ...] = field(init=False)  # « d'après le webinaire »: that part's terms
     initials: tuple[str, ...] = field(init=False)  # the acronyms its phrases would have
     opening: bool = field(init=False)  # « d'après l'introduction »: a document's opening
+    # « selon le webinaire », « d'après Le RAMEAU »: who or what says it, not what is asked
+    # about — its own terms (those the rest of the question does not also hold).
+    qualifying: frozenset[str] = field(init=False)
 
     def reads(self, intent: Intent) -> SearchQuery:
         """What the question asks, and the subject a follow-up moves to (« Et côté PME ? »
@@ -711,6 +731,7 @@ class SearchQuery:
         self.part = named_part(self.focus_text)
         self.initials = spelled_out_initials(self.focus_text)
         self.opening = bool(set(self.part) & _OPENING_PARTS)
+        self.qualifying = qualifying_terms(self.focus_text)
 
     @property
     def terms(self) -> list[str]:
