@@ -8,10 +8,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answering import Assistant
-from assistant.ingest.indexing import ingest
 from assistant.search.query import read_intent
 
-from .conftest import make_settings
+from .conftest import corpus_of
 
 
 @pytest.mark.parametrize(
@@ -42,30 +41,26 @@ def test_the_kind_asked_comes_from_how_the_question_asks(question, kind):
 
 
 @pytest.fixture
-def defined_corpus(tmp_path):
-    """A passage that names « le mécénat » often, and defines it once, mid-paragraph."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "mecenat.md").write_text(
+def defined(tmp_path):
+    """Settings over a passage that names « le mécénat » often, and defines it once,
+    mid-paragraph (400-character chunks)."""
+    note = (
         "# Le mécénat\n\n"
         "Concrètement, le mécénat des entreprises progresse et le mécénat des particuliers "
         "aussi, selon les études. Le mécénat est un soutien matériel apporté sans "
         "contrepartie directe à une œuvre d'intérêt général. Les associations en "
         "bénéficient dans toutes les régions.\n\n"
         "# Les bénévoles\n\n"
-        "Les bénévoles donnent leur temps aux associations, concrètement chaque semaine.\n",
-        encoding="utf-8",
+        "Les bénévoles donnent leur temps aux associations, concrètement chaque semaine.\n"
     )
-    return folder
+    return corpus_of(tmp_path, {"mecenat.md": note}, chunk_size=400, chunk_overlap=0)
 
 
 @pytest.mark.parametrize(
     "question",
     ["C'est quoi le mécénat ?", "Concrètement, c'est quoi le mécénat ?"],
 )
-def test_a_definition_is_answered_by_the_sentence_that_defines(tmp_path, defined_corpus, question):
-    settings = make_settings(tmp_path / "data", defined_corpus, chunk_size=400, chunk_overlap=0)
-    ingest(settings)
-    answer = Assistant(settings).answer(question)
+def test_a_definition_is_answered_by_the_sentence_that_defines(defined, question):
+    answer = Assistant(defined).answer(question)
     assert not answer.abstained
     assert answer.citations[0].quote.startswith("Le mécénat est un soutien"), answer.answer
