@@ -47,6 +47,20 @@ def make_settings(data_dir: Path, corpus_dir: Path = CORPUS, **overrides):
     return Settings(data_dir=data_dir, corpus_dir=corpus_dir, _env_file=None, **overrides)
 
 
+def corpus_of(tmp_path: Path, files: dict[str, str], **overrides):
+    """Settings over a corpus of the given files (name -> text) written in
+    ``tmp_path/corpus``, ingested into ``tmp_path/data``; ``overrides`` go to the settings."""
+    from assistant.ingest.indexing import ingest
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = make_settings(tmp_path / "data", folder, **overrides)
+    ingest(settings)
+    return settings
+
+
 @pytest.fixture(scope="session")
 def reference_index(tmp_path_factory):
     """The shipped corpus indexed once per test session with the default model.

@@ -7,10 +7,9 @@ import pytest
 from assistant.answer.answering import Assistant
 from assistant.answer.evidence import judge
 from assistant.answer.selection import score_units
-from assistant.ingest.indexing import ingest
 from assistant.search.query import understand
 
-from .conftest import make_settings
+from .conftest import corpus_of
 
 NOTE = (
     "# Ressources des associations\n\n"
@@ -22,14 +21,31 @@ NOTE = (
 )
 
 
-def test_the_order_of_the_units_does_not_move_the_confidence(tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "ressources.md").write_text(NOTE, encoding="utf-8")
-    settings = make_settings(tmp_path / "data", folder)
-    ingest(settings)
-    assistant = Assistant(settings)
-    model = settings.embedding_model
+@pytest.fixture
+def assistant(tmp_path):
+    """The assistant over ``NOTE`` alone."""
+    return Assistant(corpus_of(tmp_path, {"ressources.md": NOTE}))
+
+
+@pytest.fixture
+def factor(assistant):
+    """How much of the passages' match the judged confidence keeps (1.0: nothing lowers it)."""
+    from assistant.answer.evidence import _match
+
+    model = assistant.settings.embedding_model
+
+    def factor(question: str) -> float:
+        query = understand(question, [])
+        retrieval = assistant.retriever.search(query)
+        scored = score_units(query, retrieval)
+        matched = _match(query, retrieval, scored, query.cross_lingual, model).confidence
+        return judge(query, retrieval, scored, model).confidence / matched
+
+    return factor
+
+
+def test_the_order_of_the_units_does_not_move_the_confidence(assistant):
+    model = assistant.settings.embedding_model
     for question in (
         "Quelle part des ressources des associations viennent des subventions publiques ?",
         "Les cotisations des adhérents sont-elles une ressource stable ?",
@@ -46,18 +62,12 @@ def test_the_order_of_the_units_does_not_move_the_confidence(tmp_path):
         assert other_order.coverage == as_ranked.coverage
 
 
-def test_an_english_question_naming_what_the_note_never_mentions_weighs_more(tmp_path):
+def test_an_english_question_naming_what_the_note_never_mentions_weighs_more(assistant):
     # Its cross-lingual similarity does not see the name missing (a French question's known
     # share does): the name lowers the confidence more than a French question's.
     from assistant.answer.evidence import UNKNOWN_NAME_FACTOR, UNKNOWN_NAME_FACTOR_EN, _match
 
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "ressources.md").write_text(NOTE, encoding="utf-8")
-    settings = make_settings(tmp_path / "data", folder)
-    ingest(settings)
-    assistant = Assistant(settings)
-    model = settings.embedding_model
+    model = assistant.settings.embedding_model
     question = "What share of Belgian associations' resources come from public subsidies?"
     query = understand(question, [])
     retrieval = assistant.retriever.search(query)
@@ -69,23 +79,8 @@ def test_an_english_question_naming_what_the_note_never_mentions_weighs_more(tmp
     assert judged.confidence == matched * UNKNOWN_NAME_FACTOR_EN
 
 
-def test_an_english_question_asking_a_year_the_note_never_mentions_weighs_more(tmp_path):
-    from assistant.answer.evidence import UNKNOWN_NAME_FACTOR_EN, _match
-
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "ressources.md").write_text(NOTE, encoding="utf-8")
-    settings = make_settings(tmp_path / "data", folder)
-    ingest(settings)
-    assistant = Assistant(settings)
-    model = settings.embedding_model
-
-    def factor(question: str) -> float:
-        query = understand(question, [])
-        retrieval = assistant.retriever.search(query)
-        scored = score_units(query, retrieval)
-        matched = _match(query, retrieval, scored, query.cross_lingual, model).confidence
-        return judge(query, retrieval, scored, model).confidence / matched
+def test_an_english_question_asking_a_year_the_note_never_mentions_weighs_more(factor):
+    from assistant.answer.evidence import UNKNOWN_NAME_FACTOR_EN
 
     # The note gives 2005 and 2017, never 2024.
     assert factor("What share of resources came from public subsidies in 2024?") == (
@@ -94,23 +89,8 @@ def test_an_english_question_asking_a_year_the_note_never_mentions_weighs_more(t
     assert factor("What share of resources came from public subsidies in 2017?") == 1.0
 
 
-def test_a_french_question_asking_a_year_the_note_never_mentions(tmp_path):
-    from assistant.answer.evidence import UNKNOWN_NAME_FACTOR, _match
-
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "ressources.md").write_text(NOTE, encoding="utf-8")
-    settings = make_settings(tmp_path / "data", folder)
-    ingest(settings)
-    assistant = Assistant(settings)
-    model = settings.embedding_model
-
-    def factor(question: str) -> float:
-        query = understand(question, [])
-        retrieval = assistant.retriever.search(query)
-        scored = score_units(query, retrieval)
-        matched = _match(query, retrieval, scored, query.cross_lingual, model).confidence
-        return judge(query, retrieval, scored, model).confidence / matched
+def test_a_french_question_asking_a_year_the_note_never_mentions(factor):
+    from assistant.answer.evidence import UNKNOWN_NAME_FACTOR
 
     # What became of the subsidies in 2024, the note cannot say …
     assert factor("Comment les subventions publiques ont-elles évolué en 2024 ?") == (
@@ -129,11 +109,7 @@ EDITIONS = (
 
 
 def test_a_numbered_edition_the_note_never_mentions_is_not_answered(tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "rencontres.md").write_text(EDITIONS, encoding="utf-8")
-    settings = make_settings(tmp_path / "data", folder)
-    ingest(settings)
+    settings = corpus_of(tmp_path, {"rencontres.md": EDITIONS})
     assistant = Assistant(settings)
 
     def evidence(question: str):

@@ -8,11 +8,10 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answering import Assistant
-from assistant.ingest.indexing import ingest
 from assistant.leaning import leans
 from assistant.search.query import read_intent
 
-from .conftest import make_settings
+from .conftest import corpus_of
 
 
 @pytest.mark.parametrize(
@@ -43,31 +42,27 @@ def test_the_kind_asked_comes_from_how_the_question_asks(question, kind):
 
 
 @pytest.fixture
-def defined_corpus(tmp_path):
-    """A passage that names « le mécénat » often, and defines it once, mid-paragraph."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "mecenat.md").write_text(
+def defined(tmp_path):
+    """Settings over a passage that names « le mécénat » often, and defines it once,
+    mid-paragraph (400-character chunks)."""
+    note = (
         "# Le mécénat\n\n"
         "Concrètement, le mécénat des entreprises progresse et le mécénat des particuliers "
         "aussi, selon les études. Le mécénat est un soutien matériel apporté sans "
         "contrepartie directe à une œuvre d'intérêt général. Les associations en "
         "bénéficient dans toutes les régions.\n\n"
         "# Les bénévoles\n\n"
-        "Les bénévoles donnent leur temps aux associations, concrètement chaque semaine.\n",
-        encoding="utf-8",
+        "Les bénévoles donnent leur temps aux associations, concrètement chaque semaine.\n"
     )
-    return folder
+    return corpus_of(tmp_path, {"mecenat.md": note}, chunk_size=400, chunk_overlap=0)
 
 
 @pytest.mark.parametrize(
     "question",
     ["C'est quoi le mécénat ?", "Concrètement, c'est quoi le mécénat ?"],
 )
-def test_a_definition_is_answered_by_the_sentence_that_defines(tmp_path, defined_corpus, question):
-    settings = make_settings(tmp_path / "data", defined_corpus, chunk_size=400, chunk_overlap=0)
-    ingest(settings)
-    answer = Assistant(settings).answer(question)
+def test_a_definition_is_answered_by_the_sentence_that_defines(defined, question):
+    answer = Assistant(defined).answer(question)
     assert not answer.abstained
     assert answer.citations[0].quote.startswith("Le mécénat est un soutien"), answer.answer
 
@@ -86,18 +81,18 @@ def test_a_part_of_what_the_sentence_before_named_leans_on_it(sentence, leaning)
 
 
 def test_a_count_of_them_is_quoted_with_what_they_are(tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "conseil.md").write_text(
-        "# Le conseil\n\n"
-        "Depuis 2008, Syntec Conseil et Le RAMEAU favorisent l'engagement des cabinets de "
-        "conseil. 26 d’entre eux se sont ainsi impliqués auprès des associations.\n\n"
-        "# Les fondations\n\n"
-        "Les fondations soutiennent les associations depuis longtemps.\n",
-        encoding="utf-8",
+    settings = corpus_of(
+        tmp_path,
+        {
+            "conseil.md": "# Le conseil\n\n"
+            "Depuis 2008, Syntec Conseil et Le RAMEAU favorisent l'engagement des cabinets de "
+            "conseil. 26 d’entre eux se sont ainsi impliqués auprès des associations.\n\n"
+            "# Les fondations\n\n"
+            "Les fondations soutiennent les associations depuis longtemps.\n"
+        },
+        chunk_size=400,
+        chunk_overlap=0,
     )
-    settings = make_settings(tmp_path / "data", folder, chunk_size=400, chunk_overlap=0)
-    ingest(settings)
     answer = Assistant(settings).answer("Combien de cabinets de conseil se sont engagés ?")
     assert not answer.abstained, answer.answer
     quote = answer.citations[0].quote

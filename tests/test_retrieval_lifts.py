@@ -7,13 +7,12 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answering import Assistant
-from assistant.ingest.indexing import ingest
 from assistant.search.definitions import asked_term, defined_subjects, defines
 from assistant.search.query import named_part, read_intent, spelled_out_initials
 from assistant.search.retrieval import rescaled
 from assistant.textnorm import analyze
 
-from .conftest import make_settings
+from .conftest import corpus_of
 
 
 @pytest.mark.parametrize(
@@ -78,13 +77,18 @@ def test_the_last_of_few_lexical_matches_is_still_a_match():
     assert rescaled(scored, floor=0.0) == {(0, 1): 1.0, (0, 2): 0.5}
 
 
+def small_chunks(tmp_path, name, text):
+    """Settings over a corpus of the one note ``name``, ingested in 200-character chunks."""
+    return corpus_of(tmp_path, {name: text}, chunk_size=200, chunk_overlap=0)
+
+
 @pytest.fixture
-def lifted_corpus(tmp_path):
-    """A note where « le mécénat » is named everywhere and defined once, and where one part's
-    heading is the only place its name occurs."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "mecenat.md").write_text(
+def lifted(tmp_path):
+    """Settings over a note where « le mécénat » is named everywhere and defined once, and
+    where one part's heading is the only place its name occurs."""
+    return small_chunks(
+        tmp_path,
+        "mecenat.md",
         "# Le mécénat en France\n\n"
         "Le mécénat progresse chaque année en France. Le mécénat des entreprises et le mécénat "
         "des particuliers financent le mécénat culturel et le mécénat social.\n\n"
@@ -101,9 +105,7 @@ def lifted_corpus(tmp_path):
         "# Les économies locales\n\n"
         "Sur un territoire, les économies coexistent : le marché domine les villes, "
         "d'autres économies coexistent dans les campagnes.\n",
-        encoding="utf-8",
     )
-    return folder
 
 
 def _first_section(settings, question):
@@ -111,21 +113,17 @@ def _first_section(settings, question):
     return retrieval.passages[0].section
 
 
-def test_a_definition_question_retrieves_the_defining_passage_first(tmp_path, lifted_corpus):
-    settings = make_settings(tmp_path / "data", lifted_corpus, chunk_size=200, chunk_overlap=0)
-    ingest(settings)
+def test_a_definition_question_retrieves_the_defining_passage_first(lifted):
     question = "C'est quoi le mécénat ?"
-    assert _first_section(settings, question) == "Repères"
-    without = settings.model_copy(update={"definition_boost": 0.0})
+    assert _first_section(lifted, question) == "Repères"
+    without = lifted.model_copy(update={"definition_boost": 0.0})
     assert _first_section(without, question) != "Repères"
 
 
-def test_a_question_naming_a_part_retrieves_that_part_first(tmp_path, lifted_corpus):
-    settings = make_settings(tmp_path / "data", lifted_corpus, chunk_size=200, chunk_overlap=0)
-    ingest(settings)
+def test_a_question_naming_a_part_retrieves_that_part_first(lifted):
     question = "Quelles formes d'économie coexistent sur un territoire d'après le webinaire ?"
-    assert _first_section(settings, question) == "Les webinaires"
-    without = settings.model_copy(update={"named_part_boost": 0.0})
+    assert _first_section(lifted, question) == "Les webinaires"
+    without = lifted.model_copy(update={"named_part_boost": 0.0})
     assert _first_section(without, question) != "Les webinaires"
 
 
@@ -134,19 +132,16 @@ def test_a_phrase_is_searched_as_the_acronym_the_corpus_writes(tmp_path):
     assert "odd" in spelled_out_initials("Combien d'objectifs de développement durable ?")
     # « l'entreprise sur son territoire » is no phrase: « sur » is neither link nor content.
     assert "est" not in spelled_out_initials("le rôle de l'entreprise sur son territoire")
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "entreprises.md").write_text(
+    settings = small_chunks(
+        tmp_path,
+        "entreprises.md",
         "# Les grandes entreprises\n\n"
         "Les grandes entreprises créent des fondations nationales.\n\n"
         "# Les ETI\n\n"
         "Les entreprises de taille intermédiaire financent des projets régionaux.\n\n"
         "# Proximité\n\n"
         "Les TPE pratiquent principalement du mécénat de proximité.\n",
-        encoding="utf-8",
     )
-    settings = make_settings(tmp_path / "data", folder, chunk_size=200, chunk_overlap=0)
-    ingest(settings)
     question = "Comment les très petites entreprises s'engagent-elles auprès des associations ?"
     _, retrieval = Assistant(settings).retrieve(question, k=3)
     acronym = next(p for p in retrieval.passages if "TPE" in p.text)
@@ -154,9 +149,9 @@ def test_a_phrase_is_searched_as_the_acronym_the_corpus_writes(tmp_path):
 
 
 def test_the_introduction_is_a_documents_first_section(tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "note.md").write_text(
+    settings = small_chunks(
+        tmp_path,
+        "note.md",
         "# Contexte\n\n"
         "La raréfaction des ressources impose de concevoir d'autres modèles.\n\n"
         "# Les modèles de demain\n\n"
@@ -166,10 +161,7 @@ def test_the_introduction_is_a_documents_first_section(tmp_path):
         "Les bénévoles donnent leur temps aux associations de quartier.\n\n"
         "# Les fondations\n\n"
         "Les fondations financent des projets d'intérêt général.\n",
-        encoding="utf-8",
     )
-    settings = make_settings(tmp_path / "data", folder, chunk_size=200, chunk_overlap=0)
-    ingest(settings)
     question = "D'après l'introduction, qu'est-ce qui oblige à inventer de nouveaux modèles ?"
 
     def rank(settings):
