@@ -78,13 +78,24 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # « Et côté PME ? » re-scopes the previous question to a new subject (its own words,
     # ``query.rescoped``): a unit is about it when it names it; one that does not is about
     # the previous subject.
-    rescoped = query.rescoped
+    rescoped = bool(query.rescoped or query.rescoped_phrase)
+    # What the previous answer quoted answers the previous question: a re-scoped follow-up
+    # (« Et pour les fondations ? ») does not quote it again unless it names the new subject
+    # — when some retrieved unit does name it (else, as for « And among mayors? » on a French
+    # note, naming cannot be read and the previous quote may well hold the answer).
+    said = frozenset()
+    if rescoped and query.previous_answer:
+        names = (query.names_new_subject(u.text) for p in passages for u in retrieval.units_of(p))
+        if any(names):
+            said = frozenset(tokens(query.previous_answer))
 
     def reads(unit: Unit) -> tuple[bool, bool]:
         """Whether the unit gives the one figure asked, and names the new subject."""
         return (
             intent.one_figure and gives(intent, unit.text),
-            bool(rescoped & set(unit.terms)),
+            bool(query.rescoped & set(unit.terms))
+            if query.rescoped
+            else rescoped and query.names_new_subject(unit.text),
         )
 
     # « Combien de bénévoles ? »: a unit giving a number of what is counted answers from any
@@ -98,6 +109,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
                 continue
             counting, moved = reads(unit)
             if index >= depth and not (counting or moved):
+                continue
+            if said and not moved and _mostly_said(unit, said):
                 continue
             if excluded and overlap(set(tokens(unit.text)), excluded) > 0.6:
                 cut = around_items(unit, lambda line: overlap(set(tokens(line)), pointed) > 0.6)
@@ -185,6 +198,12 @@ def choose(scored: list[Scored], limit: int, ratio: float | None = None) -> list
         chosen.append(candidate)
         seen.append(words)
     return chosen
+
+
+def _mostly_said(unit: Unit, said: frozenset[str]) -> bool:
+    """Whether most of the unit's words are the previous answer's (it was quoted there)."""
+    words = set(tokens(unit.text))
+    return len(words & said) > 0.6 * max(1, len(words))
 
 
 def _defines(unit: Unit, term: tuple[str, ...]) -> bool:

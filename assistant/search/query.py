@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..models import Turn
-from ..textnorm import STOP_WORDS, analyze, fold, looks_english, tokens
+from ..textnorm import STOP_WORDS, analyze, contains_run, fold, looks_english, tokens
 from .definitions import asked_term
 
 # The kind of answer, in the order they are tested (the first that matches wins).
@@ -371,6 +371,20 @@ _ASKS = re.compile(
 )
 
 
+# The words that open a slot rather than name what fills it (« avec les », « côté », « pour
+# la »), singular_tokens.
+_SLOT_WORDS = frozenset(
+    {"avec", "pour", "chez", "aupre", "de", "des", "du", "dan", "entre", "cote", "sur"}
+    | {"le", "la", "les", "l", "un", "une", "d", "au", "aux", "se", "leur"}
+)
+
+
+def singular_tokens(text: str) -> list[str]:
+    """tokens(text), a final « s » dropped: « autres associations » matches « autre
+    association »."""
+    return [t[:-1] if len(t) > 3 and t.endswith("s") else t for t in tokens(text)]
+
+
 def _rescoped(phrase: str) -> str:
     """The subject a follow-up puts in place of the previous one (« Et côté PME ? » → « pme
     »): a short noun phrase asking nothing of its own."""
@@ -706,6 +720,9 @@ class SearchQuery:
     excluded: frozenset[str] = frozenset()
     pointed: frozenset[str] = frozenset()
     rescoped: frozenset[str] = frozenset()  # the new subject's own terms (see reads)
+    # « Et avec les autres associations ? » after a question on associations: the new subject
+    # has no term of its own, it is the phrase (tokens, plural « s » dropped) that is new.
+    rescoped_phrase: tuple[str, ...] = ()
     lexical_terms: list[str] = field(init=False)  # analyze(lexical), in order
     defined: tuple[str, ...] = field(init=False)  # « c'est quoi X ? »: X's terms
     part: tuple[str, ...] = field(init=False)  # « d'après le webinaire »: that part's terms
@@ -721,7 +738,22 @@ class SearchQuery:
         self.intent = intent
         moved = set(analyze(intent.new_subject)) - set(analyze(self.previous))
         self.rescoped = frozenset(moved)
+        phrase = singular_tokens(intent.new_subject)
+        while phrase and phrase[0] in _SLOT_WORDS:
+            phrase = phrase[1:]
+        if intent.new_subject and not moved and not contains_run(
+            singular_tokens(self.previous), phrase
+        ):
+            self.rescoped_phrase = tuple(phrase)
         return self
+
+    def names_new_subject(self, text: str) -> bool:
+        """Whether ``text`` names the subject a re-scoping follow-up moves to."""
+        if self.rescoped:
+            return bool(self.rescoped & set(analyze(text)))
+        return bool(self.rescoped_phrase) and contains_run(
+            singular_tokens(text), list(self.rescoped_phrase)
+        )
 
     def __post_init__(self) -> None:
         self.lexical_terms = analyze(self.lexical)
