@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answering import Assistant
+from assistant.answer.selection import announces
 from assistant.leaning import leans
-from assistant.search.query import read_intent
+from assistant.search.query import asked_items, qualifying_terms, read_intent
 
 from .conftest import corpus_of
 
@@ -97,3 +98,53 @@ def test_a_count_of_them_is_quoted_with_what_they_are(tmp_path):
     assert not answer.abstained, answer.answer
     quote = answer.citations[0].quote
     assert "26 d’entre eux" in quote and "cabinets de" in quote, quote
+
+
+@pytest.mark.parametrize(
+    ("question", "qualifying"),
+    [
+        ("Quelles formes d'économie coexistent d'après le webinaire ?", {"webinair"}),
+        ("Concrètement, c'est quoi un modèle socio-économique selon Le RAMEAU ?", {"rameau"}),
+        # Who says it, the subject of a verb of saying.
+        (
+            "Quelles tendances Charles-Benoît Heidsieck a-t-il mises en avant ?",
+            {"charl", "benoit", "heidsieck"},
+        ),
+        ("Qu'a dit Gabriel Attal sur le mécénat ?", {"gabriel", "attal"}),
+        # A name that is what is asked about qualifies nothing.
+        ("Quand Gabriel Attal a-t-il lancé le cycle ?", set()),
+        # A word the rest of the question also holds is still asked about.
+        ("Selon le webinaire sur les modèles, sur quoi reposent les modèles ?", {"webinair"}),
+    ],
+)
+def test_who_says_it_is_not_what_is_asked(question, qualifying):
+    assert qualifying_terms(question) == qualifying
+
+
+@pytest.mark.parametrize(
+    ("question", "items"),
+    [
+        ("Quelles grandes tendances des alliances Heidsieck a-t-il mises en avant ?", "tendanc"),
+        ("À quels enjeux le rapport a-t-il cherché à répondre ?", "enjeux"),
+        ("Quels sont les deux axes du partage des connaissances ?", "axe"),
+        ("Quel outil la note recommande-t-elle ?", ""),  # one thing, no list
+        ("Combien de bénévoles ?", ""),
+    ],
+)
+def test_a_plural_interrogative_asks_for_several_things(question, items):
+    assert asked_items(question) == items
+
+
+@pytest.mark.parametrize(
+    ("text", "announcing"),
+    [
+        ("Il a mis en exergue les 3 tendances majeures des alliances territoriales :", True),
+        ("C'est prendre deux risques : l'un technique, l'autre politique.", True),
+        ("Elle répond aux questions suivantes : comment, pourquoi, avec qui ?", True),
+        ("C'est l'une des tendances partagées par le président.", False),
+    ],
+)
+def test_a_unit_that_counts_or_lists_the_things_asked_announces_them(text, announcing):
+    noun = {"tendances": "tendanc", "risques": "risqu", "questions": "question"}
+    asked = next(stem for word, stem in noun.items() if word in text)
+    assert announces(text, asked) is announcing

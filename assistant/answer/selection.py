@@ -11,6 +11,7 @@ score close to it and add something (no unit that repeats one already chosen).
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from ..models import RetrievedChunk
 from ..search.definitions import defined_subjects, defines
 from ..search.query import SearchQuery
 from ..search.retrieval import DEFINES_AT_LEAST, Retrieval
-from ..textnorm import tokens
+from ..textnorm import analyze, fold, tokens
 from ..textunits import Unit, around_items, split_sentences
 from .holds import gives, holds
 
@@ -41,6 +42,11 @@ OTHER_FIGURE_FITS = 0.45
 # « Et côté PME ? » after a question on academic actors: a unit naming no word of the new
 # subject answers the previous question, not this one.
 OTHER_SUBJECT_FITS = 0.7
+
+
+# « Quelles grandes tendances … ? »: a unit that counts or lists the very things asked for
+# (« les 3 tendances majeures … : », « deux risques : ») gives them.
+ANNOUNCES_ITEMS = 1.25
 
 
 @dataclass
@@ -162,6 +168,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             score *= 0.8 + 0.2 * fits
         if rescoped and not moved:
             score *= OTHER_SUBJECT_FITS
+        if query.asked_items and announces(unit.text, query.asked_items):
+            score *= ANNOUNCES_ITEMS
         if unit.leans:
             score *= 0.75  # its antecedent is not quoted with it
         if unit.incomplete:
@@ -198,6 +206,26 @@ def choose(scored: list[Scored], limit: int, ratio: float | None = None) -> list
         chosen.append(candidate)
         seen.append(words)
     return chosen
+
+
+_NUMBER = r"(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)"
+_WORD = re.compile(r"[a-z][a-z-]+")
+
+
+def announces(text: str, noun: str) -> bool:
+    """Whether ``text`` counts or lists the things ``noun`` (analysed) names: the noun after
+    a number (« 3 tendances majeures », « deux risques ») or after a determiner and before
+    a colon (« les questions suivantes : »)."""
+    folded = fold(text)
+    for match in _WORD.finditer(folded):
+        if analyze(match.group())[:1] != [noun]:
+            continue
+        before = folded[max(0, match.start() - 40) : match.start()].split()[-3:]
+        if any(re.fullmatch(_NUMBER, word) for word in before):
+            return True
+        if before and ":" in folded[match.end() : match.end() + 60]:
+            return True
+    return False
 
 
 def _mostly_said(unit: Unit, said: frozenset[str]) -> bool:

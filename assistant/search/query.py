@@ -682,20 +682,49 @@ def named_part(question: str) -> tuple[str, ...]:
     return tuple(analyze(" ".join(words[:_MAX_PART_WORDS])))
 
 
+# The plural interrogative and the noun it asks for, past what only qualifies it (« quelles
+# grandes tendances », « quels sont les deux axes », « quels types d'acteurs »).
+_ASKED_ITEMS = re.compile(
+    r"\b(?:quel(?:le)?s|lesquel(?:le)?s)\s+(?:sont\s+(?:les|leurs|ses)\s+)?"
+    r"(?:(?:deux|trois|quatre|cinq|\d+|grande?s|principa(?:les|ux)|autres|nouveaux|nouvelles"
+    r"|premier(?:e)?s|types? d[e']|formes? d[e'])\s*)*(?P<noun>[a-z][a-z-]{2,})"
+)
+
+
+def asked_items(question: str) -> str:
+    """The analysed head noun of a question asking for several things (« Quelles grandes
+    tendances … ? » → « tendanc »), "" when it asks for no plural list."""
+    match = _ASKED_ITEMS.search(fold(question))
+    terms = analyze(match.group("noun")) if match else []
+    return terms[0] if terms else ""
+
+
 # Who or what the question's answer is attributed to, up to the clause's end.
 _QUALIFIER = re.compile(r"\b(?:selon|d.apres|according to)\s+(?P<source>[^,?!.;:]+)")
 
 
+# A verb of saying or showing: its subject is who says it (« Qu'a dit X sur le mécénat ? »,
+# « Quelles tendances X a-t-il mises en avant ? »), what is asked is what was said.
+_SAYS = re.compile(
+    r"\b(?:dit|dire|declare|explique|souligne|annonce|rappele?|pense|estime|partage"
+    r"|mis(?:es?)? en (?:avant|exergue|lumiere)|said|say|says|stressed|highlighted)\b"
+)
+
+
 def qualifying_terms(question: str) -> frozenset[str]:
-    """The terms of « selon X » / « d'après X » / « according to X » that the rest of the
-    question does not hold (« Quelles formes d'économie coexistent d'après le webinaire ? »:
-    « webinaire »; a passage answers about the forms of economy, wherever the webinar is
-    named)."""
+    """The terms of who says what is asked — « selon X », « d'après X », « according to X »,
+    the names a verb of saying has for subject — that the rest of the question does not
+    hold (« Quelles formes d'économie coexistent d'après le webinaire ? »: « webinaire »; a
+    passage answers about the forms of economy, wherever the webinar is named)."""
     text = fold(question)
     sources = [m.group("source") for m in _QUALIFIER.finditer(text)]
+    rest = _QUALIFIER.sub(" ", text)
+    if _SAYS.search(text):
+        for name in asked_names(question):
+            sources.append(name)
+            rest = rest.replace(fold(name), " ")
     if not sources:
         return frozenset()
-    rest = _QUALIFIER.sub(" ", text)
     return frozenset(analyze(" ".join(sources))) - set(analyze(rest))
 
 
@@ -731,6 +760,9 @@ class SearchQuery:
     # « selon le webinaire », « d'après Le RAMEAU »: who or what says it, not what is asked
     # about — its own terms (those the rest of the question does not also hold).
     qualifying: frozenset[str] = field(init=False)
+    # « Quelles grandes tendances … ? », « À quels enjeux … ? »: the things asked for, several
+    # of them (the head noun after the plural interrogative, analysed); "" otherwise.
+    asked_items: str = field(init=False)
 
     def reads(self, intent: Intent) -> SearchQuery:
         """What the question asks, and the subject a follow-up moves to (« Et côté PME ? »
@@ -764,6 +796,7 @@ class SearchQuery:
         self.initials = spelled_out_initials(self.focus_text)
         self.opening = bool(set(self.part) & _OPENING_PARTS)
         self.qualifying = qualifying_terms(self.focus_text)
+        self.asked_items = asked_items(self.focus_text)
 
     @property
     def terms(self) -> list[str]:
