@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answering import Assistant
-from assistant.answer.selection import announces
+from assistant.answer.selection import announces, names_one
 from assistant.leaning import leans
-from assistant.search.query import asked_items, qualifying_terms, read_intent
+from assistant.search.query import asked_items, example_of, qualifying_terms, read_intent
 
 from .conftest import corpus_of
 
@@ -148,3 +148,28 @@ def test_a_unit_that_counts_or_lists_the_things_asked_announces_them(text, annou
     noun = {"tendances": "tendanc", "risques": "risqu", "questions": "question"}
     asked = next(stem for word, stem in noun.items() if word in text)
     assert announces(text, asked) is announcing
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Peux-tu me donner un exemple d'association qui joue le rôle de catalyseur ?", "associ"),
+        ("Donne des exemples de nouvelles plateformes.", "plateform"),
+        ("Donne-moi des exemples.", ""),
+    ],
+)
+def test_examples_of_a_kind_of_thing(question, kind):
+    assert example_of(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "naming"),
+    [
+        ("A l’instar de l’association Villes au Carré, implantée en région Centre.", True),
+        ("Lancée avec la plateforme « Pousses.paris » en 2019.", True),
+        ("Les associations sont à la manœuvre.", False),
+    ],
+)
+def test_a_unit_naming_one_of_the_kind_asked(text, naming):
+    noun = "plateform" if "plateforme" in text else "associ"
+    assert names_one(text, noun) is naming

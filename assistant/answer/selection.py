@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..models import RetrievedChunk
@@ -168,7 +168,9 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             score *= 0.8 + 0.2 * fits
         if rescoped and not moved:
             score *= OTHER_SUBJECT_FITS
-        if query.asked_items and announces(unit.text, query.asked_items):
+        if (query.asked_items and announces(unit.text, query.asked_items)) or (
+            query.example_of and names_one(unit.text, query.example_of)
+        ):
             score *= ANNOUNCES_ITEMS
         if unit.leans:
             score *= 0.75  # its antecedent is not quoted with it
@@ -212,20 +214,36 @@ _NUMBER = r"(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)"
 _WORD = re.compile(r"[a-z][a-z-]+")
 
 
+# What names one thing: a capitalised word or a title in quotes, right after the noun
+# (« l'association Villes au Carré », « la plateforme « Pousses.paris » »).
+_INSTANCE = re.compile(r"\s*(?:d[eu]s?\s+|de la\s+|d['’]\s*)?(?:[«“\"]|[A-ZÀ-Ý])")
+
+
+def _mentions(text: str, noun: str) -> Iterator[re.Match[str]]:
+    """The words of ``text`` (folded: fold() keeps offsets) whose analysis is ``noun``."""
+    for match in _WORD.finditer(fold(text)):
+        if analyze(match.group())[:1] == [noun]:
+            yield match
+
+
 def announces(text: str, noun: str) -> bool:
-    """Whether ``text`` counts or lists the things ``noun`` (analysed) names: the noun after
-    a number (« 3 tendances majeures », « deux risques ») or after a determiner and before
-    a colon (« les questions suivantes : »)."""
+    """Whether ``text`` counts or lists the things ``noun`` (analysed) stands for: the noun
+    after a number (« 3 tendances majeures », « deux risques ») or after a determiner and
+    before a colon (« les questions suivantes : »)."""
     folded = fold(text)
-    for match in _WORD.finditer(folded):
-        if analyze(match.group())[:1] != [noun]:
-            continue
+    for match in _mentions(text, noun):
         before = folded[max(0, match.start() - 40) : match.start()].split()[-3:]
         if any(re.fullmatch(_NUMBER, word) for word in before):
             return True
         if before and ":" in folded[match.end() : match.end() + 60]:
             return True
     return False
+
+
+def names_one(text: str, noun: str) -> bool:
+    """Whether ``text`` names one of the things ``noun`` stands for: the noun before a name
+    (« l'association Villes au Carré », « la plateforme « Pousses.paris » »)."""
+    return any(_INSTANCE.match(text, match.end()) for match in _mentions(text, noun))
 
 
 def _mostly_said(unit: Unit, said: frozenset[str]) -> bool:

@@ -691,10 +691,26 @@ _ASKED_ITEMS = re.compile(
 )
 
 
+# « un exemple d'association », « des exemples de plateformes »: the kind of thing each
+# example must be.
+_EXAMPLE_OF = re.compile(
+    r"\b(?:exemples?|examples?|cas)\s+(?:concrets?\s+)?(?:d[e']|of)\s*(?:(?:grande?s?|petite?s?"
+    r"|nouveaux|nouvelles|autres|types? d[e'])\s*)*(?P<noun>[a-z][a-z-]{2,})"
+)
+
+
 def asked_items(question: str) -> str:
     """The analysed head noun of a question asking for several things (« Quelles grandes
     tendances … ? » → « tendanc »), "" when it asks for no plural list."""
     match = _ASKED_ITEMS.search(fold(question))
+    terms = analyze(match.group("noun")) if match else []
+    return terms[0] if terms else ""
+
+
+def example_of(question: str) -> str:
+    """The analysed kind of thing a question asks examples of (« un exemple d'association »
+    → « associ »), "" when it asks for none."""
+    match = _EXAMPLE_OF.search(fold(question))
     terms = analyze(match.group("noun")) if match else []
     return terms[0] if terms else ""
 
@@ -763,6 +779,7 @@ class SearchQuery:
     # « Quelles grandes tendances … ? », « À quels enjeux … ? »: the things asked for, several
     # of them (the head noun after the plural interrogative, analysed); "" otherwise.
     asked_items: str = field(init=False)
+    example_of: str = field(init=False)  # « un exemple d'association »: « associ »
 
     def reads(self, intent: Intent) -> SearchQuery:
         """What the question asks, and the subject a follow-up moves to (« Et côté PME ? »
@@ -797,6 +814,7 @@ class SearchQuery:
         self.opening = bool(set(self.part) & _OPENING_PARTS)
         self.qualifying = qualifying_terms(self.focus_text)
         self.asked_items = asked_items(self.focus_text)
+        self.example_of = example_of(self.focus_text)
 
     @property
     def terms(self) -> list[str]:
