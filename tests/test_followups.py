@@ -238,3 +238,26 @@ def test_a_rescoped_follow_up_does_not_quote_the_previous_answer_again(tmp_path)
     assert not follow.abstained
     assert "synergies" in follow.citations[0].quote, follow.answer
     assert not any("42%" in c.quote for c in follow.citations), follow.answer
+
+
+def test_a_point_the_previous_answer_does_not_have_is_said_missing(tmp_path):
+    # « Développe le troisième point » after an answer of two points: no unrelated « 3
+    # volets » answered in its place, a plain statement of what the answer holds.
+    settings = corpus_of(tmp_path, {"demarche.md": DEMARCHE})
+    assistant = Assistant(settings)
+    two = (
+        "D'après le corpus :\n\n- Le webinaire dure une heure. [1]\n"
+        "- Les ateliers réunissent huit dirigeants. [2]"
+    )
+    history = [
+        Turn(role="user", content="Que propose la démarche ?"),
+        Turn(role="assistant", content=two),
+    ]
+    answer = assistant.answer("Développe le troisième point.", history)
+    assert answer.abstained and not answer.citations
+    assert "pas de troisième point" in answer.answer and "2" in answer.answer, answer.answer
+    english = assistant.answer("Expand on the fifth point.", history)
+    assert english.abstained and "no fifth point" in english.answer, english.answer
+    # A point it has is developed; an ordinal counting something else asks the note.
+    assert not assistant.answer("Développe le deuxième point.", history).abstained
+    assert understand("Et le troisième temps, ça donne quoi ?", history).no_such_point == -1

@@ -568,6 +568,20 @@ def pointed_point(
     return points[0] if points_back else None
 
 
+def _no_such_point(turns: list[Turn], intent: Intent) -> int:
+    """« Développe le troisième point » after an answer of fewer points: how many the
+    previous answer has (0 when it lists none), or -1 when the ordinal counts something
+    else than its points (« Et le troisième temps ? » after an answer that never spoke of
+    times asks the note, not the answer)."""
+    noun = intent.ordinal_noun
+    if noun and fold(noun) not in _POINTING_NOUNS:
+        exchange = " ".join(t.content for t in turns[-2:])
+        if not set(analyze(noun)) & set(analyze(exchange)):
+            return -1
+    points = previous_points(turns)
+    return len(points) if len(points) >= 2 else 0
+
+
 def _clean(text: str) -> str:
     return _MARKERS.sub("", text).strip(" ;,")
 
@@ -765,6 +779,9 @@ class SearchQuery:
     excluded: frozenset[str] = frozenset()
     pointed: frozenset[str] = frozenset()
     rescoped: frozenset[str] = frozenset()  # the new subject's own terms (see reads)
+    # « Développe le troisième point » when the previous answer has fewer: how many points
+    # it has (0: it lists none); -1 when the follow-up points to no missing point.
+    no_such_point: int = -1
     # « Et avec les autres associations ? » after a question on associations: the new subject
     # has no term of its own, it is the phrase (tokens, plural « s » dropped) that is new.
     rescoped_phrase: tuple[str, ...] = ()
@@ -915,6 +932,8 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
     query.reads(intent_in_context(intent, query.previous, query.follow_up))
     query.names = asked_names(question)
     query.previous_answer = previous_answer(turns)
+    if point is None and intent.ordinal is not None and query.previous_answer.strip():
+        query.no_such_point = _no_such_point(turns, intent)
     if query.point:
         query.excluded = frozenset(tokens(query.previous_answer))
         query.pointed = frozenset(tokens(query.point))
