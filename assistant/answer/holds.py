@@ -100,6 +100,9 @@ def _after_counts(text: str, reach: int, shares: bool = True) -> Iterator[str]:
         # « 87% des Maires » is a share of the mayors, not a number of them.
         if not shares and _SHARE_AFTER.match(text, match.end()):
             continue
+        # « une association sur trois » is a share of the associations, not a number of them.
+        if not shares and match.group().lower() in ("un", "une"):
+            continue
         clause = re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + reach], maxsplit=1)[0]
         # « … des cabinets de conseil. 26 d'entre eux se sont impliqués »: the number counts
         # the pronoun's antecedent, the plural noun just before it.
@@ -191,12 +194,18 @@ _BARE_COUNT = re.compile(
 _SERIES = frozenset({"jour", "article", "numero", "n°", "no", "page", "niveau", "module", "axe"})
 
 
+# What a colon opens when it enumerates: three items or more, up to the sentence's end.
+_ENUMERATION = re.compile(r":[^.:;!?]*?,[^.:;!?]*?,[^.;!?]*")
+
+
 def counts_bare_terms(text: str, wanted: Sequence[str]) -> bool:
     """Whether ``text`` (a unit: the sentence with the one it leans on) gives a bare number,
     not a year, and names what is counted (``wanted``, ``Intent.counted_terms``: « … la
     diversité des membres qui le composent … Ils sont plus de 350 »): the number is the
     count of the thing the unit speaks of."""
-    if not wanted or wanted[0] not in analyze(text):
+    # « … des membres qui le composent : collectivités, associations, entreprises … Ils sont
+    # plus de 350 »: an item of an enumeration is a kind of what is counted, not it.
+    if not wanted or wanted[0] not in analyze(_ENUMERATION.sub(" ", text)):
         return False
     for match in _BARE_COUNT.finditer(text):
         if _YEAR.fullmatch(match.group()):
