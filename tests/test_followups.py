@@ -5,8 +5,10 @@ sentence, and the nested items of a list quoted under one point."""
 from __future__ import annotations
 
 from assistant.answer.answering import Assistant
+from assistant.answer.holds import names_subject
 from assistant.models import Turn
 from assistant.search.query import previous_points, read_intent, understand
+from assistant.textnorm import analyze
 
 from .conftest import corpus_of
 
@@ -210,8 +212,12 @@ def test_a_new_subject_with_no_word_of_its_own_is_its_phrase():
     turns = [Turn(role="user", content=previous), Turn(role="assistant", content="…")]
     query = understand("Et avec les autres associations ?", turns)
     assert query.rescoped_phrase == ("autre", "association")
-    assert query.names_new_subject("Avec les autres associations : les synergies se multiplient.")
-    assert not query.names_new_subject("Les associations nouent des partenariats.")
+    for text, named in (
+        ("Avec les autres associations : les synergies se multiplient.", True),
+        ("Les associations nouent des partenariats.", False),
+    ):
+        terms = analyze(text)
+        assert names_subject(text, terms, query.rescoped, query.rescoped_phrase) is named
 
 
 PARTENARIATS = """# Les partenariats

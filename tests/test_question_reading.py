@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answering import Assistant
-from assistant.answer.selection import announces, names_one
+from assistant.answer.holds import announces, names_one
 from assistant.leaning import leans
 from assistant.search.query import asked_items, example_of, qualifying_terms, read_intent
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from ..search.definitions import DEFINES_AT_LEAST, defined_subjects, defines
 from ..search.query import Intent
-from ..textnorm import analyze, fold
+from ..textnorm import analyze, contains_run, fold, singular_tokens
+from ..textunits import split_sentences
 
 _QUANTITY = re.compile(
     r"\d+(?:[ \u202f\u00a0]\d{3})*(?:[,.]\d+)?\s*(?:%|‰|€|k€|m€|euros?|millions?|milliards?|"
@@ -274,3 +276,57 @@ def holds(kind: str, text: str, is_list: bool = False) -> float:
     if kind == "list":
         return 1.0 if is_list or text.count(",") >= 2 else 0.3
     return 0.0
+
+
+_NUMBER = r"(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)"
+_WORD = re.compile(r"[a-z][a-z-]+")
+
+
+# What names one thing: a capitalised word or a title in quotes, right after the noun
+# (« l'association Villes au Carré », « la plateforme « Pousses.paris » »).
+_INSTANCE = re.compile(r"\s*(?:d[eu]s?\s+|de la\s+|d['’]\s*)?(?:[«“\"]|[A-ZÀ-Ý])")
+
+
+def _mentions(text: str, noun: str) -> Iterator[re.Match[str]]:
+    """The words of ``text`` (folded: fold() keeps offsets) whose analysis is ``noun``."""
+    for match in _WORD.finditer(fold(text)):
+        if analyze(match.group())[:1] == [noun]:
+            yield match
+
+
+def announces(text: str, noun: str) -> bool:
+    """Whether ``text`` counts or lists the things ``noun`` (analysed) stands for: the noun
+    after a number (« 3 tendances majeures », « deux risques ») or after a determiner and
+    before a colon (« les questions suivantes : »)."""
+    folded = fold(text)
+    for match in _mentions(text, noun):
+        before = folded[max(0, match.start() - 40) : match.start()].split()[-3:]
+        if any(re.fullmatch(_NUMBER, word) for word in before):
+            return True
+        if before and ":" in folded[match.end() : match.end() + 60]:
+            return True
+    return False
+
+
+def names_one(text: str, noun: str) -> bool:
+    """Whether ``text`` names one of the things ``noun`` stands for: the noun before a name
+    (« l'association Villes au Carré », « la plateforme « Pousses.paris » »)."""
+    return any(_INSTANCE.match(text, match.end()) for match in _mentions(text, noun))
+
+
+def defines_term(text: str, term: tuple[str, ...]) -> bool:
+    """Whether a sentence of ``text`` defines the asked phrase (its subject is the phrase:
+    « Le modèle socio-économique représente … » for « modèle socio-économique »)."""
+    subjects = defined_subjects(split_sentences(text))
+    return any(defines(subject, term) >= DEFINES_AT_LEAST for subject in subjects)
+
+
+def names_subject(
+    text: str, terms: Sequence[str], subject: frozenset[str], phrase: tuple[str, ...]
+) -> bool:
+    """Whether a unit (``text``, analysed ``terms``) names the subject a re-scoping follow-up
+    moves to: one of its own ``subject`` terms, else its ``phrase`` (« autres associations »
+    after a question on associations; SearchQuery.rescoped / rescoped_phrase)."""
+    if subject:
+        return bool(subject & set(terms))
+    return bool(phrase) and contains_run(singular_tokens(text), list(phrase))

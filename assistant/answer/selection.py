@@ -11,17 +11,15 @@ score close to it and add something (no unit that repeats one already chosen).
 from __future__ import annotations
 
 import itertools
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import RetrievedChunk
-from ..search.definitions import defined_subjects, defines
 from ..search.query import SearchQuery
-from ..search.retrieval import DEFINES_AT_LEAST, Retrieval
-from ..textnorm import analyze, fold, tokens
-from ..textunits import Unit, around_items, split_sentences
-from .holds import gives, holds
+from ..search.retrieval import Retrieval
+from ..textnorm import tokens
+from ..textunits import Unit, around_items
+from .holds import announces, defines_term, gives, holds, names_one, names_subject
 
 # Weights of the signals, and how close to the best a unit must score to be quoted too.
 # Chosen on the golden set, keeping only changes that improved both of its halves
@@ -91,7 +89,11 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # note, naming cannot be read and the previous quote may well hold the answer).
     said = frozenset()
     if rescoped and query.previous_answer:
-        names = (query.names_new_subject(u.text) for p in passages for u in retrieval.units_of(p))
+        names = (
+            names_subject(u.text, u.terms, query.rescoped, query.rescoped_phrase)
+            for p in passages
+            for u in retrieval.units_of(p)
+        )
         if any(names):
             said = frozenset(tokens(query.previous_answer))
 
@@ -99,9 +101,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         """Whether the unit gives the one figure asked, and names the new subject."""
         return (
             intent.one_figure and gives(intent, unit.text),
-            bool(query.rescoped & set(unit.terms))
-            if query.rescoped
-            else rescoped and query.names_new_subject(unit.text),
+            names_subject(unit.text, unit.terms, query.rescoped, query.rescoped_phrase),
         )
 
     # « Combien de bénévoles ? »: a unit giving a number of what is counted answers from any
@@ -142,7 +142,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # verb « est » does not. When some unit defines it, the others fit as little as a
     # figure that is not the one asked.
     defining = (
-        {id(u): _defines(u, query.defined) for _, u, *_ in raw}
+        {id(u): defines_term(u.text, query.defined) for _, u, *_ in raw}
         if intent.kind == "definition" and query.defined
         else {}
     )
@@ -210,52 +210,10 @@ def choose(scored: list[Scored], limit: int, ratio: float | None = None) -> list
     return chosen
 
 
-_NUMBER = r"(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)"
-_WORD = re.compile(r"[a-z][a-z-]+")
-
-
-# What names one thing: a capitalised word or a title in quotes, right after the noun
-# (« l'association Villes au Carré », « la plateforme « Pousses.paris » »).
-_INSTANCE = re.compile(r"\s*(?:d[eu]s?\s+|de la\s+|d['’]\s*)?(?:[«“\"]|[A-ZÀ-Ý])")
-
-
-def _mentions(text: str, noun: str) -> Iterator[re.Match[str]]:
-    """The words of ``text`` (folded: fold() keeps offsets) whose analysis is ``noun``."""
-    for match in _WORD.finditer(fold(text)):
-        if analyze(match.group())[:1] == [noun]:
-            yield match
-
-
-def announces(text: str, noun: str) -> bool:
-    """Whether ``text`` counts or lists the things ``noun`` (analysed) stands for: the noun
-    after a number (« 3 tendances majeures », « deux risques ») or after a determiner and
-    before a colon (« les questions suivantes : »)."""
-    folded = fold(text)
-    for match in _mentions(text, noun):
-        before = folded[max(0, match.start() - 40) : match.start()].split()[-3:]
-        if any(re.fullmatch(_NUMBER, word) for word in before):
-            return True
-        if before and ":" in folded[match.end() : match.end() + 60]:
-            return True
-    return False
-
-
-def names_one(text: str, noun: str) -> bool:
-    """Whether ``text`` names one of the things ``noun`` stands for: the noun before a name
-    (« l'association Villes au Carré », « la plateforme « Pousses.paris » »)."""
-    return any(_INSTANCE.match(text, match.end()) for match in _mentions(text, noun))
-
-
 def _mostly_said(unit: Unit, said: frozenset[str]) -> bool:
     """Whether most of the unit's words are the previous answer's (it was quoted there)."""
     words = set(tokens(unit.text))
     return len(words & said) > 0.6 * max(1, len(words))
-
-
-def _defines(unit: Unit, term: tuple[str, ...]) -> bool:
-    """Whether a sentence of the unit defines the asked phrase (its subject is the phrase)."""
-    subjects = defined_subjects(split_sentences(unit.text))
-    return any(defines(subject, term) >= DEFINES_AT_LEAST for subject in subjects)
 
 
 def overlap(a: set[str], b: set[str]) -> float:

@@ -19,7 +19,15 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..models import Turn
-from ..textnorm import STOP_WORDS, analyze, contains_run, fold, looks_english, tokens
+from ..textnorm import (
+    STOP_WORDS,
+    analyze,
+    contains_run,
+    fold,
+    looks_english,
+    singular_tokens,
+    tokens,
+)
 from .definitions import asked_term
 
 # The kind of answer, in the order they are tested (the first that matches wins).
@@ -379,10 +387,6 @@ _SLOT_WORDS = frozenset(
 )
 
 
-def singular_tokens(text: str) -> list[str]:
-    """tokens(text), a final « s » dropped: « autres associations » matches « autre
-    association »."""
-    return [t[:-1] if len(t) > 3 and t.endswith("s") else t for t in tokens(text)]
 
 
 def _rescoped(phrase: str) -> str:
@@ -813,13 +817,6 @@ class SearchQuery:
             self.rescoped_phrase = tuple(phrase)
         return self
 
-    def names_new_subject(self, text: str) -> bool:
-        """Whether ``text`` names the subject a re-scoping follow-up moves to."""
-        if self.rescoped:
-            return bool(self.rescoped & set(analyze(text)))
-        return bool(self.rescoped_phrase) and contains_run(
-            singular_tokens(text), list(self.rescoped_phrase)
-        )
 
     def __post_init__(self) -> None:
         self.lexical_terms = analyze(self.lexical)

@@ -21,7 +21,7 @@ from ..models import Chunk, RetrievedChunk
 from ..settings import Settings
 from ..textnorm import analyze, fold, tokens
 from ..textunits import Boilerplate, Unit, split_units
-from .definitions import defined_subjects, defines
+from .definitions import DEFINES_AT_LEAST, defined_subjects, defines
 from .lexical import BM25Index
 from .query import SearchQuery
 
@@ -29,10 +29,6 @@ log = logging.getLogger(__name__)
 
 Key = tuple[int, int]  # a candidate: (partition number, index in it)
 
-# How much of a defined subject must be the asked phrase (Jaccard of their terms, the head
-# noun shared): « modèle socio-économique » is defined by « Le modèle socio-économique … »,
-# not by « La pédagogie sur les leviers des modèles socio-économiques … ».
-DEFINES_AT_LEAST = 0.5
 # How much of a heading a question must name to name that part (« selon la note » names one
 # word of « Contexte & objectifs de la note prospective »: not that part).
 NAMES_AT_LEAST = 0.5
