@@ -173,3 +173,8 @@ def test_examples_of_a_kind_of_thing(question, kind):
 def test_a_unit_naming_one_of_the_kind_asked(text, naming):
     noun = "plateform" if "plateforme" in text else "associ"
     assert names_one(text, noun) is naming
+
+
+def test_quel_poids_asks_a_share():
+    intent = read_intent("Quel poids ont les financements publics dans les ressources ?")
+    assert (intent.kind, intent.measure) == ("figure", "share")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import cache
 
 from ..search.definitions import DEFINES_AT_LEAST, defined_subjects, defines
 from ..search.query import Intent
@@ -330,3 +331,17 @@ def names_subject(
     if subject:
         return bool(subject & set(terms))
     return bool(phrase) and contains_run(singular_tokens(text), list(phrase))
+
+
+# The words that name a measure rather than what is measured (« quel poids ont les
+# cotisations », « le montant moyen d'un don »).
+MEASURE_WORDS = (
+    "combien nombre chiffre total moyen moyenne annuel montant budget coût coûte prix salaire "
+    "rémunération indemnité valeur vaut euros durée dure temps mois années ans semaines jours "
+    "heures âge part proportion pourcentage taux poids pèse"
+)
+
+
+@cache
+def measure_terms() -> list[str]:
+    return analyze(MEASURE_WORDS)

@@ -19,7 +19,14 @@ from ..search.query import SearchQuery
 from ..search.retrieval import Retrieval
 from ..textnorm import tokens
 from ..textunits import Unit, around_items
-from .holds import announces, defines_term, gives, holds, names_one, names_subject
+from .holds import (
+    announces,
+    defines_term,
+    gives,
+    holds,
+    names_one,
+    names_subject,
+)
 
 # Weights of the signals, and how close to the best a unit must score to be quoted too.
 # Chosen on the golden set, keeping only changes that improved both of its halves

@@ -52,8 +52,9 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "figure",
         re.compile(
-            r"\b(combien|quelle (part|proportion|somme)|quel (pourcentage|montant|nombre|taux|age"
-            r"|budget|objectif chiffre|volume)|nombre de|pourcentage|chiffres?|how (many|much)"
+            r"\b(combien|quelle (part|proportion|somme)|quel (pourcentage|montant|nombre|taux"
+            r"|age|poids|budget|objectif chiffre|volume)|nombre de|pourcentage|chiffres?"
+            r"|how (many|much)"
             # « Quel est le montant / le budget annuel / la durée … ? »
             r"|quel(le)?s? (est|sont|etait|etaient) (le|la|les) (montant|budget|cout|prix"
             r"|salaire|duree|age|part|pourcentage|taux)s?"
@@ -196,7 +197,7 @@ _MEASURES: list[tuple[str, re.Pattern[str]]] = [
     (
         "share",
         re.compile(
-            r"\b(quelle (part|proportion)|quel (pourcentage|taux)|pourcentage|proportion"
+            r"\b(quelle (part|proportion)|quel (pourcentage|taux|poids)|pourcentage|proportion"
             r"|pese\w* combien|what (share|percentage|proportion)|what rate)\b"
         ),
     ),
