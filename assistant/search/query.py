@@ -256,6 +256,9 @@ _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\bquel(?:le)?s? (?:demarches?|formalites?|etapes?|conditions?)\b[^?]*"
             r"\b(?:faut|doi[st]\w*|faire|remplir)\b"
+            # « Quelles démarches pour obtenir un agrément ? »: the goal right after.
+            r"|\bquel(?:le)?s? (?:demarches?|formalites?|conditions?) (?:a suivre )?pour"
+            r" (?:obtenir|creer|devenir|demander|beneficier|s.inscrire|adherer|deposer)\b"
             r"|\bcomment (?:faire|proceder|s.y prendre) pour\b"
             r"|\bcomment (?:solliciter|obtenir|remplir|embaucher|creer|devenir|demander"
             r"|deposer|s.inscrire|adherer|beneficier)\b"
