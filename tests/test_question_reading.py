@@ -111,8 +111,12 @@ def test_a_count_of_them_is_quoted_with_what_they_are(tmp_path):
             {"charl", "benoit", "heidsieck"},
         ),
         ("Qu'a dit Gabriel Attal sur le mécénat ?", {"gabriel", "attal"}),
-        # A name that is what is asked about qualifies nothing.
+        # A name that is what is asked about qualifies nothing, nor does a name that is no
+        # person's (« Que dit la note sur le MOOC ? »: the note says, of the MOOC).
         ("Quand Gabriel Attal a-t-il lancé le cycle ?", set()),
+        ("Que dit la note prospective sur le MOOC ?", {"not"}),
+        # The note asked of itself.
+        ("Quels outils la note recommande-t-elle pour se former ?", {"not"}),
         # A word the rest of the question also holds is still asked about.
         ("Selon le webinaire sur les modèles, sur quoi reposent les modèles ?", {"webinair"}),
     ],

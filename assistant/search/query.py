@@ -741,6 +741,12 @@ def example_of(question: str) -> str:
 _QUALIFIER = re.compile(r"\b(?:selon|d.apres|according to)\s+(?P<source>[^,?!.;:]+)")
 
 
+# A person's name (who says something): two words or more, each capitalised and not an
+# acronym (« Charles-Benoît Heidsieck », « Gabriel Attal »; not « MOOC », « Le RAMEAU »).
+_CAPITALISED = r"[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)*"
+_PERSON = re.compile(rf"{_CAPITALISED}(?:\s+{_CAPITALISED})+")
+# The corpus named as such in a question (« la note », « le texte », « ce corpus »).
+_THE_NOTE = re.compile(r"\b(?:la|cette|ta|votre) note\b|\b(?:le|ce|ton|votre) (?:texte|corpus)\b")
 # A verb of saying or showing: its subject is who says it (« Qu'a dit X sur le mécénat ? »,
 # « Quelles tendances X a-t-il mises en avant ? »), what is asked is what was said.
 _SAYS = re.compile(
@@ -757,8 +763,11 @@ def qualifying_terms(question: str) -> frozenset[str]:
     text = fold(question)
     sources = [m.group("source") for m in _QUALIFIER.finditer(text)]
     rest = _QUALIFIER.sub(" ", text)
+    # « Quels outils la note recommande-t-elle ? »: the note is who says it, asked of itself.
+    sources += _THE_NOTE.findall(rest)
+    rest = _THE_NOTE.sub(" ", rest)
     if _SAYS.search(text):
-        for name in asked_names(question):
+        for name in filter(_PERSON.fullmatch, asked_names(question)):
             sources.append(name)
             rest = rest.replace(fold(name), " ")
     if not sources:
