@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answering import Assistant
-from assistant.answer.holds import announces, names_one
+from assistant.answer.holds import announces, holds, names_one
 from assistant.leaning import leans
 from assistant.search.query import asked_items, example_of, qualifying_terms, read_intent
 
@@ -182,3 +182,10 @@ def test_a_unit_naming_one_of_the_kind_asked(text, naming):
 def test_quel_poids_asks_a_share():
     intent = read_intent("Quel poids ont les financements publics dans les ressources ?")
     assert (intent.kind, intent.measure) == ("figure", "share")
+
+
+def test_actors_are_named_bodies_and_the_kinds_of_actors_the_note_speaks_of():
+    # « Qui prend l'initiative ? »: « les associations sont à la manœuvre » names who.
+    answer = "Dans 8 cas sur 10, les associations sont à la manœuvre et à l’initiative."
+    assert holds("actors", answer) > holds("actors", "Dans 8 cas sur 10, c'est à l'initiative.")
+    assert holds("actors", "Le Medef et l’ESSEC ont publié un guide.") == 1.0

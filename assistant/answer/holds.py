@@ -258,6 +258,13 @@ def states(asks_for: str, text: str) -> bool:
     return pattern is None or bool(pattern.search(text))
 
 
+_ACTOR_NOUN = re.compile(
+    r"\b(?:les|des|l[’'])\s*(associations?|entreprises?|fondations?|collectivités?|État|Etat"
+    r"|pouvoirs publics|mécènes|bénévoles|salariés|acteurs|réseaux|institutions)\b",
+    re.IGNORECASE,
+)
+
+
 def names_in(text: str) -> int:
     return len(set(_NAME.findall(text)))
 
@@ -269,7 +276,7 @@ def holds(kind: str, text: str, is_list: bool = False) -> float:
     if kind == "date":
         return 1.0 if _DATE.search(text) else 0.0
     if kind == "actors":
-        return min(1.0, names_in(text) / 2)
+        return min(1.0, (names_in(text) + len(set(_ACTOR_NOUN.findall(text))) / 2) / 2)
     if kind == "examples":
         return min(1.0, names_in(text) / 3) * (1.0 if _EXAMPLE.search(text) else 0.7)
     if kind == "definition":
