@@ -189,3 +189,24 @@ def test_actors_are_named_bodies_and_the_kinds_of_actors_the_note_speaks_of():
     answer = "Dans 8 cas sur 10, les associations sont à la manœuvre et à l’initiative."
     assert holds("actors", answer) > holds("actors", "Dans 8 cas sur 10, c'est à l'initiative.")
     assert holds("actors", "Le Medef et l’ESSEC ont publié un guide.") == 1.0
+
+
+def test_a_verb_the_stemmer_leaves_whole_is_known_by_its_stem(tmp_path):
+    # « s'engagent » stems to « engagent », « s'engager » to « engag »: the question's verb is
+    # not unknown to a corpus that writes « l'engagement » and « s'engager ».
+    settings = corpus_of(
+        tmp_path,
+        {
+            "engagement.md": "# L'engagement\n\nL’engagement des salariés au sein "
+            "d’associations est vecteur d'effets positifs pour les entreprises : "
+            "attractivité, motivation, développement des compétences. Les salariés veulent "
+            "s'engager.\n"
+        },
+    )
+    assistant = Assistant(settings)
+    question = "Que gagnent les entreprises quand leurs salariés s'engagent ?"
+    _, retrieval = assistant.retrieve(question)
+    assert "engagent" in retrieval.known
+    assert retrieval.idf["engagent"] == assistant.retriever.idf("engag")
+    # A word the corpus does not have under any of its forms stays unknown.
+    assert "gagnent" not in retrieval.known

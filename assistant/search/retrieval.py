@@ -261,6 +261,19 @@ class Retriever:
         """Does the analysed term occur in what ``viewer`` may read?"""
         return any(p.bm25.has(term) for p in self.partitions(viewer))
 
+    def known_form(self, term: str, viewer: str | None = None) -> str | None:
+        """The term as the corpus knows it, or None. The French stemmer leaves a verb's
+        « -ent » (« s'engagent » → « engagent », « s'engager » → « engag »): an unknown term
+        whose first letters, one to three fewer, are a known term (five letters at least)
+        is that term."""
+        if self.knows(term, viewer):
+            return term
+        for cut in (1, 2, 3):
+            shorter = term[:-cut]
+            if len(shorter) >= 5 and self.knows(shorter, viewer):
+                return shorter
+        return None
+
     def idf(self, term: str, viewer: str | None = None) -> float:
         """The term's IDF in the shared corpus; a term only the viewer's own uploads hold
         takes its IDF there (their own statistics, never another user's)."""
@@ -457,8 +470,9 @@ class Retriever:
         IDF of its terms and which the corpus knows, the names it never mentions, and the
         section a summary question names (with its chunks' units)."""
         terms = list(dict.fromkeys([*query.terms, *query.lexical_terms]))
-        retrieval.idf = {t: self.idf(t, viewer) for t in terms}
-        retrieval.known = frozenset(t for t in query.terms if self.knows(t, viewer))
+        forms = {t: self.known_form(t, viewer) for t in terms}
+        retrieval.idf = {t: self.idf(forms[t] or t, viewer) for t in terms}
+        retrieval.known = frozenset(t for t in query.terms if forms[t])
         retrieval.unknown_names = [n for n in query.names if not self.mentions(n, viewer)]
         named = None
         if query.intent.kind == "summary":
