@@ -200,7 +200,7 @@ def test_a_verb_the_stemmer_leaves_whole_is_known_by_its_stem(tmp_path):
             "engagement.md": "# L'engagement\n\nL’engagement des salariés au sein "
             "d’associations est vecteur d'effets positifs pour les entreprises : "
             "attractivité, motivation, développement des compétences. Les salariés veulent "
-            "s'engager.\n"
+            "s'engager. Un soutien direct les aide.\n"
         },
     )
     assistant = Assistant(settings)
@@ -208,5 +208,8 @@ def test_a_verb_the_stemmer_leaves_whole_is_known_by_its_stem(tmp_path):
     _, retrieval = assistant.retrieve(question)
     assert "engagent" in retrieval.known
     assert retrieval.idf["engagent"] == assistant.retriever.idf("engag")
-    # A word the corpus does not have under any of its forms stays unknown.
+    # A word the corpus does not have under any of its forms stays unknown, and only a
+    # verb's « -ent » is taken off (« directeur » is not « direct »).
     assert "gagnent" not in retrieval.known
+    assert assistant.retriever.known_form("directeur") is None
+    assert assistant.retriever.known_form("engagent") == "engag"

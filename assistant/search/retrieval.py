@@ -264,15 +264,12 @@ class Retriever:
     def known_form(self, term: str, viewer: str | None = None) -> str | None:
         """The term as the corpus knows it, or None. The French stemmer leaves a verb's
         « -ent » (« s'engagent » → « engagent », « s'engager » → « engag »): an unknown term
-        whose first letters, one to three fewer, are a known term (five letters at least)
-        is that term."""
+        in « -ent » whose stem without it is known (five letters at least) is that stem. Only
+        that ending: « directeur » is not « direct »."""
         if self.knows(term, viewer):
             return term
-        for cut in (1, 2, 3):
-            shorter = term[:-cut]
-            if len(shorter) >= 5 and self.knows(shorter, viewer):
-                return shorter
-        return None
+        stem = term[:-3] if term.endswith("ent") else ""
+        return stem if len(stem) >= 5 and self.knows(stem, viewer) else None
 
     def idf(self, term: str, viewer: str | None = None) -> float:
         """The term's IDF in the shared corpus; a term only the viewer's own uploads hold
