@@ -388,3 +388,9 @@ def looks_english(text: str) -> bool:
     en = sum(w in _EN_WORDS for w in words)
     fr = sum(w in _FR_WORDS for w in words)
     return en > fr
+
+
+def singular_tokens(text: str) -> list[str]:
+    """tokens(text), a final « s » dropped: « autres associations » matches « autre
+    association »."""
+    return [t[:-1] if len(t) > 3 and t.endswith("s") else t for t in tokens(text)]

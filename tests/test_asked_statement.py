@@ -25,6 +25,7 @@ from .conftest import make_settings
         ("Quelles démarches faut-il faire pour créer une association ?", "steps"),
         ("Comment solliciter le DLA de mon département ?", "steps"),
         ("Quelles conditions une association doit-elle remplir pour l'agrément ?", "steps"),
+        ("Quelles démarches pour obtenir un agrément Jeunesse et éducation populaire ?", "steps"),
         # What, not who; a process the note describes; an approach it proposes.
         ("Qu'est-ce qui remplace les subventions publiques ?", ""),
         ("Comment se déroule la démarche proposée, étape par étape ?", ""),

@@ -176,6 +176,15 @@ def test_a_count_given_without_its_noun_is_read(question, text):
     [
         ("Combien de membres compte le réseau ?", "Le réseau a été créé en 2016."),  # a year
         ("Combien de membres compte le réseau ?", "Ils sont plus de 350."),  # counts what?
+        (  # an item of an enumeration is a kind of member, the number counts the members
+            "Combien d'associations y a-t-il ?",
+            "Le réseau est riche de ses membres : collectivités, associations, entreprises, "
+            "institutions. Ils sont aujourd’hui plus de 350.",
+        ),
+        (  # a share of the associations, not a number of them
+            "Combien d'associations ont un partenariat ?",
+            "Une association sur trois développe aujourd’hui des partenariats.",
+        ),
         (  # « eux »: the firms, not the associations asked about
             "Combien d'associations se sont engagées ?",
             "Les associations sollicitent les cabinets. 26 d’entre eux ont répondu.",

@@ -4,8 +4,13 @@ sentence, and the nested items of a list quoted under one point."""
 
 from __future__ import annotations
 
+from assistant.answer.answering import Assistant
+from assistant.answer.holds import names_subject
 from assistant.models import Turn
 from assistant.search.query import previous_points, read_intent, understand
+from assistant.textnorm import analyze
+
+from .conftest import corpus_of
 
 
 def _after(answer: str) -> list[Turn]:
@@ -198,3 +203,67 @@ def test_a_pronoun_counts_what_the_previous_question_named():
     assert intent.counted == "participants"
     # Not a follow-up: nothing is inherited.
     assert not understand("Ils sont combien ?", []).intent.counted
+
+
+def test_a_new_subject_with_no_word_of_its_own_is_its_phrase():
+    # « Et avec les autres associations ? » after a question on associations: « autres » is
+    # a stop word, the new subject is the phrase.
+    previous = "Les associations font-elles des partenariats avec les entreprises ?"
+    turns = [Turn(role="user", content=previous), Turn(role="assistant", content="…")]
+    query = understand("Et avec les autres associations ?", turns)
+    assert query.rescoped_phrase == ("autre", "association")
+    for text, named in (
+        ("Avec les autres associations : les synergies se multiplient.", True),
+        ("Les associations nouent des partenariats.", False),
+    ):
+        terms = analyze(text)
+        assert names_subject(text, terms, query.rescoped, query.rescoped_phrase) is named
+
+
+PARTENARIATS = """# Les partenariats
+
+Leurs partenariats sont variés : 42% des entreprises mènent des partenariats avec les
+associations autour des pratiques responsables, et 30% font du mécénat.
+
+Avec les autres associations : les synergies se multiplient, de la mutualisation de moyens
+aux fusions.
+
+Les fondations soutiennent les associations depuis longtemps.
+"""
+
+
+def test_a_rescoped_follow_up_does_not_quote_the_previous_answer_again(tmp_path):
+    settings = corpus_of(tmp_path, {"partenariats.md": PARTENARIATS})
+    assistant = Assistant(settings)
+    first, follow = _converse(
+        assistant,
+        "Les associations font-elles des partenariats avec les entreprises ?",
+        "Et avec les autres associations ?",
+    )
+    assert "42%" in first.citations[0].quote, first.answer
+    assert not follow.abstained
+    assert "synergies" in follow.citations[0].quote, follow.answer
+    assert not any("42%" in c.quote for c in follow.citations), follow.answer
+
+
+def test_a_point_the_previous_answer_does_not_have_is_said_missing(tmp_path):
+    # « Développe le troisième point » after an answer of two points: no unrelated « 3
+    # volets » answered in its place, a plain statement of what the answer holds.
+    settings = corpus_of(tmp_path, {"demarche.md": DEMARCHE})
+    assistant = Assistant(settings)
+    two = (
+        "D'après le corpus :\n\n- Le webinaire dure une heure. [1]\n"
+        "- Les ateliers réunissent huit dirigeants. [2]"
+    )
+    history = [
+        Turn(role="user", content="Que propose la démarche ?"),
+        Turn(role="assistant", content=two),
+    ]
+    answer = assistant.answer("Développe le troisième point.", history)
+    assert answer.abstained and not answer.citations
+    assert "pas de troisième point" in answer.answer and "2" in answer.answer, answer.answer
+    english = assistant.answer("Expand on the fifth point.", history)
+    assert english.abstained and "no fifth point" in english.answer, english.answer
+    # A point it has is developed; an ordinal counting something else asks the note.
+    assert not assistant.answer("Développe le deuxième point.", history).abstained
+    assert understand("Et le troisième temps, ça donne quoi ?", history).no_such_point == -1

@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answering import Assistant
+from assistant.answer.holds import announces, holds, names_one
 from assistant.leaning import leans
-from assistant.search.query import read_intent
+from assistant.search.query import asked_items, example_of, qualifying_terms, read_intent
 
 from .conftest import corpus_of
 
@@ -97,3 +98,115 @@ def test_a_count_of_them_is_quoted_with_what_they_are(tmp_path):
     assert not answer.abstained, answer.answer
     quote = answer.citations[0].quote
     assert "26 d’entre eux" in quote and "cabinets de" in quote, quote
+
+
+@pytest.mark.parametrize(
+    ("question", "qualifying"),
+    [
+        ("Quelles formes d'économie coexistent d'après le webinaire ?", {"webinair"}),
+        ("Concrètement, c'est quoi un modèle socio-économique selon Le RAMEAU ?", {"rameau"}),
+        # Who says it, the subject of a verb of saying.
+        (
+            "Quelles tendances Charles-Benoît Heidsieck a-t-il mises en avant ?",
+            {"charl", "benoit", "heidsieck"},
+        ),
+        ("Qu'a dit Gabriel Attal sur le mécénat ?", {"gabriel", "attal"}),
+        # A name that is what is asked about qualifies nothing, nor does a name that is no
+        # person's (« Que dit la note sur le MOOC ? »: the note says, of the MOOC).
+        ("Quand Gabriel Attal a-t-il lancé le cycle ?", set()),
+        ("Que dit la note prospective sur le MOOC ?", {"not"}),
+        # The note asked of itself.
+        ("Quels outils la note recommande-t-elle pour se former ?", {"not"}),
+        # A word the rest of the question also holds is still asked about.
+        ("Selon le webinaire sur les modèles, sur quoi reposent les modèles ?", {"webinair"}),
+    ],
+)
+def test_who_says_it_is_not_what_is_asked(question, qualifying):
+    assert qualifying_terms(question) == qualifying
+
+
+@pytest.mark.parametrize(
+    ("question", "items"),
+    [
+        ("Quelles grandes tendances des alliances Heidsieck a-t-il mises en avant ?", "tendanc"),
+        ("À quels enjeux le rapport a-t-il cherché à répondre ?", "enjeux"),
+        ("Quels sont les deux axes du partage des connaissances ?", "axe"),
+        ("Quel outil la note recommande-t-elle ?", ""),  # one thing, no list
+        ("Combien de bénévoles ?", ""),
+    ],
+)
+def test_a_plural_interrogative_asks_for_several_things(question, items):
+    assert asked_items(question) == items
+
+
+@pytest.mark.parametrize(
+    ("text", "announcing"),
+    [
+        ("Il a mis en exergue les 3 tendances majeures des alliances territoriales :", True),
+        ("C'est prendre deux risques : l'un technique, l'autre politique.", True),
+        ("Elle répond aux questions suivantes : comment, pourquoi, avec qui ?", True),
+        ("C'est l'une des tendances partagées par le président.", False),
+    ],
+)
+def test_a_unit_that_counts_or_lists_the_things_asked_announces_them(text, announcing):
+    noun = {"tendances": "tendanc", "risques": "risqu", "questions": "question"}
+    asked = next(stem for word, stem in noun.items() if word in text)
+    assert announces(text, asked) is announcing
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Peux-tu me donner un exemple d'association qui joue le rôle de catalyseur ?", "associ"),
+        ("Donne des exemples de nouvelles plateformes.", "plateform"),
+        ("Donne-moi des exemples.", ""),
+    ],
+)
+def test_examples_of_a_kind_of_thing(question, kind):
+    assert example_of(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "naming"),
+    [
+        ("A l’instar de l’association Villes au Carré, implantée en région Centre.", True),
+        ("Lancée avec la plateforme « Pousses.paris » en 2019.", True),
+        ("Les associations sont à la manœuvre.", False),
+    ],
+)
+def test_a_unit_naming_one_of_the_kind_asked(text, naming):
+    noun = "plateform" if "plateforme" in text else "associ"
+    assert names_one(text, noun) is naming
+
+
+def test_quel_poids_asks_a_share():
+    intent = read_intent("Quel poids ont les financements publics dans les ressources ?")
+    assert (intent.kind, intent.measure) == ("figure", "share")
+
+
+def test_actors_are_named_bodies_and_the_kinds_of_actors_the_note_speaks_of():
+    # « Qui prend l'initiative ? »: « les associations sont à la manœuvre » names who.
+    answer = "Dans 8 cas sur 10, les associations sont à la manœuvre et à l’initiative."
+    assert holds("actors", answer) > holds("actors", "Dans 8 cas sur 10, c'est à l'initiative.")
+    assert holds("actors", "Le Medef et l’ESSEC ont publié un guide.") == 1.0
+
+
+def test_a_verb_the_stemmer_leaves_whole_is_known_by_its_stem(tmp_path):
+    # « s'engagent » stems to « engagent », « s'engager » to « engag »: the question's verb is
+    # not unknown to a corpus that writes « l'engagement » and « s'engager ».
+    settings = corpus_of(
+        tmp_path,
+        {
+            "engagement.md": "# L'engagement\n\nL’engagement des salariés au sein "
+            "d’associations est vecteur d'effets positifs pour les entreprises : "
+            "attractivité, motivation, développement des compétences. Les salariés veulent "
+            "s'engager.\n"
+        },
+    )
+    assistant = Assistant(settings)
+    question = "Que gagnent les entreprises quand leurs salariés s'engagent ?"
+    _, retrieval = assistant.retrieve(question)
+    assert "engagent" in retrieval.known
+    assert retrieval.idf["engagent"] == assistant.retriever.idf("engag")
+    # A word the corpus does not have under any of its forms stays unknown.
+    assert "gagnent" not in retrieval.known

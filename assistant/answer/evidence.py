@@ -23,7 +23,7 @@ from functools import cache
 from ..search.query import SearchQuery
 from ..search.retrieval import Retrieval
 from ..textnorm import analyze
-from .holds import counts_initials, states
+from .holds import counts_initials, measure_terms, states
 from .selection import Scored
 
 # Logistic weights (known share, (similarity - 0.86) / 0.03, the best unit's share) and bias,
@@ -71,11 +71,6 @@ UNGIVEN_FIGURE_FACTOR = 0.0
 # (« Et côté salariés ? ») and English questions hold few of their own words in a French
 # unit: any unit giving the figure counts for them.
 GIVEN_MIN_SHARE = 0.05
-MEASURE_WORDS = (
-    "combien nombre chiffre total moyen moyenne annuel montant budget coût coûte prix salaire "
-    "rémunération indemnité valeur vaut euros durée dure temps mois années ans semaines jours "
-    "heures âge part proportion pourcentage taux"
-)
 
 # … and what the question asks a passage to state in words of its own — who succeeded
 # someone, an address, the steps to reach a goal (``Intent.asks_for``) — that no retrieved
@@ -153,7 +148,7 @@ def judge(
 def _subject_weights(query: SearchQuery, idf: dict[str, float]) -> dict[str, float]:
     """The question's terms that say what the figure asked is about, IDF-weighted."""
     intent = query.intent
-    left_out = set(_measure_terms()) | set(intent.counted_terms)
+    left_out = set(measure_terms()) | set(intent.counted_terms)
     left_out |= set(intent.scope_terms)  # « en France »: where, not what
     # A year asked (« en 2031 ») is judged on its own: the answer says the note has nothing
     # of that year and gives the figure it has (planning's missing year).
@@ -183,11 +178,6 @@ def _share(weights: dict[str, float], terms) -> float:
         return 1.0  # nothing but the measure (« Combien ? »): the figure is the subject's
     present = set(terms)
     return sum(w for t, w in weights.items() if t in present) / total
-
-
-@cache
-def _measure_terms() -> list[str]:
-    return analyze(MEASURE_WORDS)
 
 
 @cache

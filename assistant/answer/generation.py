@@ -81,7 +81,36 @@ _NOT_FOUND = {
 }
 
 
+_ORDINAL_WORDS = ("", "premier", "deuxième", "troisième", "quatrième", "cinquième", "sixième")
+_ORDINAL_WORDS_EN = ("", "first", "second", "third", "fourth", "fifth", "sixth")
+
+
+def no_such_point_text(ordinal: int, points: int, english: bool) -> str:
+    """« Développe le troisième point » after an answer of two points, or of none."""
+    if english:
+        asked = _ORDINAL_WORDS_EN[ordinal] if 0 < ordinal < 7 else "last" if ordinal < 0 else ""
+        if points:
+            return (
+                f"My previous answer has no {asked} point: it gives {points}. "
+                "Say which one to expand, or ask about the subject itself."
+            )
+        return "My previous answer gives no list of points. Ask about the subject itself."
+    asked = _ORDINAL_WORDS[ordinal] if 0 < ordinal < 7 else "dernier" if ordinal < 0 else ""
+    if points:
+        return (
+            f"Ma réponse précédente n'a pas de {asked} point : elle en donne {points}. "
+            "Dites lequel développer, ou posez votre question sur le sujet lui-même."
+        )
+    return (
+        "Ma réponse précédente ne donne pas de liste de points. Posez votre question sur le "
+        "sujet lui-même."
+    )
+
+
 def abstention_text(passages: list[RetrievedChunk], english: bool, missing: str = "") -> str:
+    if missing.startswith("point:"):
+        _, ordinal, points = missing.split(":")
+        return no_such_point_text(int(ordinal), int(points), english)
     sections: list[str] = []
     for passage in passages[:3]:
         if passage.section not in sections:

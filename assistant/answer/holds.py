@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import cache
 
+from ..search.definitions import DEFINES_AT_LEAST, defined_subjects, defines
 from ..search.query import Intent
-from ..textnorm import analyze, fold
+from ..textnorm import analyze, contains_run, fold, singular_tokens
+from ..textunits import split_sentences
 
 _QUANTITY = re.compile(
     r"\d+(?:[ \u202f\u00a0]\d{3})*(?:[,.]\d+)?\s*(?:%|‰|€|k€|m€|euros?|millions?|milliards?|"
@@ -99,6 +102,9 @@ def _after_counts(text: str, reach: int, shares: bool = True) -> Iterator[str]:
             continue
         # « 87% des Maires » is a share of the mayors, not a number of them.
         if not shares and _SHARE_AFTER.match(text, match.end()):
+            continue
+        # « une association sur trois » is a share of the associations, not a number of them.
+        if not shares and match.group().lower() in ("un", "une"):
             continue
         clause = re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + reach], maxsplit=1)[0]
         # « … des cabinets de conseil. 26 d'entre eux se sont impliqués »: the number counts
@@ -191,12 +197,18 @@ _BARE_COUNT = re.compile(
 _SERIES = frozenset({"jour", "article", "numero", "n°", "no", "page", "niveau", "module", "axe"})
 
 
+# What a colon opens when it enumerates: three items or more, up to the sentence's end.
+_ENUMERATION = re.compile(r":[^.:;!?]*?,[^.:;!?]*?,[^.;!?]*")
+
+
 def counts_bare_terms(text: str, wanted: Sequence[str]) -> bool:
     """Whether ``text`` (a unit: the sentence with the one it leans on) gives a bare number,
     not a year, and names what is counted (``wanted``, ``Intent.counted_terms``: « … la
     diversité des membres qui le composent … Ils sont plus de 350 »): the number is the
     count of the thing the unit speaks of."""
-    if not wanted or wanted[0] not in analyze(text):
+    # « … des membres qui le composent : collectivités, associations, entreprises … Ils sont
+    # plus de 350 »: an item of an enumeration is a kind of what is counted, not it.
+    if not wanted or wanted[0] not in analyze(_ENUMERATION.sub(" ", text)):
         return False
     for match in _BARE_COUNT.finditer(text):
         if _YEAR.fullmatch(match.group()):
@@ -246,6 +258,13 @@ def states(asks_for: str, text: str) -> bool:
     return pattern is None or bool(pattern.search(text))
 
 
+_ACTOR_NOUN = re.compile(
+    r"\b(?:les|des|l[’'])\s*(associations?|entreprises?|fondations?|collectivités?|État|Etat"
+    r"|pouvoirs publics|mécènes|bénévoles|salariés|acteurs|réseaux|institutions)\b",
+    re.IGNORECASE,
+)
+
+
 def names_in(text: str) -> int:
     return len(set(_NAME.findall(text)))
 
@@ -257,7 +276,7 @@ def holds(kind: str, text: str, is_list: bool = False) -> float:
     if kind == "date":
         return 1.0 if _DATE.search(text) else 0.0
     if kind == "actors":
-        return min(1.0, names_in(text) / 2)
+        return min(1.0, (names_in(text) + len(set(_ACTOR_NOUN.findall(text))) / 2) / 2)
     if kind == "examples":
         return min(1.0, names_in(text) / 3) * (1.0 if _EXAMPLE.search(text) else 0.7)
     if kind == "definition":
@@ -265,3 +284,71 @@ def holds(kind: str, text: str, is_list: bool = False) -> float:
     if kind == "list":
         return 1.0 if is_list or text.count(",") >= 2 else 0.3
     return 0.0
+
+
+_NUMBER = r"(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)"
+_WORD = re.compile(r"[a-z][a-z-]+")
+
+
+# What names one thing: a capitalised word or a title in quotes, right after the noun
+# (« l'association Villes au Carré », « la plateforme « Pousses.paris » »).
+_INSTANCE = re.compile(r"\s*(?:d[eu]s?\s+|de la\s+|d['’]\s*)?(?:[«“\"]|[A-ZÀ-Ý])")
+
+
+def _mentions(text: str, noun: str) -> Iterator[re.Match[str]]:
+    """The words of ``text`` (folded: fold() keeps offsets) whose analysis is ``noun``."""
+    for match in _WORD.finditer(fold(text)):
+        if analyze(match.group())[:1] == [noun]:
+            yield match
+
+
+def announces(text: str, noun: str) -> bool:
+    """Whether ``text`` counts or lists the things ``noun`` (analysed) stands for: the noun
+    after a number (« 3 tendances majeures », « deux risques ») or after a determiner and
+    before a colon (« les questions suivantes : »)."""
+    folded = fold(text)
+    for match in _mentions(text, noun):
+        before = folded[max(0, match.start() - 40) : match.start()].split()[-3:]
+        if any(re.fullmatch(_NUMBER, word) for word in before):
+            return True
+        if before and ":" in folded[match.end() : match.end() + 60]:
+            return True
+    return False
+
+
+def names_one(text: str, noun: str) -> bool:
+    """Whether ``text`` names one of the things ``noun`` stands for: the noun before a name
+    (« l'association Villes au Carré », « la plateforme « Pousses.paris » »)."""
+    return any(_INSTANCE.match(text, match.end()) for match in _mentions(text, noun))
+
+
+def defines_term(text: str, term: tuple[str, ...]) -> bool:
+    """Whether a sentence of ``text`` defines the asked phrase (its subject is the phrase:
+    « Le modèle socio-économique représente … » for « modèle socio-économique »)."""
+    subjects = defined_subjects(split_sentences(text))
+    return any(defines(subject, term) >= DEFINES_AT_LEAST for subject in subjects)
+
+
+def names_subject(
+    text: str, terms: Sequence[str], subject: frozenset[str], phrase: tuple[str, ...]
+) -> bool:
+    """Whether a unit (``text``, analysed ``terms``) names the subject a re-scoping follow-up
+    moves to: one of its own ``subject`` terms, else its ``phrase`` (« autres associations »
+    after a question on associations; SearchQuery.rescoped / rescoped_phrase)."""
+    if subject:
+        return bool(subject & set(terms))
+    return bool(phrase) and contains_run(singular_tokens(text), list(phrase))
+
+
+# The words that name a measure rather than what is measured (« quel poids ont les
+# cotisations », « le montant moyen d'un don »).
+MEASURE_WORDS = (
+    "combien nombre chiffre total moyen moyenne annuel montant budget coût coûte prix salaire "
+    "rémunération indemnité valeur vaut euros durée dure temps mois années ans semaines jours "
+    "heures âge part proportion pourcentage taux poids pèse"
+)
+
+
+@cache
+def measure_terms() -> list[str]:
+    return analyze(MEASURE_WORDS)

@@ -167,6 +167,10 @@ class Grounding:
     scored: list[Scored]
     evidence: Evidence
     plan: Plan
+    # « Développe le troisième point » after an answer of two: the point asked does not
+    # exist (SearchQuery.no_such_point), nothing is answered in its place.
+    no_such_point: int = -1
+    ordinal: int = 0
 
     def abstains(self, settings: Settings, extractive: bool) -> bool:
         """Below the calibrated confidence, or with nothing to read, no generator runs. An
@@ -174,11 +178,13 @@ class Grounding:
         in the passages (headings, notes only), the extractive answer abstains."""
         weak = self.evidence.confidence < settings.abstain_threshold
         nothing_to_quote = extractive and not self.plan.chosen
-        return weak or not self.plan.passages or nothing_to_quote
+        return weak or not self.plan.passages or nothing_to_quote or self.no_such_point >= 0
 
     def not_found(self, settings: Settings) -> str:
         """What an abstention says it does not find: « figure » when the evidence is weak
         for want of the one figure asked (the subject may well be in the note)."""
+        if self.no_such_point >= 0:
+            return f"point:{self.ordinal}:{self.no_such_point}"
         weak = self.evidence.confidence < settings.abstain_threshold
         return "figure" if weak and not self.evidence.figure_given else ""
 
@@ -188,4 +194,5 @@ def ground(settings: Settings, query: SearchQuery, retrieval: Retrieval, detail:
     for the extractive answer and the LLM chain (:mod:`.chain`)."""
     scored = score_units(query, retrieval, depth=5 if detail == "full" else 4)
     evidence = judge(query, retrieval, scored, settings.embedding_model)
-    return Grounding(scored, evidence, plan_answer(settings, query, retrieval, scored, detail))
+    plan = plan_answer(settings, query, retrieval, scored, detail)
+    return Grounding(scored, evidence, plan, query.no_such_point, query.intent.ordinal or 0)

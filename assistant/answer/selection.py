@@ -15,12 +15,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import RetrievedChunk
-from ..search.definitions import defined_subjects, defines
 from ..search.query import SearchQuery
-from ..search.retrieval import DEFINES_AT_LEAST, Retrieval
+from ..search.retrieval import Retrieval
 from ..textnorm import tokens
-from ..textunits import Unit, around_items, split_sentences
-from .holds import gives, holds
+from ..textunits import Unit, around_items
+from .holds import (
+    announces,
+    defines_term,
+    gives,
+    holds,
+    names_one,
+    names_subject,
+)
 
 # Weights of the signals, and how close to the best a unit must score to be quoted too.
 # Chosen on the golden set, keeping only changes that improved both of its halves
@@ -45,6 +51,11 @@ OTHER_FIGURE_FITS = 0.45
 # « Et côté PME ? » after a question on academic actors: a unit naming no word of the new
 # subject answers the previous question, not this one.
 OTHER_SUBJECT_FITS = 0.7
+
+
+# « Quelles grandes tendances … ? »: a unit that counts or lists the very things asked for
+# (« les 3 tendances majeures … : », « deux risques : ») gives them.
+ANNOUNCES_ITEMS = 1.25
 
 
 @dataclass
@@ -96,13 +107,26 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # « Et côté PME ? » re-scopes the previous question to a new subject (its own words,
     # ``query.rescoped``): a unit is about it when it names it; one that does not is about
     # the previous subject.
-    rescoped = query.rescoped
+    rescoped = bool(query.rescoped or query.rescoped_phrase)
+    # What the previous answer quoted answers the previous question: a re-scoped follow-up
+    # (« Et pour les fondations ? ») does not quote it again unless it names the new subject
+    # — when some retrieved unit does name it (else, as for « And among mayors? » on a French
+    # note, naming cannot be read and the previous quote may well hold the answer).
+    said = frozenset()
+    if rescoped and query.previous_answer:
+        names = (
+            names_subject(u.text, u.terms, query.rescoped, query.rescoped_phrase)
+            for p in passages
+            for u in retrieval.units_of(p)
+        )
+        if any(names):
+            said = frozenset(tokens(query.previous_answer))
 
     def reads(unit: Unit) -> tuple[bool, bool]:
         """Whether the unit gives the one figure asked, and names the new subject."""
         return (
             intent.one_figure and gives(intent, unit.text),
-            bool(rescoped & set(unit.terms)),
+            names_subject(unit.text, unit.terms, query.rescoped, query.rescoped_phrase),
         )
 
     # « Combien de bénévoles ? »: a unit giving a number of what is counted answers from any
@@ -116,6 +140,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
                 continue
             counting, moved = reads(unit)
             if index >= depth and not (counting or moved):
+                continue
+            if said and not moved and _mostly_said(unit, said):
                 continue
             if excluded and overlap(set(tokens(unit.text)), excluded) > 0.6:
                 cut = around_items(unit, lambda line: overlap(set(tokens(line)), pointed) > 0.6)
@@ -141,7 +167,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # verb « est » does not. When some unit defines it, the others fit as little as a
     # figure that is not the one asked.
     defining = (
-        {id(u): _defines(u, query.defined) for _, u, *_ in raw}
+        {id(u): defines_term(u.text, query.defined) for _, u, *_ in raw}
         if intent.kind == "definition" and query.defined
         else {}
     )
@@ -167,6 +193,10 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             score *= 0.8 + 0.2 * fits
         if rescoped and not moved:
             score *= OTHER_SUBJECT_FITS
+        if (query.asked_items and announces(unit.text, query.asked_items)) or (
+            query.example_of and names_one(unit.text, query.example_of)
+        ):
+            score *= ANNOUNCES_ITEMS
         if unit.leans:
             score *= 0.75  # its antecedent is not quoted with it
         if unit.incomplete:
@@ -205,10 +235,10 @@ def choose(scored: list[Scored], limit: int, ratio: float | None = None) -> list
     return chosen
 
 
-def _defines(unit: Unit, term: tuple[str, ...]) -> bool:
-    """Whether a sentence of the unit defines the asked phrase (its subject is the phrase)."""
-    subjects = defined_subjects(split_sentences(unit.text))
-    return any(defines(subject, term) >= DEFINES_AT_LEAST for subject in subjects)
+def _mostly_said(unit: Unit, said: frozenset[str]) -> bool:
+    """Whether most of the unit's words are the previous answer's (it was quoted there)."""
+    words = set(tokens(unit.text))
+    return len(words & said) > 0.6 * max(1, len(words))
 
 
 def overlap(a: set[str], b: set[str]) -> float:

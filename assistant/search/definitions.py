@@ -34,6 +34,10 @@ _DEFINING = re.compile(
     re.IGNORECASE,
 )
 _MAX_SUBJECT_WORDS = 10
+# How much of a defined subject must be the asked phrase (Jaccard of their terms, the head
+# noun shared): « modèle socio-économique » is defined by « Le modèle socio-économique … »,
+# not by « La pédagogie sur les leviers des modèles socio-économiques … ».
+DEFINES_AT_LEAST = 0.5
 
 # The question side, on folded text: what follows « c'est quoi », « qu'est-ce que »,
 # « que signifie / veut dire / désigne », « qu'appelle-t-on », « qu'entend-on par »,

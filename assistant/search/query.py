@@ -19,7 +19,15 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..models import Turn
-from ..textnorm import STOP_WORDS, analyze, fold, looks_english, tokens
+from ..textnorm import (
+    STOP_WORDS,
+    analyze,
+    contains_run,
+    fold,
+    looks_english,
+    singular_tokens,
+    tokens,
+)
 from .definitions import asked_term
 
 # The kind of answer, in the order they are tested (the first that matches wins).
@@ -44,8 +52,9 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "figure",
         re.compile(
-            r"\b(combien|quelle (part|proportion|somme)|quel (pourcentage|montant|nombre|taux|age"
-            r"|budget|objectif chiffre|volume)|nombre de|pourcentage|chiffres?|how (many|much)"
+            r"\b(combien|quelle (part|proportion|somme)|quel (pourcentage|montant|nombre|taux"
+            r"|age|poids|budget|objectif chiffre|volume)|nombre de|pourcentage|chiffres?"
+            r"|how (many|much)"
             # « Quel est le montant / le budget annuel / la durée … ? »
             r"|quel(le)?s? (est|sont|etait|etaient) (le|la|les) (montant|budget|cout|prix"
             r"|salaire|duree|age|part|pourcentage|taux)s?"
@@ -188,7 +197,7 @@ _MEASURES: list[tuple[str, re.Pattern[str]]] = [
     (
         "share",
         re.compile(
-            r"\b(quelle (part|proportion)|quel (pourcentage|taux)|pourcentage|proportion"
+            r"\b(quelle (part|proportion)|quel (pourcentage|taux|poids)|pourcentage|proportion"
             r"|pese\w* combien|what (share|percentage|proportion)|what rate)\b"
         ),
     ),
@@ -247,6 +256,9 @@ _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\bquel(?:le)?s? (?:demarches?|formalites?|etapes?|conditions?)\b[^?]*"
             r"\b(?:faut|doi[st]\w*|faire|remplir)\b"
+            # « Quelles démarches pour obtenir un agrément ? »: the goal right after.
+            r"|\bquel(?:le)?s? (?:demarches?|formalites?|conditions?) (?:a suivre )?pour"
+            r" (?:obtenir|creer|devenir|demander|beneficier|s.inscrire|adherer|deposer)\b"
             r"|\bcomment (?:faire|proceder|s.y prendre) pour\b"
             r"|\bcomment (?:solliciter|obtenir|remplir|embaucher|creer|devenir|demander"
             r"|deposer|s.inscrire|adherer|beneficier)\b"
@@ -369,6 +381,16 @@ _ASKS = re.compile(
     r"\b(quel\w*|combien|comment|pourquoi|quand|qui|quoi|ou|est-ce|lesquel\w*|what|how|why"
     r"|when|who|which)\b|-t-"
 )
+
+
+# The words that open a slot rather than name what fills it (« avec les », « côté », « pour
+# la »), singular_tokens.
+_SLOT_WORDS = frozenset(
+    {"avec", "pour", "chez", "aupre", "de", "des", "du", "dan", "entre", "cote", "sur"}
+    | {"le", "la", "les", "l", "un", "une", "d", "au", "aux", "se", "leur"}
+)
+
+
 
 
 def _rescoped(phrase: str) -> str:
@@ -554,6 +576,20 @@ def pointed_point(
     return points[0] if points_back else None
 
 
+def _no_such_point(turns: list[Turn], intent: Intent) -> int:
+    """« Développe le troisième point » after an answer of fewer points: how many the
+    previous answer has (0 when it lists none), or -1 when the ordinal counts something
+    else than its points (« Et le troisième temps ? » after an answer that never spoke of
+    times asks the note, not the answer)."""
+    noun = intent.ordinal_noun
+    if noun and fold(noun) not in _POINTING_NOUNS:
+        exchange = " ".join(t.content for t in turns[-2:])
+        if not set(analyze(noun)) & set(analyze(exchange)):
+            return -1
+    points = previous_points(turns)
+    return len(points) if len(points) >= 2 else 0
+
+
 def _clean(text: str) -> str:
     return _MARKERS.sub("", text).strip(" ;,")
 
@@ -668,20 +704,74 @@ def named_part(question: str) -> tuple[str, ...]:
     return tuple(analyze(" ".join(words[:_MAX_PART_WORDS])))
 
 
+# The plural interrogative and the noun it asks for, past what only qualifies it (« quelles
+# grandes tendances », « quels sont les deux axes », « quels types d'acteurs »).
+_ASKED_ITEMS = re.compile(
+    r"\b(?:quel(?:le)?s|lesquel(?:le)?s)\s+(?:sont\s+(?:les|leurs|ses)\s+)?"
+    r"(?:(?:deux|trois|quatre|cinq|\d+|grande?s|principa(?:les|ux)|autres|nouveaux|nouvelles"
+    r"|premier(?:e)?s|types? d[e']|formes? d[e'])\s*)*(?P<noun>[a-z][a-z-]{2,})"
+)
+
+
+# « un exemple d'association », « des exemples de plateformes »: the kind of thing each
+# example must be.
+_EXAMPLE_OF = re.compile(
+    r"\b(?:exemples?|examples?|cas)\s+(?:concrets?\s+)?(?:d[e']|of)\s*(?:(?:grande?s?|petite?s?"
+    r"|nouveaux|nouvelles|autres|types? d[e'])\s*)*(?P<noun>[a-z][a-z-]{2,})"
+)
+
+
+def asked_items(question: str) -> str:
+    """The analysed head noun of a question asking for several things (« Quelles grandes
+    tendances … ? » → « tendanc »), "" when it asks for no plural list."""
+    match = _ASKED_ITEMS.search(fold(question))
+    terms = analyze(match.group("noun")) if match else []
+    return terms[0] if terms else ""
+
+
+def example_of(question: str) -> str:
+    """The analysed kind of thing a question asks examples of (« un exemple d'association »
+    → « associ »), "" when it asks for none."""
+    match = _EXAMPLE_OF.search(fold(question))
+    terms = analyze(match.group("noun")) if match else []
+    return terms[0] if terms else ""
+
+
 # Who or what the question's answer is attributed to, up to the clause's end.
 _QUALIFIER = re.compile(r"\b(?:selon|d.apres|according to)\s+(?P<source>[^,?!.;:]+)")
 
 
+# A person's name (who says something): two words or more, each capitalised and not an
+# acronym (« Charles-Benoît Heidsieck », « Gabriel Attal »; not « MOOC », « Le RAMEAU »).
+_CAPITALISED = r"[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)*"
+_PERSON = re.compile(rf"{_CAPITALISED}(?:\s+{_CAPITALISED})+")
+# The corpus named as such in a question (« la note », « le texte », « ce corpus »).
+_THE_NOTE = re.compile(r"\b(?:la|cette|ta|votre) note\b|\b(?:le|ce|ton|votre) (?:texte|corpus)\b")
+# A verb of saying or showing: its subject is who says it (« Qu'a dit X sur le mécénat ? »,
+# « Quelles tendances X a-t-il mises en avant ? »), what is asked is what was said.
+_SAYS = re.compile(
+    r"\b(?:dit|dire|declare|explique|souligne|annonce|rappele?|pense|estime|partage"
+    r"|mis(?:es?)? en (?:avant|exergue|lumiere)|said|say|says|stressed|highlighted)\b"
+)
+
+
 def qualifying_terms(question: str) -> frozenset[str]:
-    """The terms of « selon X » / « d'après X » / « according to X » that the rest of the
-    question does not hold (« Quelles formes d'économie coexistent d'après le webinaire ? »:
-    « webinaire »; a passage answers about the forms of economy, wherever the webinar is
-    named)."""
+    """The terms of who says what is asked — « selon X », « d'après X », « according to X »,
+    the names a verb of saying has for subject — that the rest of the question does not
+    hold (« Quelles formes d'économie coexistent d'après le webinaire ? »: « webinaire »; a
+    passage answers about the forms of economy, wherever the webinar is named)."""
     text = fold(question)
     sources = [m.group("source") for m in _QUALIFIER.finditer(text)]
+    rest = _QUALIFIER.sub(" ", text)
+    # « Quels outils la note recommande-t-elle ? »: the note is who says it, asked of itself.
+    sources += _THE_NOTE.findall(rest)
+    rest = _THE_NOTE.sub(" ", rest)
+    if _SAYS.search(text):
+        for name in filter(_PERSON.fullmatch, asked_names(question)):
+            sources.append(name)
+            rest = rest.replace(fold(name), " ")
     if not sources:
         return frozenset()
-    rest = _QUALIFIER.sub(" ", text)
     return frozenset(analyze(" ".join(sources))) - set(analyze(rest))
 
 
@@ -706,6 +796,12 @@ class SearchQuery:
     excluded: frozenset[str] = frozenset()
     pointed: frozenset[str] = frozenset()
     rescoped: frozenset[str] = frozenset()  # the new subject's own terms (see reads)
+    # « Développe le troisième point » when the previous answer has fewer: how many points
+    # it has (0: it lists none); -1 when the follow-up points to no missing point.
+    no_such_point: int = -1
+    # « Et avec les autres associations ? » after a question on associations: the new subject
+    # has no term of its own, it is the phrase (tokens, plural « s » dropped) that is new.
+    rescoped_phrase: tuple[str, ...] = ()
     lexical_terms: list[str] = field(init=False)  # analyze(lexical), in order
     defined: tuple[str, ...] = field(init=False)  # « c'est quoi X ? »: X's terms
     part: tuple[str, ...] = field(init=False)  # « d'après le webinaire »: that part's terms
@@ -714,6 +810,10 @@ class SearchQuery:
     # « selon le webinaire », « d'après Le RAMEAU »: who or what says it, not what is asked
     # about — its own terms (those the rest of the question does not also hold).
     qualifying: frozenset[str] = field(init=False)
+    # « Quelles grandes tendances … ? », « À quels enjeux … ? »: the things asked for, several
+    # of them (the head noun after the plural interrogative, analysed); "" otherwise.
+    asked_items: str = field(init=False)
+    example_of: str = field(init=False)  # « un exemple d'association »: « associ »
 
     def reads(self, intent: Intent) -> SearchQuery:
         """What the question asks, and the subject a follow-up moves to (« Et côté PME ? »
@@ -721,7 +821,15 @@ class SearchQuery:
         self.intent = intent
         moved = set(analyze(intent.new_subject)) - set(analyze(self.previous))
         self.rescoped = frozenset(moved)
+        phrase = singular_tokens(intent.new_subject)
+        while phrase and phrase[0] in _SLOT_WORDS:
+            phrase = phrase[1:]
+        if intent.new_subject and not moved and not contains_run(
+            singular_tokens(self.previous), phrase
+        ):
+            self.rescoped_phrase = tuple(phrase)
         return self
+
 
     def __post_init__(self) -> None:
         self.lexical_terms = analyze(self.lexical)
@@ -732,6 +840,8 @@ class SearchQuery:
         self.initials = spelled_out_initials(self.focus_text)
         self.opening = bool(set(self.part) & _OPENING_PARTS)
         self.qualifying = qualifying_terms(self.focus_text)
+        self.asked_items = asked_items(self.focus_text)
+        self.example_of = example_of(self.focus_text)
 
     @property
     def terms(self) -> list[str]:
@@ -832,6 +942,8 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
     query.reads(intent_in_context(intent, query.previous, query.follow_up))
     query.names = asked_names(question)
     query.previous_answer = previous_answer(turns)
+    if point is None and intent.ordinal is not None and query.previous_answer.strip():
+        query.no_such_point = _no_such_point(turns, intent)
     if query.point:
         query.excluded = frozenset(tokens(query.previous_answer))
         query.pointed = frozenset(tokens(query.point))

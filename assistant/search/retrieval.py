@@ -22,7 +22,7 @@ from ..settings import Settings
 from ..textnorm import analyze, fold, tokens
 from ..textunits import Boilerplate, Unit, split_units
 from .cognates import Bridge
-from .definitions import defined_subjects, defines
+from .definitions import DEFINES_AT_LEAST, defined_subjects, defines
 from .lexical import BM25Index
 from .query import SearchQuery
 
@@ -30,10 +30,6 @@ log = logging.getLogger(__name__)
 
 Key = tuple[int, int]  # a candidate: (partition number, index in it)
 
-# How much of a defined subject must be the asked phrase (Jaccard of their terms, the head
-# noun shared): « modèle socio-économique » is defined by « Le modèle socio-économique … »,
-# not by « La pédagogie sur les leviers des modèles socio-économiques … ».
-DEFINES_AT_LEAST = 0.5
 # How much of a heading a question must name to name that part (« selon la note » names one
 # word of « Contexte & objectifs de la note prospective »: not that part).
 NAMES_AT_LEAST = 0.5
@@ -271,6 +267,19 @@ class Retriever:
         """Does the analysed term occur in what ``viewer`` may read?"""
         return any(p.bm25.has(term) for p in self.partitions(viewer))
 
+    def known_form(self, term: str, viewer: str | None = None) -> str | None:
+        """The term as the corpus knows it, or None. The French stemmer leaves a verb's
+        « -ent » (« s'engagent » → « engagent », « s'engager » → « engag »): an unknown term
+        whose first letters, one to three fewer, are a known term (five letters at least)
+        is that term."""
+        if self.knows(term, viewer):
+            return term
+        for cut in (1, 2, 3):
+            shorter = term[:-cut]
+            if len(shorter) >= 5 and self.knows(shorter, viewer):
+                return shorter
+        return None
+
     def idf(self, term: str, viewer: str | None = None) -> float:
         """The term's IDF in the shared corpus; a term only the viewer's own uploads hold
         takes its IDF there (their own statistics, never another user's)."""
@@ -484,8 +493,9 @@ class Retriever:
         IDF of its terms and which the corpus knows, the names it never mentions, and the
         section a summary question names (with its chunks' units)."""
         terms = list(dict.fromkeys([*query.terms, *query.lexical_terms]))
-        retrieval.idf = {t: self.idf(t, viewer) for t in terms}
-        retrieval.known = frozenset(t for t in terms if self.knows(t, viewer))
+        forms = {t: self.known_form(t, viewer) for t in terms}
+        retrieval.idf = {t: self.idf(forms[t] or t, viewer) for t in terms}
+        retrieval.known = frozenset(t for t in terms if forms[t])
         if query.cross_lingual:
             retrieval.cognates = self.cognates(f"{query.focus_text} {query.lexical}", viewer)
             retrieval.idf |= {f: self.idf(f, viewer) for f in retrieval.cognates.values()}
