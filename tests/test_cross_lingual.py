@@ -55,3 +55,7 @@ def test_an_english_question_quotes_the_sentence_its_cognates_name(tmp_path):
     assert retrieval.cognates == {"partnership": "partenariat", "hybridis": "hybrid"}
     best = score_units(query, retrieval)[0]
     assert "chaque partenariat conduit" in best.unit.text
+    # Without the bridge the cross-lingual similarity alone picks the sentence sharing the
+    # question's frame.
+    retrieval.cognates = {}
+    assert "regard neuf" in score_units(query, retrieval)[0].unit.text
