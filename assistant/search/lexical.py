@@ -130,6 +130,10 @@ class BM25Index:
     def has(self, term: str) -> bool:
         return term in self._postings
 
+    def terms(self) -> list[str]:
+        """Every term the indexed documents hold."""
+        return list(self._postings)
+
     def idf(self, term: str) -> float:
         return self._idf.get(term, math.log(1 + (self._n_total + 0.5) / 0.5))
 

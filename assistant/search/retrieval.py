@@ -21,6 +21,7 @@ from ..models import Chunk, RetrievedChunk
 from ..settings import Settings
 from ..textnorm import analyze, fold, tokens
 from ..textunits import Boilerplate, Unit, split_units
+from .cognates import Bridge
 from .definitions import DEFINES_AT_LEAST, defined_subjects, defines
 from .lexical import BM25Index
 from .query import SearchQuery
@@ -57,9 +58,12 @@ class Retrieval:
     # chunk id -> its readable units (the passages', and the named section's chunks')
     units: dict[str, list[Unit]] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)  # the query's terms -> their IDF
-    known: frozenset[str] = frozenset()  # the query's terms the corpus read holds
+    known: frozenset[str] = frozenset()  # the query's terms (and searched) the corpus holds
     unknown_names: list[str] = field(default_factory=list)  # asked about, never mentioned
     section: Section | None = None  # the section a summary question names
+    # An English question's terms -> the corpus term each is a cognate of (« partnership »
+    # -> « partenariat »; search/cognates.py), whose IDF ``idf`` holds too.
+    cognates: dict[str, str] = field(default_factory=dict)
 
     def units_of(self, passage: RetrievedChunk) -> list[Unit]:
         return self.units.get(passage.id, [])
@@ -151,6 +155,7 @@ EMPTY = Partition(
     "", [], BM25Index([]), Boilerplate(), {}, {}, [], [], [], [], frozenset(), frozenset()
 )
 _ACRONYM = re.compile(r"\b[A-Z]{3,5}\b")
+_WORD = re.compile(r"\w+")
 # « 16e jour – Les webinaires »: the day number is how a title is numbered, not what it names.
 _DAY_PREFIX = re.compile(r"^\d+\s*\w*\s+jour\s*[–-]")
 
@@ -173,6 +178,7 @@ class Retriever:
         self._private: dict[str, Partition] = {}
         self._built = False
         self._mention_text: tuple[object, str] = (None, "")  # (version, viewer): folded text
+        self._bridge: tuple[object, Bridge] = (None, Bridge())  # (version, viewer): cognates
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -294,6 +300,23 @@ class Retriever:
             text = " " + " ".join(" ".join(tokens(t)) for t in readable) + " "
             self._mention_text = (key, _ORDINAL.sub(r"\1e", text))
         return f" {wanted} " in self._mention_text[1]
+
+    def cognates(self, text: str, viewer: str | None = None) -> dict[str, str]:
+        """The terms of ``text`` (English) -> the corpus term each word is a cognate of,
+        where that is another term (search/cognates.py). The corpus's terms are bucketed
+        once per index version; a word's cognate is then a few dozen comparisons."""
+        key = (self.version, viewer)
+        if self._bridge[0] != key:
+            terms = (t for part in self.partitions(viewer) for t in part.bm25.terms())
+            self._bridge = (key, Bridge.of(terms))
+        bridge = self._bridge[1]
+        found: dict[str, str] = {}
+        for word in _WORD.findall(text):
+            term = analyze(word)
+            french = bridge.french(word)
+            if term and french and french != term[0]:
+                found.setdefault(term[0], french)
+        return found
 
     def find_section(
         self, asked: list[str], day: int | None, viewer: str | None = None
@@ -469,7 +492,10 @@ class Retriever:
         terms = list(dict.fromkeys([*query.terms, *query.lexical_terms]))
         forms = {t: self.known_form(t, viewer) for t in terms}
         retrieval.idf = {t: self.idf(forms[t] or t, viewer) for t in terms}
-        retrieval.known = frozenset(t for t in query.terms if forms[t])
+        retrieval.known = frozenset(t for t in terms if forms[t])
+        if query.cross_lingual:
+            retrieval.cognates = self.cognates(f"{query.focus_text} {query.lexical}", viewer)
+            retrieval.idf |= {f: self.idf(f, viewer) for f in retrieval.cognates.values()}
         retrieval.unknown_names = [n for n in query.names if not self.mentions(n, viewer)]
         named = None
         if query.intent.kind == "summary":
