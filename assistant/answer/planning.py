@@ -16,6 +16,7 @@ from ..textnorm import tokens
 from ..textunits import around_items
 from .evidence import Evidence, judge
 from .holds import gives
+from .parts import cover_parts, question_parts
 from .selection import (
     STRICT_KINDS,
     SUMMARY_RATIO,
@@ -78,6 +79,14 @@ def plan_answer(
         chosen = restated + choose(rest, limit - len(restated))
     else:
         chosen = choose(candidates, limit)
+    parts = [] if query.point else question_parts(query.focus_text)
+    if parts:
+        # « Depuis quand …, et combien de réseaux … ? »: each part its answering unit, in
+        # the question's order.
+        idf = retrieval.idf
+        chosen = cover_parts(
+            parts, chosen, candidates, query.terms, lambda t: idf.get(t, 1.0), limit
+        )
     missing = ""
     # A measure named (« quel montant », « combien de temps »): only a figure of it answers.
     answered = (lambda s: s.counts) if intent.measure else (lambda s: s.fits or s.counts)
