@@ -19,7 +19,7 @@ from ..search.query import Intent, read_intent
 from ..textnorm import analyze, tokens
 from ..textunits import Unit, around_items
 from .holds import gives, holds, names_in
-from .selection import Scored, overlap
+from .selection import STRICT_KINDS, Scored, overlap
 
 # Where a second question joins the first: « et » (or « and »), a few words at most (a verb,
 # a preposition: « et produit combien », « et à l'initiative de qui », « et chez quel »),
@@ -106,6 +106,14 @@ def answers_part(part: Part, text: str) -> bool:
     return holds(part.kind, text) > 0
 
 
+@dataclass
+class Covered:
+    """The units quoted for a question's parts, and the first part none of them answers."""
+
+    chosen: list[Scored]
+    unanswered: Part | None = None
+
+
 def cover_parts(
     parts: Sequence[Part],
     chosen: list[Scored],
@@ -113,20 +121,43 @@ def cover_parts(
     question_terms: Sequence[str],
     idf: Callable[[str], float],
     limit: int,
-) -> list[Scored]:
+) -> Covered:
     """The chosen units, with the unit answering each part none of them answers, in the
-    question's order (each unit once; the units answering no part after)."""
+    question's order (each unit once; the units answering no part after). A part no unit
+    answers gets none, and no unit that would read as its answer (another figure, another
+    date) follows the others."""
     if not chosen:
-        return chosen
+        return Covered(chosen)
     placed: list[Scored] = []
+    unanswered: list[Part] = []
     for part in parts:
         unit = _answer_to(part, chosen, candidates, question_terms, idf)
-        if unit is not None and not _among(unit, placed) and not _repeats(unit, placed):
+        if unit is None:
+            # A figure or a date is in a sentence or not; a name or a place takes forms the
+            # patterns do not all read (« sur la plateforme Coursera »): not said missing.
+            if part.kind in STRICT_KINDS:
+                unanswered.append(part)
+        elif not _among(unit, placed) and not _repeats(unit, placed):
             placed.append(unit)
     if not placed:
-        return chosen
-    rest = [s for s in chosen if not _among(s, placed) and not _repeats(s, placed)]
-    return placed + rest[: max(0, limit - len(placed))]
+        return Covered(chosen)
+    rest = [
+        s
+        for s in chosen
+        if not _among(s, placed)
+        and not _repeats(s, placed)
+        and not any(_reads_as(p, s) for p in unanswered)
+    ]
+    quoted = placed + rest[: max(0, limit - len(placed))]
+    # Said missing only when no quote has the part's form at all: a figure quoted for the
+    # first part may well be the second's in words the patterns do not read.
+    missing = [p for p in unanswered if not any(_reads_as(p, s) for s in quoted)]
+    return Covered(quoted, missing[0] if missing else None)
+
+
+def _reads_as(part: Part, unit: Scored) -> bool:
+    """Whether the unit has the form of an answer to the part (any figure, any date)."""
+    return holds(part.kind, unit.unit.text) > 0
 
 
 def _answer_to(
