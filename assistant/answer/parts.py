@@ -172,7 +172,10 @@ def _answer_to(
     if part.kind not in PART_KINDS:
         return chosen[0]  # not told answered from a sentence's form: the best unit stands
     words = part.terms or tuple(question_terms)
-    weight = {t: idf(t) for t in words}
+    # A word no retrieved unit holds (« existe-t-il ? ») is the question's, not the note's:
+    # what a unit covers is measured on the words the passages have.
+    held = {t for s in candidates for t in s.unit.terms}
+    weight = {t: idf(t) for t in words if t in held}
     total = sum(weight.values()) or 1.0
 
     def cover(unit: Unit) -> float:
