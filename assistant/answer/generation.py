@@ -36,6 +36,14 @@ _MISSING = {
     ),
 }
 
+# What a part of a two-part question asks, when the corpus does not give it.
+_PART_MISSING = {
+    "figure": ("ce chiffre", "this figure"),
+    "date": ("cette date", "this date"),
+    "actors": ("ce nom", "this name"),
+    "place": ("ce lieu", "this place"),
+}
+
 
 def as_markdown(quote: str) -> str:
     """A quoted list shown as a Markdown list nested under its point (the citation keeps
@@ -66,6 +74,12 @@ def lead_for(plan: Plan, english: bool) -> str:
         if english:
             return f"The corpus does not mention « {name} ». What it says on the subject:"
         return f"Le corpus ne parle pas de « {name} ». Ce qu'il dit du sujet :"
+    if plan.missing.startswith("part:"):
+        _, kind, part = plan.missing.split(":", 2)
+        what = _PART_MISSING[kind][int(english)]
+        if english:
+            return f"The corpus does not give {what} (« {part} ? »). What it says of the rest:"
+        return f"Le corpus ne donne pas {what} (« {part} ? »). Ce qu'il dit du reste :"
     if plan.missing:
         return _MISSING[plan.missing][int(english)]
     return _LEADS[plan.kind][int(english)]

@@ -16,6 +16,7 @@ from ..textnorm import tokens
 from ..textunits import around_items
 from .evidence import Evidence, judge
 from .holds import gives
+from .parts import cover_parts, question_parts
 from .selection import (
     STRICT_KINDS,
     SUMMARY_RATIO,
@@ -38,7 +39,9 @@ class Plan:
     chosen: list[Scored]
     kind: str  # answer | point | section | topic
     passages: list[RetrievedChunk]
-    missing: str = ""  # "figure" | "date" | "year:NNNN" | "name:X": asked, not in the quotes
+    # "figure" | "date" | "year:NNNN" | "name:X" | "part:KIND:TEXT" (a part of a question
+    # asking two things): asked, not in the quotes
+    missing: str = ""
     section: str | None = None  # the section a summary covers
 
 
@@ -78,6 +81,16 @@ def plan_answer(
         chosen = restated + choose(rest, limit - len(restated))
     else:
         chosen = choose(candidates, limit)
+    parts = [] if query.point else question_parts(query.focus_text)
+    unanswered = None
+    if parts:
+        # « Depuis quand …, et combien de réseaux … ? »: each part its answering unit, in
+        # the question's order.
+        idf = retrieval.idf
+        covered = cover_parts(
+            parts, chosen, candidates, query.terms, lambda t: idf.get(t, 1.0), limit
+        )
+        chosen, unanswered = covered.chosen, covered.unanswered
     missing = ""
     # A measure named (« quel montant », « combien de temps »): only a figure of it answers.
     answered = (lambda s: s.counts) if intent.measure else (lambda s: s.fits or s.counts)
@@ -89,6 +102,10 @@ def plan_answer(
     read = " ".join([s.unit.text for s in chosen] + [p.text for p in retrieval.passages])
     if asked_years and chosen and not any(year in read for year in asked_years):
         missing = "year:" + asked_years[0]
+    if unanswered is not None and chosen:
+        # « …, et quel taux de rendement ? » where the passages give no rate: the answer
+        # says which part the note does not give, then what it says of the rest.
+        missing = f"part:{unanswered.kind}:{unanswered.text}"
     if detail == "full" and chosen:
         chosen = whole_passages(chosen, retrieval.units_of, intent)
     return Plan(

@@ -1,0 +1,76 @@
+"""A question asking two things at once gets both, in its order, each from the sentence that
+answers it; a part the note does not give is said missing, not answered with a filler."""
+
+from assistant.answer.answering import Assistant
+from assistant.answer.generation import ExtractiveGenerator
+from assistant.answer.parts import question_parts
+from assistant.answer.planning import plan_answer
+from assistant.answer.selection import score_units
+from assistant.search.query import understand
+
+from .conftest import corpus_of
+
+NOTE = (
+    "# Le réseau des jardins partagés\n\n"
+    "Rassemblant plus de 40 associations partenaires fin 2021, le réseau des jardins "
+    "partagés est né de la volonté de cultiver ensemble les quartiers. Il organise chaque "
+    "année des rencontres entre les jardiniers bénévoles et les habitants.\n\n"
+    "## Histoire\n\n"
+    "La fondation Verdure a lancé dès 2012 le réseau des jardins partagés avec les "
+    "associations de quartier. Les jardins accueillent aussi des écoles et des centres "
+    "sociaux, qui y mènent des ateliers de découverte.\n\n"
+    "## Ressources\n\n"
+    "Un guide pratique explique comment créer un jardin partagé, choisir un terrain et "
+    "organiser les plantations au fil des saisons.\n"
+)
+
+
+def _answer(assistant: Assistant, question: str):
+    """The extractive answer (the step that decides to abstain, calibrated on the reference
+    note, left out: this note is a few lines long)."""
+    query = understand(question, [])
+    retrieval = assistant.retriever.search(query)
+    scored = score_units(query, retrieval)
+    plan = plan_answer(assistant.settings, query, retrieval, scored, "short")
+    return ExtractiveGenerator.compose(plan, False, "short")
+
+
+def test_a_question_is_read_as_its_parts():
+    parts = question_parts(
+        "Depuis quand le réseau existe-t-il, et combien d'associations rassemble-t-il ?"
+    )
+    assert [p.kind for p in parts] == ["date", "figure"]
+    assert "associ" in parts[1].terms
+    assert [p.kind for p in question_parts("Qui a lancé le réseau, et où ?")] == [
+        "actors",
+        "place",
+    ]
+    assert [p.kind for p in question_parts("Ça a réuni combien et produit combien de fruits ?")]
+    # One question, a relative « qui », a list of nouns: no parts.
+    assert question_parts("Combien d'associations rassemble le réseau ?") == []
+    assert question_parts("Quelles associations et les écoles qui jardinent ?") == []
+
+
+def test_both_parts_are_answered_in_the_questions_order(tmp_path):
+    assistant = Assistant(corpus_of(tmp_path, {"jardins.md": NOTE}))
+    answer = _answer(
+        assistant,
+        "Depuis quand le réseau des jardins partagés existe-t-il, et combien "
+        "d'associations rassemble-t-il ?",
+    )
+    assert "2012" in answer.answer and "40 associations" in answer.answer, answer.answer
+    assert answer.answer.index("2012") < answer.answer.index("40 associations")
+
+
+def test_a_part_the_note_does_not_give_gets_no_filler(tmp_path):
+    assistant = Assistant(corpus_of(tmp_path, {"jardins.md": NOTE}))
+    answer = _answer(
+        assistant,
+        "Depuis quand le réseau des jardins partagés existe-t-il, et combien de salariés "
+        "emploie-t-il ?",
+    )
+    assert "2012" in answer.answer, answer.answer
+    # Another figure would read as the number of employees.
+    assert "40 associations" not in answer.answer, answer.answer
+    assert answer.answer.startswith("Le corpus ne donne pas ce chiffre"), answer.answer
+    assert "combien de salariés" in answer.answer
