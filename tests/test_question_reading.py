@@ -213,3 +213,11 @@ def test_a_verb_the_stemmer_leaves_whole_is_known_by_its_stem(tmp_path):
     assert "gagnent" not in retrieval.known
     assert assistant.retriever.known_form("directeur") is None
     assert assistant.retriever.known_form("engagent") == "engag"
+
+
+def test_the_asked_items_reading_does_not_backtrack_on_runs_of_numbers():
+    # « quels 2017 2018 … » once split its digits in exponentially many ways (half a second
+    # at 7 years): the modifiers are now matched possessively, linear in the question.
+    question = "Quels " + " ".join(str(1900 + i) for i in range(60)) + " ?"
+    assert asked_items(question) == ""
+    assert example_of("Des exemples de " + "grandes " * 200 + "?") == ""

@@ -709,7 +709,7 @@ def named_part(question: str) -> tuple[str, ...]:
 _ASKED_ITEMS = re.compile(
     r"\b(?:quel(?:le)?s|lesquel(?:le)?s)\s+(?:sont\s+(?:les|leurs|ses)\s+)?"
     r"(?:(?:deux|trois|quatre|cinq|\d+|grande?s|principa(?:les|ux)|autres|nouveaux|nouvelles"
-    r"|premier(?:e)?s|types? d[e']|formes? d[e'])\s*)*(?P<noun>[a-z][a-z-]{2,})"
+    r"|premier(?:e)?s|types? d[e']|formes? d[e'])\s*)*+(?P<noun>[a-z][a-z-]{2,})"
 )
 
 
@@ -717,7 +717,7 @@ _ASKED_ITEMS = re.compile(
 # example must be.
 _EXAMPLE_OF = re.compile(
     r"\b(?:exemples?|examples?|cas)\s+(?:concrets?\s+)?(?:d[e']|of)\s*(?:(?:grande?s?|petite?s?"
-    r"|nouveaux|nouvelles|autres|types? d[e'])\s*)*(?P<noun>[a-z][a-z-]{2,})"
+    r"|nouveaux|nouvelles|autres|types? d[e'])\s*)*+(?P<noun>[a-z][a-z-]{2,})"
 )
 
 
