@@ -295,9 +295,9 @@ _WORD = re.compile(r"[a-z][a-z-]+")
 _INSTANCE = re.compile(r"\s*(?:d[eu]s?\s+|de la\s+|d['’]\s*)?(?:[«“\"]|[A-ZÀ-Ý])")
 
 
-def _mentions(text: str, noun: str) -> Iterator[re.Match[str]]:
-    """The words of ``text`` (folded: fold() keeps offsets) whose analysis is ``noun``."""
-    for match in _WORD.finditer(fold(text)):
+def _mentions(folded: str, noun: str) -> Iterator[re.Match[str]]:
+    """The words of ``folded`` (fold() of a text) whose analysis is ``noun``."""
+    for match in _WORD.finditer(folded):
         if analyze(match.group())[:1] == [noun]:
             yield match
 
@@ -307,7 +307,7 @@ def announces(text: str, noun: str) -> bool:
     after a number (« 3 tendances majeures », « deux risques ») or after a determiner and
     before a colon (« les questions suivantes : »)."""
     folded = fold(text)
-    for match in _mentions(text, noun):
+    for match in _mentions(folded, noun):
         before = folded[max(0, match.start() - 40) : match.start()].split()[-3:]
         if any(re.fullmatch(_NUMBER, word) for word in before):
             return True
@@ -319,7 +319,8 @@ def announces(text: str, noun: str) -> bool:
 def names_one(text: str, noun: str) -> bool:
     """Whether ``text`` names one of the things ``noun`` stands for: the noun before a name
     (« l'association Villes au Carré », « la plateforme « Pousses.paris » »)."""
-    return any(_INSTANCE.match(text, match.end()) for match in _mentions(text, noun))
+    # fold() keeps the offsets of most text: the text as written tells a name by its capital.
+    return any(_INSTANCE.match(text, match.end()) for match in _mentions(fold(text), noun))
 
 
 def defines_term(text: str, term: tuple[str, ...]) -> bool:

@@ -565,10 +565,8 @@ def pointed_point(
     points = previous_points(history)
     if not points:
         return None
-    if ordinal is not None and noun and fold(noun) not in _POINTING_NOUNS:
-        exchange = " ".join(t.content for t in history[-2:])  # last question and answer
-        if not set(analyze(noun)) & set(analyze(exchange)):
-            return None
+    if ordinal is not None and _counts_other_things(history, noun):
+        return None
     if ordinal is not None:
         if ordinal == -1:
             return points[-1]
@@ -576,16 +574,22 @@ def pointed_point(
     return points[0] if points_back else None
 
 
+def _counts_other_things(history: list[Turn], noun: str) -> bool:
+    """« Et le troisième temps ? »: an ordinal whose noun is no pointing word and that the
+    last question and answer never named counts things of the note, not the answer's."""
+    if not noun or fold(noun) in _POINTING_NOUNS:
+        return False
+    exchange = " ".join(t.content for t in history[-2:])  # last question and answer
+    return not set(analyze(noun)) & set(analyze(exchange))
+
+
 def _no_such_point(turns: list[Turn], intent: Intent) -> int:
     """« Développe le troisième point » after an answer of fewer points: how many the
     previous answer has (0 when it lists none), or -1 when the ordinal counts something
     else than its points (« Et le troisième temps ? » after an answer that never spoke of
     times asks the note, not the answer)."""
-    noun = intent.ordinal_noun
-    if noun and fold(noun) not in _POINTING_NOUNS:
-        exchange = " ".join(t.content for t in turns[-2:])
-        if not set(analyze(noun)) & set(analyze(exchange)):
-            return -1
+    if _counts_other_things(turns, intent.ordinal_noun):
+        return -1
     points = previous_points(turns)
     return len(points) if len(points) >= 2 else 0
 
@@ -721,20 +725,23 @@ _EXAMPLE_OF = re.compile(
 )
 
 
+def _head_noun(pattern: re.Pattern[str], question: str) -> str:
+    """The analysed ``noun`` group of ``pattern`` in the folded question, "" when none."""
+    match = pattern.search(fold(question))
+    terms = analyze(match.group("noun")) if match else []
+    return terms[0] if terms else ""
+
+
 def asked_items(question: str) -> str:
     """The analysed head noun of a question asking for several things (« Quelles grandes
     tendances … ? » → « tendanc »), "" when it asks for no plural list."""
-    match = _ASKED_ITEMS.search(fold(question))
-    terms = analyze(match.group("noun")) if match else []
-    return terms[0] if terms else ""
+    return _head_noun(_ASKED_ITEMS, question)
 
 
 def example_of(question: str) -> str:
     """The analysed kind of thing a question asks examples of (« un exemple d'association »
     → « associ »), "" when it asks for none."""
-    match = _EXAMPLE_OF.search(fold(question))
-    terms = analyze(match.group("noun")) if match else []
-    return terms[0] if terms else ""
+    return _head_noun(_EXAMPLE_OF, question)
 
 
 # Who or what the question's answer is attributed to, up to the clause's end.
