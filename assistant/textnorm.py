@@ -301,6 +301,9 @@ def _stem(word: str) -> str:
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
+# The short forms people write for the note's words (« les assos »): analysed as the word.
+SHORT_FORMS = {"asso": "association", "assos": "associations", "assoc": "association"}
+
 
 def analyze(text: str) -> list[str]:
     """BM25 terms: lowercase words, stop words dropped, Snowball-French stems, accents folded.
@@ -316,6 +319,7 @@ def analyze(text: str) -> list[str]:
         folded = fold(raw)
         if folded in STOP_WORDS or (len(folded) < 2 and not folded.isdigit()):
             continue
+        raw = SHORT_FORMS.get(folded, raw)
         out.append(folded if folded.isdigit() else _stem(raw))
     return out
 

@@ -134,6 +134,10 @@ def test_a_year_that_names_something_is_not_a_year_the_note_misses(reference_ass
     # A year the note never names is still said first.
     later = reference_assistant.answer("Combien de bénévoles en France en 2031 ?")
     assert later.answer.startswith("Le corpus ne dit rien de 2031")
+    # A year the note names elsewhere, of another subject (« d'ici à 2022 » in a pact's
+    # goal), says nothing of the budget that year.
+    budget = reference_assistant.answer("Quel est le budget des associations en 2022 ?")
+    assert budget.answer.startswith("Le corpus ne dit rien de 2022"), budget.answer
 
 
 def test_which_kind_of_organisation_asks_for_the_one_named(reference_assistant):

@@ -127,6 +127,10 @@ def test_a_figure_the_note_does_not_give_is_not_answered(reference_assistant):
         "Combien de salariés compte Le RAMEAU ?",
         # It names the Service Civique among forms of engagement, with no duration.
         "Quelle est la durée d'une mission de Service Civique ?",
+        # A figure asked as a definition, of a measure the note never writes (no salary).
+        "C'est quoi le salaire moyen d'un salarié associatif ?",
+        # Its shares are of public and private funding; it never writes « européens ».
+        "Quel pourcentage des ressources des associations vient de fonds européens ?",
     ],
 )
 def test_a_figure_about_another_subject_is_no_answer(reference_assistant, question):
@@ -233,3 +237,13 @@ def test_a_percentage_is_no_count_but_gives_a_share():
     assert gives(read_intent("Quelle part des maires partage cet avis ?"), text)
     # A number of them still counts.
     assert gives(read_intent("Combien de maires ?"), "L'enquête a interrogé 400 maires.")
+
+
+def test_a_share_of_the_subjects_own_words_gives_the_share_asked(reference_assistant):
+    # « quelle part des ressources » names the whole; the note gives the share in the
+    # subject's own words (« 44% du financement associatif, les financements publics »).
+    answer = reference_assistant.answer(
+        "Les financements publics représentent quelle part des ressources des associations ?"
+    )
+    assert not answer.abstained, answer.answer
+    assert "44%" in answer.citations[0].quote, answer.answer

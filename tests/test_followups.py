@@ -22,6 +22,10 @@ def test_a_bare_ordinal_points_into_the_previous_answer():
     assert read_intent("Parle-moi du premier.").ordinal == 1
     assert read_intent("Détaille le second.").ordinal == 2
     assert read_intent("Et le troisième, il pèse combien dans le budget ?").ordinal == 3
+    # The answer named as what the ordinal counts in: its list, its points, its answer.
+    assert read_intent("Tu peux détailler le deuxième de ta liste ?").ordinal == 2
+    assert read_intent("Et le premier de vos points ?").ordinal == 1
+    assert read_intent("Développe le dernier de ta réponse.").ordinal == -1
     # A day is a section, not a point; an ordinal before its noun keeps the noun.
     assert read_intent("Résume le 3e jour").ordinal is None
     intent = read_intent("Et le deuxième chiffre, il veut dire quoi ?")
@@ -261,9 +265,32 @@ def test_a_point_the_previous_answer_does_not_have_is_said_missing(tmp_path):
     ]
     answer = assistant.answer("Développe le troisième point.", history)
     assert answer.abstained and not answer.citations
-    assert "pas de troisième point" in answer.answer and "2" in answer.answer, answer.answer
+    assert "pas de troisième point : elle en donne 2." in answer.answer, answer.answer
     english = assistant.answer("Expand on the fifth point.", history)
     assert english.abstained and "no fifth point" in english.answer, english.answer
     # A point it has is developed; an ordinal counting something else asks the note.
     assert not assistant.answer("Développe le deuxième point.", history).abstained
     assert understand("Et le troisième temps, ça donne quoi ?", history).no_such_point == -1
+
+
+def test_an_ordinal_of_something_the_exchange_named_asks_the_note():
+    # « Et la troisième édition ? » after a question on the first edition counts editions
+    # of the note, not points of the answer, even when the answer quoted two sentences.
+    history = [
+        Turn(role="user", content="Quand a eu lieu la première édition du forum ?"),
+        Turn(
+            role="assistant",
+            content="D'après le corpus : La première édition a eu lieu en 2015. [1] "
+            "Elle a réuni 300 dirigeants. [2]",
+        ),
+    ]
+    assert understand("Et la troisième édition ?", history).no_such_point == -1
+    # A bare ordinal after an answer of two points asks a third of them, and a pointing
+    # noun after an answer listing none is told so.
+    assert understand("Et le troisième ?", history).no_such_point == 2
+    single = [
+        history[0],
+        Turn(role="assistant", content="D'après le corpus : Elle a eu lieu en 2015. [1]"),
+    ]
+    assert understand("Et le troisième ?", single).no_such_point == -1
+    assert understand("Développe le troisième point.", single).no_such_point == 0

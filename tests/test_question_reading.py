@@ -8,9 +8,16 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answering import Assistant
-from assistant.answer.holds import announces, holds, names_one
+from assistant.answer.holds import announces, counts_bare_terms, holds, names_one
 from assistant.leaning import leans
-from assistant.search.query import asked_items, example_of, qualifying_terms, read_intent
+from assistant.search.query import (
+    asked_items,
+    example_of,
+    qualifying_terms,
+    read_intent,
+    set_aside_terms,
+)
+from assistant.textnorm import analyze
 
 from .conftest import corpus_of
 
@@ -32,6 +39,10 @@ from .conftest import corpus_of
          "explain"),
         ("Qu'est-ce que le MOOC permet d'apprendre à un dirigeant d'association ?", "explain"),
         ("Qu'est-ce qu'un catalyseur territorial ?", "definition"),
+        # « C'est quoi le salaire moyen / le taux de … ? » asks the figure a measure has.
+        ("C'est quoi le salaire moyen d'un salarié associatif ?", "figure"),
+        ("C'est quoi le taux de bénévolat en France ?", "figure"),
+        ("Qu'est-ce que le budget participatif ?", "definition"),
         # « Concrètement » qualifies what is asked; alone it asks for examples.
         ("Concrètement, c'est quoi un modèle socio-économique ?", "definition"),
         ("Concrètement, ça donne quoi ?", "examples"),
@@ -115,6 +126,15 @@ def test_a_count_of_them_is_quoted_with_what_they_are(tmp_path):
         # person's (« Que dit la note sur le MOOC ? »: the note says, of the MOOC).
         ("Quand Gabriel Attal a-t-il lancé le cycle ?", set()),
         ("Que dit la note prospective sur le MOOC ?", {"not"}),
+        # « dire » asked of the assistant, « partage » or « annonce » as nouns: no one says.
+        ("Peux-tu me dire quand Gabriel Attal a lancé le cycle ?", set()),
+        ("Quel partage de la valeur Gabriel Attal propose-t-il ?", set()),
+        ("Que contient l’annonce de Gabriel Attal ?", set()),
+        # What « selon X » qualifies ends where a second question begins.
+        (
+            "Quelles formes coexistent selon le webinaire et quels acteurs les portent ?",
+            {"webinair"},
+        ),
         # The note asked of itself.
         ("Quels outils la note recommande-t-elle pour se former ?", {"not"}),
         # A word the rest of the question also holds is still asked about.
@@ -126,12 +146,30 @@ def test_who_says_it_is_not_what_is_asked(question, qualifying):
 
 
 @pytest.mark.parametrize(
+    ("question", "set_aside"),
+    [
+        ("À part les subventions, quelles ressources une association mobilise-t-elle ?",
+         {"subvent"}),
+        ("Outre le mécénat, quels partenariats existent ?", {"mecenat"}),
+        ("Hormis Le RAMEAU, qui a travaillé sur les modèles ?", {"rameau"}),
+        ("Besides sponsorship, which partnerships exist?", {"sponsorship"}),
+        # A word the rest of the question also asks stays asked.
+        ("En dehors des fondations, quelles fondations d'entreprise agissent ?", set()),
+        ("Quelles ressources une association mobilise-t-elle ?", set()),
+    ],
+)
+def test_what_the_question_sets_aside_is_not_what_is_asked(question, set_aside):
+    assert set_aside_terms(question) == set_aside
+
+
+@pytest.mark.parametrize(
     ("question", "items"),
     [
         ("Quelles grandes tendances des alliances Heidsieck a-t-il mises en avant ?", "tendanc"),
         ("À quels enjeux le rapport a-t-il cherché à répondre ?", "enjeux"),
         ("Quels sont les deux axes du partage des connaissances ?", "axe"),
         ("Quel outil la note recommande-t-elle ?", ""),  # one thing, no list
+        ("Quels étaient les objectifs du programme ?", "object"),
         ("Combien de bénévoles ?", ""),
     ],
 )
@@ -160,6 +198,8 @@ def test_a_unit_that_counts_or_lists_the_things_asked_announces_them(text, annou
         ("Peux-tu me donner un exemple d'association qui joue le rôle de catalyseur ?", "associ"),
         ("Donne des exemples de nouvelles plateformes.", "plateform"),
         ("Donne-moi des exemples.", ""),
+        # « en cas de » is no example asked for.
+        ("Que faire en cas de difficulté de trésorerie ?", ""),
     ],
 )
 def test_examples_of_a_kind_of_thing(question, kind):
@@ -172,11 +212,34 @@ def test_examples_of_a_kind_of_thing(question, kind):
         ("A l’instar de l’association Villes au Carré, implantée en région Centre.", True),
         ("Lancée avec la plateforme « Pousses.paris » en 2019.", True),
         ("Les associations sont à la manœuvre.", False),
+        # Offsets are those of the text as written: a ligature or an ellipsis before the
+        # noun does not shift where the name is looked for.
+        ("Le cœur… c’est l’association Villes au Carré.", True),
+        # A capital on the next line begins another line, not a name.
+        ("Elles se regroupent en association\nLes membres votent.", False),
     ],
 )
 def test_a_unit_naming_one_of_the_kind_asked(text, naming):
     noun = "plateform" if "plateforme" in text else "associ"
     assert names_one(text, noun) is naming
+
+
+@pytest.mark.parametrize(
+    ("text", "counted", "counts"),
+    [
+        # « 26 d'entre elles » counts the noun phrase before it, read from whole words (the
+        # « la » of « lancées » is no determiner).
+        ("Des actions ont été lancées. 26 d’entre elles ont abouti.", "actions", True),
+        ("Des actions ont été lancées. 26 d’entre elles ont abouti.", "fondations", False),
+        # Decimal commas separate no items: « 13,2 millions de bénévoles, soit 24,2 % » is
+        # no enumeration that would hide what is counted.
+        ("En 2016 : 13,2 millions de bénévoles, soit 24,2 %. Ils sont 350.", "bénévoles", True),
+        ("Les membres : collectivités, associations, entreprises. Ils sont 350.", "associations",
+         False),
+    ],
+)
+def test_what_a_bare_number_counts(text, counted, counts):
+    assert counts_bare_terms(text, analyze(counted)) is counts
 
 
 def test_quel_poids_asks_a_share():

@@ -32,3 +32,11 @@ def test_ligatures_fold_in_matching_and_in_bm25_terms():
     assert tokens("Æ ß") == ["ae", "ss"]
     assert analyze("œuvre") == analyze("oeuvre")
     assert analyze("cœur") == analyze("coeur")
+
+
+def test_the_short_forms_people_write_are_the_words_of_the_note():
+    # « les assos », « une asso » are how leaders write « associations »: a question so
+    # written is not one about words the note never has.
+    assert analyze("les assos") == analyze("les associations")
+    assert analyze("une asso") == analyze("une association")
+    assert analyze("Assos") == analyze("associations")

@@ -3,7 +3,7 @@ answers it; a part the note does not give is said missing, not answered with a f
 
 from assistant.answer.answering import Assistant
 from assistant.answer.generation import ExtractiveGenerator
-from assistant.answer.parts import question_parts
+from assistant.answer.parts import answers_part, question_parts
 from assistant.answer.planning import plan_answer
 from assistant.answer.selection import score_units
 from assistant.search.query import understand
@@ -74,3 +74,42 @@ def test_a_part_the_note_does_not_give_gets_no_filler(tmp_path):
     assert "40 associations" not in answer.answer, answer.answer
     assert answer.answer.startswith("Le corpus ne donne pas ce chiffre"), answer.answer
     assert "combien de salariés" in answer.answer
+
+
+def test_ou_without_accent_joins_alternatives_and_asks_no_place():
+    # « ou » (or) is no « où » (where): the second part asks how, not where.
+    parts = question_parts(
+        "Quand le réseau est-il né, et comment les jardins ou les vergers sont-ils choisis ?"
+    )
+    assert [p.kind for p in parts][:1] == ["date"] and parts[1].kind != "place"
+    # Typed without its accent, a part that is only « ou » still asks where.
+    assert [p.kind for p in question_parts("Qui a lancé le réseau, et ou ?")] == [
+        "actors",
+        "place",
+    ]
+
+
+def test_an_actors_part_is_answered_by_a_named_body():
+    # « les associations » names the kind of actors the note speaks of: enough to weigh a
+    # unit for « qui », not to be the named answer to a part asking who.
+    (part,) = [p for p in question_parts("Quand le réseau est-il né, et qui l'a lancé ?")
+               if p.kind == "actors"]
+    assert not answers_part(part, "Dans 8 cas sur 10, les associations sont à la manœuvre.")
+    assert answers_part(part, "La fondation Verdure a lancé dès 2012 le réseau.")
+
+
+def test_an_english_two_part_question_gets_both_parts(tmp_path):
+    # The parts' English words reach the note's French ones as the whole question's do:
+    # the figure is not dropped, nor said missing.
+    assistant = Assistant(corpus_of(tmp_path, {"jardins.md": NOTE}))
+    query = understand(
+        "Since when has the network of shared gardens existed, and how many associations "
+        "does it bring together?",
+        [],
+    )
+    retrieval = assistant.retriever.search(query)
+    plan = plan_answer(assistant.settings, query, retrieval, score_units(query, retrieval),
+                       "short")
+    answer = ExtractiveGenerator.compose(plan, True, "short")
+    assert "2012" in answer.answer and "40 associations" in answer.answer, answer.answer
+    assert "does not give" not in answer.answer, answer.answer

@@ -124,6 +124,11 @@ def judge(
         )
         for s in scored
     )
+    if query.intent.measure == "money" and own_words:
+        # « le salaire moyen … »: a measure named by a word the note never writes is a
+        # figure no passage gives, whatever other figure of the subject it has.
+        unwritten = set(_named_measure_terms()) & set(query.terms) - retrieval.known
+        evidence.figure_given = evidence.figure_given and not unwritten
     if not evidence.figure_given:
         evidence.confidence *= UNGIVEN_FIGURE_FACTOR
     terms = set(query.terms)
@@ -183,6 +188,16 @@ def _share(weights: dict[str, float], terms) -> float:
 @cache
 def _step_terms() -> list[str]:
     return analyze(STEP_WORDS)
+
+
+# The measure words that name what a figure is (a salary, a price), unlike « combien »,
+# « nombre », « moyen », which any figure of the subject answers.
+NAMED_MEASURES = "coût coûte prix salaire salaires rémunération indemnité tarif"
+
+
+@cache
+def _named_measure_terms() -> list[str]:
+    return analyze(NAMED_MEASURES)
 
 
 def _match(

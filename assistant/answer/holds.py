@@ -117,15 +117,19 @@ def _after_counts(text: str, reach: int, shares: bool = True) -> Iterator[str]:
 _PARTITIVE = re.compile(r"\s*d[’']entre\s+(?:eux|elles)\b|\s*of them\b", re.IGNORECASE)
 
 
+# Whole words only: the « la » of « lancées » is no determiner.
 _DETERMINER = re.compile(
-    r"\b(?:les|des|du|aux|le|la|l[’']|ces|leurs|nos|vos|un|une|plusieurs)\s*", re.IGNORECASE
+    r"\b(?:(?:les|des|du|aux|le|la|ces|leurs|nos|vos|un|une|plusieurs)\b|l[’'])\s*",
+    re.IGNORECASE,
 )
 
 
 def _antecedent(before: str) -> str:
     """The words a partitive pronoun after a number stands for: the last noun phrase of the
     sentence before the number (from its determiner: « … des cabinets de conseil »)."""
-    tail = re.split(r"[,;:()–—]", before.rstrip(" .!?\n"))[-1]
+    # The sentence before, not an earlier one: the number's own sentence may begin a clause.
+    sentence = re.split(r"(?<=[.!?])\s+", before.rstrip(" .!?\n"))[-1]
+    tail = re.split(r"[,;:()–—]", sentence)[-1]
     determiners = list(_DETERMINER.finditer(tail))
     return tail[determiners[-1].end() :] if determiners else tail
 
@@ -150,15 +154,18 @@ _GIVES = {
 }
 
 
-def gives(intent: Intent, text: str) -> bool:
+def gives(intent: Intent, text: str, subject: Sequence[str] = ()) -> bool:
     """Whether ``text`` gives the one figure ``intent`` asks for: a number of what it counts
     (:func:`counts`), else a figure of the measure it names (an amount in euros, a duration,
-    an age, a share)."""
+    an age, a share). A share asked of a whole (« X représente quelle part des ressources
+    ? ») is given too by a percentage of one of the ``subject``'s terms (« 44% du
+    financement associatif, les financements publics … »)."""
     if intent.counted:
         # « Combien de maires … ? » asks a number of them: « 87% des Maires » is none.
         shares = intent.measure == "share"
         return (
             counts_terms(text, intent.counted_terms, shares)
+            or (shares and any(counts_terms(text, (term,)) for term in subject))
             or counts_initials(text, intent.counted_initials, shares)
             or counts_bare_terms(text, intent.counted_terms)
         )
@@ -198,7 +205,8 @@ _SERIES = frozenset({"jour", "article", "numero", "n°", "no", "page", "niveau",
 
 
 # What a colon opens when it enumerates: three items or more, up to the sentence's end.
-_ENUMERATION = re.compile(r":[^.:;!?]*?,[^.:;!?]*?,[^.;!?]*")
+# A decimal comma (« 13,2 millions ») separates no items.
+_ENUMERATION = re.compile(r":[^.:;!?]*?,(?!\d)[^.:;!?]*?,(?!\d)[^.;!?]*")
 
 
 def counts_bare_terms(text: str, wanted: Sequence[str]) -> bool:
@@ -290,9 +298,14 @@ _NUMBER = r"(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)"
 _WORD = re.compile(r"[a-z][a-z-]+")
 
 
-# What names one thing: a capitalised word or a title in quotes, right after the noun
-# (« l'association Villes au Carré », « la plateforme « Pousses.paris » »).
-_INSTANCE = re.compile(r"\s*(?:d[eu]s?\s+|de la\s+|d['’]\s*)?(?:[«“\"]|[A-ZÀ-Ý])")
+# What names one thing: a capitalised word or a title in quotes, right after the noun on
+# its line (« l'association Villes au Carré », « la plateforme « Pousses.paris » »).
+_SPACE = r"[^\S\n]"
+_INSTANCE = re.compile(
+    rf"{_SPACE}*(?:d[eu]s?{_SPACE}+|de la{_SPACE}+|d['’]{_SPACE}*)?(?:[«“\"]|[A-ZÀ-Ý])"
+)
+# A word of the text as written (its offsets are the text's: fold() changes lengths).
+_WRITTEN_WORD = re.compile(r"[^\W\d_][\w-]*")
 
 
 def _mentions(folded: str, noun: str) -> Iterator[re.Match[str]]:
@@ -319,8 +332,12 @@ def announces(text: str, noun: str) -> bool:
 def names_one(text: str, noun: str) -> bool:
     """Whether ``text`` names one of the things ``noun`` stands for: the noun before a name
     (« l'association Villes au Carré », « la plateforme « Pousses.paris » »)."""
-    # fold() keeps the offsets of most text: the text as written tells a name by its capital.
-    return any(_INSTANCE.match(text, match.end()) for match in _mentions(fold(text), noun))
+    # Read on the text as written: it tells a name by its capital, and fold() would shift
+    # the offsets after « œ » or « … ».
+    return any(
+        analyze(word.group())[:1] == [noun] and _INSTANCE.match(text, word.end())
+        for word in _WRITTEN_WORD.finditer(text)
+    )
 
 
 def defines_term(text: str, term: tuple[str, ...]) -> bool:

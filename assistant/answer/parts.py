@@ -12,7 +12,7 @@ filler, and the evidence check (the decision to answer at all) is left as it is.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ..search.query import Intent, read_intent
@@ -27,19 +27,21 @@ from .selection import STRICT_KINDS, Scored, overlap
 # is a relative (« et les structures qui … »).
 _PREPOSITION = r"(?:a|à|de|d['’]|du|des|dans|par|pour|avec|sur|chez|en|aupres de|auprès de)"
 _JOIN = re.compile(
-    r",?\s+et\s+(?=(?:[\w'’-]+\s+){0,3}?(?:quand|combien|quel(?:le)?s?|comment|pourquoi|o[uù]"
-    r"|lequel|laquelle|lesquel\w*|auquel|duquel)\b"
+    r",?\s+et\s+(?=(?:[\w'’-]+\s+){0,3}?(?:quand|combien|quel(?:le)?s?|comment|pourquoi|où"
+    r"|lequel|laquelle|lesquel\w*|auquel|duquel)\b|ou\s*\??$"
     r"|(?:(?:" + _PREPOSITION + r")\s*(?:l['’]\s*)?[\w'’-]*\s+(?:de\s+)?)?qui\b)"
     r"|,?\s+and\s+(?=(?:\w+\s+){0,2}?(?:when|how|who|which|what|why|where)\b)",
     re.IGNORECASE,
 )
+# « ou » (or) asks nothing: typed without its accent, « où » is read only where « ou »
+# cannot join alternatives, opening the part (« et ou se trouve-t-il ? », « et ou ? »).
 _ASKS = re.compile(
-    r"\b(?:quand|combien|qui|quel(?:le)?s?|comment|pourquoi|o[uù]|lequel|laquelle|lesquel\w*"
-    r"|que|quoi|when|how|who|which|what|why|where)\b|-t-",
+    r"\b(?:quand|combien|qui|quel(?:le)?s?|comment|pourquoi|où|lequel|laquelle|lesquel\w*"
+    r"|que|quoi|when|how|who|which|what|why|where)\b|^ou\b|-t-",
     re.IGNORECASE,
 )
 # « où » asks a place, unless it asks how far something has got (« où en sont-elles ? »).
-_WHERE = re.compile(r"(?:^|\W)(?:o[uù](?!\s+en\b)|where)\b", re.IGNORECASE)
+_WHERE = re.compile(r"(?:^|\W)(?:où(?!\s+en\b)|where)\b|^ou\b(?!\s+en\b)", re.IGNORECASE)
 
 # The kinds a sentence either holds or not: a part of another kind (« comment », « pourquoi
 # ») cannot be told answered from its words alone, and gets no unit of its own.
@@ -103,6 +105,10 @@ def answers_part(part: Part, text: str) -> bool:
         return names_in(text) > 0
     if part.kind == "date" and _SINCE.search(part.text):
         return bool(_START.search(text))
+    if part.kind == "actors":
+        # A part asking who is answered by a named body; the kinds of actors the note
+        # speaks of (« les associations ») weigh for « qui » but name no one.
+        return names_in(text) > 0
     return holds(part.kind, text) > 0
 
 
@@ -121,6 +127,7 @@ def cover_parts(
     question_terms: Sequence[str],
     idf: Callable[[str], float],
     limit: int,
+    cognates: Mapping[str, str] | None = None,
 ) -> Covered:
     """The chosen units, with the unit answering each part none of them answers, in the
     question's order (each unit once; the units answering no part after). A part no unit
@@ -131,7 +138,7 @@ def cover_parts(
     placed: list[Scored] = []
     unanswered: list[Part] = []
     for part in parts:
-        unit = _answer_to(part, chosen, candidates, question_terms, idf)
+        unit = _answer_to(part, chosen, candidates, question_terms, idf, cognates or {})
         if unit is None:
             # A figure or a date is in a sentence or not; a name or a place takes forms the
             # patterns do not all read (« sur la plateforme Coursera »): not said missing.
@@ -166,19 +173,28 @@ def _answer_to(
     candidates: Sequence[Scored],
     question_terms: Sequence[str],
     idf: Callable[[str], float],
+    cognates: Mapping[str, str],
 ) -> Scored | None:
     """The unit that answers the part: the first chosen one that holds its kind and shares
     its words, else the retrieved unit that does best; None when none does."""
     if part.kind not in PART_KINDS:
         return chosen[0]  # not told answered from a sentence's form: the best unit stands
-    words = part.terms or tuple(question_terms)
     # A word no retrieved unit holds (« existe-t-il ? ») is the question's, not the note's:
-    # what a unit covers is measured on the words the passages have.
+    # what a unit covers is measured on the words the passages have. An English word
+    # stands for the corpus term it is a cognate of; a part none of whose words a unit can
+    # hold (« since when has the network existed ») is measured on the question's.
     held = {t for s in candidates for t in s.unit.terms}
-    weight = {t: idf(t) for t in words if t in held}
-    total = sum(weight.values()) or 1.0
+    weight: dict[str, float] = {}
+    for words in (part.terms, tuple(question_terms)):
+        weight = {cognates.get(t, t): 0.0 for t in words}
+        weight = {t: idf(t) for t in weight if t in held}
+        if weight:
+            break
+    total = sum(weight.values())
 
     def cover(unit: Unit) -> float:
+        if not total:
+            return 1.0  # no word of the question is the note's: the kind alone decides
         present = set(unit.terms)
         return sum(w for t, w in weight.items() if t in present) / total
 

@@ -88,7 +88,13 @@ def plan_answer(
         # the question's order.
         idf = retrieval.idf
         covered = cover_parts(
-            parts, chosen, candidates, query.terms, lambda t: idf.get(t, 1.0), limit
+            parts,
+            chosen,
+            candidates,
+            query.terms,
+            lambda t: idf.get(t, 1.0),
+            limit,
+            retrieval.cognates,
         )
         chosen, unanswered = covered.chosen, covered.unanswered
     missing = ""
@@ -96,10 +102,18 @@ def plan_answer(
     answered = (lambda s: s.counts) if intent.measure else (lambda s: s.fits or s.counts)
     if intent.kind in STRICT_KINDS and chosen and not any(answered(s) for s in chosen):
         missing = intent.kind  # the note covers the topic, not the figure or date asked
-    # « en 2023 »: the passages say nothing of that year (one they name elsewhere, as in
-    # « l'Agenda 2030 » or « le rapport de 2014 » beside the quote, is no year missing).
+    # « en 2023 »: the quoted passages and those around them say nothing of that year (one
+    # they name beside the quote, as in « l'Agenda 2030 » or « le rapport de 2014 », is no
+    # year missing; one elsewhere in the note — « d'ici à 2022 » of another subject — says
+    # nothing of it).
     asked_years = query.years
-    read = " ".join([s.unit.text for s in chosen] + [p.text for p in retrieval.passages])
+    quoted = {(s.passage.source, s.passage.ordinal) for s in chosen}
+    beside = [
+        p.text
+        for p in retrieval.passages
+        if any(p.source == source and abs(p.ordinal - at) <= 1 for source, at in quoted)
+    ]
+    read = " ".join([s.unit.text for s in chosen] + beside)
     if asked_years and chosen and not any(year in read for year in asked_years):
         missing = "year:" + asked_years[0]
     if unanswered is not None and chosen:

@@ -24,6 +24,7 @@ from .holds import (
     defines_term,
     gives,
     holds,
+    measure_terms,
     names_one,
     names_subject,
 )
@@ -51,6 +52,11 @@ OTHER_FIGURE_FITS = 0.45
 # « Et côté PME ? » after a question on academic actors: a unit naming no word of the new
 # subject answers the previous question, not this one.
 OTHER_SUBJECT_FITS = 0.7
+
+
+# « À part l'Union nationale des CPIE, quelles têtes de réseau … ? »: a unit about what the
+# question sets aside (holding its terms) answers what is not asked.
+SET_ASIDE_FITS = 0.7
 
 
 # « Quelles grandes tendances … ? »: a unit that counts or lists the very things asked for
@@ -81,7 +87,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # What the question asks about decides; who says it (« selon le webinaire ») counts as
     # the context does — the passage naming it is lifted by retrieval, the unit answering
     # within it need not repeat it.
-    qualifying = query.qualifying
+    qualifying = query.qualifying | query.set_aside
     focus = [t for t in dict.fromkeys(query.terms) if t not in qualifying] or list(query.terms)
     context = [t for t in dict.fromkeys([*query.lexical_terms, *query.terms]) if t not in focus]
     # An English question: each word stands for the corpus term it is a cognate of
@@ -122,10 +128,19 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         if any(names):
             said = frozenset(tokens(query.previous_answer))
 
+    # « Les financements publics représentent quelle part des ressources ? »: the share is
+    # given of the whole asked or of the subject's own words.
+    measures = set(measure_terms())
+    share_of = (
+        [t for t in focus if t not in measures and t not in intent.counted_whole]
+        if intent.measure == "share"
+        else []
+    )
+
     def reads(unit: Unit) -> tuple[bool, bool]:
         """Whether the unit gives the one figure asked, and names the new subject."""
         return (
-            intent.one_figure and gives(intent, unit.text),
+            intent.one_figure and gives(intent, unit.text, share_of),
             names_subject(unit.text, unit.terms, query.rescoped, query.rescoped_phrase),
         )
 
@@ -193,6 +208,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             score *= 0.8 + 0.2 * fits
         if rescoped and not moved:
             score *= OTHER_SUBJECT_FITS
+        if query.set_aside and query.set_aside <= set(unit.terms):
+            score *= SET_ASIDE_FITS
         if (query.asked_items and announces(unit.text, query.asked_items)) or (
             query.example_of and names_one(unit.text, query.example_of)
         ):

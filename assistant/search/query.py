@@ -150,13 +150,18 @@ _ORDINAL_REF = re.compile(
     r"\b(?P<ord>" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")\s+"
     r"(?!jour\b|day\b|jours\b)(?P<noun>[a-z][\w-]{2,})"
 )
+# « le deuxième de ta liste / de vos points / de la réponse »: the previous answer named.
+_OF_THE_ANSWER = (
+    r"d[eu]s?\s+(?:(?:la|ta|votre|ma|cette|tes|vos|mes|ces|les)\s+)?"
+    r"(?:liste|reponse|enumeration|points?|elements?|items?)\b"
+)
 # « Et le dernier ? », « Parle-moi du premier. », « Détaille le second. », « Et le troisième,
 # il pèse combien ? »: an ordinal standing for a noun, after its article; it counts the items
 # of the previous answer.
 _BARE_ORDINAL = re.compile(
     r"\b(?:le|la|les|du|au|l['’])\s*(?P<ord>"
     + "|".join(sorted(_ORDINALS, key=len, reverse=True))
-    + r")\b(?!\s+(?:jour|day|jours)\b)(?=\s*(?:[,.;:!?)]|$|et\b|de\s+la\s+liste|point\b))"
+    + r")\b(?!\s+(?:jour|day|jours)\b)(?=\s*(?:[,.;:!?)]|$|et\b|point\b|" + _OF_THE_ANSWER + r"))"
 )
 _THIS_POINT = re.compile(r"\b(ce|cet|this|that)\s+" + _POINT + r"\b|\b(developpe|detaille)\b")
 # Not after a sign or a decimal point: « -1e jour » is no day (it read as day 1).
@@ -292,6 +297,9 @@ class Intent:
     counted_terms: tuple[str, ...] = ()  # analyze(counted): what a passage's figure must count
     # « ODD »: the acronym of the counted noun's phrase (« objectifs de développement durable »)
     counted_initials: str = ""
+    # « quelle part des ressources des associations »: the counted noun with its complements
+    # (analysed), the whole a share asked is of.
+    counted_whole: tuple[str, ...] = ()
     scope_terms: tuple[str, ...] = ()  # « en France »: the places it is scoped to, analysed
     # « Combien sont-ils ? »: the subject is a pronoun, what it counts is the previous
     # question's (see intent_in_context).
@@ -317,6 +325,16 @@ _CONCRETELY = re.compile(r"\bconcretement\b")
 _WHAT_IS = re.compile(r"qu.est.ce qu")
 
 
+# « C'est quoi le salaire moyen d'un salarié … ? », « … le taux de bénévolat ? »: a measure
+# of something (a complement or « moyen / annuel / total » after it) is asked as a figure,
+# not defined; « le budget participatif » is a notion.
+_MEASURE_OF = re.compile(
+    r"^(?:(?:le|la|les|l['’]|un|une)\s*)?(?:salaires?|montants?|budgets?|couts?|prix|taux"
+    r"|nombre|part|proportion|pourcentage|duree|remunerations?)\s+"
+    r"(?:moyen\w*|annuel\w*|total|global|median\w*|d[eu]s?\b|d['’])"
+)
+
+
 def _kind(question: str, text: str) -> str:
     """The kind of answer asked for: the first kind whose cue the question holds. « Qu'est-ce
     que … » asks a definition only when a phrase follows (asked_term); followed by a clause
@@ -328,6 +346,8 @@ def _kind(question: str, text: str) -> str:
             continue
         if name == "definition" and _WHAT_IS.match(match.group(0)) and not asked_term(question):
             continue
+        if name == "definition" and _MEASURE_OF.match(text[match.end() :].lstrip()):
+            return "figure"
         return name
     return "examples" if _CONCRETELY.search(text) else "explain"
 
@@ -369,6 +389,7 @@ def read_intent(question: str) -> Intent:
         measure=measure if kind == "figure" else "",
         counted_terms=tuple(analyze(counted_word)),
         counted_initials=_acronym_initials(phrase),
+        counted_whole=tuple(analyze(_with_complements(question, counted_word))),
         scope_terms=tuple(analyze(places)),
         pronoun_subject=bool(_PRONOUN_SUBJECT.search(text)),
         asks_for=next((name for name, pattern in _ASKS_FOR if pattern.search(text)), ""),
@@ -455,6 +476,18 @@ def _counted_phrase(question: str, counted: str) -> str:
     if start < 0:
         return ""
     return " ".join(re.findall(r"[^\W\d_][\w-]*", question[start:])[:6])
+
+
+def _with_complements(question: str, counted: str) -> str:
+    """The counted noun and the complements that follow it (« ressources des associations »
+    in « … quelle part des ressources des associations vient de fonds européens ? »)."""
+    if not counted:
+        return ""
+    match = re.search(
+        re.escape(counted) + r"(?:\s+(?:de la|de l['’]|des|du|de|d['’])\s*[^\W\d_][\w-]*)*",
+        question.lower(),
+    )
+    return match.group() if match else counted
 
 
 def _as_written(question: str, folded: str) -> str:
@@ -586,12 +619,18 @@ def _counts_other_things(history: list[Turn], noun: str) -> bool:
 def _no_such_point(turns: list[Turn], intent: Intent) -> int:
     """« Développe le troisième point » after an answer of fewer points: how many the
     previous answer has (0 when it lists none), or -1 when the ordinal counts something
-    else than its points (« Et le troisième temps ? » after an answer that never spoke of
-    times asks the note, not the answer)."""
-    if _counts_other_things(turns, intent.ordinal_noun):
-        return -1
-    points = previous_points(turns)
-    return len(points) if len(points) >= 2 else 0
+    else than its points (« Et le troisième temps ? », « Et la troisième édition ? » ask
+    the note, not the answer)."""
+    noun = fold(intent.ordinal_noun)
+    points = len(previous_points(turns))
+    if noun in _POINTING_NOUNS:
+        return points if points >= 2 else 0
+    # A bare ordinal (« Et le troisième ? ») points into an answer that lists points; any
+    # other noun (« Et la troisième édition ? ») counts things of the note, even when the
+    # exchange named them: the note is asked, not the answer.
+    if not noun and points >= 2:
+        return points
+    return -1
 
 
 def _clean(text: str) -> str:
@@ -711,7 +750,7 @@ def named_part(question: str) -> tuple[str, ...]:
 # The plural interrogative and the noun it asks for, past what only qualifies it (« quelles
 # grandes tendances », « quels sont les deux axes », « quels types d'acteurs »).
 _ASKED_ITEMS = re.compile(
-    r"\b(?:quel(?:le)?s|lesquel(?:le)?s)\s+(?:sont\s+(?:les|leurs|ses)\s+)?"
+    r"\b(?:quel(?:le)?s|lesquel(?:le)?s)\s+(?:(?:sont|etaient|seront|furent)\s+(?:les|leurs|ses)\s+)?"
     r"(?:(?:deux|trois|quatre|cinq|\d+|grande?s|principa(?:les|ux)|autres|nouveaux|nouvelles"
     r"|premier(?:e)?s|types? d[e']|formes? d[e'])\s*)*+(?P<noun>[a-z][a-z-]{2,})"
 )
@@ -720,8 +759,9 @@ _ASKED_ITEMS = re.compile(
 # « un exemple d'association », « des exemples de plateformes »: the kind of thing each
 # example must be.
 _EXAMPLE_OF = re.compile(
-    r"\b(?:exemples?|examples?|cas)\s+(?:concrets?\s+)?(?:d[e']|of)\s*(?:(?:grande?s?|petite?s?"
-    r"|nouveaux|nouvelles|autres|types? d[e'])\s*)*+(?P<noun>[a-z][a-z-]{2,})"
+    r"\b(?:exemples?|examples?|(?<!en )cas)\s+(?:concrets?\s+)?(?:d[e']|of)\s*"
+    r"(?:(?:grande?s?|petite?s?|nouveaux|nouvelles|autres|types? d[e'])\s*)*+"
+    r"(?P<noun>[a-z][a-z-]{2,})"
 )
 
 
@@ -744,8 +784,12 @@ def example_of(question: str) -> str:
     return _head_noun(_EXAMPLE_OF, question)
 
 
-# Who or what the question's answer is attributed to, up to the clause's end.
-_QUALIFIER = re.compile(r"\b(?:selon|d.apres|according to)\s+(?P<source>[^,?!.;:]+)")
+# Who or what the question's answer is attributed to, up to the clause's end or a second
+# question (« selon le webinaire et quels acteurs … »).
+_QUALIFIER = re.compile(
+    r"\b(?:selon|d.apres|according to)\s+(?P<source>[^,?!.;:]+?)"
+    r"(?=\s+(?:et|and)\s+(?:qu|comment|combien|pourquoi|ou\b|when|how|wh)|[,?!.;:]|$)"
+)
 
 
 # A person's name (who says something): two words or more, each capitalised and not an
@@ -762,6 +806,41 @@ _SAYS = re.compile(
 )
 
 
+# What the word before a saying word makes of it: a noun (« l'annonce », « le partage »)
+# or a saying asked of the assistant (« Peux-tu me dire … »), no one saying in the question.
+_NOT_SAYING = frozenset(
+    {"le", "la", "l", "un", "une", "du", "de", "d", "ce", "cet", "cette", "son", "sa", "leur"}
+    | {"quel", "quelle", "quels", "quelles", "me", "m", "nous"}
+)
+
+
+def _says(folded: str) -> bool:
+    """Whether the (folded) question has a verb of saying (``_SAYS``), not a noun."""
+    for match in _SAYS.finditer(folded):
+        before = re.findall(r"\w+", folded[: match.start()])
+        if not before or before[-1] not in _NOT_SAYING:
+            return True
+    return False
+
+
+# What the question sets aside (« À part les subventions, quelles ressources … ? »): the
+# answer is about the others, the thing set aside only places them.
+_SET_ASIDE = re.compile(
+    r"\b(?:a part|outre|en dehors d(?:e la|e l'|e l’|es|u|e)|hormis|sauf|excepte"
+    r"|besides|apart from|other than|except)\s+(?P<source>[^,?!.;:]+?)(?=[,?!.;:]|$)"
+)
+
+
+def set_aside_terms(question: str) -> frozenset[str]:
+    """The terms of what the question sets aside (« À part les subventions, quelles
+    ressources … ? »: « subvent ») that the rest of the question does not hold."""
+    text = fold(question)
+    sources = [m.group("source") for m in _SET_ASIDE.finditer(text)]
+    if not sources:
+        return frozenset()
+    return frozenset(analyze(" ".join(sources))) - set(analyze(_SET_ASIDE.sub(" ", text)))
+
+
 def qualifying_terms(question: str) -> frozenset[str]:
     """The terms of who says what is asked — « selon X », « d'après X », « according to X »,
     the names a verb of saying has for subject — that the rest of the question does not
@@ -773,7 +852,7 @@ def qualifying_terms(question: str) -> frozenset[str]:
     # « Quels outils la note recommande-t-elle ? »: the note is who says it, asked of itself.
     sources += _THE_NOTE.findall(rest)
     rest = _THE_NOTE.sub(" ", rest)
-    if _SAYS.search(text):
+    if _says(text):
         for name in filter(_PERSON.fullmatch, asked_names(question)):
             sources.append(name)
             rest = rest.replace(fold(name), " ")
@@ -817,6 +896,7 @@ class SearchQuery:
     # « selon le webinaire », « d'après Le RAMEAU »: who or what says it, not what is asked
     # about — its own terms (those the rest of the question does not also hold).
     qualifying: frozenset[str] = field(init=False)
+    set_aside: frozenset[str] = field(init=False)  # « à part X »: X's own terms
     # « Quelles grandes tendances … ? », « À quels enjeux … ? »: the things asked for, several
     # of them (the head noun after the plural interrogative, analysed); "" otherwise.
     asked_items: str = field(init=False)
@@ -847,6 +927,7 @@ class SearchQuery:
         self.initials = spelled_out_initials(self.focus_text)
         self.opening = bool(set(self.part) & _OPENING_PARTS)
         self.qualifying = qualifying_terms(self.focus_text)
+        self.set_aside = set_aside_terms(self.focus_text)
         self.asked_items = asked_items(self.focus_text)
         self.example_of = example_of(self.focus_text)
 
