@@ -45,7 +45,12 @@ def test_a_question_is_read_as_its_parts():
         "actors",
         "place",
     ]
-    assert [p.kind for p in question_parts("Ça a réuni combien et produit combien de fruits ?")]
+    # A verb between « et » and the question word: two figures, each of its own words.
+    parts = question_parts("Ça a réuni combien et produit combien de fruits ?")
+    assert [(p.kind, p.terms) for p in parts] == [
+        ("figure", ("reun",)),
+        ("figure", ("produit", "fruit")),
+    ]
     # One question, a relative « qui », a list of nouns: no parts.
     assert question_parts("Combien d'associations rassemble le réseau ?") == []
     assert question_parts("Quelles associations et les écoles qui jardinent ?") == []

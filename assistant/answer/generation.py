@@ -15,7 +15,7 @@ from ..models import Answer, Citation, RetrievedChunk
 from ..textnorm import fold
 from ..textunits import is_item, strip_bullet
 from .citations import citations_for_llm_text, cite
-from .planning import Plan
+from .planning import Missing, Plan
 
 ABSTAIN_FR = "Je ne trouve pas cette information dans le corpus."
 ABSTAIN_EN = "I cannot find this information in the corpus."
@@ -64,25 +64,26 @@ def lead_for(plan: Plan, english: bool) -> str:
         if english:
             return f"Key points of « {plan.section} » (quoted in French):"
         return f"Points clés de « {plan.section} » :"
-    if plan.missing.startswith("year:"):
-        year = plan.missing.split(":", 1)[1]
+    missing = plan.missing
+    if missing is None:
+        return _LEADS[plan.kind][int(english)]
+    if missing.kind == "year":
+        year = missing.what
         if english:
             return f"The corpus says nothing about {year} itself. What it says on the subject:"
         return f"Le corpus ne dit rien de {year} précisément. Ce qu'il dit du sujet :"
-    if plan.missing.startswith("name:"):
-        name = plan.missing.split(":", 1)[1]
+    if missing.kind == "name":
+        name = missing.what
         if english:
             return f"The corpus does not mention « {name} ». What it says on the subject:"
         return f"Le corpus ne parle pas de « {name} ». Ce qu'il dit du sujet :"
-    if plan.missing.startswith("part:"):
-        _, kind, part = plan.missing.split(":", 2)
-        what = _PART_MISSING[kind][int(english)]
+    if missing.kind == "part":
+        part = missing.what
+        what = _PART_MISSING[missing.part_kind][int(english)]
         if english:
             return f"The corpus does not give {what} (« {part} ? »). What it says of the rest:"
         return f"Le corpus ne donne pas {what} (« {part} ? »). Ce qu'il dit du reste :"
-    if plan.missing:
-        return _MISSING[plan.missing][int(english)]
-    return _LEADS[plan.kind][int(english)]
+    return _MISSING[missing.kind][int(english)]
 
 
 # The abstention says what is not found when the question asks one thing the passages do
@@ -121,16 +122,17 @@ def no_such_point_text(ordinal: int, points: int, english: bool) -> str:
     )
 
 
-def abstention_text(passages: list[RetrievedChunk], english: bool, missing: str = "") -> str:
-    if missing.startswith("point:"):
-        _, ordinal, points = missing.split(":")
-        return no_such_point_text(int(ordinal), int(points), english)
+def abstention_text(
+    passages: list[RetrievedChunk], english: bool, missing: Missing | None = None
+) -> str:
+    if missing is not None and missing.kind == "point":
+        return no_such_point_text(missing.ordinal, missing.points, english)
     sections: list[str] = []
     for passage in passages[:3]:
         if passage.section not in sections:
             sections.append(passage.section)
-    if missing in _NOT_FOUND:
-        text = _NOT_FOUND[missing][int(english)]
+    if missing is not None and missing.kind in _NOT_FOUND:
+        text = _NOT_FOUND[missing.kind][int(english)]
         closest = " The closest topics: " if english else " Les thèmes les plus proches : "
         return text + (closest + " ; ".join(sections) + "." if sections else "")
     if english:
@@ -151,7 +153,10 @@ class ExtractiveGenerator:
 
     @staticmethod
     def abstain(
-        passages: list[RetrievedChunk], english: bool, mode: str = "extractive", missing: str = ""
+        passages: list[RetrievedChunk],
+        english: bool,
+        mode: str = "extractive",
+        missing: Missing | None = None,
     ) -> Answer:
         """The abstention (« Je ne trouve pas… » and the closest topics), whichever
         generator would have answered (``mode``); ``missing``: what it does not find, when

@@ -21,25 +21,6 @@ from ..textunits import Unit, around_items
 from .holds import gives, holds, names_in
 from .selection import STRICT_KINDS, Scored, overlap
 
-# Where a second question joins the first: « et » (or « and »), a few words at most (a verb,
-# a preposition: « et produit combien », « et à l'initiative de qui », « et chez quel »),
-# then a question word. « qui » asks who only after « et » or a preposition; after a noun it
-# is a relative (« et les structures qui … »).
-_PREPOSITION = r"(?:a|à|de|d['’]|du|des|dans|par|pour|avec|sur|chez|en|aupres de|auprès de)"
-_JOIN = re.compile(
-    r",?\s+et\s+(?=(?:[\w'’-]+\s+){0,3}?(?:quand|combien|quel(?:le)?s?|comment|pourquoi|où"
-    r"|lequel|laquelle|lesquel\w*|auquel|duquel)\b|ou\s*\??$"
-    r"|(?:(?:" + _PREPOSITION + r")\s*(?:l['’]\s*)?[\w'’-]*\s+(?:de\s+)?)?qui\b)"
-    r"|,?\s+and\s+(?=(?:\w+\s+){0,2}?(?:when|how|who|which|what|why|where)\b)",
-    re.IGNORECASE,
-)
-# « ou » (or) asks nothing: typed without its accent, « où » is read only where « ou »
-# cannot join alternatives, opening the part (« et ou se trouve-t-il ? », « et ou ? »).
-_ASKS = re.compile(
-    r"\b(?:quand|combien|qui|quel(?:le)?s?|comment|pourquoi|où|lequel|laquelle|lesquel\w*"
-    r"|que|quoi|when|how|who|which|what|why|where)\b|^ou\b|-t-",
-    re.IGNORECASE,
-)
 # « où » asks a place, unless it asks how far something has got (« où en sont-elles ? »).
 _WHERE = re.compile(r"(?:^|\W)(?:où(?!\s+en\b)|where)\b|^ou\b(?!\s+en\b)", re.IGNORECASE)
 
@@ -58,17 +39,15 @@ class Part:
     terms: tuple[str, ...]  # its own words (analyze); empty: it borrows the question's
 
 
+def parts_of(intent: Intent) -> list[Part]:
+    """The parts of the question ``intent`` reads (split once, by read_intent), each with
+    its own kind and words; [] for a question asking one thing."""
+    return [_part(p) for p in intent.parts]
+
+
 def question_parts(question: str) -> list[Part]:
-    """The parts of a question asking two things or more, in its order; [] for one."""
-    pieces, start = [], 0
-    for match in _JOIN.finditer(question):
-        pieces.append(question[start : match.start()])
-        start = match.end()
-    pieces.append(question[start:])
-    pieces = [p.strip(" ,?") for p in pieces]
-    if len(pieces) < 2 or not all(_ASKS.search(p) for p in pieces):
-        return []
-    return [_part(p) for p in pieces]
+    """:func:`parts_of` the question's reading."""
+    return parts_of(read_intent(question))
 
 
 # Words that say what kind of answer a part asks, not what it is about (« depuis quand »,

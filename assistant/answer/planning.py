@@ -16,7 +16,7 @@ from ..textnorm import tokens
 from ..textunits import around_items
 from .evidence import Evidence, judge
 from .holds import gives
-from .parts import cover_parts, question_parts
+from .parts import cover_parts, parts_of
 from .selection import (
     STRICT_KINDS,
     SUMMARY_RATIO,
@@ -32,6 +32,18 @@ from .summary import summarise
 COUNTED_RATIO = 0.5
 
 
+@dataclass(frozen=True)
+class Missing:
+    """What the question asks that the answer does not give, said before the quotes — or
+    instead of them, for an abstention."""
+
+    kind: str  # figure | date | year | name | part | point
+    what: str = ""  # the year, the name, the part's own words
+    part_kind: str = ""  # a part: the kind it asks (figure, date, actors, place)
+    ordinal: int = 0  # a point: the one asked (-1 the last) …
+    points: int = 0  # … and how many the previous answer gives
+
+
 @dataclass
 class Plan:
     """The units an extractive answer quotes, in order, and how it is framed."""
@@ -39,9 +51,7 @@ class Plan:
     chosen: list[Scored]
     kind: str  # answer | point | section | topic
     passages: list[RetrievedChunk]
-    # "figure" | "date" | "year:NNNN" | "name:X" | "part:KIND:TEXT" (a part of a question
-    # asking two things): asked, not in the quotes
-    missing: str = ""
+    missing: Missing | None = None  # asked, not in the quotes
     section: str | None = None  # the section a summary covers
 
 
@@ -57,7 +67,7 @@ def plan_answer(
     limit = settings.max_answer_sentences * (2 if detail == "full" else 1)
     # « la Fondation de France », « l'Allemagne »: the note cannot say what is asked of
     # them, and the answer says so before what it says of the subject.
-    unknown = "name:" + retrieval.unknown_names[0] if retrieval.unknown_names else ""
+    unknown = Missing("name", retrieval.unknown_names[0]) if retrieval.unknown_names else None
     if intent.kind == "summary":
         if retrieval.section is not None:
             return section_plan(retrieval.section, retrieval, limit + 2)
@@ -81,7 +91,7 @@ def plan_answer(
         chosen = restated + choose(rest, limit - len(restated))
     else:
         chosen = choose(candidates, limit)
-    parts = [] if query.point else question_parts(query.focus_text)
+    parts = [] if query.point else parts_of(query.intent)
     unanswered = None
     if parts:
         # « Depuis quand …, et combien de réseaux … ? »: each part its answering unit, in
@@ -97,11 +107,11 @@ def plan_answer(
             retrieval.cognates,
         )
         chosen, unanswered = covered.chosen, covered.unanswered
-    missing = ""
+    missing = None
     # A measure named (« quel montant », « combien de temps »): only a figure of it answers.
     answered = (lambda s: s.counts) if intent.measure else (lambda s: s.fits or s.counts)
     if intent.kind in STRICT_KINDS and chosen and not any(answered(s) for s in chosen):
-        missing = intent.kind  # the note covers the topic, not the figure or date asked
+        missing = Missing(intent.kind)  # the note covers the topic, not the figure or date
     # « en 2023 »: the quoted passages and those around them say nothing of that year (one
     # they name beside the quote, as in « l'Agenda 2030 » or « le rapport de 2014 », is no
     # year missing; one elsewhere in the note — « d'ici à 2022 » of another subject — says
@@ -115,11 +125,11 @@ def plan_answer(
     ]
     read = " ".join([s.unit.text for s in chosen] + beside)
     if asked_years and chosen and not any(year in read for year in asked_years):
-        missing = "year:" + asked_years[0]
+        missing = Missing("year", asked_years[0])
     if unanswered is not None and chosen:
         # « …, et quel taux de rendement ? » where the passages give no rate: the answer
         # says which part the note does not give, then what it says of the rest.
-        missing = f"part:{unanswered.kind}:{unanswered.text}"
+        missing = Missing("part", unanswered.text, part_kind=unanswered.kind)
     if detail == "full" and chosen:
         chosen = whole_passages(chosen, retrieval.units_of, intent)
     return Plan(
@@ -211,13 +221,14 @@ class Grounding:
         nothing_to_quote = extractive and not self.plan.chosen
         return weak or not self.plan.passages or nothing_to_quote or self.no_such_point >= 0
 
-    def not_found(self, settings: Settings) -> str:
-        """What an abstention says it does not find: « figure » when the evidence is weak
-        for want of the one figure asked (the subject may well be in the note)."""
+    def not_found(self, settings: Settings) -> Missing | None:
+        """What an abstention says it does not find: the point asked, or the one figure
+        asked when the evidence is weak for want of it (the subject may well be in the
+        note); None for nothing in particular."""
         if self.no_such_point >= 0:
-            return f"point:{self.ordinal}:{self.no_such_point}"
+            return Missing("point", ordinal=self.ordinal, points=self.no_such_point)
         weak = self.evidence.confidence < settings.abstain_threshold
-        return "figure" if weak and not self.evidence.figure_given else ""
+        return Missing("figure") if weak and not self.evidence.figure_given else None
 
 
 def ground(settings: Settings, query: SearchQuery, retrieval: Retrieval, detail: str) -> Grounding:

@@ -37,10 +37,6 @@ W_LEXICAL = 0.50
 W_PASSAGE = 0.30
 W_PAIRS = 0.10
 FOLLOW_RATIO = 0.80
-# An English question: its words' share counts the names and the cognates it holds only
-# (search/cognates.py), so it weighs less — 0.3, 0.6 and 1 tie on the tune half, 0.6 and 1
-# lose the first quote of a check case (docs/evaluation.md).
-CROSS_LINGUAL_LEXICAL = 0.3
 # A figure or a date asked for is either in a sentence or not; names, definitions, lists and
 # examples take more forms than the patterns of .holds see, so they weigh less.
 STRICT_KINDS = ("figure", "date")
@@ -103,8 +99,10 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         holdable = retrieval.known | set(cognate.values())
         weight = {t: w for t, w in weight.items() if t in holdable}
         # The share is then of the words a French unit can hold, a part of the question:
-        # it weighs as the English BM25 does in retrieval (settings' cross-lingual factor).
-        w_lexical *= CROSS_LINGUAL_LEXICAL
+        # it weighs as the English BM25 does in retrieval (settings'
+        # cross_lingual_lexical_factor: 0.3, 0.6 and 1 tie on the tune half, 0.6 and 1 lose
+        # the first quote of a check case; docs/evaluation.md).
+        w_lexical *= retrieval.lexical_factor
     total = sum(weight.values()) or 1.0
     pairs = list(itertools.pairwise(focus))
     best_passage = max((p.score for p in passages[:depth]), default=0.0) or 1.0
@@ -210,8 +208,11 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             score *= OTHER_SUBJECT_FITS
         if query.set_aside and query.set_aside <= set(unit.terms):
             score *= SET_ASIDE_FITS
-        if (query.asked_items and announces(unit.text, query.asked_items)) or (
-            query.example_of and names_one(unit.text, query.example_of)
+        # Only a unit holding the noun asked can count, list or name its things (reading
+        # each word of every unit is the warm path's cost).
+        items, example = query.asked_items, query.example_of
+        if (items and items in unit.terms and announces(unit.text, items)) or (
+            example and example in unit.terms and names_one(unit.text, example)
         ):
             score *= ANNOUNCES_ITEMS
         if unit.leans:

@@ -228,14 +228,41 @@ _ABOUT_QUESTIONS = re.compile(r"\b(questions?|interrogations?|questionnements?)\
 
 
 # A second question joined to the first (« Quand a eu lieu … et combien de personnes … ? »,
-# « Pendant combien d'années … et par quel type de structures … ? »): the note may answer
-# one part and not the other — an answer says what is missing rather than abstaining.
-_ASKS_MORE = re.compile(
-    r"(?<=[\w,])\s+et\s+(?:(?:par|pour|avec|dans|sur|de|a)\s+)?"
-    r"(?:quand|combien|qui|quel|quelle|quels|quelles|comment|pourquoi|ou"
-    r"|lequel|laquelle|lesquel\w*|auquel|duquel)\b"
-    r"|(?<=[\w,])\s+and\s+(?:when|how|who|which|what|why|where)\b"
+# « Depuis quand X …, et combien de réseaux … ? », « Qui a donné le coup d'envoi …, et où ? »):
+# the note may answer one part and not the other — an answer says what is missing rather
+# than abstaining, and quotes for each part the unit that answers it (answer/parts.py).
+# Where it joins: « et » (or « and »), a few words at most (a verb, a preposition: « et
+# produit combien », « et à l'initiative de qui », « et chez quel »), then a question word.
+# « qui » asks who only after « et » or a preposition; after a noun it is a relative (« et
+# les structures qui … »). « ou » (or) asks nothing: typed without its accent, « où » is read
+# only where « ou » cannot join alternatives, closing the question (« et ou ? »).
+_PREPOSITION = r"(?:a|à|de|d['’]|du|des|dans|par|pour|avec|sur|chez|en|aupres de|auprès de)"
+_JOIN = re.compile(
+    r",?\s+et\s+(?=(?:[\w'’-]+\s+){0,3}?(?:quand|combien|quel(?:le)?s?|comment|pourquoi|où"
+    r"|lequel|laquelle|lesquel\w*|auquel|duquel)\b|ou\s*\??$"
+    r"|(?:(?:" + _PREPOSITION + r")\s*(?:l['’]\s*)?[\w'’-]*\s+(?:de\s+)?)?qui\b)"
+    r"|,?\s+and\s+(?=(?:\w+\s+){0,2}?(?:when|how|who|which|what|why|where)\b)",
+    re.IGNORECASE,
 )
+# Each part must ask something. « ou » at a part's start is « où » typed without its accent.
+_PART_ASKS = re.compile(
+    r"\b(?:quand|combien|qui|quel(?:le)?s?|comment|pourquoi|où|lequel|laquelle|lesquel\w*"
+    r"|que|quoi|when|how|who|which|what|why|where)\b|^ou\b|-t-",
+    re.IGNORECASE,
+)
+
+
+def split_parts(question: str) -> tuple[str, ...]:
+    """The parts of a question asking two things or more, in its order; () for one."""
+    pieces, start = [], 0
+    for match in _JOIN.finditer(question):
+        pieces.append(question[start : match.start()])
+        start = match.end()
+    pieces.append(question[start:])
+    pieces = [p.strip(" ,?") for p in pieces]
+    if len(pieces) < 2 or not all(_PART_ASKS.search(p) for p in pieces):
+        return ()
+    return tuple(pieces)
 
 
 # What the question asks that a passage states in words of its own, or not at all (on folded
@@ -293,7 +320,8 @@ class Intent:
     counted: str = ""  # « combien de bénévoles »: what the one figure asked for counts
     about_questions: bool = False  # « quelles questions … ? »: asks for the note's questions
     measure: str = ""  # share | money | duration | age: what the one figure asked for measures
-    asks_more: bool = False  # « Quand … et combien … ? »: a second question joined to the first
+    # « Quand … et combien … ? »: the parts of a question asking two things or more (split_parts)
+    parts: tuple[str, ...] = ()
     counted_terms: tuple[str, ...] = ()  # analyze(counted): what a passage's figure must count
     # « ODD »: the acronym of the counted noun's phrase (« objectifs de développement durable »)
     counted_initials: str = ""
@@ -305,6 +333,11 @@ class Intent:
     # question's (see intent_in_context).
     pronoun_subject: bool = False
     asks_for: str = ""  # successor | address | steps: what a passage must state (_ASKS_FOR)
+
+    @property
+    def asks_more(self) -> bool:
+        """A second question is joined to the first."""
+        return bool(self.parts)
 
     @property
     def one_figure(self) -> bool:
@@ -384,7 +417,7 @@ def read_intent(question: str) -> Intent:
         points_back=bool(_THIS_POINT.search(text)) and ordinal is None,
         new_subject=_rescoped(subject.group(1)) if subject and ordinal is None else "",
         counted=counted_word,
-        asks_more=bool(_ASKS_MORE.search(text)),
+        parts=split_parts(question),
         about_questions=bool(_ABOUT_QUESTIONS.search(text)),
         measure=measure if kind == "figure" else "",
         counted_terms=tuple(analyze(counted_word)),

@@ -64,6 +64,9 @@ class Retrieval:
     # An English question's terms -> the corpus term each is a cognate of (« partnership »
     # -> « partenariat »; search/cognates.py), whose IDF ``idf`` holds too.
     cognates: dict[str, str] = field(default_factory=dict)
+    # How much the words shared with the question weigh, as BM25 weighed in the fusion: an
+    # English question's less (settings.cross_lingual_lexical_factor), 1 otherwise.
+    lexical_factor: float = 1.0
 
     def units_of(self, passage: RetrievedChunk) -> list[Unit]:
         return self.units.get(passage.id, [])
@@ -494,6 +497,7 @@ class Retriever:
         retrieval.idf = {t: self.idf(forms[t] or t, viewer) for t in terms}
         retrieval.known = frozenset(t for t in terms if forms[t])
         if query.cross_lingual:
+            retrieval.lexical_factor = self.settings.cross_lingual_lexical_factor
             retrieval.cognates = self.cognates(f"{query.focus_text} {query.lexical}", viewer)
             retrieval.idf |= {f: self.idf(f, viewer) for f in retrieval.cognates.values()}
         retrieval.unknown_names = [n for n in query.names if not self.mentions(n, viewer)]
