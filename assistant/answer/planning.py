@@ -27,6 +27,12 @@ from .selection import (
 )
 from .summary import summarise
 
+# The units of this many best passages are scored (all passages for a figure asked; --full
+# scored 5 already). 5 rather than 4 gains key facts on both halves of the golden set
+# (.773/.816 -> .783/.831) and of the fresh blind set eval/fresh.jsonl (.692/.583 ->
+# .692/.611); quote precision moves -.006 on the golden set, +.001 on the fresh one.
+SCORED_DEPTH = 5
+
 # How far below the best unit a unit giving a number of what the question counts may
 # score and still be quoted first (it answers; the best may only share its words).
 COUNTED_RATIO = 0.5
@@ -234,7 +240,7 @@ class Grounding:
 def ground(settings: Settings, query: SearchQuery, retrieval: Retrieval, detail: str) -> Grounding:
     """Score the retrieved units, judge the evidence, plan the answer: one step, the same
     for the extractive answer and the LLM chain (:mod:`.chain`)."""
-    scored = score_units(query, retrieval, depth=5 if detail == "full" else 4)
+    scored = score_units(query, retrieval, depth=SCORED_DEPTH)
     evidence = judge(query, retrieval, scored, settings.embedding_model)
     plan = plan_answer(settings, query, retrieval, scored, detail)
     return Grounding(scored, evidence, plan, query.no_such_point, query.intent.ordinal or 0)
