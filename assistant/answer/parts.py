@@ -80,14 +80,12 @@ def answers_part(part: Part, text: str) -> bool:
     a date — a starting one to « depuis quand » —, a name)."""
     if part.kind == "figure":
         return gives(part.intent, text) if part.intent.one_figure else holds("figure", text) > 0
-    if part.kind == "place":
+    if part.kind in ("place", "actors"):
+        # A place or who is answered by a name; the kinds of actors the note speaks of
+        # (« les associations ») weigh for « qui » (holds) but name no one.
         return names_in(text) > 0
     if part.kind == "date" and _SINCE.search(part.text):
         return bool(_START.search(text))
-    if part.kind == "actors":
-        # A part asking who is answered by a named body; the kinds of actors the note
-        # speaks of (« les associations ») weigh for « qui » but name no one.
-        return names_in(text) > 0
     return holds(part.kind, text) > 0
 
 
@@ -165,8 +163,8 @@ def _answer_to(
     held = {t for s in candidates for t in s.unit.terms}
     weight: dict[str, float] = {}
     for words in (part.terms, tuple(question_terms)):
-        weight = {cognates.get(t, t): 0.0 for t in words}
-        weight = {t: idf(t) for t in weight if t in held}
+        french = dict.fromkeys(cognates.get(t, t) for t in words)
+        weight = {t: idf(t) for t in french if t in held}
         if weight:
             break
     total = sum(weight.values())

@@ -27,8 +27,8 @@ from .selection import (
 )
 from .summary import summarise
 
-# The units of this many best passages are scored (all passages for a figure asked; --full
-# scored 5 already). 5 rather than 4 gains key facts on both halves of the golden set
+# The units of this many best passages are scored (all passages for a figure asked), for
+# the short answer as for --full. 5 rather than 4 gains key facts on both halves of the golden set
 # (.773/.816 -> .783/.831) and of the fresh blind set eval/fresh.jsonl (.692/.583 ->
 # .692/.611); quote precision moves -.006 on the golden set, +.001 on the fresh one.
 SCORED_DEPTH = 5
