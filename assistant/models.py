@@ -42,6 +42,8 @@ class RetrievedChunk(BaseModel):
     dense_rank: int | None = None
     lexical_rank: int | None = None
     ordinal: int = 0  # position of the chunk in its document (reading order)
+    # The id of the ranked passage this chunk continues (read after the ranked ones).
+    continues: str | None = None
 
     @classmethod
     def of(cls, chunk: Chunk, score: float, rank: int, **ranks: int | None) -> RetrievedChunk:

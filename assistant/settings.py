@@ -212,6 +212,15 @@ class Settings(BaseSettings):
             "(« d'après le webinaire »), times the share of the heading named."
         ),
     )
+    continued_passages: int = Field(
+        default=3,
+        ge=0,
+        le=20,
+        description=(
+            "The best passages whose next chunk of the same section is read too, after the "
+            "ranked ones (a sentence there may finish what the passage begins)."
+        ),
+    )
     cross_lingual_lexical_factor: float = Field(
         default=0.3,
         ge=0.0,

@@ -49,7 +49,7 @@ def test_the_hybrid_search_is_a_retriever_of_documents_in_the_assistant_s_order(
     assert isinstance(retriever, BaseRetriever)
     documents = retriever.invoke(QUESTION)
     _, retrieval = reference_assistant.retrieve(QUESTION)
-    assert [d.metadata["passage_id"] for d in documents] == [p.id for p in retrieval.passages]
+    assert [d.metadata["passage_id"] for d in documents] == [p.id for p in retrieval.ranked]
     assert documents and all(set(d.metadata) >= METADATA for d in documents)
     first, passage = documents[0], retrieval.passages[0]
     assert first.page_content == passage.text and first.metadata["section"] == passage.section

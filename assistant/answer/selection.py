@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..models import RetrievedChunk
 from ..search.query import SearchQuery
@@ -70,6 +70,8 @@ class Scored:
     fits: float  # holds the kind of answer asked for, in [0, 1]
     counts: bool = False  # gives the one figure asked (intent.gives: a number of X, an amount…)
     restates: bool = False  # the previous answer's list cut to the point a follow-up names
+    # The signals the score is made of (see score_units), kept for measurement.
+    features: dict[str, float] = field(default_factory=dict)
 
 
 def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> list[Scored]:
@@ -192,7 +194,6 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     scored: list[Scored] = []
     for passage, unit, dense, lexical, in_row, prior, counting, moved, restates in raw:
         meaning = (dense - low) / span if dense == dense else lexical
-        score = W_DENSE * meaning + w_lexical * lexical + W_PASSAGE * prior + W_PAIRS * in_row
         fits = holds(intent.kind, unit.text, unit.kind == "list")
         if any_defines:
             fits = 1.0 if defining[id(unit)] else 0.0
@@ -200,32 +201,77 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         # or not a number of what is counted when some unit gives one.
         if fits and not counting and (intent.measure or any_counts):
             fits = OTHER_FIGURE_FITS
-        if intent.kind in STRICT_KINDS or any_defines:
-            score *= 0.55 + 0.45 * fits
-        elif intent.kind != "explain":
-            score *= 0.8 + 0.2 * fits
-        if rescoped and not moved:
-            score *= OTHER_SUBJECT_FITS
-        if query.set_aside and query.set_aside <= set(unit.terms):
-            score *= SET_ASIDE_FITS
         # Only a unit holding the noun asked can count, list or name its things (reading
         # each word of every unit is the warm path's cost).
         items, example = query.asked_items, query.example_of
-        if (items and items in unit.terms and announces(unit.text, items)) or (
+        announcing = (items and items in unit.terms and announces(unit.text, items)) or (
             example and example in unit.terms and names_one(unit.text, example)
-        ):
-            score *= ANNOUNCES_ITEMS
-        if unit.leans:
-            score *= 0.75  # its antecedent is not quoted with it
-        if unit.incomplete:
-            score *= 0.9
-        if len(unit.text) < 40:
-            score *= 0.6
+        )
+        features = {
+            "meaning": meaning,
+            "dense": dense if dense == dense else 0.0,
+            "lexical": lexical,
+            "prior": prior,
+            "in_row": in_row,
+            "fits": fits,
+            "strict": float(intent.kind in STRICT_KINDS or any_defines),
+            "explain": float(intent.kind == "explain"),
+            "counting": float(counting),
+            "other_subject": float(rescoped and not moved),
+            "set_aside": float(bool(query.set_aside) and query.set_aside <= set(unit.terms)),
+            "announces": float(bool(announcing)),
+            "leans": float(unit.leans),
+            "incomplete": float(unit.incomplete),
+            "short": float(len(unit.text) < 40),
+            "restates": float(restates),
+            "list": float(unit.kind == "list"),
+            "rank": float(passage.rank),
+            "position": float(unit.position),
+            "chars": float(len(unit.text)),
+        }
         scored.append(
-            Scored(passage, unit, score, dense, lexical, fits, counting, restates)
+            Scored(
+                passage,
+                unit,
+                _hand_score(features, w_lexical),
+                dense,
+                lexical,
+                fits,
+                counting,
+                restates,
+                features,
+            )
         )
     scored.sort(key=lambda s: (-s.score, s.passage.rank, s.unit.position))
     return scored
+
+
+def _hand_score(f: dict[str, float], w_lexical: float) -> float:
+    """The weighted signals, then the factors of what the unit holds and how it reads."""
+    score = (
+        W_DENSE * f["meaning"]
+        + w_lexical * f["lexical"]
+        + W_PASSAGE * f["prior"]
+        + W_PAIRS * f["in_row"]
+    )
+    fits = f["fits"]
+    if f["strict"]:
+        score *= 0.55 + 0.45 * fits
+    elif not f["explain"]:
+        score *= 0.8 + 0.2 * fits
+    if f["other_subject"]:
+        score *= OTHER_SUBJECT_FITS
+    if f["set_aside"]:
+        score *= SET_ASIDE_FITS
+    if f["announces"]:
+        score *= ANNOUNCES_ITEMS
+    if f["leans"]:
+        score *= 0.75  # its antecedent is not quoted with it
+    if f["incomplete"]:
+        score *= 0.9
+    if f["short"]:
+        score *= 0.6
+    return score
 
 
 def choose(scored: list[Scored], limit: int, ratio: float | None = None) -> list[Scored]:

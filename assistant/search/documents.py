@@ -69,7 +69,9 @@ class Found:
 
     @property
     def documents(self) -> list[Document]:
-        return [document_of(passage) for passage in self.retrieval.passages]
+        # A search returns its ranked passages (``k`` of them); the continuations read after
+        # them are the extractive answer's to quote from, not search results.
+        return [document_of(passage) for passage in self.retrieval.ranked]
 
 
 class HybridRetriever(BaseRetriever):

@@ -71,6 +71,11 @@ class Retrieval:
     def units_of(self, passage: RetrievedChunk) -> list[Unit]:
         return self.units.get(passage.id, [])
 
+    @property
+    def ranked(self) -> list[RetrievedChunk]:
+        """The ranked passages, without the continuations read after them."""
+        return [p for p in self.passages if p.continues is None]
+
 
 # An ordinal however written, on tokens(): « 5e », « 5eme », « 5th » are one number.
 _ORDINAL = re.compile(r"\b(\d+)(?:e|eme|ieme|er|ere|re|th|st|nd|rd)\b")
@@ -455,6 +460,31 @@ class Retriever:
                     lexical_rank=lexical_rank.get(key),
                 )
             )
+        # A passage cut by the chunk boundary: « … le Fonjep a lancé, dès 2017, des travaux
+        # d'envergure. » ends one chunk and « Après une étude … de plus de 2 000 associations
+        # … » opens the next, which shares few words with the question. The next chunk of
+        # the same section is read after the ranked ones, scored as the passage it continues.
+        ranked_keys = {key for key, _ in ranked}
+        for key, score in ranked[: self.settings.continued_passages]:
+            after = (key[0], key[1] + 1)
+            chunk, following = chunk_at[key], chunk_at.get(after)
+            if (
+                following is None
+                or after in ranked_keys
+                or following.source != chunk.source
+                or following.section != chunk.section
+            ):
+                continue
+            ranked_keys.add(after)
+            if after not in sentence_sims and mode in ("hybrid", "dense"):
+                vectors = parts[after[0]].vector(after[1])
+                if vectors is not None:
+                    _, sentence_sims[after] = dense_score(
+                        vectors, vector, parts[after[0]].readable[after[1]]
+                    )
+            continuation = RetrievedChunk.of(following, round(score, 6), len(results) + 1)
+            continuation.continues = chunk.id
+            results.append(continuation)
         similarity = {chunk_at[key].id: s for key, s in dense}
         sentences = {chunk_at[key].id: sims for key, sims in sentence_sims.items()}
         return self._read(query, Retrieval(results, similarity, sentences), viewer)
