@@ -284,3 +284,23 @@ def test_the_asked_items_reading_does_not_backtrack_on_runs_of_numbers():
     question = "Quels " + " ".join(str(1900 + i) for i in range(60)) + " ?"
     assert asked_items(question) == ""
     assert example_of("Des exemples de " + "grandes " * 200 + "?") == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # An opening « quand » whose clause a comma closes before the question's own
+        # interrogative word is a conjunction (« whenever »), not a date asked.
+        ("Quand une asso se fait accompagner, ça peut viser quels objectifs ?", "explain"),
+        ("Quand les entreprises s'engagent, qu'est-ce qui change pour elles ?", "explain"),
+        # It asks a date when it is the question's own word, alone or with a second part.
+        ("Quand le MOOC a-t-il ouvert ?", "date"),
+        ("Quand a débuté le cycle, et où ?", "date"),
+        ("Quand, et par qui, le référentiel a-t-il été publié ?", "date"),
+        ("Et quand, au juste ?", "date"),
+        ("Depuis quand Le RAMEAU parle-t-il d'une économie « passerelle », et dans quel "
+         "document ?", "date"),
+    ],
+)
+def test_an_opening_when_clause_is_no_date_asked(question, kind):
+    assert read_intent(question).kind == kind

@@ -67,9 +67,13 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
             # « quand » asks a date where it opens the question (after « et », « où et »,
             # « depuis », « à partir de », « de ») or closes a clause (« il ouvrait quand ? »,
             # « sorti quand et … »); inside one, before its subject, it is a conjunction
-            # (« les bénéfices … quand ses salariés s'engagent »).
+            # (« les bénéfices … quand ses salariés s'engagent »), and so is an opening one
+            # whose clause a comma closes before the question's own interrogative word
+            # (« Quand une asso se fait accompagner, ça vise quels objectifs ? »; « Quand
+            # …, et où ? » still asks when).
             r"(?:^\W*(?:(?:et|mais|alors|ou et)\s+)?|\b(?:depuis|partir de|de|jusqu.a|ou et)\s+)"
-            r"quand\b|\bquand\s*(?:\?|$|,|et\b)"
+            r"quand\b(?![^?,]*,(?!\s*et\b)[^?]*\b(?:quel\w*|combien|comment|pourquoi|qui|quoi"
+            r"|que|qu|est-ce)\b)|\bquand\s*(?:\?|$|,|et\b)"
             r"|\b(en quelle annee|quelle (annee|date)|a quelle date|quel jour"
             r"|when|what year|which year|what date|since when)\b"
         ),
