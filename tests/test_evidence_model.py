@@ -124,3 +124,23 @@ def test_a_numbered_edition_the_note_never_mentions_is_not_answered(tmp_path):
     sixth = evidence(question)
     assert sixth.unknown_names == ["6e Rencontre"] and sixth.confidence == 0.0
     assert assistant.answer(question).abstained
+
+
+def test_a_question_in_its_own_words_is_answered_when_its_sentence_matches_closely(
+    reference_assistant,
+):
+    # « coup d'envoi » is no word of the note: the known share (0.31) alone capped the
+    # confidence under the threshold though the best sentence answers (« C'est à
+    # Convergences, par l'intervention du Secrétaire d'Etat Gabriel ATTAL, qu'a débuté le
+    # cycle … »); the model's own confidence is kept when it is sure.
+    answer = reference_assistant.answer(
+        "Qui a donné le coup d'envoi du cycle « 21 jours pour convaincre » ?"
+    )
+    assert not answer.abstained, answer.answer
+    assert "Gabriel ATTAL" in answer.citations[0].quote
+    # Questions made of words the note never writes still abstain.
+    for question in (
+        "Combien coûte une crêpe à la fête de l'association ?",
+        "Quel est le taux de TVA sur la buvette d'une association ?",
+    ):
+        assert reference_assistant.answer(question).abstained, question

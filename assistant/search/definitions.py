@@ -55,6 +55,29 @@ _WORD_OF = re.compile(
     r"\W*(?:(?:de|d.)\s*)?"
 )
 _ASKED_BEFORE = re.compile(r"^\W*(?:et\s+)?(?P<term>[^?!.;:,]+?)\s*,?\s*c.est quoi\b")
+# The phrase put first, then what it is asked with a verb of meaning (« La catalyse
+# territoriale, ça consiste en quoi ? », « Le modèle socio-économique, ça recouvre quoi ? »,
+# « Le RAMEAU se présente comment ? »), or after it (« En quoi consiste X ? », « Comment
+# se définit X ? »).
+_MEANING_VERB = (
+    r"(?:consiste\w*|recouvre\w*|designe\w*|signifie\w*|correspond\w*|veut dire"
+    r"|se presente\w*|se defini\w*)"
+)
+_ASKED_BY_VERB = re.compile(
+    r"^\W*(?:et\s+)?(?P<term>[^?!.;:,]+?)\s*,?\s*(?:ca\s+|cela\s+)?" + _MEANING_VERB
+    + r"\s+(?:en\s+|a\s+)?(?:quoi|comment)\b"
+)
+_ASKED_VERB_FIRST = re.compile(
+    r"(?:en quoi consiste\w*|comment se (?:presente|defini)\w*)\s+(?P<term>[^?!.;:]+)"
+)
+# Words of manner or of conversation that stand apart from the phrase (« en gros », « au
+# fait », « au juste »): taken off before the phrase is read.
+_ASIDES = re.compile(
+    r"(?:^|(?<=[\s,]))(?:en gros|au fait|au juste|concretement|exactement|vraiment|alors"
+    r"|dans la note|selon la note|d.apres la note)\s*,?\s*"
+)
+# « c'est quoi comme structure », « c'est quoi au juste »: the phrase is before it.
+_NOT_A_TERM = re.compile(r"^\s*(?:comme\b|au juste\b|exactement\b|$)")
 # Where the defined phrase stops: who says it (« selon Le RAMEAU », « d'après la note »), a
 # manner (« concrètement », « exactement »), a clause (« … apporte-t-il ? »).
 _TERM_END = re.compile(
@@ -85,10 +108,10 @@ def asked_term(question: str) -> tuple[str, ...]:
     """The analysed phrase a definition question asks to define (« modèle socio-économique »
     for « Concrètement, c'est quoi un modèle socio-économique selon Le RAMEAU ? »); () when
     the question asks no definition or its phrase is a clause."""
-    text = fold(question).lower()
-    for pattern in (_ASKED, _ASKED_BEFORE):
+    text = _ASIDES.sub("", fold(question).lower())
+    for pattern in (_ASKED, _ASKED_BEFORE, _ASKED_BY_VERB, _ASKED_VERB_FIRST):
         match = pattern.search(text)
-        if match is None:
+        if match is None or _NOT_A_TERM.match(match.group("term")):
             continue
         phrase = _TERM_END.split(_WORD_OF.sub("", match.group("term")), maxsplit=1)[0]
         if len(phrase.split()) > _MAX_TERM_WORDS + 1:  # + its determiner

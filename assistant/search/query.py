@@ -82,6 +82,11 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         "definition",
         re.compile(
             r"(qu.est.ce qu|c.est quoi|definition|definir|definit|que (signifie|veut dire|designe)"
+            # « X, ça consiste en quoi ? », « En quoi consiste X ? », « X se présente
+            # comment ? » (a phrase must be read: see _kind).
+            r"|(ca |cela )?(consiste\w*|recouvre\w*|designe\w*|signifie\w*|correspond\w*"
+            r"|veut dire|se presente\w*|se defini\w*) (en |a )?(quoi|comment)\b"
+            r"|en quoi consiste|comment se (presente|defini)"
             r"|what is (a|an|the)\b|what does .* mean|\bdefine\b|\bmeaning of\b)"
         ),
     ),
@@ -360,6 +365,12 @@ class Intent:
 # whatever is asked; alone (« Concrètement, ça donne quoi ? ») it asks for examples.
 _CONCRETELY = re.compile(r"\bconcretement\b")
 _WHAT_IS = re.compile(r"qu.est.ce qu")
+# « ça consiste en quoi », « se présente comment »: a definition when a phrase is read
+# before (or after) them — « Comment ça se présente ? » alone asks how.
+_BY_MEANING_VERB = re.compile(
+    r"(ca |cela )?(consiste|recouvre|designe|signifie|correspond|veut dire|se presente"
+    r"|se defini)|en quoi consiste|comment se"
+)
 
 
 # « C'est quoi le salaire moyen d'un salarié … ? », « … le taux de bénévolat ? »: a measure
@@ -381,7 +392,12 @@ def _kind(question: str, text: str) -> str:
         match = pattern.search(text)
         if match is None:
             continue
-        if name == "definition" and _WHAT_IS.match(match.group(0)) and not asked_term(question):
+        cue = match.group(0)
+        if (
+            name == "definition"
+            and (_WHAT_IS.match(cue) or _BY_MEANING_VERB.match(cue))
+            and not asked_term(question)
+        ):
             continue
         if name == "definition" and _MEASURE_OF.match(text[match.end() :].lstrip()):
             return "figure"
