@@ -10,6 +10,7 @@ import pytest
 from assistant.answer.answering import Assistant
 from assistant.answer.holds import announces, counts_bare_terms, holds, names_one
 from assistant.leaning import leans
+from assistant.search.definitions import asked_term
 from assistant.search.query import (
     asked_items,
     example_of,
@@ -304,3 +305,35 @@ def test_the_asked_items_reading_does_not_backtrack_on_runs_of_numbers():
 )
 def test_an_opening_when_clause_is_no_date_asked(question, kind):
     assert read_intent(question).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        # A verb of meaning after the phrase put first, or before the phrase.
+        ("La catalyse territoriale, ça consiste en quoi ?", "catalyse territoriale"),
+        ("Le modèle socio-économique, ça recouvre quoi ?", "modèle socio-économique"),
+        ("Le RAMEAU se présente comment ?", "RAMEAU"),
+        ("En quoi consiste l'hybridation des ressources ?", "hybridation des ressources"),
+        ("Comment se définit le mécénat de compétences ?", "mécénat de compétences"),
+        # Asides (« au juste », « concrètement ») are not part of the phrase.
+        ("Le RAMEAU, c'est quoi comme structure au juste ?", "RAMEAU"),
+        ("C'est quoi au juste le mécénat de compétences ?", "mécénat de compétences"),
+        ("Concrètement, c'est quoi un modèle socio-économique selon Le RAMEAU ?",
+         "modèle socio-économique"),
+    ],
+)
+def test_a_definition_asked_with_a_verb_of_meaning_reads_its_phrase(question, term):
+    assert read_intent(question).kind == "definition"
+    assert asked_term(question) == tuple(analyze(term))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Comment ça se présente ?", "Et ça consiste en quoi, concrètement ?"],
+)
+def test_a_verb_of_meaning_with_no_phrase_asks_how(question):
+    """« Comment ça se présente ? » names nothing to define: it asks how (or, with
+    « concrètement », for examples)."""
+    assert asked_term(question) == ()
+    assert read_intent(question).kind in ("explain", "examples")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..models import RetrievedChunk
 from ..search.query import SearchQuery
@@ -70,8 +70,28 @@ class Scored:
     fits: float  # holds the kind of answer asked for, in [0, 1]
     counts: bool = False  # gives the one figure asked (intent.gives: a number of X, an amount…)
     restates: bool = False  # the previous answer's list cut to the point a follow-up names
-    # The signals the score is made of (see score_units), kept for measurement.
-    features: dict[str, float] = field(default_factory=dict)
+    # What the score is made of (see _hand_score), kept to explain a choice.
+    signals: Signals | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """What a unit's score is made of: the weighted signals, then what it holds and how it
+    reads (each flag scales the score; see _hand_score)."""
+
+    meaning: float  # dense similarity of its best sentence, scaled to the candidates' range
+    lexical: float  # IDF-weighted share of the question's terms it holds
+    prior: float  # its passage's retrieval score over the best passage's
+    in_row: float  # share of the question's word pairs it holds in a row
+    fits: float  # holds the kind of answer asked for, in [0, 1]
+    strict: bool  # a figure or a date is asked, or some unit defines the asked phrase
+    explain: bool  # the question asks how or why: no kind to hold
+    other_subject: bool  # a re-scoped follow-up, and the unit names none of the new subject
+    set_aside: bool  # the unit is about what the question sets aside
+    announces: bool  # it counts or lists the very things asked for
+    leans: bool  # its antecedent is not quoted with it
+    incomplete: bool
+    short: bool
 
 
 def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> list[Scored]:
@@ -207,69 +227,58 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         announcing = (items and items in unit.terms and announces(unit.text, items)) or (
             example and example in unit.terms and names_one(unit.text, example)
         )
-        features = {
-            "meaning": meaning,
-            "dense": dense if dense == dense else 0.0,
-            "lexical": lexical,
-            "prior": prior,
-            "in_row": in_row,
-            "fits": fits,
-            "strict": float(intent.kind in STRICT_KINDS or any_defines),
-            "explain": float(intent.kind == "explain"),
-            "counting": float(counting),
-            "other_subject": float(rescoped and not moved),
-            "set_aside": float(bool(query.set_aside) and query.set_aside <= set(unit.terms)),
-            "announces": float(bool(announcing)),
-            "leans": float(unit.leans),
-            "incomplete": float(unit.incomplete),
-            "short": float(len(unit.text) < 40),
-            "restates": float(restates),
-            "list": float(unit.kind == "list"),
-            "rank": float(passage.rank),
-            "position": float(unit.position),
-            "chars": float(len(unit.text)),
-        }
+        signals = Signals(
+            meaning=meaning,
+            lexical=lexical,
+            prior=prior,
+            in_row=in_row,
+            fits=fits,
+            strict=intent.kind in STRICT_KINDS or any_defines,
+            explain=intent.kind == "explain",
+            other_subject=rescoped and not moved,
+            set_aside=bool(query.set_aside) and query.set_aside <= set(unit.terms),
+            announces=bool(announcing),
+            leans=unit.leans,
+            incomplete=unit.incomplete,
+            short=len(unit.text) < 40,
+        )
         scored.append(
             Scored(
                 passage,
                 unit,
-                _hand_score(features, w_lexical),
+                _hand_score(signals, w_lexical),
                 dense,
                 lexical,
                 fits,
                 counting,
                 restates,
-                features,
+                signals,
             )
         )
     scored.sort(key=lambda s: (-s.score, s.passage.rank, s.unit.position))
     return scored
 
 
-def _hand_score(f: dict[str, float], w_lexical: float) -> float:
+def _hand_score(f: Signals, w_lexical: float) -> float:
     """The weighted signals, then the factors of what the unit holds and how it reads."""
     score = (
-        W_DENSE * f["meaning"]
-        + w_lexical * f["lexical"]
-        + W_PASSAGE * f["prior"]
-        + W_PAIRS * f["in_row"]
+        W_DENSE * f.meaning + w_lexical * f.lexical + W_PASSAGE * f.prior + W_PAIRS * f.in_row
     )
-    fits = f["fits"]
-    if f["strict"]:
-        score *= 0.55 + 0.45 * fits
-    elif not f["explain"]:
-        score *= 0.8 + 0.2 * fits
-    if f["other_subject"]:
+    if f.strict:
+        score *= 0.55 + 0.45 * f.fits
+    elif not f.explain:
+        score *= 0.8 + 0.2 * f.fits
+    if f.other_subject:
         score *= OTHER_SUBJECT_FITS
-    if f["set_aside"]:
+    if f.set_aside:
         score *= SET_ASIDE_FITS
-    if f["announces"]:
+    if f.announces:
         score *= ANNOUNCES_ITEMS
-    if f["leans"]:
+    if f.leans:
         score *= 0.75  # its antecedent is not quoted with it
-    if f["incomplete"]:
+    if f.incomplete:
         score *= 0.9
-    if f["short"]:
+    if f.short:
         score *= 0.6
     return score
 

@@ -59,31 +59,32 @@ _ASKED_BEFORE = re.compile(r"^\W*(?:et\s+)?(?P<term>[^?!.;:,]+?)\s*,?\s*c.est qu
 # territoriale, ça consiste en quoi ? », « Le modèle socio-économique, ça recouvre quoi ? »,
 # « Le RAMEAU se présente comment ? »), or after it (« En quoi consiste X ? », « Comment
 # se définit X ? »).
-_MEANING_VERB = (
+# Exported so that the question's kind (search.query) is read from the same verbs.
+MEANING_VERB = (
     r"(?:consiste\w*|recouvre\w*|designe\w*|signifie\w*|correspond\w*|veut dire"
     r"|se presente\w*|se defini\w*)"
 )
-_ASKED_BY_VERB = re.compile(
-    r"^\W*(?:et\s+)?(?P<term>[^?!.;:,]+?)\s*,?\s*(?:ca\s+|cela\s+)?" + _MEANING_VERB
-    + r"\s+(?:en\s+|a\s+)?(?:quoi|comment)\b"
-)
-_ASKED_VERB_FIRST = re.compile(
-    r"(?:en quoi consiste\w*|comment se (?:presente|defini)\w*)\s+(?P<term>[^?!.;:]+)"
-)
+# « ça consiste en quoi », « se présente comment »: the verb after the phrase.
+ASKED_BY_VERB = r"(?:ca\s+|cela\s+)?" + MEANING_VERB + r"\s+(?:en\s+|a\s+)?(?:quoi|comment)\b"
+# « en quoi consiste », « comment se définit »: the verb before it.
+VERB_FIRST = r"(?:en quoi consiste\w*|comment se (?:presente|defini)\w*)"
+_ASKED_BY_VERB = re.compile(r"^\W*(?:et\s+)?(?P<term>[^?!.;:,]+?)\s*,?\s*" + ASKED_BY_VERB)
+_ASKED_VERB_FIRST = re.compile(VERB_FIRST + r"\s+(?P<term>[^?!.;:]+)")
 # Words of manner or of conversation that stand apart from the phrase (« en gros », « au
 # fait », « au juste »): taken off before the phrase is read.
+# (« concrètement », « exactement » too: a manner, not part of the phrase.)
 _ASIDES = re.compile(
     r"(?:^|(?<=[\s,]))(?:en gros|au fait|au juste|concretement|exactement|vraiment|alors"
-    r"|dans la note|selon la note|d.apres la note)\s*,?\s*"
+    r"|dans la note|selon la note|d.apres la note)\b\s*,?\s*"
 )
-# « c'est quoi comme structure », « c'est quoi au juste »: the phrase is before it.
-_NOT_A_TERM = re.compile(r"^\s*(?:comme\b|au juste\b|exactement\b|$)")
-# Where the defined phrase stops: who says it (« selon Le RAMEAU », « d'après la note »), a
-# manner (« concrètement », « exactement »), a clause (« … apporte-t-il ? »).
+# « c'est quoi comme structure » (and « c'est quoi au juste », once the aside is off): the
+# phrase is before it.
+_NOT_A_TERM = re.compile(r"^\s*(?:comme\b|$)")
+# Where the defined phrase stops: who says it (« selon Le RAMEAU », « d'après Le RAMEAU »),
+# what it is for (« pour les associations »), a clause (« … apporte-t-il ? »).
 _TERM_END = re.compile(
     r"\s*(?:,|\bselon\b|\bd.apres\b|\bpour (?:le|la|les|l.|vous)\b|\bdans (?:la|le|l.)\b"
-    r"|\bconcretement\b|\bexactement\b|\bvraiment\b|\bau juste\b|\bmean\b|\babout\b|\baccording\b"
-    r"|\bin the\b|\bfor (?:the|a|an)\b)"
+    r"|\bmean\b|\babout\b|\baccording\b|\bin the\b|\bfor (?:the|a|an)\b)"
 )
 _MAX_TERM_WORDS = 6
 

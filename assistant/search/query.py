@@ -28,7 +28,7 @@ from ..textnorm import (
     singular_tokens,
     tokens,
 )
-from .definitions import asked_term
+from .definitions import ASKED_BY_VERB, VERB_FIRST, asked_term
 
 # The kind of answer, in the order they are tested (the first that matches wins).
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -84,10 +84,8 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"(qu.est.ce qu|c.est quoi|definition|definir|definit|que (signifie|veut dire|designe)"
             # « X, ça consiste en quoi ? », « En quoi consiste X ? », « X se présente
             # comment ? » (a phrase must be read: see _kind).
-            r"|(ca |cela )?(consiste\w*|recouvre\w*|designe\w*|signifie\w*|correspond\w*"
-            r"|veut dire|se presente\w*|se defini\w*) (en |a )?(quoi|comment)\b"
-            r"|en quoi consiste|comment se (presente|defini)"
-            r"|what is (a|an|the)\b|what does .* mean|\bdefine\b|\bmeaning of\b)"
+            r"|" + ASKED_BY_VERB + "|" + VERB_FIRST
+            + r"|what is (a|an|the)\b|what does .* mean|\bdefine\b|\bmeaning of\b)"
         ),
     ),
     (
@@ -367,10 +365,7 @@ _CONCRETELY = re.compile(r"\bconcretement\b")
 _WHAT_IS = re.compile(r"qu.est.ce qu")
 # « ça consiste en quoi », « se présente comment »: a definition when a phrase is read
 # before (or after) them — « Comment ça se présente ? » alone asks how.
-_BY_MEANING_VERB = re.compile(
-    r"(ca |cela )?(consiste|recouvre|designe|signifie|correspond|veut dire|se presente"
-    r"|se defini)|en quoi consiste|comment se"
-)
+_BY_MEANING_VERB = re.compile(ASKED_BY_VERB + "|" + VERB_FIRST)
 
 
 # « C'est quoi le salaire moyen d'un salarié … ? », « … le taux de bénévolat ? »: a measure
