@@ -48,6 +48,51 @@ def test_the_items_a_sentence_enumerates_are_the_points():
     assert previous_points(_after(risks)) == ["l’un technique", "l’autre politique"]
 
 
+def test_a_prose_answer_s_items_are_its_points_whatever_separates_them():
+    """An answer in prose (a model's, or a user's summary): items a semicolon separates,
+    commas inside them; a citation between the lead-in and its colon; words that order the
+    items (« d'abord », « ensuite ») are not theirs."""
+    by_semicolon = (
+        "Trois propositions en ressortent [1] : faire une « pédagogie par l’exemple » de la "
+        "chaîne de valeur des acteurs ; définir la manière d'investir dans les modèles "
+        "d'intérêt général, de façon spécifique ; faire émerger « un droit d’expérimentation "
+        "partenariale » [1]."
+    )
+    assert previous_points(_after(by_semicolon)) == [
+        "faire une « pédagogie par l’exemple » de la chaîne de valeur des acteurs",
+        "définir la manière d'investir dans les modèles d'intérêt général, de façon spécifique",
+        "faire émerger « un droit d’expérimentation partenariale »",
+    ]
+    ordered = (
+        "Il a mis en exergue « les 3 tendances des alliances » [1] : d'abord « la "
+        "diversification et la complémentarité des modes d’engagement des entreprises », "
+        "ensuite l'émergence des catalyseurs, et enfin les tiers-lieux [1]."
+    )
+    assert previous_points(_after(ordered)) == [
+        "« la diversification et la complémentarité des modes d’engagement des entreprises »",
+        "l'émergence des catalyseurs",
+        "les tiers-lieux",
+    ]
+
+
+def test_a_follow_up_on_a_point_searches_what_it_names_not_how_it_asks():
+    """« Et le troisième temps, ça donne quoi ? »: the note may write « dans un troisième
+    temps »; « c'est quoi ce métier ? » names what to say of the point; « développe »,
+    « point », a bare ordinal only ask for more of it."""
+    listing = (
+        "D'après le corpus : La démarche propose 3 temps : une sensibilisation, un "
+        "autodiagnostic, des ateliers de co-développement. [1]"
+    )
+    third = understand("Et le troisième temps, concrètement, ça donne quoi ?", _after(listing))
+    assert third.point == "des ateliers de co-développement"
+    assert {"troisiem", "temp"} <= set(third.terms)
+    job = understand("Développe le deuxième point : c'est quoi ce métier ?", _after(listing))
+    assert "meti" in job.terms and "meti" in job.lexical_terms
+    assert not {"developp", "point", "deuxiem"} & set(job.terms)
+    bare = understand("Et la dernière, elle dit quoi ?", _after(listing))
+    assert not {"derni", "dit"} & set(bare.terms)
+
+
 def test_the_nested_items_of_a_list_under_one_point_are_the_points():
     answer = (
         "D'après le corpus :\n\n- Deux chiffres-clés illustrent ce besoin :\n"

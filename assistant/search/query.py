@@ -607,7 +607,8 @@ def previous_points(history: list[Turn]) -> list[str]:
         if len(points) >= 2:
             return points
     body = _LEAD.sub("", answer.strip(), count=1)
-    sentences = [_clean(part) for part in re.split(r"(?<=\])\s+", body)]
+    # A citation before a colon (« … tendances » [1] : d'abord …) ends no sentence.
+    sentences = [_clean(part) for part in re.split(r"(?<=\])\s+(?![:;,.])", body)]
     sentences = [p for p in sentences if len(p) > 3]
     for sentence in sentences:
         enumerated = _enumerated(sentence)
@@ -619,14 +620,29 @@ def previous_points(history: list[Turn]) -> list[str]:
 # The items a sentence lists after a colon end at the sentence's end, a bracket or a
 # relative clause (« …et alliances stratégiques, qu’il est nécessaire d’articuler… »).
 _ENUMERATION = re.compile(r":\s*(?P<items>[^:]+?)(?:\s*\(|,\s*(?:qu|qui|dont|ce qui)\b|[.;!?]|$)")
+# Items a semicolon separates (« : faire … ; définir … ; faire émerger … ») may hold commas
+# and be longer: the semicolon is the list's own separator.
+_SEMICOLON_ENUMERATION = re.compile(r":\s*(?P<items>[^:.!?]+;[^:.!?]+)")
 _MAX_ITEM_CHARS = 90
+# « d'abord …, ensuite …, et enfin … »: the words that order the items are not theirs.
+_SEQUENCE_WORD = re.compile(
+    r"^(?:(?:et|puis|d['’]abord|ensuite|enfin|and|then|first|finally)\b[\s,]*)+", re.I
+)
+_MAX_SEMICOLON_ITEM_CHARS = 160
 
 
 def _enumerated(sentence: str) -> list[str]:
+    by_semicolon = _SEMICOLON_ENUMERATION.search(sentence)
+    if by_semicolon:
+        parts = [p.strip() for p in by_semicolon.group("items").split(";") if p.strip()]
+        parts = [_SEQUENCE_WORD.sub("", p) for p in parts]
+        if len(parts) >= 2 and all(len(p) <= _MAX_SEMICOLON_ITEM_CHARS for p in parts):
+            return parts
     match = _ENUMERATION.search(sentence)
     if not match:
         return []
     parts = [p.strip() for p in re.split(r",\s+|\s+et\s+(?=[^,]*$)", match.group("items"))]
+    parts = [_SEQUENCE_WORD.sub("", p) for p in parts]
     parts = [p for p in parts if p]
     if len(parts) < 2 or any(len(p) > _MAX_ITEM_CHARS for p in parts):
         return []
@@ -1050,15 +1066,36 @@ def swapped_slot(previous: str, question: str) -> str:
     return previous[: slot.start()] + filler + previous[slot.end() :]
 
 
-def point_query(question: str, point: str, history: list[Turn]) -> SearchQuery:
-    """« Détaille le deuxième point »: search the point's own words (the question's words
-    that are not about pointing — « détaille », « point » — carry no topic)."""
+# « Développe », « parle-moi davantage », « elle dit quoi », « le deuxième » alone: words that
+# ask for more of the point, not a topic of their own.
+_ASKS_MORE = re.compile(
+    r"\b(?:developpe\w*|detaille\w*|davantage|parle\w*|precise\w*|explique\w*|dit|dis"
+    r"|raconte\w*|tell|more|expand|elaborate|" + _POINT + r"s?)\b"
+)
+
+
+_ORDINAL_WORD = re.compile(r"\b(?:" + "|".join(_ORDINALS) + r")\b")
+
+
+def point_query(question: str, point: str, history: list[Turn], noun: str = "") -> SearchQuery:
+    """« Détaille le deuxième point »: search the point's own words, and those of the
+    question that name something (« c'est quoi ce métier ? ») — not those that ask for more
+    of it (« détaille », « point »). An ordinal is kept with the noun it counts (« le
+    troisième temps », which the note may write as such), not alone (« Et la dernière ? »
+    stands for the point itself)."""
     last = last_question(history)
     terms = analyze(point)
+    own = _ASKS_MORE.sub(" ", fold(question))
+    if not noun or fold(noun) in _POINTING_NOUNS:
+        own = _ORDINAL_WORD.sub(" ", own)
+    terms += [t for t in analyze(own) if t not in terms]
     # A short point (« le financement privé », one item of an enumeration) is searched with
     # the question that listed it, which says what it is an item of.
     text = f"{point} {last if len(point) < 120 else ''} {question}"
-    return SearchQuery(text, point, {}, True, terms, question, looks_english(question), last, point)
+    lexical = f"{point} {own}"
+    return SearchQuery(
+        text, lexical, {}, True, terms, question, looks_english(question), last, point
+    )
 
 
 def understand(question: str, turns: list[Turn]) -> SearchQuery:
@@ -1073,7 +1110,7 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
     query = (
         build_search_query(question, turns)
         if point is None
-        else point_query(question, point, turns)
+        else point_query(question, point, turns, intent.ordinal_noun)
     )
     query.reads(intent_in_context(intent, query.previous, query.follow_up))
     query.names = asked_names(question)
