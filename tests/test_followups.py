@@ -339,3 +339,18 @@ def test_an_ordinal_of_something_the_exchange_named_asks_the_note():
     ]
     assert understand("Et le troisième ?", single).no_such_point == -1
     assert understand("Développe le troisième point.", single).no_such_point == 0
+
+
+def test_a_word_asking_any_figure_of_the_subject_is_not_what_the_note_must_know(
+    reference_assistant,
+):
+    """« Et le privé, ça pèse combien ? » after the sources of funding: « pèse » (which the
+    note writes « pèsent », another stem) asks for a figure of the subject, like « part »
+    or « combien »; the note gives the private funding's, so the answer is not withheld."""
+    _, follow = _converse(
+        reference_assistant,
+        "Les grandes sources de financement d'une asso, c'est lesquelles ?",
+        "Et le privé, ça pèse combien ?",
+    )
+    assert not follow.abstained, follow.answer
+    assert "5,7 milliards" in follow.answer

@@ -204,6 +204,17 @@ def _named_measure_terms() -> list[str]:
     return analyze(NAMED_MEASURES)
 
 
+# The measure words that ask for a quantity of the subject and name no measure of their own
+# (« ça pèse combien ? », « quelle part ? », « quel nombre ? »), unlike « taux de rendement »
+# or « salaire ».
+GENERIC_MEASURES = "nombre chiffre total part proportion pourcentage poids pèse"
+
+
+@cache
+def _generic_measure_terms() -> frozenset[str]:
+    return frozenset(analyze(GENERIC_MEASURES))
+
+
 def _match(
     query: SearchQuery,
     retrieval: Retrieval,
@@ -215,7 +226,11 @@ def _match(
     if not retrieval.passages:
         return Evidence(0.0, 0.0, 0.0, 0.0)
     focus = set(query.terms)
-    weights = {t: retrieval.idf[t] for t in focus}
+    # « Et le privé, ça pèse combien ? »: a word that asks for any figure of the subject
+    # (« pèse », « part », « combien ») says nothing of what the note must know; a named
+    # measure (« salaire ») does.
+    subject = focus - _generic_measure_terms()
+    weights = {t: retrieval.idf[t] for t in (subject or focus)}
     total = sum(weights.values()) or 1.0
     known = sum(w for t, w in weights.items() if t in retrieval.known) / total if focus else 1.0
     if not scored:
