@@ -8,7 +8,13 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answering import Assistant
-from assistant.answer.holds import announces, counts_bare_terms, holds, names_one
+from assistant.answer.holds import (
+    announces,
+    counts_bare_terms,
+    enumerated_items,
+    holds,
+    names_one,
+)
 from assistant.leaning import leans
 from assistant.search.definitions import asked_term
 from assistant.search.query import (
@@ -337,3 +343,34 @@ def test_a_verb_of_meaning_with_no_phrase_asks_how(question):
     « concrètement », for examples)."""
     assert asked_term(question) == ()
     assert read_intent(question).kind in ("explain", "examples")
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("Economie de la fonctionnalité, économie de la coopération, économie circulaire, "
+         "circuits courts… sont autant d’angles nouveaux pour inventer les modèles.", 4),
+        ("Les leviers sont les cotisations, les subventions, les dons et les revenus.", 4),
+        # Commas of clauses, not of items; two things are no enumeration.
+        ("C’est en juillet 2016 que le Medef a publié un guide, à l’attention des chefs "
+         "d’entreprises, pour les informer sur la diversité des solutions existantes.", 0),
+        ("Outre le crowdfunding et le contrat à impact social, cette tendance progresse.", 0),
+    ],
+)
+def test_the_things_a_sentence_enumerates(text, items):
+    assert enumerated_items(text) == items
+
+
+def test_things_enumerated_in_the_note_s_words_are_examples():
+    """« Donne-moi des exemples de nouvelles approches … »: an enumeration of common nouns
+    gives examples as much as a sentence naming organisations does."""
+    enumerating = (
+        "Economie de la fonctionnalité, économie de la coopération, économie circulaire, "
+        "circuits courts… sont autant d’angles nouveaux pour inventer les modèles."
+    )
+    assert holds("examples", enumerating) == 1.0
+    clauses = (
+        "Les structures ont ensuite la capacité de définir leur propre stratégie, en fonction "
+        "des sujets identifiés et de l’offre disponible sur leur territoire."
+    )
+    assert holds("examples", clauses) == 0.0

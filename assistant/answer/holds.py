@@ -277,6 +277,38 @@ def names_in(text: str) -> int:
     return len(set(_NAME.findall(text)))
 
 
+# An item of an enumeration in a sentence: a short phrase between commas (up to this many
+# words); the last one ends at « et », « ou », « … » or « etc. ».
+_ITEM_WORDS = 5
+_LAST_ITEM = re.compile(r"^(?P<item>.+?)(?:…|\.\.\.|\betc\b|$)")
+_AND = re.compile(r"\s+(?:et|ou|and|or)\s+")
+# « circuits courts… sont autant d'angles nouveaux », « etc. »: the things named are some of
+# many, examples.
+_OPEN_ENDED = re.compile(r"…|\.\.\.|\betc\b|\bautant d", re.IGNORECASE)
+
+
+def enumerated_items(text: str) -> int:
+    """How many things the sentence enumerates between commas (« A, B, C et D … »): the
+    longest run of short phrases, the last one cut at its « et » / « … »; 0 below three."""
+    best = 0
+    for clause in re.split(r"[.;:!?\n]", text):
+        run = 0
+        for segment in clause.split(","):
+            words = segment.split()
+            if 0 < len(words) <= _ITEM_WORDS:
+                run += 1 + len(_AND.findall(segment))
+                continue
+            # The run's last item: its first words, up to « … » or « et ».
+            head = _LAST_ITEM.match(segment.strip())
+            last = head.group("item") if head and head.group("item") != segment.strip() else ""
+            if run and last and len(last.split()) <= _ITEM_WORDS:
+                run += 1
+            best = max(best, run)
+            run = 0
+        best = max(best, run)
+    return best if best >= 3 else 0
+
+
 def holds(kind: str, text: str, is_list: bool = False) -> float:
     """How well ``text`` holds the kind of answer asked for, in [0, 1]."""
     if kind == "figure":
@@ -286,7 +318,10 @@ def holds(kind: str, text: str, is_list: bool = False) -> float:
     if kind == "actors":
         return min(1.0, (names_in(text) + len(set(_ACTOR_NOUN.findall(text))) / 2) / 2)
     if kind == "examples":
-        return min(1.0, names_in(text) / 3) * (1.0 if _EXAMPLE.search(text) else 0.7)
+        marked = 1.0 if _EXAMPLE.search(text) or _OPEN_ENDED.search(text) else 0.7
+        # Names (« l'association Villes au Carré ») or things enumerated in words of the
+        # note (« Economie de la fonctionnalité, économie circulaire, circuits courts… »).
+        return min(1.0, max(names_in(text), enumerated_items(text)) / 3) * marked
     if kind == "definition":
         return 1.0 if _DEFINES.search(text[:160]) else 0.0
     if kind == "list":
