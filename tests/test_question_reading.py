@@ -374,3 +374,17 @@ def test_things_enumerated_in_the_note_s_words_are_examples():
         "des sujets identifiés et de l’offre disponible sur leur territoire."
     )
     assert holds("examples", clauses) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        # A share written « one X in three »: the figure a count of X also reads (counts).
+        ("La plus grande évolution : une association sur trois développe des partenariats.",
+         True),
+        ("Dans 8 cas sur 10, les associations sont à l'initiative de la relation.", True),
+        ("Elle a pris une fois sur la route la parole.", False),
+    ],
+)
+def test_a_share_of_one_in_n_is_a_figure(text, figure):
+    assert (holds("figure", text) == 1.0) is figure

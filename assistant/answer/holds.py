@@ -21,6 +21,8 @@ _QUANTITY = re.compile(
     r"fois|ans|heures?|jours?|mois|semaines?|salariés?|bénévoles?|associations?|entreprises?|"
     r"structures?|personnes?|jeunes|projets?|cas|études?|modules?|partenariats?|membres?)"
     r"|\b(?:un|une|deux|trois|quatre|cinq|dix) (?:sur|tiers|quart)\b|\bmoitié\b|\btiers\b"
+    # « une association sur trois », « 8 cas sur 10 »: a share, the noun between.
+    r"|\b(?:une?|\d+)\s+[^\W\d_][\w’'-]*\s+sur\s+(?:\d+|deux|trois|quatre|cinq|dix)\b"
     r"|\b(?:dizaine|vingtaine|trentaine|quarantaine|cinquantaine|centaine|millier)s?\b",
     re.IGNORECASE,
 )
