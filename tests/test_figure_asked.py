@@ -150,6 +150,23 @@ def test_the_figure_asked_given_about_its_subject_is_answered(reference_assistan
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "Combien de bénévoles compte la France ?",
+        "La France compte combien de bénévoles ?",
+        "Combien de bénévoles en France ?",
+    ],
+)
+def test_the_country_a_figure_is_asked_of_is_where_not_what(reference_assistant, question):
+    """The note's figures are national: « compte la France » scopes the question as « en
+    France » does, and « compte » asks the number as « combien » does — neither is a word
+    the figure's sentence must hold (« 13,2 millions de bénévoles » names no country)."""
+    answer = reference_assistant.answer(question)
+    assert not answer.abstained, answer.answer
+    assert "13,2 millions" in answer.answer
+
+
+@pytest.mark.parametrize(
     ("question", "text"),
     [
         # The counted thing under its acronym, defined elsewhere in the note.

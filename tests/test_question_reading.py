@@ -388,3 +388,16 @@ def test_things_enumerated_in_the_note_s_words_are_examples():
 )
 def test_a_share_of_one_in_n_is_a_figure(text, figure):
     assert (holds("figure", text) == 1.0) is figure
+
+
+def test_with_no_sentence_defining_it_the_one_opening_on_the_phrase_answers(
+    reference_assistant,
+):
+    """« C'est quoi un catalyseur territorial ? »: no sentence of the note says « Le
+    catalyseur territorial est … »; the one opening on it (« Les « Catalyseurs territoriaux »
+    rassemblent des compétences … ») says what they are, where a cleft sentence naming them
+    in passing (« C'est à l'occasion d'un voyage … des 350 « catalyseurs territoriaux » »)
+    does not."""
+    answer = reference_assistant.answer("C'est quoi un catalyseur territorial ?")
+    assert not answer.abstained
+    assert answer.citations[0].quote.startswith("Les « Catalyseurs territoriaux »"), answer.answer

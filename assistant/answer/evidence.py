@@ -207,7 +207,9 @@ def _named_measure_terms() -> list[str]:
 # The measure words that ask for a quantity of the subject and name no measure of their own
 # (« ça pèse combien ? », « quelle part ? », « quel nombre ? »), unlike « taux de rendement »
 # or « salaire ».
-GENERIC_MEASURES = "nombre chiffre total part proportion pourcentage poids pèse"
+GENERIC_MEASURES = (
+    "nombre chiffre total part proportion pourcentage poids pèse compte comptent recense recensent"
+)
 
 
 @cache

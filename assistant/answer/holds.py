@@ -384,6 +384,17 @@ def defines_term(text: str, term: tuple[str, ...]) -> bool:
     return any(defines(subject, term) >= DEFINES_AT_LEAST for subject in subjects)
 
 
+def opens_on_term(text: str, term: tuple[str, ...]) -> bool:
+    """Whether a sentence of ``text`` opens on the asked phrase as what it speaks of: the
+    phrase's head noun among its first words (« Les « Catalyseurs territoriaux »
+    rassemblent … », « Ce métier de « catalyseur territorial » s'est structuré … ») — it
+    says what the thing is or does, where a sentence naming it in passing does not."""
+    if not term:
+        return False
+    window = len(term) + 1
+    return any(term[0] in analyze(sentence)[:window] for sentence in split_sentences(text))
+
+
 def names_subject(
     text: str, terms: Sequence[str], subject: frozenset[str], phrase: tuple[str, ...]
 ) -> bool:
@@ -400,7 +411,7 @@ def names_subject(
 MEASURE_WORDS = (
     "combien nombre chiffre total moyen moyenne annuel montant budget coût coûte prix salaire "
     "rémunération indemnité valeur vaut euros durée dure temps mois années ans semaines jours "
-    "heures âge part proportion pourcentage taux poids pèse"
+    "heures âge part proportion pourcentage taux poids pèse compte comptent recense recensent"
 )
 
 

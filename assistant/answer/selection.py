@@ -27,6 +27,7 @@ from .holds import (
     measure_terms,
     names_one,
     names_subject,
+    opens_on_term,
 )
 
 # Weights of the signals, and how close to the best a unit must score to be quoted too.
@@ -217,6 +218,11 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         fits = holds(intent.kind, unit.text, unit.kind == "list")
         if any_defines:
             fits = 1.0 if defining[id(unit)] else 0.0
+        elif intent.kind == "definition" and query.defined:
+            # No sentence defines it in so many words: one that opens on it says what it is
+            # or does; a sentence with some verb « est » (or a cleft « C'est à … que »)
+            # naming it in passing does less.
+            fits = 1.0 if opens_on_term(unit.text, query.defined) else fits / 2
         # A figure, not the one asked: another measure (a share to « combien coûte … ? »),
         # or not a number of what is counted when some unit gives one.
         if fits and not counting and (intent.measure or any_counts):

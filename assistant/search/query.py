@@ -309,7 +309,10 @@ _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
 
 # A place the question is scoped to (« … en France ? », « … en Europe »): where the figure
 # holds, not what it is of — a note on France gives its figures without repeating it.
-_SCOPE = re.compile(r"\b(?:en|in)\s+([A-ZÀ-Ý][\w’'-]+)")
+# « en France », « in Europe »: where a figure is asked, not what it is about. « France » is
+# so however the question names it (« Combien de bénévoles compte la France ? »): the note's
+# figures are national ones, none of them names the country.
+_SCOPE = re.compile(r"\b(?:en|in)\s+([A-ZÀ-Ý][\w’'-]+)|\b(France)\b")
 
 
 def years_in(text: str) -> list[str]:
@@ -423,7 +426,7 @@ def read_intent(question: str) -> Intent:
         measure, counted = "duration", None
     counted_word = _counted(question, counted)
     phrase = _counted_phrase(question, counted_word)
-    places = " ".join(_SCOPE.findall(question))
+    places = " ".join(m.group(1) or m.group(2) for m in _SCOPE.finditer(question))
     return Intent(
         kind=kind,
         day=day,
