@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from .leaning import leans as _leans
+from .leaning import leans_on_previous
 from .textnorm import analyze, tokens
 
 # Sentence ends: a terminal sign, then a space and a capital, quote or bullet.
@@ -245,7 +246,7 @@ def split_units(
         else:
             unit = Unit(sentence, kind, len(units), rows)
             i += 1
-        if kind == "sentence" and _leans(sentence):
+        if kind == "sentence" and leans_on_previous(sentence):
             unit = _with_antecedent(units, unit, opens_section)
         units.append(unit)
     return _with_answers(units)

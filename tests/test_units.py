@@ -211,3 +211,27 @@ def test_a_figure_counts_the_noun_that_follows_it():
     assert not counts("61% des actifs sont intéressés par le bénévolat", "bénévoles")
     assert not counts("Il a recommandé 15 propositions, touchant aux bénévoles", "bénévoles")
     assert not counts("depuis 2010 les bénévoles", "bénévoles")  # a year counts nothing
+
+
+def test_a_sentence_pointing_back_past_its_first_word_is_read_with_the_one_before():
+    """« A cette occasion, il a souligné … » (whose occasion? who?), « L'identification de
+    ces 3 leviers permet … » (which levers?): read with the sentence before them; a sentence
+    with an opening phrase of its own (« Dans un contexte de … , ») reads alone."""
+    occasion = (
+        "C’est l’une des tendances partagées par Charles-Benoît HEIDSIECK lors de la table "
+        "ronde « Mécénat territorial ». A cette occasion, il a souligné la pertinence du "
+        "mécénat, outil essentiel pour soutenir les structures."
+    )
+    (unit,) = split_units(occasion)
+    assert "HEIDSIECK" in unit.text and "pertinence du mécénat" in unit.text
+    levers = (
+        "Enfin, la stratégie d’alliances de la structure impacte son modèle.\n"
+        "L’identification de ces 3 leviers permet à l’organisation de se doter d’une vision "
+        "systémique."
+    )
+    assert len(split_units(levers)) == 1
+    alone = (
+        "Le budget associatif est passé de 70 à 113 milliards d’euros. Dans un contexte de "
+        "raréfaction des ressources, les associations innovent."
+    )
+    assert len(split_units(alone)) == 2
