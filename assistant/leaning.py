@@ -87,8 +87,6 @@ def leans(text: str) -> bool:
     return bool(_SUBJECT.match(opening)) and not _IMPERSONAL.match(opening)
 
 
-
-
 # Past the opening word, what points back all the same: an opening phrase naming something
 # with a demonstrative (« A cette occasion, il a souligné … », « Pour ces raisons, … »), a
 # subject that is a part of something named before (« L'identification de ces 3 leviers

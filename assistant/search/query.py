@@ -308,10 +308,9 @@ _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
 
 
 # A place the question is scoped to (« … en France ? », « … en Europe »): where the figure
-# holds, not what it is of — a note on France gives its figures without repeating it.
-# « en France », « in Europe »: where a figure is asked, not what it is about. « France » is
-# so however the question names it (« Combien de bénévoles compte la France ? »): the note's
-# figures are national ones, none of them names the country.
+# holds, not what it is of — a note on France gives its figures without repeating it, so
+# « France » is a scope however the question names it (« Combien de bénévoles compte la
+# France ? »).
 _SCOPE = re.compile(r"\b(?:en|in)\s+([A-ZÀ-Ý][\w’'-]+)|\b(France)\b")
 
 
@@ -627,11 +626,11 @@ _ENUMERATION = re.compile(r":\s*(?P<items>[^:]+?)(?:\s*\(|,\s*(?:qu|qui|dont|ce 
 # and be longer: the semicolon is the list's own separator.
 _SEMICOLON_ENUMERATION = re.compile(r":\s*(?P<items>[^:.!?]+;[^:.!?]+)")
 _MAX_ITEM_CHARS = 90
+_MAX_SEMICOLON_ITEM_CHARS = 160
 # « d'abord …, ensuite …, et enfin … »: the words that order the items are not theirs.
 _SEQUENCE_WORD = re.compile(
     r"^(?:(?:et|puis|d['’]abord|ensuite|enfin|and|then|first|finally)\b[\s,]*)+", re.I
 )
-_MAX_SEMICOLON_ITEM_CHARS = 160
 
 
 def _enumerated(sentence: str) -> list[str]:
@@ -1075,8 +1074,6 @@ _ASKS_MORE = re.compile(
     r"\b(?:developpe\w*|detaille\w*|davantage|parle\w*|precise\w*|explique\w*|dit|dis"
     r"|raconte\w*|tell|more|expand|elaborate|" + _POINT + r"s?)\b"
 )
-
-
 _ORDINAL_WORD = re.compile(r"\b(?:" + "|".join(_ORDINALS) + r")\b")
 
 
