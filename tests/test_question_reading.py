@@ -401,3 +401,24 @@ def test_with_no_sentence_defining_it_the_one_opening_on_the_phrase_answers(
     answer = reference_assistant.answer("C'est quoi un catalyseur territorial ?")
     assert not answer.abstained
     assert answer.citations[0].quote.startswith("Les « Catalyseurs territoriaux »"), answer.answer
+
+
+
+def test_for_examples_what_a_unit_holds_weighs_more_than_for_an_explanation():
+    """Examples are read in more forms now (names, enumerations): whether a unit gives some
+    weighs between the strict kinds (a figure, a date) and a how or why, which no form
+    holds."""
+    from assistant.answer.selection import Signals, _hand_score
+
+    def score(fits, **kind):
+        flags = {"strict": False, "explain": False, "examples": False} | kind
+        return _hand_score(
+            Signals(1.0, 1.0, 1.0, 1.0, fits, other_subject=False, set_aside=False,
+                    announces=False, leans=False, incomplete=False, short=False, **flags),
+            0.5,
+        )
+
+    examples = score(1.0, examples=True) / score(0.0, examples=True)
+    strict = score(1.0, strict=True) / score(0.0, strict=True)
+    other = score(1.0) / score(0.0)
+    assert strict > examples > other

@@ -87,6 +87,7 @@ class Signals:
     fits: float  # holds the kind of answer asked for, in [0, 1]
     strict: bool  # a figure or a date is asked, or some unit defines the asked phrase
     explain: bool  # the question asks how or why: no kind to hold
+    examples: bool  # the question asks for examples
     other_subject: bool  # a re-scoped follow-up, and the unit names none of the new subject
     set_aside: bool  # the unit is about what the question sets aside
     announces: bool  # it counts or lists the very things asked for
@@ -241,6 +242,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             fits=fits,
             strict=intent.kind in STRICT_KINDS or any_defines,
             explain=intent.kind == "explain",
+            examples=intent.kind == "examples",
             other_subject=rescoped and not moved,
             set_aside=bool(query.set_aside) and query.set_aside <= set(unit.terms),
             announces=bool(announcing),
@@ -272,6 +274,10 @@ def _hand_score(f: Signals, w_lexical: float) -> float:
     )
     if f.strict:
         score *= 0.55 + 0.45 * f.fits
+    elif f.examples:
+        # Examples now read in more forms (names, enumerations): they weigh between the
+        # strict kinds and the others (0.55 + 0.45 cost the fresh set's check half a case).
+        score *= 0.65 + 0.35 * f.fits
     elif not f.explain:
         score *= 0.8 + 0.2 * f.fits
     if f.other_subject:
