@@ -92,12 +92,11 @@ def leans(text: str) -> bool:
 # subject that is a part of something named before (« L'identification de ces 3 leviers
 # permet … »). (A subject pronoun after any opening phrase — « En 2019, elle … » — was
 # measured too: it cost key facts on the golden set's check half, docs/evaluation.md.)
-_DEMONSTRATIVE_PHRASE = re.compile(
-    r"^[^,;:.!?]{0,30}\b(?:ce|cet|cette|ces)\s+[^,;:.!?]{1,30},", re.IGNORECASE
-)
+# Not « A ce jour, », « En ce qui concerne … », « Jusqu'à ce que … »: no antecedent.
+_THIS = r"(?<![\w’'-])(?:ce|cet|cette|ces)\s+(?!qu|dont\b|jour\b|moment\b)"
+_DEMONSTRATIVE_PHRASE = re.compile(r"^[^,;:.!?]{0,30}" + _THIS + r"[^,;:.!?]{1,30},", re.IGNORECASE)
 _PART_OF_THIS = re.compile(
-    r"^(?:l[’']|le\s|la\s|les\s)\s*[\w-]+\s+(?:de|d[’']|du|des)\s+(?:ce|cet|cette|ces)\b",
-    re.IGNORECASE,
+    r"^(?:l[’']|le\s|la\s|les\s)\s*[\w-]+\s+(?:de|du|des)\s+" + _THIS, re.IGNORECASE
 )
 
 

@@ -155,6 +155,7 @@ def test_the_figure_asked_given_about_its_subject_is_answered(reference_assistan
         "Combien de bénévoles compte la France ?",
         "La France compte combien de bénévoles ?",
         "Combien de bénévoles en France ?",
+        "combien de bénévoles compte la france ?",
     ],
 )
 def test_the_country_a_figure_is_asked_of_is_where_not_what(reference_assistant, question):

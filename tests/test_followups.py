@@ -63,6 +63,20 @@ def test_a_prose_answer_s_items_are_its_points_whatever_separates_them():
         "définir la manière d'investir dans les modèles d'intérêt général, de façon spécifique",
         "faire émerger « un droit d’expérimentation partenariale »",
     ]
+    # Commas listing more items than the semicolons: the semicolon ends the list.
+    commented = (
+        "Le modèle repose sur trois leviers : les richesses humaines, les ressources "
+        "financières et les alliances stratégiques ; ils sont complémentaires."
+    )
+    assert previous_points(_after(commented)) == [
+        "les richesses humaines",
+        "les ressources financières",
+        "les alliances stratégiques",
+    ]
+    assert previous_points(_after("Trois étapes : diagnostiquer ; et ; agir.")) == [
+        "diagnostiquer",
+        "agir",
+    ]
     ordered = (
         "Il a mis en exergue « les 3 tendances des alliances » [1] : d'abord « la "
         "diversification et la complémentarité des modes d’engagement des entreprises », "
@@ -91,6 +105,13 @@ def test_a_follow_up_on_a_point_searches_what_it_names_not_how_it_asks():
     assert not {"developp", "point", "deuxiem"} & set(job.terms)
     bare = understand("Et la dernière, elle dit quoi ?", _after(listing))
     assert not {"derni", "dit"} & set(bare.terms)
+    levers = (
+        "D'après le corpus : Le modèle repose sur 3 leviers : les richesses humaines, les "
+        "ressources financières, les alliances stratégiques. [1]"
+    )
+    lever = understand("Développe le deuxième levier.", _after(levers))
+    assert lever.point == "les ressources financières"
+    assert not {"developp", "levi", "deuxiem"} & set(lever.terms)
 
 
 def test_the_nested_items_of_a_list_under_one_point_are_the_points():

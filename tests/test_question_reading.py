@@ -355,6 +355,8 @@ def test_a_verb_of_meaning_with_no_phrase_asks_how(question):
         ("C’est en juillet 2016 que le Medef a publié un guide, à l’attention des chefs "
          "d’entreprises, pour les informer sur la diversité des solutions existantes.", 0),
         ("Outre le crowdfunding et le contrat à impact social, cette tendance progresse.", 0),
+        # Opening phrases are no items: no « et », « … » or « etc. » closes them.
+        ("En 2019, en France, selon le RAMEAU, les associations ont innové.", 0),
     ],
 )
 def test_the_things_a_sentence_enumerates(text, items):
@@ -384,6 +386,9 @@ def test_things_enumerated_in_the_note_s_words_are_examples():
          True),
         ("Dans 8 cas sur 10, les associations sont à l'initiative de la relation.", True),
         ("Elle a pris une fois sur la route la parole.", False),
+        # A noun between « un » and « sur N » is no share when a plural noun follows.
+        ("Un zoom sur trois tendances majeures.", False),
+        ("Une démarche sur trois ans, lancée en 2019.", False),
     ],
 )
 def test_a_share_of_one_in_n_is_a_figure(text, figure):
@@ -401,7 +406,6 @@ def test_with_no_sentence_defining_it_the_one_opening_on_the_phrase_answers(
     answer = reference_assistant.answer("C'est quoi un catalyseur territorial ?")
     assert not answer.abstained
     assert answer.citations[0].quote.startswith("Les « Catalyseurs territoriaux »"), answer.answer
-
 
 
 def test_for_examples_what_a_unit_holds_weighs_more_than_for_an_explanation():

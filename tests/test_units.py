@@ -235,3 +235,9 @@ def test_a_sentence_pointing_back_past_its_first_word_is_read_with_the_one_befor
         "raréfaction des ressources, les associations innovent."
     )
     assert len(split_units(alone)) == 2
+    # « A ce jour », « En ce qui concerne », « Jusqu'à ce que »: a demonstrative that
+    # points at nothing before.
+    openings = ("A ce jour,", "En ce qui concerne le financement,", "Jusqu’à ce que tout change,")
+    for opening in openings:
+        text = f"Le budget associatif a progressé. {opening} les associations innovent."
+        assert len(split_units(text)) == 2, opening

@@ -231,6 +231,8 @@ def _match(
     # « Et le privé, ça pèse combien ? »: a word that asks for any figure of the subject
     # (« pèse », « part », « combien ») says nothing of what the note must know; a named
     # measure (« salaire ») does.
+    # For every kind of question: « … soutenu par qui et dans quelles proportions ? » asks
+    # a share in a part read as no figure. (« Quelle partie du … » loses « part » too.)
     subject = focus - _generic_measure_terms()
     weights = {t: retrieval.idf[t] for t in (subject or focus)}
     total = sum(weights.values()) or 1.0

@@ -22,7 +22,10 @@ _QUANTITY = re.compile(
     r"structures?|personnes?|jeunes|projets?|cas|études?|modules?|partenariats?|membres?)"
     r"|\b(?:un|une|deux|trois|quatre|cinq|dix) (?:sur|tiers|quart)\b|\bmoitié\b|\btiers\b"
     # « une association sur trois », « 8 cas sur 10 »: a share, the noun between.
-    r"|\b(?:une?|\d+)\s+[^\W\d_][\w’'-]*\s+sur\s+(?:\d+|deux|trois|quatre|cinq|dix)\b"
+    # Not « un zoom sur trois tendances », « une démarche sur trois ans »: no plural noun
+    # after the denominator.
+    r"|\b(?:une?|\d{1,3})\s+[^\W\d_][\w’'-]*\s+sur\s+(?:\d{1,3}|deux|trois|quatre|cinq|dix)\b"
+    r"(?!\s+(?!(?:dans|depuis|plus|mais|pas|sous|vers|chez)\b)[^\W\d_][\w’'-]*[sx]\b)"
     r"|\b(?:dizaine|vingtaine|trentaine|quarantaine|cinquantaine|centaine|millier)s?\b",
     re.IGNORECASE,
 )
@@ -280,9 +283,11 @@ def names_in(text: str) -> int:
 
 
 # An item of an enumeration in a sentence: a short phrase between commas (up to this many
-# words); the last one ends at « et », « ou », « … » or « etc. ».
+# words, a decimal comma separating none); the run is closed by an item joined with « et » /
+# « ou », or by one cut at « … » or « etc. » — a run of opening phrases (« En 2019, en
+# France, selon le RAMEAU, les associations … ») is closed by neither.
 _ITEM_WORDS = 5
-_LAST_ITEM = re.compile(r"^(?P<item>.+?)(?:…|\.\.\.|\betc\b|$)")
+_LAST_ITEM = re.compile(r"^(?P<item>.+?)(?:…|\betc\b)")
 _AND = re.compile(r"\s+(?:et|ou|and|or)\s+")
 # « circuits courts… sont autant d'angles nouveaux », « etc. »: the things named are some of
 # many, examples.
@@ -290,24 +295,25 @@ _OPEN_ENDED = re.compile(r"…|\.\.\.|\betc\b|\bautant d", re.IGNORECASE)
 
 
 def enumerated_items(text: str) -> int:
-    """How many things the sentence enumerates between commas (« A, B, C et D … »): the
-    longest run of short phrases, the last one cut at its « et » / « … »; 0 below three."""
+    """How many things the sentence enumerates between commas (« A, B, C et D », « A, B,
+    C… »): the longest closed run of short phrases; 0 below three."""
     best = 0
     for clause in re.split(r"[.;:!?\n]", text):
-        run = 0
-        for segment in clause.split(","):
+        run, closed = 0, False
+        for segment in re.split(r",(?!\d)", clause):
             words = segment.split()
             if 0 < len(words) <= _ITEM_WORDS:
-                run += 1 + len(_AND.findall(segment))
+                joined = len(_AND.findall(segment))
+                run += 1 + joined
+                closed = closed or bool(joined) or bool(_LAST_ITEM.match(segment.strip()))
                 continue
-            # The run's last item: its first words, up to « … » or « et ».
+            # The run's last item: its first words, up to « … » or « etc ».
             head = _LAST_ITEM.match(segment.strip())
-            last = head.group("item") if head and head.group("item") != segment.strip() else ""
-            if run and last and len(last.split()) <= _ITEM_WORDS:
-                run += 1
-            best = max(best, run)
-            run = 0
-        best = max(best, run)
+            if run and head and len(head.group("item").split()) <= _ITEM_WORDS:
+                run, closed = run + 1, True
+            best = max(best, run if closed else 0)
+            run, closed = 0, False
+        best = max(best, run if closed else 0)
     return best if best >= 3 else 0
 
 
@@ -386,9 +392,10 @@ def defines_term(text: str, term: tuple[str, ...]) -> bool:
 
 def opens_on_term(text: str, term: tuple[str, ...]) -> bool:
     """Whether a sentence of ``text`` opens on the asked phrase as what it speaks of: the
-    phrase's head noun among its first words (« Les « Catalyseurs territoriaux »
-    rassemblent … », « Ce métier de « catalyseur territorial » s'est structuré … ») — it
-    says what the thing is or does, where a sentence naming it in passing does not."""
+    phrase's first analysed word (its head noun, in French) among the sentence's first
+    words (« Les « Catalyseurs territoriaux » rassemblent … », « Ce métier de « catalyseur
+    territorial » s'est structuré … ») — it says what the thing is or does, where a
+    sentence naming it in passing does not."""
     if not term:
         return False
     window = len(term) + 1

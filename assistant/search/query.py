@@ -311,7 +311,7 @@ _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
 # holds, not what it is of — a note on France gives its figures without repeating it, so
 # « France » is a scope however the question names it (« Combien de bénévoles compte la
 # France ? »).
-_SCOPE = re.compile(r"\b(?:en|in)\s+([A-ZÀ-Ý][\w’'-]+)|\b(France)\b")
+_SCOPE = re.compile(r"\b(?:en|in)\s+([A-ZÀ-Ý][\w’'-]+)|\b((?i:france))\b")
 
 
 def years_in(text: str) -> list[str]:
@@ -634,18 +634,28 @@ _SEQUENCE_WORD = re.compile(
 
 
 def _enumerated(sentence: str) -> list[str]:
+    by_commas = _comma_items(sentence)
+    # « : A ; B ; C »: the semicolons separate the items — unless the commas before a
+    # semicolon list more of them (« : A, B et C ; ils sont complémentaires »).
     by_semicolon = _SEMICOLON_ENUMERATION.search(sentence)
     if by_semicolon:
-        parts = [p.strip() for p in by_semicolon.group("items").split(";") if p.strip()]
-        parts = [_SEQUENCE_WORD.sub("", p) for p in parts]
-        if len(parts) >= 2 and all(len(p) <= _MAX_SEMICOLON_ITEM_CHARS for p in parts):
+        parts = [_SEQUENCE_WORD.sub("", p.strip()) for p in by_semicolon.group("items").split(";")]
+        parts = [p for p in parts if p]
+        if (
+            len(parts) >= 2
+            and len(parts) > len(by_commas)
+            and all(len(p) <= _MAX_SEMICOLON_ITEM_CHARS for p in parts)
+        ):
             return parts
+    return by_commas
+
+
+def _comma_items(sentence: str) -> list[str]:
     match = _ENUMERATION.search(sentence)
     if not match:
         return []
     parts = [p.strip() for p in re.split(r",\s+|\s+et\s+(?=[^,]*$)", match.group("items"))]
-    parts = [_SEQUENCE_WORD.sub("", p) for p in parts]
-    parts = [p for p in parts if p]
+    parts = [p for p in (_SEQUENCE_WORD.sub("", p) for p in parts) if p]
     if len(parts) < 2 or any(len(p) > _MAX_ITEM_CHARS for p in parts):
         return []
     return parts
@@ -1072,7 +1082,7 @@ def swapped_slot(previous: str, question: str) -> str:
 # ask for more of the point, not a topic of their own.
 _ASKS_MORE = re.compile(
     r"\b(?:developpe\w*|detaille\w*|davantage|parle\w*|precise\w*|explique\w*|dit|dis"
-    r"|raconte\w*|tell|more|expand|elaborate|" + _POINT + r"s?)\b"
+    r"|raconte\w*|passe|represente\w*|stp|tell|more|expand|elaborate|" + _POINT + r"s?)\b"
 )
 _ORDINAL_WORD = re.compile(r"\b(?:" + "|".join(_ORDINALS) + r")\b")
 
@@ -1086,7 +1096,7 @@ def point_query(question: str, point: str, history: list[Turn], noun: str = "") 
     last = last_question(history)
     terms = analyze(point)
     own = _ASKS_MORE.sub(" ", fold(question))
-    if not noun or fold(noun) in _POINTING_NOUNS:
+    if not noun or _ASKS_MORE.fullmatch(fold(noun)):
         own = _ORDINAL_WORD.sub(" ", own)
     terms += [t for t in analyze(own) if t not in terms]
     # A short point (« le financement privé », one item of an enumeration) is searched with
