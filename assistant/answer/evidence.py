@@ -229,10 +229,10 @@ def _match(
         return Evidence(0.0, 0.0, 0.0, 0.0)
     focus = set(query.terms)
     # « Et le privé, ça pèse combien ? »: a word that asks for any figure of the subject
-    # (« pèse », « part », « combien ») says nothing of what the note must know; a named
-    # measure (« salaire ») does.
-    # For every kind of question: « … soutenu par qui et dans quelles proportions ? » asks
-    # a share in a part read as no figure. (« Quelle partie du … » loses « part » too.)
+    # (« pèse », « part ») says nothing of what the note must know; a named measure
+    # (« salaire ») does. Whatever the question's kind: « … soutenu par qui et dans quelles
+    # proportions ? » asks a share in a part read as no figure (« Quelle partie … » loses
+    # « part » too).
     subject = focus - _generic_measure_terms()
     weights = {t: retrieval.idf[t] for t in (subject or focus)}
     total = sum(weights.values()) or 1.0
