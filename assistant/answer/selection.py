@@ -71,8 +71,6 @@ class Scored:
     fits: float  # holds the kind of answer asked for, in [0, 1]
     counts: bool = False  # gives the one figure asked (intent.gives: a number of X, an amount…)
     restates: bool = False  # the previous answer's list cut to the point a follow-up names
-    # What the score is made of (see _hand_score), kept to explain a choice.
-    signals: Signals | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,19 +248,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             incomplete=unit.incomplete,
             short=len(unit.text) < 40,
         )
-        scored.append(
-            Scored(
-                passage,
-                unit,
-                _hand_score(signals, w_lexical),
-                dense,
-                lexical,
-                fits,
-                counting,
-                restates,
-                signals,
-            )
-        )
+        score = _hand_score(signals, w_lexical)
+        scored.append(Scored(passage, unit, score, dense, lexical, fits, counting, restates))
     scored.sort(key=lambda s: (-s.score, s.passage.rank, s.unit.position))
     return scored
 
