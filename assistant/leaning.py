@@ -109,3 +109,80 @@ def leans_on_previous(text: str) -> bool:
         return True
     opening = sentence_opening(text)
     return bool(_DEMONSTRATIVE_PHRASE.match(opening) or _PART_OF_THIS.match(opening))
+
+
+# --- what a leaning sentence points at, when it is not quoted with it ---------------------
+# « Ce rapport est le fruit … », « Avec cette clarification, … », « L'identification de ces 3
+# leviers … »: the noun a demonstrative determiner names, near the opening.
+_POINTED_NOUN = re.compile(
+    r"^[^,;:.!?]{0,40}?" + _THIS + r"(?:\d+\s+)?(?P<noun>[^\W\d_][\w-]{2,})", re.IGNORECASE
+)
+# What introduces a mention of that noun (« le rapport interministériel … »), and a
+# demonstrative one, which is another pointer, not the mention.
+_DETERMINER = re.compile(
+    r"(?:^|(?<=[\s«“\"(]))(?P<det>l[’']|le|la|les|un|une|des|du|de la|leur|leurs|son|sa|ses|"
+    r"ce|cet|cette|ces)\s*$",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[;:.!?](?:\s|$)|\s\(|\n")
+_ITEM_OR_QUESTION = re.compile(r"^\s*(?:[•▪◦●■\-–*]|\d{1,2}[.)])\s|\?\s*(?:\.{2,}|…)?\s*$")
+MENTION_WORDS = 20  # the mention's words quoted at most, from its determiner
+_LOOK_BACK = 12  # sentences read back for a mention
+
+
+def antecedent(sentence: str, before: list[str], stem=None) -> str | None:
+    """What a sentence that leans points at, read in the sentences ``before`` it (closest
+    last): the mention of the noun a demonstrative names (« Ce rapport … » → « le rapport
+    interministériel sur l'engagement associatif des actifs, en novembre 2014 »), or for a
+    subject pronoun (« Il a recommandé … »), what the last statement before it was about
+    when that statement itself points at a mention. None when it cannot be read (a pronoun
+    whose antecedent is a plain subject, a noun never mentioned before): no guess.
+    ``stem``: the analyser that makes « rapports » and « rapport » one word."""
+    from .textnorm import analyze
+
+    stem = stem or (lambda word: (analyze(word) or [word.lower()])[0])
+    before = before[-_LOOK_BACK:]
+    opening = sentence_opening(sentence)
+    pointed = _POINTED_NOUN.match(opening)
+    if pointed:
+        number = _COUNT.search(opening[: pointed.start("noun")])
+        return _mention(stem(pointed.group("noun")), before, stem, number and number.group(1))
+    if _SUBJECT.match(opening) and not _IMPERSONAL.match(opening):
+        for i in range(len(before) - 1, -1, -1):
+            statement = before[i]
+            if _ITEM_OR_QUESTION.search(statement.strip()):
+                continue  # the list or the questions between it and its subject
+            if leans(statement) or _POINTED_NOUN.match(sentence_opening(statement)):
+                return antecedent(statement, before[:i], stem)
+            return None
+    return None
+
+
+_COUNT = re.compile(r"(\d+)\s+$")
+
+
+def _mention(noun: str, before: list[str], stem, count: str | None = None) -> str | None:
+    """The closest mention of ``noun`` (a stem) not itself pointed at by a demonstrative:
+    from its determiner to the end of its clause, at most MENTION_WORDS words. ``count``:
+    « ces 3 leviers » points at « les 3 leviers », not at « des leviers financiers »."""
+    for sentence in reversed(before):
+        for word in re.finditer(r"[^\W\d_][\w-]{2,}", sentence):
+            if stem(word.group()) != noun:
+                continue
+            head = sentence[: word.start()]
+            if count is not None:
+                counted = _COUNT.search(head)
+                if counted is None or counted.group(1) != count:
+                    continue
+                head = head[: counted.start()]
+            det = _DETERMINER.search(head)
+            if det is None or det.group("det").lower() in ("ce", "cet", "cette", "ces"):
+                continue
+            phrase = sentence[det.start("det") :]
+            end = _CLAUSE_END.search(phrase, word.end() - det.start("det"))
+            phrase = phrase[: end.start()] if end else phrase
+            phrase = " ".join(phrase.split()[:MENTION_WORDS])
+            if phrase.count("«") > phrase.count("»"):
+                phrase = phrase[: phrase.rindex("«")]  # never half a title
+            return phrase.rstrip(" ,;")
+    return None

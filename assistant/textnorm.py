@@ -304,6 +304,32 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # The short forms people write for the note's words (« les assos »): analysed as the word.
 SHORT_FORMS = {"asso": "association", "assos": "associations", "assoc": "association"}
 
+# « les trois leviers » / « les 3 leviers », « la troisième économie » / « la 3ème … »: the
+# note writes counts and ranks in digits, questions often in words; both read as one term.
+# « neuf » (new), « premier » and « second » (any first, any other) are left as words.
+_NUMBER_WORDS = {
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "dix": 10,
+    "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
+    "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
+}  # fmt: skip
+_ORDINAL_WORDS = {
+    "deuxieme": 2, "troisieme": 3, "quatrieme": 4, "cinquieme": 5, "sixieme": 6,
+    "septieme": 7, "huitieme": 8, "neuvieme": 9, "dixieme": 10, "onzieme": 11,
+    "douzieme": 12, "quinzieme": 15, "vingtieme": 20,
+}  # fmt: skip
+_DIGIT_ORDINAL = re.compile(r"(\d{1,3})(?:eme|e|nd|nde)")
+
+
+def _number_term(folded: str) -> str | None:
+    """The digits a number word stands for (« trois » → « 3 », « troisième », « 3ème »,
+    « 3e » → « 3e »), None for any other word."""
+    if folded in _NUMBER_WORDS:
+        return str(_NUMBER_WORDS[folded])
+    if folded in _ORDINAL_WORDS:
+        return f"{_ORDINAL_WORDS[folded]}e"
+    match = _DIGIT_ORDINAL.fullmatch(folded)
+    return f"{int(match.group(1))}e" if match else None
+
 
 def analyze(text: str) -> list[str]:
     """BM25 terms: lowercase words, stop words dropped, Snowball-French stems, accents folded.
@@ -318,6 +344,10 @@ def analyze(text: str) -> list[str]:
             continue
         folded = fold(raw)
         if folded in STOP_WORDS or (len(folded) < 2 and not folded.isdigit()):
+            continue
+        number = _number_term(folded)
+        if number is not None:
+            out.append(number)
             continue
         raw = SHORT_FORMS.get(folded, raw)
         out.append(folded if folded.isdigit() else _stem(raw))

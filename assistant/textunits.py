@@ -17,8 +17,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from .leaning import antecedent, leans_on_previous
 from .leaning import leans as _leans
-from .leaning import leans_on_previous
 from .textnorm import analyze, tokens
 
 # Sentence ends: a terminal sign, then a space and a capital, quote or bullet.
@@ -57,6 +57,10 @@ class Unit:
     # The verbatim runs of the chunk the text is made of, when it skips lines (a list's
     # lead-in and one of its items, see around_items); empty: the text is one run.
     parts: tuple[str, ...] = ()
+    # What a leaning unit points at, read in the sentences before it (its section's previous
+    # chunk included; leaning.antecedent): « le rapport interministériel … » for « Il a
+    # recommandé 15 propositions … ». Empty when it does not lean or cannot be read.
+    about: str = ""
 
     @property
     def quotable(self) -> bool:
@@ -67,6 +71,12 @@ class Unit:
         """``analyze(text)``, once: units live as long as the index (Retriever.units_of),
         so every question scoring them reuses their terms."""
         return tuple(analyze(self.text))
+
+    @functools.cached_property
+    def read_terms(self) -> frozenset[str]:
+        """Its terms and those of what it points at (``about``): « Il a recommandé 15
+        propositions » is about the report its antecedent names."""
+        return frozenset(self.terms).union(analyze(self.about))
 
     @functools.cached_property
     def asks_only(self) -> bool:
@@ -120,6 +130,7 @@ def around_items(unit: Unit, keep: Callable[[str], bool]) -> Unit | None:
         unit.leans,
         False,
         parts if len(parts) > 1 else (),
+        unit.about,
     )
 
 
@@ -357,3 +368,29 @@ def _take_items(
         rows += raw[j][2]
         j += 1
     return items, rows, j
+
+
+def with_antecedents(chunks: list[tuple[str, str, list[Unit]]]) -> list[list[Unit]]:
+    """Each chunk's units (``chunks``: key of its section, text, units; in reading order),
+    a leaning unit told what it points at (:func:`leaning.antecedent`), read in the sentences
+    before it: its chunk's, then its section's previous chunks' (the chunk boundary cut
+    « Ce rapport … » from « Il a recommandé 15 propositions … »)."""
+    out: list[list[Unit]] = []
+    read: dict[str, list[str]] = {}  # section key -> its last sentences read
+    for section, text, units in chunks:
+        sentences = split_sentences(text)
+        before = read.get(section, [])
+        told: list[Unit] = []
+        for unit in units:
+            if unit.leans and unit.quotable and unit.rows:
+                first = sentences[unit.rows[0]] if unit.rows[0] < len(sentences) else unit.text
+                about = antecedent(first, before + sentences[: unit.rows[0]])
+                if about:
+                    unit = replace(unit, about=about)
+            told.append(unit)
+        out.append(told)
+        read[section] = (before + sentences)[-2 * _LOOK_BACK :]
+    return out
+
+
+_LOOK_BACK = 12

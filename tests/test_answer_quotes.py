@@ -160,3 +160,26 @@ def test_which_kind_of_organisation_asks_for_the_one_named(reference_assistant):
     answer = reference_assistant.answer("Which business school co-produced the MOOC?")
     assert not answer.abstained
     assert "ESSEC" in answer.citations[0].quote, answer.citations[0].quote
+
+
+def test_a_rank_in_words_finds_the_rank_the_note_writes_in_digits(reference_assistant):
+    # « la troisième économie » is the note's « 3ème « économie passerelle » »; read as a
+    # word it matched « Dans un troisième temps, des sessions de co-développement … ».
+    answer = reference_assistant.answer("Quelle est la troisième économie dont parle Le RAMEAU ?")
+    assert not answer.abstained
+    first = answer.citations[0].quote
+    assert matches_inside("économie passerelle", first), first
+
+
+def test_a_sentence_cut_from_what_it_names_is_found_and_says_it(reference_assistant):
+    # « Il a recommandé 15 propositions » opens a chunk; « Il » is the 2014 report named in
+    # the chunk before. Read alone it held none of the question's words and lost to the
+    # pro bono figures; told what it points at, it answers, and the answer says what « Il »
+    # is before the verbatim quote.
+    answer = reference_assistant.answer(
+        "Combien de propositions le rapport interministériel a-t-il faites ?"
+    )
+    assert not answer.abstained
+    first = answer.citations[0].quote
+    assert first.startswith("Il a recommandé 15 propositions"), first
+    assert "(À propos du rapport interministériel sur l’engagement associatif" in answer.answer

@@ -99,7 +99,7 @@ def test_a_follow_up_on_a_point_searches_what_it_names_not_how_it_asks():
     )
     third = understand("Et le troisième temps, concrètement, ça donne quoi ?", _after(listing))
     assert third.point == "des ateliers de co-développement"
-    assert {"troisiem", "temp"} <= set(third.terms)
+    assert set(analyze("troisième temps")) <= set(third.terms)
     job = understand("Développe le deuxième point : c'est quoi ce métier ?", _after(listing))
     assert "meti" in job.terms and "meti" in job.lexical_terms
     assert not {"developp", "point", "deuxiem"} & set(job.terms)
@@ -375,3 +375,28 @@ def test_a_word_asking_any_figure_of_the_subject_is_not_what_the_note_must_know(
     )
     assert not follow.abstained, follow.answer
     assert "5,7 milliards" in follow.answer
+
+
+def test_a_rescoped_figure_follow_up_counts_the_new_subject(reference_assistant):
+    # « Et les salariés ? » after « Combien … de bénévoles … ? » asks how many salariés:
+    # the new subject takes the counted noun's place (it gave the 2014 report's 15
+    # propositions, a figure in a sentence that names « salariés »).
+    first, follow = _converse(
+        reference_assistant,
+        "Combien y a-t-il de bénévoles en France ?",
+        "Et les salariés ?",
+    )
+    assert "13,2 millions" in first.answer
+    assert not follow.abstained
+    # The list cut to its lead-in and the item: two runs, one citation each.
+    assert any("1,8 million de salariés" in c.quote for c in follow.citations[:2]), follow.answer
+    assert "15 propositions" not in follow.answer
+    history = [
+        Turn(role="user", content="Combien de bénévoles compte le secteur associatif ?"),
+        Turn(role="assistant", content="D'après le corpus : 13,2 millions de bénévoles [1]"),
+    ]
+    assert understand("Et côté salariés ?", history).intent.counted_terms == tuple(
+        analyze("salariés")
+    )
+    # A new subject that is no plural noun (« Et côté PME ? ») counts what was counted.
+    assert understand("Et côté PME ?", history).intent.counted_terms == ()

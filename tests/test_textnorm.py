@@ -40,3 +40,16 @@ def test_the_short_forms_people_write_are_the_words_of_the_note():
     assert analyze("les assos") == analyze("les associations")
     assert analyze("une asso") == analyze("une association")
     assert analyze("Assos") == analyze("associations")
+
+
+def test_counts_and_ranks_in_words_are_the_notes_digits():
+    # The note writes « les 3 leviers », « une 3ème économie passerelle »; leaders write
+    # « les trois leviers », « la troisième économie »: the same terms.
+    assert analyze("les trois leviers") == analyze("les 3 leviers")
+    assert analyze("la troisième économie") == analyze("la 3ème économie")
+    assert analyze("le 3e jour") == analyze("le troisième jour")
+    assert analyze("douze ans") == analyze("12 ans")
+    # Words that are numbers only sometimes stay words; a year stays whole.
+    assert analyze("un regard neuf") == ["regard", "neuf"]
+    assert analyze("le premier levier") != analyze("le 1er levier")
+    assert analyze("en 2019") == ["2019"]

@@ -5,8 +5,9 @@ import numpy as np
 
 from assistant.answer.holds import has_quantity
 from assistant.ingest.sentvectors import pack, unpack
+from assistant.leaning import antecedent
 from assistant.search.query import intent_in_context, read_intent
-from assistant.textunits import Boilerplate, split_sentences, split_units
+from assistant.textunits import Boilerplate, split_sentences, split_units, with_antecedents
 
 CHUNK = (
     "Les têtes de réseaux à la manoeuvre\n"
@@ -241,3 +242,47 @@ def test_a_sentence_pointing_back_past_its_first_word_is_read_with_the_one_befor
     for opening in openings:
         text = f"Le budget associatif a progressé. {opening} les associations innovent."
         assert len(split_units(text)) == 2, opening
+
+
+REPORT = [
+    "Cette tendance s’inscrit dans la continuité des analyses partagées dans le rapport "
+    "interministériel sur l’engagement associatif des actifs, en novembre 2014.",
+    "Ce rapport est le fruit de réflexions menées au sein d’un groupe de travail.",
+    "Il a permis de répondre aux 6 enjeux suivants :",
+    "• Comment concilier engagement associatif et activité professionnelle ?",
+    "• Quel est le point de vue des partenaires sociaux ?",
+]
+
+
+def test_a_leaning_sentence_is_told_what_it_points_at():
+    """« Il a recommandé 15 propositions » after a list of questions: « Il » is what the
+    last statement before the list was about, « Ce rapport », i.e. the report named
+    before it; « Ce rapport » itself points at that mention."""
+    report = "le rapport interministériel sur l’engagement associatif des actifs, en novembre 2014"
+    assert antecedent("Il a recommandé 15 propositions, touchant à : …", REPORT) == report
+    assert antecedent("Ce rapport a souligné des enjeux.", REPORT[:1]) == report
+    # « ces 3 leviers » is « les 3 leviers », not « des leviers financiers » closer to it.
+    levers = [
+        "Le modèle repose sur les 3 leviers : richesses humaines, ressources, alliances.",
+        "Chacune de ces logiques s’appuie sur des leviers financiers différents.",
+    ]
+    assert antecedent("L’identification de ces 3 leviers permet …", levers).startswith(
+        "les 3 leviers"
+    )
+    # No guess: a noun never named before, a pronoun whose antecedent is a plain subject.
+    assert antecedent("Ces outils ont été déclinés.", REPORT) is None
+    assert antecedent("Il a publié un guide.", ["Le Medef est actif depuis 2016."]) is None
+    assert antecedent("Il y a 13 millions de bénévoles.", REPORT) is None
+
+
+def test_a_unit_cut_from_its_antecedent_by_the_chunk_boundary_is_told_it():
+    first = "\n".join(REPORT[:4])
+    second = "• Quel est le point de vue des partenaires sociaux ?\nIl a recommandé 15 mesures."
+    chunks = [("s", first, split_units(first)), ("s", second, split_units(second))]
+    told = with_antecedents(chunks)
+    (recommends,) = [u for u in told[1] if u.text.startswith("Il a recommandé")]
+    assert recommends.leans and recommends.about.startswith("le rapport interministériel")
+    assert "interministeriel" in recommends.read_terms
+    # Another section's sentences are not read.
+    other = with_antecedents([("s", first, split_units(first)), ("t", second, split_units(second))])
+    assert not [u for u in other[1] if u.about]

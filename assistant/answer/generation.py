@@ -57,6 +57,23 @@ def as_markdown(quote: str) -> str:
     return "\n".join(shown)
 
 
+_OF_DETERMINER = (("le ", "du "), ("les ", "des "), ("des ", "de "), ("du ", "du "))
+
+
+def about_lead(about: str, english: bool) -> str:
+    """What a quote that leans points at, said before it (« (À propos du rapport
+    interministériel …) Il a recommandé … »): the quote stays verbatim, and reads alone."""
+    if not about:
+        return ""
+    if english:
+        return f"(About « {about} ») "
+    lowered = about[:4].lower()
+    for determiner, contracted in _OF_DETERMINER:
+        if lowered.startswith(determiner):
+            return f"(À propos {contracted}{about[len(determiner) :]}) "
+    return f"(À propos de {about}) "
+
+
 def lead_for(plan: Plan, english: bool) -> str:
     """The sentence that opens an extractive answer: what kind of answer follows, and first
     what the corpus does not say when it covers the topic but not the precise ask."""
@@ -181,7 +198,8 @@ class ExtractiveGenerator:
                 # --full: the passages in reading order, under their section's title.
                 section = passage.section
                 parts.append(f"**{section}**")
-            parts.append(f"{as_markdown(quote)} [{marker}]")
+            about = about_lead(scored.unit.about, english)
+            parts.append(f"{about}{as_markdown(quote)} [{marker}]")
         lead = lead_for(plan, english)
         if by_section:
             body = "\n".join(p if p.startswith("**") else f"- {p}" for p in parts)

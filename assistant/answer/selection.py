@@ -188,7 +188,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             else:
                 restates = False
             terms = unit.terms
-            present = set(terms)
+            present = unit.read_terms
             lexical = sum(w for t, w in weight.items() if t in present) / total
             in_row = _pairs_in_row(pairs, terms)
             dense = float("nan")
@@ -244,7 +244,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             other_subject=rescoped and not moved,
             set_aside=bool(query.set_aside) and query.set_aside <= set(unit.terms),
             announces=bool(announcing),
-            leans=unit.leans,
+            # What it points at is said before it (``about``): it reads alone.
+            leans=unit.leans and not unit.about,
             incomplete=unit.incomplete,
             short=len(unit.text) < 40,
         )
@@ -300,7 +301,8 @@ def choose(scored: list[Scored], limit: int, ratio: float | None = None) -> list
             continue
         if chosen and candidate.unit.leans:
             # « Il a permis… », its antecedent in another chunk: quoted only when it answers
-            # best (first), never as a further, filler fragment.
+            # best (first), never as a further, filler fragment — even told what it points
+            # at (``about``): as a further quote, that cost the held-out set precision.
             continue
         chosen.append(candidate)
         seen.append(words)

@@ -552,10 +552,14 @@ _PRONOUN_SUBJECT = re.compile(r"\b(?:ils|elles|they)\b|-(?:ils|elles)\b")
 # les salariés … » → « salariés »), plural first: « ils » stands for a plural, or for the
 # members of what a singular names (« un catalyseur territorial » → catalyseurs).
 _PLURAL_NOUN = re.compile(r"\b(?:les|des|ces|leurs|nos|vos)\s+([a-z][\w-]{2,})")
+# A new subject that is one plural common noun (« salariés », « les volontaires »).
+_COUNTABLE = re.compile(r"(?:(?:les|des)\s+)?([a-z][a-z-]{2,}[sx])")
 _NOUN = re.compile(r"\b(?:un|une|le|la|l['’])\s*([a-z][\w-]{2,})")
 
 
-def intent_in_context(intent: Intent, previous_question: str | None, follow_up: bool) -> Intent:
+def intent_in_context(
+    intent: Intent, previous_question: str | None, follow_up: bool, question: str = ""
+) -> Intent:
     """A follow-up that does not say what it wants (« Et côté salariés ? ») asks for the same
     kind of answer as the question it follows (« Combien de bénévoles … ? »); one counting
     what a pronoun stands for (« Et ils sont combien ? » after a question on « les salariés
@@ -563,6 +567,17 @@ def intent_in_context(intent: Intent, previous_question: str | None, follow_up: 
     if follow_up and previous_question and intent.kind == "explain":
         inherited = read_intent(previous_question)
         intent = replace(intent, kind=inherited.kind, measure=inherited.measure)
+        # « Et côté salariés ? » after « Combien de bénévoles … ? » counts the salariés: a
+        # new subject that is a plural noun takes the counted noun's place.
+        noun = _COUNTABLE.fullmatch(fold(intent.new_subject)) if intent.new_subject else None
+        if inherited.counted and noun and not intent.counted:
+            word = _as_written(question, noun.group(1))
+            intent = replace(
+                intent,
+                counted=word,
+                counted_terms=tuple(analyze(word)),
+                counted_whole=tuple(analyze(word)),
+            )
     if (
         follow_up
         and previous_question
@@ -1122,7 +1137,7 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
         if point is None
         else point_query(question, point, turns, intent.ordinal_noun)
     )
-    query.reads(intent_in_context(intent, query.previous, query.follow_up))
+    query.reads(intent_in_context(intent, query.previous, query.follow_up, question))
     query.names = asked_names(question)
     query.previous_answer = previous_answer(turns)
     if point is None and intent.ordinal is not None and query.previous_answer.strip():

@@ -20,7 +20,7 @@ from ..ingest.sentvectors import dense_score, sentences_of, unpack
 from ..models import Chunk, RetrievedChunk
 from ..settings import Settings
 from ..textnorm import analyze, fold, tokens
-from ..textunits import Boilerplate, Unit, split_units
+from ..textunits import Boilerplate, Unit, split_units, with_antecedents
 from .cognates import Bridge
 from .definitions import DEFINES_AT_LEAST, defined_subjects, defines
 from .lexical import BM25Index
@@ -124,6 +124,11 @@ class Partition:
             c.id: split_units(c.text, boilerplate, openers[(c.source, c.section)] == c.id)
             for c in chunks
         }
+        in_order = sorted(chunks, key=lambda c: c.ordinal)
+        told = with_antecedents(
+            [(f"{c.source}\n{c.section}", c.text, units[c.id]) for c in in_order]
+        )
+        units.update({c.id: u for c, u in zip(in_order, told, strict=True)})
         readable = [readable_rows(units[c.id], vector_rows(c) - 1) for c in chunks]
         # Vectors that do not match the chunk's sentences (another recipe) are unused.
         vectors = [
