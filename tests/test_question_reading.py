@@ -426,3 +426,31 @@ def test_for_examples_what_a_unit_holds_weighs_more_than_for_an_explanation():
     strict = score(1.0, strict=True) / score(0.0, strict=True)
     other = score(1.0) / score(0.0)
     assert strict > examples > other
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Qu'est-ce que le rapport de 2014 a recommandé ?",
+        "Qu'est-ce que le MOOC permet d'apprendre ?",
+        "Qu'est-ce que ces travaux du Fonjep ont produit ?",
+        "Qu'est-ce que l'hybridation a changé pour les associations ?",
+    ],
+)
+def test_what_a_clause_says_is_no_definition_asked(question):
+    # A verb after the phrase makes it a clause: what the report recommended is asked, not
+    # what a report is.
+    assert asked_term(question) == ()
+    assert read_intent(question).kind != "definition"
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("C'est quoi l'accompagnement à la carte ?", "accompagnement à la carte"),
+        ("Qu'est-ce que la feuille de route des ODD ?", "feuille de route des ODD"),
+        ("Qu'est-ce que le pro bono ?", "pro bono"),
+    ],
+)
+def test_a_phrase_with_no_verb_is_still_defined(question, term):
+    assert asked_term(question) == tuple(analyze(term))

@@ -87,6 +87,18 @@ _TERM_END = re.compile(
     r"|\bmean\b|\babout\b|\baccording\b|\bin the\b|\bfor (?:the|a|an)\b)"
 )
 _MAX_TERM_WORDS = 6
+# « Qu'est-ce que le rapport de 2014 a recommandé ? », « qu'est-ce que le MOOC permet
+# d'apprendre ? »: a verb after the phrase makes it a clause — what it says is asked, not
+# what it is. An auxiliary then a participle (not « à la carte »: « a » before a
+# determiner is « à »), or a verb that says what something does.
+_CLAUSE = re.compile(
+    r"\b(?:a|ont|avait|avaient|aura|auront|est|sont|etait|etaient)\s+(?:(?:t\s+)?(?:il|elle|ils"
+    r"|elles)\s+)?(?:deja\s+|bien\s+|vraiment\s+)?"
+    r"(?!(?:la|le|les|l|un|une|des|du|ce|cet|cette|ces|son|sa|ses|leur|leurs)\b)"
+    r"[a-z]{3,}(?:e|es|ee|ees|i|is|it|u|us|ert|erts|ort|uit|uits|aint)\b"
+    r"|\b(?:permet\w*|propose\w*|apporte\w*|fai[ts]|font|change\w*|recommande\w*"
+    r"|produi\w*|montre\w*|dit|disent|veut|veulent|peu[tv]\w*|doi[tv]\w*|offre\w*)\b"
+)
 
 
 def defined_subjects(sentences: list[str]) -> list[tuple[str, ...]]:
@@ -116,6 +128,8 @@ def asked_term(question: str) -> tuple[str, ...]:
             continue
         phrase = _TERM_END.split(_WORD_OF.sub("", match.group("term")), maxsplit=1)[0]
         if len(phrase.split()) > _MAX_TERM_WORDS + 1:  # + its determiner
+            return ()
+        if _CLAUSE.search(phrase):
             return ()
         if analyze(phrase):
             return tuple(analyze(phrase))
