@@ -238,6 +238,25 @@ def test_a_point_is_developed_from_what_the_passages_say_of_it(tmp_path):
     assert "huit dirigeants" in text, text
     assert text.index("entre pairs") < text.index("huit dirigeants"), text
     assert "webinaire" not in text, text
+    # The point the user read is said in the lead; the quotes are what the note adds (it
+    # was quoted again first, the same answer twice).
+    assert text.startswith("Sur ce point (« des ateliers de co-développement entre pairs"), text
+    assert "huit dirigeants" in follow.citations[0].quote, text
+    # A previous answer that shortened the point (a model's): the note's item says more,
+    # and is quoted first.
+    short = [
+        Turn(role="user", content="Quels sont les temps de la démarche d'accompagnement ?"),
+        Turn(
+            role="assistant",
+            content="La démarche a trois temps :\n- un webinaire [1]\n- un autodiagnostic [1]\n"
+            "- des ateliers [1]",
+        ),
+    ]
+    again = assistant.answer("Développe le troisième point.", short)
+    # (its lead-in and the item: two runs, one citation each)
+    assert "entre pairs" in again.citations[1].quote, again.answer
+    assert again.answer.startswith("Sur ce point, le corpus précise"), again.answer
+    assert "huit dirigeants" in again.answer, again.answer
 
 
 def test_a_follow_up_fills_the_slot_its_preposition_opens():

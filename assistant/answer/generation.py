@@ -82,6 +82,10 @@ def lead_for(plan: Plan, english: bool) -> str:
             return f"Key points of « {plan.section} » (quoted in French):"
         return f"Points clés de « {plan.section} » :"
     missing = plan.missing
+    if missing is None and plan.point:
+        if english:
+            return f"On this point (« {plan.point} »), the corpus (in French) adds:"
+        return f"Sur ce point (« {plan.point} »), le corpus précise :"
     if missing is None:
         return _LEADS[plan.kind][int(english)]
     if missing.kind == "year":

@@ -59,6 +59,9 @@ class Plan:
     passages: list[RetrievedChunk]
     missing: Missing | None = None  # asked, not in the quotes
     section: str | None = None  # the section a summary covers
+    # « Développe le deuxième point »: the point, said in the lead when what the passages
+    # say of it is quoted instead of the point again.
+    point: str = ""
 
 
 def plan_answer(
@@ -82,6 +85,7 @@ def plan_answer(
         chosen.sort(key=lambda s: (s.passage.section, s.passage.rank, s.unit.position))
         return Plan(chosen, "topic", list(retrieval.passages), missing=unknown)
     candidates = answers(scored, intent)
+    point = ""
     counting = [s for s in candidates if s.counts]
     if counting and counting[0].score >= COUNTED_RATIO * candidates[0].score:
         # One figure asked (« Combien de bénévoles ? ») and the passages give a number of
@@ -92,9 +96,17 @@ def plan_answer(
         # « Développe le deuxième point »: the point as the previous answer's list gave it,
         # then what the passages say of it — the follow quotes are measured against the best
         # unit that says more, not against the point itself (which holds all its words).
+        # The point itself the user has read: it is said in the lead, and the quotes are
+        # what the passages add (quoted again first, it read as the same answer twice).
         restated = [s for s in candidates if s.restates][:1]
         rest = [s for s in candidates if not s.restates]
-        chosen = restated + choose(rest, limit - len(restated))
+        if restated and not _said_before(restated[0], query.excluded):
+            # The note's item says more than the previous answer gave of it (a model's
+            # answer shortens): it is the first thing to develop.
+            chosen = restated + choose(rest, limit - 1)
+        else:
+            chosen = choose(rest, limit) or restated
+            point = query.point if chosen and not chosen[0].restates else ""
     else:
         chosen = choose(candidates, limit)
     parts = [] if query.point else parts_of(query.intent)
@@ -143,7 +155,18 @@ def plan_answer(
         "point" if query.point else "answer",
         list(retrieval.passages),
         missing=missing or unknown,
+        point=point,
     )
+
+
+# How much of a restated point the previous answer must hold for it to be said again only.
+SAID_BEFORE = 0.9
+
+
+def _said_before(scored: Scored, previous: frozenset[str]) -> bool:
+    """Whether the previous answer gave (nearly) all the words of this restated point."""
+    words = tokens(scored.unit.text)
+    return bool(words) and sum(w in previous for w in words) >= SAID_BEFORE * len(words)
 
 
 # --full: how many of the passages the best quotes come from are given whole.
