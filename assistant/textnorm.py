@@ -66,6 +66,9 @@ STOP_WORDS = frozenset(
         "en",
         "et",
         "eux",
+        # « aujourd'hui » is one word the tokenizer cuts in two: counted twice, it weighed as
+        # much as the question's subject (« les cotisations … aujourd'hui »).
+        "hui",
         "il",
         "ils",
         "je",

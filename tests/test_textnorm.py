@@ -53,3 +53,9 @@ def test_counts_and_ranks_in_words_are_the_notes_digits():
     assert analyze("un regard neuf") == ["regard", "neuf"]
     assert analyze("le premier levier") != analyze("le 1er levier")
     assert analyze("en 2019") == ["2019"]
+
+
+def test_aujourd_hui_is_one_term():
+    # Cut in two at its apostrophe, it counted twice and weighed as much as the subject of
+    # « Quel poids ont aujourd'hui les cotisations … ? ».
+    assert analyze("aujourd'hui") == analyze("aujourd’hui") == ["aujourd"]
