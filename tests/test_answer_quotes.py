@@ -11,7 +11,7 @@ from assistant.search.query import read_intent, understand
 from assistant.textnorm import matches_inside
 from assistant.textunits import split_sentences
 
-from .conftest import make_settings
+from .conftest import corpus_of, make_settings
 
 
 def _only_questions(quote: str) -> bool:
@@ -183,3 +183,40 @@ def test_a_sentence_cut_from_what_it_names_is_found_and_says_it(reference_assist
     first = answer.citations[0].quote
     assert first.startswith("Il a recommandé 15 propositions"), first
     assert "(À propos du rapport interministériel sur l’engagement associatif" in answer.answer
+
+
+AXES = "\n".join(
+    [
+        "# Le programme",
+        "",
+        "## Ses axes",
+        "",
+        "Le programme de partage des connaissances s'organise depuis 2018 autour de trois "
+        "axes complémentaires :",
+        "",
+        "- Côté recherche : la capitalisation, la modélisation et la publication des "
+        "résultats de la recherche-action menée avec les têtes de réseau depuis plusieurs "
+        "années.",
+        "- Côté terrain : la réalisation d'un référentiel sur les spécificités des modèles "
+        "d'intérêt général, et d'un cours en ligne ouvert à tous les dirigeants.",
+        "- Côté accompagnement : le transfert de connaissances et de compétences vers les "
+        "accompagnateurs, avec des ateliers de co-développement entre pairs.",
+        "",
+        "Ce programme est ouvert à toutes les structures.",
+        "",
+    ]
+)
+
+
+def test_a_list_the_chunk_cuts_is_quoted_whole(tmp_path):
+    # Chunks of ~450 characters cut the list after its second axis: the third opens the
+    # next chunk, orphan. The answer gave two axes of three.
+    settings = corpus_of(tmp_path, {"axes.md": AXES}, chunk_size=450, chunk_overlap=0)
+    answer = Assistant(settings).answer("Autour de quels axes s'organise le programme de partage ?")
+    assert not answer.abstained
+    for axis in ("Côté recherche", "Côté terrain", "Côté accompagnement"):
+        assert axis in answer.answer, answer.answer
+    # The list's lead-in comes first, its end right after its beginning.
+    quotes = [c.quote for c in answer.citations]
+    assert quotes[0].startswith("Le programme de partage"), quotes
+    assert quotes[1].lstrip("-• ").startswith("Côté accompagnement"), quotes

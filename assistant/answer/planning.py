@@ -13,7 +13,7 @@ from ..search.query import Intent, SearchQuery
 from ..search.retrieval import Retrieval, Section
 from ..settings import Settings
 from ..textnorm import tokens
-from ..textunits import around_items
+from ..textunits import around_items, is_item
 from .evidence import Evidence, judge
 from .holds import gives
 from .parts import cover_parts, parts_of
@@ -148,6 +148,8 @@ def plan_answer(
         # « …, et quel taux de rendement ? » where the passages give no rate: the answer
         # says which part the note does not give, then what it says of the rest.
         missing = Missing("part", unanswered.text, part_kind=unanswered.kind)
+    if intent.kind == "list" or query.asked_items:
+        chosen = with_list_ends(chosen, retrieval, limit)
     if detail == "full" and chosen:
         chosen = whole_passages(chosen, retrieval.units_of, intent)
     return Plan(
@@ -157,6 +159,53 @@ def plan_answer(
         missing=missing or unknown,
         point=point,
     )
+
+
+def with_list_ends(chosen: list[Scored], retrieval: Retrieval, limit: int) -> list[Scored]:
+    """A quoted list the chunk cuts (« … autour de trois axes : ▪ Côté recherche … ▪ Côté
+    terrain … », its third axis in the next chunk) is followed by the items that open the
+    next chunk of its section, when the search read it (ranked, or read as a
+    continuation): the list whole, not two of its three axes. They take the place of the
+    last further quotes. Only for a question asking a list: other questions lost precision
+    on every set, for no key fact."""
+    out: list[Scored] = []
+    for scored in chosen:
+        out.append(scored)
+        if scored.unit.kind != "list" or not scored.unit.incomplete or scored.restates:
+            continue
+        rest = _list_end(scored, retrieval)
+        if rest is not None and all(rest.unit.text != s.unit.text for s in chosen):
+            out.append(rest)
+    if len(out) > len(chosen) and len(out) > limit:
+        ends = {id(s) for s in out if s not in chosen}
+        tail = [i for i, s in enumerate(out) if id(s) not in ends and i > 0]
+        while len(out) > limit and tail:
+            out.pop(tail.pop())
+    return out
+
+
+def _list_end(scored: Scored, retrieval: Retrieval) -> Scored | None:
+    """The orphan items opening the next chunk of ``scored``'s list, as a unit to quote."""
+    at = scored.passage
+    following = next(
+        (
+            p
+            for p in retrieval.passages
+            if p.source == at.source and p.section == at.section and p.ordinal == at.ordinal + 1
+        ),
+        None,
+    )
+    if following is None:
+        return None
+    quoted = set(tokens(scored.unit.text))
+    for unit in retrieval.units_of(following)[:3]:
+        words = set(tokens(unit.text))
+        if words and len(words & quoted) > 0.8 * len(words):
+            continue  # the chunks' overlap: already quoted
+        if unit.kind == "list" and unit.leans and unit.quotable and is_item(unit.text):
+            return Scored(following, unit, scored.score, float("nan"), 0.0, scored.fits)
+        return None
+    return None
 
 
 # How much of a restated point the previous answer must hold for it to be said again only.
