@@ -220,3 +220,12 @@ def test_a_list_the_chunk_cuts_is_quoted_whole(tmp_path):
     quotes = [c.quote for c in answer.citations]
     assert quotes[0].startswith("Le programme de partage"), quotes
     assert quotes[1].lstrip("-• ").startswith("Côté accompagnement"), quotes
+
+
+def test_how_much_of_the_budget_quotes_the_share_of_it(reference_assistant):
+    answer = reference_assistant.answer(
+        "La masse salariale, ça représente combien du budget d'une association employeuse ?"
+    )
+    assert not answer.abstained
+    first = answer.citations[0].quote
+    assert "60 % et 80 %" in first, answer.answer

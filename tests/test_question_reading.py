@@ -454,3 +454,21 @@ def test_what_a_clause_says_is_no_definition_asked(question):
 )
 def test_a_phrase_with_no_verb_is_still_defined(question, term):
     assert asked_term(question) == tuple(analyze(term))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "La masse salariale, ça représente combien du budget d'une asso ?",
+        "Combien de la population française est bénévole ?",
+        "Les cotisations, c'est combien de l'ensemble des ressources ?",
+    ],
+)
+def test_how_much_of_a_whole_asks_a_share(question):
+    # « combien du budget » is how much of the budget, not a number of budgets: read as a
+    # count, the masse salariale's 60 % to 80 % lost to the revenus d'activité's 49 %.
+    intent = read_intent(question)
+    assert intent.kind == "figure" and intent.measure == "share", intent
+    assert not intent.counted
+    # « combien de X » still counts X.
+    assert read_intent("Combien de bénévoles compte la France ?").counted == "bénévoles"

@@ -205,12 +205,15 @@ _TIME_UNITS = frozenset({"temps", "mois", "annees", "ans", "semaines", "jours", 
 # The measure a figure question asks for, when it names one (on folded text; the first that
 # matches wins: « quelle part du budget » asks a share, « le budget » an amount). A passage
 # giving another measure (a percentage to « combien coûte … ? ») gives no answer to it.
+_HOW_MUCH_OF = re.compile(r"\bcombien (?:du|de la|de l.)\s*(?=[a-z])")
 _MEASURES: list[tuple[str, re.Pattern[str]]] = [
     (
         "share",
         re.compile(
             r"\b(quelle (part|proportion)|quel (pourcentage|taux|poids)|pourcentage|proportion"
             r"|pese\w* combien|what (share|percentage|proportion)|what rate)\b"
+            # « ça représente combien du budget ? »: how much of a whole, a share of it.
+            r"|\bcombien (?:du|de la|de l.)\s*(?=[a-z])"
         ),
     ),
     (
@@ -423,6 +426,8 @@ def read_intent(question: str) -> Intent:
     measure = next((name for name, pattern in _MEASURES if pattern.search(text)), "")
     if counted and next(g for g in counted.groups() if g) in _TIME_UNITS:
         measure, counted = "duration", None
+    if measure == "share" and counted and _HOW_MUCH_OF.search(text):
+        counted = None  # « combien du budget »: the whole a share is of, nothing counted
     counted_word = _counted(question, counted)
     phrase = _counted_phrase(question, counted_word)
     places = " ".join(m.group(1) or m.group(2) for m in _SCOPE.finditer(question))
