@@ -229,3 +229,13 @@ def test_how_much_of_the_budget_quotes_the_share_of_it(reference_assistant):
     assert not answer.abstained
     first = answer.citations[0].quote
     assert "60 % et 80 %" in first, answer.answer
+
+
+def test_a_date_asked_is_read_in_every_passage_retrieved(reference_assistant):
+    # « Créée fin 2018 … » opens the chunk after the one naming the platform: read only
+    # from the best four passages, it was never quoted, as a figure asked already was.
+    answer = reference_assistant.answer(
+        "When was the platform « L'innovation territoriale en actions ! » created?"
+    )
+    assert not answer.abstained
+    assert any(c.quote.startswith("Créée fin 2018") for c in answer.citations), answer.answer

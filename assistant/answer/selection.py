@@ -165,16 +165,18 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         )
 
     # « Combien de bénévoles ? »: a unit giving a number of what is counted answers from any
-    # passage retrieved, and so does a unit naming the subject a follow-up moves to; the
-    # other units only from the best ``depth`` passages.
-    reach = len(passages) if intent.one_figure or rescoped else depth
+    # passage retrieved, and so does a unit giving a date asked (« Créée fin 2018 … »
+    # opening the chunk after the platform's) and a unit naming the subject a follow-up
+    # moves to; the other units only from the best ``depth`` passages.
+    reach = len(passages) if intent.one_figure or intent.kind == "date" or rescoped else depth
     for index, passage in enumerate(passages[:reach]):
         sims = retrieval.sentence_similarity.get(passage.id)
         for unit in retrieval.units_of(passage):
             if not unit.quotable:
                 continue
             counting, moved = reads(unit)
-            if index >= depth and not (counting or moved):
+            dated = intent.kind == "date" and holds("date", unit.text)
+            if index >= depth and not (counting or moved or dated):
                 continue
             if said and not moved and _mostly_said(unit, said):
                 continue
