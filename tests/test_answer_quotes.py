@@ -239,3 +239,13 @@ def test_a_date_asked_is_read_in_every_passage_retrieved(reference_assistant):
     )
     assert not answer.abstained
     assert any(c.quote.startswith("Créée fin 2018") for c in answer.citations), answer.answer
+
+
+def test_why_is_answered_first_by_the_sentence_giving_the_reason(reference_assistant):
+    # « … complexe pour un investisseur car les projets … sont plus risqués » gives the
+    # reason; « tels sont les enjeux des investisseurs » (more shared words) came first.
+    answer = reference_assistant.answer(
+        "Pourquoi est-il difficile pour un investisseur de financer l'innovation sociétale ?"
+    )
+    assert not answer.abstained
+    assert "car les projets d’intérêt général sont plus risqués" in answer.citations[0].quote

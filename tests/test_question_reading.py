@@ -472,3 +472,31 @@ def test_how_much_of_a_whole_asks_a_share(question):
     assert not intent.counted
     # « combien de X » still counts X.
     assert read_intent("Combien de bénévoles compte la France ?").counted == "bénévoles"
+
+
+@pytest.mark.parametrize(
+    ("question", "why"),
+    [
+        ("Pourquoi les financeurs hésitent-ils à investir ?", True),
+        ("À quoi ça sert d'identifier ses leviers ?", True),
+        ("Qu'est-ce qui pousse les associations à chercher des fonds privés ?", True),
+        ("Why do companies partner with associations?", True),
+        ("Comment se déroule la démarche ?", False),
+        ("Combien de bénévoles ?", False),
+    ],
+)
+def test_a_reason_or_a_purpose_asked(question, why):
+    assert read_intent(question).why is why
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Le choix est complexe pour un investisseur car les projets sont plus risqués.", True),
+        ("Elles permettent de nombreuses possibilités, de la mutualisation aux fusions.", True),
+        ("Un partenariat a été noué afin de publier un dossier annuel.", True),
+        ("Le budget associatif est passé de 70 à 113 milliards d'euros.", False),
+    ],
+)
+def test_a_unit_giving_a_reason(text, reason):
+    assert (holds("reason", text) == 1.0) is reason

@@ -334,7 +334,19 @@ def holds(kind: str, text: str, is_list: bool = False) -> float:
         return 1.0 if _DEFINES.search(text[:160]) else 0.0
     if kind == "list":
         return 1.0 if is_list or text.count(",") >= 2 else 0.3
+    if kind == "reason":
+        return 1.0 if _REASON.search(text) else 0.0
     return 0.0
+
+
+# What gives a reason or a purpose: a causal or final connective, or a verb of enabling
+# (« car les projets … sont plus risqués », « afin de publier », « Elles permettent … »).
+_REASON = re.compile(
+    r"\b(?:car|parce qu\w*|puisqu\w*|en raison d\w*|du fait d\w*|c[’']est pourquoi|afin d\w*"
+    r"|afin qu\w*|pour que|dans le but d\w*|permet\w*|raisons?|d[’']où|de ce fait|face à"
+    r"|compte tenu d\w*|étant donné|dans la mesure où|because|in order to|so that|enables?)\b",
+    re.IGNORECASE,
+)
 
 
 _NUMBER = r"(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)"

@@ -216,7 +216,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     scored: list[Scored] = []
     for passage, unit, dense, lexical, in_row, prior, counting, moved, restates in raw:
         meaning = (dense - low) / span if dense == dense else lexical
-        fits = holds(intent.kind, unit.text, unit.kind == "list")
+        fits = holds("reason" if intent.why else intent.kind, unit.text, unit.kind == "list")
         if any_defines:
             fits = 1.0 if defining[id(unit)] else 0.0
         elif intent.kind == "definition" and query.defined:
@@ -241,7 +241,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             in_row=in_row,
             fits=fits,
             strict=intent.kind in STRICT_KINDS or any_defines,
-            explain=intent.kind == "explain",
+            explain=intent.kind == "explain" and not intent.why,
             examples=intent.kind == "examples",
             other_subject=rescoped and not moved,
             set_aside=bool(query.set_aside) and query.set_aside <= set(unit.terms),

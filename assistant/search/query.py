@@ -205,6 +205,11 @@ _TIME_UNITS = frozenset({"temps", "mois", "annees", "ans", "semaines", "jours", 
 # The measure a figure question asks for, when it names one (on folded text; the first that
 # matches wins: « quelle part du budget » asks a share, « le budget » an amount). A passage
 # giving another measure (a percentage to « combien coûte … ? ») gives no answer to it.
+# A reason or a purpose asked (on folded text).
+_WHY = re.compile(
+    r"\b(?:pourquoi|pour quelles? raisons?|why|a quoi (?:ca |cela )?ser[ts]\w*"
+    r"|qu.est.ce qui (?:pousse|explique|motive|justifie)\w*|what for|for what reason)\b"
+)
 _HOW_MUCH_OF = re.compile(r"\bcombien (?:du|de la|de l.)\s*(?=[a-z])")
 _MEASURES: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -345,6 +350,8 @@ class Intent:
     # question's (see intent_in_context).
     pronoun_subject: bool = False
     asks_for: str = ""  # successor | address | steps: what a passage must state (_ASKS_FOR)
+    # « Pourquoi … ? », « À quoi ça sert de … ? »: a reason or a purpose is asked.
+    why: bool = False
 
     @property
     def asks_more(self) -> bool:
@@ -448,6 +455,7 @@ def read_intent(question: str) -> Intent:
         scope_terms=tuple(analyze(places)),
         pronoun_subject=bool(_PRONOUN_SUBJECT.search(text)),
         asks_for=next((name for name, pattern in _ASKS_FOR if pattern.search(text)), ""),
+        why=kind == "explain" and bool(_WHY.search(text)),
     )
 
 
