@@ -126,6 +126,7 @@ _DETERMINER = re.compile(
 )
 _CLAUSE_END = re.compile(r"[;:.!?](?:\s|$)|\s\(|\n")
 _ITEM_OR_QUESTION = re.compile(r"^\s*(?:[•▪◦●■\-–*]|\d{1,2}[.)])\s|\?\s*(?:\.{2,}|…)?\s*$")
+_BULLET = re.compile(r"^\s*(?:[•▪◦●■\-–*]|o(?=\s)|\d{1,2}[.)])\s*")
 MENTION_WORDS = 20  # the mention's words quoted at most, from its determiner
 _LOOK_BACK = 12  # sentences read back for a mention
 
@@ -142,6 +143,15 @@ def antecedent(sentence: str, before: list[str], stem=None) -> str | None:
 
     stem = stem or (lambda word: (analyze(word) or [word.lower()])[0])
     before = before[-_LOOK_BACK:]
+    if _BULLET.match(sentence):
+        # Items whose lead-in the chunk boundary cut off: their lead-in (« … autour de 3
+        # dynamiques : »), the closest line before them that announces a list.
+        for line in reversed(before):
+            if line.rstrip().endswith(":"):
+                return _BULLET.sub("", line).strip()
+            if not _BULLET.match(line):
+                return None
+        return None
     opening = sentence_opening(sentence)
     pointed = _POINTED_NOUN.match(opening)
     if pointed:

@@ -75,7 +75,10 @@ class Unit:
     @functools.cached_property
     def read_terms(self) -> frozenset[str]:
         """Its terms and those of what it points at (``about``): « Il a recommandé 15
-        propositions » is about the report its antecedent names."""
+        propositions » is about the report its antecedent names. A list's lead-in (``about``
+        ending on « : ») adds none: it announces the items, which say what they are about."""
+        if self.about.endswith(":"):
+            return frozenset(self.terms)
         return frozenset(self.terms).union(analyze(self.about))
 
     @functools.cached_property
@@ -380,6 +383,9 @@ def with_antecedents(chunks: list[tuple[str, str, list[Unit]]]) -> list[list[Uni
     for section, text, units in chunks:
         sentences = split_sentences(text)
         before = read.get(section, [])
+        if sentences and sentences[0] in before:
+            # The chunks overlap: what this one repeats of the previous one is not before it.
+            before = before[: len(before) - 1 - before[::-1].index(sentences[0])]
         told: list[Unit] = []
         for unit in units:
             if unit.leans and unit.quotable and unit.rows:

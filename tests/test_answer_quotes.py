@@ -249,3 +249,16 @@ def test_why_is_answered_first_by_the_sentence_giving_the_reason(reference_assis
     )
     assert not answer.abstained
     assert "car les projets d’intérêt général sont plus risqués" in answer.citations[0].quote
+
+
+def test_an_orphan_list_is_shown_after_its_lead_in():
+    from assistant.answer.generation import about_lead
+
+    assert about_lead("Deux chiffres-clés illustrent ce besoin :", False) == (
+        "(Suite de « Deux chiffres-clés illustrent ce besoin : ») "
+    )
+    assert about_lead("le rapport interministériel de 2014", False) == (
+        "(À propos du rapport interministériel de 2014) "
+    )
+    assert about_lead("les 3 leviers", False) == "(À propos des 3 leviers) "
+    assert about_lead("", False) == ""

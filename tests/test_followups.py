@@ -419,3 +419,24 @@ def test_a_rescoped_figure_follow_up_counts_the_new_subject(reference_assistant)
     )
     # A new subject that is no plural noun (« Et côté PME ? ») counts what was counted.
     assert understand("Et côté PME ?", history).intent.counted_terms == ()
+
+
+def test_a_unit_labelled_by_the_new_subject_answers_a_rescoped_follow_up(reference_assistant):
+    # « Avec les autres associations : les synergies se multiplient. » is about them; the
+    # 2017 study's shares name them in passing and came first.
+    _, follow = _converse(
+        reference_assistant,
+        "Quels partenariats les associations nouent-elles avec les entreprises ?",
+        "Et avec les autres associations ?",
+    )
+    assert follow.citations[0].quote.startswith("Avec les autres associations :"), follow.answer
+
+
+def test_a_label_names_the_subject_only_before_its_colon():
+    from assistant.answer.holds import labelled_by_subject
+
+    subject = frozenset(analyze("territoires"))
+    assert labelled_by_subject("Pour les territoires : parcours associant …", subject, ())
+    other = "Pour les têtes de réseau : testé sur les territoires."
+    assert not labelled_by_subject(other, subject, ())
+    assert not labelled_by_subject("Les territoires sont des lieux d'expression.", subject, ())

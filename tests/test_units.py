@@ -286,3 +286,20 @@ def test_a_unit_cut_from_its_antecedent_by_the_chunk_boundary_is_told_it():
     # Another section's sentences are not read.
     other = with_antecedents([("s", first, split_units(first)), ("t", second, split_units(second))])
     assert not [u for u in other[1] if u.about]
+
+
+def test_items_cut_from_their_lead_in_are_told_it_past_the_chunks_overlap():
+    lead = "Deux chiffres-clés illustrent ce besoin :"
+    first = "\n".join([lead, "• 82% des structures ont des besoins de compétences,"])
+    # The next chunk repeats the last item (the chunks overlap), then goes on.
+    second = "\n".join(
+        [
+            "• 82% des structures ont des besoins de compétences,",
+            "• 61% des actifs sont intéressés pour s’engager.",
+        ]
+    )
+    told = with_antecedents([("s", first, split_units(first)), ("s", second, split_units(second))])
+    (items,) = told[1]
+    assert items.leans and items.about == lead
+    # Its lead-in announces the items: it adds no term of its own to what they are about.
+    assert items.read_terms == frozenset(items.terms)

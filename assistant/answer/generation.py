@@ -65,6 +65,9 @@ def about_lead(about: str, english: bool) -> str:
     interministériel …) Il a recommandé … »): the quote stays verbatim, and reads alone."""
     if not about:
         return ""
+    if about.endswith(":"):
+        # A list's lead-in, cut off by the chunk boundary.
+        return f"(Suite de « {about} ») " if not english else f"(Continuing « {about} ») "
     if english:
         return f"(About « {about} ») "
     lowered = about[:4].lower()

@@ -425,6 +425,24 @@ def names_subject(
     return bool(phrase) and contains_run(singular_tokens(text), list(phrase))
 
 
+# A label opening a line or a sentence: « Pour les territoires : … », « Côté PME : … »,
+# « Avec les autres associations : … » (at most a few words before the colon).
+_LABEL = re.compile(r"^[\s•▪◦●■\-–*o]*([^:.!?\n]{2,60}?)\s*:")
+
+
+def labelled_by_subject(
+    text: str, subject: frozenset[str], phrase: tuple[str, ...]
+) -> bool:
+    """Whether ``text`` opens on a label naming the new subject of a re-scoping follow-up
+    (« Pour les territoires : parcours … » for « Et pour les territoires ? »): it is about
+    that subject, where a unit naming it in passing is not."""
+    label = _LABEL.match(text)
+    if label is None:
+        return False
+    words = label.group(1)
+    return names_subject(words, analyze(words), subject, phrase)
+
+
 # The words that name a measure rather than what is measured (« quel poids ont les
 # cotisations », « le montant moyen d'un don »).
 MEASURE_WORDS = (

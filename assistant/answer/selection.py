@@ -18,12 +18,13 @@ from ..models import RetrievedChunk
 from ..search.query import SearchQuery
 from ..search.retrieval import Retrieval
 from ..textnorm import tokens
-from ..textunits import Unit, around_items
+from ..textunits import Unit, around_items, strip_bullet
 from .holds import (
     announces,
     defines_term,
     gives,
     holds,
+    labelled_by_subject,
     measure_terms,
     names_one,
     names_subject,
@@ -157,6 +158,14 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         else []
     )
 
+    def moved_to(unit: Unit) -> bool:
+        """The unit, or the item it was cut to, opens on a label naming the new subject."""
+        lines = [strip_bullet(line) for line in unit.text.split("\n")]
+        return any(labelled(line) for line in lines[-1:] + lines[:1])
+
+    def labelled(line: str) -> bool:
+        return labelled_by_subject(strip_bullet(line), query.rescoped, query.rescoped_phrase)
+
     def reads(unit: Unit) -> tuple[bool, bool]:
         """Whether the unit gives the one figure asked, and names the new subject."""
         return (
@@ -180,6 +189,13 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
                 continue
             if said and not moved and _mostly_said(unit, said):
                 continue
+            if rescoped and unit.kind == "list":
+                # « Et pour les territoires ? »: a list whose items are labelled by whom they
+                # are for is quoted cut to the new subject's item.
+                cut = around_items(unit, lambda line: labelled(line))
+                if cut is not None:
+                    unit = cut
+                    counting, moved = reads(unit)
             if excluded and overlap(set(tokens(unit.text)), excluded) > 0.6:
                 cut = around_items(unit, lambda line: overlap(set(tokens(line)), pointed) > 0.6)
                 if cut is None:
@@ -231,8 +247,11 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         # Only a unit holding the noun asked can count, list or name its things (reading
         # each word of every unit is the warm path's cost).
         items, example = query.asked_items, query.example_of
-        announcing = (items and items in unit.terms and announces(unit.text, items)) or (
-            example and example in unit.terms and names_one(unit.text, example)
+        announcing = (
+            (items and items in unit.terms and announces(unit.text, items))
+            or (example and example in unit.terms and names_one(unit.text, example))
+            # « Pour les territoires : … » for « Et pour les territoires ? ».
+            or (rescoped and moved_to(unit))
         )
         signals = Signals(
             meaning=meaning,
@@ -246,8 +265,11 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             other_subject=rescoped and not moved,
             set_aside=bool(query.set_aside) and query.set_aside <= set(unit.terms),
             announces=bool(announcing),
-            # What it points at is said before it (``about``): it reads alone.
-            leans=unit.leans and not unit.about,
+            # What it points at is said before it (``about``): it reads alone. Items told
+            # their lead-in still weigh as orphans: the units such items open can be long
+            # runs (the lead-in's terms and no penalty made one of 1,200 characters win
+            # questions on its neighbours, docs/evaluation.md).
+            leans=unit.leans and not (unit.about and not unit.about.endswith(":")),
             incomplete=unit.incomplete,
             short=len(unit.text) < 40,
         )
