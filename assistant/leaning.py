@@ -100,6 +100,18 @@ _PART_OF_THIS = re.compile(
 )
 
 
+# « Le dernier réalisé en juillet … a porté sur … » (the last of the study trips named
+# before), « La première a … », « Les autres sont … »: an ordinal or « autre » standing for
+# a noun of the sentence before — a verb, a participle or a pronoun follows it, not a noun
+# (« Le dernier rapport … », « la première société … » stand alone).
+_STANDS_FOR_NOUN = re.compile(
+    r"^(?:le|la|les|l[’'])\s*(?:derni(?:er|ère)s?|premi(?:er|ère)s?|seconde?s?|autres?)\s+"
+    r"(?:(?:a|ont|est|sont|était|avait|se|s[’']|y|en|ne|n[’']|qui|dont)(?![\w’'-])"
+    r"|[\w-]*[^t\W](?:é|ée|és|ées)(?![\w’'-]))",
+    re.IGNORECASE,
+)
+
+
 def leans_on_previous(text: str) -> bool:
     """:func:`leans`, and the sentences that point back past their first words (see
     above): a readable unit reads them with the sentence before them when the passage has
@@ -108,7 +120,11 @@ def leans_on_previous(text: str) -> bool:
     if leans(text):
         return True
     opening = sentence_opening(text)
-    return bool(_DEMONSTRATIVE_PHRASE.match(opening) or _PART_OF_THIS.match(opening))
+    return bool(
+        _DEMONSTRATIVE_PHRASE.match(opening)
+        or _PART_OF_THIS.match(opening)
+        or _STANDS_FOR_NOUN.match(opening)
+    )
 
 
 # --- what a leaning sentence points at, when it is not quoted with it ---------------------

@@ -5,7 +5,7 @@ import numpy as np
 
 from assistant.answer.holds import has_quantity
 from assistant.ingest.sentvectors import pack, unpack
-from assistant.leaning import antecedent
+from assistant.leaning import antecedent, leans_on_previous
 from assistant.search.query import intent_in_context, read_intent
 from assistant.textunits import Boilerplate, split_sentences, split_units, with_antecedents
 
@@ -303,3 +303,26 @@ def test_items_cut_from_their_lead_in_are_told_it_past_the_chunks_overlap():
     assert items.leans and items.about == lead
     # Its lead-in announces the items: it adds no term of its own to what they are about.
     assert items.read_terms == frozenset(items.terms)
+
+
+def test_an_ordinal_standing_for_a_noun_is_read_with_the_sentence_naming_it():
+    """« Le dernier réalisé en juillet … à Montargis a porté sur … »: the last of the study
+    trips the sentence before names. Read alone it held neither « voyage » nor « Cercle
+    RSE », and « Le voyage … à Montargis, il portait sur quoi ? » quoted the sentence before
+    without it."""
+    trips = (
+        "Les voyages d’étude du Cercle RSE en illustrent chaque année des exemples. Le "
+        "dernier réalisé en juillet dernier à Montargis a porté sur « les nouveaux modèles "
+        "économiques »."
+    )
+    (unit,) = split_units(trips)
+    assert "Cercle RSE" in unit.text and "Montargis" in unit.text
+    for standing in ("La première a été lancée en 2014.", "Les autres sont des fondations."):
+        assert leans_on_previous(standing), standing
+    for alone in (
+        "Le dernier rapport montre une évolution.",
+        "La première société du secteur a publié un guide.",
+        "Le premier levier est humain.",
+        "Les autres associations suivent.",
+    ):
+        assert not leans_on_previous(alone), alone
