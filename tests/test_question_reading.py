@@ -500,3 +500,21 @@ def test_a_reason_or_a_purpose_asked(question, why):
 )
 def test_a_unit_giving_a_reason(text, reason):
     assert (holds("reason", text) == 1.0) is reason
+
+
+@pytest.mark.parametrize(
+    ("text", "counted", "counts_it"),
+    [
+        ("avec plus de 20 dirigeants de structures associatives", "associations", False),
+        ("une étude sur les pratiques de plus de 2 000 associations agréées", "associations", True),
+        ("une étude sur les pratiques de plus de 2 000 associations agréées", "assos", True),
+        ("les 17 objectifs de développement durable", "objectifs", True),
+        ("12 initiatives locales ont vu le jour", "initiatives", True),
+    ],
+)
+def test_an_adjective_of_the_counted_word_s_stem_is_not_what_is_counted(text, counted, counts_it):
+    # Snowball gives « associatives » and « associations » one stem: « 20 dirigeants de
+    # structures associatives » answered « combien d'assos ? ».
+    from assistant.answer.holds import counts
+
+    assert counts(text, counted) is counts_it

@@ -82,16 +82,44 @@ def counts(text: str, counted: str) -> bool:
     """Whether ``text`` gives a number of ``counted`` (« 13,2 millions de bénévoles » counts
     « bénévoles »; « 61% des actifs … en bénévolat » does not): the asked noun among the
     words that follow a number, years left out."""
-    return counts_terms(text, analyze(counted))
+    return counts_terms(text, analyze(counted), written=counted)
 
 
-def counts_terms(text: str, wanted: Sequence[str], shares: bool = True) -> bool:
+def counts_terms(
+    text: str, wanted: Sequence[str], shares: bool = True, written: str = ""
+) -> bool:
     """:func:`counts`, the counted noun analysed (``Intent.counted_terms``); ``shares``: a
     percentage of it counts too (« quelle part des maires » — not « combien de maires »)."""
     if not wanted:
         return False
     clauses = _after_counts(text, 80, shares)
-    return any(wanted[0] in analyze(clause)[:COUNT_WINDOW] for clause in clauses)
+    # An adjective's ending where the noun asked has none (« associatives » for
+    # « associations »): the word qualifies what is counted, it is not it.
+    adjectives = bool(written) and not _ADJECTIVE_END.search(fold(written))
+    return any(wanted[0] in _counted_words(clause, adjectives) for clause in clauses)
+
+
+# An adjective's ending: « structures associatives » is no number of associations, though
+# Snowball gives « associatives » and « associations » one stem.
+_ADJECTIVE_END = re.compile(r"(?:if|ive|ifs|ives|elle|elles|ale|ales)$")
+
+
+def _counted_words(clause: str, adjectives: bool) -> list[str]:
+    """The analysed words that may say what a number counts: the first COUNT_WINDOW words
+    of its clause (function words aside); ``adjectives``: words with an adjective's ending
+    left out."""
+    out: list[str] = []
+    seen = 0
+    for word in re.findall(r"[^\W\d_][\w’'-]*", clause):
+        terms = analyze(word)
+        if not terms:
+            continue
+        seen += 1
+        if not (adjectives and _ADJECTIVE_END.search(fold(word))):
+            out.append(terms[0])
+        if seen >= COUNT_WINDOW:
+            break
+    return out
 
 
 _SHARE_AFTER = re.compile(r"\s*(?:%|‰|pour ?cent\b|percent\b)", re.IGNORECASE)
@@ -169,7 +197,7 @@ def gives(intent: Intent, text: str, subject: Sequence[str] = ()) -> bool:
         # « Combien de maires … ? » asks a number of them: « 87% des Maires » is none.
         shares = intent.measure == "share"
         return (
-            counts_terms(text, intent.counted_terms, shares)
+            counts_terms(text, intent.counted_terms, shares, written=intent.counted)
             or (shares and any(counts_terms(text, (term,)) for term in subject))
             or counts_initials(text, intent.counted_initials, shares)
             or counts_bare_terms(text, intent.counted_terms)
