@@ -495,6 +495,7 @@ def test_a_reason_or_a_purpose_asked(question, why):
         ("Le choix est complexe pour un investisseur car les projets sont plus risqués.", True),
         ("Elles permettent de nombreuses possibilités, de la mutualisation aux fusions.", True),
         ("Un partenariat a été noué afin de publier un dossier annuel.", True),
+        ("La motivation pour s’engager s’articule avec des enjeux sociétaux.", True),
         ("Le budget associatif est passé de 70 à 113 milliards d'euros.", False),
     ],
 )

@@ -371,8 +371,9 @@ def holds(kind: str, text: str, is_list: bool = False) -> float:
 # (« car les projets … sont plus risqués », « afin de publier », « Elles permettent … »).
 _REASON = re.compile(
     r"\b(?:car|parce qu\w*|puisqu\w*|en raison d\w*|du fait d\w*|c[’']est pourquoi|afin d\w*"
-    r"|afin qu\w*|pour que|dans le but d\w*|permet\w*|raisons?|d[’']où|de ce fait|face à"
-    r"|compte tenu d\w*|étant donné|dans la mesure où|because|in order to|so that|enables?)\b",
+    r"|afin qu\w*|pour que|dans le but d\w*|permet\w*|raisons?|motivations?|d[’']où"
+    r"|de ce fait|face à|compte tenu d\w*|étant donné|dans la mesure où|because|in order to"
+    r"|so that|enables?)\b",
     re.IGNORECASE,
 )
 
