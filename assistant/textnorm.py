@@ -69,6 +69,11 @@ STOP_WORDS = frozenset(
         # « aujourd'hui » is one word the tokenizer cuts in two: counted twice, it weighed as
         # much as the question's subject (« les cotisations … aujourd'hui »).
         "hui",
+        # « on a quoi comme ressources ? », « un truc à lire »: words of the asking, not of
+        # the topic.
+        "comme",
+        "truc",
+        "trucs",
         "il",
         "ils",
         "je",

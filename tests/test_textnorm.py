@@ -59,3 +59,11 @@ def test_aujourd_hui_is_one_term():
     # Cut in two at its apostrophe, it counted twice and weighed as much as the subject of
     # « Quel poids ont aujourd'hui les cotisations … ? ».
     assert analyze("aujourd'hui") == analyze("aujourd’hui") == ["aujourd"]
+
+
+def test_words_of_the_asking_are_no_topic():
+    # « on a quoi comme ressources : un truc à lire ? »: « comme » and « truc » weighed as
+    # the question's topic words and pulled in sentences holding « comme ».
+    assert analyze("on a quoi comme ressources : un truc à lire ?") == analyze(
+        "on a quoi ressources : un à lire ?"
+    )
