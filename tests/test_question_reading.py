@@ -519,3 +519,25 @@ def test_an_adjective_of_the_counted_word_s_stem_is_not_what_is_counted(text, co
     from assistant.answer.holds import counts
 
     assert counts(text, counted) is counts_it
+
+
+def test_a_verb_the_stemmer_leaves_whole_matches_the_note_s_form(tmp_path):
+    # « changent » keeps its ending (Snowball), the note writes « changement »: the
+    # question's word is read as the corpus knows it when a unit is scored.
+    from assistant.answer.selection import score_units
+    from assistant.search.query import understand
+
+    note = (
+        "# Les ODD\n\n"
+        "Les ODD donnent un cadre commun aux organisations publiques et privées, partout "
+        "dans le monde, depuis 2015.\n\n"
+        "Les ODD se caractérisent par un triple changement de paradigme pour les "
+        "organisations.\n"
+    )
+    settings = corpus_of(tmp_path, {"odd.md": note}, chunk_size=400, chunk_overlap=0)
+    assistant = Assistant(settings)
+    query = understand("En quoi les ODD changent-ils les organisations ?", [])
+    retrieval = assistant.retriever.search(query)
+    assert retrieval.forms == {"changent": "chang"}
+    lexical = {s.unit.text[:30]: s.lexical for s in score_units(query, retrieval)}
+    assert lexical["Les ODD se caractérisent par u"] > lexical["Les ODD donnent un cadre commu"]

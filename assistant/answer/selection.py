@@ -111,7 +111,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     context = [t for t in dict.fromkeys([*query.lexical_terms, *query.terms]) if t not in focus]
     # An English question: each word stands for the corpus term it is a cognate of
     # (« partnership » for « partenariat »), which a French unit can hold.
-    cognate = retrieval.cognates
+    cognate = retrieval.cognates | retrieval.forms
     focus = list(dict.fromkeys(cognate.get(t, t) for t in focus))
     context = [t for t in dict.fromkeys(cognate.get(t, t) for t in context) if t not in focus]
     weight = {t: idf[t] for t in focus} | {t: 0.5 * idf[t] for t in context}

@@ -67,6 +67,8 @@ class Retrieval:
     # How much the words shared with the question weigh, as BM25 weighed in the fusion: an
     # English question's less (settings.cross_lingual_lexical_factor), 1 otherwise.
     lexical_factor: float = 1.0
+    # The query's terms the corpus knows in another form (« changent » -> « chang »).
+    forms: dict[str, str] = field(default_factory=dict)
 
     def units_of(self, passage: RetrievedChunk) -> list[Unit]:
         return self.units.get(passage.id, [])
@@ -531,6 +533,10 @@ class Retriever:
         forms = {t: self.known_form(t, viewer) for t in terms}
         retrieval.idf = {t: self.idf(forms[t] or t, viewer) for t in terms}
         retrieval.known = frozenset(t for t in terms if forms[t])
+        # « changent » (the stemmer leaves the verb's ending) is the note's « chang »: the
+        # units hold that form.
+        retrieval.forms = {t: f for t, f in forms.items() if f and f != t}
+        retrieval.idf |= {f: retrieval.idf[t] for t, f in retrieval.forms.items()}
         if query.cross_lingual:
             retrieval.lexical_factor = self.settings.cross_lingual_lexical_factor
             retrieval.cognates = self.cognates(f"{query.focus_text} {query.lexical}", viewer)
