@@ -440,3 +440,23 @@ def test_a_label_names_the_subject_only_before_its_colon():
     other = "Pour les têtes de réseau : testé sur les territoires."
     assert not labelled_by_subject(other, subject, ())
     assert not labelled_by_subject("Les territoires sont des lieux d'expression.", subject, ())
+
+
+def test_an_ordinal_points_into_the_note_s_list_when_the_answer_paraphrased_it(
+    reference_assistant,
+):
+    # A model's answer names the three trends in its own words: « Et la dernière ? » is the
+    # last item of the note's list of three that it cited, not a sentence sharing its words.
+    history = [
+        Turn(role="user", content="Quelles tendances des alliances territoriales a-t-il vues ?"),
+        Turn(
+            role="assistant",
+            content="Il a mis en exergue « les 3 tendances majeures des alliances "
+            "territoriales » [1] : d'abord « la diversification et la complémentarité des "
+            "modes d’engagement des entreprises », ensuite l'essor des catalyseurs, et une "
+            "troisième sur les lieux de rencontre [1].",
+        ),
+    ]
+    answer = reference_assistant.answer("Et la dernière ?", history)
+    assert not answer.abstained
+    assert "tiers-lieux" in answer.answer, answer.answer

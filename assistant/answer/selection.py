@@ -18,7 +18,7 @@ from ..models import RetrievedChunk
 from ..search.query import SearchQuery
 from ..search.retrieval import Retrieval
 from ..textnorm import tokens
-from ..textunits import Unit, around_items, strip_bullet
+from ..textunits import Unit, around_items, is_item, strip_bullet
 from .holds import (
     announces,
     defines_term,
@@ -198,6 +198,10 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
                     counting, moved = reads(unit)
             if excluded and overlap(set(tokens(unit.text)), excluded) > 0.6:
                 cut = around_items(unit, lambda line: overlap(set(tokens(line)), pointed) > 0.6)
+                if cut is None and query.points >= 2:
+                    # The previous answer said its points in its own words (a model's): a
+                    # list of as many items is the one it gave, pointed into at the same place.
+                    cut = nth_item(unit, query.points, query.point_index)
                 if cut is None:
                     continue
                 unit = cut
@@ -331,6 +335,16 @@ def choose(scored: list[Scored], limit: int, ratio: float | None = None) -> list
         chosen.append(candidate)
         seen.append(words)
     return chosen
+
+
+def nth_item(unit: Unit, count: int, index: int) -> Unit | None:
+    """A list of exactly ``count`` items cut to its lead-in and item ``index`` (0-based, -1
+    for the last); None for any other unit."""
+    items = [line for line in unit.text.split("\n") if is_item(line)]
+    if unit.kind != "list" or len(items) != count:
+        return None
+    wanted = items[index]
+    return around_items(unit, lambda line: line == wanted)
 
 
 def _mostly_said(unit: Unit, said: frozenset[str]) -> bool:

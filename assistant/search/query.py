@@ -989,6 +989,11 @@ class SearchQuery:
     # « Développe le troisième point » when the previous answer has fewer: how many points
     # it has (0: it lists none); -1 when the follow-up points to no missing point.
     no_such_point: int = -1
+    # « Et la dernière ? » after an answer of three points: how many points it has, and
+    # which one is asked (0-based, -1 for the last) — a list of the note with as many items
+    # is pointed into at the same place when the answer's words are not the note's.
+    points: int = 0
+    point_index: int = 0
     # « Et avec les autres associations ? » after a question on associations: the new subject
     # has no term of its own, it is the phrase (tokens, plural « s » dropped) that is new.
     rescoped_phrase: tuple[str, ...] = ()
@@ -1158,4 +1163,7 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
     if query.point:
         query.excluded = frozenset(tokens(query.previous_answer))
         query.pointed = frozenset(tokens(query.point))
+        if intent.ordinal is not None:
+            query.points = len(previous_points(turns))
+            query.point_index = intent.ordinal - 1 if intent.ordinal > 0 else -1
     return query
