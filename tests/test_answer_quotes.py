@@ -262,3 +262,12 @@ def test_an_orphan_list_is_shown_after_its_lead_in():
     )
     assert about_lead("les 3 leviers", False) == "(À propos des 3 leviers) "
     assert about_lead("", False) == ""
+
+
+def test_what_the_question_sets_aside_is_not_quoted_first(reference_assistant):
+    answer = reference_assistant.answer(
+        "À part l'Union nationale des CPIE, quelles têtes de réseau ont travaillé sur les "
+        "modèles socio-économiques ?"
+    )
+    assert not answer.abstained
+    assert "Union nationale des CPIE" not in answer.citations[0].quote, answer.answer
