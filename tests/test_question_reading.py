@@ -191,11 +191,14 @@ def test_a_plural_interrogative_asks_for_several_things(question, items):
         ("C'est prendre deux risques : l'un technique, l'autre politique.", True),
         ("Elle répond aux questions suivantes : comment, pourquoi, avec qui ?", True),
         ("C'est l'une des tendances partagées par le président.", False),
+        # One of them by its rank (« Quelles priorités … ? »).
+        ("Après la transition juste, la seconde priorité est de transformer les modèles.", True),
+        ("La 3ème tendance est la montée des tiers-lieux.", True),
     ],
 )
 def test_a_unit_that_counts_or_lists_the_things_asked_announces_them(text, announcing):
-    noun = {"tendances": "tendanc", "risques": "risqu", "questions": "question"}
-    asked = next(stem for word, stem in noun.items() if word in text)
+    nouns = ("tendance", "risque", "question", "priorité")
+    asked = next(analyze(word)[0] for word in nouns if word in text)
     assert announces(text, asked) is announcing
 
 

@@ -410,7 +410,16 @@ def announces(text: str, noun: str) -> bool:
             return True
         if before and ":" in folded[match.end() : match.end() + 60]:
             return True
+        # « la seconde priorité … est de … », « le premier levier »: one of them, by rank.
+        if before and _RANK.fullmatch(before[-1]):
+            return True
     return False
+
+
+_RANK = re.compile(
+    r"premier|premiere|second|seconde|deuxieme|troisieme|quatrieme|cinquieme|dernier|derniere"
+    r"|\d{1,2}(?:er|ere|e|eme)"
+)
 
 
 def names_one(text: str, noun: str) -> bool:
