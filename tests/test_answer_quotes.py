@@ -271,3 +271,24 @@ def test_what_the_question_sets_aside_is_not_quoted_first(reference_assistant):
     )
     assert not answer.abstained
     assert "Union nationale des CPIE" not in answer.citations[0].quote, answer.answer
+
+
+def test_things_announced_inline_are_quoted_with_the_sentences_developing_them(tmp_path):
+    note = (
+        "# Le modèle\n\n"
+        "Pour une association, ne pas prendre au sérieux la transformation de son modèle, "
+        "c'est prendre deux risques : l'un technique, l'autre politique. Le risque "
+        "technique, c'est de croire "
+        "que « l'intendance suivra » ! Le risque politique, c'est de ne pas mettre en action "
+        "le projet. Le rôle du modèle est de donner les moyens de mener ses actions.\n"
+    )
+    settings = corpus_of(tmp_path, {"modele.md": note}, chunk_size=600, chunk_overlap=0)
+    answer = Assistant(settings).answer(
+        "Que risque une association qui ne prend pas au sérieux la transformation de son modèle ?"
+    )
+    assert not answer.abstained
+    quotes = [c.quote for c in answer.citations]
+    assert quotes[0].startswith("Pour une association"), quotes
+    assert any("l'intendance suivra" in q for q in quotes[1:]), quotes
+    assert any(q.startswith("Le risque politique") for q in quotes[1:]), quotes
+    assert not any(q.startswith("Le rôle du modèle") for q in quotes), quotes

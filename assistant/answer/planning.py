@@ -5,6 +5,7 @@ name the corpus never mentions)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from ..ingest.information import unpack as sentence_information
@@ -12,7 +13,7 @@ from ..models import RetrievedChunk
 from ..search.query import Intent, SearchQuery
 from ..search.retrieval import Retrieval, Section
 from ..settings import Settings
-from ..textnorm import tokens
+from ..textnorm import analyze, fold, tokens
 from ..textunits import around_items, is_item
 from .evidence import Evidence, judge
 from .holds import gives
@@ -150,6 +151,8 @@ def plan_answer(
         missing = Missing("part", unanswered.text, part_kind=unanswered.kind)
     if intent.kind == "list" or query.asked_items:
         chosen = with_list_ends(chosen, retrieval, limit)
+    if chosen and not query.point and intent.kind != "summary":
+        chosen = with_developments(chosen, retrieval, limit)
     if detail == "full" and chosen:
         chosen = whole_passages(chosen, retrieval.units_of, intent)
     return Plan(
@@ -159,6 +162,43 @@ def plan_answer(
         missing=missing or unknown,
         point=point,
     )
+
+
+# « c'est prendre deux risques : l'un technique, l'autre politique »: a number and the noun
+# of the things it announces, before a colon (on folded text).
+_ANNOUNCED = re.compile(
+    r"\b(?:\d+|deux|trois|quatre|cinq|six)\s+(?:grand\w*\s+|principa\w*\s+)?"
+    r"(?P<noun>[a-z][a-z-]{2,})\b[^:.;!?]{0,40}:"
+)
+
+
+def with_developments(chosen: list[Scored], retrieval: Retrieval, limit: int) -> list[Scored]:
+    """The first quote announces things inline (« c'est prendre deux risques : l'un
+    technique, l'autre politique. ») and the sentences after it in its passage develop them
+    one by one (« Le risque technique, c'est … », « Le risque politique, c'est … »): they
+    follow it, as a list's items follow their lead-in, in place of the last further quotes."""
+    first = chosen[0]
+    if first.unit.kind != "sentence":
+        return chosen
+    match = _ANNOUNCED.search(fold(first.unit.text))
+    if match is None:
+        return chosen
+    noun = analyze(match.group("noun"))[:1]
+    if not noun:
+        return chosen
+    developed: list[Scored] = []
+    for unit in retrieval.units_of(first.passage):
+        if unit.position <= first.unit.position or not unit.quotable:
+            continue
+        opening = analyze(" ".join(unit.text.split()[:4]))
+        if noun[0] not in opening:
+            break
+        developed.append(Scored(first.passage, unit, first.score, float("nan"), 0.0, first.fits))
+    if not developed:
+        return chosen
+    taken = {s.unit.text for s in developed}
+    rest = [s for s in chosen[1:] if s.unit.text not in taken]
+    return [first, *developed, *rest][: max(limit, 1 + len(developed))]
 
 
 def with_list_ends(chosen: list[Scored], retrieval: Retrieval, limit: int) -> list[Scored]:
