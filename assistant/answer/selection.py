@@ -259,6 +259,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             # « Pour les territoires : … » for « Et pour les territoires ? ».
             or (rescoped and moved_to(unit))
         )
+        aside = bool(query.set_aside) and query.set_aside <= set(unit.terms)
         signals = Signals(
             meaning=meaning,
             lexical=lexical,
@@ -269,8 +270,10 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             explain=intent.kind == "explain" and not intent.why,
             examples=intent.kind == "examples",
             other_subject=rescoped and not moved,
-            set_aside=bool(query.set_aside) and query.set_aside <= set(unit.terms),
-            announces=bool(announcing),
+            set_aside=aside,
+            # What is set aside is not one of the things asked (« À part l'Union nationale
+            # des CPIE, quelles têtes de réseau … ? »: « la première tête de réseau … »).
+            announces=bool(announcing) and not aside,
             # What it points at is said before it (``about``): it reads alone. Items told
             # their lead-in still weigh as orphans: the units such items open can be long
             # runs (the lead-in's terms and no penalty made one of 1,200 characters win
