@@ -107,7 +107,8 @@ _PART_OF_THIS = re.compile(
 _STANDS_FOR_NOUN = re.compile(
     r"^(?:le|la|les|l[’'])\s*(?:derni(?:er|ère)s?|premi(?:er|ère)s?|seconde?s?|autres?)\s+"
     r"(?:(?:a|ont|est|sont|était|avait|se|s[’']|y|en|ne|n[’']|qui|dont)(?![\w’'-])"
-    r"|[\w-]*[^t\W](?:é|ée|és|ées)(?![\w’'-]))",
+    r"|[\w-]*[^t\W](?:é|ée|és|ées)\s+(?:en|à|au|aux|par|dans|sur|pour|avec|lors|depuis"
+    r"|fin|début|le|la|les|l[’'])(?![\w’'-]))",
     re.IGNORECASE,
 )
 
@@ -131,7 +132,11 @@ def leans_on_previous(text: str) -> bool:
 # « Ce rapport est le fruit … », « Avec cette clarification, … », « L'identification de ces 3
 # leviers … »: the noun a demonstrative determiner names, near the opening.
 _POINTED_NOUN = re.compile(
-    r"^[^,;:.!?]{0,40}?" + _THIS + r"(?:\d+\s+)?(?P<noun>[^\W\d_][\w-]{2,})", re.IGNORECASE
+    r"^[^,;:.!?]{0,40}?" + _THIS + r"(?:\d+\s+)?"
+    # « Cette année », « cette fois »: a time, not something named before.
+    r"(?!(?:année|fois|semaine|mois|époque|période|heure|saison)s?(?![\w’'-]))"
+    r"(?P<noun>[^\W\d_][\w-]{2,})",
+    re.IGNORECASE,
 )
 # What introduces a mention of that noun (« le rapport interministériel … »), and a
 # demonstrative one, which is another pointer, not the mention.
@@ -178,7 +183,13 @@ def antecedent(sentence: str, before: list[str], stem=None) -> str | None:
             statement = before[i]
             if _ITEM_OR_QUESTION.search(statement.strip()):
                 continue  # the list or the questions between it and its subject
-            if leans(statement) or _POINTED_NOUN.match(sentence_opening(statement)):
+            # « Ce rapport … . Il a … »: the statement's subject is the pointer. An opening
+            # phrase (« Dans ce cadre, la ministre a réuni … ») leaves its subject — what
+            # « Elle » is — a plain noun: no guess.
+            said = sentence_opening(statement)
+            if _SUBJECT.match(said) and not _IMPERSONAL.match(said):
+                return antecedent(statement, before[:i], stem)
+            if re.match(r"(?:ce|cet|cette|ces)\s", said, re.IGNORECASE):
                 return antecedent(statement, before[:i], stem)
             return None
     return None
@@ -210,5 +221,7 @@ def _mention(noun: str, before: list[str], stem, count: str | None = None) -> st
             phrase = " ".join(phrase.split()[:MENTION_WORDS])
             if phrase.count("«") > phrase.count("»"):
                 phrase = phrase[: phrase.rindex("«")]  # never half a title
+            if phrase.count("»") > phrase.count("«"):
+                phrase = phrase[: phrase.index("»")]
             return phrase.rstrip(" ,;")
     return None

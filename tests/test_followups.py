@@ -4,6 +4,8 @@ sentence, and the nested items of a list quoted under one point."""
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answer.answering import Assistant
 from assistant.answer.holds import names_subject
 from assistant.models import Turn
@@ -460,3 +462,34 @@ def test_an_ordinal_points_into_the_note_s_list_when_the_answer_paraphrased_it(
     answer = reference_assistant.answer("Et la dernière ?", history)
     assert not answer.abstained
     assert "tiers-lieux" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    "follow",
+    ["Et pour Paris ?", "Et depuis ?", "Et chez les jeunes ?", "Et les autres ?", "Et ailleurs ?"],
+)
+def test_only_a_plural_noun_of_its_own_becomes_what_a_follow_up_counts(follow):
+    # Review of session 13: any last word in « s » became the counted noun.
+    history = [
+        Turn(role="user", content="Combien de bénévoles y a-t-il en France ?"),
+        Turn(role="assistant", content="D'après le corpus : 13,2 millions de bénévoles [1]"),
+    ]
+    assert understand(follow, history).intent.counted == ""
+
+
+def test_the_leads_of_an_answer_are_not_its_points():
+    history = [
+        Turn(role="user", content="q"),
+        Turn(
+            role="assistant",
+            content="D'après le corpus :\n\n- (Suite de « Trois axes : ») Côté terrain : des "
+            "outils. [1]\n- Côté accompagnement : des formations. [2]",
+        ),
+    ]
+    assert previous_points(history) == [
+        "Côté terrain : des outils.",
+        "Côté accompagnement : des formations.",
+    ]
+    lead = "Sur ce point (« renforcer le financement privé par le mécénat »), le corpus précise : "
+    history[1] = Turn(role="assistant", content=lead + "Le mécénat croît. [1] Les dons aussi. [2]")
+    assert previous_points(history) == ["Le mécénat croît.", "Les dons aussi."]

@@ -544,3 +544,24 @@ def test_a_verb_the_stemmer_leaves_whole_matches_the_note_s_form(tmp_path):
     assert retrieval.forms == {"changent": "chang"}
     lexical = {s.unit.text[:30]: s.lexical for s in score_units(query, retrieval)}
     assert lexical["Les ODD se caractérisent par u"] > lexical["Les ODD donnent un cadre commu"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Qu'est-ce que le changement d'échelle ?",
+        "Qu'est-ce que l'offre de services ?",
+        "Qu'est-ce que l'aide à domicile ?",
+        "Qu'est-ce que la formation à distance ?",
+    ],
+)
+def test_a_noun_that_looks_like_a_verb_is_still_defined(question):
+    # Review of session 13: « changement », « offre », « à » folded to « a » read as a clause.
+    assert read_intent(question).kind == "definition"
+    assert asked_term(question)
+
+
+def test_combien_de_l_counts_only_after_an_apostrophe():
+    # Review of session 13: « de l. » also matched « de leviers ».
+    intent = read_intent("Combien de leviers de financement y a-t-il ?")
+    assert intent.counted == "leviers" and intent.measure != "share"

@@ -326,3 +326,16 @@ def test_an_ordinal_standing_for_a_noun_is_read_with_the_sentence_naming_it():
         "Les autres associations suivent.",
     ):
         assert not leans_on_previous(alone), alone
+
+
+def test_antecedents_are_not_guessed_past_an_opening_phrase_or_a_time():
+    # Review of session 13: « Elle » is the ministre, not « ce cadre »; « Cette année » points
+    # at no mention; a noun after « Les autres » is no participle.
+    before = [
+        "Le cadre de la loi de 1901 est connu.",
+        "Dans ce cadre, la ministre a réuni les acteurs.",
+    ]
+    assert antecedent("Elle a recommandé des mesures.", before) is None
+    assert antecedent("Cette année, les dons ont augmenté.", ["L’année 2019 a été dure."]) is None
+    assert not leans_on_previous("Les autres salariés sont souvent à temps partiel.")
+    assert not leans_on_previous("La dernière année a été marquée par la crise.")

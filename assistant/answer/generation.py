@@ -57,7 +57,17 @@ def as_markdown(quote: str) -> str:
     return "\n".join(shown)
 
 
-_OF_DETERMINER = (("le ", "du "), ("les ", "des "), ("des ", "de "), ("du ", "du "))
+_OF_DETERMINER = (
+    ("le ", "du "),
+    ("les ", "des "),
+    ("des ", "de "),
+    ("du ", "du "),
+    ("la ", "de la "),
+    ("l'", "de l'"),
+    ("l’", "de l’"),
+    ("un ", "d'un "),
+    ("une ", "d'une "),
+)
 
 
 def about_lead(about: str, english: bool) -> str:
@@ -70,7 +80,7 @@ def about_lead(about: str, english: bool) -> str:
         return f"(Suite de « {about} ») " if not english else f"(Continuing « {about} ») "
     if english:
         return f"(About « {about} ») "
-    lowered = about[:4].lower()
+    lowered = about[:5].lower()
     for determiner, contracted in _OF_DETERMINER:
         if lowered.startswith(determiner):
             return f"(À propos {contracted}{about[len(determiner) :]}) "

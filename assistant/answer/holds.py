@@ -417,7 +417,8 @@ def announces(text: str, noun: str) -> bool:
 
 
 _RANK = re.compile(
-    r"premier|premiere|second|seconde|deuxieme|troisieme|quatrieme|cinquieme|dernier|derniere"
+    # (not « dernier »: « la dernière étude » is the latest, not one by rank)
+    r"premier|premiere|second|seconde|deuxieme|troisieme|quatrieme|cinquieme"
     r"|\d{1,2}(?:er|ere|e|eme)"
 )
 

@@ -184,7 +184,7 @@ def with_developments(chosen: list[Scored], retrieval: Retrieval, limit: int) ->
     if match is None:
         return chosen
     noun = analyze(match.group("noun"))[:1]
-    if not noun:
+    if not noun or noun[0] in ("http", "https", "www"):  # « 18 http: … », a footnote
         return chosen
     developed: list[Scored] = []
     for unit in retrieval.units_of(first.passage):
@@ -198,7 +198,7 @@ def with_developments(chosen: list[Scored], retrieval: Retrieval, limit: int) ->
         return chosen
     taken = {s.unit.text for s in developed}
     rest = [s for s in chosen[1:] if s.unit.text not in taken]
-    return [first, *developed, *rest][: max(limit, 1 + len(developed))]
+    return [first, *developed[: max(limit - 1, 1)], *rest][:limit]
 
 
 def with_list_ends(chosen: list[Scored], retrieval: Retrieval, limit: int) -> list[Scored]:
@@ -238,11 +238,18 @@ def _list_end(scored: Scored, retrieval: Retrieval) -> Scored | None:
     if following is None:
         return None
     quoted = set(tokens(scored.unit.text))
+    said = fold(scored.unit.text)
     for unit in retrieval.units_of(following)[:3]:
         words = set(tokens(unit.text))
         if words and len(words & quoted) > 0.8 * len(words):
             continue  # the chunks' overlap: already quoted
         if unit.kind == "list" and unit.leans and unit.quotable and is_item(unit.text):
+            # The chunks overlap: the items already quoted are not quoted again, and the
+            # lead-in, just above in the answer, is not said again before them.
+            cut = around_items(unit, lambda line: fold(line) not in said)
+            unit = replace(cut if cut is not None else unit, about="")
+            if all(fold(line) in said for line in unit.text.split("\n") if is_item(line)):
+                return None
             return Scored(following, unit, scored.score, float("nan"), 0.0, scored.fits)
         return None
     return None

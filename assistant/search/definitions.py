@@ -89,15 +89,17 @@ _TERM_END = re.compile(
 _MAX_TERM_WORDS = 6
 # « Qu'est-ce que le rapport de 2014 a recommandé ? », « qu'est-ce que le MOOC permet
 # d'apprendre ? »: a verb after the phrase makes it a clause — what it says is asked, not
-# what it is. An auxiliary then a participle (not « à la carte »: « a » before a
-# determiner is « à »), or a verb that says what something does.
+# what it is. An auxiliary then a participle, or a verb that says what something does.
+# Read on the question as written (lowercased, accents kept): folded, « l'aide à domicile »
+# would read « a domicile » as an auxiliary and a participle. Nouns that look like verbs
+# (« le changement », « l'offre », « le fait associatif ») are no clause.
 _CLAUSE = re.compile(
-    r"\b(?:a|ont|avait|avaient|aura|auront|est|sont|etait|etaient)\s+(?:(?:t\s+)?(?:il|elle|ils"
-    r"|elles)\s+)?(?:deja\s+|bien\s+|vraiment\s+)?"
-    r"(?!(?:la|le|les|l|un|une|des|du|ce|cet|cette|ces|son|sa|ses|leur|leurs)\b)"
-    r"[a-z]{3,}(?:e|es|ee|ees|i|is|it|u|us|ert|erts|ort|uit|uits|aint)\b"
-    r"|\b(?:permet\w*|propose\w*|apporte\w*|fai[ts]|font|change\w*|recommande\w*"
-    r"|produi\w*|montre\w*|dit|disent|veut|veulent|peu[tv]\w*|doi[tv]\w*|offre\w*)\b"
+    r"(?<![\w’'-])(?:a|ont|avait|avaient|aura|auront|est|sont|était|étaient)\s+"
+    r"(?:(?:t\s+)?(?:il|elle|ils|elles)\s+)?(?:déjà\s+|bien\s+|vraiment\s+)?"
+    r"(?!(?:la|le|les|l|un|une|des|du|ce|cet|cette|ces|son|sa|ses|leur|leurs)(?![\w’'-]))"
+    r"[a-zà-ÿ]{2,}(?:é|ée|és|ées|i|is|it|u|us|ert|erts|ort|uit|uits|aint)(?![\w’'-])"
+    r"|(?<![\w’'-])(?:permet\w*|propose\w*|apporte\w*|recommande\w*|produisent|produit-il"
+    r"|produit-elle|montre\w*|dit|disent|veut|veulent|peu[tv]\w*|doi[tv]\w*)(?![\w’'-])"
 )
 
 
@@ -117,6 +119,17 @@ def defined_subjects(sentences: list[str]) -> list[tuple[str, ...]]:
     return found
 
 
+def _as_written(question: str, phrase: str) -> str:
+    """``phrase`` (read on folded text) as the question writes it, accents kept and
+    lowercased; "" when it cannot be found (folding changed its length: « œ »)."""
+    written = question.lower()
+    size = len(phrase)
+    for start in range(len(written) - size + 1):
+        if fold(written[start : start + size]) == phrase:
+            return written[start : start + size].replace("-", " ")
+    return ""
+
+
 def asked_term(question: str) -> tuple[str, ...]:
     """The analysed phrase a definition question asks to define (« modèle socio-économique »
     for « Concrètement, c'est quoi un modèle socio-économique selon Le RAMEAU ? »); () when
@@ -129,7 +142,7 @@ def asked_term(question: str) -> tuple[str, ...]:
         phrase = _TERM_END.split(_WORD_OF.sub("", match.group("term")), maxsplit=1)[0]
         if len(phrase.split()) > _MAX_TERM_WORDS + 1:  # + its determiner
             return ()
-        if _CLAUSE.search(phrase):
+        if _CLAUSE.search(_as_written(question, phrase)):
             return ()
         if analyze(phrase):
             return tuple(analyze(phrase))

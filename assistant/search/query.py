@@ -210,7 +210,7 @@ _WHY = re.compile(
     r"\b(?:pourquoi|pour quelles? raisons?|why|a quoi (?:ca |cela )?ser[ts]\w*"
     r"|qu.est.ce qui (?:pousse|explique|motive|justifie)\w*|what for|for what reason)\b"
 )
-_HOW_MUCH_OF = re.compile(r"\bcombien (?:du|de la|de l.)\s*(?=[a-z])")
+_HOW_MUCH_OF = re.compile(r"\bcombien (?:du|de la|de l['’])\s*(?=[a-z])")
 _MEASURES: list[tuple[str, re.Pattern[str]]] = [
     (
         "share",
@@ -218,7 +218,7 @@ _MEASURES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(quelle (part|proportion)|quel (pourcentage|taux|poids)|pourcentage|proportion"
             r"|pese\w* combien|what (share|percentage|proportion)|what rate)\b"
             # « ça représente combien du budget ? »: how much of a whole, a share of it.
-            r"|\bcombien (?:du|de la|de l.)\s*(?=[a-z])"
+            r"|\bcombien (?:du|de la|de l['’])\s*(?=[a-z])"
         ),
     ),
     (
@@ -566,7 +566,14 @@ _PRONOUN_SUBJECT = re.compile(r"\b(?:ils|elles|they)\b|-(?:ils|elles)\b")
 # members of what a singular names (« un catalyseur territorial » → catalyseurs).
 _PLURAL_NOUN = re.compile(r"\b(?:les|des|ces|leurs|nos|vos)\s+([a-z][\w-]{2,})")
 # A new subject that is one plural common noun (« salariés », « les volontaires »).
-_COUNTABLE = re.compile(r"(?:(?:les|des)\s+)?([a-z][a-z-]{2,}[sx])")
+# « Et côté salariés ? », « Et les salariés ? », « Et du côté des salariés ? » (on folded
+# text): the follow-up is one plural common noun and nothing else — not a place (« Et pour
+# Paris ? »), a scope (« Et chez les jeunes ? »), an adverb (« Et depuis ? ») or « les
+# autres ».
+_COUNTABLE = re.compile(
+    r"\W*et\s+(?:du\s+cote\s+des\s+|cote\s+(?:des\s+)?|les\s+|des\s+)"
+    r"(?!autres\b|depuis\b|ailleurs\b|alors\b|plus\b|moins\b|tous\b)([a-z][a-z-]{2,}s)\W*"
+)
 _NOUN = re.compile(r"\b(?:un|une|le|la|l['’])\s*([a-z][\w-]{2,})")
 
 
@@ -582,7 +589,7 @@ def intent_in_context(
         intent = replace(intent, kind=inherited.kind, measure=inherited.measure)
         # « Et côté salariés ? » after « Combien de bénévoles … ? » counts the salariés: a
         # new subject that is a plural noun takes the counted noun's place.
-        noun = _COUNTABLE.fullmatch(fold(intent.new_subject)) if intent.new_subject else None
+        noun = _COUNTABLE.fullmatch(fold(question)) if intent.new_subject else None
         if inherited.counted and noun and not intent.counted:
             word = _as_written(question, noun.group(1))
             intent = replace(
@@ -609,7 +616,16 @@ def intent_in_context(
 # --- follow-ups pointing into the previous answer ------------------------------------
 _MARKERS = re.compile(r"\s*\[\d{1,3}\]")
 _LIST_LINE = re.compile(r"^(?P<indent>\s*)(?:[-•▪◦●*–]|\d{1,2}[.)])\s+(?P<text>.+)$")
-_LEAD = re.compile(r"^[^:\n]{0,60}(?:corpus|note|text)[^:\n]{0,30}:\s*", re.IGNORECASE)
+_LEAD = re.compile(
+    # « Sur ce point (« … »), le corpus précise : », whatever the point says.
+    r"^(?:Sur ce point \(«.*?»\), le corpus précise :|On this point \(«.*?»\), the corpus"
+    r" \(in French\) adds:)\s*"
+    r"|^[^:\n]{0,60}(?:corpus|note|text)[^:\n]{0,30}:\s*",
+    re.IGNORECASE,
+)
+# What an answer says before a quote of what it points at (« (À propos du rapport …) »,
+# « (Suite de « … : ») »): context, not a point.
+_ABOUT_LEAD = re.compile(r"^\((?:À propos d|Suite de «|About «|Continuing «).*?\)\s+")
 
 
 def previous_answer(history: list[Turn]) -> str:
@@ -636,7 +652,7 @@ def previous_points(history: list[Turn]) -> list[str]:
         points = [_clean(text) for indent, text in items if indent == level and _clean(text)]
         if len(points) >= 2:
             return points
-    body = _LEAD.sub("", answer.strip(), count=1)
+    body = _ABOUT_LEAD.sub("", _LEAD.sub("", answer.strip(), count=1), count=1)
     # A citation before a colon (« … tendances » [1] : d'abord …) ends no sentence.
     sentences = [_clean(part) for part in re.split(r"(?<=\])\s+(?![:;,.])", body)]
     sentences = [p for p in sentences if len(p) > 3]
@@ -738,7 +754,7 @@ def _no_such_point(turns: list[Turn], intent: Intent) -> int:
 
 
 def _clean(text: str) -> str:
-    return _MARKERS.sub("", text).strip(" ;,")
+    return _ABOUT_LEAD.sub("", _MARKERS.sub("", text).strip(" ;,"), count=1)
 
 
 # --- the search ----------------------------------------------------------------------
