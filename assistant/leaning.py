@@ -149,7 +149,7 @@ _CLAUSE_END = re.compile(r"[;:.!?](?:\s|$)|\s\(|\n")
 _ITEM_OR_QUESTION = re.compile(r"^\s*(?:[•▪◦●■\-–*]|\d{1,2}[.)])\s|\?\s*(?:\.{2,}|…)?\s*$")
 _BULLET = re.compile(r"^\s*(?:[•▪◦●■\-–*]|o(?=\s)|\d{1,2}[.)])\s*")
 MENTION_WORDS = 20  # the mention's words quoted at most, from its determiner
-_LOOK_BACK = 12  # sentences read back for a mention
+LOOK_BACK = 12  # sentences read back for a mention
 
 
 def antecedent(sentence: str, before: list[str], stem=None) -> str | None:
@@ -163,7 +163,7 @@ def antecedent(sentence: str, before: list[str], stem=None) -> str | None:
     from .textnorm import analyze
 
     stem = stem or (lambda word: (analyze(word) or [word.lower()])[0])
-    before = before[-_LOOK_BACK:]
+    before = before[-LOOK_BACK:]
     if _BULLET.match(sentence):
         # Items whose lead-in the chunk boundary cut off: their lead-in (« … autour de 3
         # dynamiques : »), the closest line before them that announces a list.

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from .leaning import antecedent, leans_on_previous
+from .leaning import LOOK_BACK, antecedent, leans_on_previous
 from .leaning import leans as _leans
 from .textnorm import analyze, tokens
 
@@ -395,8 +395,7 @@ def with_antecedents(chunks: list[tuple[str, str, list[Unit]]]) -> list[list[Uni
                     unit = replace(unit, about=about)
             told.append(unit)
         out.append(told)
-        read[section] = (before + sentences)[-2 * _LOOK_BACK :]
+        # What antecedent() reads back, and the chunks' overlap it may have to skip.
+        read[section] = (before + sentences)[-2 * LOOK_BACK :]
     return out
 
-
-_LOOK_BACK = 12
