@@ -493,3 +493,41 @@ def test_the_leads_of_an_answer_are_not_its_points():
     lead = "Sur ce point (« renforcer le financement privé par le mécénat »), le corpus précise : "
     history[1] = Turn(role="assistant", content=lead + "Le mécénat croît. [1] Les dons aussi. [2]")
     assert previous_points(history) == ["Le mécénat croît.", "Les dons aussi."]
+
+
+def test_a_new_subject_the_note_never_writes_is_said_missing(reference_assistant):
+    # « Et pour une petite association ? »: the note never writes « petite »; it cannot say
+    # what is asked of small associations in particular. The answer says so before what it
+    # says of the subject, rather than repeating the previous answer as if it were about them.
+    first, follow = _converse(
+        reference_assistant,
+        "Quels sont les leviers d'un modèle socio-économique ?",
+        "Et pour une petite association ?",
+    )
+    assert not first.abstained
+    assert "ne parle pas de « petite association »" in follow.answer, follow.answer
+    # A subject the note names is no missing one, whatever words the question adds.
+    _, named = _converse(
+        reference_assistant,
+        "Quels sont les leviers d'un modèle socio-économique ?",
+        "Et pour les fondations ?",
+    )
+    assert "ne parle pas" not in named.answer, named.answer
+
+
+def test_the_new_subject_is_read_as_written():
+    history = [
+        Turn(role="user", content="Quels sont les leviers d'un modèle socio-économique ?"),
+        Turn(role="assistant", content="D'après le corpus : 3 leviers. [1]"),
+    ]
+    assert understand("Et pour une petite association ?", history).subject == (
+        "petite association"
+    )
+    assert understand("Et du côté des Très Petites Entreprises ?", history).subject == (
+        "Très Petites Entreprises"
+    )
+    assert understand("Et côté PME ?", history).subject == "PME"
+    assert understand("Et en 2018 ?", history).subject == "2018"
+    # No preposition or article opens it: a time, not a subject.
+    assert understand("Et dix ans plus tard ?", history).subject == ""
+    assert understand("Quels sont les leviers ?", history).subject == ""

@@ -477,6 +477,33 @@ _SLOT_WORDS = frozenset(
 
 
 
+# The follow-up's new subject on the question as written (accents and capitals kept), and
+# the words that open a slot before it (« du côté des », « pour une », « l' »).
+_FOR_X_WRITTEN = re.compile(
+    r"^\s*(?:et|and|what about|how about)\s+(pour|for|chez|du\s+c[ôo]t[ée]|c[ôo]t[ée])?"
+    r"\s*(.+?)\s*\??\s*$",
+    re.IGNORECASE,
+)
+_SLOT_OPENING = re.compile(
+    r"^(?:(?:les|le|la|un|une|des|du|de|en|au|aux|avec|dans|sur|parmi|among|the|an|a)\s+"
+    r"|(?:l|d)['’]\s*)+",
+    re.IGNORECASE,
+)
+
+
+def subject_as_written(question: str) -> str:
+    """« Et du côté des Très Petites Entreprises ? » → « Très Petites Entreprises »: the
+    subject a follow-up moves to, as written, without the words opening its slot. A phrase
+    that no preposition or article opens is no subject (« Et dix ans plus tard ? », « Et
+    ensuite ? »): ""."""
+    match = _FOR_X_WRITTEN.match(question)
+    if match is None:
+        return ""
+    phrase = match.group(2)
+    subject = _SLOT_OPENING.sub("", phrase).strip()
+    return subject if match.group(1) or subject != phrase else ""
+
+
 def _rescoped(phrase: str) -> str:
     """The subject a follow-up puts in place of the previous one (« Et côté PME ? » → « pme
     »): a short noun phrase asking nothing of its own."""
@@ -1026,11 +1053,15 @@ class SearchQuery:
     # of them (the head noun after the plural interrogative, analysed); "" otherwise.
     asked_items: str = field(init=False)
     example_of: str = field(init=False)  # « un exemple d'association »: « associ »
+    # « Et pour une petite association ? »: the new subject as the user wrote it (« petite
+    # association »), what the answer names when the note never speaks of it; "" for none.
+    subject: str = ""
 
     def reads(self, intent: Intent) -> SearchQuery:
         """What the question asks, and the subject a follow-up moves to (« Et côté PME ? »
         after a question on academic actors: its own words, not the previous question's)."""
         self.intent = intent
+        self.subject = subject_as_written(self.focus_text) if intent.new_subject else ""
         moved = set(analyze(intent.new_subject)) - set(analyze(self.previous))
         self.rescoped = frozenset(moved)
         phrase = singular_tokens(intent.new_subject)
