@@ -9,7 +9,7 @@ import pytest
 from assistant.answer.answering import Assistant
 from assistant.answer.holds import names_subject
 from assistant.models import Turn
-from assistant.search.query import previous_points, read_intent, understand
+from assistant.search.query import previous_points, read_intent, scoped_to, understand
 from assistant.textnorm import analyze
 
 from .conftest import corpus_of
@@ -531,3 +531,36 @@ def test_the_new_subject_is_read_as_written():
     # No preposition or article opens it: a time, not a subject.
     assert understand("Et dix ans plus tard ?", history).subject == ""
     assert understand("Quels sont les leviers ?", history).subject == ""
+
+
+def test_a_subject_the_question_is_scoped_to_and_the_note_never_writes_is_said_missing(
+    reference_assistant,
+):
+    # « … pour une petite association ? »: the note speaks of hybridation, never of small
+    # associations. The answer says what it does not cover and answers the rest — it does
+    # not abstain on the whole question for one word it never writes.
+    answer = reference_assistant.answer("C'est quoi l'hybridation pour une petite association ?")
+    assert not answer.abstained, answer.answer
+    assert answer.answer.startswith("Le corpus ne parle pas de « petite association »")
+    assert any("hybrid" in c.quote.lower() for c in answer.citations), answer.answer
+    # A figure the note does not give is still not given (the scope changes nothing there).
+    figure = reference_assistant.answer(
+        "Combien coûte un accompagnement DLA pour une petite association ?"
+    )
+    assert figure.abstained, figure.answer
+
+
+def test_the_subject_a_question_is_scoped_to_is_a_noun_phrase():
+    assert scoped_to("Quels financements pour une association sportive ?") == (
+        "association sportive"
+    )
+    assert scoped_to("Que faire dans une association de quartier ?") == "association de quartier"
+    # Clauses are no subject.
+    for question in (
+        "Comment faire pour les utiliser ?",
+        "Qui a présenté le pacte dans l'IAE et à quelle date ?",
+        "Ça pèse combien dans son budget en gros ?",
+        "Quelles plateformes pour les acteurs des territoires la note cite-t-elle ?",
+        "Le mécénat, ça rapporte de l'argent ou pas ?",
+    ):
+        assert scoped_to(question) == "", question

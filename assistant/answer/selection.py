@@ -117,6 +117,9 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     focus = list(dict.fromkeys(cognate.get(t, t) for t in focus))
     context = [t for t in dict.fromkeys(cognate.get(t, t) for t in context) if t not in focus]
     weight = {t: idf[t] for t in focus} | {t: 0.5 * idf[t] for t in context}
+    # A word of the subject the note never writes no unit can hold (the answer says the note
+    # does not speak of that subject): it would shrink every unit's share alike.
+    weight = {t: w for t, w in weight.items() if t not in retrieval.unwritten} or weight
     w_lexical = W_LEXICAL
     if query.cross_lingual:
         # An English word the corpus never writes (no cognate either) no unit can hold: it

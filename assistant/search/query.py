@@ -504,6 +504,38 @@ def subject_as_written(question: str) -> str:
     return subject if match.group(1) or subject != phrase else ""
 
 
+# « C'est quoi l'hybridation pour une petite association ? »: what the question is scoped to,
+# a noun phrase that a preposition and a determiner open, closing the question.
+_SCOPED_TO = re.compile(
+    r"\b(?:pour|chez|dans|for|in|among)\s+(?:(?:un|une|les|des|la|le|son|sa|ses|leur|leurs"
+    r"|mon|ma|mes|notre|nos|votre|vos|ces|cette|ce|a|an|the|my|our|their)\s+|l['’]\s*)"
+    r"([^?,;:.!«»()\d]+?)\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
+_INFINITIVE = re.compile(r"[a-z]{3,}(?:er|ir)")
+_LINKING = frozenset({"de", "d", "du", "des", "of"})
+
+
+def scoped_to(question: str) -> str:
+    """« Quels financements pour une association sportive ? » → « association sportive »:
+    the noun phrase that closes the question after a preposition and a determiner, as
+    written; "" for none."""
+    match = _SCOPED_TO.search(question)
+    if match is None:
+        return ""
+    phrase = match.group(1).strip()
+    words = re.findall(r"[^\W\d_][\w'’-]*", phrase)
+    # A noun phrase of a few words: no clause (« pour les utiliser », « dans l'IAE et à quelle
+    # date », « … la note cite-t-elle »), no function word but « de » linking its nouns.
+    if not 1 <= len(words) <= 3 or "-t-" in phrase or _INFINITIVE.fullmatch(fold(words[0])):
+        return ""
+    if any(fold(w) in STOP_WORDS and fold(w) not in _LINKING for w in words):
+        return ""
+    return phrase
+
+
 def _rescoped(phrase: str) -> str:
     """The subject a follow-up puts in place of the previous one (« Et côté PME ? » → « pme
     »): a short noun phrase asking nothing of its own."""
@@ -1053,15 +1085,17 @@ class SearchQuery:
     # of them (the head noun after the plural interrogative, analysed); "" otherwise.
     asked_items: str = field(init=False)
     example_of: str = field(init=False)  # « un exemple d'association »: « associ »
-    # « Et pour une petite association ? »: the new subject as the user wrote it (« petite
-    # association »), what the answer names when the note never speaks of it; "" for none.
+    # « Et pour une petite association ? », « … pour une petite association ? »: the subject
+    # the question moves or is scoped to, as the user wrote it (« petite association »), what
+    # the answer names when the note never speaks of it; "" for none.
     subject: str = ""
 
     def reads(self, intent: Intent) -> SearchQuery:
         """What the question asks, and the subject a follow-up moves to (« Et côté PME ? »
         after a question on academic actors: its own words, not the previous question's)."""
         self.intent = intent
-        self.subject = subject_as_written(self.focus_text) if intent.new_subject else ""
+        text = self.focus_text
+        self.subject = subject_as_written(text) if intent.new_subject else scoped_to(text)
         moved = set(analyze(intent.new_subject)) - set(analyze(self.previous))
         self.rescoped = frozenset(moved)
         phrase = singular_tokens(intent.new_subject)

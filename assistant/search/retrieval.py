@@ -69,6 +69,9 @@ class Retrieval:
     lexical_factor: float = 1.0
     # The query's terms the corpus knows in another form (« changent » -> « chang »).
     forms: dict[str, str] = field(default_factory=dict)
+    # The terms of the question's subject the corpus never writes (« petit » of « pour une
+    # petite association »): said missing (unknown_names), weighed by no unit.
+    unwritten: frozenset[str] = frozenset()
 
     def units_of(self, passage: RetrievedChunk) -> list[Unit]:
         return self.units.get(passage.id, [])
@@ -301,15 +304,16 @@ class Retriever:
                 return part.bm25.idf(term)
         return parts[0].bm25.idf(term)
 
-    def _never_written(self, query: SearchQuery, viewer: str | None) -> bool:
-        """Whether a word of the follow-up's new subject is one the corpus never writes. An
-        English follow-up's words are not the note's anyway (its cognates are read instead),
-        and a year or an edition has readings of its own (evidence: unknown years)."""
+    def _never_written(self, query: SearchQuery, viewer: str | None) -> list[str]:
+        """The terms of the question's subject (``query.subject``) that the corpus never
+        writes. An English question's words are not the note's anyway (its cognates are read
+        instead), and a year or an edition has readings of its own (evidence: unknown
+        years)."""
         subject = query.subject
         if not subject or query.cross_lingual or any(c.isdigit() for c in subject):
-            return False
+            return []
         unknown = [t for t in analyze(subject) if self.known_form(t, viewer) is None]
-        return bool(unknown) and not self.mentions(subject, viewer)
+        return unknown if unknown and not self.mentions(subject, viewer) else []
 
     def mentions(self, phrase: str, viewer: str | None = None) -> bool:
         """Does ``phrase`` (« Fondation de France ») occur, its words in a row, in a passage
@@ -552,10 +556,13 @@ class Retriever:
             retrieval.cognates = self.cognates(f"{query.focus_text} {query.lexical}", viewer)
             retrieval.idf |= {f: self.idf(f, viewer) for f in retrieval.cognates.values()}
         retrieval.unknown_names = [n for n in query.names if not self.mentions(n, viewer)]
-        if not retrieval.unknown_names and self._never_written(query, viewer):
-            # « Et pour une petite association ? »: a word of the new subject the note never
-            # writes — it cannot say what is asked of that subject in particular.
+        unwritten = [] if retrieval.unknown_names else self._never_written(query, viewer)
+        if unwritten:
+            # « Et pour une petite association ? »: a word of the subject the note never
+            # writes — it cannot say what is asked of that subject in particular; what it
+            # says of the rest of the question is judged and scored without that word.
             retrieval.unknown_names = [query.subject]
+            retrieval.unwritten = frozenset(unwritten)
         named = None
         if query.intent.kind == "summary":
             named = self.find_section(query.asked, query.intent.day, viewer)
