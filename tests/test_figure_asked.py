@@ -31,6 +31,7 @@ from .conftest import make_settings
         ("À partir de quel âge peut-on s'engager ?", "age"),
         ("How much funding went to associations?", "money"),
         ("What share of associations have a partner?", "share"),
+        ("Quelle est la part des dons dans les ressources associatives ?", "share"),
         # No measure named: a number of what is counted, or several figures.
         ("Combien de bénévoles en France ?", ""),
         ("Quels chiffres montrent la progression ?", ""),
@@ -265,3 +266,27 @@ def test_a_share_of_the_subjects_own_words_gives_the_share_asked(reference_assis
     )
     assert not answer.abstained, answer.answer
     assert "44%" in answer.citations[0].quote, answer.answer
+
+
+def test_the_share_of_a_part_within_a_whole_is_of_the_part(reference_assistant):
+    # « la part des dons dans les ressources associatives »: a share of donations. « 44% du
+    # financement associatif, les financements publics … » is a share of the whole, of
+    # another part; the note gives none of donations, and says so.
+    intent = read_intent("Quelle est la part des dons dans les ressources associatives ?")
+    assert intent.counted == "dons" and intent.part_in_whole
+    subject = ["ressourc", "associ"]
+    public = "Représentant 44% du financement associatif, les financements publics sont …"
+    assert not gives(intent, public, subject)
+    assert gives(intent, "Les dons représentent 12% des ressources associatives.", subject)
+    # A share asked of the whole (« quelle part des ressources … ? ») is still given by it.
+    whole = read_intent("Les financements publics représentent quelle part des ressources ?")
+    assert not whole.part_in_whole
+    answer = reference_assistant.answer(
+        "Quelle est la part des dons des particuliers dans les ressources associatives ?"
+    )
+    assert answer.abstained, answer.answer
+    assert "ce chiffre" in answer.answer
+    public_share = reference_assistant.answer(
+        "Quelle est la part des financements publics dans les ressources des associations ?"
+    )
+    assert "44%" in public_share.citations[0].quote, public_share.answer

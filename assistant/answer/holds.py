@@ -198,7 +198,17 @@ def gives(intent: Intent, text: str, subject: Sequence[str] = ()) -> bool:
         shares = intent.measure == "share"
         return (
             counts_terms(text, intent.counted_terms, shares, written=intent.counted)
-            or (shares and any(counts_terms(text, (term,)) for term in subject))
+            or (
+                shares
+                and not intent.part_in_whole
+                and any(counts_terms(text, (term,)) for term in subject)
+            )
+            # « Les dons représentent 12% des ressources »: the part named, and a share.
+            or (
+                intent.part_in_whole
+                and bool(_GIVES["share"].search(text))
+                and set(intent.counted_terms) <= set(analyze(text))
+            )
             or counts_initials(text, intent.counted_initials, shares)
             or counts_bare_terms(text, intent.counted_terms)
         )

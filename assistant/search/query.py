@@ -192,7 +192,9 @@ _COUNTED = re.compile(
     r"\bcombien\s+(?:(?:y\s+a|existe|compte|en\s+compte|reste)[- ]t[- ](?:il|elle|on)\s+)?"
     + _OF
     + r"(?P<fr>[a-z][\w-]+)"
-    r"|\b(?:quel\s+(?:nombre|pourcentage)|quelle\s+(?:part|proportion)|nombre)\s+"
+    r"|\b(?:quel\s+(?:nombre|pourcentage)|quelle\s+(?:part|proportion)|nombre"
+    # « Quelle est la part des dons … ? »
+    r"|quel(?:le)?\s+(?:est|etait|sera)\s+(?:le|la)\s+(?:part|proportion|pourcentage|nombre))\s+"
     + _OF
     + r"(?P<fr2>[a-z][\w-]+)"
 )
@@ -210,12 +212,17 @@ _WHY = re.compile(
     r"\b(?:pourquoi|pour quelles? raisons?|why|a quoi (?:ca |cela )?ser[ts]\w*"
     r"|qu.est.ce qui (?:pousse|explique|motive|justifie)\w*|what for|for what reason)\b"
 )
+_PART_IN_WHOLE = re.compile(
+    r"\b(?:part|proportion|pourcentage)\s+(?:de|des|du|d['’])\s*[a-z][^?]*?\s"
+    r"(?:dans|parmi|au sein d[eu]s?|sur l.ensemble d[eu]s?)\s"
+)
 _HOW_MUCH_OF = re.compile(r"\bcombien (?:du|de la|de l['’])\s*(?=[a-z])")
 _MEASURES: list[tuple[str, re.Pattern[str]]] = [
     (
         "share",
         re.compile(
             r"\b(quelle (part|proportion)|quel (pourcentage|taux|poids)|pourcentage|proportion"
+            r"|quelle (est|etait|sera) la part"
             r"|pese\w* combien|what (share|percentage|proportion)|what rate)\b"
             # « ça représente combien du budget ? »: how much of a whole, a share of it.
             r"|\bcombien (?:du|de la|de l['’])\s*(?=[a-z])"
@@ -352,6 +359,9 @@ class Intent:
     asks_for: str = ""  # successor | address | steps: what a passage must state (_ASKS_FOR)
     # « Pourquoi … ? », « À quoi ça sert de … ? »: a reason or a purpose is asked.
     why: bool = False
+    # « la part des dons dans les ressources »: the share of a part within a whole — the
+    # figure must be of the part (what is counted), not any share of the whole.
+    part_in_whole: bool = False
 
     @property
     def asks_more(self) -> bool:
@@ -456,6 +466,7 @@ def read_intent(question: str) -> Intent:
         pronoun_subject=bool(_PRONOUN_SUBJECT.search(text)),
         asks_for=next((name for name, pattern in _ASKS_FOR if pattern.search(text)), ""),
         why=kind == "explain" and bool(_WHY.search(text)),
+        part_in_whole=bool(counted_word) and bool(_PART_IN_WHOLE.search(text)),
     )
 
 
