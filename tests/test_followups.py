@@ -564,3 +564,19 @@ def test_the_subject_a_question_is_scoped_to_is_a_noun_phrase():
         "Le mécénat, ça rapporte de l'argent ou pas ?",
     ):
         assert scoped_to(question) == "", question
+
+
+def test_a_count_asked_with_the_pronoun_en_counts_the_previous_subject(reference_assistant):
+    # « Combien y en a-t-il ? » after « Qu'est-ce que le DLA ? » asks a number of DLA, as
+    # « Combien sont-ils ? » would: the note gives none, and says so rather than quoting a
+    # passage that mentions one DLA.
+    history = [
+        Turn(role="user", content="Qu'est-ce que le DLA ?"),
+        Turn(role="assistant", content="D'après le corpus : … [1]"),
+    ]
+    for question in ("Combien y en a-t-il ?", "Combien en existe-t-il en France ?"):
+        intent = understand(question, history).intent
+        assert intent.kind == "figure" and intent.counted == "dla", question
+    _, follow = _converse(reference_assistant, "Qu'est-ce que le DLA ?", "Combien y en a-t-il ?")
+    assert follow.abstained, follow.answer
+    assert "ce chiffre" in follow.answer

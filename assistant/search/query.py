@@ -630,7 +630,12 @@ def _as_written(question: str, folded: str) -> str:
     return next((w.lower() for w in words if fold(w) == folded), folded)
 
 
-_PRONOUN_SUBJECT = re.compile(r"\b(?:ils|elles|they)\b|-(?:ils|elles)\b")
+# « Combien y en a-t-il ? », « Combien en existe-t-il ? »: « en » stands for what the
+# previous question named, as « ils » does.
+_PRONOUN_SUBJECT = re.compile(
+    r"\b(?:ils|elles|they)\b|-(?:ils|elles)\b"
+    r"|\b(?:y\s+en\s+a|en\s+(?:existe|compte|recense|denombre|a)\w*)\b"
+)
 # The first noun phrase of a question that is no interrogative's (« Quelle place tiennent
 # les salariés … » → « salariés »), plural first: « ils » stands for a plural, or for the
 # members of what a singular names (« un catalyseur territorial » → catalyseurs).
