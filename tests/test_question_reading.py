@@ -565,3 +565,12 @@ def test_combien_de_l_counts_only_after_an_apostrophe():
     # Review of session 13: « de l. » also matched « de leviers ».
     intent = read_intent("Combien de leviers de financement y a-t-il ?")
     assert intent.counted == "leviers" and intent.measure != "share"
+
+
+def test_a_definition_given_in_apposition_answers(reference_assistant):
+    # The note says what societal investment is in apposition (« … à l'investissement
+    # sociétal, un engagement structurant au service d'actions d'intérêt général ») and
+    # nowhere with « est »: that sentence answers, not one naming it in passing.
+    answer = reference_assistant.answer("Qu'est-ce que l'investissement sociétal ?")
+    assert not answer.abstained
+    assert "un engagement structurant" in answer.citations[0].quote, answer.answer

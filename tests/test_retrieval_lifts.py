@@ -63,6 +63,32 @@ def test_defining_sentences_and_their_subjects():
     assert defines(tuple(analyze("place du modèle socio-économique")), asked) == 0.0
 
 
+def test_a_phrase_in_apposition_to_an_indefinite_noun_phrase_is_defined():
+    # « … passer de la dépense à l'investissement sociétal, un engagement structurant … »
+    # says what the investment is: the phrase nearest the comma is defined.
+    assert defined_subjects(
+        [
+            "Certains convergent pour passer de la dépense à l’investissement sociétal, un "
+            "engagement structurant au service d’actions d’intérêt général.",
+            "Le centre de ressources numériques, un kit pratique pour aller plus loin.",
+        ]
+    ) == [
+        tuple(analyze("investissement sociétal")),
+        tuple(analyze("centre de ressources numériques")),
+    ]
+    # « Lancé en mars 2019, un premier webinaire … »: no determiner opens a phrase there;
+    # « la culture, une des … » is one of several, no definition.
+    assert (
+        defined_subjects(
+            [
+                "Lancé en mars 2019, un premier webinaire a réuni près de 150 personnes.",
+                "Elle soutient la culture, une des priorités du mécénat.",
+            ]
+        )
+        == []
+    )
+
+
 def test_a_question_names_the_part_it_asks_about():
     assert named_part("Quelles formes coexistent d'après le webinaire ?") == ("webinair",)
     assert named_part("Que dit la partie sur les études académiques ?") == tuple(

@@ -34,6 +34,15 @@ _DEFINING = re.compile(
     re.IGNORECASE,
 )
 _MAX_SUBJECT_WORDS = 10
+_NEAREST = re.compile(r"\b(?:(?:le|la|les)\s+|l[’']\s?)", re.IGNORECASE)
+# « … passer de la dépense à l'investissement sociétal, un engagement structurant au service
+# d'actions d'intérêt général »: a phrase, then a noun phrase in apposition that says what
+# it is (an indefinite article and a noun, not « un des … »), anywhere in the sentence.
+_APPOSED = re.compile(
+    r"(?:^|(?<=[\s’'(]))(?:(?:le|la|les)\s+|l[’']\s?)(?P<subject>[^,;:.!?()«»]{2,60}?)\s*,\s*"
+    r"(?:un|une)\s+(?!des?\b|d[’']|autres?\b|seule?\b)[a-zà-ÿ]{3,}",
+    re.IGNORECASE,
+)
 # How much of a defined subject must be the asked phrase (Jaccard of their terms, the head
 # noun shared): « modèle socio-économique » is defined by « Le modèle socio-économique … »,
 # not by « La pédagogie sur les leviers des modèles socio-économiques … ».
@@ -108,15 +117,20 @@ def defined_subjects(sentences: list[str]) -> list[tuple[str, ...]]:
     found = []
     for sentence in sentences:
         match = _DEFINING.match(sentence.strip())
-        if match is None:
-            continue
-        subject = match.group("subject")
-        if len(subject.split()) > _MAX_SUBJECT_WORDS:
-            continue
-        terms = tuple(analyze(subject))
-        if terms:
-            found.append(terms)
+        subjects = [match.group("subject")] if match else []
+        # The phrase nearest the comma: « la dépense à l'investissement sociétal, un … »
+        # puts « investissement sociétal » in apposition.
+        subjects += [
+            _NEAREST.split(m.group("subject"))[-1] for m in _APPOSED.finditer(sentence)
+        ]
+        for subject in subjects:
+            if len(subject.split()) > _MAX_SUBJECT_WORDS:
+                continue
+            terms = tuple(analyze(subject))
+            if terms:
+                found.append(terms)
     return found
+
 
 
 def _as_written(question: str, phrase: str) -> str:
