@@ -278,6 +278,15 @@ def test_the_share_of_a_part_within_a_whole_is_of_the_part(reference_assistant):
     public = "Représentant 44% du financement associatif, les financements publics sont …"
     assert not gives(intent, public, subject)
     assert gives(intent, "Les dons représentent 12% des ressources associatives.", subject)
+    # The whole part is named: a share of « financement » is not one of « financement privé ».
+    private = read_intent("Quelle est la part du financement privé dans le budget ?")
+    assert private.part_in_whole
+    assert not gives(private, "Les financements publics représentent 49% du budget.", ["budget"])
+    assert gives(private, "Le financement privé pèse 5% du budget.", ["budget"])
+    # A clause after the part's noun is not the part: the share is of the mayors.
+    mayors = read_intent("Quelle proportion de maires voit son territoire engagé dans un projet ?")
+    assert mayors.part_terms == ("mair",)
+    assert gives(mayors, "76% des maires déclarent que leur territoire est engagé.", ["projet"])
     # A share asked of the whole (« quelle part des ressources … ? ») is still given by it.
     whole = read_intent("Les financements publics représentent quelle part des ressources ?")
     assert not whole.part_in_whole

@@ -523,14 +523,30 @@ def test_the_new_subject_is_read_as_written():
     assert understand("Et pour une petite association ?", history).subject == (
         "petite association"
     )
+    # « du côté des » opens the slot whole (not « s Très … »); the phrase is lowercased as
+    # it is compared with the note's words.
     assert understand("Et du côté des Très Petites Entreprises ?", history).subject == (
-        "Très Petites Entreprises"
+        "très petites entreprises"
     )
-    assert understand("Et côté PME ?", history).subject == "PME"
-    assert understand("Et en 2018 ?", history).subject == "2018"
+    assert understand("Et côté PME ?", history).subject == "pme"
     # No preposition or article opens it: a time, not a subject.
     assert understand("Et dix ans plus tard ?", history).subject == ""
     assert understand("Quels sont les leviers ?", history).subject == ""
+    # A purpose, a condition or a clause is no subject either.
+    for question in ("Et pour y arriver ?", "Et en cas de baisse ?", "Et pour les utiliser ?"):
+        assert understand(question, history).subject == "", question
+
+
+def test_only_a_subject_the_note_never_writes_is_said_missing(reference_assistant):
+    # « petite association »: « association » is the note's word, « petite » never is.
+    # A single unknown word (a typo, « bénéficières ») or a word the note writes under
+    # another ending (« employeurs » / « employeur ») is not reported as a missing subject.
+    first = "Quels sont les leviers d'un modèle socio-économique ?"
+    for question in ("Et pour les bénéficières ?", "Et pour les employeurs ?"):
+        _, follow = _converse(reference_assistant, first, question)
+        assert "ne parle pas de" not in follow.answer, (question, follow.answer)
+    _, small = _converse(reference_assistant, first, "Et pour une petite association ?")
+    assert small.answer.startswith("Le corpus ne parle pas de « petite association »")
 
 
 def test_a_subject_the_question_is_scoped_to_and_the_note_never_writes_is_said_missing(
@@ -577,6 +593,8 @@ def test_a_count_asked_with_the_pronoun_en_counts_the_previous_subject(reference
     for question in ("Combien y en a-t-il ?", "Combien en existe-t-il en France ?"):
         intent = understand(question, history).intent
         assert intent.kind == "figure" and intent.counted == "dla", question
+    # « en avance »: an adverb, not the clitic of a count.
+    assert not understand("Combien en avance faut-il s'y prendre ?", history).intent.pronoun_subject
     _, follow = _converse(reference_assistant, "Qu'est-ce que le DLA ?", "Combien y en a-t-il ?")
     assert follow.abstained, follow.answer
     assert "ce chiffre" in follow.answer

@@ -83,10 +83,18 @@ def test_a_phrase_in_apposition_to_an_indefinite_noun_phrase_is_defined():
             [
                 "Lancé en mars 2019, un premier webinaire a réuni près de 150 personnes.",
                 "Elle soutient la culture, une des priorités du mécénat.",
+                # A fronted « pour … » says for whom; « un tiers » is a quantity.
+                "Pour les associations, un partenariat reste une démarche exigeante.",
+                "Les associations interrogées, un tiers du panel, sont employeuses.",
             ]
         )
         == []
     )
+    # « de » does not cut the phrase: « la directrice de l'association, une femme … » says
+    # who the director is, not what the association is.
+    assert defined_subjects(
+        ["Elle a rencontré la directrice de l’association, une femme engagée."]
+    ) == [tuple(analyze("directrice de l’association"))]
 
 
 def test_a_question_names_the_part_it_asks_about():

@@ -229,7 +229,7 @@ def _match(
         return Evidence(0.0, 0.0, 0.0, 0.0)
     # A word of the subject the note never writes is said missing (planning: « Le corpus ne
     # parle pas de « petite association » »), not judged with what the rest asks.
-    focus = set(query.terms) - retrieval.unwritten or set(query.terms)
+    focus = (set(query.terms) - retrieval.unwritten) or set(query.terms)
     # « Et le privé, ça pèse combien ? »: a word that asks for any figure of the subject
     # (« pèse », « part ») says nothing of what the note must know; a named measure
     # (« salaire ») does. Whatever the question's kind: « … soutenu par qui et dans quelles

@@ -193,22 +193,20 @@ def gives(intent: Intent, text: str, subject: Sequence[str] = ()) -> bool:
     an age, a share). A share asked of a whole (« X représente quelle part des ressources
     ? ») is given too by a percentage of one of the ``subject``'s terms (« 44% du
     financement associatif, les financements publics … »)."""
+    if intent.part_in_whole:
+        # « la part du financement privé dans le budget »: a share, in a unit naming the
+        # whole part (« financement privé », not any « financement »).
+        return (
+            bool(intent.part_terms)
+            and bool(_GIVES["share"].search(text))
+            and set(intent.part_terms) <= set(analyze(text))
+        )
     if intent.counted:
         # « Combien de maires … ? » asks a number of them: « 87% des Maires » is none.
         shares = intent.measure == "share"
         return (
             counts_terms(text, intent.counted_terms, shares, written=intent.counted)
-            or (
-                shares
-                and not intent.part_in_whole
-                and any(counts_terms(text, (term,)) for term in subject)
-            )
-            # « Les dons représentent 12% des ressources »: the part named, and a share.
-            or (
-                intent.part_in_whole
-                and bool(_GIVES["share"].search(text))
-                and set(intent.counted_terms) <= set(analyze(text))
-            )
+            or (shares and any(counts_terms(text, (term,)) for term in subject))
             or counts_initials(text, intent.counted_initials, shares)
             or counts_bare_terms(text, intent.counted_terms)
         )

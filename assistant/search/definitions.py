@@ -34,13 +34,28 @@ _DEFINING = re.compile(
     re.IGNORECASE,
 )
 _MAX_SUBJECT_WORDS = 10
-_NEAREST = re.compile(r"\b(?:(?:le|la|les)\s+|l[’']\s?)", re.IGNORECASE)
+# « la dépense à l'investissement sociétal, un … »: of a phrase that a preposition other than
+# « de » cuts, the part after it is in apposition (« la directrice de l'association, une
+# … » is the director).
+_AFTER_PREPOSITION = re.compile(
+    r"(?<![\w’'])(?:à|a|au|aux|vers|pour|dans|sur|par|avec|entre|en)\s+"
+    r"(?:(?:le|la|les)\s+|l[’']\s?)",
+    re.IGNORECASE,
+)
+# « Pour les associations, un tiers … », « Au sein de la fondation, une équipe … »: a phrase
+# opening the sentence after a preposition is where or for whom, not what is defined.
+_FRONTED = re.compile(
+    r"^\W*(?:pour|avec|dans|au sein|grâce|grace|selon|depuis|en|sur|par|chez|après|apres"
+    r"|avant|lors|face|pendant|parmi|entre|à|a|au|aux|de|du|des|sous|vers|outre|hors)\b",
+    re.IGNORECASE,
+)
 # « … passer de la dépense à l'investissement sociétal, un engagement structurant au service
 # d'actions d'intérêt général »: a phrase, then a noun phrase in apposition that says what
 # it is (an indefinite article and a noun, not « un des … »), anywhere in the sentence.
 _APPOSED = re.compile(
     r"(?:^|(?<=[\s’'(]))(?:(?:le|la|les)\s+|l[’']\s?)(?P<subject>[^,;:.!?()«»]{2,60}?)\s*,\s*"
-    r"(?:un|une)\s+(?!des?\b|d[’']|autres?\b|seule?\b)[a-zà-ÿ]{3,}",
+    r"(?:un|une)\s+(?!des?\b|d[’']|autres?\b|seule?\b|tiers\b|quart\b|peu\b|fois\b"
+    r"|partie\b|part\b|majorité\b|moitié\b|certaine?\b)[a-zà-ÿ]{3,}",
     re.IGNORECASE,
 )
 # How much of a defined subject must be the asked phrase (Jaccard of their terms, the head
@@ -121,7 +136,9 @@ def defined_subjects(sentences: list[str]) -> list[tuple[str, ...]]:
         # The phrase nearest the comma: « la dépense à l'investissement sociétal, un … »
         # puts « investissement sociétal » in apposition.
         subjects += [
-            _NEAREST.split(m.group("subject"))[-1] for m in _APPOSED.finditer(sentence)
+            _AFTER_PREPOSITION.split(m.group("subject"))[-1]
+            for m in _APPOSED.finditer(sentence)
+            if not (_FRONTED.match(sentence) and "," not in sentence[: m.start("subject")])
         ]
         for subject in subjects:
             if len(subject.split()) > _MAX_SUBJECT_WORDS:
@@ -133,7 +150,7 @@ def defined_subjects(sentences: list[str]) -> list[tuple[str, ...]]:
 
 
 
-def _as_written(question: str, phrase: str) -> str:
+def as_written_phrase(question: str, phrase: str) -> str:
     """``phrase`` (read on folded text) as the question writes it, accents kept and
     lowercased; "" when it cannot be found (folding changed its length: « œ »)."""
     written = question.lower()
@@ -156,7 +173,7 @@ def asked_term(question: str) -> tuple[str, ...]:
         phrase = _TERM_END.split(_WORD_OF.sub("", match.group("term")), maxsplit=1)[0]
         if len(phrase.split()) > _MAX_TERM_WORDS + 1:  # + its determiner
             return ()
-        if _CLAUSE.search(_as_written(question, phrase)):
+        if _CLAUSE.search(as_written_phrase(question, phrase)):
             return ()
         if analyze(phrase):
             return tuple(analyze(phrase))

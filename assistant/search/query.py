@@ -28,7 +28,7 @@ from ..textnorm import (
     singular_tokens,
     tokens,
 )
-from .definitions import ASKED_BY_VERB, VERB_FIRST, asked_term
+from .definitions import ASKED_BY_VERB, VERB_FIRST, as_written_phrase, asked_term
 
 # The kind of answer, in the order they are tested (the first that matches wins).
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -177,8 +177,11 @@ _DAY = re.compile(
     r"|\bday\s+(\d{1,2})\b"
 )
 _FOR_X = re.compile(
-    r"^\s*(?:et|and|what about|how about)\s+(?:pour|for|chez|cote|du cote de)?\s*(.+?)\s*\??$"
+    r"^\s*(?:et|and|what about|how about)\s+"
+    r"(?:pour|for|chez|du cote (?:des|de la|de l'|du|de|d')|du cote|cote)?\s*(.+?)\s*\??$"
 )
+# « Et pour X ? », « Et côté X ? »: a preposition opens the new subject's slot (on folded text).
+_FOR_X_SLOT = re.compile(r"^\s*(?:et|and|what about|how about)\s+(?:pour|for|chez|du cote|cote)\b")
 
 
 _YEAR_ASKED = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -187,14 +190,14 @@ _YEAR_ASKED = re.compile(r"\b(?:19|20)\d{2}\b")
 # chiffres … ? » asks for several figures and counts nothing. French only: the noun is
 # matched on the passages' French stems, and an English noun phrase (« how many
 # association–business partnerships ») does not say which of its words is counted.
-_OF = r"(?:de|d['’]|des|du)\s*"
+_OF = r"(?:de la\s+|de l['’]|(?:des|du|de)\b|d['’])\s*"
 _COUNTED = re.compile(
     r"\bcombien\s+(?:(?:y\s+a|existe|compte|en\s+compte|reste)[- ]t[- ](?:il|elle|on)\s+)?"
     + _OF
     + r"(?P<fr>[a-z][\w-]+)"
     r"|\b(?:quel\s+(?:nombre|pourcentage)|quelle\s+(?:part|proportion)|nombre"
     # « Quelle est la part des dons … ? »
-    r"|quel(?:le)?\s+(?:est|etait|sera)\s+(?:le|la)\s+(?:part|proportion|pourcentage|nombre))\s+"
+    r"|quel(?:le)?\s+(?:est|etait|sera)\s+(?:le|la)\s+(?:part|proportion|pourcentage))\s+"
     + _OF
     + r"(?P<fr2>[a-z][\w-]+)"
 )
@@ -212,8 +215,9 @@ _WHY = re.compile(
     r"\b(?:pourquoi|pour quelles? raisons?|why|a quoi (?:ca |cela )?ser[ts]\w*"
     r"|qu.est.ce qui (?:pousse|explique|motive|justifie)\w*|what for|for what reason)\b"
 )
+# « la part des dons (des particuliers) dans les ressources »: the part, before its whole.
 _PART_IN_WHOLE = re.compile(
-    r"\b(?:part|proportion|pourcentage)\s+(?:de|des|du|d['’])\s*[a-z][^?]*?\s"
+    r"\b(?:part|proportion|pourcentage)\s+" + _OF + r"(?P<part>[a-z][^?]*?)\s"
     r"(?:dans|parmi|au sein d[eu]s?|sur l.ensemble d[eu]s?)\s"
 )
 _HOW_MUCH_OF = re.compile(r"\bcombien (?:du|de la|de l['’])\s*(?=[a-z])")
@@ -362,6 +366,7 @@ class Intent:
     # « la part des dons dans les ressources »: the share of a part within a whole — the
     # figure must be of the part (what is counted), not any share of the whole.
     part_in_whole: bool = False
+    part_terms: tuple[str, ...] = ()  # analyze(the part): « dons des particuliers »
 
     @property
     def asks_more(self) -> bool:
@@ -448,6 +453,7 @@ def read_intent(question: str) -> Intent:
     counted_word = _counted(question, counted)
     phrase = _counted_phrase(question, counted_word)
     places = " ".join(m.group(1) or m.group(2) for m in _SCOPE.finditer(question))
+    part = _PART_IN_WHOLE.search(text)
     return Intent(
         kind=kind,
         day=day,
@@ -466,8 +472,16 @@ def read_intent(question: str) -> Intent:
         pronoun_subject=bool(_PRONOUN_SUBJECT.search(text)),
         asks_for=next((name for name, pattern in _ASKS_FOR if pattern.search(text)), ""),
         why=kind == "explain" and bool(_WHY.search(text)),
-        part_in_whole=bool(counted_word) and bool(_PART_IN_WHOLE.search(text)),
+        part_in_whole=bool(counted_word) and part is not None,
+        part_terms=tuple(analyze(_part_named(part.group("part")))) if counted_word and part else (),
     )
+
+
+def _part_named(part: str) -> str:
+    """The part a share is asked of: the whole noun phrase (« dons des particuliers »), or
+    its head noun when a verb follows it (« maires voit son territoire engagé » → « maires »:
+    the share is of the mayors, not of everything the clause says)."""
+    return _noun_phrase(part) or part.split()[0]
 
 
 # « Et quelle part d'entre eux … ? », « Et le troisième temps, ça donne quoi ? »: a question of
@@ -488,45 +502,67 @@ _SLOT_WORDS = frozenset(
 
 
 
-# The follow-up's new subject on the question as written (accents and capitals kept), and
-# the words that open a slot before it (« du côté des », « pour une », « l' »).
-_FOR_X_WRITTEN = re.compile(
-    r"^\s*(?:et|and|what about|how about)\s+(pour|for|chez|du\s+c[ôo]t[ée]|c[ôo]t[ée])?"
-    r"\s*(.+?)\s*\??\s*$",
-    re.IGNORECASE,
-)
+# The words opening a slot before the noun phrase that fills it (« une », « les », « l' »),
+# on the phrase as written.
 _SLOT_OPENING = re.compile(
     r"^(?:(?:les|le|la|un|une|des|du|de|en|au|aux|avec|dans|sur|parmi|among|the|an|a)\s+"
     r"|(?:l|d)['’]\s*)+",
     re.IGNORECASE,
 )
+_LINKING = frozenset({"de", "d", "du", "des", "of"})
+# « pour les utiliser », « pour la financer », « pour y arriver »: an object pronoun and an
+# infinitive, a purpose. After « les » a noun would be plural (« les associations »); after
+# « le / la / l' » only an -er ending that is no « -ier » noun (« le quartier ») is read as
+# a verb, which keeps « le leader » a rare miss rather than « le métier » a common one.
+_CLITIC_INFINITIVE = re.compile(
+    r"^(?:(?:y|en|se|s['’]|lui|leur|nous|vous|me|te)\s*[^\W\d_]+(?:er|ir|re)\s*$"
+    r"|les\s+[^\W\d_]+(?:er|ir|re)\s*$"
+    r"|(?:le|la|l['’])\s*[^\W\d_]*[^i\W\d_]er\s*$)",
+    re.IGNORECASE,
+)
+# « en cas de baisse », « en vue de », « en termes de »: a condition or a manner, no subject.
+_LOCUTION = re.compile(
+    r"^(?:en|au)\s+(?:cas|vue|lien|termes?|matière|matiere|raison|fonction|dehors|regard)\b",
+    re.IGNORECASE,
+)
 
 
-def subject_as_written(question: str) -> str:
-    """« Et du côté des Très Petites Entreprises ? » → « Très Petites Entreprises »: the
-    subject a follow-up moves to, as written, without the words opening its slot. A phrase
-    that no preposition or article opens is no subject (« Et dix ans plus tard ? », « Et
-    ensuite ? »): ""."""
-    match = _FOR_X_WRITTEN.match(question)
-    if match is None:
+def _noun_phrase(phrase: str) -> str:
+    """``phrase`` when it reads as a noun phrase of one to three words with no function
+    word but « de » linking its nouns, "" otherwise: « pour les utiliser », « dans l'IAE et
+    à quelle date », « … la note cite-t-elle », « en gros » are no subject."""
+    if _LOCUTION.match(phrase) or _CLITIC_INFINITIVE.match(phrase):
         return ""
-    phrase = match.group(2)
-    subject = _SLOT_OPENING.sub("", phrase).strip()
-    return subject if match.group(1) or subject != phrase else ""
+    phrase = _SLOT_OPENING.sub("", phrase).strip()
+    words = re.findall(r"[^\W\d_][\w'’-]*", phrase)
+    if not 1 <= len(words) <= 3 or "-t-" in phrase:
+        return ""
+    kept = _LINKING | _DEGREE
+    if any(fold(w).lower() in STOP_WORDS and fold(w).lower() not in kept for w in words):
+        return ""
+    return phrase
+
+
+def subject_as_written(question: str, new_subject: str) -> str:
+    """« Et pour une petite association ? » → « petite association »: the subject a
+    follow-up moves to (``Intent.new_subject``, read on folded text) as the question writes
+    it, without the words opening its slot. A phrase that neither a preposition nor an
+    article opens is no subject (« Et dix ans plus tard ? », « Et ensuite ? »): ""."""
+    written = as_written_phrase(question, new_subject) or new_subject
+    opened = bool(_FOR_X_SLOT.match(fold(question).lower())) or bool(
+        _SLOT_OPENING.match(written)
+    )
+    return _noun_phrase(written) if opened else ""
 
 
 # « C'est quoi l'hybridation pour une petite association ? »: what the question is scoped to,
 # a noun phrase that a preposition and a determiner open, closing the question.
 _SCOPED_TO = re.compile(
-    r"\b(?:pour|chez|dans|for|in|among)\s+(?:(?:un|une|les|des|la|le|son|sa|ses|leur|leurs"
-    r"|mon|ma|mes|notre|nos|votre|vos|ces|cette|ce|a|an|the|my|our|their)\s+|l['’]\s*)"
-    r"([^?,;:.!«»()\d]+?)\s*\??\s*$",
+    r"\b(?:pour|chez|dans|for|in|among)\s+(?P<det>(?:un|une|les|des|la|le|son|sa|ses|leur"
+    r"|leurs|mon|ma|mes|notre|nos|votre|vos|ces|cette|ce|a|an|the|my|our|their)\s+|l['’]\s*)"
+    r"(?P<phrase>[^?,;:.!«»()\d]+?)\s*\??\s*$",
     re.IGNORECASE,
 )
-
-
-_INFINITIVE = re.compile(r"[a-z]{3,}(?:er|ir)")
-_LINKING = frozenset({"de", "d", "du", "des", "of"})
 
 
 def scoped_to(question: str) -> str:
@@ -534,17 +570,9 @@ def scoped_to(question: str) -> str:
     the noun phrase that closes the question after a preposition and a determiner, as
     written; "" for none."""
     match = _SCOPED_TO.search(question)
-    if match is None:
-        return ""
-    phrase = match.group(1).strip()
-    words = re.findall(r"[^\W\d_][\w'’-]*", phrase)
-    # A noun phrase of a few words: no clause (« pour les utiliser », « dans l'IAE et à quelle
-    # date », « … la note cite-t-elle »), no function word but « de » linking its nouns.
-    if not 1 <= len(words) <= 3 or "-t-" in phrase or _INFINITIVE.fullmatch(fold(words[0])):
-        return ""
-    if any(fold(w) in STOP_WORDS and fold(w) not in _LINKING for w in words):
-        return ""
-    return phrase
+    if not match or _CLITIC_INFINITIVE.match(match.group("det") + match.group("phrase")):
+        return ""  # « pour les utiliser »: an object pronoun, not a determiner
+    return _noun_phrase(match.group("phrase"))
 
 
 def _rescoped(phrase: str) -> str:
@@ -630,11 +658,12 @@ def _as_written(question: str, folded: str) -> str:
     return next((w.lower() for w in words if fold(w) == folded), folded)
 
 
-# « Combien y en a-t-il ? », « Combien en existe-t-il ? »: « en » stands for what the
-# previous question named, as « ils » does.
+# « Combien y en a-t-il ? », « Combien en existe-t-il ? », « Combien en faut-il ? »: « en »
+# stands for what the previous question named, as « ils » does (not « en avance », « en
+# Alsace »).
 _PRONOUN_SUBJECT = re.compile(
     r"\b(?:ils|elles|they)\b|-(?:ils|elles)\b"
-    r"|\b(?:y\s+en\s+a|en\s+(?:existe|compte|recense|denombre|a)\w*)\b"
+    r"|\b(?:y\s+en\s+a|en\s+(?:a|ont|avons|faut|existent|existe|compte|recense|denombre))\b"
 )
 # The first noun phrase of a question that is no interrogative's (« Quelle place tiennent
 # les salariés … » → « salariés »), plural first: « ils » stands for a plural, or for the
@@ -1111,7 +1140,9 @@ class SearchQuery:
         after a question on academic actors: its own words, not the previous question's)."""
         self.intent = intent
         text = self.focus_text
-        self.subject = subject_as_written(text) if intent.new_subject else scoped_to(text)
+        self.subject = (
+            subject_as_written(text, intent.new_subject) if intent.new_subject else scoped_to(text)
+        )
         moved = set(analyze(intent.new_subject)) - set(analyze(self.previous))
         self.rescoped = frozenset(moved)
         phrase = singular_tokens(intent.new_subject)

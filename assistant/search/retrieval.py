@@ -24,7 +24,7 @@ from ..textunits import Boilerplate, Unit, split_units, with_antecedents
 from .cognates import Bridge
 from .definitions import DEFINES_AT_LEAST, defined_subjects, defines
 from .lexical import BM25Index
-from .query import SearchQuery
+from .query import SearchQuery, spelled_out_initials
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,10 @@ class Retrieval:
 
 # An ordinal however written, on tokens(): « 5e », « 5eme », « 5th » are one number.
 _ORDINAL = re.compile(r"\b(\d+)(?:e|eme|ieme|er|ere|re|th|st|nd|rd)\b")
+# A word of the question is one the corpus writes when a corpus word begins with the same
+# letters (« bénéficières » / « bénéficiaires », « employeur » / « employeuses »): typos and
+# forms the stemmer keeps apart are not words the note « never writes ».
+PREFIX = 5
 
 
 @dataclass
@@ -197,6 +201,8 @@ class Retriever:
         self._built = False
         self._mention_text: tuple[object, str] = (None, "")  # (version, viewer): folded text
         self._bridge: tuple[object, Bridge] = (None, Bridge())  # (version, viewer): cognates
+        # (version, viewer) -> the first letters of every term the corpus writes
+        self._prefixes: tuple[object, frozenset[str]] = (None, frozenset())
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -306,14 +312,34 @@ class Retriever:
 
     def _never_written(self, query: SearchQuery, viewer: str | None) -> list[str]:
         """The terms of the question's subject (``query.subject``) that the corpus never
-        writes. An English question's words are not the note's anyway (its cognates are read
-        instead), and a year or an edition has readings of its own (evidence: unknown
-        years)."""
+        writes, when it writes some other: « petite association » is a kind of association
+        the note never names, where a subject of one word it does not know (« la suite »,
+        « le futur ») may be a word of the asking or a synonym. A term is written when a
+        word of the corpus begins as it does (« bénéficières » for « bénéficiaires »,
+        « employeur » for « employeuses »: typos and other forms), and a phrase when its
+        acronym is (« Très Petites Entreprises », « TPE »). An English question's words
+        are not the note's anyway (its cognates are read instead), and a year or an
+        edition has readings of its own (evidence: unknown years)."""
         subject = query.subject
         if not subject or query.cross_lingual or any(c.isdigit() for c in subject):
             return []
-        unknown = [t for t in analyze(subject) if self.known_form(t, viewer) is None]
-        return unknown if unknown and not self.mentions(subject, viewer) else []
+        terms = analyze(subject)
+        unknown = [t for t in terms if not self._writes(t, viewer)]
+        if not unknown or len(unknown) == len(terms) or self.mentions(subject, viewer):
+            return []
+        if any(self.knows(acronym, viewer) for acronym in spelled_out_initials(subject)):
+            return []
+        return unknown
+
+    def _writes(self, term: str, viewer: str | None) -> bool:
+        """The term, or a word beginning as it does (five letters), is the corpus's."""
+        if self.known_form(term, viewer) is not None:
+            return True
+        key = (self.version, viewer)
+        if self._prefixes[0] != key:
+            terms = (t for part in self.partitions(viewer) for t in part.bm25.terms())
+            self._prefixes = (key, frozenset(t[:PREFIX] for t in terms if len(t) >= PREFIX))
+        return len(term) >= PREFIX and term[:PREFIX] in self._prefixes[1]
 
     def mentions(self, phrase: str, viewer: str | None = None) -> bool:
         """Does ``phrase`` (« Fondation de France ») occur, its words in a row, in a passage
