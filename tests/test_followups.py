@@ -598,3 +598,19 @@ def test_a_count_asked_with_the_pronoun_en_counts_the_previous_subject(reference
     _, follow = _converse(reference_assistant, "Qu'est-ce que le DLA ?", "Combien y en a-t-il ?")
     assert follow.abstained, follow.answer
     assert "ce chiffre" in follow.answer
+
+
+def test_a_pronoun_count_after_a_count_counts_the_same_thing(reference_assistant):
+    # « Combien sont-ils aujourd'hui ? » after « Combien de bénévoles en France ? » asks the
+    # number of volunteers again (« de » opens no plural noun phrase the way « les » does):
+    # not the 350 members a « Ils sont aujourd'hui plus de 350 » of another passage counts.
+    history = [
+        Turn(role="user", content="Combien de bénévoles en France ?"),
+        Turn(role="assistant", content="D'après le corpus : … [1]"),
+    ]
+    intent = understand("Combien sont-ils aujourd'hui ?", history).intent
+    assert intent.counted == "bénévoles"
+    _, follow = _converse(
+        reference_assistant, "Combien de bénévoles en France ?", "Combien sont-ils aujourd'hui ?"
+    )
+    assert "13,2 millions de bénévoles" in follow.citations[0].quote, follow.answer

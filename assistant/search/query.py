@@ -709,6 +709,16 @@ def intent_in_context(
         and intent.pronoun_subject
         and not (intent.counted or intent.measure)
     ):
+        counted = read_intent(previous_question)
+        if counted.counted:
+            # « Combien sont-ils ? » after « Combien de bénévoles … ? »: the same thing.
+            return replace(
+                intent,
+                counted=counted.counted,
+                counted_terms=counted.counted_terms,
+                counted_whole=counted.counted_whole,
+                counted_initials=counted.counted_initials,
+            )
         folded = fold(previous_question)
         noun = _PLURAL_NOUN.search(folded) or _NOUN.search(folded)
         if noun and noun.group(1) not in STOP_WORDS:
@@ -1284,6 +1294,13 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
         else point_query(question, point, turns, intent.ordinal_noun)
     )
     query.reads(intent_in_context(intent, query.previous, query.follow_up, question))
+    stands_for = [t for t in query.intent.counted_terms if t not in query.focus_terms]
+    if intent.pronoun_subject and query.weights and stands_for:
+        # « Combien sont-ils aujourd'hui ? »: « ils » stands for the counted noun, asked as if
+        # written (« combien de bénévoles aujourd'hui ») — searched and weighed as the
+        # follow-up's own words, not as the previous question's context.
+        query.focus_terms = [*query.focus_terms, *stands_for]
+        query.weights = query.weights | {t: 2.0 for t in stands_for}
     query.names = asked_names(question)
     query.previous_answer = previous_answer(turns)
     if point is None and intent.ordinal is not None and query.previous_answer.strip():
