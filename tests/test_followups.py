@@ -547,6 +547,12 @@ def test_only_a_subject_the_note_never_writes_is_said_missing(reference_assistan
         assert "ne parle pas de" not in follow.answer, (question, follow.answer)
     _, small = _converse(reference_assistant, first, "Et pour une petite association ?")
     assert small.answer.startswith("Le corpus ne parle pas de « petite association »")
+    # « humanitaire » only begins as « humaines » does (« huma-»): it is not the note's word.
+    _, aid = _converse(reference_assistant, first, "Et pour une association humanitaire ?")
+    assert aid.answer.startswith("Le corpus ne parle pas de « association humanitaire »")
+    # A typo inside the word (« parteneriats ») is still the note's « partenariats ».
+    _, typo = _converse(reference_assistant, first, "Et pour les parteneriats locaux ?")
+    assert "ne parle pas de" not in typo.answer, typo.answer
 
 
 def test_a_subject_the_question_is_scoped_to_and_the_note_never_writes_is_said_missing(

@@ -202,7 +202,7 @@ class Retriever:
         self._mention_text: tuple[object, str] = (None, "")  # (version, viewer): folded text
         self._bridge: tuple[object, Bridge] = (None, Bridge())  # (version, viewer): cognates
         # (version, viewer) -> the first letters of every term the corpus writes
-        self._prefixes: tuple[object, frozenset[str]] = (None, frozenset())
+        self._prefixes: tuple[object, dict[str, list[str]]] = (None, {})
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -332,14 +332,28 @@ class Retriever:
         return unknown
 
     def _writes(self, term: str, viewer: str | None) -> bool:
-        """The term, or a word beginning as it does (five letters), is the corpus's."""
+        """The term, a corpus term it begins as (all its letters but the last two, five at
+        least), or one a letter away (two from ten letters on), is the corpus's: another
+        ending or a typo (« sportiv » and « sport », « benefici » for « bénéficières » and
+        « beneficiair », « parteneriat » and « partenariat »); not a longer word on a
+        shorter root (« humanitair » and « human » of « Humanisme »)."""
         if self.known_form(term, viewer) is not None:
             return True
         key = (self.version, viewer)
         if self._prefixes[0] != key:
-            terms = (t for part in self.partitions(viewer) for t in part.bm25.terms())
-            self._prefixes = (key, frozenset(t[:PREFIX] for t in terms if len(t) >= PREFIX))
-        return len(term) >= PREFIX and term[:PREFIX] in self._prefixes[1]
+            by_prefix: dict[str, list[str]] = {}
+            for part in self.partitions(viewer):
+                for known in part.bm25.terms():
+                    if len(known) >= PREFIX:
+                        by_prefix.setdefault(known[:PREFIX], []).append(known)
+            self._prefixes = (key, by_prefix)
+        if len(term) < PREFIX:
+            return False
+        return any(
+            _common_prefix(term, known) >= max(PREFIX, len(term) - 2)
+            or _within_edits(term, known, 1 if len(term) < 10 else 2)
+            for known in self._prefixes[1].get(term[:PREFIX], ())
+        )
 
     def mentions(self, phrase: str, viewer: str | None = None) -> bool:
         """Does ``phrase`` (« Fondation de France ») occur, its words in a row, in a passage
@@ -623,3 +637,23 @@ def readable_rows(units: list[Unit], sentences: int) -> np.ndarray:
 def vector_rows(chunk: Chunk) -> int:
     """Rows a chunk's packed vectors must have: its title, then each of its sentences."""
     return 1 + len(sentences_of(chunk.text))
+
+
+def _common_prefix(a: str, b: str) -> int:
+    shorter = min(len(a), len(b))
+    return next((i for i in range(shorter) if a[i] != b[i]), shorter)
+
+
+def _within_edits(a: str, b: str, most: int) -> bool:
+    """Whether ``a`` becomes ``b`` in at most ``most`` insertions, deletions or
+    substitutions (Levenshtein, one row at a time)."""
+    if abs(len(a) - len(b)) > most:
+        return False
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+        if min(row) > most:
+            return False
+    return row[-1] <= most
