@@ -620,3 +620,26 @@ def test_a_pronoun_count_after_a_count_counts_the_same_thing(reference_assistant
         reference_assistant, "Combien de bénévoles en France ?", "Combien sont-ils aujourd'hui ?"
     )
     assert "13,2 millions de bénévoles" in follow.citations[0].quote, follow.answer
+
+
+def test_a_follow_up_asking_its_own_question_does_not_inherit_the_kind(reference_assistant):
+    # « Et sur quelle plateforme ? » after « Quand le MOOC a-t-il été lancé ? » asks which
+    # platform, not a date: it must not answer « Le corpus ne donne pas cette date ».
+    history = [
+        Turn(role="user", content="Quand le MOOC a-t-il été lancé ?"),
+        Turn(role="assistant", content="D'après le corpus : … [1]"),
+    ]
+    assert understand("Et sur quelle plateforme ?", history).intent.kind != "date"
+    # Without a question word opening it, a follow-up still asks what was asked: « ça
+    # donne quoi ? » re-scopes, and a relative « qui » asks nothing.
+    for question in (
+        "Et pour les fondations ?",
+        "Et du côté des fondations, ça donne quoi ?",
+        "Et pour les associations qui emploient des salariés ?",
+    ):
+        assert understand(question, history).intent.kind == "date", question
+    _, follow = _converse(
+        reference_assistant, "Quand le MOOC a-t-il été lancé ?", "Et sur quelle plateforme ?"
+    )
+    assert "cette date" not in follow.answer, follow.answer
+    assert "Coursera" in follow.answer or "coursera" in follow.answer, follow.answer

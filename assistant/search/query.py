@@ -484,6 +484,15 @@ def _part_named(part: str) -> str:
     return _noun_phrase(part) or part.split()[0]
 
 
+# A question word opening the follow-up (after « et » and a preposition) asks a question
+# of its own: « Et sur quelle plateforme ? », « Et avec qui ? ». Not « quoi » / « what »,
+# which « ça donne quoi ? » and « what about … ? » use to re-scope the previous question,
+# nor a relative « qui » (« Et pour les associations qui emploient … ? »).
+_OWN_QUESTION = re.compile(
+    r"^\W*(?:(?:et|mais|and|but)\s+)?(?:(?:sur|pour|avec|par|de|d|a|au|aux|dans|chez|en|on"
+    r"|for|with|by|in|to)\s+)?(?:quel\w*|combien|comment|pourquoi|quand|qui|ou|lesquel\w*"
+    r"|how|why|when|who|which|where)\b|-t-"
+)
 # « Et quelle part d'entre eux … ? », « Et le troisième temps, ça donne quoi ? »: a question of
 # its own, not a subject put in place of the previous one.
 _ASKS = re.compile(
@@ -688,7 +697,11 @@ def intent_in_context(
     kind of answer as the question it follows (« Combien de bénévoles … ? »); one counting
     what a pronoun stands for (« Et ils sont combien ? » after a question on « les salariés
     ») counts the previous question's noun."""
-    if follow_up and previous_question and intent.kind == "explain":
+    # « Et sur quelle plateforme ? », « Et qui l'a lancé ? »: a question word asks a
+    # question of its own, of the kind it asks — not the previous question's kind. « ça
+    # donne quoi ? », « what about … ? » re-scope the previous question instead.
+    asks_own = bool(_OWN_QUESTION.search(fold(question).lower())) if question else False
+    if follow_up and previous_question and intent.kind == "explain" and not asks_own:
         inherited = read_intent(previous_question)
         intent = replace(intent, kind=inherited.kind, measure=inherited.measure)
         # « Et côté salariés ? » after « Combien de bénévoles … ? » counts the salariés: a
@@ -1213,7 +1226,8 @@ def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery
     english = looks_english(question)
     if not elliptic:
         return SearchQuery(question, question, {}, False, terms, question, english, last)
-    if _NEW_TOPIC.match(question) and terms:
+    topic = _NEW_TOPIC.match(question)
+    if topic and terms and not _ASKS.match(fold(question[topic.end() :]).lower().strip()):
         return SearchQuery(question, question, {}, True, terms, question, english, last)
     weights = {t: 2.0 for t in terms}
     text = swapped_slot(last, question) or f"{last} {question}"
