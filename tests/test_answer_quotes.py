@@ -292,3 +292,25 @@ def test_things_announced_inline_are_quoted_with_the_sentences_developing_them(t
     assert any("l'intendance suivra" in q for q in quotes[1:]), quotes
     assert any(q.startswith("Le risque politique") for q in quotes[1:]), quotes
     assert not any(q.startswith("Le rôle du modèle") for q in quotes), quotes
+
+
+def test_a_verb_of_enabling_gives_a_reason_only_about_the_subject(reference_assistant):
+    # « Pourquoi … hybrider leur modèle ? »: « ce MOOC permet de : … se familiariser avec
+    # la démarche d'hybridation » says what the MOOC is for, not why to hybridise; a
+    # causal connective, or « l'hybridation des modèles permet … », gives a reason.
+    from assistant.answer.holds import gives_reason_about
+
+    subject = {"hybrid", "model"}
+    assert not gives_reason_about(
+        "Au travers de 4 modules, ce MOOC permet de :\n• se familiariser avec l'hybridation",
+        subject,
+    )
+    assert gives_reason_about(
+        "L’hybridation des modèles permet de disposer d’une large palette de possibilités.",
+        subject,
+    )
+    assert gives_reason_about("Ce MOOC est utile car les modèles évoluent.", subject)
+    query = understand("Pourquoi les associations doivent-elles hybrider leur modèle ?", [])
+    scored = score_units(query, reference_assistant.retriever.search(query), depth=30)
+    mooc = [s for s in scored if "ce MOOC permet de" in s.unit.text]
+    assert mooc and all(s.fits == 0.0 for s in mooc)

@@ -386,6 +386,23 @@ _REASON = re.compile(
 )
 
 
+_ENABLING = re.compile(r"\b(?:permet\w*|enables?)\b", re.IGNORECASE)
+
+
+def gives_reason_about(text: str, subject: set[str]) -> bool:
+    """Whether ``text`` gives a reason, and — when its only sign is a verb of enabling —
+    one about the question's ``subject``: « l'hybridation des modèles permet de … » says
+    why to hybridise; « ce MOOC permet de : … se familiariser avec l'hybridation » says
+    what the MOOC is for. The words before the verb, in its sentence, name what enables."""
+    for match in _REASON.finditer(text):
+        if not _ENABLING.fullmatch(match.group()):
+            return True
+        sentence = re.split(r"(?<=[.!?:])\s+", text[: match.start()])[-1]
+        if not subject.isdisjoint(analyze(sentence)):
+            return True
+    return False
+
+
 _NUMBER = r"(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)"
 _WORD = re.compile(r"[a-z][a-z-]+")
 

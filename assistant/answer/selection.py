@@ -23,6 +23,7 @@ from .holds import (
     announces,
     defines_term,
     gives,
+    gives_reason_about,
     holds,
     labelled_by_subject,
     measure_terms,
@@ -234,6 +235,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         else {}
     )
     any_defines = any(defining.values())
+    reason_subject = set(focus)
     known = [d for _, _, d, *_ in raw if d == d]
     any_counts = any(r[6] for r in raw)
     low, high = (min(known), max(known)) if known else (0.0, 1.0)
@@ -242,6 +244,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     for passage, unit, dense, lexical, in_row, prior, counting, moved, restates in raw:
         meaning = (dense - low) / span if dense == dense else lexical
         fits = holds("reason" if intent.why else intent.kind, unit.text, unit.kind == "list")
+        if intent.why and fits and not gives_reason_about(unit.text, reason_subject):
+            fits = 0.0  # « ce MOOC permet de … »: what something else is for
         if any_defines:
             fits = 1.0 if defining[id(unit)] else 0.0
         elif intent.kind == "definition" and query.defined:
