@@ -310,6 +310,13 @@ def test_a_verb_of_enabling_gives_a_reason_only_about_the_subject(reference_assi
         subject,
     )
     assert gives_reason_about("Ce MOOC est utile car les modèles évoluent.", subject)
+    # A pronoun before the verb stands for what the unit said before it.
+    synergies = (
+        "Avec les autres associations : les synergies se multiplient. Elles permettent "
+        "de nombreuses possibilités."
+    )
+    assert gives_reason_about(synergies, {"associ"})
+    assert not gives_reason_about(synergies, {"hybrid"})
     query = understand("Pourquoi les associations doivent-elles hybrider leur modèle ?", [])
     scored = score_units(query, reference_assistant.retriever.search(query), depth=30)
     mooc = [s for s in scored if "ce MOOC permet de" in s.unit.text]

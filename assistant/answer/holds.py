@@ -397,10 +397,22 @@ def gives_reason_about(text: str, subject: set[str]) -> bool:
     for match in _REASON.finditer(text):
         if not _ENABLING.fullmatch(match.group()):
             return True
-        sentence = re.split(r"(?<=[.!?:])\s+", text[: match.start()])[-1]
-        if not subject.isdisjoint(analyze(sentence)):
+        before = re.split(r"(?<=[.!?:])\s+", text[: match.start()])
+        enabling = before[-1]
+        if _PRONOUN_ONLY.fullmatch(enabling):
+            # « Avec les autres associations : les synergies se multiplient. Elles
+            # permettent … »: what the pronoun stands for is said before, in the unit.
+            enabling = text[: match.start()]
+        if not subject.isdisjoint(analyze(enabling)):
             return True
     return False
+
+
+_PRONOUN_ONLY = re.compile(
+    r"\s*(?:il|elle|ils|elles|cela|ceci|ce|ça|celui-ci|celle-ci|ceux-ci|celles-ci|it|they|this)"
+    r"(?:\s+(?:leur|lui|nous|vous|y|en|ne))?\s*",
+    re.IGNORECASE,
+)
 
 
 _NUMBER = r"(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)"
