@@ -201,7 +201,7 @@ class Retriever:
         self._built = False
         self._mention_text: tuple[object, str] = (None, "")  # (version, viewer): folded text
         self._bridge: tuple[object, Bridge] = (None, Bridge())  # (version, viewer): cognates
-        # (version, viewer) -> the first letters of every term the corpus writes
+        # (version, viewer) -> every term the corpus writes, by its first five letters
         self._prefixes: tuple[object, dict[str, list[str]]] = (None, {})
 
     @property
