@@ -317,6 +317,12 @@ def test_a_verb_of_enabling_gives_a_reason_only_about_the_subject(reference_assi
     )
     assert gives_reason_about(synergies, {"associ"})
     assert not gives_reason_about(synergies, {"hybrid"})
+    # « pour permettre » is a purpose; a verb's stem is its noun's (« diversifier » and
+    # « la diversité des modèles … permet »); « Ce qui permet » looks back.
+    assert gives_reason_about("Il propose une vision pour permettre le dialogue.", subject)
+    diversity = "C’est la diversité des modèles sur un territoire qui permet de mobiliser."
+    assert gives_reason_about(diversity, {"diversifi"})
+    assert gives_reason_about("Les alliances se nouent. Ce qui permet d’agir.", {"allianc"})
     query = understand("Pourquoi les associations doivent-elles hybrider leur modèle ?", [])
     scored = score_units(query, reference_assistant.retriever.search(query), depth=30)
     mooc = [s for s in scored if "ce MOOC permet de" in s.unit.text]

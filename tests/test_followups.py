@@ -550,6 +550,14 @@ def test_only_a_subject_the_note_never_writes_is_said_missing(reference_assistan
     # « humanitaire » only begins as « humaines » does (« huma-»): it is not the note's word.
     _, aid = _converse(reference_assistant, first, "Et pour une association humanitaire ?")
     assert aid.answer.startswith("Le corpus ne parle pas de « association humanitaire »")
+    # Five letters in common are not enough for a short word: « montagne » is not
+    # « Montargis », « retraités » not « retracer ».
+    for question, phrase in (
+        ("Et pour une association de montagne ?", "association de montagne"),
+        ("Et pour les associations de retraités ?", "associations de retraités"),
+    ):
+        _, follow = _converse(reference_assistant, first, question)
+        assert follow.answer.startswith(f"Le corpus ne parle pas de « {phrase} »"), follow.answer
     # A typo inside the word (« parteneriats ») is still the note's « partenariats ».
     _, typo = _converse(reference_assistant, first, "Et pour les parteneriats locaux ?")
     assert "ne parle pas de" not in typo.answer, typo.answer
@@ -616,6 +624,15 @@ def test_a_pronoun_count_after_a_count_counts_the_same_thing(reference_assistant
     ]
     intent = understand("Combien sont-ils aujourd'hui ?", history).intent
     assert intent.counted == "bénévoles"
+    # A follow-up naming its own subject: the pronoun stands for it, « en » for the rest —
+    # « Et pour les collectivités, en ont-elles ? » after a count of partnerships asks
+    # whether they have some, answered by the share of associations partnering with them.
+    _, own = _converse(
+        reference_assistant,
+        "Combien de partenariats entre associations et entreprises ?",
+        "Et pour les collectivités, en ont-elles ?",
+    )
+    assert "collectivités territoriales" in own.citations[0].quote, own.answer
     _, follow = _converse(
         reference_assistant, "Combien de bénévoles en France ?", "Combien sont-ils aujourd'hui ?"
     )
@@ -629,13 +646,15 @@ def test_a_follow_up_asking_its_own_question_does_not_inherit_the_kind(reference
         Turn(role="user", content="Quand le MOOC a-t-il été lancé ?"),
         Turn(role="assistant", content="D'après le corpus : … [1]"),
     ]
-    assert understand("Et sur quelle plateforme ?", history).intent.kind != "date"
+    for question in ("Et sur quelle plateforme ?", "Et c'est sur quelle plateforme ?"):
+        assert understand(question, history).intent.kind != "date", question
     # Without a question word opening it, a follow-up still asks what was asked: « ça
     # donne quoi ? » re-scopes, and a relative « qui » asks nothing.
     for question in (
         "Et pour les fondations ?",
         "Et du côté des fondations, ça donne quoi ?",
         "Et pour les associations qui emploient des salariés ?",
+        "Et pour les fondations, y en a-t-il ?",  # « -t- » is no question word
     ):
         assert understand(question, history).intent.kind == "date", question
     _, follow = _converse(

@@ -403,14 +403,25 @@ def gives_reason_about(text: str, subject: set[str]) -> bool:
             # « Avec les autres associations : les synergies se multiplient. Elles
             # permettent … »: what the pronoun stands for is said before, in the unit.
             enabling = text[: match.start()]
-        if not subject.isdisjoint(analyze(enabling)):
+        if _PURPOSE.search(enabling) or _names_any(analyze(enabling), subject):
             return True
     return False
 
 
+def _names_any(terms: list[str], subject: set[str]) -> bool:
+    """Some term is one of ``subject``'s, or begins as it does (five letters: « divers »
+    for « diversifier », « hybrid » for « hybrider »)."""
+    prefixes = {t[:5] for t in subject if len(t) >= 5}
+    return any(t in subject or (len(t) >= 5 and t[:5] in prefixes) for t in terms)
+
+
+# « … une vision systémique pour permettre … »: the verb is the purpose, a reason itself.
+_PURPOSE = re.compile(r"\b(?:pour|afin de|de façon à|de manière à)\s*$", re.IGNORECASE)
+# « Elles permettent », « Ce qui permet », « Elles le permettent »: what enables is said
+# before, in the unit.
 _PRONOUN_ONLY = re.compile(
-    r"\s*(?:il|elle|ils|elles|cela|ceci|ce|ça|celui-ci|celle-ci|ceux-ci|celles-ci|it|they|this)"
-    r"(?:\s+(?:leur|lui|nous|vous|y|en|ne))?\s*",
+    r"\s*(?:(?:il|elle|ils|elles|cela|ceci|ce|ça|on|celui-ci|celle-ci|ceux-ci|celles-ci|it|they"
+    r"|this)(?:\s+qui)?|qui)(?:\s+(?:le|la|les|l['’]|leur|lui|nous|vous|y|en|ne))?\s*",
     re.IGNORECASE,
 )
 

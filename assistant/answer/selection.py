@@ -235,7 +235,9 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         else {}
     )
     any_defines = any(defining.values())
-    reason_subject = set(focus)
+    # A follow-up's focus may be only a predicate (« Et pourquoi c'est important ? »): what
+    # enables is then the previous question's subject.
+    reason_subject = set(focus) | (set(context) if query.follow_up else set())
     known = [d for _, _, d, *_ in raw if d == d]
     any_counts = any(r[6] for r in raw)
     low, high = (min(known), max(known)) if known else (0.0, 1.0)

@@ -484,14 +484,15 @@ def _part_named(part: str) -> str:
     return _noun_phrase(part) or part.split()[0]
 
 
-# A question word opening the follow-up (after « et » and a preposition) asks a question
-# of its own: « Et sur quelle plateforme ? », « Et avec qui ? ». Not « quoi » / « what »,
-# which « ça donne quoi ? » and « what about … ? » use to re-scope the previous question,
-# nor a relative « qui » (« Et pour les associations qui emploient … ? »).
+# A question word asks a question of its own: « Et sur quelle plateforme ? », « Et c'est
+# sur quelle plateforme ? », « Et avec qui ? ». Not « quoi » / « what », which « ça donne
+# quoi ? » and « what about … ? » use to re-scope the previous question, nor a relative
+# « qui » (« Et pour les associations qui emploient … ? »: « qui » only opening it), nor
+# « ou », which folding makes of « où » and which is mostly « or ».
 _OWN_QUESTION = re.compile(
-    r"^\W*(?:(?:et|mais|and|but)\s+)?(?:(?:sur|pour|avec|par|de|d|a|au|aux|dans|chez|en|on"
-    r"|for|with|by|in|to)\s+)?(?:quel\w*|combien|comment|pourquoi|quand|qui|ou|lesquel\w*"
-    r"|how|why|when|who|which|where)\b|-t-"
+    r"\b(?:quel\w*|combien|comment|pourquoi|quand|lesquel\w*|how|why|when|which)\b"
+    r"|^\W*(?:(?:et|mais|and|but)\s+)?(?:(?:sur|pour|avec|par|de|d|a|au|aux|dans|chez|en|on"
+    r"|for|with|by|in|to)\s+)?(?:qui|who|where)\b"
 )
 # « Et quelle part d'entre eux … ? », « Et le troisième temps, ça donne quoi ? »: a question of
 # its own, not a subject put in place of the previous one.
@@ -667,6 +668,9 @@ def _as_written(question: str, folded: str) -> str:
     return next((w.lower() for w in words if fold(w) == folded), folded)
 
 
+# « Combien sont-ils ? »: a subject pronoun standing for what the previous question counted
+# (not « en », which « Et pour les collectivités, en ont-elles ? » uses with a new subject).
+_THEY = re.compile(r"\b(?:ils|elles|they)\b|-(?:ils|elles)\b")
 # « Combien y en a-t-il ? », « Combien en existe-t-il ? », « Combien en faut-il ? »: « en »
 # stands for what the previous question named, as « ils » does (not « en avance », « en
 # Alsace »).
@@ -723,8 +727,10 @@ def intent_in_context(
         and not (intent.counted or intent.measure)
     ):
         counted = read_intent(previous_question)
-        if counted.counted:
-            # « Combien sont-ils ? » after « Combien de bénévoles … ? »: the same thing.
+        if counted.counted and not intent.new_subject:
+            # « Combien sont-ils ? » after « Combien de bénévoles … ? »: the same thing. Not
+            # when the follow-up names a subject of its own the pronoun stands for (« Et pour
+            # les collectivités, en ont-elles ? »).
             return replace(
                 intent,
                 counted=counted.counted,
@@ -1309,7 +1315,13 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
     )
     query.reads(intent_in_context(intent, query.previous, query.follow_up, question))
     stands_for = [t for t in query.intent.counted_terms if t not in query.focus_terms]
-    if intent.pronoun_subject and query.weights and stands_for:
+    if (
+        stands_for
+        and query.weights
+        and not intent.new_subject
+        and _THEY.search(fold(question).lower())
+        and read_intent(query.previous).counted_terms == query.intent.counted_terms
+    ):
         # « Combien sont-ils aujourd'hui ? »: « ils » stands for the counted noun, asked as if
         # written (« combien de bénévoles aujourd'hui ») — searched and weighed as the
         # follow-up's own words, not as the previous question's context.

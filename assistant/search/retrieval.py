@@ -332,11 +332,13 @@ class Retriever:
         return unknown
 
     def _writes(self, term: str, viewer: str | None) -> bool:
-        """The term, a corpus term it begins as (all its letters but the last two, five at
-        least), or one a letter away (two from ten letters on), is the corpus's: another
-        ending or a typo (« sportiv » and « sport », « benefici » for « bénéficières » and
-        « beneficiair », « parteneriat » and « partenariat »); not a longer word on a
-        shorter root (« humanitair » and « human » of « Humanisme »)."""
+        """The term, a corpus term it begins as (all its letters but the last two, six at
+        least), or one a letter away (from nine letters on; two from twelve) is the
+        corpus's: another ending or a typo (« benefici » for « bénéficières » and
+        « beneficiair », « parteneriat » and « partenariat »). Not a longer word on a
+        shorter root (« humanitair » and « human » of « Humanisme »), nor a short word five
+        letters of which another shares (« famill » and « familiaris », « retrait » and
+        « retrac », « internet » and « interet »: real words, not typos)."""
         if self.known_form(term, viewer) is not None:
             return True
         key = (self.version, viewer)
@@ -350,8 +352,8 @@ class Retriever:
         if len(term) < PREFIX:
             return False
         return any(
-            _common_prefix(term, known) >= max(PREFIX, len(term) - 2)
-            or _within_edits(term, known, 1 if len(term) < 10 else 2)
+            _common_prefix(term, known) >= max(PREFIX + 1, len(term) - 2)
+            or (len(term) >= 9 and _within_edits(term, known, 1 if len(term) < 12 else 2))
             for known in self._prefixes[1].get(term[:PREFIX], ())
         )
 
