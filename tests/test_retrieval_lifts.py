@@ -61,6 +61,24 @@ def test_defining_sentences_and_their_subjects():
     asked = tuple(analyze("modèle socio-économique"))
     assert defines(tuple(analyze("modèle socio-économique")), asked) == 1.0
     assert defines(tuple(analyze("place du modèle socio-économique")), asked) == 0.0
+    # … and the asked phrase's head must be the subject's: « Le modèle socio-économique
+    # représente … » does not define « l'hybridation des modèles socio-économiques ».
+    hybridation = tuple(analyze("hybridation des modèles socio-économiques"))
+    assert defines(asked, hybridation) == 0.0
+
+
+def test_a_sentence_opens_on_the_asked_phrase_only_as_what_it_speaks_of():
+    from assistant.answer.holds import opens_on_term
+
+    catalyst = tuple(analyze("catalyseur territorial"))
+    assert opens_on_term("Les « Catalyseurs territoriaux » rassemblent des compétences.", catalyst)
+    assert opens_on_term("Ce métier de « catalyseur territorial » s’est structuré.", catalyst)
+    hybridation = tuple(analyze("hybridation"))
+    assert opens_on_term("L’hybridation devient progressivement un choix stratégique.", hybridation)
+    # « Le cycle sur l'hybridation … s'achève »: it speaks of the cycle.
+    assert not opens_on_term(
+        "Le cycle sur l’hybridation des modèles socio-économiques s’achève.", hybridation
+    )
 
 
 def test_a_phrase_in_apposition_to_an_indefinite_noun_phrase_is_defined():

@@ -13,7 +13,7 @@ from functools import cache
 
 from ..search.definitions import DEFINES_AT_LEAST, defined_subjects, defines
 from ..search.query import Intent
-from ..textnorm import analyze, contains_run, fold, singular_tokens
+from ..textnorm import analyze, contains_run, fold, singular_tokens, tokens
 from ..textunits import split_sentences
 
 _QUANTITY = re.compile(
@@ -497,8 +497,22 @@ def opens_on_term(text: str, term: tuple[str, ...]) -> bool:
     sentence naming it in passing does not."""
     if not term:
         return False
-    window = len(term) + 1
-    return any(term[0] in analyze(sentence)[:window] for sentence in split_sentences(text))
+    return any(_opens_on(tokens(sentence), term[0]) for sentence in split_sentences(text))
+
+
+def _opens_on(words: list[str], head: str) -> bool:
+    """The sentence's first word naming something is ``head``, or the one noun before it
+    is linked to it by « de » (« Ce métier de « catalyseur territorial » … »); « Le cycle
+    sur l'hybridation … » speaks of the cycle."""
+    for i, word in enumerate(words[:_OPENING_WORDS]):
+        if head in analyze(word):
+            named = [w for w in words[:i] if analyze(w)]
+            return not named or (len(named) == 1 and words[i - 1] in _OF_WORDS)
+    return False
+
+
+_OPENING_WORDS = 8
+_OF_WORDS = frozenset({"de", "d", "du", "des"})
 
 
 def names_subject(

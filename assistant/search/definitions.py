@@ -183,8 +183,10 @@ def asked_term(question: str) -> tuple[str, ...]:
 def defines(subject: tuple[str, ...], term: tuple[str, ...]) -> float:
     """How well a defined subject is the asked phrase: 0 unless the subject's head noun is
     one of the phrase's words (« La place du modèle … » does not define « modèle »), else
-    the overlap of the two (Jaccard)."""
-    if not subject or not term or subject[0] not in term:
+    the overlap of the two (Jaccard), and the phrase's head is the subject's too
+    (« Le modèle socio-économique représente … » does not define « l'hybridation des
+    modèles socio-économiques »)."""
+    if not subject or not term or subject[0] not in term or term[0] not in subject:
         return 0.0
     a, b = set(subject), set(term)
     return len(a & b) / len(a | b)
