@@ -585,6 +585,10 @@ def test_the_subject_a_question_is_scoped_to_is_a_noun_phrase():
         "association sportive"
     )
     assert scoped_to("Que faire dans une association de quartier ?") == "association de quartier"
+    # Three words and the « de » linking them.
+    assert scoped_to("Quelles ressources pour une petite asso de quartier ?") == (
+        "petite asso de quartier"
+    )
     # Clauses are no subject.
     for question in (
         "Comment faire pour les utiliser ?",

@@ -538,15 +538,16 @@ _LOCUTION = re.compile(
 
 
 def _noun_phrase(phrase: str) -> str:
-    """``phrase`` when it reads as a noun phrase of one to three words with no function
-    word but « de » linking its nouns, "" otherwise: « pour les utiliser », « dans l'IAE et
-    à quelle date », « … la note cite-t-elle », « en gros » are no subject."""
+    """``phrase`` when it reads as a noun phrase of one to three words (and the « de »
+    linking them) with no other function word, "" otherwise: « pour les utiliser », « dans
+    l'IAE et à quelle date », « … la note cite-t-elle », « en gros » are no subject."""
     if _LOCUTION.match(phrase) or _CLITIC_INFINITIVE.match(phrase):
         return ""
     phrase = _SLOT_OPENING.sub("", phrase).strip()
     words = re.findall(r"[^\W\d_][\w'’-]*", phrase)
-    if not 1 <= len(words) <= 3 or "-t-" in phrase:
-        return ""
+    content = [w for w in words if fold(w).lower() not in _LINKING]
+    if not 1 <= len(content) <= 3 or len(words) > 5 or "-t-" in phrase:
+        return ""  # « petite asso de quartier »: three nouns and adjectives, « de » linking
     kept = _LINKING | _DEGREE
     if any(fold(w).lower() in STOP_WORDS and fold(w).lower() not in kept for w in words):
         return ""
