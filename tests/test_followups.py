@@ -585,6 +585,13 @@ def test_the_subject_a_question_is_scoped_to_is_a_noun_phrase():
         "association sportive"
     )
     assert scoped_to("Que faire dans une association de quartier ?") == "association de quartier"
+    # The subject of a modal verb: the kind of organisation asked about.
+    assert scoped_to("Comment une association humanitaire peut-elle diversifier ?") == (
+        "association humanitaire"
+    )
+    assert scoped_to("Est-ce qu'une petite association peut hybrider son modèle ?") == (
+        "petite association"
+    )
     # Three words and the « de » linking them.
     assert scoped_to("Quelles ressources pour une petite asso de quartier ?") == (
         "petite asso de quartier"

@@ -581,9 +581,21 @@ def scoped_to(question: str) -> str:
     the noun phrase that closes the question after a preposition and a determiner, as
     written; "" for none."""
     match = _SCOPED_TO.search(question)
-    if not match or _CLITIC_INFINITIVE.match(match.group("det") + match.group("phrase")):
+    if not match:
+        # « Comment une association humanitaire peut-elle … ? »: the kind of organisation
+        # the question asks about is the subject of its modal verb.
+        modal = _SUBJECT_OF_MODAL.search(question)
+        return _noun_phrase(modal.group("phrase")) if modal else ""
+    if _CLITIC_INFINITIVE.match(match.group("det") + match.group("phrase")):
         return ""  # « pour les utiliser »: an object pronoun, not a determiner
     return _noun_phrase(match.group("phrase"))
+
+
+_SUBJECT_OF_MODAL = re.compile(
+    r"\b(?:une?|des)\s+(?P<phrase>[^?,;:.!«»()\d]+?)\s+"
+    r"(?:peu[tv]\w*|doi[tv]\w*|devr\w*|pourr\w*)\b",
+    re.IGNORECASE,
+)
 
 
 def _rescoped(phrase: str) -> str:
