@@ -176,12 +176,13 @@ _DAY = re.compile(
     r"(?<![\w.,+\-\u2212])(\d{1,2})\s*(?:e|eme|er|ere|th|st|nd|rd)?\s+(?:jour|day)\b"
     r"|\bday\s+(\d{1,2})\b"
 )
-_FOR_X = re.compile(
+_AND_FOR = (
     r"^\s*(?:et|and|what about|how about)\s+"
-    r"(?:pour|for|chez|du cote (?:des|de la|de l'|du|de|d')|du cote|cote)?\s*(.+?)\s*\??$"
+    r"(?:pour|for|chez|du cote (?:des|de la|de l'|du|de|d')|du cote|cote)"
 )
+_FOR_X = re.compile(_AND_FOR + r"?\s*(.+?)\s*\??$")
 # « Et pour X ? », « Et côté X ? »: a preposition opens the new subject's slot (on folded text).
-_FOR_X_SLOT = re.compile(r"^\s*(?:et|and|what about|how about)\s+(?:pour|for|chez|du cote|cote)\b")
+_FOR_X_SLOT = re.compile(_AND_FOR + r"\b")
 
 
 _YEAR_ASKED = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -683,13 +684,14 @@ def _as_written(question: str, folded: str) -> str:
 
 # « Combien sont-ils ? »: a subject pronoun standing for what the previous question counted
 # (not « en », which « Et pour les collectivités, en ont-elles ? » uses with a new subject).
-_THEY = re.compile(r"\b(?:ils|elles|they)\b|-(?:ils|elles)\b")
+_THEY_WORDS = r"\b(?:ils|elles|they)\b|-(?:ils|elles)\b"
+_THEY = re.compile(_THEY_WORDS)
 # « Combien y en a-t-il ? », « Combien en existe-t-il ? », « Combien en faut-il ? »: « en »
 # stands for what the previous question named, as « ils » does (not « en avance », « en
 # Alsace »).
 _PRONOUN_SUBJECT = re.compile(
-    r"\b(?:ils|elles|they)\b|-(?:ils|elles)\b"
-    r"|\b(?:y\s+en\s+a|en\s+(?:a|ont|avons|faut|existent|existe|compte|recense|denombre))\b"
+    _THEY_WORDS
+    + r"|\b(?:y\s+en\s+a|en\s+(?:a|ont|avons|faut|existent|existe|compte|recense|denombre))\b"
 )
 # The first noun phrase of a question that is no interrogative's (« Quelle place tiennent
 # les salariés … » → « salariés »), plural first: « ils » stands for a plural, or for the
@@ -714,12 +716,14 @@ def intent_in_context(
     kind of answer as the question it follows (« Combien de bénévoles … ? »); one counting
     what a pronoun stands for (« Et ils sont combien ? » after a question on « les salariés
     ») counts the previous question's noun."""
+    if not (follow_up and previous_question):
+        return intent
+    inherited = read_intent(previous_question)
     # « Et sur quelle plateforme ? », « Et qui l'a lancé ? »: a question word asks a
     # question of its own, of the kind it asks — not the previous question's kind. « ça
     # donne quoi ? », « what about … ? » re-scope the previous question instead.
     asks_own = bool(_OWN_QUESTION.search(fold(question).lower())) if question else False
-    if follow_up and previous_question and intent.kind == "explain" and not asks_own:
-        inherited = read_intent(previous_question)
+    if intent.kind == "explain" and not asks_own:
         intent = replace(intent, kind=inherited.kind, measure=inherited.measure)
         # « Et côté salariés ? » after « Combien de bénévoles … ? » counts the salariés: a
         # new subject that is a plural noun takes the counted noun's place.
@@ -732,24 +736,18 @@ def intent_in_context(
                 counted_terms=tuple(analyze(word)),
                 counted_whole=tuple(analyze(word)),
             )
-    if (
-        follow_up
-        and previous_question
-        and intent.kind == "figure"
-        and intent.pronoun_subject
-        and not (intent.counted or intent.measure)
-    ):
-        counted = read_intent(previous_question)
-        if counted.counted and not intent.new_subject:
+    counts_by_pronoun = intent.kind == "figure" and intent.pronoun_subject
+    if counts_by_pronoun and not (intent.counted or intent.measure):
+        if inherited.counted and not intent.new_subject:
             # « Combien sont-ils ? » after « Combien de bénévoles … ? »: the same thing. Not
             # when the follow-up names a subject of its own the pronoun stands for (« Et pour
             # les collectivités, en ont-elles ? »).
             return replace(
                 intent,
-                counted=counted.counted,
-                counted_terms=counted.counted_terms,
-                counted_whole=counted.counted_whole,
-                counted_initials=counted.counted_initials,
+                counted=inherited.counted,
+                counted_terms=inherited.counted_terms,
+                counted_whole=inherited.counted_whole,
+                counted_initials=inherited.counted_initials,
             )
         folded = fold(previous_question)
         noun = _PLURAL_NOUN.search(folded) or _NOUN.search(folded)

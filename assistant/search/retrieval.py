@@ -84,9 +84,8 @@ class Retrieval:
 
 # An ordinal however written, on tokens(): « 5e », « 5eme », « 5th » are one number.
 _ORDINAL = re.compile(r"\b(\d+)(?:e|eme|ieme|er|ere|re|th|st|nd|rd)\b")
-# A word of the question is one the corpus writes when a corpus word begins with the same
-# letters (« bénéficières » / « bénéficiaires », « employeur » / « employeuses »): typos and
-# forms the stemmer keeps apart are not words the note « never writes ».
+# The letters a question's word and a corpus term must share first to be compared as one
+# word under another ending or a typo (``Retriever._writes``).
 PREFIX = 5
 
 
@@ -314,10 +313,9 @@ class Retriever:
         """The terms of the question's subject (``query.subject``) that the corpus never
         writes, when it writes some other: « petite association » is a kind of association
         the note never names, where a subject of one word it does not know (« la suite »,
-        « le futur ») may be a word of the asking or a synonym. A term is written when a
-        word of the corpus begins as it does (« bénéficières » for « bénéficiaires »,
-        « employeur » for « employeuses »: typos and other forms), and a phrase when its
-        acronym is (« Très Petites Entreprises », « TPE »). An English question's words
+        « le futur ») may be a word of the asking or a synonym. A term is written under
+        another ending or a typo (:meth:`_writes`), and a phrase when its acronym is (« Très
+        Petites Entreprises », « TPE »). An English question's words
         are not the note's anyway (its cognates are read instead), and a year or an
         edition has readings of its own (evidence: unknown years)."""
         subject = query.subject
@@ -341,6 +339,8 @@ class Retriever:
         « retrac », « internet » and « interet »: real words, not typos)."""
         if self.known_form(term, viewer) is not None:
             return True
+        if len(term) < PREFIX:
+            return False
         key = (self.version, viewer)
         if self._prefixes[0] != key:
             by_prefix: dict[str, list[str]] = {}
@@ -349,8 +349,6 @@ class Retriever:
                     if len(known) >= PREFIX:
                         by_prefix.setdefault(known[:PREFIX], []).append(known)
             self._prefixes = (key, by_prefix)
-        if len(term) < PREFIX:
-            return False
         return any(
             _common_prefix(term, known) >= max(PREFIX + 1, len(term) - 2)
             or (len(term) >= 9 and _within_edits(term, known, 1 if len(term) < 12 else 2))
