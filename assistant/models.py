@@ -69,6 +69,11 @@ class Citation(BaseModel):
     page: int | None = None
     quote: str
     chunk_id: str
+    # What the quote leans on, quoted just before it in the answer: a list's lead-in when
+    # the list is cut to the items that answer (« Toutes ces formes de mobilisation sont en
+    # progression : » before « • … 13,2 millions de bénévoles »). Verbatim text of the
+    # passage too, but not a claim of its own: the item is what the answer cites.
+    context: str = ""
 
 
 class Turn(BaseModel):
@@ -103,6 +108,7 @@ class Answer(BaseModel):
                     "page": c.page,
                     "quote": c.quote,
                     "marker": c.marker,
+                    "context": c.context,
                 }
                 for c in self.citations
             ],

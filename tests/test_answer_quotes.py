@@ -6,6 +6,7 @@ from assistant.answer.answering import Assistant
 from assistant.answer.generation import ExtractiveGenerator
 from assistant.answer.planning import plan_answer
 from assistant.answer.selection import score_units
+from assistant.chat.conversation import citation_records
 from assistant.ingest.indexing import ingest
 from assistant.search.query import read_intent, understand
 from assistant.textnorm import matches_inside
@@ -110,14 +111,23 @@ def test_combien_de_quotes_the_item_that_counts_it_under_its_lead_in(tmp_path):
         ("Combien de jeunes en service civique ?", "150 000 jeunes", ("1,8 million", "82%")),
     ):
         answer = _quoted(assistant, question)
-        # The first marker quotes the lead-in and the item: two runs of the note.
-        first = [c.quote for c in answer.citations if c.marker == 1]
-        assert any(counted in quote for quote in first), (question, answer.answer)
-        assert "Toutes ces formes de mobilisation sont en progression :" in answer.answer
+        # The lead-in and the item are one citation: what it quotes is the item that
+        # answers; the lead-in, said before it in the answer, is what it leans on — one
+        # verbatim run with the first item, the citation's context above a later one (it
+        # was a citation of its own, a claim the answer does not make).
+        lead = "Toutes ces formes de mobilisation sont en progression :"
+        assert lead in answer.answer
+        first = answer.citations[0]
+        assert first.marker == 1 and counted in first.quote, (question, answer.answer)
+        assert first.context == lead or first.quote.startswith(lead), (question, first)
+        assert all(c.quote != lead for c in answer.citations), answer.citations
+        # The side panel shows both, as the answer does.
+        record = citation_records(answer)[0]
+        assert "\n".join(record["quotes"]).startswith(lead), record
         for other in others:
             assert other not in answer.answer, (question, other, answer.answer)
         text = (folder / "chiffres.md").read_text(encoding="utf-8")
-        assert all(c.quote in text for c in answer.citations)
+        assert all(c.quote in text and c.context in text for c in answer.citations)
     # « Quels chiffres … ? » asks for the figures: the list is quoted whole.
     whole = _quoted(assistant, "Quels chiffres montrent que la mobilisation progresse ?")
     assert "13,2 millions" in whole.answer and "150 000 jeunes" in whole.answer

@@ -255,8 +255,10 @@ def test_a_point_is_developed_from_what_the_passages_say_of_it(tmp_path):
         ),
     ]
     again = assistant.answer("Développe le troisième point.", short)
-    # (its lead-in and the item: two runs, one citation each)
-    assert "entre pairs" in again.citations[1].quote, again.answer
+    # (its lead-in and the item: two runs, one citation quoting the item, the lead-in its
+    # context)
+    assert "entre pairs" in again.citations[0].quote, again.answer
+    assert again.citations[0].context.startswith("La démarche d'accompagnement propose")
     assert again.answer.startswith("Sur ce point, le corpus précise"), again.answer
     assert "huit dirigeants" in again.answer, again.answer
 
@@ -409,8 +411,8 @@ def test_a_rescoped_figure_follow_up_counts_the_new_subject(reference_assistant)
     )
     assert "13,2 millions" in first.answer
     assert not follow.abstained
-    # The list cut to its lead-in and the item: two runs, one citation each.
-    assert any("1,8 million de salariés" in c.quote for c in follow.citations[:2]), follow.answer
+    # The list cut to its lead-in and the item: the item is what the first citation quotes.
+    assert "1,8 million de salariés" in follow.citations[0].quote, follow.answer
     assert "15 propositions" not in follow.answer
     history = [
         Turn(role="user", content="Combien de bénévoles compte le secteur associatif ?"),

@@ -10,11 +10,12 @@ import re
 
 from ..models import Citation, RetrievedChunk
 from ..textnorm import analyze
-from ..textunits import split_sentences
+from ..textunits import is_item, split_sentences
 
 
-def cite(passage: RetrievedChunk, quote: str, marker: int) -> Citation:
-    """The citation of ``quote`` (verbatim text of ``passage``) under marker ``marker``."""
+def cite(passage: RetrievedChunk, quote: str, marker: int, context: str = "") -> Citation:
+    """The citation of ``quote`` (verbatim text of ``passage``) under marker ``marker``;
+    ``context``: the verbatim text it leans on, quoted before it (a list's lead-in)."""
     return Citation(
         marker=marker,
         source=passage.source,
@@ -22,7 +23,26 @@ def cite(passage: RetrievedChunk, quote: str, marker: int) -> Citation:
         page=passage.page,
         quote=quote,
         chunk_id=passage.id,
+        context=context,
     )
+
+
+def cite_runs(passage: RetrievedChunk, runs: tuple[str, ...], marker: int) -> list[Citation]:
+    """The citations of a list cut to its lead-in and the items that answer (``runs``: its
+    verbatim runs, in order): one per run holding items, a run of lead-in lines alone just
+    above it as its context. A lead-in cited on its own counted as a claim the answer
+    makes, when it only says what the items are."""
+    citations: list[Citation] = []
+    context: list[str] = []
+    for run in runs:
+        if any(is_item(line) for line in run.split("\n")):
+            citations.append(cite(passage, run, marker, "\n".join(context)))
+            context = []
+        else:
+            context.append(run)
+    # A lead-in no item follows (not made by around_items) is cited as it stands.
+    citations += [cite(passage, run, marker) for run in context]
+    return citations
 
 
 def citations_for_llm_text(text: str, passages: list[RetrievedChunk]) -> list[Citation]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from ..models import Answer, Citation, RetrievedChunk
 from ..textnorm import fold
 from ..textunits import is_item, strip_bullet
-from .citations import citations_for_llm_text, cite
+from .citations import citations_for_llm_text, cite, cite_runs
 from .planning import Missing, Plan
 
 ABSTAIN_FR = "Je ne trouve pas cette information dans le corpus."
@@ -208,9 +208,12 @@ class ExtractiveGenerator:
         for scored in plan.chosen:
             passage, quote = scored.passage, scored.unit.text
             marker = markers.setdefault(passage.id, len(markers) + 1)
-            # A list cut to its lead-in and one item is two verbatim runs: one quote each.
-            for part in scored.unit.parts or (quote,):
-                citations.append(cite(passage, part, marker))
+            # A list cut to its lead-in and one item is two verbatim runs: the item is
+            # quoted, its lead-in is its context.
+            if scored.unit.parts:
+                citations += cite_runs(passage, scored.unit.parts, marker)
+            else:
+                citations.append(cite(passage, quote, marker))
             if by_section and passage.section != section:
                 # --full: the passages in reading order, under their section's title.
                 section = passage.section

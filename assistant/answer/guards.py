@@ -53,7 +53,13 @@ def safe_answer(answer: Answer, settings: Settings) -> Answer:
         update={
             "answer": sanitize_output(answer.answer),
             "citations": [
-                c.model_copy(update={"quote": sanitize_output(c.quote)}) for c in answer.citations
+                c.model_copy(
+                    update={
+                        "quote": sanitize_output(c.quote),
+                        "context": sanitize_output(c.context),
+                    }
+                )
+                for c in answer.citations
             ],
             "warnings": [sanitize_output(redact(w, secrets)) for w in answer.warnings],
         }

@@ -82,8 +82,11 @@ def citation_records(answer: Answer) -> list[dict]:
                 "chunk_id": citation.chunk_id,
             },
         )
-        if citation.quote and citation.quote not in record["quotes"]:
-            record["quotes"].append(citation.quote)
+        # The panel shows what a quote leans on (a list's lead-in) just before it, as the
+        # answer does.
+        for text in (citation.context, citation.quote):
+            if text and text not in record["quotes"]:
+                record["quotes"].append(text)
     return [records[m] for m in sorted(records)]
 
 
