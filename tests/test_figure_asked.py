@@ -299,3 +299,31 @@ def test_the_share_of_a_part_within_a_whole_is_of_the_part(reference_assistant):
         "Quelle est la part des financements publics dans les ressources des associations ?"
     )
     assert "44%" in public_share.citations[0].quote, public_share.answer
+
+
+def test_the_weight_of_a_part_in_a_whole_is_its_share(reference_assistant):
+    # « Quel poids ont … les cotisations … dans le financement associatif ? » asks the share
+    # of the dues, as « la part des cotisations dans … » does: it quoted the share of
+    # activity revenue (a share, of another part), or said the note gives no figure.
+    asked = (
+        "Quel poids ont aujourd'hui les cotisations des adhérents dans le financement associatif ?",
+        "Combien pèsent les cotisations dans le budget des associations ?",
+        "Quel poids représentent les cotisations dans les ressources des associations ?",
+        "Quelle est la part des cotisations dans le financement des associations ?",
+    )
+    for question in asked:
+        intent = read_intent(question)
+        assert intent.part_in_whole and intent.part_terms[:1] == ("cotis",), (question, intent)
+        answer = reference_assistant.answer(question)
+        assert not answer.abstained, (question, answer.answer)
+        # The whole need not be named again: « leur part … sous la barre des 10 % » is the
+        # dues' share of the sector's resources.
+        assert "sous la barre des 10 %" in answer.citations[0].quote, (question, answer.answer)
+    # A word of the part the note never writes (« adhérents ») no unit can hold: the part
+    # is what it does write. One it writes stays asked: no share of private donors' gifts.
+    donors = reference_assistant.answer(
+        "Quel poids ont les dons des particuliers dans les ressources associatives ?"
+    )
+    assert donors.abstained and "ce chiffre" in donors.answer, donors.answer
+    # Not a part of a whole: a weight asked of no whole, a place in a ranking.
+    assert not read_intent("Quel poids ont les associations ?").part_in_whole

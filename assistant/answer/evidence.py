@@ -122,6 +122,9 @@ def judge(
         s.counts
         and (
             not own_words
+            # A share of a part (« la part des cotisations dans le financement »): the unit
+            # names the part and gives a share (.holds.gives); the whole goes without saying.
+            or query.intent.part_in_whole
             or _share(subject, s.unit.terms) >= GIVEN_MIN_SHARE
             # « les 17 ODD »: the acronym stands for the subject's words.
             or counts_initials(s.unit.text, query.intent.counted_initials)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..models import RetrievedChunk
 from ..search.query import SearchQuery
@@ -106,6 +106,11 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     deuxième chiffre ? »)."""
     intent, passages, idf = query.intent, retrieval.passages, retrieval.idf
     excluded, pointed = query.excluded, query.pointed
+    if intent.part_in_whole:
+        # « les cotisations des adhérents »: a word of the part the note never writes no
+        # unit can hold; the part is what it writes (« cotisations »).
+        written = tuple(t for t in intent.part_terms if t in retrieval.known)
+        intent = replace(intent, part_terms=written or intent.part_terms)
     # What the question asks about decides; who says it (« selon le webinaire ») counts as
     # the context does — the passage naming it is lifted by retrieval, the unit answering
     # within it need not repeat it.

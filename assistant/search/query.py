@@ -217,9 +217,13 @@ _WHY = re.compile(
     r"|qu.est.ce qui (?:pousse|explique|motive|justifie)\w*|what for|for what reason)\b"
 )
 # « la part des dons (des particuliers) dans les ressources »: the part, before its whole.
+# « Quel poids ont (aujourd'hui) les cotisations dans … ? », « Combien pèsent les
+# cotisations dans … ? » ask the same share in other words.
 _PART_IN_WHOLE = re.compile(
-    r"\b(?:part|proportion|pourcentage)\s+" + _OF + r"(?P<part>[a-z][^?]*?)\s"
-    r"(?:dans|parmi|au sein d[eu]s?|sur l.ensemble d[eu]s?)\s"
+    r"\b(?:(?:part|proportion|pourcentage)\s+" + _OF + r"|(?:quel\s+poids\s+(?:ont|a"
+    r"|pese\w*|represente\w*)|combien\s+pese\w*)\s+(?:[\w'’]+\s+){0,2}?"
+    r"(?:les|le|la|l['’]|ces|leurs?)\s*)"
+    r"(?P<part>[a-z][^?]*?)\s(?:dans|parmi|au sein d[eu]s?|sur l.ensemble d[eu]s?)\s"
 )
 _HOW_MUCH_OF = re.compile(r"\bcombien (?:du|de la|de l['’])\s*(?=[a-z])")
 _MEASURES: list[tuple[str, re.Pattern[str]]] = [
@@ -452,9 +456,14 @@ def read_intent(question: str) -> Intent:
     if measure == "share" and counted and _HOW_MUCH_OF.search(text):
         counted = None  # « combien du budget »: the whole a share is of, nothing counted
     counted_word = _counted(question, counted)
+    part = _PART_IN_WHOLE.search(text) if kind == "figure" else None
+    if part is not None:
+        # A part of a whole: its share is asked (« Combien pèsent les cotisations dans le
+        # budget ? » asks no amount), and it is what is counted.
+        measure = "share"
+        counted_word = counted_word or _as_written(question, part.group("part").split()[0])
     phrase = _counted_phrase(question, counted_word)
     places = " ".join(m.group(1) or m.group(2) for m in _SCOPE.finditer(question))
-    part = _PART_IN_WHOLE.search(text)
     return Intent(
         kind=kind,
         day=day,
