@@ -409,6 +409,11 @@ def test_with_no_sentence_defining_it_the_one_opening_on_the_phrase_answers(
     answer = reference_assistant.answer("C'est quoi un catalyseur territorial ?")
     assert not answer.abstained
     assert answer.citations[0].quote.startswith("Les « Catalyseurs territoriaux »"), answer.answer
+    # Such a sentence weighs as a figure asked does against one naming the phrase in passing:
+    # « Le cycle sur l'hybridation … s'achève » (closer in meaning) came first.
+    for question in ("C'est quoi l'hybridation ?", "Qu'est-ce que l'hybridation ?"):
+        answer = reference_assistant.answer(question)
+        assert answer.citations[0].quote.startswith("L’hybridation"), answer.answer
 
 
 def test_for_examples_what_a_unit_holds_weighs_more_than_for_an_explanation():

@@ -240,6 +240,16 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         else {}
     )
     any_defines = any(defining.values())
+    # No unit defines it in so many words, but some open on it (« L'hybridation devient
+    # progressivement un choix stratégique. »): they say what it is or does, and the others
+    # weigh as units holding no asked figure do — by 0.8 + 0.2 × fits, a sentence naming it
+    # in passing (« Le cycle sur l'hybridation … s'achève ») came first.
+    any_opens = (
+        intent.kind == "definition"
+        and bool(query.defined)
+        and not any_defines
+        and any(opens_on_term(u.text, query.defined) for _, u, *_ in raw)
+    )
     # A follow-up's focus may be only a predicate (« Et pourquoi c'est important ? »): what
     # enables is then the previous question's subject.
     reason_subject = set(focus) | (set(context) if query.follow_up else set())
@@ -280,7 +290,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             prior=prior,
             in_row=in_row,
             fits=fits,
-            strict=intent.kind in STRICT_KINDS or any_defines,
+            strict=intent.kind in STRICT_KINDS or any_defines or any_opens,
             explain=intent.kind == "explain" and not intent.why,
             examples=intent.kind == "examples",
             other_subject=rescoped and not moved,
