@@ -337,3 +337,15 @@ def test_a_verb_of_enabling_gives_a_reason_only_about_the_subject(reference_assi
     scored = score_units(query, reference_assistant.retriever.search(query), depth=30)
     mooc = [s for s in scored if "ce MOOC permet de" in s.unit.text]
     assert mooc and all(s.fits == 0.0 for s in mooc)
+
+
+def test_a_date_asked_quotes_a_list_cut_to_the_item_that_dates_the_subject(reference_assistant):
+    # « Quand le MOOC a-t-il été lancé ? »: the 2018 programme's three axes, whole, gave the
+    # research axis (« … avec le FONJEP depuis 2016 … ») before the one dating the MOOC's
+    # launch. The list is cut to its lead-in and the item giving a date of the subject, as
+    # it is to the item giving a figure asked.
+    answer = reference_assistant.answer("Quand le MOOC a-t-il été lancé ?")
+    assert not answer.abstained, answer.answer
+    assert "5 septembre 2019" in answer.citations[0].quote, answer.answer
+    assert "Côté recherche" not in answer.answer, answer.answer
+    assert "A partir de 2018" in answer.answer  # the lead-in, what the item leans on

@@ -16,7 +16,7 @@ from ..settings import Settings
 from ..textnorm import analyze, fold, tokens
 from ..textunits import around_items, is_item
 from .evidence import Evidence, judge
-from .holds import gives
+from .holds import gives, holds
 from .parts import cover_parts, parts_of
 from .selection import (
     STRICT_KINDS,
@@ -110,6 +110,11 @@ def plan_answer(
             point = query.point if chosen and not chosen[0].restates else ""
     else:
         chosen = choose(candidates, limit)
+    if intent.kind == "date":
+        # « Quand le MOOC a-t-il été lancé ? »: a list is quoted cut to its lead-in and the
+        # items dating the subject, as one is to the items giving a figure asked.
+        subject = set(query.terms) - query.qualifying
+        chosen = [dated_items(s, subject) for s in chosen]
     parts = [] if query.point else parts_of(query.intent)
     unanswered = None
     if parts:
@@ -296,6 +301,18 @@ def answers(scored: list[Scored], intent: Intent) -> list[Scored]:
     if intent.about_questions:
         return scored
     return [s for s in scored if not s.unit.asks_only]
+
+
+def dated_items(scored: Scored, subject: set[str]) -> Scored:
+    """A list quoted for a date: its lead-in and the items giving a date and naming the
+    subject (« Coté terrain : … MOOC … Le lancement … le 5 septembre 2019 », not « Côté
+    recherche : … depuis 2016 »)."""
+
+    def dates_subject(line: str) -> bool:
+        return bool(holds("date", line)) and not subject.isdisjoint(analyze(line))
+
+    cut = around_items(scored.unit, dates_subject)
+    return scored if cut is None else replace(scored, unit=cut)
 
 
 def one_figure(scored: Scored, intent: Intent) -> Scored:
