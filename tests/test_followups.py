@@ -411,6 +411,13 @@ def test_a_rescoped_figure_follow_up_counts_the_new_subject(reference_assistant)
     )
     assert "13,2 millions" in first.answer
     assert not follow.abstained
+    elided = reference_assistant.answer(
+        "Et de salariés ?",
+        [Turn(role="user", content="Combien y a-t-il de bénévoles en France ?"),
+         Turn(role="assistant", content=first.answer)],
+    )
+    # (It quoted the 2014 report's « 15 propositions », a figure naming « salariés ».)
+    assert "1,8 million de salariés" in elided.citations[0].quote, elided.answer
     # The list cut to its lead-in and the item: the item is what the first citation quotes.
     assert "1,8 million de salariés" in follow.citations[0].quote, follow.answer
     assert "15 propositions" not in follow.answer
@@ -423,6 +430,9 @@ def test_a_rescoped_figure_follow_up_counts_the_new_subject(reference_assistant)
     )
     # A new subject that is no plural noun (« Et côté PME ? ») counts what was counted.
     assert understand("Et côté PME ?", history).intent.counted_terms == ()
+    # « Et de salariés ? », « Et d'emplois ? »: the « de » of « Combien de … ? », elided.
+    for question, noun in (("Et de salariés ?", "salariés"), ("Et d'emplois ?", "emplois")):
+        assert understand(question, history).intent.counted_terms == tuple(analyze(noun))
 
 
 def test_a_unit_labelled_by_the_new_subject_answers_a_rescoped_follow_up(reference_assistant):

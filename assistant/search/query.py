@@ -707,12 +707,12 @@ _PRONOUN_SUBJECT = re.compile(
 # members of what a singular names (« un catalyseur territorial » → catalyseurs).
 _PLURAL_NOUN = re.compile(r"\b(?:les|des|ces|leurs|nos|vos)\s+([a-z][\w-]{2,})")
 # A new subject that is one plural common noun (« salariés », « les volontaires »).
-# « Et côté salariés ? », « Et les salariés ? », « Et du côté des salariés ? » (on folded
-# text): the follow-up is one plural common noun and nothing else — not a place (« Et pour
-# Paris ? »), a scope (« Et chez les jeunes ? »), an adverb (« Et depuis ? ») or « les
-# autres ».
+# « Et côté salariés ? », « Et les salariés ? », « Et du côté des salariés ? », « Et de
+# salariés ? » (the « de » of « Combien de … ? », elided; on folded text): the follow-up is
+# one plural common noun and nothing else — not a place (« Et pour Paris ? »), a scope
+# (« Et chez les jeunes ? »), an adverb (« Et depuis ? ») or « les autres ».
 _COUNTABLE = re.compile(
-    r"\W*et\s+(?:du\s+cote\s+des\s+|cote\s+(?:des\s+)?|les\s+|des\s+)"
+    r"\W*et\s+(?:du\s+cote\s+des\s+|cote\s+(?:des\s+)?|les\s+|des\s+|de\s+|d['’]\s*)"
     r"(?!autres\b|depuis\b|ailleurs\b|alors\b|plus\b|moins\b|tous\b)([a-z][a-z-]{2,}s)\W*"
 )
 _NOUN = re.compile(r"\b(?:un|une|le|la|l['’])\s*([a-z][\w-]{2,})")
