@@ -114,3 +114,69 @@ def test_steps_the_note_gives_for_the_goal_are_answered(assistant):
     assert _evidence(assistant, question).stated
     answer = assistant.answer(question)
     assert not answer.abstained and "déposer un dossier" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "outcome"),
+    [
+        ("Quels résultats l'étude IMPACT-Citoyens a-t-elle donnés ?", True),
+        ("Quels ont été les résultats du cycle « ODD & innovations sociétales » ?", True),
+        ("Combien de participants le webinaire a-t-il réunis ?", True),
+        ("Quelles priorités les Français ont-ils exprimées dans l'étude ?", True),
+        ("Qu'a donné l'expérimentation sur 50 projets ?", True),
+        # What is to come, a date, a description: no outcome asked.
+        ("Quels résultats seront présentés le 19 septembre ?", False),
+        ("Quand le MOOC a-t-il été lancé ?", False),
+        ("Comment les entreprises s'engagent-elles auprès des associations ?", False),
+    ],
+)
+def test_a_question_on_what_came_of_something_asks_an_outcome(question, outcome):
+    assert (read_intent(question).asks_for == "outcome") is outcome
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("Les Français nous donneront leur perception sur les priorités territoriales.", False),
+        ("C'est le cycle « ODD & innovations sociétales » qui débute dès demain.", False),
+        ("Le Président de la République va annoncer les engagements de la France.", False),
+        ("Le 19 septembre prochain, le webinaire présentera l'outil.", False),
+        ("Ces projets permettront de mieux agir.", False),
+        ("Un premier webinaire a réuni près de 150 participants.", True),
+        ("Il a recommandé 15 propositions.", True),
+        ("Le front associatif reste uni.", True),  # « front » is no future
+        ("Une première session est ouverte sur coursera.", True),
+        # Mostly an announcement, or mostly not: « Le cycle … s'achève » does not make the
+        # next one's start an outcome; one item in the future does not make a list one.
+        ("Le cycle s'achève : et après ? C'est le cycle ODD qui débute dès demain.", False),
+        (
+            "Toutes ces formes sont en progression :\n• 13,2 millions de bénévoles ;\n"
+            "• 150 000 jeunes pourront s'engager en service civique.",
+            True,
+        ),
+    ],
+)
+def test_an_announcement_states_no_outcome(text, stated):
+    assert states("outcome", text) is stated
+
+
+def test_what_the_note_only_announces_has_no_outcome_to_give(reference_assistant):
+    # The note announces the IMPACT-Citoyens study (« les Français nous donneront leur
+    # perception … ») and the next cycle (« qui débute dès demain »): it was quoted as their
+    # results, with a confidence of 0.9.
+    for question in (
+        "Quels résultats l'étude IMPACT-Citoyens a-t-elle donnés ?",
+        "Quelles priorités les Français ont-ils exprimées dans l'étude IMPACT-Citoyens ?",
+    ):
+        answer = reference_assistant.answer(question)
+        assert answer.abstained, (question, answer.answer)
+        assert "annonce" in answer.answer, answer.answer
+    # What it reports in the past is still given: « un premier webinaire, a réuni près de
+    # 150 participants ».
+    reported = reference_assistant.answer(
+        "Combien de participants le premier webinaire a-t-il réunis ?"
+    )
+    assert not reported.abstained and "150 participants" in reported.answer, reported.answer
+    # A date asked is given by an announcement (« Le lancement … aura lieu le 5 septembre »).
+    dated = reference_assistant.answer("Quand le MOOC a-t-il été lancé ?")
+    assert not dated.abstained

@@ -24,7 +24,7 @@ from ..search.query import SearchQuery
 from ..search.retrieval import Retrieval
 from ..textnorm import analyze
 from .holds import counts_initials, measure_terms, states
-from .selection import Scored
+from .selection import FOLLOW_RATIO, Scored
 
 # Logistic weights (known share, (similarity - 0.86) / 0.03, the best unit's share) and bias,
 # for P(unanswerable): L2 (C = 1), cases unweighted, fitted on the 117 French cases of the
@@ -174,6 +174,12 @@ def _stated(query: SearchQuery, idf: dict[str, float], scored: list[Scored]) -> 
     asks_for = query.intent.asks_for
     if not asks_for:
         return True
+    if asks_for == "outcome":
+        # The units that would be quoted (those close to the best): an outcome somewhere in
+        # the passages, of another event, is no outcome of this one.
+        best = scored[0].score if scored else 0.0
+        quoted = [s for s in scored if s.score >= FOLLOW_RATIO * best]
+        return not quoted or any(states(asks_for, s.unit.text) for s in quoted)
     goal: dict[str, float] = {}
     if asks_for == "steps":
         asking = set(_step_terms())

@@ -127,6 +127,12 @@ _NOT_FOUND = {
         "Je ne trouve pas ce chiffre dans le corpus : il parle du sujet sans le donner.",
         "I cannot find this figure in the corpus: it speaks of the subject without giving it.",
     ),
+    "outcome": (
+        "Je ne trouve pas cette information dans le corpus : écrit avant, il annonce ce dont "
+        "vous parlez sans en donner l'issue.",
+        "I cannot find this information in the corpus: written before, it announces what you "
+        "ask about without giving its outcome.",
+    ),
 }
 
 

@@ -13,6 +13,7 @@ from functools import cache
 
 from ..search.definitions import DEFINES_AT_LEAST, defined_subjects, defines
 from ..search.query import Intent
+from ..tense import to_come
 from ..textnorm import analyze, contains_run, fold, singular_tokens, tokens
 from ..textunits import split_sentences
 
@@ -303,6 +304,13 @@ _STATES = {
 def states(asks_for: str, text: str) -> bool:
     """Whether ``text`` states what the question asks for (``Intent.asks_for``: a
     successor, an address, steps); True when it asks for none of them."""
+    if asks_for == "outcome":
+        # What is to come has no outcome yet: a unit mostly announcing (half its sentences
+        # or lines at least: « Le cycle … s'achève : et après ? C'est le cycle … qui débute
+        # dès demain ») states none; a list with one item in the future (« … pourront
+        # s'engager … ») under a lead-in in the present still does.
+        pieces = [p for line in text.split("\n") for p in split_sentences(line)] or [text]
+        return 2 * sum(map(to_come, pieces)) < len(pieces)
     pattern = _STATES.get(asks_for)
     return pattern is None or bool(pattern.search(text))
 

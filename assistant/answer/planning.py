@@ -354,6 +354,7 @@ class Grounding:
     # exist (SearchQuery.no_such_point), nothing is answered in its place.
     no_such_point: int = -1
     ordinal: int = 0
+    asks_for: str = ""  # what the question asks to be stated (Intent.asks_for)
 
     def abstains(self, settings: Settings, extractive: bool) -> bool:
         """Below the calibrated confidence, or with nothing to read, no generator runs. An
@@ -370,7 +371,11 @@ class Grounding:
         if self.no_such_point >= 0:
             return Missing("point", ordinal=self.ordinal, points=self.no_such_point)
         weak = self.evidence.confidence < settings.abstain_threshold
-        return Missing("figure") if weak and not self.evidence.figure_given else None
+        if weak and not self.evidence.figure_given:
+            return Missing("figure")
+        if weak and not self.evidence.stated and self.asks_for == "outcome":
+            return Missing("outcome")  # the note announces it, and gives no outcome yet
+        return None
 
 
 def ground(settings: Settings, query: SearchQuery, retrieval: Retrieval, detail: str) -> Grounding:
@@ -379,4 +384,11 @@ def ground(settings: Settings, query: SearchQuery, retrieval: Retrieval, detail:
     scored = score_units(query, retrieval, depth=SCORED_DEPTH)
     evidence = judge(query, retrieval, scored, settings.embedding_model)
     plan = plan_answer(settings, query, retrieval, scored, detail)
-    return Grounding(scored, evidence, plan, query.no_such_point, query.intent.ordinal or 0)
+    return Grounding(
+        scored,
+        evidence,
+        plan,
+        query.no_such_point,
+        query.intent.ordinal or 0,
+        query.intent.asks_for,
+    )

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..models import Turn
+from ..tense import to_come
 from ..textnorm import (
     STOP_WORDS,
     analyze,
@@ -328,6 +329,18 @@ _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
             r"|\bwhat (?:steps|formalities)\b"
         ),
     ),
+    (
+        # What came of something: its results, or what it did, in the past (« Quels
+        # résultats l'étude a-t-elle donnés ? », « Combien de participants le webinaire
+        # a-t-il réunis ? », « Qu'a donné … ? »). A note written before the event only
+        # announces it (tense.to_come), and gives none of that.
+        "outcome",
+        re.compile(
+            r"\b(?:resultats?|bilan|retombees)\b"
+            r"|\b(?:a-t-(?:il|elle|on)|ont-(?:ils|elles))\s+(?:ete\s+)?[a-z]{3,}(?:e|i|u)[es]{0,2}\b"
+            r"|\b(?:qu.a|qu.ont|ont ete)\s+[a-z]{3,}(?:e|i|u)[es]{0,2}\b"
+        ),
+    ),
 ]
 
 
@@ -336,6 +349,16 @@ _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
 # « France » is a scope however the question names it (« Combien de bénévoles compte la
 # France ? »).
 _SCOPE = re.compile(r"\b(?:en|in)\s+([A-ZÀ-Ý][\w’'-]+)|\b((?i:france))\b")
+
+
+def _asks_for(text: str, kind: str) -> str:
+    """What the question asks to be stated (``Intent.asks_for``; on folded text). Not an
+    outcome when it asks a date (an announcement dates the event) or a summary, or itself
+    speaks of what is to come (« Quels résultats seront présentés … ? »)."""
+    found = next((name for name, pattern in _ASKS_FOR if pattern.search(text)), "")
+    if found == "outcome" and (kind in ("date", "summary") or to_come(text)):
+        return ""
+    return found
 
 
 def years_in(text: str) -> list[str]:
@@ -480,7 +503,7 @@ def read_intent(question: str) -> Intent:
         counted_whole=tuple(analyze(_with_complements(question, counted_word))),
         scope_terms=tuple(analyze(places)),
         pronoun_subject=bool(_PRONOUN_SUBJECT.search(text)),
-        asks_for=next((name for name, pattern in _ASKS_FOR if pattern.search(text)), ""),
+        asks_for=_asks_for(text, kind),
         why=kind == "explain" and bool(_WHY.search(text)),
         part_in_whole=bool(counted_word) and part is not None,
         part_terms=tuple(analyze(_part_named(part.group("part")))) if counted_word and part else (),
