@@ -579,3 +579,46 @@ def test_a_definition_given_in_apposition_answers(reference_assistant):
     answer = reference_assistant.answer("Qu'est-ce que l'investissement sociétal ?")
     assert not answer.abstained
     assert "un engagement structurant" in answer.citations[0].quote, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "acronym", "spelled"),
+    [
+        (
+            "Pour se doter d'une vision systémique de la question, le Fonds de coopération de "
+            "la jeunesse et de l'éducation populaire (Fonjep) a lancé, dès 2017, des travaux.",
+            "Fonjep",
+            True,
+        ),
+        (
+            "Le Centre de ressources du dispositif local d'accompagnement (CRDLA) Environnement "
+            "a piloté ce travail.",
+            "CRDLA",
+            True,
+        ),
+        ("le rapport du Commissariat général à l'égalité des territoires (CGET)", "CGET", True),
+        # A parenthesis naming it after words it does not abbreviate, or naming another one.
+        ("Le RAMEAU a lancé un programme avec eux (Fonjep).", "Fonjep", False),
+        ("le Commissariat général à l'égalité des territoires (CGET)", "DLA", False),
+        ("Le Fonjep finance des postes.", "Fonjep", False),
+    ],
+)
+def test_an_acronym_is_spelled_out_by_the_words_before_it(text, acronym, spelled):
+    from assistant.answer.holds import spells_out
+
+    assert spells_out(text, tuple(analyze(acronym))) is spelled
+
+
+@pytest.mark.parametrize(
+    ("question", "spelled"),
+    [
+        ("Qu'est-ce que le Fonjep ?", "Fonds de coopération de la jeunesse"),
+        ("Qu'est-ce que le CRDLA ?", "Centre de ressources du dispositif local"),
+    ],
+)
+def test_what_an_acronym_is_answers_with_what_it_stands_for(reference_assistant, question, spelled):
+    # « Qu'est-ce que le Fonjep ? » quoted the results given at its general meeting: no
+    # sentence says « Le Fonjep est … », but one spells it out.
+    answer = reference_assistant.answer(question)
+    assert not answer.abstained, answer.answer
+    assert spelled in answer.citations[0].quote, answer.answer

@@ -497,6 +497,49 @@ def defines_term(text: str, term: tuple[str, ...]) -> bool:
     return any(defines(subject, term) >= DEFINES_AT_LEAST for subject in subjects)
 
 
+# « … le Fonds de coopération de la jeunesse et de l'éducation populaire (Fonjep) … »: a
+# word in parentheses, and the words before it.
+_PARENTHESISED = re.compile(r"\(\s*([^\W\d_][\w-]{1,11})\s*\)")
+
+
+def spells_out(text: str, term: tuple[str, ...]) -> bool:
+    """Whether ``text`` spells out the asked acronym (one analysed word): it writes it in
+    parentheses after words whose letters give it, in order, its first letter opening a
+    word (Schwartz & Hearst's rule for abbreviation definitions, 2003): « Fonds de
+    coopération de la jeunesse et de l'éducation populaire (Fonjep) ». What an acronym
+    stands for is what it is, though no sentence says « Le Fonjep est … »."""
+    if len(term) != 1:
+        return False
+    for match in _PARENTHESISED.finditer(text):
+        short = fold(match.group(1)).lower()
+        if analyze(match.group(1)) != list(term) or len(short) < 2:
+            continue
+        # Schwartz & Hearst's window: at most min(|A| + 5, 2|A|) words before it.
+        words = fold(text[: match.start()]).lower().split()
+        window = " ".join(words[-min(len(short) + 5, 2 * len(short)) :])
+        if _abbreviates(short, window):
+            return True
+    return False
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """Schwartz & Hearst's match, from the end: each letter of ``short`` is found in
+    ``long`` before the previous one's, the first at the start of a word."""
+    at = len(long) - 1
+    for index in range(len(short) - 1, -1, -1):
+        letter = short[index]
+        if not letter.isalnum():
+            continue
+        while at >= 0 and (
+            long[at] != letter or (index == 0 and at > 0 and long[at - 1].isalnum())
+        ):
+            at -= 1
+        if at < 0:
+            return False
+        at -= 1
+    return True
+
+
 def opens_on_term(text: str, term: tuple[str, ...]) -> bool:
     """Whether a sentence of ``text`` opens on the asked phrase as what it speaks of: the
     phrase's first analysed word (its head noun, in French) among the sentence's first

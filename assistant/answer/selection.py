@@ -30,6 +30,7 @@ from .holds import (
     names_one,
     names_subject,
     opens_on_term,
+    spells_out,
 )
 
 # Weights of the signals, and how close to the best a unit must score to be quoted too.
@@ -235,7 +236,11 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # verb « est » does not. When some unit defines it, the others fit as little as a
     # figure that is not the one asked.
     defining = (
-        {id(u): defines_term(u.text, query.defined) for _, u, *_ in raw}
+        # An acronym asked (« Qu'est-ce que le Fonjep ? ») is defined by what it stands for.
+        {
+            id(u): defines_term(u.text, query.defined) or spells_out(u.text, query.defined)
+            for _, u, *_ in raw
+        }
         if intent.kind == "definition" and query.defined
         else {}
     )
