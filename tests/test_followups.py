@@ -685,3 +685,31 @@ def test_a_follow_up_asking_its_own_question_does_not_inherit_the_kind(reference
     )
     assert "cette date" not in follow.answer, follow.answer
     assert "Coursera" in follow.answer or "coursera" in follow.answer, follow.answer
+
+
+def test_a_follow_up_after_a_developed_point_is_about_that_point(reference_assistant):
+    # « Et pour une fondation ? » after « Développe le dernier. » asks about the point
+    # developed (« alliances stratégiques »), which the answer's lead names: it was read as
+    # « Développe le dernier. Et pour une fondation ? » and quoted the catalysts' trade.
+    history = [
+        Turn(role="user", content="Quels sont les trois leviers des modèles socio-économiques ?"),
+        Turn(
+            role="assistant",
+            content="D'après le corpus : Les modèles socio-économiques sont composés de 3 "
+            "leviers complémentaires : richesses humaines, ressources financières et alliances "
+            "stratégiques. [1]",
+        ),
+        Turn(role="user", content="Développe le dernier."),
+        Turn(
+            role="assistant",
+            content="Sur ce point (« alliances stratégiques »), le corpus précise : Un "
+            "changement de posture … qui invite à nouer de nouvelles alliances stratégiques, "
+            "troisième levier des modèles socio-économiques. [1]",
+        ),
+    ]
+    query = understand("Et pour une fondation ?", history)
+    assert "alliances stratégiques" in query.text and "Développe" not in query.text, query.text
+    answer = reference_assistant.answer("Et pour une fondation ?", history)
+    assert not answer.abstained, answer.answer
+    quoted = " ".join(c.quote for c in answer.citations).lower()
+    assert "alliances" in quoted and "fondations" in quoted, answer.answer

@@ -1257,10 +1257,20 @@ _NEW_TOPIC = re.compile(
 )
 
 
+# The lead of an answer developing a point (« Sur ce point (« alliances stratégiques »), le
+# corpus précise : … »; planning's Plan.point).
+_DEVELOPED = re.compile(r"^\s*(?:Sur ce point|On this point) \(«\s*(?P<point>.+?)\s*»\)")
+
+
 def last_question(history: list[Turn]) -> str:
-    """The conversation's previous user question ("" when there is none)."""
+    """The conversation's previous user question ("" when there is none). One that asked
+    to develop a point (« Développe le dernier. ») stands for that point, which its answer
+    names in its lead: « Et pour une fondation ? » then asks about « alliances stratégiques »
+    for a foundation, not about « développe le dernier »."""
     asked = (t.content for t in reversed(history) if t.role == "user" and t.content.strip())
-    return next(asked, "")
+    question = next(asked, "")
+    developed = _DEVELOPED.match(previous_answer(history)) if question else None
+    return developed.group("point") if developed else question
 
 
 def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery:
