@@ -327,3 +327,12 @@ def test_the_weight_of_a_part_in_a_whole_is_its_share(reference_assistant):
     assert donors.abstained and "ce chiffre" in donors.answer, donors.answer
     # Not a part of a whole: a weight asked of no whole, a place in a ranking.
     assert not read_intent("Quel poids ont les associations ?").part_in_whole
+
+
+def test_a_ratio_is_no_count_of_what_it_divides(reference_assistant):
+    # « Dans 8 cas sur 10, les associations sont à la manœuvre … » gives no number of
+    # associations, let alone of those overseas.
+    answer = reference_assistant.answer(
+        "Combien d'associations d'outre-mer ont un partenariat avec une entreprise ?"
+    )
+    assert answer.abstained and "ce chiffre" in answer.answer, answer.answer

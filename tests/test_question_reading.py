@@ -246,6 +246,10 @@ def test_a_unit_naming_one_of_the_kind_asked(text, naming):
         ("En 2016 : 13,2 millions de bénévoles, soit 24,2 %. Ils sont 350.", "bénévoles", True),
         ("Les membres : collectivités, associations, entreprises. Ils sont 350.", "associations",
          False),
+        # « 8 cas sur 10 » is a share: its « 10 » counts no associations (it answered
+        # « Combien d'associations d'outre-mer … ? » with a confidence of 0.89).
+        ("Dans 8 cas sur 10, les associations sont à la manœuvre.", "associations", False),
+        ("Elles sont 350, sur tout le territoire, ces associations.", "associations", True),
     ],
 )
 def test_what_a_bare_number_counts(text, counted, counts):

@@ -243,6 +243,7 @@ _BARE_COUNT = re.compile(
 )
 
 
+_RATIO = frozenset({"sur"})
 _SERIES = frozenset({"jour", "article", "numero", "n°", "no", "page", "niveau", "module", "axe"})
 
 
@@ -267,6 +268,9 @@ def counts_bare_terms(text: str, wanted: Sequence[str]) -> bool:
         # series (after a name or an acronym) counts nothing.
         before = re.split(r"[\s’']+", text[: match.start()].strip())[-1]
         if before[:1].isupper() or fold(before) in _SERIES:
+            continue
+        # « 8 cas sur 10 »: the ratio's denominator is a share's, no count.
+        if fold(before).lower() in _RATIO:
             continue
         # « 26 d'entre eux »: the number counts the pronoun's antecedent, nothing else.
         if _PARTITIVE.match(text, match.end()) and wanted[0] not in analyze(
