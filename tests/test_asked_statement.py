@@ -180,3 +180,50 @@ def test_what_the_note_only_announces_has_no_outcome_to_give(reference_assistant
     # A date asked is given by an announcement (« Le lancement … aura lieu le 5 septembre »).
     dated = reference_assistant.answer("Quand le MOOC a-t-il été lancé ?")
     assert not dated.abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "holder"),
+    [
+        ("Qui est le président de l'ADASI ?", True),
+        ("L'ADASI, qui en est le directeur ou la directrice ?", True),
+        ("L'ADASI, c'est qui le président ?", True),
+        ("Qui dirige l'Avise ?", True),
+        ("Quel est le nom de la directrice de l'ADASI ?", True),
+        # Who did something, who a person is: no one holding a role asked.
+        ("Qui a lancé le MOOC ?", False),
+        ("Qui élit la présidente du conseil ?", False),  # a body elects: no name asked
+        ("Qui est Christophe Itier ?", False),
+        ("Combien de dirigeants témoignent dans le MOOC ?", False),
+    ],
+)
+def test_who_holds_a_role_is_read(question, holder):
+    assert (read_intent(question).asks_for == "holder") is holder
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("Charles-Benoît HEIDSIECK, Président-fondateur du RAMEAU, a rappelé …", True),
+        ("La directrice de la recherche du RAMEAU, Elodie JULLIEN, a rendu compte …", True),
+        ("Marie Dupont en est la présidente depuis 2015.", True),
+        ("L'ADASI accompagne les dirigeants associatifs dans leur stratégie.", False),
+        ("Le président de la République va annoncer les engagements de la France.", False),
+    ],
+)
+def test_what_names_who_holds_a_role(text, stated):
+    assert states("holder", text) is stated
+
+
+def test_who_holds_a_role_the_note_never_names_is_not_answered(reference_assistant):
+    # The note says what the ADASI does, never who heads it: a sentence on its centre of
+    # resources or on the MOOC was quoted.
+    for question in (
+        "L'ADASI, qui en est le directeur ou la directrice ?",
+        "L'ADASI, c'est qui le président ?",
+    ):
+        answer = reference_assistant.answer(question)
+        assert answer.abstained, (question, answer.answer)
+    # Who heads Le RAMEAU the note says.
+    answer = reference_assistant.answer("Qui est le président du RAMEAU ?")
+    assert not answer.abstained and "HEIDSIECK" in answer.answer, answer.answer

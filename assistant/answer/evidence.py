@@ -181,8 +181,10 @@ def _stated(query: SearchQuery, idf: dict[str, float], scored: list[Scored]) -> 
         quoted = [s for s in scored if s.score >= FOLLOW_RATIO * best]
         return not quoted or any(states(asks_for, s.unit.text) for s in quoted)
     goal: dict[str, float] = {}
-    if asks_for == "steps":
-        asking = set(_step_terms())
+    if asks_for in ("steps", "holder"):
+        # The goal the steps reach, the organisation whose head is asked (« de l'ADASI »):
+        # a name near a role in a sentence on something else answers nothing.
+        asking = set(_step_terms() if asks_for == "steps" else _holder_terms())
         goal = {t: idf[t] for t in query.terms if t not in asking}
     return any(
         states(asks_for, s.unit.text) and _share(goal, s.unit.terms) >= STEPS_GOAL_SHARE
@@ -201,6 +203,17 @@ def _share(weights: dict[str, float], terms) -> float:
 @cache
 def _step_terms() -> list[str]:
     return analyze(STEP_WORDS)
+
+
+HOLDER_WORDS = (
+    "président présidente directeur directrice fondateur fondatrice responsable délégué "
+    "déléguée secrétaire général dirige nom tête"
+)
+
+
+@cache
+def _holder_terms() -> list[str]:
+    return analyze(HOLDER_WORDS)
 
 
 # The measure words that name what a figure is (a salary, a price), unlike « combien »,

@@ -308,6 +308,8 @@ _STATES = {
 def states(asks_for: str, text: str) -> bool:
     """Whether ``text`` states what the question asks for (``Intent.asks_for``: a
     successor, an address, steps); True when it asks for none of them."""
+    if asks_for == "holder":
+        return names_holder(text)
     if asks_for == "outcome":
         # What is to come has no outcome yet: a unit mostly announcing (half its sentences
         # or lines at least: « Le cycle … s'achève : et après ? C'est le cycle … qui débute
@@ -317,6 +319,33 @@ def states(asks_for: str, text: str) -> bool:
         return 2 * sum(map(to_come, pieces)) < len(pieces)
     pattern = _STATES.get(asks_for)
     return pattern is None or bool(pattern.search(text))
+
+
+# A person named as written (« Elodie JULLIEN », « Charles-Benoît HEIDSIECK », « Marie
+# Dupont »), and a role someone holds; a name within this many characters of a role says who
+# holds it (« Charles-Benoît HEIDSIECK, Président-fondateur du RAMEAU »).
+_PERSON_NAME = re.compile(
+    r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)*\s+(?:[A-ZÀ-Ý][a-zà-ÿ]+|[A-ZÀ-Ý]{2,})"
+    r"(?:-[A-ZÀ-Ý]+)*\b"
+)
+_ROLE = re.compile(
+    r"\b(?:pr[ée]sidente?|directeur|directrice|fondat(?:eur|rice)|responsable|d[ée]l[ée]gu[ée]e?"
+    r"|secr[ée]taire g[ée]n[ée]ral\w*|porte-parole|dirige\w*)",
+    re.IGNORECASE,
+)
+HOLDER_REACH = 80
+
+
+def names_holder(text: str) -> bool:
+    """Whether ``text`` names who holds a role: a person's name near the role's word. « Le
+    président de la République va annoncer … » names no one."""
+    names = [m.span() for m in _PERSON_NAME.finditer(text)]
+    return any(
+        abs(start - role.start()) <= HOLDER_REACH or abs(role.end() - end) <= HOLDER_REACH
+        for role in _ROLE.finditer(text)
+        for start, end in names
+        if not (start <= role.start() < end)
+    )
 
 
 _ACTOR_NOUN = re.compile(

@@ -302,6 +302,11 @@ def split_parts(question: str) -> tuple[str, ...]:
 # way to reach someone (« l'adresse de l'ADASI »), the steps to reach a goal (« Quelles
 # démarches faut-il faire pour … ? », « Comment solliciter … ? », « Quelles conditions …
 # remplir pour … ? »). A note may speak at length of the subject without giving any of them.
+# The roles of who heads an organisation (on folded text).
+_ROLES = (
+    r"presidente?|directeur|directrice|fondat(?:eur|rice)|responsable|deleguee?"
+    r"|secretaire general\w*|porte-parole"
+)
 _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
     (
         "successor",
@@ -327,6 +332,20 @@ _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
             r"|\bcomment (?:solliciter|obtenir|remplir|embaucher|creer|devenir|demander"
             r"|deposer|s.inscrire|adherer|beneficier)\b"
             r"|\bwhat (?:steps|formalities)\b"
+        ),
+    ),
+    (
+        # Who holds a role (« Qui est le président de l'ADASI ? », « L'ADASI, qui en est le
+        # directeur ? », « Qui dirige … ? »): a note may speak of an organisation at length
+        # and never name who heads it.
+        "holder",
+        # Not « Qui élit la présidente du conseil ? »: who elects, a body, not a name.
+        re.compile(
+            r"\bqui\s+(?:est|sont|etait|sera|en est)\b[^?]*\b(?:" + _ROLES + r")\b"
+            r"|\bqui\s+(?:dirige\w*|preside\w*)\b"
+            r"|\bc.est qui\b[^?]*\b(?:" + _ROLES + r")\b"
+            r"|\b(?:" + _ROLES + r")\b[^?]*\bc.est qui\b"
+            r"|\bnom d[eu]s? (?:la |l.)?(?:" + _ROLES + r")\b"
         ),
     ),
     (
