@@ -9,22 +9,25 @@ exprimées ? » (search.query reads that question as asking an outcome).
 Read by French morphology rather than spaCy's morphologizer: on the shipped note the
 morphologizer marks 30 sentences Tense=Fut, at least 7 of them list items or dates with no
 future in them (« • depuis 2010, le bénévolat … »), and it misses « prochain » / « bientôt »;
-these endings mark 25, all of them announcements (docs/evaluation.md, session 15). spaCy is
-not loaded at query time either (a fresh ``assistant ask`` has no budget for it).
+these endings mark 26, 24 of them announcements (« la contractualisation prendra la
+forme … » states a rule, « l'intendance suivra » is a saying; docs/evaluation.md, session
+15). spaCy is not loaded at query time either (a fresh ``assistant ask`` has no budget for
+it).
 """
 
 from __future__ import annotations
 
 import re
-
-from .textnorm import fold
+import unicodedata
 
 # The future's third persons are the infinitive's stem, its « r », then « a » / « ont »
 # (« prendra », « permettront », « reviendra », « sera »); on folded text.
+# Read on the text with its accents dropped but its case kept: a capitalised word with
+# those endings is a name (« Natura 2000 », « Sandra »), the other words are read whatever
+# their case.
 _ANNOUNCES = re.compile(
-    r"\b[a-z]+[eiudtrv]r(?:a|ont)\b"
-    r"|\b(?:va|vont)\s+[a-z]+(?:er|ir|re)\b"
-    r"|\bdes demain\b|\bprochaine?s?\b|\bbientot\b"
+    r"\b[a-z]+[eiudtrv]r(?:a|ont)\b|\bir(?:a|ont)\b"
+    r"|(?i:\b(?:va|vont)\s+[a-z]+(?:er|ir|re)\b|\bdes demain\b|\bprochaine?s?\b|\bbientot\b)"
 )
 # Words with those endings that are no verbs (« le front », « Coursera », a URL's words).
 _NOT_FUTURE = frozenset({"front", "affront", "extra", "ultra", "opera", "camera", "coursera"})
@@ -32,9 +35,17 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 
 
 def to_come(text: str) -> bool:
-    """Whether ``text`` speaks of what is to come (see the module's docstring)."""
-    folded = fold(_URL.sub(" ", text)).lower()
+    """Whether ``text`` speaks of what is to come (see the module's docstring). « l'aura » is
+    a noun; « s'achèvera », « n'aura » are verbs."""
+    folded = _unaccented(_URL.sub(" ", text))
     return any(
-        m.group(0) not in _NOT_FUTURE and folded[m.start() - 1 : m.start()] not in ("'", "’")
+        m.group(0).lower() not in _NOT_FUTURE
+        and folded[max(0, m.start() - 2) : m.start()].lower() not in ("l'", "l’")
         for m in _ANNOUNCES.finditer(folded)
     )
+
+
+def _unaccented(text: str) -> str:
+    """``text`` without its accents (« dès » → « des »), its case kept, offsets aside."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -349,3 +349,12 @@ def test_a_date_asked_quotes_a_list_cut_to_the_item_that_dates_the_subject(refer
     assert "5 septembre 2019" in answer.citations[0].quote, answer.answer
     assert "Côté recherche" not in answer.answer, answer.answer
     assert "A partir de 2018" in answer.answer  # the lead-in, what the item leans on
+
+    # The words asking for the date are no subject an item must name: « Depuis quand … ? »
+    # kept « depuis 2010, le bénévolat … » for the civic service.
+    since = reference_assistant.answer(
+        "Depuis quand le dispositif du service civique existe-t-il ?"
+    )
+    assert not since.abstained, since.answer
+    assert "service civique" in since.citations[0].quote, since.answer
+    assert "bénévolat associatif affiche" not in since.answer, since.answer

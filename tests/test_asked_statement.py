@@ -124,6 +124,15 @@ def test_steps_the_note_gives_for_the_goal_are_answered(assistant):
         ("Combien de participants le webinaire a-t-il réunis ?", True),
         ("Quelles priorités les Français ont-ils exprimées dans l'étude ?", True),
         ("Qu'a donné l'expérimentation sur 50 projets ?", True),
+        ("Les Français, ils ont exprimé quelles priorités dans l'étude ?", True),
+        ("Qu'ont dit les Français dans l'étude IMPACT-Citoyens ?", True),
+        ("L'étude IMPACT-Citoyens, elle a donné quoi ?", True),
+        # Results expected (an announcement gives them), who took part, how or why.
+        ("Quels résultats sont attendus de la base de données IMPACT ?", False),
+        ("Quel bilan prévoit-on pour la base de données IMPACT ?", False),
+        ("Quelle école Le RAMEAU a-t-il associée à la création de son MOOC ?", False),
+        ("Comment le financement public a-t-il évolué ?", False),
+        ("Pourquoi les associations ont-elles diversifié leurs ressources ?", False),
         # What is to come, a date, a description: no outcome asked.
         ("Quels résultats seront présentés le 19 septembre ?", False),
         ("Quand le MOOC a-t-il été lancé ?", False),
@@ -146,6 +155,9 @@ def test_a_question_on_what_came_of_something_asks_an_outcome(question, outcome)
         ("Il a recommandé 15 propositions.", True),
         ("Le front associatif reste uni.", True),  # « front » is no future
         ("Une première session est ouverte sur coursera.", True),
+        # Elided futures are futures; a capitalised name with their ending is no verb.
+        ("Le cycle s’achèvera en juin.", False),
+        ("Le projet Natura 2000 a réuni 40 associations.", True),
         # Mostly an announcement, or mostly not: « Le cycle … s'achève » does not make the
         # next one's start an outcome; one item in the future does not make a list one.
         ("Le cycle s'achève : et après ? C'est le cycle ODD qui débute dès demain.", False),

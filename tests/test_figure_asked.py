@@ -12,6 +12,7 @@ from assistant.answer.holds import gives
 from assistant.answer.selection import score_units
 from assistant.ingest.indexing import ingest
 from assistant.search.query import read_intent, understand
+from assistant.textnorm import analyze
 
 from .conftest import make_settings
 
@@ -336,3 +337,29 @@ def test_a_ratio_is_no_count_of_what_it_divides(reference_assistant):
         "Combien d'associations d'outre-mer ont un partenariat avec une entreprise ?"
     )
     assert answer.abstained and "ce chiffre" in answer.answer, answer.answer
+
+
+def test_the_part_is_read_as_written_and_its_share_must_be_of_it(reference_assistant):
+    # « leurs » is no « le » followed by « urs »; a word between the verb and the part is
+    # skipped (« largement »).
+    assert read_intent("Combien pèsent leurs dons dans leur budget ?").part_terms == tuple(
+        analyze("dons")
+    )
+    largely = read_intent(
+        "Combien pèsent largement les cotisations dans le financement associatif ?"
+    )
+    assert largely.part_terms == ("cotis",)
+    # Accents kept: « collectivités » is the note's « collect », not « collectivit ».
+    local = "Quel poids ont les collectivités dans les alliances territoriales ?"
+    assert read_intent(local).part_terms == tuple(analyze("collectivités"))
+    answer = reference_assistant.answer(local)
+    assert not answer.abstained and "74%" in answer.answer, answer.answer
+    # « 61% des actifs … bénévolat/mécénat de compétences » is a share of the working
+    # people, not of patronage.
+    patronage = read_intent("Quel poids a le mécénat dans le financement des associations ?")
+    assert not gives(
+        patronage,
+        "61% des actifs français sont intéressés pour s'engager en bénévolat/mécénat de "
+        "compétences auprès de structures d'intérêt général.",
+    )
+    assert gives(patronage, "Le mécénat représente 5 % du financement associatif.")

@@ -188,6 +188,20 @@ _GIVES = {
 }
 
 
+# « 61% des actifs … », « 5 % des financements associatifs »: a share, and what it is of.
+_SHARE_OF = re.compile(
+    r"\s*(?:de la|de l['’]|des|du|de|d['’])\s*([^\W\d_][\w’'-]*)", re.IGNORECASE
+)
+
+
+def _share_of_other(text: str, share: re.Match[str], asked: Sequence[str]) -> bool:
+    """Whether the share ``share`` is said of something neither the part nor the whole asked
+    (``asked``) is: « 61% des actifs … mécénat de compétences » is a share of the working
+    people, not of patronage; « 12% des ressources » is one of the whole."""
+    of = _SHARE_OF.match(text, share.end())
+    return of is not None and not set(analyze(of.group(1))) & set(asked)
+
+
 def gives(intent: Intent, text: str, subject: Sequence[str] = ()) -> bool:
     """Whether ``text`` gives the one figure ``intent`` asks for: a number of what it counts
     (:func:`counts`), else a figure of the measure it names (an amount in euros, a duration,
@@ -199,8 +213,11 @@ def gives(intent: Intent, text: str, subject: Sequence[str] = ()) -> bool:
         # whole part (« financement privé », not any « financement »).
         return (
             bool(intent.part_terms)
-            and bool(_GIVES["share"].search(text))
             and set(intent.part_terms) <= set(analyze(text))
+            and any(
+                not _share_of_other(text, m, (*intent.part_terms, *intent.whole_terms))
+                for m in _GIVES["share"].finditer(text)
+            )
         )
     if intent.counted:
         # « Combien de maires … ? » asks a number of them: « 87% des Maires » is none.

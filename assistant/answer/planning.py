@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 
 from ..ingest.information import unpack as sentence_information
 from ..models import RetrievedChunk
@@ -25,6 +26,7 @@ from .selection import (
     choose,
     overlap,
     score_units,
+    written_intent,
 )
 from .summary import summarise
 
@@ -73,7 +75,7 @@ def plan_answer(
     detail: str,
 ) -> Plan:
     """What the extractive answer quotes, and how it is framed."""
-    intent = query.intent
+    intent = written_intent(query.intent, retrieval)
     limit = settings.max_answer_sentences * (2 if detail == "full" else 1)
     # « la Fondation de France », « l'Allemagne »: the note cannot say what is asked of
     # them, and the answer says so before what it says of the subject.
@@ -113,7 +115,7 @@ def plan_answer(
     if intent.kind == "date":
         # « Quand le MOOC a-t-il été lancé ? »: a list is quoted cut to its lead-in and the
         # items dating the subject, as one is to the items giving a figure asked.
-        subject = set(query.terms) - query.qualifying
+        subject = set(query.terms) - query.qualifying - set(_date_terms())
         chosen = [dated_items(s, subject) for s in chosen]
     parts = [] if query.point else parts_of(query.intent)
     unanswered = None
@@ -301,6 +303,16 @@ def answers(scored: list[Scored], intent: Intent) -> list[Scored]:
     if intent.about_questions:
         return scored
     return [s for s in scored if not s.unit.asks_only]
+
+
+# The words that ask for a date (« Depuis quand … ? », « En quelle année … ? »): no subject
+# an item must name.
+DATE_WORDS = "quand depuis date dates année années an ans jour jours mois période époque"
+
+
+@cache
+def _date_terms() -> list[str]:
+    return analyze(DATE_WORDS)
 
 
 def dated_items(scored: Scored, subject: set[str]) -> Scored:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..models import RetrievedChunk
-from ..search.query import SearchQuery
+from ..search.query import Intent, SearchQuery
 from ..search.retrieval import Retrieval
 from ..textnorm import tokens
 from ..textunits import Unit, around_items, is_item, strip_bullet
@@ -99,19 +99,25 @@ class Signals:
     short: bool
 
 
+def written_intent(intent: Intent, retrieval: Retrieval) -> Intent:
+    """The intent as the passages can answer it: « les cotisations des adhérents » — a word
+    of the part the note never writes no unit can hold; the part is what it writes
+    (« cotisations »)."""
+    if not intent.part_in_whole:
+        return intent
+    written = tuple(t for t in intent.part_terms if t in retrieval.known)
+    return replace(intent, part_terms=written or intent.part_terms)
+
+
 def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> list[Scored]:
     """Every quotable unit of the top ``depth`` passages, scored (best first). A follow-up
     pointing into the previous answer (``query.pointed``, the words of one of its items;
     ``query.excluded``, that answer's): units it already quoted are left out, but a list
     holding the point is quoted cut to the point's own item under its lead-in (« Et le
     deuxième chiffre ? »)."""
-    intent, passages, idf = query.intent, retrieval.passages, retrieval.idf
+    intent = written_intent(query.intent, retrieval)
+    passages, idf = retrieval.passages, retrieval.idf
     excluded, pointed = query.excluded, query.pointed
-    if intent.part_in_whole:
-        # « les cotisations des adhérents »: a word of the part the note never writes no
-        # unit can hold; the part is what it writes (« cotisations »).
-        written = tuple(t for t in intent.part_terms if t in retrieval.known)
-        intent = replace(intent, part_terms=written or intent.part_terms)
     # What the question asks about decides; who says it (« selon le webinaire ») counts as
     # the context does — the passage naming it is lifted by retrieval, the unit answering
     # within it need not repeat it.

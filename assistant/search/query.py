@@ -223,8 +223,9 @@ _WHY = re.compile(
 _PART_IN_WHOLE = re.compile(
     r"\b(?:(?:part|proportion|pourcentage)\s+" + _OF + r"|(?:quel\s+poids\s+(?:ont|a"
     r"|pese\w*|represente\w*)|combien\s+pese\w*)\s+(?:[\w'’]+\s+){0,2}?"
-    r"(?:les|le|la|l['’]|ces|leurs?)\s*)"
+    r"(?:(?:leurs?|les|le|la|ces)\b\s*|l['’]\s*))"
     r"(?P<part>[a-z][^?]*?)\s(?:dans|parmi|au sein d[eu]s?|sur l.ensemble d[eu]s?)\s"
+    r"(?P<whole>[^?]*)"
 )
 _HOW_MUCH_OF = re.compile(r"\bcombien (?:du|de la|de l['’])\s*(?=[a-z])")
 _MEASURES: list[tuple[str, re.Pattern[str]]] = [
@@ -302,6 +303,14 @@ def split_parts(question: str) -> tuple[str, ...]:
 # way to reach someone (« l'adresse de l'ADASI »), the steps to reach a goal (« Quelles
 # démarches faut-il faire pour … ? », « Comment solliciter … ? », « Quelles conditions …
 # remplir pour … ? »). A note may speak at length of the subject without giving any of them.
+# A past participle (on folded text): « donné(e)s », « réunis », « obtenu », « dit », « fait ».
+_PARTICIPLE = r"[a-z]{1,}(?:e|i|u|it|ait)[es]{0,2}\b"
+# What a question expects (« Quels résultats sont attendus … ? », « Quel bilan prévoit-on
+# … ? »): what is to come, which an announcement answers.
+_EXPECTS = re.compile(
+    r"\b(?:attendu\w*|esper\w*|prevo\w*|prevu\w*|devr\w*|doi[st]|doivent|objectifs?"
+    r"|ambitions?|vis\w+|cible\w*)\b"
+)
 # The roles of who heads an organisation (on folded text).
 _ROLES = (
     r"presidente?|directeur|directrice|fondat(?:eur|rice)|responsable|deleguee?"
@@ -356,8 +365,11 @@ _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
         "outcome",
         re.compile(
             r"\b(?:resultats?|bilan|retombees)\b"
-            r"|\b(?:a-t-(?:il|elle|on)|ont-(?:ils|elles))\s+(?:ete\s+)?[a-z]{3,}(?:e|i|u)[es]{0,2}\b"
-            r"|\b(?:qu.a|qu.ont|ont ete)\s+[a-z]{3,}(?:e|i|u)[es]{0,2}\b"
+            r"|\b(?:a-t-(?:il|elle|on)|ont-(?:ils|elles))\s+(?:ete\s+)?" + _PARTICIPLE
+            + r"|\b(?:qu.a|qu.ont|ont ete)\s+" + _PARTICIPLE
+            # « Les Français, ils ont exprimé quelles priorités ? », « elle a donné quoi ? »
+            + r"|\b(?:il|elle|ils|elles|on)\s+(?:a|ont)\s+" + _PARTICIPLE
+            + r"\s+(?:quel\w*|quoi|combien)\b"
         ),
     ),
 ]
@@ -375,7 +387,14 @@ def _asks_for(text: str, kind: str) -> str:
     outcome when it asks a date (an announcement dates the event) or a summary, or itself
     speaks of what is to come (« Quels résultats seront présentés … ? »)."""
     found = next((name for name, pattern in _ASKS_FOR if pattern.search(text)), "")
-    if found == "outcome" and (kind in ("date", "summary") or to_come(text)):
+    if found == "outcome" and (
+        # A date, who took part (« Quelle école … a-t-il associée … ? »): an announcement
+        # gives them. How or why something went: the note says it as it goes.
+        kind in ("date", "summary", "actors", "definition")
+        or re.match(r"\W*(?:comment|pourquoi)\b", text)
+        or to_come(text)
+        or _EXPECTS.search(text)
+    ):
         return ""
     return found
 
@@ -414,6 +433,7 @@ class Intent:
     # figure must be of the part (what is counted), not any share of the whole.
     part_in_whole: bool = False
     part_terms: tuple[str, ...] = ()  # analyze(the part): « dons des particuliers »
+    whole_terms: tuple[str, ...] = ()  # analyze(the whole): « ressources associatives »
 
     @property
     def asks_more(self) -> bool:
@@ -525,8 +545,22 @@ def read_intent(question: str) -> Intent:
         asks_for=_asks_for(text, kind),
         why=kind == "explain" and bool(_WHY.search(text)),
         part_in_whole=bool(counted_word) and part is not None,
-        part_terms=tuple(analyze(_part_named(part.group("part")))) if counted_word and part else (),
+        part_terms=_part_terms(question, part) if counted_word and part else (),
+        whole_terms=_written_terms(question, part.group("whole")) if counted_word and part else (),
     )
+
+
+def _part_terms(question: str, part: re.Match[str]) -> tuple[str, ...]:
+    """The analysed words of the part a share is asked of, read as the question writes them:
+    the stemmer needs their accents (« collectivités » → « collect », « collectivites » →
+    « collectivit »)."""
+    written = " ".join(_as_written(question, word) for word in part.group("part").split())
+    return tuple(analyze(_part_named(written)))
+
+
+def _written_terms(question: str, folded: str) -> tuple[str, ...]:
+    """The analysed words of a folded piece of the question, as the question writes them."""
+    return tuple(analyze(" ".join(_as_written(question, word) for word in folded.split())))
 
 
 def _part_named(part: str) -> str:
