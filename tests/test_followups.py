@@ -433,6 +433,7 @@ def test_a_rescoped_figure_follow_up_counts_the_new_subject(reference_assistant)
     # « Et de salariés ? », « Et d'emplois ? »: the « de » of « Combien de … ? », elided.
     for question, noun in (("Et de salariés ?", "salariés"), ("Et d'emplois ?", "emplois")):
         assert understand(question, history).intent.counted_terms == tuple(analyze(noun))
+    assert understand("Et de temps ?", history).intent.counted_terms == ()
 
 
 def test_a_unit_labelled_by_the_new_subject_answers_a_rescoped_follow_up(reference_assistant):
@@ -713,3 +714,30 @@ def test_a_follow_up_after_a_developed_point_is_about_that_point(reference_assis
     assert not answer.abstained, answer.answer
     quoted = " ".join(c.quote for c in answer.citations).lower()
     assert "alliances" in quoted and "fondations" in quoted, answer.answer
+
+
+def test_a_second_rescope_rescopes_the_question_the_first_one_did(reference_assistant):
+    # « Et pour une entreprise ? » after « Et pour une fondation ? » re-scopes the question
+    # before them: it was searched as « Et pour une fondation ? Et pour une entreprise ? »,
+    # the levers asked gone, and asked no number after « Combien de bénévoles … ? ».
+    base = "Quels sont les leviers de financement d'une structure d'intérêt général ?"
+    history = [
+        Turn(role="user", content=base),
+        Turn(role="assistant", content="D'après le corpus : … 4 leviers de financement … [1]"),
+        Turn(role="user", content="Et pour une fondation ?"),
+        Turn(role="assistant", content="D'après le corpus : … [1]"),
+    ]
+    query = understand("Et pour une entreprise ?", history)
+    assert query.text.startswith(base) and "fondation" not in query.text, query.text
+    counts = [
+        Turn(role="user", content="Combien de bénévoles en France ?"),
+        Turn(role="assistant", content="D'après le corpus : 13,2 millions de bénévoles [1]"),
+        Turn(role="user", content="Et côté salariés ?"),
+        Turn(role="assistant", content="D'après le corpus : 1,8 million de salariés [1]"),
+    ]
+    assert understand("Et pour les jeunes ?", counts).intent.kind == "figure"
+    elided = [*counts[:2], Turn(role="user", content="Et de salariés ?"), counts[3]]
+    assert understand("Et pour les jeunes ?", elided).previous == counts[0].content
+    # A follow-up asking its own question is the one continued.
+    own = [*counts[:2], Turn(role="user", content="Et pour les PME, combien ?")]
+    assert understand("Et pour les TPE ?", [*own, counts[3]]).previous == own[2].content

@@ -605,6 +605,10 @@ def test_a_definition_given_in_apposition_answers(reference_assistant):
         ("Le RAMEAU a lancé un programme avec eux (Fonjep).", "Fonjep", False),
         ("le Commissariat général à l'égalité des territoires (CGET)", "DLA", False),
         ("Le Fonjep finance des postes.", "Fonjep", False),
+        # The short form first, its long form after it in parentheses or between dashes.
+        ("Les Actes de l’UCLY (Université Catholique de Lyon) paraissent.", "UCLY", True),
+        ("Le CRESO – CEntre de Recherche sur l’Entreprenariat SOcial – publie.", "CRESO", True),
+        ("L'UCLY (un partenaire) publie.", "UCLY", False),
     ],
 )
 def test_an_acronym_is_spelled_out_by_the_words_before_it(text, acronym, spelled):

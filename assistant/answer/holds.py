@@ -552,6 +552,12 @@ def defines_term(text: str, term: tuple[str, ...]) -> bool:
 _PARENTHESISED = re.compile(r"\(\s*([^\W\d_][\w-]{1,11})\s*\)")
 
 
+_SHORT_FIRST = re.compile(
+    r"\b(?P<short>[A-ZÀ-Ý][\wÀ-ÿ-]{1,11})\d{0,3}\s*(?:\((?P<p>[^()]{4,120})\)"
+    r"|[–—]\s*(?P<d>[^–—]{4,120}?)\s*[–—-])"
+)
+
+
 def spells_out(text: str, term: tuple[str, ...]) -> bool:
     """Whether ``text`` spells out the asked acronym (one analysed word): it writes it in
     parentheses after words whose letters give it, in order, its first letter opening a
@@ -560,6 +566,16 @@ def spells_out(text: str, term: tuple[str, ...]) -> bool:
     stands for is what it is, though no sentence says « Le Fonjep est … »."""
     if len(term) != 1:
         return False
+    # « l'UCLY (Université Catholique de Lyon) », « le CRESO – CEntre de Recherche … – »:
+    # the short form first, the long form after it.
+    for match in _SHORT_FIRST.finditer(text):
+        short = fold(match.group("short")).lower()
+        if analyze(match.group("short")) == list(term) and len(short) >= 2:
+            long = fold(match.group("p") or match.group("d")).lower()
+            if len(long.split()) <= min(len(short) + 5, 2 * len(short)) and _abbreviates(
+                short, long
+            ):
+                return True
     for match in _PARENTHESISED.finditer(text):
         short = fold(match.group(1)).lower()
         if analyze(match.group(1)) != list(term) or len(short) < 2:

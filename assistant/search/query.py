@@ -813,7 +813,8 @@ def intent_in_context(
         # « Et côté salariés ? » after « Combien de bénévoles … ? » counts the salariés: a
         # new subject that is a plural noun takes the counted noun's place.
         noun = _COUNTABLE.fullmatch(fold(question)) if intent.new_subject else None
-        if inherited.counted and noun and not intent.counted:
+        # (« Et de temps ? » asks no number of « temps », as « combien de temps » does not.)
+        if inherited.counted and noun and not intent.counted and noun.group(1) not in _NOT_COUNTED:
             word = _as_written(question, noun.group(1))
             intent = replace(
                 intent,
@@ -1316,14 +1317,33 @@ _DEVELOPED = re.compile(r"^\s*(?:Sur ce point|On this point) \(«\s*(?P<point>.+
 
 
 def last_question(history: list[Turn]) -> str:
-    """The conversation's previous user question ("" when there is none). One that asked
-    to develop a point (« Développe le dernier. ») stands for that point, which its answer
-    names in its lead: « Et pour une fondation ? » then asks about « alliances stratégiques »
-    for a foundation, not about « développe le dernier »."""
-    asked = (t.content for t in reversed(history) if t.role == "user" and t.content.strip())
-    question = next(asked, "")
-    developed = _DEVELOPED.match(previous_answer(history)) if question else None
-    return developed.group("point") if developed else question
+    """The question the follow-up continues ("" when there is none): the conversation's
+    previous user question, with two readings.
+
+    - One that asked to develop a point (« Développe le dernier. ») stands for that point,
+      which its answer names in its lead: « Et pour une fondation ? » then asks about
+      « alliances stratégiques » for a foundation, not about « développe le dernier ».
+    - One that only re-scoped the question before it (« Et pour une fondation ? ») stands
+      for that question: « Et pour une entreprise ? » next re-scopes the same question, and
+      asks its kind of answer (a number, after « Combien de bénévoles … ? »), where it was
+      read as « Et pour une fondation ? Et pour une entreprise ? »."""
+    asked = [t.content for t in reversed(history) if t.role == "user" and t.content.strip()]
+    if not asked:
+        return ""
+    developed = _DEVELOPED.match(previous_answer(history))
+    if developed:
+        return developed.group("point")
+    return next((q for q in asked if not _only_rescopes(q)), asked[0])
+
+
+def _only_rescopes(question: str) -> bool:
+    """« Et pour une fondation ? », « Et côté PME ? », « Et de salariés ? »: a new subject
+    for the previous question, and no question of its own (« Et pour les PME, combien ? »
+    asks one)."""
+    folded = fold(question).lower()
+    if _COUNTABLE.fullmatch(folded):  # « Et de salariés ? », « Et les salariés ? »
+        return True
+    return bool(_FOR_X_SLOT.match(folded)) and not _OWN_QUESTION.search(folded)
 
 
 def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery:
