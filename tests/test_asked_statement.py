@@ -133,6 +133,14 @@ def test_steps_the_note_gives_for_the_goal_are_answered(assistant):
         ("Quelle école Le RAMEAU a-t-il associée à la création de son MOOC ?", False),
         ("Comment le financement public a-t-il évolué ?", False),
         ("Pourquoi les associations ont-elles diversifié leurs ressources ?", False),
+        # English, read the same way.
+        ("What results did the IMPACT-Citoyens study give?", True),
+        ("How many participants did the webinar gather?", True),
+        ("What priorities did the French express in the study?", True),
+        ("What are the expected results of the IMPACT database?", False),
+        ("When did the MOOC launch?", False),
+        ("Who did Le RAMEAU partner with for the MOOC?", False),
+        ("Why did associations diversify their resources?", False),
         # What is to come, a date, a description: no outcome asked.
         ("Quels résultats seront présentés le 19 septembre ?", False),
         ("Quand le MOOC a-t-il été lancé ?", False),
@@ -183,6 +191,8 @@ def test_what_the_note_only_announces_has_no_outcome_to_give(reference_assistant
         answer = reference_assistant.answer(question)
         assert answer.abstained, (question, answer.answer)
         assert "annonce" in answer.answer, answer.answer
+    english = reference_assistant.answer("What results did the IMPACT-Citoyens study give?")
+    assert english.abstained and "announces" in english.answer, english.answer
     # What it reports in the past is still given: « un premier webinaire, a réuni près de
     # 150 participants ».
     reported = reference_assistant.answer(

@@ -309,7 +309,7 @@ _PARTICIPLE = r"[a-z]{1,}(?:e|i|u|it|ait)[es]{0,2}\b"
 # … ? »): what is to come, which an announcement answers.
 _EXPECTS = re.compile(
     r"\b(?:attendu\w*|esper\w*|prevo\w*|prevu\w*|devr\w*|doi[st]|doivent|objectifs?"
-    r"|ambitions?|vis\w+|cible\w*)\b"
+    r"|ambitions?|vis\w+|cible\w*|expected|expect|will|planned|should|aims?|goals?)\b"
 )
 # The roles of who heads an organisation (on folded text).
 _ROLES = (
@@ -370,6 +370,8 @@ _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
             # « Les Français, ils ont exprimé quelles priorités ? », « elle a donné quoi ? »
             + r"|\b(?:il|elle|ils|elles|on)\s+(?:a|ont)\s+" + _PARTICIPLE
             + r"\s+(?:quel\w*|quoi|combien)\b"
+            # English: « What results did … give? », « How many participants did … gather? »
+            r"|\b(?:results?|outcomes?)\b|\b(?:what|how many|how much|which \w+)\b[^?]*\bdid\b"
         ),
     ),
 ]
@@ -391,7 +393,7 @@ def _asks_for(text: str, kind: str) -> str:
         # A date, who took part (« Quelle école … a-t-il associée … ? »): an announcement
         # gives them. How or why something went: the note says it as it goes.
         kind in ("date", "summary", "actors", "definition")
-        or re.match(r"\W*(?:comment|pourquoi)\b", text)
+        or re.match(r"\W*(?:comment|pourquoi|how(?! many| much)|why)\b", text)
         or to_come(text)
         or _EXPECTS.search(text)
     ):
