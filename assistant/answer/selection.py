@@ -255,12 +255,12 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # progressivement un choix stratégique. »): they say what it is or does, and the others
     # weigh as units holding no asked figure do — by 0.8 + 0.2 × fits, a sentence naming it
     # in passing (« Le cycle sur l'hybridation … s'achève ») came first.
-    any_opens = (
-        intent.kind == "definition"
-        and bool(query.defined)
-        and not any_defines
-        and any(opens_on_term(u.text, query.defined) for _, u, *_ in raw)
+    opening = (
+        {id(u): opens_on_term(u.text, query.defined) for _, u, *_ in raw}
+        if intent.kind == "definition" and query.defined and not any_defines
+        else {}
     )
+    any_opens = any(opening.values())
     # A follow-up's focus may be only a predicate (« Et pourquoi c'est important ? »): what
     # enables is then the previous question's subject.
     reason_subject = set(focus) | (set(context) if query.follow_up else set())
@@ -280,7 +280,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             # No sentence defines it in so many words: one that opens on it says what it is
             # or does; a sentence with some verb « est » (or a cleft « C'est à … que »)
             # naming it in passing does less.
-            fits = 1.0 if opens_on_term(unit.text, query.defined) else fits / 2
+            fits = 1.0 if opening[id(unit)] else fits / 2
         # A figure, not the one asked: another measure (a share to « combien coûte … ? »),
         # or not a number of what is counted when some unit gives one.
         if fits and not counting and (intent.measure or any_counts):
