@@ -18,7 +18,8 @@ it).
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from .textnorm import unaccented
 
 # The future's third persons are the infinitive's stem, its « r », then « a » / « ont »
 # (« prendra », « permettront », « reviendra », « sera »); on folded text.
@@ -37,15 +38,9 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 def to_come(text: str) -> bool:
     """Whether ``text`` speaks of what is to come (see the module's docstring). « l'aura » is
     a noun; « s'achèvera », « n'aura » are verbs."""
-    folded = _unaccented(_URL.sub(" ", text))
+    folded = unaccented(_URL.sub(" ", text))
     return any(
         m.group(0).lower() not in _NOT_FUTURE
         and folded[max(0, m.start() - 2) : m.start()].lower() not in ("l'", "l’")
         for m in _ANNOUNCES.finditer(folded)
     )
-
-
-def _unaccented(text: str) -> str:
-    """``text`` without its accents (« dès » → « des »), its case kept, offsets aside."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))

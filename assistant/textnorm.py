@@ -20,8 +20,13 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß"
 
 def fold(text: str) -> str:
     """NFKD, drop combining marks, fold ligatures (œ→oe, æ→ae, ß→ss), lowercase."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return unaccented(text.translate(_LIGATURES)).lower()
+
+
+def unaccented(text: str) -> str:
+    """NFKD with the combining marks dropped (« dès » → « des »), the case kept."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def tokens(text: str) -> list[str]:

@@ -572,20 +572,21 @@ def spells_out(text: str, term: tuple[str, ...]) -> bool:
         short = fold(match.group("short")).lower()
         if analyze(match.group("short")) == list(term) and len(short) >= 2:
             long = fold(match.group("p") or match.group("d")).lower()
-            if len(long.split()) <= min(len(short) + 5, 2 * len(short)) and _abbreviates(
-                short, long
-            ):
+            if len(long.split()) <= _window(short) and _abbreviates(short, long):
                 return True
     for match in _PARENTHESISED.finditer(text):
         short = fold(match.group(1)).lower()
         if analyze(match.group(1)) != list(term) or len(short) < 2:
             continue
-        # Schwartz & Hearst's window: at most min(|A| + 5, 2|A|) words before it.
         words = fold(text[: match.start()]).lower().split()
-        window = " ".join(words[-min(len(short) + 5, 2 * len(short)) :])
-        if _abbreviates(short, window):
+        if _abbreviates(short, " ".join(words[-_window(short) :])):
             return True
     return False
+
+
+def _window(short: str) -> int:
+    """Schwartz & Hearst's window: a long form of at most min(|A| + 5, 2|A|) words."""
+    return min(len(short) + 5, 2 * len(short))
 
 
 def _abbreviates(short: str, long: str) -> bool:

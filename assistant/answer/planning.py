@@ -6,6 +6,7 @@ name the corpus never mentions)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -323,16 +324,19 @@ def dated_items(scored: Scored, subject: set[str]) -> Scored:
     def dates_subject(line: str) -> bool:
         return bool(holds("date", line)) and not subject.isdisjoint(analyze(line))
 
-    cut = around_items(scored.unit, dates_subject)
-    return scored if cut is None else replace(scored, unit=cut)
+    return _cut_to(scored, dates_subject)
 
 
 def one_figure(scored: Scored, intent: Intent) -> Scored:
     """A list quoted for one figure: its lead-in and the items that give it."""
-    cut = around_items(scored.unit, lambda line: gives(intent, line))
-    if cut is None:
-        return scored
-    return replace(scored, unit=cut)
+    return _cut_to(scored, lambda line: gives(intent, line))
+
+
+def _cut_to(scored: Scored, keep: Callable[[str], bool]) -> Scored:
+    """A list cut to its lead-in and the items ``keep`` accepts (around_items); any other
+    unit, or a list with no such item or only such items, as it is."""
+    cut = around_items(scored.unit, keep)
+    return scored if cut is None else replace(scored, unit=cut)
 
 
 def section_plan(named: Section, retrieval: Retrieval, limit: int) -> Plan:

@@ -556,13 +556,17 @@ def _part_terms(question: str, part: re.Match[str]) -> tuple[str, ...]:
     """The analysed words of the part a share is asked of, read as the question writes them:
     the stemmer needs their accents (« collectivités » → « collect », « collectivites » →
     « collectivit »)."""
-    written = " ".join(_as_written(question, word) for word in part.group("part").split())
-    return tuple(analyze(_part_named(written)))
+    return tuple(analyze(_part_named(_words_as_written(question, part.group("part")))))
 
 
 def _written_terms(question: str, folded: str) -> tuple[str, ...]:
     """The analysed words of a folded piece of the question, as the question writes them."""
-    return tuple(analyze(" ".join(_as_written(question, word) for word in folded.split())))
+    return tuple(analyze(_words_as_written(question, folded)))
+
+
+def _words_as_written(question: str, folded: str) -> str:
+    """Each word of a folded piece of the question as the question writes it (_as_written)."""
+    return " ".join(_as_written(question, word) for word in folded.split())
 
 
 def _part_named(part: str) -> str:
@@ -848,11 +852,14 @@ def intent_in_context(
 # --- follow-ups pointing into the previous answer ------------------------------------
 _MARKERS = re.compile(r"\s*\[\d{1,3}\]")
 _LIST_LINE = re.compile(r"^(?P<indent>\s*)(?:[-•▪◦●*–]|\d{1,2}[.)])\s+(?P<text>.+)$")
+# « Sur ce point (« … »), le corpus précise : », whatever the point says (planning's
+# Plan.point, as generation's lead_for writes it).
+_POINT_LEAD = (
+    r"(?:Sur ce point \(«(?P<point>.*?)»\), le corpus précise :|On this point"
+    r" \(«(?P<point_en>.*?)»\), the corpus \(in French\) adds:)"
+)
 _LEAD = re.compile(
-    # « Sur ce point (« … »), le corpus précise : », whatever the point says.
-    r"^(?:Sur ce point \(«.*?»\), le corpus précise :|On this point \(«.*?»\), the corpus"
-    r" \(in French\) adds:)\s*"
-    r"|^[^:\n]{0,60}(?:corpus|note|text)[^:\n]{0,30}:\s*",
+    r"^" + _POINT_LEAD + r"\s*|^[^:\n]{0,60}(?:corpus|note|text)[^:\n]{0,30}:\s*",
     re.IGNORECASE,
 )
 # What an answer says before a quote of what it points at (« (À propos du rapport …) »,
@@ -1314,8 +1321,8 @@ _NEW_TOPIC = re.compile(
 
 
 # The lead of an answer developing a point (« Sur ce point (« alliances stratégiques »), le
-# corpus précise : … »; planning's Plan.point).
-_DEVELOPED = re.compile(r"^\s*(?:Sur ce point|On this point) \(«\s*(?P<point>.+?)\s*»\)")
+# corpus précise : … »).
+_DEVELOPED = re.compile(r"^\s*" + _POINT_LEAD)
 
 
 def last_question(history: list[Turn]) -> str:
@@ -1333,8 +1340,8 @@ def last_question(history: list[Turn]) -> str:
     if not asked:
         return ""
     developed = _DEVELOPED.match(previous_answer(history))
-    if developed:
-        return developed.group("point")
+    if developed and (point := (developed["point"] or developed["point_en"] or "").strip()):
+        return point
     return next((q for q in asked if not _only_rescopes(q)), asked[0])
 
 
