@@ -241,6 +241,7 @@ def split_units(
     i = 0
     while i < len(raw):
         sentence, kind, rows = raw[i]
+        start = i
         if kind == "item":
             # Items with no lead-in in this chunk: the list started in the previous chunk.
             items, item_rows, i = _take_items(raw, i)
@@ -261,22 +262,33 @@ def split_units(
             unit = Unit(sentence, kind, len(units), rows)
             i += 1
         if kind == "sentence" and leans_on_previous(sentence):
-            unit = _with_antecedent(units, unit, opens_section)
+            before = [line for line, *_ in raw[:start]]
+            unit = _with_antecedent(units, unit, opens_section, antecedent(sentence, before))
         units.append(unit)
     return _with_answers(units)
 
 
-def _with_antecedent(units: list[Unit], unit: Unit, opens_section: bool) -> Unit:
+def _with_antecedent(
+    units: list[Unit], unit: Unit, opens_section: bool, points_at: str | None = None
+) -> Unit:
     """``unit`` opens on words that lean on what comes before it (« Ces chiffres… », « Cet
     accompagnement repose sur : … »): it is quoted with the sentence, list or heading just
     before it (taken off ``units``), never alone. With nothing before it in the chunk, it
     leans on the section's heading when it opens the section (its citation shows the
-    heading), else on a sentence of another chunk: then it is marked as leaning."""
+    heading), else on a sentence of another chunk: then it is marked as leaning. So is it
+    when what is before it leans itself and ``points_at`` (its antecedent, read in the
+    chunk) can be told instead."""
     if not units:
         return replace(unit, leans=not opens_section)
     previous = units[-1]
     if (
         previous.kind not in _LEANED_ON
+        # What it leans on leans itself on another chunk (items whose lead-in the boundary
+        # cut off), and what it points at can be read (``points_at``): glued, the orphan
+        # would open the quote and each leaning sentence after it lengthen the run (« • 61%
+        # … Cette tendance … Ce rapport … Il a permis de répondre aux 6 enjeux suivants :
+        # … »). It stands alone, told what it points at (with_antecedents).
+        or (previous.leans and points_at)
         # A question and what follows it, or a sentence only naming the questions before
         # it (« Ce sont aussi des questions que… »): see _with_answers.
         or asks(previous.text)

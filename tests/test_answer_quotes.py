@@ -195,6 +195,20 @@ def test_a_sentence_cut_from_what_it_names_is_found_and_says_it(reference_assist
     assert "(À propos du rapport interministériel sur l’engagement associatif" in answer.answer
 
 
+
+def test_a_list_leaning_on_a_report_is_quoted_alone_told_what_it_points_at(reference_assistant):
+    # The chunk opens on the pro bono list's last item, then « Cette tendance … le rapport
+    # interministériel … », « Ce rapport est le fruit … », « Il a permis de répondre aux 6
+    # enjeux suivants : … ». Glued to the orphan item, the enjeux were the tail of a run
+    # opening on « 61% des actifs », and the pro bono list came first.
+    answer = reference_assistant.answer(
+        "Quels enjeux le rapport sur l'engagement des actifs a-t-il traités ?"
+    )
+    assert not answer.abstained
+    first = answer.citations[0].quote
+    assert first.startswith("Il a permis de répondre aux 6 enjeux suivants"), answer.answer
+    assert "(À propos du rapport interministériel sur l’engagement associatif" in answer.answer
+
 AXES = "\n".join(
     [
         "# Le programme",

@@ -741,3 +741,26 @@ def test_a_second_rescope_rescopes_the_question_the_first_one_did(reference_assi
     # A follow-up asking its own question is the one continued.
     own = [*counts[:2], Turn(role="user", content="Et pour les PME, combien ?")]
     assert understand("Et pour les TPE ?", [*own, counts[3]]).previous == own[2].content
+
+
+def test_a_point_cut_from_its_lead_in_is_developed_by_what_follows_it(reference_assistant):
+    # The chunk after the pro bono list's lead-in opens on its second item, then « Cette
+    # tendance s'inscrit … rapport interministériel … »: a unit holding the pointed item
+    # and the sentence leaning on it develops the point; it was left out as « already said »
+    # (the previous answer held nearly all its words) and another list was quoted.
+    history = [
+        Turn(role="user", content="Quels sont les deux chiffres-clés du panorama du pro bono ?"),
+        Turn(
+            role="assistant",
+            content="D'après le corpus :\n\n- Deux chiffres-clés, dévoilés en avril 2019 dans "
+            "le second panorama du pro bono, par Pro Bono Lab, illustrent que cet engagement "
+            "correspond à un besoin partagé de « faire société » :\n  - 82% des structures à "
+            "finalité sociale ont un ou plusieurs besoins de compétences,\n  - 61% des actifs "
+            "français sont intéressés pour s’engager en bénévolat/mécénat de compétences "
+            "auprès de structures d’intérêt général. [1]",
+        ),
+    ]
+    answer = reference_assistant.answer("Le deuxième, ça signifie quoi ?", history)
+    assert not answer.abstained, answer.answer
+    first = answer.citations[0].quote
+    assert "61% des actifs" in first and "Cette tendance s’inscrit" in first, answer.answer

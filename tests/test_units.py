@@ -288,6 +288,26 @@ def test_a_unit_cut_from_its_antecedent_by_the_chunk_boundary_is_told_it():
     assert not [u for u in other[1] if u.about]
 
 
+def test_a_leaning_sentence_is_not_glued_to_items_cut_from_their_lead_in():
+    """A chunk opening on the last item of a list whose lead-in is in the chunk before: the
+    sentence leaning on the item stays with it (« Cette tendance » names nothing before),
+    but those whose antecedent can be read stand alone, told it. Glued, « Il a permis de
+    répondre aux 6 enjeux suivants : … » was the tail of a run opening on « • 61% … »."""
+    chunk = "\n".join(["• 61% des actifs français sont intéressés pour s’engager.", *REPORT])
+    units = split_units(chunk)
+    assert [u.text.split("\n")[0][:22] for u in units] == [
+        "• 61% des actifs franç",
+        "Ce rapport est le frui",
+        "Il a permis de répondr",
+    ]
+    assert units[0].text.endswith("en novembre 2014.")
+    told = with_antecedents([("s", chunk, units)])[0]
+    assert all(u.about.startswith("le rapport interministériel") for u in told[1:])
+    # A run opening on a sentence that reads alone is one unit, as before.
+    whole = split_units("\n".join(["Le bénévolat progresse.", *REPORT]))
+    assert [u.kind for u in whole] == ["list"]
+
+
 def test_items_cut_from_their_lead_in_are_told_it_past_the_chunks_overlap():
     lead = "Deux chiffres-clés illustrent ce besoin :"
     first = "\n".join([lead, "• 82% des structures ont des besoins de compétences,"])

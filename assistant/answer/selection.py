@@ -220,11 +220,17 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
                     # The previous answer said its points in its own words (a model's): a
                     # list of as many items is the one it gave, pointed into at the same place.
                     cut = nth_item(unit, query.points, query.point_index)
-                if cut is None:
+                if cut is None and pointed and _items_are(unit, pointed):
+                    # Items the chunk boundary cut from their lead-in, the pointed one alone
+                    # (« • 61% des actifs français … »): the unit is the point itself, and
+                    # what follows it in the unit (« Cette tendance s'inscrit … ») develops it.
+                    restates = all(is_item(line) for line in unit.text.split("\n"))
+                elif cut is None:
                     continue
-                unit = cut
-                counting, moved = reads(unit)
-                restates = True
+                else:
+                    unit = cut
+                    counting, moved = reads(unit)
+                    restates = True
             else:
                 restates = False
             terms = unit.terms
@@ -385,6 +391,16 @@ def nth_item(unit: Unit, count: int, index: int) -> Unit | None:
         return None
     wanted = items[index]
     return around_items(unit, lambda line: line == wanted)
+
+
+def _items_are(unit: Unit, pointed: frozenset[str]) -> bool:
+    """A list whose items (one or more) are all the pointed one."""
+    items = [line for line in unit.text.split("\n") if is_item(line)]
+    return (
+        unit.kind == "list"
+        and bool(items)
+        and all(overlap(set(tokens(line)), pointed) > 0.6 for line in items)
+    )
 
 
 def _mostly_said(unit: Unit, said: frozenset[str]) -> bool:
