@@ -121,7 +121,7 @@ def test_a_count_of_them_is_quoted_with_what_they_are(tmp_path):
 @pytest.mark.parametrize(
     ("question", "qualifying"),
     [
-        ("Quelles formes d'économie coexistent d'après le webinaire ?", {"webinair"}),
+        ("Quelles formes d'économie coexistent selon le webinaire ?", {"webinair"}),
         ("Concrètement, c'est quoi un modèle socio-économique selon Le RAMEAU ?", {"rameau"}),
         # Who says it, the subject of a verb of saying.
         (
@@ -142,6 +142,13 @@ def test_a_count_of_them_is_quoted_with_what_they_are(tmp_path):
             "Quelles formes coexistent selon le webinaire et quels acteurs les portent ?",
             {"webinair"},
         ),
+        # The word introducing who says it is not asked either (« après » of « d'après »,
+        # read with its accent as the question's terms are); « après » a time is asked.
+        (
+            "Quelles formes d'économie coexistent sur un territoire d'après le webinaire ?",
+            {"webinair", "apres"},
+        ),
+        ("Que se passe-t-il après 2019 selon le webinaire ?", {"webinair"}),
         # The note asked of itself.
         ("Quels outils la note recommande-t-elle pour se former ?", {"not"}),
         # A word the rest of the question also holds is still asked about.
@@ -194,10 +201,26 @@ def test_a_plural_interrogative_asks_for_several_things(question, items):
         # One of them by its rank (« Quelles priorités … ? »).
         ("Après la transition juste, la seconde priorité est de transformer les modèles.", True),
         ("La 3ème tendance est la montée des tiers-lieux.", True),
+        # Kinds of it named in a row (« Quelles formes d'économie … ? »): the noun, or the
+        # pronoun standing for it, and what tells each kind.
+        (
+            "De l’économie de marché à celle de la redistribution, en passant par l’économie "
+            "de l’engagement, c’est la diversité des modèles.",
+            True,
+        ),
+        ("L’économie de marché et l’économie sociale coexistent.", False),  # one « de »
+        # Another word of the same stem (« économique ») names no kind of « économie ».
+        ("Le modèle économique de l’association suit l’économie du territoire.", False),
+        # « celui des partenariats » stands for the ODD 17, not for the objectives far back.
+        (
+            "Les objectifs de développement durable offrent un cadre. Cette transversalité est "
+            "incarnée par l’ODD 17, celui des partenariats.",
+            False,
+        ),
     ],
 )
 def test_a_unit_that_counts_or_lists_the_things_asked_announces_them(text, announcing):
-    nouns = ("tendance", "risque", "question", "priorité")
+    nouns = ("tendance", "risque", "question", "priorité", "économie", "objectifs")
     asked = next(analyze(word)[0] for word in nouns if word in text)
     assert announces(text, asked) is announcing
 

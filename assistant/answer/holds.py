@@ -519,7 +519,38 @@ def announces(text: str, noun: str) -> bool:
         # « la seconde priorité … est de … », « le premier levier »: one of them, by rank.
         if before and _RANK.fullmatch(before[-1]):
             return True
-    return False
+    return _names_kinds(folded, noun)
+
+
+# « de l'économie de marché à celle de la redistribution »: the noun, or the pronoun
+# standing for it, then « de » and what tells one kind from another.
+_KIND_OF = re.compile(r"\s+(?:de|du|des|d')\s*(?:(?:la|le|les|l')\s*)?([^\W\d_][\w-]{2,})")
+_STANDS_FOR_IT = re.compile(r"\b(?:celle|celui|celles|ceux)(?=\s+(?:de|du|des|d'))")
+
+
+def _names_kinds(folded: str, noun: str) -> bool:
+    """Whether ``folded`` names two kinds or more of the things ``noun`` stands for (« de
+    l'économie de marché à celle de la redistribution, en passant par l'économie de
+    l'engagement » for « quelles formes d'économie ? »)."""
+    # One word written the same (« économie », not « économique » beside it), or the
+    # pronoun just after one of its kinds (« … de marché à celle de … »; not « l'ODD 17,
+    # celui des partenariats » far after « objectifs de développement »).
+    found = [(m.start(), m.end(), m.group().rstrip("sx")) for m in _mentions(folded, noun)]
+    found += [(m.start(), m.end(), None) for m in _STANDS_FOR_IT.finditer(folded)]
+    kinds: dict[str, set[str]] = {}
+    word, last = None, -1
+    for start, end, written in sorted(found):
+        if written is None and (word is None or start - last > _PRONOUN_REACH):
+            continue
+        word = written or word
+        kind = _KIND_OF.match(folded, end)
+        if word and kind:
+            kinds.setdefault(word, set()).add(kind.group(1))
+            last = kind.end()
+    return any(len(named) >= 2 for named in kinds.values())
+
+
+_PRONOUN_REACH = 12  # characters between a kind named and « celle de » standing for it
 
 
 _RANK = re.compile(

@@ -1146,8 +1146,8 @@ def example_of(question: str) -> str:
 # Who or what the question's answer is attributed to, up to the clause's end or a second
 # question (« selon le webinaire et quels acteurs … »).
 _QUALIFIER = re.compile(
-    r"\b(?:selon|d.apres|according to)\s+(?P<source>[^,?!.;:]+?)"
-    r"(?=\s+(?:et|and)\s+(?:qu|comment|combien|pourquoi|ou\b|when|how|wh)|[,?!.;:]|$)"
+    r"\b(?:selon|d.apr[eè]s|according to)\s+(?P<source>[^,?!.;:]+?)"
+    r"(?=\s+(?:et|and)\s+(?:qu|comment|combien|pourquoi|o[uù]\b|when|how|wh)|[,?!.;:]|$)"
 )
 
 
@@ -1205,16 +1205,19 @@ def qualifying_terms(question: str) -> frozenset[str]:
     the names a verb of saying has for subject — that the rest of the question does not
     hold (« Quelles formes d'économie coexistent d'après le webinaire ? »: « webinaire »; a
     passage answers about the forms of economy, wherever the webinar is named)."""
-    text = fold(question)
-    sources = [m.group("source") for m in _QUALIFIER.finditer(text)]
+    # Read with its accents, as the question's terms are (the stem of « après » is not
+    # that of « apres »).
+    text = question.lower().replace("’", "'")
+    # The word introducing who says it is theirs too (« après » of « d'après », no time).
+    sources = [m.group(0) for m in _QUALIFIER.finditer(text)]
     rest = _QUALIFIER.sub(" ", text)
     # « Quels outils la note recommande-t-elle ? »: the note is who says it, asked of itself.
     sources += _THE_NOTE.findall(rest)
     rest = _THE_NOTE.sub(" ", rest)
-    if _says(text):
+    if _says(fold(question)):
         for name in filter(_PERSON.fullmatch, asked_names(question)):
             sources.append(name)
-            rest = rest.replace(fold(name), " ")
+            rest = rest.replace(name.lower(), " ")
     if not sources:
         return frozenset()
     return frozenset(analyze(" ".join(sources))) - set(analyze(rest))
