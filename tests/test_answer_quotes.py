@@ -2,6 +2,8 @@
 answers rather than the note's own questions, and for « combien de X ? » the figure of X
 first, with only the line of a long list that gives it."""
 
+import pytest
+
 from assistant.answer.answering import Assistant
 from assistant.answer.generation import ExtractiveGenerator
 from assistant.answer.planning import plan_answer
@@ -274,6 +276,24 @@ def test_why_is_answered_first_by_the_sentence_giving_the_reason(reference_assis
     assert not answer.abstained
     assert "car les projets d’intérêt général sont plus risqués" in answer.citations[0].quote
 
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Pourquoi les assos doivent-elles inventer de nouveaux modèles économiques ?",
+        "Pourquoi faut-il inventer de nouveaux modèles économiques pour les assos ?",
+    ],
+)
+def test_why_a_necessity_is_answered_by_what_makes_it_necessary(reference_assistant, question):
+    # « l'effet ciseau impose d'inventer … » states the necessity with its cause; « … sont
+    # autant d'angles nouveaux … pour (re)inventer les modèles » is a purpose, no necessity:
+    # it was quoted too, close behind on the shared words.
+    answer = reference_assistant.answer(question)
+    assert not answer.abstained
+    quotes = [c.quote for c in answer.citations]
+    assert "l’effet ciseau impose d’inventer" in quotes[0], answer.answer
+    assert not any("autant d’angles nouveaux" in q for q in quotes), answer.answer
 
 def test_an_orphan_list_is_shown_after_its_lead_in():
     from assistant.answer.generation import about_lead

@@ -653,3 +653,18 @@ def test_what_an_acronym_is_answers_with_what_it_stands_for(reference_assistant,
     answer = reference_assistant.answer(question)
     assert not answer.abstained, answer.answer
     assert spelled in answer.citations[0].quote, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "must"),
+    [
+        ("Pourquoi les associations doivent-elles transformer leur modèle ?", True),
+        ("Pourquoi faut-il diversifier ses ressources ?", True),
+        ("Pourquoi est-il nécessaire de s'allier ?", True),
+        ("Why should associations change their model?", True),
+        ("Pourquoi le MOOC a-t-il été créé ?", False),  # a reason, no necessity
+        ("Quelles démarches faut-il faire ?", False),  # a necessity, no reason asked
+    ],
+)
+def test_why_a_necessity_is_read(question, must):
+    assert read_intent(question).must is must

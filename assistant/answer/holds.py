@@ -445,6 +445,18 @@ _REASON = re.compile(
 
 
 _ENABLING = re.compile(r"\b(?:permet\w*|enables?)\b", re.IGNORECASE)
+# What states a necessity (« l'effet ciseau impose d'inventer … », « il devient
+# indispensable de transformer … »).
+_NECESSITY = re.compile(
+    r"\b(?:impos\w*|nécessit\w*|nécessaire\w*|indispensable\w*|incontournable\w*|il faut"
+    r"|il faudra\w*|essentiel\w*|exig\w*|oblig\w*|impératif\w*|doi[st]|doivent|devr\w+"
+    r"|must|necessary|essential|required?|have to|has to|need(?:s|ed)? to)\b",
+    re.IGNORECASE,
+)
+
+
+def states_necessity(text: str) -> bool:
+    return bool(_NECESSITY.search(text))
 
 
 def gives_reason_about(text: str, subject: set[str]) -> bool:

@@ -31,6 +31,7 @@ from .holds import (
     names_subject,
     opens_on_term,
     spells_out,
+    states_necessity,
 )
 
 # Weights of the signals, and how close to the best a unit must score to be quoted too.
@@ -59,6 +60,10 @@ OTHER_SUBJECT_FITS = 0.7
 # (0.7 left the unit on the Union nationale des CPIE first for « À part l'Union nationale
 # des CPIE, quelles têtes de réseau … ? »: fresh-21, tune.)
 SET_ASIDE_FITS = 0.5
+
+
+# « Pourquoi … doivent-elles … ? »: a reason stating no necessity fits this much.
+NO_NECESSITY_FITS = 0.5
 
 
 # « Quelles grandes tendances … ? »: a unit that counts or lists the very things asked for
@@ -270,6 +275,15 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # A follow-up's focus may be only a predicate (« Et pourquoi c'est important ? »): what
     # enables is then the previous question's subject.
     reason_subject = set(focus) | (set(context) if query.follow_up else set())
+    # « Pourquoi … doivent-elles … ? »: when some unit states the necessity with its reason
+    # (« Face à …, l'effet ciseau impose d'inventer … »), it answers; the others weigh as
+    # units holding no figure asked do.
+    any_necessary = intent.must and any(
+        states_necessity(u.text)
+        and holds("reason", u.text)
+        and gives_reason_about(u.text, set(focus) | set(context))
+        for _, u, *_ in raw
+    )
     known = [d for _, _, d, *_ in raw if d == d]
     any_counts = any(r[6] for r in raw)
     low, high = (min(known), max(known)) if known else (0.0, 1.0)
@@ -280,6 +294,11 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         fits = holds("reason" if intent.why else intent.kind, unit.text, unit.kind == "list")
         if intent.why and fits and not gives_reason_about(unit.text, reason_subject):
             fits = 0.0  # « ce MOOC permet de … »: what something else is for
+        if intent.must and fits and not states_necessity(unit.text):
+            # « Pourquoi les associations doivent-elles transformer … ? »: a reason that
+            # states no necessity (« afin de publier un dossier annuel ») is why something
+            # else is done.
+            fits = NO_NECESSITY_FITS
         if any_defines:
             fits = 1.0 if defining[id(unit)] else 0.0
         elif intent.kind == "definition" and query.defined:
@@ -307,7 +326,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             prior=prior,
             in_row=in_row,
             fits=fits,
-            strict=intent.kind in STRICT_KINDS or any_defines or any_opens,
+            strict=intent.kind in STRICT_KINDS or any_defines or any_opens or any_necessary,
             explain=intent.kind == "explain" and not intent.why,
             examples=intent.kind == "examples",
             other_subject=rescoped and not moved,

@@ -217,6 +217,11 @@ _WHY = re.compile(
     r"\b(?:pourquoi|pour quelles? raisons?|why|a quoi (?:ca |cela )?ser[ts]\w*"
     r"|qu.est.ce qui (?:pousse|explique|motive|justifie)\w*|what for|for what reason)\b"
 )
+# A necessity asked with the reason (« … doivent-elles … », « faut-il … », « il faut … »).
+_MUST = re.compile(
+    r"\b(?:doi[st]|doivent|devr\w+|devoir|faut|faudrait|falloir|oblige\w*|necessaire"
+    r"|indispensable|must|should|have to|has to|need to)\b"
+)
 # « la part des dons (des particuliers) dans les ressources »: the part, before its whole.
 # « Quel poids ont (aujourd'hui) les cotisations dans … ? », « Combien pèsent les
 # cotisations dans … ? » ask the same share in other words.
@@ -431,6 +436,9 @@ class Intent:
     asks_for: str = ""  # successor | address | steps: what a passage must state (_ASKS_FOR)
     # « Pourquoi … ? », « À quoi ça sert de … ? »: a reason or a purpose is asked.
     why: bool = False
+    # « Pourquoi les associations doivent-elles transformer … ? », « Pourquoi faut-il … ? »:
+    # the reason a necessity is asked — what makes it necessary.
+    must: bool = False
     # « la part des dons dans les ressources »: the share of a part within a whole — the
     # figure must be of the part (what is counted), not any share of the whole.
     part_in_whole: bool = False
@@ -546,6 +554,7 @@ def read_intent(question: str) -> Intent:
         pronoun_subject=bool(_PRONOUN_SUBJECT.search(text)),
         asks_for=_asks_for(text, kind),
         why=kind == "explain" and bool(_WHY.search(text)),
+        must=kind == "explain" and bool(_WHY.search(text)) and bool(_MUST.search(text)),
         part_in_whole=bool(counted_word) and part is not None,
         part_terms=_part_terms(question, part) if counted_word and part else (),
         whole_terms=_written_terms(question, part.group("whole")) if counted_word and part else (),
