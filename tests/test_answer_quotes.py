@@ -295,6 +295,16 @@ def test_why_a_necessity_is_answered_by_what_makes_it_necessary(reference_assist
     assert "l’effet ciseau impose d’inventer" in quotes[0], answer.answer
     assert not any("autant d’angles nouveaux" in q for q in quotes), answer.answer
 
+
+def test_a_which_question_is_answered_about_its_subject(reference_assistant):
+    # « Quel rôle jouent les fondations ? »: « les nouvelles alliances jouent donc un rôle
+    # structurant » shares the verb and the asked noun, and speaks of the alliances; the
+    # units naming the foundations are about what is asked.
+    answer = reference_assistant.answer("Quel rôle jouent les fondations ?")
+    assert not answer.abstained
+    assert "fondation" in answer.citations[0].quote.lower(), answer.answer
+    assert "jouent donc un rôle structurant" not in answer.answer, answer.answer
+
 def test_an_orphan_list_is_shown_after_its_lead_in():
     from assistant.answer.generation import about_lead
 

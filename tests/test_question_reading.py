@@ -668,3 +668,20 @@ def test_what_an_acronym_is_answers_with_what_it_stands_for(reference_assistant,
 )
 def test_why_a_necessity_is_read(question, must):
     assert read_intent(question).must is must
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("Quel rôle jouent les fondations ?", ("fondat",)),
+        ("Quelle place occupe le mécénat dans les ressources ?", ("mecenat", "ressourc")),
+        ("Quel collectif anime le Carrefour des innovations sociales ?",
+         ("carrefour", "innov", "social")),
+        # No verb after the asked noun, or no inversion: no subject read this way.
+        ("Quels leviers de financement dispose une structure ?", ()),
+        ("Quelle est la place du mécénat ?", ()),
+        ("Quel rôle pour les fondations ?", ()),
+    ],
+)
+def test_the_subject_after_the_verb_of_a_which_question_is_read(question, subject):
+    assert read_intent(question).subject_terms == subject

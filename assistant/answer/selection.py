@@ -284,6 +284,12 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         and gives_reason_about(u.text, set(focus) | set(context))
         for _, u, *_ in raw
     )
+    # « Quel rôle jouent les fondations ? »: when some unit names the subject asked about,
+    # one naming none of it (« les nouvelles alliances jouent un rôle structurant ») speaks
+    # of something else, as a unit not naming the subject a follow-up moves to does.
+    subject = set(intent.subject_terms) - qualifying
+    naming = {id(u): bool(subject & u.read_terms) for _, u, *_ in raw} if subject else {}
+    any_naming = any(naming.values())
     known = [d for _, _, d, *_ in raw if d == d]
     any_counts = any(r[6] for r in raw)
     low, high = (min(known), max(known)) if known else (0.0, 1.0)
@@ -329,7 +335,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             strict=intent.kind in STRICT_KINDS or any_defines or any_opens or any_necessary,
             explain=intent.kind == "explain" and not intent.why,
             examples=intent.kind == "examples",
-            other_subject=rescoped and not moved,
+            other_subject=(rescoped and not moved) or (any_naming and not naming[id(unit)]),
             set_aside=aside,
             # What is set aside is not one of the things asked (« À part l'Union nationale
             # des CPIE, quelles têtes de réseau … ? »: « la première tête de réseau … »).

@@ -217,6 +217,26 @@ _WHY = re.compile(
     r"\b(?:pourquoi|pour quelles? raisons?|why|a quoi (?:ca |cela )?ser[ts]\w*"
     r"|qu.est.ce qui (?:pousse|explique|motive|justifie)\w*|what for|for what reason)\b"
 )
+# « Quel rôle jouent les fondations ? », « Quelle place occupe le mécénat dans … ? »: the
+# asked noun, the verb, then its subject (a determiner opens it).
+_INVERTED = re.compile(
+    r"^(?:et\s+)?(?:quel|quelle|quels|quelles)\s+[a-z'-]+\s+(?P<verb>[a-z-]+)\s+"
+    r"(?P<subject>(?:les|le|la|l'|des|du|une?|ces|ses|leurs?|cette|ce)\b.*)$"
+)
+
+
+def _inverted_subject(question: str) -> tuple[str, ...]:
+    match = _INVERTED.match(fold(question).replace("’", "'").strip(" ?"))
+    if match is None or match.group("verb") in _NOT_VERBS:
+        return ()
+    written = _words_as_written(question, match.group("subject"))
+    return tuple(analyze(written))
+
+
+# Words that are no verb after « quel N » (« Quels leviers de financement … »).
+_NOT_VERBS = frozenset({"de", "d", "du", "des", "a", "en", "pour", "sur", "dans"})
+
+
 # A necessity asked with the reason (« … doivent-elles … », « faut-il … », « il faut … »).
 _MUST = re.compile(
     r"\b(?:doi[st]|doivent|devr\w+|devoir|faut|faudrait|falloir|oblige\w*|necessaire"
@@ -439,6 +459,9 @@ class Intent:
     # « Pourquoi les associations doivent-elles transformer … ? », « Pourquoi faut-il … ? »:
     # the reason a necessity is asked — what makes it necessary.
     must: bool = False
+    # « Quel rôle jouent les fondations ? »: the subject a « quel N » question asks about,
+    # after its verb (analysed); a unit naming none of it speaks of something else.
+    subject_terms: tuple[str, ...] = ()
     # « la part des dons dans les ressources »: the share of a part within a whole — the
     # figure must be of the part (what is counted), not any share of the whole.
     part_in_whole: bool = False
@@ -555,6 +578,7 @@ def read_intent(question: str) -> Intent:
         asks_for=_asks_for(text, kind),
         why=kind == "explain" and bool(_WHY.search(text)),
         must=kind == "explain" and bool(_WHY.search(text)) and bool(_MUST.search(text)),
+        subject_terms=_inverted_subject(question),
         part_in_whole=bool(counted_word) and part is not None,
         part_terms=_part_terms(question, part) if counted_word and part else (),
         whole_terms=_written_terms(question, part.group("whole")) if counted_word and part else (),
