@@ -47,7 +47,11 @@ def test_the_items_a_sentence_enumerates_are_the_points():
         "le financement privé",
     ]
     risks = "D'après le corpus : c’est prendre deux risques : l’un technique, l’autre politique."
-    assert previous_points(_after(risks)) == ["l’un technique", "l’autre politique"]
+    # Items that leave out the noun counted before the colon are that noun's (« risque
+    # politique »): « l'autre politique » was the point the lead named and searched.
+    assert previous_points(_after(risks)) == ["risque technique", "risque politique"]
+    both = "D'après le corpus : il propose deux leviers : l'un financier, l'autre humain. [1]"
+    assert previous_points(_after(both)) == ["levier financier", "levier humain"]
 
 
 def test_a_prose_answer_s_items_are_its_points_whatever_separates_them():

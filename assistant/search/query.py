@@ -949,7 +949,25 @@ _SEQUENCE_WORD = re.compile(
 )
 
 
+# « deux risques : l'un technique, l'autre politique »: items that leave out the noun the
+# sentence counts before its colon; the point is that noun with what the item says of it
+# (« risque politique »), which the passages name.
+_ELLIPTIC = re.compile(r"^(?:l['’]une?|l['’]autre|les unes|les uns|les autres)\s+", re.I)
+_COUNTED_BEFORE_COLON = re.compile(
+    r"\b(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+([^\W\d_][\w-]+)\s*:", re.I
+)
+
+
 def _enumerated(sentence: str) -> list[str]:
+    items = _enumerated_items(sentence)
+    counted = _COUNTED_BEFORE_COLON.search(sentence)
+    if counted and items and all(_ELLIPTIC.match(item) for item in items):
+        noun = re.sub(r"(?<=[^s])s$|x$", "", counted.group(1))
+        return [f"{noun} {_ELLIPTIC.sub('', item)}" for item in items]
+    return items
+
+
+def _enumerated_items(sentence: str) -> list[str]:
     by_commas = _comma_items(sentence)
     # « : A ; B ; C »: the semicolons separate the items — unless the commas before a
     # semicolon list more of them (« : A, B et C ; ils sont complémentaires »).
