@@ -9,7 +9,13 @@ import pytest
 from assistant.answer.answering import Assistant
 from assistant.answer.holds import names_subject
 from assistant.models import Turn
-from assistant.search.query import previous_points, read_intent, scoped_to, understand
+from assistant.search.query import (
+    last_question,
+    previous_points,
+    read_intent,
+    scoped_to,
+    understand,
+)
 from assistant.textnorm import analyze
 
 from .conftest import corpus_of
@@ -768,3 +774,21 @@ def test_a_point_cut_from_its_lead_in_is_developed_by_what_follows_it(reference_
     assert not answer.abstained, answer.answer
     first = answer.citations[0].quote
     assert "61% des actifs" in first and "Cette tendance s’inscrit" in first, answer.answer
+
+
+def test_a_scale_is_a_new_subject_for_the_question_before_it(reference_assistant):
+    # « Et au niveau local ? » re-scopes the count of partnerships; « Et avec les
+    # collectivités ? » next re-scopes that same question — it was read as « Et au niveau
+    # local ? Et avec les collectivités ? » and quoted « Au plus haut niveau de l'Etat ».
+    first = "Combien de partenariats entre associations et entreprises ?"
+    history: list[Turn] = []
+    for question in (first, "Et au niveau local ?"):
+        answer = reference_assistant.answer(question, history)
+        history += [
+            Turn(role="user", content=question),
+            Turn(role="assistant", content=answer.answer),
+        ]
+    assert last_question(history) == first
+    answer = reference_assistant.answer("Et avec les collectivités ?", history)
+    assert not answer.abstained, answer.answer
+    assert "avec les collectivités territoriales" in answer.citations[0].quote, answer.answer

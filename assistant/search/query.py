@@ -179,7 +179,9 @@ _DAY = re.compile(
 )
 _AND_FOR = (
     r"^\s*(?:et|and|what about|how about)\s+"
-    r"(?:pour|for|chez|du cote (?:des|de la|de l'|du|de|d')|du cote|cote)"
+    r"(?:pour|for|chez|du cote (?:des|de la|de l'|du|de|d')|du cote|cote"
+    # « Et au niveau local ? », « Et à l'échelle régionale ? »: a scale is a new subject.
+    r"|au niveau(?: (?:des|de la|de l'|du|de|d'))?|a l'echel(?:le|on)(?: (?:des|de la|du|de))?)"
 )
 _FOR_X = re.compile(_AND_FOR + r"?\s*(.+?)\s*\??$")
 # « Et pour X ? », « Et côté X ? »: a preposition opens the new subject's slot (on folded text).
