@@ -10,6 +10,7 @@ from assistant.answer.answering import Assistant
 from assistant.answer.holds import names_subject
 from assistant.models import Turn
 from assistant.search.query import (
+    intent_in_context,
     last_question,
     previous_points,
     read_intent,
@@ -792,3 +793,27 @@ def test_a_scale_is_a_new_subject_for_the_question_before_it(reference_assistant
     answer = reference_assistant.answer("Et avec les collectivités ?", history)
     assert not answer.abstained, answer.answer
     assert "avec les collectivités territoriales" in answer.citations[0].quote, answer.answer
+
+
+def test_a_follow_up_naming_a_measure_asks_that_measure(reference_assistant):
+    # « Et la part des financements publics ? » after « Quel est le budget … ? » asks a
+    # share: read with the budget's measure (an amount), it quoted the private funding's
+    # « 5,7 milliards d'euros … (5 % …) » as the one figure that counts.
+    intent = intent_in_context(
+        read_intent("Et la part des financements publics ?"),
+        "Quel est le budget du secteur associatif ?",
+        True,
+        "Et la part des financements publics ?",
+    )
+    assert (intent.kind, intent.measure) == ("figure", "share")
+    history = [
+        Turn(role="user", content="Quel est le budget du secteur associatif ?"),
+        Turn(
+            role="assistant",
+            content="D'après le corpus : Le budget associatif est passé de 70 milliards "
+            "d’euros en 2006 à 113 milliards d’euros en 2018. [1]",
+        ),
+    ]
+    answer = reference_assistant.answer("Et la part des financements publics ?", history)
+    assert not answer.abstained, answer.answer
+    assert "44% du financement associatif" in answer.citations[0].quote, answer.answer

@@ -850,7 +850,12 @@ def intent_in_context(
     # donne quoi ? », « what about … ? » re-scope the previous question instead.
     asks_own = bool(_OWN_QUESTION.search(fold(question).lower())) if question else False
     if intent.kind == "explain" and not asks_own:
-        intent = replace(intent, kind=inherited.kind, measure=inherited.measure)
+        # « Et la part des financements publics ? » after « Quel est le budget … ? »: the
+        # measure it names is the one asked (a share), not the previous question's amount.
+        named = _NAMED_MEASURE.match(fold(question).lower())
+        measure = _MEASURE_NAMED[named.group(1)] if named else inherited.measure
+        kind = "figure" if named else inherited.kind
+        intent = replace(intent, kind=kind, measure=measure)
         # « Et côté salariés ? » after « Combien de bénévoles … ? » counts the salariés: a
         # new subject that is a plural noun takes the counted noun's place.
         noun = _COUNTABLE.fullmatch(fold(question)) if intent.new_subject else None
@@ -882,6 +887,19 @@ def intent_in_context(
             word = _as_written(previous_question, noun.group(1))
             intent = replace(intent, counted=word, counted_terms=tuple(analyze(word)))
     return intent
+
+
+# « Et la part des X ? », « Et le montant ? », « Et la durée ? »: a follow-up naming the
+# measure it asks, without a question word (on folded text).
+_NAMED_MEASURE = re.compile(
+    r"^\s*(?:et|and)\s+(?:la|le|l'|the)\s*(part|proportion|pourcentage|montant|cout|duree"
+    r"|share|percentage|amount|cost|duration)\b"
+)
+_MEASURE_NAMED = {
+    "part": "share", "proportion": "share", "pourcentage": "share", "share": "share",
+    "percentage": "share", "montant": "money", "cout": "money", "amount": "money",
+    "cost": "money", "duree": "duration", "duration": "duration",
+}
 
 
 # --- follow-ups pointing into the previous answer ------------------------------------
