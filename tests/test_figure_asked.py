@@ -363,3 +363,12 @@ def test_the_part_is_read_as_written_and_its_share_must_be_of_it(reference_assis
         "compétences auprès de structures d'intérêt général.",
     )
     assert gives(patronage, "Le mécénat représente 5 % du financement associatif.")
+
+
+def test_the_words_of_the_measure_asked_do_not_say_what_it_is_about(reference_assistant):
+    # « Combien de temps dure le MOOC ? »: « … une expérimentation durant 9 mois … » shares
+    # « dur- » and came first; « Au travers de 4 modules de 2 heures, ce MOOC … » gives the
+    # MOOC's duration.
+    answer = reference_assistant.answer("Combien de temps dure le MOOC ?")
+    assert not answer.abstained
+    assert "4 modules de 2 heures" in answer.citations[0].quote, answer.answer

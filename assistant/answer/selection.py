@@ -127,6 +127,11 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # the context does — the passage naming it is lifted by retrieval, the unit answering
     # within it need not repeat it.
     qualifying = query.qualifying | query.set_aside
+    # « Combien de temps dure le MOOC ? »: the words naming the measure asked say what kind
+    # of figure answers (.holds), not what it is about — « durant 9 mois » of another
+    # experiment shares them. They weigh as the context does.
+    measuring = set(measure_terms()) if intent.measure else set()
+    qualifying = qualifying | measuring
     focus = [t for t in dict.fromkeys(query.terms) if t not in qualifying] or list(query.terms)
     context = [t for t in dict.fromkeys([*query.lexical_terms, *query.terms]) if t not in focus]
     # An English question: each word stands for the corpus term it is a cognate of
