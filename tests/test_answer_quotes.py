@@ -305,6 +305,16 @@ def test_a_which_question_is_answered_about_its_subject(reference_assistant):
     assert "fondation" in answer.citations[0].quote.lower(), answer.answer
     assert "jouent donc un rôle structurant" not in answer.answer, answer.answer
 
+
+def test_who_did_it_is_answered_by_a_unit_naming_who_did_it(reference_assistant):
+    # « Qui a publié le référentiel ? »: « C'est un cheminement collectif qui a permis de
+    # parvenir à la publication du référentiel … » names the organisations observed, not
+    # who published; « … publié chez JURIS Associations » says who.
+    answer = reference_assistant.answer("Qui a publié le référentiel ?")
+    assert not answer.abstained
+    first = answer.citations[0].quote
+    assert "publié chez JURIS Associations" in first or "Le RAMEAU publie" in first, first
+
 def test_an_orphan_list_is_shown_after_its_lead_in():
     from assistant.answer.generation import about_lead
 

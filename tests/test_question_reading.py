@@ -13,6 +13,7 @@ from assistant.answer.holds import (
     counts_bare_terms,
     enumerated_items,
     holds,
+    names_agent,
     names_one,
 )
 from assistant.leaning import leans
@@ -685,3 +686,36 @@ def test_why_a_necessity_is_read(question, must):
 )
 def test_the_subject_after_the_verb_of_a_which_question_is_read(question, subject):
     assert read_intent(question).subject_terms == subject
+
+
+@pytest.mark.parametrize(
+    ("question", "verb"),
+    [
+        ("Qui a publié le référentiel ?", "publi"),
+        ("Et qui l'a co-piloté ?", "pilot"),
+        ("Qui co-anime avec Le RAMEAU le centre de ressources ?", "anim"),
+        ("Qui est Christophe Itier ?", ""),  # a name, no deed
+        ("Qui est à l'origine des ateliers ?", ""),
+        ("Quels acteurs accompagnent les associations ?", ""),
+    ],
+)
+def test_who_did_what_reads_the_verb(question, verb):
+    assert read_intent(question).agent_of == verb
+
+
+@pytest.mark.parametrize(
+    ("text", "verb", "named"),
+    [
+        ("Le RAMEAU publie aujourd’hui le fruit de ses travaux.", "publi", True),
+        ("Le référentiel, publié chez JURIS Associations (2019), permet de comprendre.", "publi",
+         True),
+        ("Un groupe de travail, co-piloté par la DJEPVA et Le RAMEAU, s'est réuni.", "pilot",
+         True),
+        # The title published is no one who published it; a deed with no one named.
+        ("Il a permis la publication du référentiel « Les modèles », publié aujourd’hui.",
+         "publi", False),
+        ("Il est essentiel de publier ses comptes.", "publi", False),
+    ],
+)
+def test_a_unit_names_who_did_the_deed_asked(text, verb, named):
+    assert names_agent(text, verb) is named

@@ -353,6 +353,46 @@ _ROLE = re.compile(
 HOLDER_REACH = 80
 
 
+# How far a name may stand before the verb it is the subject of (« Le RAMEAU publie »,
+# « l'Union nationale des CPIE a été la première … à proposer »), and after it behind « par »,
+# « chez » or « avec » (« publié chez JURIS Associations », « co-piloté par la DJEPVA »).
+AGENT_BEFORE = 60
+_BY = re.compile(r"^[^.;:!?]{0,12}?\b(?:par|chez|avec|by)\b[^.;:!?]{0,20}?$", re.IGNORECASE)
+_CAPITALISED_WORD = re.compile(r"\b(?:[A-ZÀ-Ý][\w’'-]+|[A-Z]{2,}\w*)")
+
+
+def names_agent(text: str, verb: str) -> bool:
+    """Whether ``text`` names who did ``verb`` (analysed): a name shortly before a form of
+    the verb, or after it behind « par », « chez », « avec ». A sentence's first word counts
+    as a name only when it is one (« Le RAMEAU publie »: « RAMEAU »)."""
+    # A title in quotes (« Les modèles socio-économiques … ») is what was done, not who.
+    titles = [m.span() for m in _QUOTED.finditer(text)]
+    names = [m.span() for m in _NAME.finditer(text)]
+    names += [m.span() for m in _CAPITALISED_WORD.finditer(text) if m.group().isupper()]
+    names = [n for n in names if not any(a <= n[0] < b for a, b in titles)]
+    for word in _WRITTEN_WORD.finditer(text):
+        if not any(_same_verb(stem, verb) for stem in analyze(word.group())):
+            continue
+        start, end = word.span()
+        for n_start, n_end in names:
+            if 0 <= start - n_end <= AGENT_BEFORE and not _ENDS_CLAUSE.search(text[n_end:start]):
+                return True
+            if 0 <= n_start - end <= 40 and _BY.match(text[end:n_start]):
+                return True
+    return False
+
+
+_ENDS_CLAUSE = re.compile(r"[.;!?]")
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
+
+
+def _same_verb(stem: str, verb: str) -> bool:
+    """Two stems of one verb: Snowball leaves « publie » as « publ » and « publié » as
+    « publi », so they are compared on their first letters (five at most, four at least)."""
+    n = min(5, len(stem), len(verb))
+    return n >= 4 and stem[:n] == verb[:n]
+
+
 def names_holder(text: str) -> bool:
     """Whether ``text`` names who holds a role: a person's name near the role's word. « Le
     président de la République va annoncer … » names no one."""

@@ -27,6 +27,7 @@ from .holds import (
     holds,
     labelled_by_subject,
     measure_terms,
+    names_agent,
     names_one,
     names_subject,
     opens_on_term,
@@ -277,6 +278,16 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         else {}
     )
     any_opens = any(opening.values())
+    # « Qui a publié le référentiel ? »: when some unit names who did it (« Le RAMEAU
+    # publie … », « publié chez JURIS Associations »), the units naming others for other
+    # deeds (« … en partenariat avec l'ADASI, l'Avise … ») fit as little as a figure that is
+    # not the one asked.
+    agents = (
+        {id(u): names_agent(u.text, intent.agent_of) for _, u, *_ in raw}
+        if intent.agent_of
+        else {}
+    )
+    any_agent = any(agents.values())
     # A follow-up's focus may be only a predicate (« Et pourquoi c'est important ? »): what
     # enables is then the previous question's subject.
     reason_subject = set(focus) | (set(context) if query.follow_up else set())
@@ -317,6 +328,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             # or does; a sentence with some verb « est » (or a cleft « C'est à … que »)
             # naming it in passing does less.
             fits = 1.0 if opening[id(unit)] else fits / 2
+        if any_agent:
+            fits = 1.0 if agents[id(unit)] else OTHER_FIGURE_FITS * fits
         # A figure, not the one asked: another measure (a share to « combien coûte … ? »),
         # or not a number of what is counted when some unit gives one.
         if fits and not counting and (intent.measure or any_counts):
@@ -337,7 +350,11 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             prior=prior,
             in_row=in_row,
             fits=fits,
-            strict=intent.kind in STRICT_KINDS or any_defines or any_opens or any_necessary,
+            strict=intent.kind in STRICT_KINDS
+            or any_defines
+            or any_opens
+            or any_necessary
+            or any_agent,
             explain=intent.kind == "explain" and not intent.why,
             examples=intent.kind == "examples",
             other_subject=(rescoped and not moved) or (any_naming and not naming[id(unit)]),

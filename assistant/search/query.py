@@ -239,6 +239,27 @@ def _inverted_subject(question: str) -> tuple[str, ...]:
 _NOT_VERBS = frozenset({"de", "d", "du", "des", "a", "en", "pour", "sur", "dans"})
 
 
+# « Qui a publié … ? », « Qui l'a co-piloté ? », « Qui anime … ? »: the verb after « qui »
+# (and its auxiliary), not a name (« Qui est Christophe Itier ? »).
+_WHO_DID = re.compile(
+    r"^\s*(?:et\s+)?qui\s+(?:l['’]\s*|les\s+|la\s+|le\s+)?"
+    r"(?:(?:a|ont|avait|avaient|va|vont|est|sont|etait|etaient)\s+)?"
+    r"(?P<verb>[a-zà-ÿ][a-zà-ÿ-]{3,})\b"
+)
+
+
+def _agent_verb(question: str) -> str:
+    match = _WHO_DID.match(question.lower().replace("’", "'"))
+    if match is None:
+        return ""
+    start = match.start("verb")
+    if question[start : start + 1].isupper():
+        return ""
+    # « co-piloté »: the verb is its last part.
+    stems = analyze(match.group("verb"))
+    return stems[-1] if stems else ""
+
+
 # A necessity asked with the reason (« … doivent-elles … », « faut-il … », « il faut … »).
 _MUST = re.compile(
     r"\b(?:doi[st]|doivent|devr\w+|devoir|faut|faudrait|falloir|oblige\w*|necessaire"
@@ -464,6 +485,9 @@ class Intent:
     # « Quel rôle jouent les fondations ? »: the subject a « quel N » question asks about,
     # after its verb (analysed); a unit naming none of it speaks of something else.
     subject_terms: tuple[str, ...] = ()
+    # « Qui a publié le référentiel ? »: the verb whose doer is asked (analysed); a unit
+    # naming someone as its subject or after « par » / « chez » states who.
+    agent_of: str = ""
     # « la part des dons dans les ressources »: the share of a part within a whole — the
     # figure must be of the part (what is counted), not any share of the whole.
     part_in_whole: bool = False
@@ -581,6 +605,7 @@ def read_intent(question: str) -> Intent:
         why=kind == "explain" and bool(_WHY.search(text)),
         must=kind == "explain" and bool(_WHY.search(text)) and bool(_MUST.search(text)),
         subject_terms=_inverted_subject(question),
+        agent_of=_agent_verb(question) if kind == "actors" else "",
         part_in_whole=bool(counted_word) and part is not None,
         part_terms=_part_terms(question, part) if counted_word and part else (),
         whole_terms=_written_terms(question, part.group("whole")) if counted_word and part else (),
