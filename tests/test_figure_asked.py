@@ -25,6 +25,7 @@ from .conftest import make_settings
         ("Quel est le budget annuel de l'association ?", "money"),
         ("Quelle part du budget pèse la masse salariale ?", "share"),  # a share of a budget
         ("Quel pourcentage des entreprises font du mécénat ?", "share"),
+        ("Quel est le taux de réussite des ateliers ?", "share"),  # a rate, however asked
         ("Et le troisième, il pèse combien dans le budget ?", "share"),
         ("Combien de temps dure une mission ?", "duration"),
         ("Pendant combien d'années le programme a-t-il duré ?", "duration"),
@@ -131,6 +132,9 @@ def test_a_figure_the_note_does_not_give_is_not_answered(reference_assistant):
         "Quelle est la durée d'une mission de Service Civique ?",
         # A figure asked as a definition, of a measure the note never writes (no salary).
         "C'est quoi le salaire moyen d'un salarié associatif ?",
+        # It tells how the workshops ran, no rate of their success (it gave « 8
+        # associations … » as the figure asked when « le taux » named no measure).
+        "Quel est le taux de réussite des ateliers de co-développement ?",
         # Its shares are of public and private funding; it never writes « européens ».
         "Quel pourcentage des ressources des associations vient de fonds européens ?",
     ],

@@ -281,7 +281,8 @@ _MEASURES: list[tuple[str, re.Pattern[str]]] = [
         "share",
         re.compile(
             r"\b(quelle (part|proportion)|quel (pourcentage|taux|poids)|pourcentage|proportion"
-            r"|quelle (est|etait|sera) la part"
+            r"|quelle (est|etait|sera) la part|quel (est|etait|sera) le (taux|poids)"
+            r"|(le|un|du) taux d"
             r"|pese\w* combien|what (share|percentage|proportion)|what rate)\b"
             # « ça représente combien du budget ? »: how much of a whole, a share of it.
             r"|\bcombien (?:du|de la|de l['’])\s*(?=[a-z])"
