@@ -315,6 +315,21 @@ def test_who_did_it_is_answered_by_a_unit_naming_who_did_it(reference_assistant)
     first = answer.citations[0].quote
     assert "publié chez JURIS Associations" in first or "Le RAMEAU publie" in first, first
 
+
+@pytest.mark.parametrize(
+    "question",
+    ["Quel est l'objectif chiffré du pacte d'ambition ?", "La catalyse territoriale, c'est quoi ?"],
+)
+def test_one_figure_or_one_definition_is_answered_by_one_quote(reference_assistant, question):
+    # Further quotes scoring close to the one giving the figure or the definition were
+    # off the point and added no key fact; a trainer's --full answer still reads the
+    # passages around.
+    short = reference_assistant.answer(question)
+    assert not short.abstained
+    assert len(short.citations) == 1, short.answer
+    full = reference_assistant.answer(question, detail="full")
+    assert len(full.citations) > 1, full.answer
+
 def test_an_orphan_list_is_shown_after_its_lead_in():
     from assistant.answer.generation import about_lead
 

@@ -36,6 +36,9 @@ from .summary import summarise
 # (.773/.816 -> .783/.831) and of the fresh blind set eval/fresh.jsonl (.692/.583 ->
 # .692/.611); quote precision moves -.006 on the golden set, +.001 on the fresh one.
 SCORED_DEPTH = 5
+# The kinds of answer one unit gives (« Combien … ? », « C'est quoi … ? »): no further
+# quote. Dates and names measured worse (a date's event and a second actor carry key facts).
+ONE_QUOTE_KINDS = ("figure", "definition")
 
 # How far below the best unit a unit giving a number of what the question counts may
 # score and still be quoted first (it answers; the best may only share its words).
@@ -112,7 +115,13 @@ def plan_answer(
             chosen = choose(rest, limit) or restated
             point = query.point if chosen and not chosen[0].restates else ""
     else:
-        chosen = choose(candidates, limit)
+        # One figure or one definition asked is answered by the unit that gives it: further
+        # quotes closing in on its score added no key fact on any set, and none of the 10
+        # they were on the golden, fresh and blind3 sets was on the point (docs/evaluation.md,
+        # session 16).
+        # (A trainer's --full answer still reads the passages of the best quotes.)
+        one = intent.kind in ONE_QUOTE_KINDS and detail != "full"
+        chosen = choose(candidates, 1 if one else limit)
     if intent.kind == "date":
         # « Quand le MOOC a-t-il été lancé ? »: a list is quoted cut to its lead-in and the
         # items dating the subject, as one is to the items giving a figure asked.
