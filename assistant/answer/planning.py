@@ -115,11 +115,10 @@ def plan_answer(
             chosen = choose(rest, limit) or restated
             point = query.point if chosen and not chosen[0].restates else ""
     else:
-        # One figure or one definition asked is answered by the unit that gives it: further
-        # quotes closing in on its score added no key fact on any set, and none of the 10
+        # One figure or one definition asked is answered by the unit that gives it: the
+        # further quotes scoring close to it added no key fact on any set, and none of the 10
         # they were on the golden, fresh and blind3 sets was on the point (docs/evaluation.md,
-        # session 16).
-        # (A trainer's --full answer still reads the passages of the best quotes.)
+        # session 16). A trainer's --full answer still reads the passages around.
         one = intent.kind in ONE_QUOTE_KINDS and detail != "full"
         chosen = choose(candidates, 1 if one else limit)
     if intent.kind == "date":
