@@ -361,10 +361,13 @@ _BY = re.compile(r"^[^.;:!?]{0,12}?\b(?:par|chez|avec|by)\b[^.;:!?]{0,20}?$", re
 _CAPITALISED_WORD = re.compile(r"\b(?:[A-ZÀ-Ý][\w’'-]+|[A-Z]{2,}\w*)")
 
 
-def names_agent(text: str, verb: str) -> bool:
+def names_agent(text: str, verb: str, terms: Sequence[str] | None = None) -> bool:
     """Whether ``text`` names who did ``verb`` (analysed): a name shortly before a form of
     the verb, or after it behind « par », « chez », « avec ». A sentence's first word counts
-    as a name only when it is one (« Le RAMEAU publie »: « RAMEAU »)."""
+    as a name only when it is one (« Le RAMEAU publie »: « RAMEAU »). ``terms``: the text's
+    analysed terms, when known — a text holding no form of the verb is not read further."""
+    if terms is not None and not any(_same_verb(t, verb) for t in terms):
+        return False
     # A title in quotes (« Les modèles socio-économiques … ») is what was done, not who.
     titles = [m.span() for m in _QUOTED.finditer(text)]
     names = [m.span() for m in _NAME.finditer(text)]
@@ -562,7 +565,8 @@ def announces(text: str, noun: str) -> bool:
     after a number (« 3 tendances majeures », « deux risques ») or after a determiner and
     before a colon (« les questions suivantes : »)."""
     folded = fold(text)
-    for match in _mentions(folded, noun):
+    mentions = list(_mentions(folded, noun))  # (analysing each word is the cost: once)
+    for match in mentions:
         before = folded[max(0, match.start() - 40) : match.start()].split()[-3:]
         if any(re.fullmatch(_NUMBER, word) for word in before):
             return True
@@ -571,7 +575,7 @@ def announces(text: str, noun: str) -> bool:
         # « la seconde priorité … est de … », « le premier levier »: one of them, by rank.
         if before and _RANK.fullmatch(before[-1]):
             return True
-    return _names_kinds(folded, noun)
+    return _names_kinds(folded, mentions)
 
 
 # « de l'économie de marché à celle de la redistribution »: the noun, or the pronoun
@@ -580,14 +584,14 @@ _KIND_OF = re.compile(r"\s+(?:de|du|des|d')\s*(?:(?:la|le|les|l')\s*)?([^\W\d_][
 _STANDS_FOR_IT = re.compile(r"\b(?:celle|celui|celles|ceux)(?=\s+(?:de|du|des|d'))")
 
 
-def _names_kinds(folded: str, noun: str) -> bool:
-    """Whether ``folded`` names two kinds or more of the things ``noun`` stands for (« de
-    l'économie de marché à celle de la redistribution, en passant par l'économie de
-    l'engagement » for « quelles formes d'économie ? »)."""
+def _names_kinds(folded: str, mentions: list[re.Match[str]]) -> bool:
+    """Whether ``folded`` names two kinds or more of the things its ``mentions`` (of the
+    noun asked) stand for (« de l'économie de marché à celle de la redistribution, en
+    passant par l'économie de l'engagement » for « quelles formes d'économie ? »)."""
     # One word written the same (« économie », not « économique » beside it), or the
     # pronoun just after one of its kinds (« … de marché à celle de … »; not « l'ODD 17,
     # celui des partenariats » far after « objectifs de développement »).
-    found = [(m.start(), m.end(), m.group().rstrip("sx")) for m in _mentions(folded, noun)]
+    found = [(m.start(), m.end(), m.group().rstrip("sx")) for m in mentions]
     found += [(m.start(), m.end(), None) for m in _STANDS_FOR_IT.finditer(folded)]
     kinds: dict[str, set[str]] = {}
     word, last = None, -1

@@ -283,7 +283,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # deeds (« … en partenariat avec l'ADASI, l'Avise … ») fit as little as a figure that is
     # not the one asked.
     agents = (
-        {id(u): names_agent(u.text, intent.agent_of) for _, u, *_ in raw}
+        {id(u): names_agent(u.text, intent.agent_of, u.terms) for _, u, *_ in raw}
         if intent.agent_of
         else {}
     )
