@@ -262,8 +262,11 @@ def split_units(
             unit = Unit(sentence, kind, len(units), rows)
             i += 1
         if kind == "sentence" and leans_on_previous(sentence):
-            before = [line for line, *_ in raw[:start]]
-            unit = _with_antecedent(units, unit, opens_section, antecedent(sentence, before))
+            # What it points at matters only when the unit before it leans itself.
+            points_at = None
+            if units and units[-1].leans:
+                points_at = antecedent(sentence, [line for line, *_ in raw[:start]])
+            unit = _with_antecedent(units, unit, opens_section, points_at)
         units.append(unit)
     return _with_answers(units)
 

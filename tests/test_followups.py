@@ -193,14 +193,25 @@ def test_a_new_subject_is_answered_on_it_not_on_the_previous_one(reference_assis
     assert "MOOC" not in follow.citations[0].quote, follow.answer
 
 
+def _conversation(assistant, *questions: str):
+    """The answers to ``questions`` asked in turn, each after the ones before it, and the
+    history they make (the assistant's own answers)."""
+    answers, history = [], []
+    for question in questions:
+        answer = assistant.answer(question, history)
+        answers.append(answer)
+        history = [
+            *history,
+            Turn(role="user", content=question),
+            Turn(role="assistant", content=answer.answer),
+        ]
+    return answers, history
+
+
 def _converse(assistant, question: str, follow_up: str):
     """The answer to ``question``, then to ``follow_up`` asked after it."""
-    first = assistant.answer(question)
-    history = [
-        Turn(role="user", content=question),
-        Turn(role="assistant", content=first.answer),
-    ]
-    return first, assistant.answer(follow_up, history)
+    (first, follow), _ = _conversation(assistant, question, follow_up)
+    return first, follow
 
 
 DEMARCHE = """# La démarche
@@ -782,13 +793,7 @@ def test_a_scale_is_a_new_subject_for_the_question_before_it(reference_assistant
     # collectivités ? » next re-scopes that same question — it was read as « Et au niveau
     # local ? Et avec les collectivités ? » and quoted « Au plus haut niveau de l'Etat ».
     first = "Combien de partenariats entre associations et entreprises ?"
-    history: list[Turn] = []
-    for question in (first, "Et au niveau local ?"):
-        answer = reference_assistant.answer(question, history)
-        history += [
-            Turn(role="user", content=question),
-            Turn(role="assistant", content=answer.answer),
-        ]
+    _, history = _conversation(reference_assistant, first, "Et au niveau local ?")
     assert last_question(history) == first
     answer = reference_assistant.answer("Et avec les collectivités ?", history)
     assert not answer.abstained, answer.answer

@@ -294,8 +294,9 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # « Pourquoi … doivent-elles … ? »: when some unit states the necessity with its reason
     # (« Face à …, l'effet ciseau impose d'inventer … »), it answers; the others weigh as
     # units holding no figure asked do.
+    necessary = {id(u): states_necessity(u.text) for _, u, *_ in raw} if intent.must else {}
     any_necessary = intent.must and any(
-        states_necessity(u.text)
+        necessary[id(u)]
         and holds("reason", u.text)
         and gives_reason_about(u.text, set(focus) | set(context))
         for _, u, *_ in raw
@@ -316,7 +317,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         fits = holds("reason" if intent.why else intent.kind, unit.text, unit.kind == "list")
         if intent.why and fits and not gives_reason_about(unit.text, reason_subject):
             fits = 0.0  # « ce MOOC permet de … »: what something else is for
-        if intent.must and fits and not states_necessity(unit.text):
+        if intent.must and fits and not necessary[id(unit)]:
             # « Pourquoi les associations doivent-elles transformer … ? »: a reason that
             # states no necessity (« afin de publier un dossier annuel ») is why something
             # else is done.

@@ -222,17 +222,18 @@ _WHY = re.compile(
 # « Quel rôle jouent les fondations ? », « Quelle place occupe le mécénat dans … ? »: the
 # asked noun, the verb, then its subject (a determiner opens it).
 _INVERTED = re.compile(
-    r"^(?:et\s+)?(?:quel|quelle|quels|quelles)\s+[a-z'-]+\s+(?P<verb>[a-z-]+)\s+"
-    r"(?P<subject>(?:les|le|la|l'|des|du|une?|ces|ses|leurs?|cette|ce)\b.*)$"
+    r"^(?:et\s+)?(?:quel|quelle|quels|quelles)\s+[a-z'’-]+\s+(?P<verb>[a-z-]+)\s+"
+    r"(?P<subject>(?:les|le|la|l['’]|des|du|une?|ces|ses|leurs?|cette|ce)\b.*)$"
 )
 
 
-def _inverted_subject(question: str) -> tuple[str, ...]:
-    match = _INVERTED.match(fold(question).replace("’", "'").strip(" ?"))
+def _inverted_subject(question: str, folded: str) -> tuple[str, ...]:
+    """The analysed subject of « Quel rôle jouent les fondations ? » (``folded``: fold() of
+    the question, read once by read_intent)."""
+    match = _INVERTED.match(folded.strip(" ?"))
     if match is None or match.group("verb") in _NOT_VERBS:
         return ()
-    written = _words_as_written(question, match.group("subject"))
-    return tuple(analyze(written))
+    return _written_terms(question, match.group("subject"))
 
 
 # Words that are no verb after « quel N » (« Quels leviers de financement … »).
@@ -585,6 +586,7 @@ def read_intent(question: str) -> Intent:
         measure = "share"
         counted_word = counted_word or _as_written(question, part.group("part").split()[0])
     phrase = _counted_phrase(question, counted_word)
+    why = kind == "explain" and bool(_WHY.search(text))
     places = " ".join(m.group(1) or m.group(2) for m in _SCOPE.finditer(question))
     return Intent(
         kind=kind,
@@ -603,9 +605,9 @@ def read_intent(question: str) -> Intent:
         scope_terms=tuple(analyze(places)),
         pronoun_subject=bool(_PRONOUN_SUBJECT.search(text)),
         asks_for=_asks_for(text, kind),
-        why=kind == "explain" and bool(_WHY.search(text)),
-        must=kind == "explain" and bool(_WHY.search(text)) and bool(_MUST.search(text)),
-        subject_terms=_inverted_subject(question),
+        why=why,
+        must=why and bool(_MUST.search(text)),
+        subject_terms=_inverted_subject(question, text),
         agent_of=_agent_verb(question) if kind == "actors" else "",
         part_in_whole=bool(counted_word) and part is not None,
         part_terms=_part_terms(question, part) if counted_word and part else (),
