@@ -17,7 +17,7 @@ from assistant.search.query import (
     scoped_to,
     understand,
 )
-from assistant.textnorm import analyze
+from assistant.textnorm import analyze, fold
 
 from .conftest import corpus_of
 
@@ -572,6 +572,24 @@ def test_the_new_subject_is_read_as_written():
         assert understand(question, history).subject == "", question
 
 
+def test_the_words_opening_a_rescoping_slot_are_not_what_is_asked():
+    """« Et côté PME ? »: « côté » opens the slot the new subject fills; it is no term of the
+    question (« aux côtés des richesses humaines » is not about PME), and neither are « au
+    niveau » (« Au plus haut niveau de l'Etat … ») nor « à l'échelle »."""
+    history = [
+        Turn(role="user", content="Quelles initiatives les acteurs académiques mènent-ils ?"),
+        Turn(role="assistant", content="D'après le corpus : de nombreuses initiatives. [1]"),
+    ]
+    assert understand("Et côté PME ?", history).focus_terms == analyze("PME")
+    assert understand("Et du côté des fondations ?", history).focus_terms == analyze("fondations")
+    assert understand("Et au niveau local ?", history).focus_terms == analyze("local")
+    assert understand("Et à l'échelle régionale ?", history).focus_terms == analyze("régionale")
+    # Words of the question's own stay: « Et pour les PME, combien ? » asks a figure.
+    assert understand("Et pour les PME, combien ?", history).focus_terms == analyze(
+        "PME combien"
+    )
+
+
 def test_only_a_subject_the_note_never_writes_is_said_missing(reference_assistant):
     # « petite association »: « association » is the note's word, « petite » never is.
     # A single unknown word (a typo, « bénéficières ») or a word the note writes under
@@ -822,3 +840,21 @@ def test_a_follow_up_naming_a_measure_asks_that_measure(reference_assistant):
     answer = reference_assistant.answer("Et la part des financements publics ?", history)
     assert not answer.abstained, answer.answer
     assert "44% du financement associatif" in answer.citations[0].quote, answer.answer
+
+
+def test_a_point_the_previous_answer_already_developed_is_not_developed_with_other_things(
+    reference_assistant,
+):
+    # « Quels sont les risques de l'hybridation ? » is answered by the two risks and the
+    # sentences developing each. « Développe le deuxième. » then has nothing more of
+    # « risque politique » to quote: it quoted « Le cycle sur l'hybridation … s'achève : et
+    # après ? », which shares only the first question's word. The answer gives again what
+    # the note says of the point, and says that is all it says.
+    (first, follow), _ = _conversation(
+        reference_assistant, "Quels sont les risques de l'hybridation ?", "Développe le deuxième."
+    )
+    assert "Le risque politique" in first.answer, first.answer
+    assert not follow.abstained, follow.answer
+    quotes = [c.quote for c in follow.citations]
+    assert quotes and all("risque" in fold(q).lower() for q in quotes), follow.answer
+    assert "n'en dit pas plus" in follow.answer, follow.answer

@@ -95,6 +95,16 @@ def lead_for(plan: Plan, english: bool) -> str:
             return f"Key points of « {plan.section} » (quoted in French):"
         return f"Points clés de « {plan.section} » :"
     missing = plan.missing
+    if missing is None and plan.no_more:
+        if english:
+            return (
+                f"On this point (« {plan.point} »), the corpus (in French) says no more than "
+                "the previous answer quoted:"
+            )
+        return (
+            f"Sur ce point (« {plan.point} »), le corpus n'en dit pas plus que ce que citait "
+            "la réponse précédente :"
+        )
     if missing is None and plan.point:
         if english:
             return f"On this point (« {plan.point} »), the corpus (in French) adds:"

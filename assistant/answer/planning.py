@@ -69,6 +69,8 @@ class Plan:
     # « Développe le deuxième point »: the point, said in the lead when what the passages
     # say of it is quoted instead of the point again.
     point: str = ""
+    # … and the previous answer already quoted all the passages say of it: given again.
+    no_more: bool = False
 
 
 def plan_answer(
@@ -93,6 +95,7 @@ def plan_answer(
         return Plan(chosen, "topic", list(retrieval.passages), missing=unknown)
     candidates = answers(scored, intent)
     point = ""
+    no_more = False
     counting = [s for s in candidates if s.counts]
     if counting and counting[0].score >= COUNTED_RATIO * candidates[0].score:
         # One figure asked (« Combien de bénévoles ? ») and the passages give a number of
@@ -106,7 +109,11 @@ def plan_answer(
         # The point itself the user has read: it is said in the lead, and the quotes are
         # what the passages add (quoted again first, it read as the same answer twice).
         restated = [s for s in candidates if s.restates][:1]
-        rest = [s for s in candidates if not s.restates]
+        # What develops the point names it: a unit holding none of its words shares only
+        # the previous question's (« Le cycle sur l'hybridation … s'achève » for « risque
+        # politique », once the previous answer had quoted the sentences on both risks).
+        about = set(analyze(query.point))
+        rest = [s for s in candidates if not s.restates and about & s.unit.read_terms]
         if restated and not _said_before(restated[0], query.excluded):
             # The note's item says more than the previous answer gave of it (a model's
             # answer shortens): it is the first thing to develop.
@@ -114,6 +121,10 @@ def plan_answer(
         else:
             chosen = choose(rest, limit) or restated
             point = query.point if chosen and not chosen[0].restates else ""
+        if not chosen and (said := said_of_point(query, retrieval)):
+            # The previous answer quoted all the note says of the point: it is given again,
+            # and the lead says there is no more (rather than quoting something else).
+            chosen, point, no_more = said, query.point, True
     else:
         # One figure or one definition asked is answered by the unit that gives it: the
         # further quotes scoring close to it added no key fact on any set, and none of the 10
@@ -177,7 +188,32 @@ def plan_answer(
         list(retrieval.passages),
         missing=missing or unknown,
         point=point,
+        no_more=no_more,
     )
+
+
+def said_of_point(query: SearchQuery, retrieval: Retrieval) -> list[Scored]:
+    """The unit the previous answer quoted that says most of the point a follow-up asks to
+    develop (its words in a row first, then how many of them it holds), or []."""
+    about = analyze(query.point)
+    best: tuple[tuple[int, int], Scored] | None = None
+    for passage in retrieval.passages:
+        for unit in retrieval.units_of(passage):
+            if not unit.quotable or overlap(set(tokens(unit.text)), query.excluded) <= 0.6:
+                continue
+            held = sum(t in unit.read_terms for t in about)
+            if not held:
+                continue
+            rank = (_in_row(about, unit.terms), held)
+            if best is None or rank > best[0]:
+                best = (rank, Scored(passage, unit, 0.0, float("nan"), 0.0, 0.0, restates=True))
+    return [best[1]] if best else []
+
+
+def _in_row(phrase: list[str], terms: tuple[str, ...]) -> int:
+    """Whether the phrase's terms are written in a row in ``terms`` (1) or not (0)."""
+    n = len(phrase)
+    return int(any(list(terms[i : i + n]) == phrase for i in range(len(terms) - n + 1)))
 
 
 # « c'est prendre deux risques : l'un technique, l'autre politique »: a number and the noun

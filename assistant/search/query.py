@@ -1459,7 +1459,11 @@ def _only_rescopes(question: str) -> bool:
 
 def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery:
     """Rewrite an elliptic follow-up with the conversation's previous user question."""
-    terms = analyze(question)
+    # « Et côté PME ? », « Et au niveau local ? »: the words opening the slot the new subject
+    # fills are no terms of the question (« aux côtés des … », « Au plus haut niveau de
+    # l'Etat … » are about nothing asked). fold() keeps the text's length.
+    slot = _FOR_X_SLOT.match(fold(question).lower())
+    terms = analyze(question[slot.end() :] if slot else question) or analyze(question)
     last = last_question(history or [])
     elliptic = bool(last) and (
         len(terms) <= 3
