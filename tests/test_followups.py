@@ -12,6 +12,7 @@ from assistant.models import Turn
 from assistant.search.query import (
     intent_in_context,
     last_question,
+    names_ordinal,
     previous_points,
     read_intent,
     scoped_to,
@@ -858,3 +859,27 @@ def test_a_point_the_previous_answer_already_developed_is_not_developed_with_oth
     quotes = [c.quote for c in follow.citations]
     assert quotes and all("risque" in fold(q).lower() for q in quotes), follow.answer
     assert "n'en dit pas plus" in follow.answer, follow.answer
+
+
+def test_an_ordinal_with_its_noun_is_answered_by_the_unit_writing_both(reference_assistant):
+    # « Le troisième temps, concrètement ? » after the three steps of PIE's offer: the note
+    # writes « Dans un troisième temps, des sessions de co-développement … » — that step
+    # told. It quoted « Il est essentiel de leur permettre … des Ateliers de
+    # co-développement ont été mis en place … », which shares the point's words only.
+    history = [
+        Turn(role="user", content="Quelles sont les étapes de l'offre de PIE et de l'ADASI ?"),
+        Turn(
+            role="assistant",
+            content="D'après le corpus : La démarche propose 3 temps aux participants : [1]\n"
+            "- Une sensibilisation à la thématique par un webinaire, [1]\n"
+            "- La réalisation par les associations volontaires d’un autodiagnostic, [1]\n"
+            "- Des Ateliers de co-développement pour identifier les leviers les plus "
+            "pertinents au regard de son projet. [1]",
+        ),
+    ]
+    answer = reference_assistant.answer("Le troisième temps, ça donne quoi concrètement ?", history)
+    assert answer.citations, answer.answer
+    assert answer.citations[0].quote.startswith("Dans un troisième temps"), answer.answer
+    # The note's own numbering, not the answer's points: « le deuxième point » is no step.
+    intent = read_intent("Développe le deuxième point.")
+    assert not names_ordinal("Dans un deuxième point de vue", intent)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..models import RetrievedChunk
-from ..search.query import Intent, SearchQuery
+from ..search.query import Intent, SearchQuery, names_ordinal
 from ..search.retrieval import Retrieval
 from ..textnorm import tokens
 from ..textunits import Unit, around_items, is_item, strip_bullet
@@ -288,6 +288,13 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         else {}
     )
     any_agent = any(agents.values())
+    # « Et le troisième temps, concrètement ? »: when some unit writes the ordinal with its
+    # noun (« Dans un troisième temps, des sessions … »), it tells that very step; the
+    # others fit as little as a figure that is not the one asked.
+    ordinals = (
+        {id(u): names_ordinal(u.text, intent) for _, u, *_ in raw} if intent.ordinal_noun else {}
+    )
+    any_ordinal = any(ordinals.values())
     # A follow-up's focus may be only a predicate (« Et pourquoi c'est important ? »): what
     # enables is then the previous question's subject.
     reason_subject = set(focus) | (set(context) if query.follow_up else set())
@@ -331,6 +338,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             fits = 1.0 if opening[id(unit)] else fits / 2
         if any_agent:
             fits = 1.0 if agents[id(unit)] else OTHER_FIGURE_FITS * fits
+        if any_ordinal:
+            fits = 1.0 if ordinals[id(unit)] else OTHER_FIGURE_FITS * fits
         # A figure, not the one asked: another measure (a share to « combien coûte … ? »),
         # or not a number of what is counted when some unit gives one.
         if fits and not counting and (intent.measure or any_counts):
@@ -355,7 +364,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             or any_defines
             or any_opens
             or any_necessary
-            or any_agent,
+            or any_agent
+            or any_ordinal,
             explain=intent.kind == "explain" and not intent.why,
             examples=intent.kind == "examples",
             other_subject=(rescoped and not moved) or (any_naming and not naming[id(unit)]),

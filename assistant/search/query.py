@@ -1074,6 +1074,18 @@ def _counts_other_things(history: list[Turn], noun: str) -> bool:
     return not set(analyze(noun)) & set(analyze(exchange))
 
 
+def names_ordinal(text: str, intent: Intent) -> bool:
+    """« Dans un troisième temps, des sessions … » for « Et le troisième temps ? »: the text
+    writes the ordinal asked with the noun it counts (not a pointing noun: « le deuxième
+    point » names the answer's point, which the note does not number)."""
+    noun = fold(intent.ordinal_noun).lower()
+    if not noun or intent.ordinal is None or intent.ordinal < 1 or noun in _POINTING_NOUNS:
+        return False
+    words = "|".join(w for w, n in _ORDINALS.items() if n == intent.ordinal)
+    written = rf"\b(?:{words})\s+{re.escape(noun.rstrip('s'))}s?\b"
+    return re.search(written, fold(text).lower()) is not None
+
+
 def _no_such_point(turns: list[Turn], intent: Intent) -> int:
     """« Développe le troisième point » after an answer of fewer points: how many the
     previous answer has (0 when it lists none), or -1 when the ordinal counts something
