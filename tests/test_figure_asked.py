@@ -11,6 +11,7 @@ from assistant.answer.evidence import judge
 from assistant.answer.holds import gives
 from assistant.answer.selection import score_units
 from assistant.ingest.indexing import ingest
+from assistant.search.definitions import long_forms
 from assistant.search.query import read_intent, understand
 from assistant.textnorm import analyze
 
@@ -226,6 +227,33 @@ def test_a_count_given_without_its_noun_is_read(question, text):
 )
 def test_a_bare_number_or_another_acronym_gives_no_count(question, text):
     assert not gives(read_intent(question), text)
+
+
+def test_a_noun_the_note_spells_out_as_an_acronym_is_counted_under_it(reference_assistant):
+    # « Combien d'objectifs compte l'Agenda 2030 ? »: the note counts « les 17 ODD », and
+    # spells the acronym out elsewhere (« objectifs de développement durable (ODD) »). With
+    # « objectifs » alone, no initials gave « ODD »: the assistant said it did not find the
+    # figure.
+    answer = reference_assistant.answer("Combien d'objectifs compte l'Agenda 2030 ?")
+    assert not answer.abstained, answer.answer
+    assert "17 ODD" in answer.citations[0].quote, answer.answer
+    # Another noun than the long form's head counts nothing under it.
+    other = reference_assistant.answer("Combien de développements durables compte l'Agenda ?")
+    assert "17 ODD" not in other.answer, other.answer
+
+
+def test_the_long_form_of_an_acronym_is_read_from_the_words_before_or_after_it():
+    text = (
+        "Par ailleurs, l’agenda des objectifs de développement durable (ODD) offre un cadre. "
+        "Le Fonds de coopération de la jeunesse et de l’éducation populaire (Fonjep) a lancé "
+        "des travaux. Le CRESO – CEntre de Recherche sur l’Entreprenariat SOcial – publie."
+    )
+    forms = long_forms(text)
+    assert forms["odd"] == "objectifs de developpement durable"
+    assert forms["fonjep"].startswith("fonds de cooperation")
+    assert forms["creso"] == "centre de recherche sur l’entreprenariat social"
+    # Words in parentheses whose letters the words before do not give are no acronym.
+    assert long_forms("Le budget (voir annexe) augmente.") == {}
 
 
 def test_a_question_asking_more_than_the_figure_is_answered_in_part(reference_assistant):

@@ -636,7 +636,7 @@ def test_a_definition_given_in_apposition_answers(reference_assistant):
     ],
 )
 def test_an_acronym_is_spelled_out_by_the_words_before_it(text, acronym, spelled):
-    from assistant.answer.holds import spells_out
+    from assistant.search.definitions import spells_out
 
     assert spells_out(text, tuple(analyze(acronym))) is spelled
 

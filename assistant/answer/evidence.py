@@ -118,6 +118,8 @@ def judge(
     evidence.unknown_names = list(retrieval.unknown_names)
     own_words = not (english or query.follow_up)
     subject = _subject_weights(query, retrieval.idf)
+    # The counted noun's acronym: the question's phrase's, or the one the note spells out.
+    initials = retrieval.counted_acronym(query.intent).upper() or query.intent.counted_initials
     evidence.figure_given = not query.intent.figure_only or any(
         s.counts
         and (
@@ -127,7 +129,7 @@ def judge(
             or query.intent.part_in_whole
             or _share(subject, s.unit.terms) >= GIVEN_MIN_SHARE
             # « les 17 ODD »: the acronym stands for the subject's words.
-            or counts_initials(s.unit.text, query.intent.counted_initials)
+            or counts_initials(s.unit.text, initials)
         )
         for s in scored
     )

@@ -137,7 +137,10 @@ def plan_answer(
         # items dating the subject, as one is to the items giving a figure asked.
         subject = set(query.terms) - query.qualifying - set(_date_terms())
         chosen = [dated_items(s, subject) for s in chosen]
+    # Each part as the passages can answer it (« Et ça fait combien d'objectifs ? »: the
+    # note counts « les 17 ODD »).
     parts = [] if query.point else parts_of(query.intent)
+    parts = [replace(p, intent=written_intent(p.intent, retrieval)) for p in parts]
     unanswered = None
     if parts:
         # « Depuis quand …, et combien de réseaux … ? »: each part its answering unit, in

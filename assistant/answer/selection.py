@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..models import RetrievedChunk
+from ..search.definitions import spells_out
 from ..search.query import Intent, SearchQuery, names_ordinal
 from ..search.retrieval import Retrieval
 from ..textnorm import tokens
@@ -31,7 +32,6 @@ from .holds import (
     names_one,
     names_subject,
     opens_on_term,
-    spells_out,
     states_necessity,
 )
 
@@ -109,6 +109,10 @@ def written_intent(intent: Intent, retrieval: Retrieval) -> Intent:
     """The intent as the passages can answer it: « les cotisations des adhérents » — a word
     of the part the note never writes no unit can hold; the part is what it writes
     (« cotisations »)."""
+    if acronym := retrieval.counted_acronym(intent):
+        # « Combien d'objectifs … ? »: the note counts them under their acronym (« les 17
+        # ODD »), which their long form spells out.
+        intent = replace(intent, counted_initials=acronym.upper())
     if not intent.part_in_whole:
         return intent
     written = tuple(t for t in intent.part_terms if t in retrieval.known)

@@ -190,3 +190,88 @@ def defines(subject: tuple[str, ...], term: tuple[str, ...]) -> float:
         return 0.0
     a, b = set(subject), set(term)
     return len(a & b) / len(a | b)
+
+
+# « … le Fonds de coopération de la jeunesse et de l'éducation populaire (Fonjep) … »: a
+# word in parentheses, and the words before it.
+_PARENTHESISED = re.compile(r"\(\s*([^\W\d_][\w-]{1,11})\s*\)")
+
+
+_SHORT_FIRST = re.compile(
+    r"\b(?P<short>[A-ZÀ-Ý][\wÀ-ÿ-]{1,11})\d{0,3}\s*(?:\((?P<p>[^()]{4,120})\)"
+    r"|[–—]\s*(?P<d>[^–—]{4,120}?)\s*[–—-])"
+)
+
+
+def abbreviation_window(short: str) -> int:
+    """Schwartz & Hearst's window: a long form of at most min(|A| + 5, 2|A|) words."""
+    return min(len(short) + 5, 2 * len(short))
+
+
+def abbreviates(short: str, long: str) -> bool:
+    """Schwartz & Hearst's match, from the end: each letter of ``short`` is found in
+    ``long`` before the previous one's, the first at the start of a word."""
+    at = len(long) - 1
+    for index in range(len(short) - 1, -1, -1):
+        letter = short[index]
+        if not letter.isalnum():
+            continue
+        while at >= 0 and (
+            long[at] != letter or (index == 0 and at > 0 and long[at - 1].isalnum())
+        ):
+            at -= 1
+        if at < 0:
+            return False
+        at -= 1
+    return True
+
+
+def spells_out(text: str, term: tuple[str, ...]) -> bool:
+    """Whether ``text`` spells out the asked acronym (one analysed word): it writes it in
+    parentheses after words whose letters give it, in order, its first letter opening a
+    word (Schwartz & Hearst's rule for abbreviation definitions, 2003): « Fonds de
+    coopération de la jeunesse et de l'éducation populaire (Fonjep) ». What an acronym
+    stands for is what it is, though no sentence says « Le Fonjep est … »."""
+    if len(term) != 1:
+        return False
+    # « l'UCLY (Université Catholique de Lyon) », « le CRESO – CEntre de Recherche … – »:
+    # the short form first, the long form after it.
+    for match in _SHORT_FIRST.finditer(text):
+        short = fold(match.group("short")).lower()
+        if analyze(match.group("short")) == list(term) and len(short) >= 2:
+            long = fold(match.group("p") or match.group("d")).lower()
+            if len(long.split()) <= abbreviation_window(short) and abbreviates(short, long):
+                return True
+    for match in _PARENTHESISED.finditer(text):
+        short = fold(match.group(1)).lower()
+        if analyze(match.group(1)) != list(term) or len(short) < 2:
+            continue
+        words = fold(text[: match.start()]).lower().split()
+        if abbreviates(short, " ".join(words[-abbreviation_window(short) :])):
+            return True
+    return False
+
+
+def long_forms(text: str) -> dict[str, str]:
+    """The acronyms ``text`` spells out (:func:`..answer.holds.spells_out`'s reading), each
+    with its long form, folded and lowercased: « objectifs de développement durable (ODD) »
+    gives ``{"odd": "objectifs de developpement durable"}`` — the words before it that its
+    letters abbreviate, from the one its first letter opens."""
+    found: dict[str, str] = {}
+    for match in _SHORT_FIRST.finditer(text):
+        short = fold(match.group("short")).lower()
+        long = fold(match.group("p") or match.group("d")).lower().strip()
+        fits = len(short) >= 2 and len(long.split()) <= abbreviation_window(short)
+        if fits and abbreviates(short, long):
+            found.setdefault(short, long)
+    for match in _PARENTHESISED.finditer(text):
+        short = fold(match.group(1)).lower()
+        if len(short) < 2:
+            continue
+        words = fold(text[: match.start()]).lower().split()[-abbreviation_window(short) :]
+        for start in range(len(words)):
+            # The shortest run of words its letters abbreviate, opening on its first letter.
+            run = " ".join(words[start:])
+            if run[:1] == short[0] and abbreviates(short, run):
+                found.setdefault(short, run.strip(" ,;:«»\"'’"))
+    return found

@@ -22,9 +22,9 @@ from ..settings import Settings
 from ..textnorm import analyze, fold, tokens
 from ..textunits import Boilerplate, Unit, split_units, with_antecedents
 from .cognates import Bridge
-from .definitions import DEFINES_AT_LEAST, defined_subjects, defines
+from .definitions import DEFINES_AT_LEAST, defined_subjects, defines, long_forms
 from .lexical import BM25Index
-from .query import SearchQuery, spelled_out_initials
+from .query import Intent, SearchQuery, spelled_out_initials
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,24 @@ class Retrieval:
     # The terms of the question's subject the corpus never writes (« petit » of « pour une
     # petite association »): said missing (unknown_names), weighed by no unit.
     unwritten: frozenset[str] = frozenset()
+    # The acronyms the readable passages write, and those they spell out with their long
+    # form's terms (Partition.long_forms): « les 17 ODD » counts « objectifs ».
+    acronyms: frozenset[str] = frozenset()
+    long_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def counted_acronym(self, intent: Intent) -> str:
+        """« Combien d'objectifs compte l'Agenda 2030 ? »: the acronym whose long form the
+        note spells out opening on the counted noun (« objectifs de développement durable
+        (ODD) »), when the initials of the question's counted phrase give none the note
+        writes; "" otherwise, or when two acronyms would."""
+        if not intent.counted_terms:
+            return ""
+        initials = intent.counted_initials.lower()
+        if len(initials) >= 2 and any(initials.startswith(a) for a in self.acronyms):
+            return ""
+        head = intent.counted_terms[0]
+        found = [a for a, long in self.long_forms.items() if long[:1] == (head,)]
+        return found[0] if len(found) == 1 else ""
 
     def units_of(self, passage: RetrievedChunk) -> list[Unit]:
         return self.units.get(passage.id, [])
@@ -112,6 +130,9 @@ class Partition:
     headings: list[frozenset[str]]  # per chunk: its section title's terms (no day number)
     acronyms: frozenset[str]  # the acronyms its passages write (« TPE »), lowercased
     openings: frozenset[int]  # the chunks of each document's first section
+    # The acronyms its passages spell out, each with its long form's terms (« odd » ->
+    # objectifs de développement durable, analysed).
+    long_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, owner: str, chunks: list[Chunk], shared: Partition | None = None) -> Partition:
@@ -148,6 +169,11 @@ class Partition:
         titles = {c.section: frozenset(analyze(_DAY_PREFIX.sub("", c.section))) for c in chunks}
         headings = [titles[c.section] for c in chunks]
         acronyms = frozenset(a.lower() for c in chunks for a in _ACRONYM.findall(c.text))
+        spelled: dict[str, str] = {}
+        for chunk in chunks:
+            if "(" in chunk.text or "–" in chunk.text:
+                spelled = long_forms(chunk.text) | spelled
+        spelled_terms = {a: tuple(analyze(long)) for a, long in spelled.items()}
         first: dict[str, tuple[int, str]] = {}  # source -> (ordinal, section) of its first chunk
         for c in chunks:
             if c.source not in first or c.ordinal < first[c.source][0]:
@@ -166,6 +192,7 @@ class Partition:
             headings,
             acronyms,
             openings,
+            spelled_terms,
         )
 
     def vector(self, index: int) -> np.ndarray | None:
@@ -596,6 +623,9 @@ class Retriever:
             retrieval.cognates = self.cognates(f"{query.focus_text} {query.lexical}", viewer)
             retrieval.idf |= {f: self.idf(f, viewer) for f in retrieval.cognates.values()}
         retrieval.unknown_names = [n for n in query.names if not self.mentions(n, viewer)]
+        parts = self.partitions(viewer)
+        retrieval.acronyms = frozenset().union(*(p.acronyms for p in parts))
+        retrieval.long_forms = {a: f for p in reversed(parts) for a, f in p.long_forms.items()}
         unwritten = [] if retrieval.unknown_names else self._never_written(query, viewer)
         if unwritten:
             # « Et pour une petite association ? »: a word of the subject the note never
