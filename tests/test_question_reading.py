@@ -656,6 +656,41 @@ def test_what_an_acronym_is_answers_with_what_it_stands_for(reference_assistant,
     assert spelled in answer.citations[0].quote, answer.answer
 
 
+def test_a_name_the_note_never_says_what_it_is_is_said_so_with_where_it_is_named(
+    reference_assistant,
+):
+    # « Qu'est-ce que l'Avise ? » quoted « Tel est l'avis exprimé par 69% des Français … »
+    # (« Avise » and « avis » analyse alike), « Qu'est-ce que l'ADASI ? » a sentence on the
+    # MOOC, as if they said what it is. The note names them among partners, and never says.
+    for question, name in (("Qu'est-ce que l'Avise ?", "Avise"), ("C'est quoi l'ADASI ?", "ADASI")):
+        answer = reference_assistant.answer(question)
+        assert answer.answer.startswith(f"Le corpus ne dit pas ce qu'est « {name} »"), answer.answer
+        assert all(name in c.quote for c in answer.citations), answer.answer
+    # A name the note sets a noun beside says what it is: answered as before.
+    answer = reference_assistant.answer("C'est quoi le G10 ?")
+    assert "instance de dialogue" in answer.citations[0].quote, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "apposed"),
+    [
+        ("auprès du G10, instance de dialogue informelle entre les acteurs", "G10", True),
+        ("Le RAMEAU, co-pilote du groupe 5 avec le METI", "Le RAMEAU", True),
+        ("avec l’ADASI, une association qui accompagne", "ADASI", True),
+        # An enumeration, a verb, a reference's date, a preposition: nothing said of it.
+        ("avec l’ADASI, Opus 3 et Le RAMEAU", "ADASI", False),
+        ("par Pro Bono Lab, illustrent que cet engagement", "Pro Bono Lab", False),
+        ("(Le RAMEAU, février 2013)", "Le RAMEAU", False),
+        ("en partenariat avec l’ADASI, autour de 3 dynamiques", "ADASI", False),
+        ("l’apport de l’ESSEC, les travaux de recherche du RAMEAU", "ESSEC", False),
+    ],
+)
+def test_a_noun_set_beside_a_name_says_what_it_is(text, name, apposed):
+    from assistant.search.definitions import apposes
+
+    assert apposes(text, name) is apposed
+
+
 @pytest.mark.parametrize(
     ("question", "must"),
     [

@@ -121,6 +121,11 @@ def lead_for(plan: Plan, english: bool) -> str:
         if english:
             return f"The corpus does not mention « {name} ». What it says on the subject:"
         return f"Le corpus ne parle pas de « {name} ». Ce qu'il dit du sujet :"
+    if missing.kind == "definition":
+        name = missing.what
+        if english:
+            return f"The corpus does not say what « {name} » is; it names it here (in French):"
+        return f"Le corpus ne dit pas ce qu'est « {name} » ; il en parle ici :"
     if missing.kind == "part":
         part = missing.what
         what = _PART_MISSING[missing.part_kind][int(english)]

@@ -12,13 +12,14 @@ from functools import cache
 
 from ..ingest.information import unpack as sentence_information
 from ..models import RetrievedChunk
+from ..search.definitions import apposes, spells_out, writes_name
 from ..search.query import Intent, SearchQuery
 from ..search.retrieval import Retrieval, Section
 from ..settings import Settings
 from ..textnorm import analyze, fold, tokens
 from ..textunits import around_items, is_item
 from .evidence import Evidence, judge
-from .holds import gives, holds
+from .holds import defines_term, gives, holds, opens_on_term
 from .parts import cover_parts, parts_of
 from .selection import (
     STRICT_KINDS,
@@ -50,7 +51,7 @@ class Missing:
     """What the question asks that the answer does not give, said before the quotes — or
     instead of them, for an abstention."""
 
-    kind: str  # figure | date | year | name | part | point
+    kind: str  # figure | date | year | name | part | point | definition
     what: str = ""  # the year, the name, the part's own words
     part_kind: str = ""  # a part: the kind it asks (figure, date, actors, place)
     ordinal: int = 0  # a point: the one asked (-1 the last) …
@@ -179,6 +180,13 @@ def plan_answer(
         # « …, et quel taux de rendement ? » where the passages give no rate: the answer
         # says which part the note does not give, then what it says of the rest.
         missing = Missing("part", unanswered.text, part_kind=unanswered.kind)
+    name = _defined_name(query) if intent.kind == "definition" and not query.point else ""
+    if name and not any(_says_what(s.unit.text, query.defined, name) for s in candidates):
+        # « Qu'est-ce que l'ADASI ? »: the note names it as a partner and never says what it
+        # is. The answer says so and quotes where the note names it (« Qu'est-ce que
+        # l'Avise ? » quoted « Tel est l'avis exprimé … »: both analyse to « avis »).
+        chosen = [s for s in candidates if writes_name(s.unit.text, name)][:1]
+        missing = Missing("definition", name) if chosen else missing
     if intent.kind == "list" or query.asked_items:
         chosen = with_list_ends(chosen, retrieval, limit)
     if chosen and not query.point and intent.kind != "summary":
@@ -192,6 +200,23 @@ def plan_answer(
         missing=missing or unknown,
         point=point,
         no_more=no_more,
+    )
+
+
+def _defined_name(query: SearchQuery) -> str:
+    """The name a definition question asks about, as written (« ADASI », « Pro Bono Lab »),
+    or "" when what it asks to define is no name."""
+    return next((n for n in query.names if tuple(analyze(n)) == query.defined), "")
+
+
+def _says_what(text: str, defined: tuple[str, ...], name: str) -> bool:
+    """Whether ``text`` says what the name is: defines it, spells it out, opens on it (what
+    it does) or sets a noun beside it (« du G10, instance de dialogue … »)."""
+    return (
+        defines_term(text, defined)
+        or spells_out(text, defined)
+        or opens_on_term(text, defined)
+        or apposes(text, name)
     )
 
 

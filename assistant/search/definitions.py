@@ -275,3 +275,55 @@ def long_forms(text: str) -> dict[str, str]:
             if run[:1] == short[0] and abbreviates(short, run):
                 found.setdefault(short, run.strip(" ,;:«»\"'’"))
     return found
+
+
+# « … auprès du G10, instance de dialogue informelle entre … », « Le RAMEAU, co-pilote du
+# groupe 5 … »: a name, a comma, then a noun saying what it is — not a preposition, an
+# adverb, a verb or another name (« l'ADASI, Opus 3 et Le RAMEAU », « avec l'ADASI, autour
+# de 3 dynamiques »).
+_NOT_APPOSED = frozenset(
+    [
+        "a", "ai", "ainsi", "afin", "alors", "apres", "au", "aupres", "autour", "aux",
+        "avant", "avec", "c", "ce", "cela", "celle", "celui", "ces", "cette", "comme",
+        "d", "dans", "de", "depuis", "des", "dont", "du", "elle", "en", "enfin", "entre",
+        "est", "et", "il", "ils", "j", "l", "la", "le", "les", "leur", "leurs", "lors",
+        "mais", "notamment", "on", "ont", "ou", "par", "parmi", "plus", "pour", "puis",
+        "qu", "que", "qui", "s", "sans", "se", "selon", "ses", "si", "son", "sont", "sur",
+        "tout", "tous", "tres", "un", "une", "y",
+    ]
+)
+_MONTHS = frozenset(
+    [
+        "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+        "septembre", "octobre", "novembre", "decembre",
+    ]
+)
+_APPOSED_NOUN = re.compile(
+    r"(?:(?:un|une)\s+)?(?P<noun>[a-zà-ÿ][\w-]{2,})\s+"
+    r"(?:de|du|des|d['’]|pour|à|au|aux|qui)(?![\w])"
+)
+
+
+def apposes(text: str, name: str) -> bool:
+    """Whether ``text`` says what ``name`` is in apposition: the name (as written, any
+    case), an optional footnote number, a comma, then a lowercase noun (« un » or « une »
+    before it at most) that a preposition or « qui » follows — not a link word, a month (a
+    reference's date) or a verb (« Pro Bono Lab, illustrent que … »)."""
+    folded, wanted = fold(text).lower(), fold(name).lower()
+    pattern = rf"(?<![\w]){re.escape(wanted)}(?![\w])\s*\d{{0,3}}\s*,\s*"
+    for match in re.finditer(pattern, folded):
+        apposed = _APPOSED_NOUN.match(text, match.end())
+        if apposed is None:
+            continue
+        noun = fold(apposed["noun"]).lower()
+        verb = re.search(r"(?:ent|ont|ait|aient|era|eront)$", noun) is not None
+        if noun not in _NOT_APPOSED and noun not in _MONTHS and not verb:
+            return True
+    return False
+
+
+def writes_name(text: str, name: str) -> bool:
+    """Whether ``text`` writes ``name`` as a whole word (any case, accents aside): « l'Avise »
+    writes « Avise », « l'avis exprimé » does not (both analyse to « avis »)."""
+    written = rf"(?<![\w]){re.escape(fold(name).lower())}(?![\w])"
+    return re.search(written, fold(text).lower()) is not None
