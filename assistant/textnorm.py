@@ -307,9 +307,16 @@ def _stemmer():
     return Stemmer.Stemmer("french")
 
 
+# Snowball leaves the verb's « -ifi » (« diversifier », « diversifié » → « diversifi ») and
+# cuts the noun to « -if » (« diversification » → « diversif »): a question asking to
+# « diversifier ses ressources » did not hold the note's « diversification des
+# ressources ». Both read as the noun's stem; so does the verb's « -ifient ».
+_IFIER = re.compile(r"if(?:i|ient)$")
+
+
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return fold(_stemmer().stemWord(word))
+    return _IFIER.sub("if", fold(_stemmer().stemWord(word)))
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)

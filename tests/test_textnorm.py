@@ -67,3 +67,13 @@ def test_words_of_the_asking_are_no_topic():
     assert analyze("on a quoi comme ressources : un truc à lire ?") == analyze(
         "on a quoi ressources : un à lire ?"
     )
+
+
+def test_a_verb_in_ifier_and_its_noun_in_ification_are_one_term():
+    # « Pourquoi … diversifier leurs ressources ? » did not hold the note's « diversification
+    # des ressources »: Snowball stems the verb « diversifi », the noun « diversif ».
+    assert analyze("diversifier") == analyze("diversification") == analyze("diversifient")
+    assert analyze("identifiés") == analyze("l'identification")
+    # Other words keep their stems.
+    assert analyze("diversité") != analyze("diversification")
+    assert analyze("spécificités") == ["specif"]
