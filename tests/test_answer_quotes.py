@@ -427,3 +427,37 @@ def test_a_date_asked_quotes_a_list_cut_to_the_item_that_dates_the_subject(refer
     assert not since.abstained, since.answer
     assert "service civique" in since.citations[0].quote, since.answer
     assert "bénévolat associatif affiche" not in since.answer, since.answer
+
+
+def test_a_list_counting_other_things_is_cut_to_the_items_naming_those_asked(
+    reference_assistant,
+):
+    # « Quels sont les freins aux alliances ? »: the note's « 3 propositions en ressortent : »
+    # was quoted whole, two long items on other subjects before the one naming the brakes.
+    answer = reference_assistant.answer("Quels sont les freins aux alliances ?")
+    quote = answer.citations[0].quote
+    assert "freins techniques aux alliances innovantes" in quote, answer.answer
+    assert "chaine de valeur" not in quote, answer.answer
+    assert "3 propositions en restortent :" in answer.answer, answer.answer
+
+
+def test_a_list_whose_lead_in_counts_nothing_else_is_quoted_whole():
+    from assistant.answer.planning import items_named
+    from assistant.answer.selection import Scored
+    from assistant.models import RetrievedChunk
+    from assistant.textunits import split_units
+
+    text = (
+        "Pour aller plus loin, nous vous invitons à :\n"
+        "- Visionner le webinaire en replay,\n"
+        "- Consulter les ressources disponibles sur le centre de ressources,\n"
+        "- Télécharger le guide."
+    )
+    (unit,) = split_units(text)
+    passage = RetrievedChunk(id="c", text=text, source="s", section="x", score=1.0, rank=1)
+    scored = Scored(passage, unit, 1.0, 0.9, 1.0, 1.0)
+    assert items_named(scored, "ressourc").unit.text == text
+    counted = text.replace("nous vous invitons à :", "3 pistes s'offrent à vous :")
+    (unit,) = split_units(counted)
+    cut = items_named(Scored(passage, unit, 1.0, 0.9, 1.0, 1.0), "ressourc").unit.text
+    assert cut.splitlines() == counted.splitlines()[:1] + counted.splitlines()[2:3]

@@ -17,7 +17,7 @@ from ..search.query import Intent, SearchQuery
 from ..search.retrieval import Retrieval, Section
 from ..settings import Settings
 from ..textnorm import analyze, fold, tokens
-from ..textunits import around_items, is_item
+from ..textunits import around_items, asks, is_item
 from .evidence import Evidence, judge
 from .holds import defines_term, gives, holds, opens_on_term
 from .parts import cover_parts, parts_of
@@ -187,6 +187,8 @@ def plan_answer(
         # l'Avise ? » quoted « Tel est l'avis exprimé … »: both analyse to « avis »).
         chosen = [s for s in candidates if writes_name(s.unit.text, name)][:1]
         missing = Missing("definition", name) if chosen else missing
+    if query.asked_items and not query.point:
+        chosen = [items_named(s, query.asked_items) for s in chosen]
     if intent.kind == "list" or query.asked_items:
         chosen = with_list_ends(chosen, retrieval, limit)
     if chosen and not query.point and intent.kind != "summary":
@@ -279,6 +281,28 @@ def with_developments(chosen: list[Scored], retrieval: Retrieval, limit: int) ->
     taken = {s.unit.text for s in developed}
     rest = [s for s in chosen[1:] if s.unit.text not in taken]
     return [first, *developed[: max(limit - 1, 1)], *rest][:limit]
+
+
+def items_named(scored: Scored, asked: str) -> Scored:
+    """« Quels sont les freins aux alliances ? »: a list whose lead-in does not name the
+    things asked (« 3 propositions en ressortent : ») is cut to the items that do (« Après
+    avoir identifié les freins techniques … »); a list naming them in its lead-in, or in
+    every item, is quoted whole."""
+    unit = scored.unit
+    if unit.kind != "list" or scored.restates:
+        return scored
+    lines = unit.text.split("\n")
+    lead = " ".join(line for line in lines if not is_item(line))
+    # Only a lead-in counting things of another kind (« 3 propositions … : ») says its
+    # items are not the things asked; « nous vous invitons à : » lists resources all the
+    # same, whether each item names them or not.
+    announced = _ANNOUNCED.search(fold(lead).lower())
+    if announced is None or asked in analyze(lead) or asked in analyze(announced["noun"]):
+        return scored
+    cut = around_items(unit, lambda line: asked in analyze(line))
+    if cut is None or all(asks(line) for line in cut.text.split("\n") if is_item(line)):
+        return scored  # « • Quels sont les besoins … ? »: a question of the note answers none
+    return replace(scored, unit=cut)
 
 
 def with_list_ends(chosen: list[Scored], retrieval: Retrieval, limit: int) -> list[Scored]:
