@@ -883,3 +883,19 @@ def test_an_ordinal_with_its_noun_is_answered_by_the_unit_writing_both(reference
     # The note's own numbering, not the answer's points: « le deuxième point » is no step.
     intent = read_intent("Développe le deuxième point.")
     assert not names_ordinal("Dans un deuxième point de vue", intent)
+
+
+def test_a_follow_up_after_a_pronoun_follow_up_keeps_the_first_subject(reference_assistant):
+    # « Et qui les forme ? » after « Combien sont-ils ? » after « Qu'est-ce qu'un catalyseur
+    # territorial ? »: « Combien sont-ils ? » names its subject by a pronoun only. Searched
+    # with it alone, the third question quoted a list of the cycle's day titles.
+    answers, history = _conversation(
+        reference_assistant,
+        "Qu'est-ce qu'un catalyseur territorial ?",
+        "Combien sont-ils ?",
+        "Et qui les forme ?",
+    )
+    third = answers[-1]
+    assert "catalyseur territorial" in understand("Et qui les forme ?", history[:4]).text
+    assert third.citations, third.answer
+    assert all("catalys" in fold(c.quote).lower() for c in third.citations), third.answer

@@ -1489,8 +1489,25 @@ def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery
     if topic and terms and not _ASKS.match(fold(question[topic.end() :]).lower().strip()):
         return SearchQuery(question, question, {}, True, terms, question, english, last)
     weights = {t: 2.0 for t in terms}
-    text = swapped_slot(last, question) or f"{last} {question}"
+    context = _with_its_subject(last, history or [])
+    text = swapped_slot(context, question) or f"{context} {question}"
     return SearchQuery(text, text, weights, True, terms, question, english, last)
+
+
+def _with_its_subject(last: str, history: list[Turn]) -> str:
+    """The previous question as searched: « Combien sont-ils ? » names its subject by a
+    pronoun only, and was searched with the question before it (« Qu'est-ce qu'un
+    catalyseur territorial ? »). « Et qui les forme ? » next is searched with both: with
+    « Combien sont-ils ? » alone, it quoted a list of the cycle's titles."""
+    at = next(
+        (i for i in range(len(history) - 1, -1, -1) if history[i].role == "user"), None
+    )
+    if at is None or history[at].content != last:
+        return last  # a developed point or a re-scoped question: already what it stands for
+    own = analyze(last)
+    if len(own) > 3 or not _ANAPHORA.search(fold(last)) or _only_rescopes(last):
+        return last
+    return build_search_query(last, history[:at]).text
 
 
 # « Et avec les entreprises ? » after « Avec quels acteurs les associations nouent-elles des
