@@ -25,7 +25,7 @@ from assistant.search.query import (
     read_intent,
     set_aside_terms,
 )
-from assistant.textnorm import analyze
+from assistant.textnorm import analyze, fold
 
 from .conftest import corpus_of
 
@@ -713,14 +713,26 @@ def test_why_a_necessity_is_read(question, must):
         ("Quelle place occupe le mécénat dans les ressources ?", ("mecenat", "ressourc")),
         ("Quel collectif anime le Carrefour des innovations sociales ?",
          ("carrefour", "innov", "social")),
+        # « Quel est le rôle de X ? »: X, up to a preposition scoping it.
+        ("Quelle est la place du mécénat ?", ("mecenat",)),
+        ("Quel est le rôle des collectivités territoriales ?", ("collect", "territorial")),
+        ("Quelle est la place des fondations dans les alliances ?", ("fondat",)),
         # No verb after the asked noun, or no inversion: no subject read this way.
         ("Quels leviers de financement dispose une structure ?", ()),
-        ("Quelle est la place du mécénat ?", ()),
         ("Quel rôle pour les fondations ?", ()),
+        ("Quel est le budget des associations ?", ()),
     ],
 )
 def test_the_subject_after_the_verb_of_a_which_question_is_read(question, subject):
     assert read_intent(question).subject_terms == subject
+
+
+def test_the_role_of_a_subject_is_answered_by_units_naming_it(reference_assistant):
+    # « Quel est le rôle de l'État ? » quoted, after the sentence on the State, « Des
+    # exemples ? Le CRESO … » on academic actors: the subject of « le rôle de » was not read.
+    answer = reference_assistant.answer("Quel est le rôle de l'État ?")
+    assert answer.citations, answer.answer
+    assert all("etat" in fold(c.quote).lower() for c in answer.citations), answer.answer
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from ..models import RetrievedChunk
 from ..search.definitions import spells_out
 from ..search.query import Intent, SearchQuery, names_ordinal
 from ..search.retrieval import Retrieval
-from ..textnorm import tokens
+from ..textnorm import contains_run, tokens
 from ..textunits import Unit, around_items, is_item, strip_bullet
 from .holds import (
     announces,
@@ -316,7 +316,19 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # one naming none of it (« les nouvelles alliances jouent un rôle structurant ») speaks
     # of something else, as a unit not naming the subject a follow-up moves to does.
     subject = set(intent.subject_terms) - qualifying
-    naming = {id(u): bool(subject & u.read_terms) for _, u, *_ in raw} if subject else {}
+    # A subject of several words is named by them in a row: « collectivités territoriales »,
+    # not « capacité collective » near « territoriaux » (« collect », « territorial »).
+    phrase = [t for t in intent.subject_terms if t in subject]
+    naming = (
+        {
+            id(u): contains_run(list(u.terms), phrase)
+            if len(phrase) > 1
+            else bool(subject & u.read_terms)
+            for _, u, *_ in raw
+        }
+        if subject
+        else {}
+    )
     any_naming = any(naming.values())
     known = [d for _, _, d, *_ in raw if d == d]
     any_counts = any(r[6] for r in raw)

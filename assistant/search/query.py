@@ -227,10 +227,24 @@ _INVERTED = re.compile(
 )
 
 
+# « Quel est le rôle des collectivités territoriales ? », « Quelle est la place des
+# fondations ? »: the role of a subject, which the question names after « de ».
+_ROLE_OF = re.compile(
+    r"^(?:et\s+)?(?:quel|quelle)\s+(?:est|sont)\s+(?:le|la|l['’])\s*"
+    r"(?:role|place|mission|fonction|apport|contribution)\s+"
+    r"(?:de la|de l['’]|des|du|de|d['’])\s*(?P<subject>[^,;:]+?)"
+    r"(?:\s+(?:dans|pour|sur|en|aupres|face|au sein|aujourd['’]hui|vis-a-vis)\b.*)?$"
+)
+
+
 def _inverted_subject(question: str, folded: str) -> tuple[str, ...]:
-    """The analysed subject of « Quel rôle jouent les fondations ? » (``folded``: fold() of
-    the question, read once by read_intent)."""
-    match = _INVERTED.match(folded.strip(" ?"))
+    """The analysed subject of « Quel rôle jouent les fondations ? », « Quel est le rôle de
+    l'État ? » (``folded``: fold() of the question, read once by read_intent)."""
+    text = folded.strip(" ?").lower()
+    role = _ROLE_OF.match(text)
+    if role is not None:
+        return _written_terms(question, role.group("subject"))
+    match = _INVERTED.match(text)
     if match is None or match.group("verb") in _NOT_VERBS:
         return ()
     return _written_terms(question, match.group("subject"))
