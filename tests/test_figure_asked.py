@@ -219,6 +219,10 @@ def test_a_count_given_without_its_noun_is_read(question, text):
             "Les associations sollicitent les cabinets. 26 d’entre eux ont répondu.",
         ),
         ("Combien d'objectifs ont été fixés ?", "Les 17 ODD donnaient le cadre."),  # no ODD
+        (  # « trois » is a ratio's denominator: a share of associations, no partnerships
+            "Combien de partenariats entre associations et entreprises ?",
+            "Une association sur trois développe aujourd’hui des partenariats.",
+        ),
         (
             "Combien d'objectifs de développement durable ?",
             "Les 12 DLA accompagnent les associations.",
@@ -404,3 +408,20 @@ def test_the_words_of_the_measure_asked_do_not_say_what_it_is_about(reference_as
     answer = reference_assistant.answer("Combien de temps dure le MOOC ?")
     assert not answer.abstained
     assert "4 modules de 2 heures" in answer.citations[0].quote, answer.answer
+
+
+def test_an_english_count_reads_the_french_cognate_of_its_noun(reference_assistant):
+    # « How many partnerships … ? » quoted « une association sur trois développe … des
+    # partenariats »: no noun was read as counted in English, and « trois » read as a
+    # number of partnerships. The noun before the verb is counted, as its French cognate.
+    assert read_intent("How many partnerships are there?").counted_english == ("partnership",)
+    assert read_intent("How many French associations have a partner?").counted_english == (
+        "associ",
+    )
+    answer = reference_assistant.answer(
+        "How many partnerships are there between associations and companies?"
+    )
+    assert "1,2 million de partenariats" in answer.citations[0].quote, answer.answer
+    # An English noun with no cognate in the note (« volunteers ») counts nothing: the
+    # figures are read as before, and the question is not said unanswered for it.
+    assert not reference_assistant.answer("How many volunteers are there in France?").abstained

@@ -140,6 +140,10 @@ def _after_counts(text: str, reach: int, shares: bool = True) -> Iterator[str]:
         # « une association sur trois » is a share of the associations, not a number of them.
         if not shares and match.group().lower() in ("un", "une"):
             continue
+        # « une association sur trois développe des partenariats »: « trois » is a ratio's
+        # denominator, it counts nothing that follows it.
+        if _RATIO_OF.search(text, 0, match.start()):
+            continue
         clause = re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + reach], maxsplit=1)[0]
         # « … des cabinets de conseil. 26 d'entre eux se sont impliqués »: the number counts
         # the pronoun's antecedent, the plural noun just before it.
@@ -148,6 +152,7 @@ def _after_counts(text: str, reach: int, shares: bool = True) -> Iterator[str]:
         yield clause
 
 
+_RATIO_OF = re.compile(r"\bsur\s*$", re.IGNORECASE)
 _PARTITIVE = re.compile(r"\s*d[’']entre\s+(?:eux|elles)\b|\s*of them\b", re.IGNORECASE)
 
 

@@ -109,6 +109,13 @@ def written_intent(intent: Intent, retrieval: Retrieval) -> Intent:
     """The intent as the passages can answer it: « les cotisations des adhérents » — a word
     of the part the note never writes no unit can hold; the part is what it writes
     (« cotisations »)."""
+    english = intent.counted_english
+    if english and not intent.counted and all(t in retrieval.cognates for t in english):
+        # « How many partnerships … ? »: a number of the French term it is a cognate of
+        # (« 1,2 million de partenariats ») answers; « volunteers » has none, and counts
+        # nothing (the answer reads the figures as before).
+        written = tuple(retrieval.cognates[t] for t in english)
+        intent = replace(intent, counted=" ".join(written), counted_terms=written)
     if acronym := retrieval.counted_acronym(intent):
         # « Combien d'objectifs … ? »: the note counts them under their acronym (« les 17
         # ODD »), which their long form spells out.

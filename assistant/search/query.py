@@ -501,6 +501,9 @@ class Intent:
     # « Quel rôle jouent les fondations ? »: the subject a « quel N » question asks about,
     # after its verb (analysed); a unit naming none of it speaks of something else.
     subject_terms: tuple[str, ...] = ()
+    # « How many partnerships … ? »: the English noun counted, analysed; what it counts is the
+    # French term it is a cognate of, when the corpus has one (selection.written_intent).
+    counted_english: tuple[str, ...] = ()
     # « Qui a publié le référentiel ? »: the verb whose doer is asked (analysed); a unit
     # naming someone as its subject or after « par » / « chez » states who.
     agent_of: str = ""
@@ -622,6 +625,7 @@ def read_intent(question: str) -> Intent:
         why=why,
         must=why and bool(_MUST.search(text)),
         subject_terms=_inverted_subject(question, text),
+        counted_english=tuple(analyze(_counted_in_english(text))) if kind == "figure" else (),
         agent_of=_agent_verb(question) if kind == "actors" else "",
         part_in_whole=bool(counted_word) and part is not None,
         part_terms=_part_terms(question, part) if counted_word and part else (),
@@ -773,6 +777,21 @@ def _rescoped(phrase: str) -> str:
     if len(phrase) <= 2 or len(phrase.split()) > 6 or _ASKS.search(phrase):
         return ""
     return phrase
+
+
+# « How many partnerships are there … ? », « How many French associations have … ? »: the
+# head of an English noun phrase is its last word, before the verb or a preposition. The
+# answer reads it as the French term it is a cognate of (selection.written_intent).
+_HOW_MANY = re.compile(
+    r"\bhow\s+many\s+(?P<np>[a-z][a-z' -]*?)\s+(?:are|is|were|was|do|does|did|have|has|had"
+    r"|will|would|can|could|exist|took|take|there|between|in|of|for|with|that|who|from|on)\b"
+)
+
+
+def _counted_in_english(folded: str) -> str:
+    match = _HOW_MANY.search(folded.lower())
+    word = match["np"].split()[-1] if match else ""
+    return "" if word in {"people", "times", "years", "hours"} else word
 
 
 def _counted(question: str, match: re.Match[str] | None) -> str:
