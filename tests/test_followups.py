@@ -899,3 +899,19 @@ def test_a_follow_up_after_a_pronoun_follow_up_keeps_the_first_subject(reference
     assert "catalyseur territorial" in understand("Et qui les forme ?", history[:4]).text
     assert third.citations, third.answer
     assert all("catalys" in fold(c.quote).lower() for c in third.citations), third.answer
+
+
+def test_a_follow_up_asking_the_same_count_for_another_year_counts_the_same_thing(
+    reference_assistant,
+):
+    # « Et en 2022 ? » after « Combien de salariés … ? » read « en 2022 » as a new subject,
+    # counted nothing, and quoted « 140.000 à 240.000 personnes d'ici à 2022 » of the
+    # inclusive enterprises. It asks the same count for a year the note does not cover.
+    assert read_intent("Et en 2022 ?").new_subject == ""
+    assert read_intent("Et aujourd'hui ?").new_subject == ""
+    assert read_intent("Et en Belgique ?").new_subject == "en belgique"
+    (_, follow), _ = _conversation(
+        reference_assistant, "Combien de salariés compte le secteur associatif ?", "Et en 2022 ?"
+    )
+    assert follow.answer.startswith("Le corpus ne dit rien de 2022 précisément"), follow.answer
+    assert "1,8 million de salariés" in follow.citations[0].quote, follow.answer

@@ -776,7 +776,19 @@ def _rescoped(phrase: str) -> str:
     »): a short noun phrase asking nothing of its own."""
     if len(phrase) <= 2 or len(phrase.split()) > 6 or _ASKS.search(phrase):
         return ""
+    if _TIME_SCOPE.fullmatch(phrase.strip(" ?!.")):
+        return ""  # « Et en 2022 ? »: the same question for another time, no new subject
     return phrase
+
+
+# A time the previous question is asked again for (on folded text): « en 2022 », « d'ici
+# 2030 », « aujourd'hui », « dans dix ans ».
+_TIME_SCOPE = re.compile(
+    r"(?:(?:en|depuis|avant|apres|vers|pour|d'ici(?: a)?|d’ici(?: a)?|in|since|by|before|after)"
+    r"\s+(?:l'an\s+)?(?:19|20)\d{2}|aujourd'hui|aujourd’hui|maintenant|demain|today|now"
+    r"|(?:dans|d'ici|d’ici)\s+\w+\s+ans|a l'avenir|a l’avenir)",
+    re.IGNORECASE,
+)
 
 
 # « How many partnerships are there … ? », « How many French associations have … ? »: the
@@ -928,6 +940,16 @@ def intent_in_context(
                 counted=word,
                 counted_terms=tuple(analyze(word)),
                 counted_whole=tuple(analyze(word)),
+            )
+        elif inherited.counted and not (intent.new_subject or intent.counted or named):
+            # « Et en 2022 ? » after « Combien de salariés … ? »: the same count, for another
+            # time — it quoted « 240.000 personnes d'ici à 2022 » of another subject.
+            intent = replace(
+                intent,
+                counted=inherited.counted,
+                counted_terms=inherited.counted_terms,
+                counted_whole=inherited.counted_whole,
+                counted_initials=inherited.counted_initials,
             )
     counts_by_pronoun = intent.kind == "figure" and intent.pronoun_subject
     if counts_by_pronoun and not (intent.counted or intent.measure):
