@@ -915,3 +915,19 @@ def test_a_follow_up_asking_the_same_count_for_another_year_counts_the_same_thin
     )
     assert follow.answer.startswith("Le corpus ne dit rien de 2022 précisément"), follow.answer
     assert "1,8 million de salariés" in follow.citations[0].quote, follow.answer
+
+
+def test_a_rescoped_figure_is_the_new_subjects_or_none(reference_assistant):
+    # « Et celui des fondations ? » after « Quel est le budget du secteur associatif ? »
+    # quoted « 5,7 milliards d'euros … du financement privé » as the foundations' budget.
+    # The note names the foundations, never their budget: it says it does not find it.
+    (_, follow), history = _conversation(
+        reference_assistant,
+        "Quel est le budget du secteur associatif ?",
+        "Et celui des fondations ?",
+    )
+    assert follow.abstained, follow.answer
+    assert "ce chiffre" in follow.answer, follow.answer
+    # The new subject's terms are read as written: « salariés » folded to « salaries »
+    # stemmed to « salar », which no unit holds (« salariés » is « salari »).
+    assert understand("Et côté salariés ?", history).rescoped == frozenset(analyze("salariés"))

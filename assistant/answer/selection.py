@@ -179,15 +179,12 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # (« Et pour les fondations ? ») does not quote it again unless it names the new subject
     # — when some retrieved unit does name it (else, as for « And among mayors? » on a French
     # note, naming cannot be read and the previous quote may well hold the answer).
-    said = frozenset()
-    if rescoped and query.previous_answer:
-        names = (
-            names_subject(u.text, u.terms, query.rescoped, query.rescoped_phrase)
-            for p in passages
-            for u in retrieval.units_of(p)
-        )
-        if any(names):
-            said = frozenset(tokens(query.previous_answer))
+    named = rescoped and any(
+        names_subject(u.text, u.terms, query.rescoped, query.rescoped_phrase)
+        for p in passages
+        for u in retrieval.units_of(p)
+    )
+    said = frozenset(tokens(query.previous_answer)) if named else frozenset()
 
     # « Les financements publics représentent quelle part des ressources ? »: the share is
     # given of the whole asked or of the subject's own words.
@@ -207,11 +204,13 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         return labelled_by_subject(strip_bullet(line), query.rescoped, query.rescoped_phrase)
 
     def reads(unit: Unit) -> tuple[bool, bool]:
-        """Whether the unit gives the one figure asked, and names the new subject."""
-        return (
-            intent.one_figure and gives(intent, unit.text, share_of),
-            names_subject(unit.text, unit.terms, query.rescoped, query.rescoped_phrase),
-        )
+        """Whether the unit gives the one figure asked, and names the new subject — of which
+        a re-scoped follow-up asks the figure (« Et celui des fondations ? » after « Quel est
+        le budget … ? »: « 5,7 milliards … du financement privé » is no budget of theirs),
+        when naming it can be read (some retrieved unit names it)."""
+        moved = names_subject(unit.text, unit.terms, query.rescoped, query.rescoped_phrase)
+        counting = intent.one_figure and gives(intent, unit.text, share_of)
+        return counting and (moved or not named), moved
 
     # « Combien de bénévoles ? »: a unit giving a number of what is counted answers from any
     # passage retrieved, and so does a unit giving a date asked (« Créée fin 2018 … »

@@ -1447,7 +1447,10 @@ class SearchQuery:
         self.subject = (
             subject_as_written(text, intent.new_subject) if intent.new_subject else scoped_to(text)
         )
-        moved = set(analyze(intent.new_subject)) - set(analyze(self.previous))
+        # The new subject's words as the question writes them: « salariés » folded to
+        # « salaries » stems apart (« salar » / « salari »).
+        written = as_written_phrase(text, intent.new_subject) or intent.new_subject
+        moved = set(analyze(written)) - set(analyze(self.previous))
         self.rescoped = frozenset(moved)
         phrase = singular_tokens(intent.new_subject)
         while phrase and phrase[0] in _SLOT_WORDS:
