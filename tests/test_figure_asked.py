@@ -425,3 +425,16 @@ def test_an_english_count_reads_the_french_cognate_of_its_noun(reference_assista
     # An English noun with no cognate in the note (« volunteers ») counts nothing: the
     # figures are read as before, and the question is not said unanswered for it.
     assert not reference_assistant.answer("How many volunteers are there in France?").abstained
+
+
+def test_a_day_the_quotes_never_name_is_said_missing(reference_assistant):
+    # « … le webinaire … du 19 septembre … ? » was answered « D'après le corpus : Lancé en
+    # mars 2019, un premier webinaire, a réuni près de 150 participants », as if that were
+    # the day asked. The answer now says the note says nothing of that day first.
+    answer = reference_assistant.answer(
+        "Combien de participants le webinaire du 19 septembre a-t-il réunis ?"
+    )
+    assert answer.answer.startswith("Le corpus ne dit rien du 19 septembre précisément")
+    # A day the quote names is no day missing.
+    named = reference_assistant.answer("Qu'est-ce qui sera dévoilé le 23 octobre ?")
+    assert "23 octobre" in named.answer and "rien du" not in named.answer, named.answer

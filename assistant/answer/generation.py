@@ -116,6 +116,11 @@ def lead_for(plan: Plan, english: bool) -> str:
         if english:
             return f"The corpus says nothing about {year} itself. What it says on the subject:"
         return f"Le corpus ne dit rien de {year} précisément. Ce qu'il dit du sujet :"
+    if missing.kind == "day":
+        day = missing.what
+        if english:
+            return f"The corpus says nothing about {day} itself. What it says on the subject:"
+        return f"Le corpus ne dit rien du {day} précisément. Ce qu'il dit du sujet :"
     if missing.kind == "name":
         name = missing.what
         if english:

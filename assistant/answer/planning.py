@@ -51,7 +51,7 @@ class Missing:
     """What the question asks that the answer does not give, said before the quotes — or
     instead of them, for an abstention."""
 
-    kind: str  # figure | date | year | name | part | point | definition
+    kind: str  # figure | date | year | day | name | part | point | definition
     what: str = ""  # the year, the name, the part's own words
     part_kind: str = ""  # a part: the kind it asks (figure, date, actors, place)
     ordinal: int = 0  # a point: the one asked (-1 the last) …
@@ -176,6 +176,11 @@ def plan_answer(
     read = " ".join([s.unit.text for s in chosen] + beside)
     if asked_years and chosen and not any(year in read for year in asked_years):
         missing = Missing("year", asked_years[0])
+    # « le webinaire du 19 septembre »: a day the quotes and their neighbours never name.
+    folded = fold(read).lower()
+    unsaid = [d for d in query.days if fold(d).lower() not in folded]
+    if unsaid and chosen and missing is None:
+        missing = Missing("day", unsaid[0])
     if unanswered is not None and chosen:
         # « …, et quel taux de rendement ? » where the passages give no rate: the answer
         # says which part the note does not give, then what it says of the rest.

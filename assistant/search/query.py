@@ -469,6 +469,19 @@ def years_in(text: str) -> list[str]:
     return _YEAR_ASKED.findall(text)
 
 
+# « le webinaire du 19 septembre »: a day of a month, as the note writes dates.
+_DAY_ASKED = re.compile(
+    r"\b(\d{1,2}(?:er)?\s+(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre"
+    r"|octobre|novembre|d[ée]cembre))\b",
+    re.IGNORECASE,
+)
+
+
+def days_in(text: str) -> list[str]:
+    """The days of a month the question names (« 19 septembre »), as written."""
+    return [" ".join(d.split()) for d in _DAY_ASKED.findall(text)]
+
+
 @dataclass(frozen=True)
 class Intent:
     kind: str  # summary | examples | figure | date | definition | actors | list | explain
@@ -1405,6 +1418,7 @@ class SearchQuery:
     previous_answer: str = ""  # the conversation's last answer, when there is one
     asked: list[str] = field(init=False)  # analyze(focus_text): what names a section
     years: list[str] = field(init=False)  # the years the user's question names
+    days: list[str] = field(init=False)  # … and the days of a month (« 19 septembre »)
     # A follow-up pointing into the previous answer: that answer's words (its quotes are not
     # quoted again) and the point's (a list holding it is cut to its item); tokens().
     excluded: frozenset[str] = frozenset()
@@ -1466,6 +1480,7 @@ class SearchQuery:
         self.lexical_terms = analyze(self.lexical)
         self.asked = analyze(self.focus_text)
         self.years = years_in(self.focus_text)
+        self.days = days_in(self.focus_text)
         self.defined = asked_term(self.focus_text)
         self.part = named_part(self.focus_text)
         self.initials = spelled_out_initials(self.focus_text)
