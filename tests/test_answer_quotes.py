@@ -461,3 +461,17 @@ def test_a_list_whose_lead_in_counts_nothing_else_is_quoted_whole():
     (unit,) = split_units(counted)
     cut = items_named(Scored(passage, unit, 1.0, 0.9, 1.0, 1.0), "ressourc").unit.text
     assert cut.splitlines() == counted.splitlines()[:1] + counted.splitlines()[2:3]
+
+
+def test_a_plural_which_question_asks_for_the_list_of_things_it_names(reference_assistant):
+    # « Quels outils existent pour réfléchir à son modèle socio-économique ? » opened on « La
+    # place du modèle socio-économique est claire : c'est un outil au service du projet »,
+    # a sentence sharing the word; the note's list of tools came second.
+    assert read_intent("Quels outils existent pour réfléchir à son modèle ?").kind == "list"
+    assert read_intent("Quelles ressources peut-on consulter ?").kind == "list"
+    assert read_intent("Quel est le rôle des fondations ?").kind != "list"
+    answer = reference_assistant.answer(
+        "Quels outils existent pour réfléchir à son modèle socio-économique ?"
+    )
+    first = answer.citations[0].quote
+    assert "MOOC" in first and "référentiel" in first, answer.answer

@@ -931,3 +931,20 @@ def test_a_rescoped_figure_is_the_new_subjects_or_none(reference_assistant):
     # The new subject's terms are read as written: « salariés » folded to « salaries »
     # stemmed to « salar », which no unit holds (« salariés » is « salari »).
     assert understand("Et côté salariés ?", history).rescoped == frozenset(analyze("salariés"))
+
+
+def test_a_rescope_after_a_point_said_in_full_stays_on_that_point(reference_assistant):
+    # « Et pour une petite association ? » after « Développe le deuxième. » answered « le
+    # corpus n'en dit pas plus » on « risque politique »: that lead was not read as a
+    # developed point, and the re-scope quoted the MOOC's « pérennité d'une association ».
+    answers, history = _conversation(
+        reference_assistant,
+        "Quels sont les risques de l'hybridation ?",
+        "Développe le deuxième.",
+        "Et pour une petite association ?",
+    )
+    assert "n'en dit pas plus" in answers[1].answer, answers[1].answer
+    assert last_question(history[:4]) == "risque politique"
+    third = answers[2]
+    assert third.answer.startswith("Le corpus ne parle pas de « petite association »")
+    assert any("risque" in c.quote for c in third.citations), third.answer

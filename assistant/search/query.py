@@ -582,7 +582,18 @@ def _kind(question: str, text: str) -> str:
         if name == "definition" and _MEASURE_OF.match(text[match.end() :].lstrip()):
             return "figure"
         return name
-    return "examples" if _CONCRETELY.search(text) else "explain"
+    if _CONCRETELY.search(text):
+        return "examples"
+    # « Quels outils existent pour … ? », « Quelles ressources peut-on consulter ? »: a
+    # plural interrogative asking which things exist or can be used asks for them, a list
+    # (not « Quels partenariats les associations nouent-elles … ? », which asks how).
+    return "list" if _WHICH_EXIST.search(text) and asked_items(question) else "explain"
+
+
+_WHICH_EXIST = re.compile(
+    r"\bquel(?:le)?s\s+[a-z-]+(?:\s+[a-z-]+)?\s+(?:existe\w*|(?:y\s+)?a-t-il|peut-on"
+    r"|peuvent|sont\s+disponibles|aide\w*|permett\w*|propos\w*)\b"
+)
 
 
 def read_intent(question: str) -> Intent:
@@ -1003,9 +1014,11 @@ _MARKERS = re.compile(r"\s*\[\d{1,3}\]")
 _LIST_LINE = re.compile(r"^(?P<indent>\s*)(?:[-•▪◦●*–]|\d{1,2}[.)])\s+(?P<text>.+)$")
 # « Sur ce point (« … »), le corpus précise : », whatever the point says (planning's
 # Plan.point, as generation's lead_for writes it).
+# (… or says no more than the previous answer quoted: planning's ``no_more``.)
 _POINT_LEAD = (
-    r"(?:Sur ce point \(«(?P<point>.*?)»\), le corpus précise :|On this point"
-    r" \(«(?P<point_en>.*?)»\), the corpus \(in French\) adds:)"
+    r"(?:Sur ce point \(«(?P<point>.*?)»\), le corpus (?:précise :|n'en dit pas plus que ce"
+    r" que citait la réponse précédente :)|On this point \(«(?P<point_en>.*?)»\), the corpus"
+    r" \(in French\) (?:adds:|says no more than the previous answer quoted:))"
 )
 _LEAD = re.compile(
     r"^" + _POINT_LEAD + r"\s*|^[^:\n]{0,60}(?:corpus|note|text)[^:\n]{0,30}:\s*",
