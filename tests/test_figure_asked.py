@@ -438,3 +438,23 @@ def test_a_day_the_quotes_never_name_is_said_missing(reference_assistant):
     # A day the quote names is no day missing.
     named = reference_assistant.answer("Qu'est-ce qui sera dévoilé le 23 octobre ?")
     assert "23 octobre" in named.answer and "rien du" not in named.answer, named.answer
+
+
+def test_a_share_of_a_whole_that_comes_from_a_part_is_the_parts(reference_assistant):
+    # « Quelle part du financement des associations vient des fonds européens ? » was read
+    # as a share of « financement » alone, and answered with the private funding's 5 % and
+    # the public funding's 44 %. The part is where the share comes from: the note never
+    # gives the European funds' share.
+    intent = read_intent("Quelle part du financement des associations vient des fonds européens ?")
+    assert intent.part_in_whole and intent.part_terms == tuple(analyze("fonds européens"))
+    assert read_intent("Quelle part du budget provient des cotisations ?").part_terms == tuple(
+        analyze("cotisations")
+    )
+    answer = reference_assistant.answer(
+        "Quelle part du financement des associations vient des fonds européens ?"
+    )
+    assert answer.abstained, answer.answer
+    public = reference_assistant.answer(
+        "Quelle part du financement associatif provient des financements publics ?"
+    )
+    assert "44%" in public.citations[0].quote, public.answer

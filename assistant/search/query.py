@@ -290,6 +290,13 @@ _PART_IN_WHOLE = re.compile(
     r"(?P<part>[a-z][^?]*?)\s(?:dans|parmi|au sein d[eu]s?|sur l.ensemble d[eu]s?)\s"
     r"(?P<whole>[^?]*)"
 )
+# « Quelle part du financement des associations vient des fonds européens ? »: the whole
+# first, then where the part comes from.
+_PART_FROM = re.compile(
+    r"\b(?:part|proportion|pourcentage)\s+" + _OF + r"(?P<whole>[a-z][^?]*?)\s"
+    r"(?:vien\w*|provien\w*|(?:est|sont)\s+issue?s?)\s+(?:de la|de l['’]|des|du|de|d['’])\s*"
+    r"(?P<part>[a-z][^?]*?)\s*\??\s*$"
+)
 _HOW_MUCH_OF = re.compile(r"\bcombien (?:du|de la|de l['’])\s*(?=[a-z])")
 _MEASURES: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -620,7 +627,7 @@ def read_intent(question: str) -> Intent:
     if measure == "share" and counted and _HOW_MUCH_OF.search(text):
         counted = None  # « combien du budget »: the whole a share is of, nothing counted
     counted_word = _counted(question, counted)
-    part = _PART_IN_WHOLE.search(text) if kind == "figure" else None
+    part = (_PART_IN_WHOLE.search(text) or _PART_FROM.search(text)) if kind == "figure" else None
     if part is not None:
         # A part of a whole: its share is asked (« Combien pèsent les cotisations dans le
         # budget ? » asks no amount), and it is what is counted.
