@@ -669,6 +669,10 @@ def test_a_name_the_note_never_says_what_it_is_is_said_so_with_where_it_is_named
     # A name the note sets a noun beside says what it is: answered as before.
     answer = reference_assistant.answer("C'est quoi le G10 ?")
     assert "instance de dialogue" in answer.citations[0].quote, answer.answer
+    # A trainer's --full answer gathers the passages naming it, not the first alone.
+    full = reference_assistant.answer("Qu'est-ce que l'ADASI ?", detail="full")
+    assert full.answer.startswith("Le corpus ne dit pas ce qu'est « ADASI »"), full.answer
+    assert len({c.section for c in full.citations}) >= 2, full.answer
 
 
 @pytest.mark.parametrize(

@@ -190,7 +190,9 @@ def plan_answer(
         # « Qu'est-ce que l'ADASI ? »: the note names it as a partner and never says what it
         # is. The answer says so and quotes where the note names it (« Qu'est-ce que
         # l'Avise ? » quoted « Tel est l'avis exprimé … »: both analyse to « avis »).
-        chosen = [s for s in candidates if writes_name(s.unit.text, name)][:1]
+        # A trainer's --full answer gathers every passage naming it.
+        naming = [s for s in candidates if writes_name(s.unit.text, name)]
+        chosen = naming[: limit if detail == "full" else 1]
         missing = Missing("definition", name) if chosen else missing
     if query.asked_items and not query.point:
         chosen = [items_named(s, query.asked_items) for s in chosen]
