@@ -256,6 +256,9 @@ def test_the_long_form_of_an_acronym_is_read_from_the_words_before_or_after_it()
     assert forms["odd"] == "objectifs de developpement durable"
     assert forms["fonjep"].startswith("fonds de cooperation")
     assert forms["creso"] == "centre de recherche sur l’entreprenariat social"
+    # Its first letter may open a word after an elision, as spells_out reads it.
+    elided = long_forms("les acteurs de l’Insertion par l’Activité Economique (IAE), qui ont")
+    assert elided == {"iae": "insertion par l’activite economique"}
     # Words in parentheses whose letters the words before do not give are no acronym.
     assert long_forms("Le budget (voir annexe) augmente.") == {}
 

@@ -23,8 +23,8 @@ from assistant.textnorm import analyze, fold
 from .conftest import corpus_of
 
 
-def _after(answer: str) -> list[Turn]:
-    return [Turn(role="user", content="…"), Turn(role="assistant", content=answer)]
+def _after(answer: str, question: str = "…") -> list[Turn]:
+    return [Turn(role="user", content=question), Turn(role="assistant", content=answer)]
 
 
 def test_a_bare_ordinal_points_into_the_previous_answer():
@@ -577,10 +577,10 @@ def test_the_words_opening_a_rescoping_slot_are_not_what_is_asked():
     """« Et côté PME ? »: « côté » opens the slot the new subject fills; it is no term of the
     question (« aux côtés des richesses humaines » is not about PME), and neither are « au
     niveau » (« Au plus haut niveau de l'Etat … ») nor « à l'échelle »."""
-    history = [
-        Turn(role="user", content="Quelles initiatives les acteurs académiques mènent-ils ?"),
-        Turn(role="assistant", content="D'après le corpus : de nombreuses initiatives. [1]"),
-    ]
+    history = _after(
+        "D'après le corpus : de nombreuses initiatives. [1]",
+        "Quelles initiatives les acteurs académiques mènent-ils ?",
+    )
     assert understand("Et côté PME ?", history).focus_terms == analyze("PME")
     assert understand("Et du côté des fondations ?", history).focus_terms == analyze("fondations")
     assert understand("Et au niveau local ?", history).focus_terms == analyze("local")
@@ -866,17 +866,14 @@ def test_an_ordinal_with_its_noun_is_answered_by_the_unit_writing_both(reference
     # writes « Dans un troisième temps, des sessions de co-développement … » — that step
     # told. It quoted « Il est essentiel de leur permettre … des Ateliers de
     # co-développement ont été mis en place … », which shares the point's words only.
-    history = [
-        Turn(role="user", content="Quelles sont les étapes de l'offre de PIE et de l'ADASI ?"),
-        Turn(
-            role="assistant",
-            content="D'après le corpus : La démarche propose 3 temps aux participants : [1]\n"
-            "- Une sensibilisation à la thématique par un webinaire, [1]\n"
-            "- La réalisation par les associations volontaires d’un autodiagnostic, [1]\n"
-            "- Des Ateliers de co-développement pour identifier les leviers les plus "
-            "pertinents au regard de son projet. [1]",
-        ),
-    ]
+    history = _after(
+        "D'après le corpus : La démarche propose 3 temps aux participants : [1]\n"
+        "- Une sensibilisation à la thématique par un webinaire, [1]\n"
+        "- La réalisation par les associations volontaires d’un autodiagnostic, [1]\n"
+        "- Des Ateliers de co-développement pour identifier les leviers les plus "
+        "pertinents au regard de son projet. [1]",
+        "Quelles sont les étapes de l'offre de PIE et de l'ADASI ?",
+    )
     answer = reference_assistant.answer("Le troisième temps, ça donne quoi concrètement ?", history)
     assert answer.citations, answer.answer
     assert answer.citations[0].quote.startswith("Dans un troisième temps"), answer.answer

@@ -24,7 +24,7 @@ from ..search.query import SearchQuery
 from ..search.retrieval import Retrieval
 from ..textnorm import analyze
 from .holds import counts_initials, measure_terms, states
-from .selection import FOLLOW_RATIO, Scored
+from .selection import FOLLOW_RATIO, Scored, written_intent
 
 # Logistic weights (known share, (similarity - 0.86) / 0.03, the best unit's share) and bias,
 # for P(unanswerable): L2 (C = 1), cases unweighted, fitted on the 117 French cases of the
@@ -119,7 +119,7 @@ def judge(
     own_words = not (english or query.follow_up)
     subject = _subject_weights(query, retrieval.idf)
     # The counted noun's acronym: the question's phrase's, or the one the note spells out.
-    initials = retrieval.counted_acronym(query.intent).upper() or query.intent.counted_initials
+    initials = written_intent(query.intent, retrieval).counted_initials
     evidence.figure_given = not query.intent.figure_only or any(
         s.counts
         and (

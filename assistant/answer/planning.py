@@ -16,7 +16,7 @@ from ..search.definitions import apposes, spells_out, writes_name
 from ..search.query import Intent, SearchQuery
 from ..search.retrieval import Retrieval, Section
 from ..settings import Settings
-from ..textnorm import analyze, fold, tokens
+from ..textnorm import analyze, contains_run, fold, tokens
 from ..textunits import around_items, asks, is_item
 from .evidence import Evidence, judge
 from .holds import defines_term, gives, holds, opens_on_term
@@ -177,7 +177,7 @@ def plan_answer(
     if asked_years and chosen and not any(year in read for year in asked_years):
         missing = Missing("year", asked_years[0])
     # « le webinaire du 19 septembre »: a day the quotes and their neighbours never name.
-    folded = fold(read).lower()
+    folded = fold(read).lower() if query.days else ""
     unsaid = [d for d in query.days if fold(d).lower() not in folded]
     if unsaid and chosen and missing is None:
         missing = Missing("day", unsaid[0])
@@ -241,16 +241,10 @@ def said_of_point(query: SearchQuery, retrieval: Retrieval) -> list[Scored]:
             held = sum(t in unit.read_terms for t in about)
             if not held:
                 continue
-            rank = (_in_row(about, unit.terms), held)
+            rank = (contains_run(list(unit.terms), about), held)
             if best is None or rank > best[0]:
                 best = (rank, Scored(passage, unit, 0.0, float("nan"), 0.0, 0.0, restates=True))
     return [best[1]] if best else []
-
-
-def _in_row(phrase: list[str], terms: tuple[str, ...]) -> int:
-    """Whether the phrase's terms are written in a row in ``terms`` (1) or not (0)."""
-    n = len(phrase)
-    return int(any(list(terms[i : i + n]) == phrase for i in range(len(terms) - n + 1)))
 
 
 # « c'est prendre deux risques : l'un technique, l'autre politique »: a number and the noun

@@ -211,6 +211,12 @@ def abbreviation_window(short: str) -> int:
 def abbreviates(short: str, long: str) -> bool:
     """Schwartz & Hearst's match, from the end: each letter of ``short`` is found in
     ``long`` before the previous one's, the first at the start of a word."""
+    return abbreviation_start(short, long) is not None
+
+
+def abbreviation_start(short: str, long: str) -> int | None:
+    """Where in ``long`` the first letter of ``short`` is found by :func:`abbreviates`'s
+    match (the start of its long form, the shortest that fits), or None for no match."""
     at = len(long) - 1
     for index in range(len(short) - 1, -1, -1):
         letter = short[index]
@@ -221,9 +227,9 @@ def abbreviates(short: str, long: str) -> bool:
         ):
             at -= 1
         if at < 0:
-            return False
+            return None
         at -= 1
-    return True
+    return at + 1
 
 
 def spells_out(text: str, term: tuple[str, ...]) -> bool:
@@ -232,31 +238,14 @@ def spells_out(text: str, term: tuple[str, ...]) -> bool:
     word (Schwartz & Hearst's rule for abbreviation definitions, 2003): « Fonds de
     coopération de la jeunesse et de l'éducation populaire (Fonjep) ». What an acronym
     stands for is what it is, though no sentence says « Le Fonjep est … »."""
-    if len(term) != 1:
-        return False
-    # « l'UCLY (Université Catholique de Lyon) », « le CRESO – CEntre de Recherche … – »:
-    # the short form first, the long form after it.
-    for match in _SHORT_FIRST.finditer(text):
-        short = fold(match.group("short")).lower()
-        if analyze(match.group("short")) == list(term) and len(short) >= 2:
-            long = fold(match.group("p") or match.group("d")).lower()
-            if len(long.split()) <= abbreviation_window(short) and abbreviates(short, long):
-                return True
-    for match in _PARENTHESISED.finditer(text):
-        short = fold(match.group(1)).lower()
-        if analyze(match.group(1)) != list(term) or len(short) < 2:
-            continue
-        words = fold(text[: match.start()]).lower().split()
-        if abbreviates(short, " ".join(words[-abbreviation_window(short) :])):
-            return True
-    return False
+    return len(term) == 1 and any(analyze(short) == list(term) for short in long_forms(text))
 
 
 def long_forms(text: str) -> dict[str, str]:
-    """The acronyms ``text`` spells out (:func:`..answer.holds.spells_out`'s reading), each
-    with its long form, folded and lowercased: « objectifs de développement durable (ODD) »
+    """The acronyms ``text`` spells out (Schwartz & Hearst's reading, :func:`spells_out`),
+    each with its long form, folded and lowercased: « objectifs de développement durable (ODD) »
     gives ``{"odd": "objectifs de developpement durable"}`` — the words before it that its
-    letters abbreviate, from the one its first letter opens."""
+    letters abbreviate, from the letter its first letter is (:func:`abbreviation_start`)."""
     found: dict[str, str] = {}
     for match in _SHORT_FIRST.finditer(text):
         short = fold(match.group("short")).lower()
@@ -269,11 +258,12 @@ def long_forms(text: str) -> dict[str, str]:
         if len(short) < 2:
             continue
         words = fold(text[: match.start()]).lower().split()[-abbreviation_window(short) :]
-        for start in range(len(words)):
-            # The shortest run of words its letters abbreviate, opening on its first letter.
-            run = " ".join(words[start:])
-            if run[:1] == short[0] and abbreviates(short, run):
-                found.setdefault(short, run.strip(" ,;:«»\"'’"))
+        before = " ".join(words)
+        # The shortest run its letters abbreviate, from the one its first letter opens
+        # (« l’insertion par l’activite economique (IAE) »: « insertion … »).
+        start = abbreviation_start(short, before)
+        if start is not None:
+            found.setdefault(short, before[start:].strip(" ,;:«»\"'’"))
     return found
 
 
