@@ -118,3 +118,23 @@ def test_an_english_two_part_question_gets_both_parts(tmp_path):
     answer = ExtractiveGenerator.compose(plan, True, "short")
     assert "2012" in answer.answer and "40 associations" in answer.answer, answer.answer
     assert "does not give" not in answer.answer, answer.answer
+
+
+def test_each_part_asking_a_figure_gets_it_from_any_retrieved_passage(reference_assistant):
+    # « … combien de pays …, et combien d'objectifs … ? »: the second figure (« les 17 ODD »)
+    # is in a passage ranked below those whose units are all read; a figure the question
+    # as a whole counts is read from any retrieved passage, and so is a part's.
+    answer = reference_assistant.answer(
+        "Combien de pays ont construit l'Agenda 2030, et combien d'objectifs compte-t-il ?"
+    )
+    assert "193" in answer.answer and "17 ODD" in answer.answer, answer.answer
+    assert answer.answer.index("193") < answer.answer.index("17 ODD")
+
+
+def test_a_list_quoted_for_two_figures_keeps_the_items_giving_either(reference_assistant):
+    # The list of the forms of engagement gives both: cut to the volunteers' item alone,
+    # the number of employees asked second was dropped.
+    answer = reference_assistant.answer(
+        "Combien de bénévoles compte le secteur associatif, et combien de salariés ?"
+    )
+    assert "13,2 millions" in answer.answer and "1,8 million" in answer.answer, answer.answer

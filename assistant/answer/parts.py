@@ -167,6 +167,7 @@ def _answer_to(
         weight = {t: idf(t) for t in french if t in held}
         if weight:
             break
+    own = bool(weight) and words is part.terms
     total = sum(weight.values())
 
     def cover(unit: Unit) -> float:
@@ -187,6 +188,20 @@ def _answer_to(
             continue
         if best is None or (cover(s.unit), s.score) > (cover(best.unit), best.score):
             best = s
+    if best is None and own and part.kind == "figure" and part.intent.one_figure:
+        # A number of what the part counts in other words (« les 193 Etats membres » for
+        # « combien de pays »): the best unit quoted, when it holds a figure and most of
+        # the part's own words, is its answer rather than a figure to leave out. (A part
+        # none of whose words the passages hold — « combien de salariés » of a note that
+        # never names them — is not given.)
+        return next(
+            (
+                s
+                for s in chosen
+                if holds("figure", s.unit.text) > 0 and cover(s.unit) >= MIN_COVER
+            ),
+            None,
+        )
     if best is None:
         return None  # the passages do not answer this part: nothing in its place
     cut = around_items(best.unit, lambda line: answers_part(part, line))

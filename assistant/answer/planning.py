@@ -25,6 +25,7 @@ from .selection import (
     STRICT_KINDS,
     SUMMARY_RATIO,
     Scored,
+    asked_figures,
     choose,
     overlap,
     score_units,
@@ -102,7 +103,8 @@ def plan_answer(
         # One figure asked (« Combien de bénévoles ? ») and the passages give a number of
         # it: the quotes are those that give it, first, a long list cut down to its
         # lead-in and the items that give it.
-        chosen = [one_figure(s, intent) for s in choose(counting, limit)]
+        figures = asked_figures(intent, retrieval)
+        chosen = [one_figure(s, figures) for s in choose(counting, limit)]
     elif query.point:
         # « Développe le deuxième point »: the point as the previous answer's list gave it,
         # then what the passages say of it — the follow quotes are measured against the best
@@ -424,9 +426,10 @@ def dated_items(scored: Scored, subject: set[str]) -> Scored:
     return _cut_to(scored, dates_subject)
 
 
-def one_figure(scored: Scored, intent: Intent) -> Scored:
-    """A list quoted for one figure: its lead-in and the items that give it."""
-    return _cut_to(scored, lambda line: gives(intent, line))
+def one_figure(scored: Scored, figures: list[Intent]) -> Scored:
+    """A list quoted for the figure asked: its lead-in and the items that give it, or that
+    give the figure another part asks (« Combien de bénévoles …, et combien de salariés ? »)."""
+    return _cut_to(scored, lambda line: any(gives(f, line) for f in figures))
 
 
 def _cut_to(scored: Scored, keep: Callable[[str], bool]) -> Scored:

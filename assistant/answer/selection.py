@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from ..models import RetrievedChunk
 from ..search.definitions import spells_out
-from ..search.query import Intent, SearchQuery, names_ordinal
+from ..search.query import Intent, SearchQuery, names_ordinal, read_intent
 from ..search.retrieval import Retrieval
 from ..textnorm import contains_run, tokens
 from ..textunits import Unit, around_items, is_item, strip_bullet
@@ -126,6 +126,14 @@ def written_intent(intent: Intent, retrieval: Retrieval) -> Intent:
     return replace(intent, part_terms=written or intent.part_terms)
 
 
+def asked_figures(intent: Intent, retrieval: Retrieval) -> list[Intent]:
+    """The one figure each part asks, as the passages can answer it (« Combien de pays …,
+    et combien d'objectifs … ? »: a number of countries, then « les 17 ODD »); the question's
+    own when it asks one thing."""
+    intents = [read_intent(p) for p in intent.parts] if intent.parts else [intent]
+    return [written_intent(i, retrieval) for i in intents if i.one_figure]
+
+
 def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> list[Scored]:
     """Every quotable unit of the top ``depth`` passages, scored (best first). A follow-up
     pointing into the previous answer (``query.pointed``, the words of one of its items;
@@ -216,7 +224,13 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # passage retrieved, and so does a unit giving a date asked (« Créée fin 2018 … »
     # opening the chunk after the platform's) and a unit naming the subject a follow-up
     # moves to; the other units only from the best ``depth`` passages.
-    reach = len(passages) if intent.one_figure or intent.kind == "date" or rescoped else depth
+    # A question asking two figures reads each part's from any passage too.
+    figures = asked_figures(intent, retrieval) if intent.parts else []
+    reach = (
+        len(passages)
+        if intent.one_figure or figures or intent.kind == "date" or rescoped
+        else depth
+    )
     for index, passage in enumerate(passages[:reach]):
         sims = retrieval.sentence_similarity.get(passage.id)
         for unit in retrieval.units_of(passage):
@@ -224,7 +238,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
                 continue
             counting, moved = reads(unit)
             dated = intent.kind == "date" and holds("date", unit.text)
-            if index >= depth and not (counting or moved or dated):
+            figured = any(gives(f, unit.text) for f in figures) if index >= depth else False
+            if index >= depth and not (counting or moved or dated or figured):
                 continue
             if said and not moved and _mostly_said(unit, said):
                 continue
