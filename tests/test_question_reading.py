@@ -24,6 +24,7 @@ from assistant.search.query import (
     qualifying_terms,
     read_intent,
     set_aside_terms,
+    without_setting,
 )
 from assistant.textnorm import analyze, fold
 
@@ -770,3 +771,45 @@ def test_who_did_what_reads_the_verb(question, verb):
 )
 def test_a_unit_names_who_did_the_deed_asked(text, verb, named):
     assert names_agent(text, verb) is named
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        (
+            "Depuis quand Le RAMEAU mène-t-il ses recherches ? Il me faut l'année pour ma "
+            "diapo d'introduction.",
+            "Depuis quand Le RAMEAU mène-t-il ses recherches ?",
+        ),
+        (
+            "J'aimerais une liste pour mon module. Quels outils pour se former ?",
+            "Quels outils pour se former ?",
+        ),
+        # One sentence, or none that asks: nothing is left out.
+        ("Il me faut la date du lancement du MOOC ?", "Il me faut la date du lancement du MOOC ?"),
+        ("Il me faut la date du lancement du MOOC.", "Il me faut la date du lancement du MOOC."),
+        # A sentence asking for more is part of the question.
+        (
+            "Quelle part des partenariats est locale ? Merci de préciser la source.",
+            "Quelle part des partenariats est locale ? Merci de préciser la source.",
+        ),
+        (
+            "Je m'intéresse au mécénat. Combien d'entreprises le pratiquent ?",
+            "Je m'intéresse au mécénat. Combien d'entreprises le pratiquent ?",
+        ),
+    ],
+)
+def test_what_the_asker_needs_the_answer_for_is_not_searched(question, searched):
+    assert without_setting(question) == searched
+
+
+def test_a_sentence_saying_what_the_answer_is_for_does_not_pull_in_its_words(
+    reference_assistant,
+):
+    # « la date de départ pour mon support de formation » shares « départ », « formation »
+    # with passages about something else: the answer quoted a list of 2018's steps.
+    answer = reference_assistant.answer(
+        "Le RAMEAU fait des recherches sur les modèles associatifs depuis quand ? J'ai besoin "
+        "de la date de départ pour mon support de formation."
+    )
+    assert "Depuis 2008" in answer.answer, answer.answer

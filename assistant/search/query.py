@@ -1399,6 +1399,32 @@ def set_aside_terms(question: str) -> frozenset[str]:
     return frozenset(analyze(" ".join(sources))) - set(analyze(_SET_ASIDE.sub(" ", text)))
 
 
+# A sentence saying what the asker needs of the answer (« Il me faut l'année de départ pour
+# ma diapo d'introduction. », « J'ai besoin de la liste pour un module. »), beside the one
+# that asks: the setting of the request, not what it is about. (« Merci de préciser la
+# source. » asks for something more: it stays.)
+_NEED = re.compile(
+    r"^(?:il me (?:faut|faudrait)|j.ai besoin|je (?:cherche|veux|voudrais|souhaite)"
+    r"|j.aimerais|i need|i.d like)\b"
+)
+
+
+def without_setting(question: str) -> str:
+    """The question without the sentences saying what the asker needs the answer for, when
+    another sentence asks. Searched and weighed, « Il me faut l'année de départ pour ma diapo
+    d'introduction » pulled in what shares its words (« A partir de 2018 … » over « Depuis
+    2008, Le RAMEAU mène … »); the kind of answer is still read on the whole question."""
+    sentences = re.split(r"(?<=[.?!])\s+(?=[^\W\d_])", question.strip())
+    if len(sentences) < 2 or not any(s.rstrip().endswith("?") for s in sentences):
+        return question
+    kept = [
+        s
+        for s in sentences
+        if s.rstrip().endswith("?") or not _NEED.match(s.lower().replace("’", "'"))
+    ]
+    return " ".join(kept)
+
+
 def qualifying_terms(question: str) -> frozenset[str]:
     """The terms of who says what is asked — « selon X », « d'après X », « according to X »,
     the names a verb of saying has for subject — that the rest of the question does not
@@ -1671,8 +1697,9 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
         if turns
         else None
     )
+    asked = without_setting(question)
     query = (
-        build_search_query(question, turns)
+        build_search_query(asked, turns)
         if point is None
         else point_query(question, point, turns, intent.ordinal_noun)
     )
