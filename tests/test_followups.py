@@ -861,6 +861,22 @@ def test_a_point_the_previous_answer_already_developed_is_not_developed_with_oth
     assert "n'en dit pas plus" in follow.answer, follow.answer
 
 
+def test_a_point_is_developed_by_what_names_it_not_its_siblings_shared_word(
+    reference_assistant,
+):
+    # « Développe le premier. » after the two risks: « risque technique » shares « risque »
+    # with « risque politique », the other point. A unit holding only that shared word
+    # (« … et risque de compromettre de nombreuses initiatives » in a list of proposals)
+    # develops neither: what develops the point names what sets it apart (« technique »).
+    (first, follow), _ = _conversation(
+        reference_assistant, "Quels sont les risques de l'hybridation ?", "Développe le premier."
+    )
+    assert "Le risque technique" in first.answer, first.answer
+    quotes = [c.quote for c in follow.citations]
+    assert quotes and all("technique" in fold(q).lower() for q in quotes), follow.answer
+    assert "propositions" not in follow.answer, follow.answer
+
+
 def test_an_ordinal_with_its_noun_is_answered_by_the_unit_writing_both(reference_assistant):
     # « Le troisième temps, concrètement ? » after the three steps of PIE's offer: the note
     # writes « Dans un troisième temps, des sessions de co-développement … » — that step

@@ -17,7 +17,7 @@ from ..search.query import Intent, SearchQuery
 from ..search.retrieval import Retrieval, Section
 from ..settings import Settings
 from ..textnorm import analyze, contains_run, fold, tokens
-from ..textunits import around_items, asks, is_item
+from ..textunits import Unit, around_items, asks, is_item
 from .evidence import Evidence, judge
 from .holds import defines_term, gives, holds, opens_on_term
 from .parts import cover_parts, parts_of
@@ -115,8 +115,7 @@ def plan_answer(
         # What develops the point names it: a unit holding none of its words shares only
         # the previous question's (« Le cycle sur l'hybridation … s'achève » for « risque
         # politique », once the previous answer had quoted the sentences on both risks).
-        about = set(analyze(query.point))
-        rest = [s for s in candidates if not s.restates and about & s.unit.read_terms]
+        rest = [s for s in candidates if not s.restates and _develops(s.unit, query)]
         if restated and not _said_before(restated[0], query.excluded):
             # The note's item says more than the previous answer gave of it (a model's
             # answer shortens): it is the first thing to develop.
@@ -229,6 +228,28 @@ def _says_what(text: str, defined: tuple[str, ...], name: str) -> bool:
         or opens_on_term(text, defined)
         or apposes(text, name)
     )
+
+
+# A point of this many terms at most is a noun phrase (« risque technique », « le
+# financement privé »): an item of an enumeration, named by all its words together.
+_PHRASE_TERMS = 3
+
+
+def _develops(unit: Unit, query: SearchQuery) -> bool:
+    """Whether ``unit`` says something of the point a follow-up asks to develop: one of its
+    lines names a short point — both words of « risque technique », which a list of
+    proposals whose one item says « risque de compromettre … » and another « les freins
+    techniques … » does not; two of the three of « l'émergence de tiers-lieux » (« la
+    montée en puissance des tiers-lieux ») —, or it holds a term setting a longer point
+    apart from the answer's other points (``query.point_terms``)."""
+    terms = set(analyze(query.point))
+    if len(terms) <= _PHRASE_TERMS:
+        need = len(terms) - len(terms) // 3
+        context = set() if unit.about.endswith(":") else set(analyze(unit.about))
+        return any(
+            len(terms & context.union(analyze(line))) >= need for line in unit.text.split("\n")
+        )
+    return bool((query.point_terms or terms) & unit.read_terms)
 
 
 def said_of_point(query: SearchQuery, retrieval: Retrieval) -> list[Scored]:

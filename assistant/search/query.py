@@ -1478,6 +1478,10 @@ class SearchQuery:
     # is pointed into at the same place when the answer's words are not the note's.
     points: int = 0
     point_index: int = 0
+    # The point's terms that set it apart from the answer's other points (« technique » of
+    # « risque technique » beside « risque politique »): what names the point; all its terms
+    # when the others share them all.
+    point_terms: frozenset[str] = frozenset()
     # « Et avec les autres associations ? » after a question on associations: the new subject
     # has no term of its own, it is the phrase (tokens, plural « s » dropped) that is new.
     rescoped_phrase: tuple[str, ...] = ()
@@ -1667,6 +1671,13 @@ _ASKS_MORE = re.compile(
 _ORDINAL_WORD = re.compile(r"\b(?:" + "|".join(_ORDINALS) + r")\b")
 
 
+def own_terms(point: str, points: list[str]) -> frozenset[str]:
+    """The terms of ``point`` no other of ``points`` holds; all of them when none is its own."""
+    terms = set(analyze(point))
+    others = {t for p in points if p != point for t in analyze(p)}
+    return frozenset(terms - others or terms)
+
+
 def point_query(question: str, point: str, history: list[Turn], noun: str = "") -> SearchQuery:
     """« Détaille le deuxième point »: search the point's own words, and those of the
     question that name something (« c'est quoi ce métier ? ») — not those that ask for more
@@ -1727,4 +1738,5 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
         if intent.ordinal is not None:
             query.points = len(previous_points(turns))
             query.point_index = intent.ordinal - 1 if intent.ordinal > 0 else -1
+        query.point_terms = own_terms(query.point, previous_points(turns))
     return query
