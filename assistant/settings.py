@@ -212,6 +212,14 @@ class Settings(BaseSettings):
             "(« d'après le webinaire »), times the share of the heading named."
         ),
     )
+    subject_phrase_boost: float = Field(
+        default=0.5,
+        ge=0.0,
+        description=(
+            "Added to the fused score (0-2) of a passage naming in a row the subject of "
+            "several words a question asks about (« le rôle des collectivités territoriales »)."
+        ),
+    )
     continued_passages: int = Field(
         default=3,
         ge=0,

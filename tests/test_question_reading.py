@@ -740,6 +740,16 @@ def test_the_role_of_a_subject_is_answered_by_units_naming_it(reference_assistan
     assert all("etat" in fold(c.quote).lower() for c in answer.citations), answer.answer
 
 
+def test_a_subject_of_several_words_lifts_the_passages_naming_it_in_a_row(reference_assistant):
+    # « collectivités territoriales »: « collect » and « territorial » are all over the note
+    # apart (« capacité collective … sur les territoires »). The answer opened on « Toutes les
+    # organisations sont concernées … par les ODD », naming no local authority; the passages
+    # naming them ranked below the five whose units are read.
+    answer = reference_assistant.answer("Quel est le rôle des collectivités territoriales ?")
+    assert answer.citations, answer.answer
+    assert "collectivit" in fold(answer.citations[0].quote).lower(), answer.answer
+
+
 @pytest.mark.parametrize(
     ("question", "verb"),
     [

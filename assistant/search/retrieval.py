@@ -19,7 +19,7 @@ from ..backends.store import ChunkStore
 from ..ingest.sentvectors import dense_score, sentences_of, unpack
 from ..models import Chunk, RetrievedChunk
 from ..settings import Settings
-from ..textnorm import analyze, fold, tokens
+from ..textnorm import analyze, contains_run, fold, tokens
 from ..textunits import Boilerplate, Unit, split_units, with_antecedents
 from .cognates import Bridge
 from .definitions import DEFINES_AT_LEAST, defined_subjects, defines, long_forms
@@ -586,10 +586,15 @@ class Retriever:
           the question, and X may be named all over the corpus;
         - a question naming the part of the note it asks about (« d'après le webinaire »,
           « la partie sur les spécificités … ») lifts the passages under a heading it names
-          most of, in proportion; « l'introduction » names a document's first section."""
+          most of, in proportion; « l'introduction » names a document's first section;
+        - a question about a subject of several words (« Quel est le rôle des collectivités
+          territoriales ? ») lifts the passages naming them in a row: their words apart are
+          all over the note (« capacité collective … sur les territoires »)."""
         lifts: dict[tuple[int, int], float] = {}
         definition, named = self.settings.definition_boost, self.settings.named_part_boost
         asked = set(query.part)
+        phrase = list(query.intent.subject_terms)
+        by_phrase = self.settings.subject_phrase_boost if len(phrase) > 1 else 0.0
         for n, part in enumerate(parts):
             for i in range(len(part.chunks)):
                 bonus = 0.0
@@ -602,6 +607,10 @@ class Retriever:
                     if query.opening and i in part.openings:
                         share = 1.0
                     bonus += named * share if share >= NAMES_AT_LEAST else 0.0
+                if by_phrase and any(
+                    contains_run(list(u.terms), phrase) for u in part.units[part.chunks[i].id]
+                ):
+                    bonus += by_phrase
                 if bonus:
                     lifts[(n, i)] = bonus
         return lifts
