@@ -591,6 +591,40 @@ def test_the_words_opening_a_rescoping_slot_are_not_what_is_asked():
     )
 
 
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("Et côté fondations, il se passe quoi ?", "fondations"),
+        ("Et pour les PME, ça donne quoi ?", "les pme"),
+        ("Et pour les fondations, qu'en est-il ?", "les fondations"),
+        # A tail asking something precise is a question of its own.
+        ("Et pour les PME, combien ?", ""),
+        ("Et côté fondations, quelles initiatives ?", ""),
+    ],
+)
+def test_a_tail_asking_only_what_about_it_leaves_the_new_subject(question, subject):
+    # « Et côté fondations, il se passe quoi ? » was read as no new subject: the answer
+    # quoted the previous answer's « Du côté des acteurs académiques … » again.
+    assert read_intent(question).new_subject == subject
+    history = _after("D'après le corpus : de nombreuses initiatives. [1]", "Quelles initiatives ?")
+    if subject:
+        assert understand(question, history).focus_terms == analyze(subject.split()[-1])
+
+
+def test_a_follow_up_asking_more_does_not_quote_the_previous_answer_again(reference_assistant):
+    # « Et combien sont locaux ? »: the previous answer's « 1,2 million de partenariats … »
+    # answered the first question; it was quoted again, first, before « 74% des
+    # partenariats sont locaux ».
+    (first, follow), _ = _conversation(
+        reference_assistant,
+        "Combien de partenariats associations-entreprises en France ?",
+        "Et combien sont locaux ?",
+    )
+    assert "1,2 million" in first.answer, first.answer
+    assert follow.citations and "74%" in follow.citations[0].quote, follow.answer
+    assert "1,2 million" not in follow.answer, follow.answer
+
+
 def test_only_a_subject_the_note_never_writes_is_said_missing(reference_assistant):
     # « petite association »: « association » is the note's word, « petite » never is.
     # A single unknown word (a typo, « bénéficières ») or a word the note writes under

@@ -193,6 +193,16 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         for u in retrieval.units_of(p)
     )
     said = frozenset(tokens(query.previous_answer)) if named else frozenset()
+    # « Et combien sont locaux ? » after « Combien de partenariats … ? »: what the previous
+    # answer quoted answers the previous question; quoted again, it read as the same answer
+    # twice. A follow-up asking something of its own (« local ») quotes it again only if it
+    # says that. (A year is no such thing: « Et en 2022 ? » keeps to the subject.)
+    asks_more = (
+        set(query.focus_terms) - set(query.years)
+        if query.follow_up and not query.point and not rescoped and query.previous_answer
+        else set()
+    )
+    said_before = frozenset(tokens(query.previous_answer)) if asks_more else frozenset()
 
     # « Les financements publics représentent quelle part des ressources ? »: the share is
     # given of the whole asked or of the subject's own words.
@@ -242,6 +252,12 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             if index >= depth and not (counting or moved or dated or figured):
                 continue
             if said and not moved and _mostly_said(unit, said):
+                continue
+            if (
+                said_before
+                and not asks_more & unit.read_terms
+                and _mostly_said(unit, said_before)
+            ):
                 continue
             if rescoped and unit.kind == "list":
                 # « Et pour les territoires ? »: a list whose items are labelled by whom they

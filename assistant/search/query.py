@@ -802,9 +802,35 @@ _SUBJECT_OF_MODAL = re.compile(
 )
 
 
+# What a follow-up's tail asks when it asks nothing of its own (« Et côté fondations, il se
+# passe quoi ? », « Et pour les PME, ça donne quoi ? »): a question word and verbs that
+# say only « what about it » (analysed).
+_VAGUE_TAIL_TERMS = frozenset({"pass", "donn", "march", "sait", "dit", "fait", "neuf"})
+# A tail asking something precise (« Et pour les PME, combien ? » asks a figure).
+_PRECISE_ASK = re.compile(
+    r"\b(?:combien|quand|qui|pourquoi|quel\w*|lesquel\w*|many|much|when|who|why|which)\b"
+)
+
+
+def without_vague_tail(text: str) -> str:
+    """``text`` without a last clause asking only « what about it » (« …, il se passe quoi
+    ? », « …, qu'en est-il ? »)."""
+    head, comma, tail = text.rpartition(",")
+    if (
+        comma
+        and tail.strip(" ?")
+        and not _PRECISE_ASK.search(fold(tail).lower())
+        and set(analyze(tail)) <= _VAGUE_TAIL_TERMS
+    ):
+        return head
+    return text
+
+
 def _rescoped(phrase: str) -> str:
     """The subject a follow-up puts in place of the previous one (« Et côté PME ? » → « pme
-    »): a short noun phrase asking nothing of its own."""
+    »): a short noun phrase asking nothing of its own — before a tail asking only « what
+    about it » (« Et côté fondations, il se passe quoi ? »)."""
+    phrase = without_vague_tail(phrase)
     if len(phrase) <= 2 or len(phrase.split()) > 6 or _ASKS.search(phrase):
         return ""
     if _TIME_SCOPE.fullmatch(phrase.strip(" ?!.")):
@@ -1598,7 +1624,9 @@ def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery
     # fills are no terms of the question (« aux côtés des … », « Au plus haut niveau de
     # l'Etat … » are about nothing asked). fold() keeps the text's length.
     slot = _FOR_X_SLOT.match(fold(question).lower())
-    terms = analyze(question[slot.end() :] if slot else question) or analyze(question)
+    # « Et côté fondations, il se passe quoi ? »: the tail asks nothing of its own.
+    own = without_vague_tail(question[slot.end() :]) if slot else question
+    terms = analyze(own) or analyze(question)
     last = last_question(history or [])
     elliptic = bool(last) and (
         len(terms) <= 3
