@@ -21,6 +21,7 @@ from assistant.search.definitions import asked_term
 from assistant.search.query import (
     asked_items,
     example_of,
+    intent_in_context,
     qualifying_terms,
     read_intent,
     set_aside_terms,
@@ -738,6 +739,28 @@ def test_the_role_of_a_subject_is_answered_by_units_naming_it(reference_assistan
     answer = reference_assistant.answer("Quel est le rôle de l'État ?")
     assert answer.citations, answer.answer
     assert all("etat" in fold(c.quote).lower() for c in answer.citations), answer.answer
+
+
+def test_the_role_asked_is_lifted_where_the_note_writes_it(reference_assistant):
+    # « Le rôle du modèle socio-économique est de se donner les moyens … » closes a passage on
+    # the two risks, ranked 6th: « rôle » and « modèle socio-économique » apart are all over
+    # the note, and the answer opened on « … qui ont joué un rôle pionnier … ».
+    answer = reference_assistant.answer("Quel est le rôle du modèle socio-économique ?")
+    assert answer.citations, answer.answer
+    assert answer.citations[0].quote.startswith("Le rôle du modèle socio-économique est de")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Et concrètement, ça sert à quoi ?", "Un modèle socio-économique, ça sert à quoi ?"],
+)
+def test_a_purpose_asked_after_the_verb_is_a_purpose(question):
+    # « ça sert à quoi » asks what for, as « à quoi ça sert » does: « concrètement » made it a
+    # request for examples, and a follow-up after a definition inherited « definition ».
+    intent = read_intent(question)
+    assert (intent.kind, intent.why) == ("explain", True)
+    previous = "Qu'est-ce qu'un modèle socio-économique ?"
+    assert intent_in_context(intent, previous, True, question).kind == "explain"
 
 
 def test_a_subject_of_several_words_lifts_the_passages_naming_it_in_a_row(reference_assistant):

@@ -217,6 +217,8 @@ _TIME_UNITS = frozenset({"temps", "mois", "annees", "ans", "semaines", "jours", 
 # A reason or a purpose asked (on folded text).
 _WHY = re.compile(
     r"\b(?:pourquoi|pour quelles? raisons?|why|a quoi (?:ca |cela )?ser[ts]\w*"
+    # « Ça sert à quoi ? », « Ils servent à quoi ? »: the purpose asked after the verb.
+    r"|ser(?:t|ts|vent|virait|vira) a quoi"
     r"|qu.est.ce qui (?:pousse|explique|motive|justifie)\w*|what for|for what reason)\b"
 )
 # « Quel rôle jouent les fondations ? », « Quelle place occupe le mécénat dans … ? »: the
@@ -231,7 +233,7 @@ _INVERTED = re.compile(
 # fondations ? »: the role of a subject, which the question names after « de ».
 _ROLE_OF = re.compile(
     r"^(?:et\s+)?(?:quel|quelle)\s+(?:est|sont)\s+(?:le|la|l['’])\s*"
-    r"(?:role|place|mission|fonction|apport|contribution)\s+"
+    r"(?P<noun>role|place|mission|fonction|apport|contribution)\s+"
     r"(?:de la|de l['’]|des|du|de|d['’])\s*(?P<subject>[^,;:]+?)"
     r"(?:\s+(?:dans|pour|sur|en|aupres|face|au sein|aujourd['’]hui|vis-a-vis)\b.*)?$"
 )
@@ -248,6 +250,15 @@ def _inverted_subject(question: str, folded: str) -> tuple[str, ...]:
     if match is None or match.group("verb") in _NOT_VERBS:
         return ()
     return _written_terms(question, match.group("subject"))
+
+
+def _role_of(question: str, folded: str) -> tuple[str, ...]:
+    """The analysed « rôle du modèle socio-économique » of « Quel est le rôle du modèle
+    socio-économique ? », () for a question asking no role."""
+    role = _ROLE_OF.match(folded.strip(" ?").lower())
+    if role is None:
+        return ()
+    return _written_terms(question, role.group(0)[role.start("noun") : role.end("subject")])
 
 
 # Words that are no verb after « quel N » (« Quels leviers de financement … »).
@@ -521,6 +532,9 @@ class Intent:
     # « Quel rôle jouent les fondations ? »: the subject a « quel N » question asks about,
     # after its verb (analysed); a unit naming none of it speaks of something else.
     subject_terms: tuple[str, ...] = ()
+    # « Quel est le rôle du modèle socio-économique ? »: the role and its subject, as a run of
+    # terms a passage may write (« Le rôle du modèle socio-économique est de … »).
+    role_terms: tuple[str, ...] = ()
     # « How many partnerships … ? »: the English noun counted, analysed; what it counts is the
     # French term it is a cognate of, when the corpus has one (selection.written_intent).
     counted_english: tuple[str, ...] = ()
@@ -589,7 +603,8 @@ def _kind(question: str, text: str) -> str:
         if name == "definition" and _MEASURE_OF.match(text[match.end() :].lstrip()):
             return "figure"
         return name
-    if _CONCRETELY.search(text):
+    if _CONCRETELY.search(text) and not _WHY.search(text):
+        # (« Et concrètement, ça sert à quoi ? » asks a purpose.)
         return "examples"
     # « Quels outils existent pour … ? », « Quelles ressources peut-on consulter ? »: a
     # plural interrogative asking which things exist or can be used asks for them, a list
@@ -656,6 +671,7 @@ def read_intent(question: str) -> Intent:
         why=why,
         must=why and bool(_MUST.search(text)),
         subject_terms=_inverted_subject(question, text),
+        role_terms=_role_of(question, text),
         counted_english=tuple(analyze(_counted_in_english(text))) if kind == "figure" else (),
         agent_of=_agent_verb(question) if kind == "actors" else "",
         part_in_whole=bool(counted_word) and part is not None,
@@ -979,7 +995,8 @@ def intent_in_context(
     # question of its own, of the kind it asks — not the previous question's kind. « ça
     # donne quoi ? », « what about … ? » re-scope the previous question instead.
     asks_own = bool(_OWN_QUESTION.search(fold(question).lower())) if question else False
-    if intent.kind == "explain" and not asks_own:
+    # « Et ça sert à quoi ? » asks a purpose of its own (intent.why), whatever was asked before.
+    if intent.kind == "explain" and not asks_own and not intent.why:
         # « Et la part des financements publics ? » after « Quel est le budget … ? »: the
         # measure it names is the one asked (a share), not the previous question's amount.
         named = _NAMED_MEASURE.match(fold(question).lower())

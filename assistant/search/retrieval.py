@@ -589,12 +589,18 @@ class Retriever:
           most of, in proportion; « l'introduction » names a document's first section;
         - a question about a subject of several words (« Quel est le rôle des collectivités
           territoriales ? ») lifts the passages naming them in a row: their words apart are
-          all over the note (« capacité collective … sur les territoires »)."""
+          all over the note (« capacité collective … sur les territoires »); and those
+          naming the role asked of it in a row (« Le rôle du modèle socio-économique est de
+          … »), as much again."""
         lifts: dict[tuple[int, int], float] = {}
         definition, named = self.settings.definition_boost, self.settings.named_part_boost
         asked = set(query.part)
-        phrase = list(query.intent.subject_terms)
-        by_phrase = self.settings.subject_phrase_boost if len(phrase) > 1 else 0.0
+        runs = [
+            list(run)
+            for run in (query.intent.subject_terms, query.intent.role_terms)
+            if len(run) > 1
+        ]
+        by_phrase = self.settings.subject_phrase_boost if runs else 0.0
         for n, part in enumerate(parts):
             for i in range(len(part.chunks)):
                 bonus = 0.0
@@ -607,10 +613,10 @@ class Retriever:
                     if query.opening and i in part.openings:
                         share = 1.0
                     bonus += named * share if share >= NAMES_AT_LEAST else 0.0
-                if by_phrase and any(
-                    contains_run(list(u.terms), phrase) for u in part.units[part.chunks[i].id]
-                ):
-                    bonus += by_phrase
+                units = part.units[part.chunks[i].id] if by_phrase else []
+                bonus += by_phrase * sum(
+                    any(contains_run(list(u.terms), run) for u in units) for run in runs
+                )
                 if bonus:
                     lifts[(n, i)] = bonus
         return lifts
