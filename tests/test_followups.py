@@ -625,6 +625,20 @@ def test_a_follow_up_asking_more_does_not_quote_the_previous_answer_again(refere
     assert "1,2 million" not in follow.answer, follow.answer
 
 
+def test_a_count_by_pronoun_after_a_developed_point_counts_its_subject(reference_assistant):
+    # « Combien sont-ils ? » after « Détaille le deuxième point. » (the catalysts): searched
+    # with the point's words, the list of the three trends the point came from scored far
+    # above « … du réseau des 350 « catalyseurs territoriaux » », and was quoted again.
+    (_, _, count), _ = _conversation(
+        reference_assistant,
+        "Quelles sont les trois tendances des alliances territoriales ?",
+        "Détaille le deuxième point.",
+        "Combien sont-ils ?",
+    )
+    assert count.citations and "350" in count.citations[0].quote, count.answer
+    assert "tendances" not in count.answer, count.answer
+
+
 def test_only_a_subject_the_note_never_writes_is_said_missing(reference_assistant):
     # « petite association »: « association » is the note's word, « petite » never is.
     # A single unknown word (a typo, « bénéficières ») or a word the note writes under

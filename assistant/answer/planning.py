@@ -99,7 +99,12 @@ def plan_answer(
     point = ""
     no_more = False
     counting = [s for s in candidates if s.counts]
-    if counting and counting[0].score >= COUNTED_RATIO * candidates[0].score:
+    # « Combien sont-ils ? » after a developed point: the words searched are the point's, which
+    # its own list holds best (« … les 3 tendances majeures … : … les catalyseurs
+    # territoriaux … »); what the question asks is the number of what « ils » stands for, and
+    # a unit giving one answers however far below it scores.
+    by_pronoun = query.follow_up and intent.pronoun_subject and bool(intent.counted)
+    if counting and (by_pronoun or counting[0].score >= COUNTED_RATIO * candidates[0].score):
         # One figure asked (« Combien de bénévoles ? ») and the passages give a number of
         # it: the quotes are those that give it, first, a long list cut down to its
         # lead-in and the items that give it.
