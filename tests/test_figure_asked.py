@@ -461,3 +461,22 @@ def test_a_share_of_a_whole_that_comes_from_a_part_is_the_parts(reference_assist
         "Quelle part du financement associatif provient des financements publics ?"
     )
     assert "44%" in public.citations[0].quote, public.answer
+
+
+def test_a_figure_missing_is_not_said_beside_what_the_note_says_of_someone_else(
+    reference_assistant,
+):
+    # « Le RAMEAU, il a quel budget … ? »: the note never gives it, and the answer said so
+    # beside « Le budget associatif est passé de 70 milliards … » — the sector's, read as
+    # what the note says of Le RAMEAU.
+    answer = reference_assistant.answer("Le RAMEAU, quel budget a-t-il et combien de salariés ?")
+    assert answer.abstained, answer.answer
+    assert "milliards" not in answer.answer, answer.answer
+
+
+def test_who_says_a_figure_is_not_what_the_figure_is_about(reference_assistant):
+    # « Selon Le RAMEAU, combien de partenariats … ? »: a number of partnerships that does
+    # not name Le RAMEAU gives the figure; the question abstained (« ce chiffre »).
+    answer = reference_assistant.answer("Selon Le RAMEAU, combien de partenariats y a-t-il ?")
+    assert not answer.abstained, answer.answer
+    assert "partenariats" in answer.citations[0].quote, answer.answer

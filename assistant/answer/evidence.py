@@ -164,6 +164,8 @@ def _subject_weights(query: SearchQuery, idf: dict[str, float]) -> dict[str, flo
     intent = query.intent
     left_out = set(measure_terms()) | set(intent.counted_terms)
     left_out |= set(intent.scope_terms)  # « en France »: where, not what
+    # « Selon Le RAMEAU, combien de partenariats … ? »: who says it, not what it is about.
+    left_out |= query.qualifying
     # A year asked (« en 2031 ») is judged on its own: the answer says the note has nothing
     # of that year and gives the figure it has (planning's missing year).
     left_out |= set(query.years)

@@ -200,6 +200,13 @@ def plan_answer(
         naming = [s for s in candidates if writes_name(s.unit.text, name)]
         chosen = naming[: limit if detail == "full" else 1]
         missing = Missing("definition", name) if chosen else missing
+    if missing is not None and missing.kind in ("figure", "part") and not _about_names(
+        chosen, query, intent
+    ):
+        # « Le RAMEAU, il a quel budget … ? »: what the note says « of the subject » was the
+        # sector's budget; a figure missing is said beside what the note says of whom the
+        # question names, or not at all.
+        chosen = []
     if query.asked_items and not query.point:
         chosen = [items_named(s, query.asked_items) for s in chosen]
     if intent.kind == "list" or query.asked_items:
@@ -216,6 +223,17 @@ def plan_answer(
         point=point,
         no_more=no_more,
     )
+
+
+def _about_names(chosen: list[Scored], query: SearchQuery, intent: Intent) -> bool:
+    """Whether a quote names whom the question asks about (« Le RAMEAU », « l'ADASI »): true
+    when it names none but a place it is scoped to (« en France ») or who says it (« selon X
+    »)."""
+    aside = set(intent.scope_terms) | query.qualifying
+    names = [n for n in query.names if not set(analyze(n)) <= aside]
+    if not names:
+        return True
+    return any(fold(n).lower() in fold(s.unit.text).lower() for n in names for s in chosen)
 
 
 def _defined_name(query: SearchQuery) -> str:
