@@ -480,3 +480,12 @@ def test_who_says_a_figure_is_not_what_the_figure_is_about(reference_assistant):
     answer = reference_assistant.answer("Selon Le RAMEAU, combien de partenariats y a-t-il ?")
     assert not answer.abstained, answer.answer
     assert "partenariats" in answer.citations[0].quote, answer.answer
+
+
+def test_a_year_the_note_never_writes_does_not_move_the_search(reference_assistant):
+    # « … en 2023 ? »: embedded with the question, the year the note never writes moved it
+    # away from the passage giving the number of volunteers, and the answer abstained. The
+    # year is judged apart: the note has nothing of 2023, and gives its own figure.
+    answer = reference_assistant.answer("Combien de bénévoles en France en 2023 ?")
+    assert not answer.abstained, answer.answer
+    assert "2023" in answer.answer and "13,2 millions" in answer.answer, answer.answer

@@ -485,7 +485,14 @@ class Retriever:
                 lexical += [((n, i), score) for i, score in found]
             lexical = sorted(lexical, key=lambda kv: (-kv[1], kv[0]))[:n_candidates]
         if mode in ("hybrid", "dense"):
-            vector = np.asarray(self.embedder.embed_query(query.text), dtype=np.float32)
+            # « Combien de bénévoles en France en 2023 ? »: a year the note never writes is
+            # judged apart (the answer says it has nothing of that year); embedded, it moved
+            # the question away from the passage giving the number of volunteers.
+            unwritten = [y for y in query.years if not self.knows(y, viewer)]
+            text = query.text
+            for year in unwritten:
+                text = re.sub(rf"\s*\b(?:en|in)?\s*{year}\b", "", text)
+            vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
             scores: dict[tuple[int, int], float] = {}
             # Chroma proposes candidates among the owners the viewer may read only.
             hidden = sorted(set(self._private) - {viewer or ""})
