@@ -268,6 +268,8 @@ def _develops(unit: Unit, query: SearchQuery) -> bool:
     terms = set(analyze(query.point))
     if len(terms) <= _PHRASE_TERMS:
         need = len(terms) - len(terms) // 3
+        if len(terms & unit.read_terms) < need:
+            return False  # (no line can hold more than the whole: each is read only then)
         context = set() if unit.about.endswith(":") else set(analyze(unit.about))
         return any(
             len(terms & context.union(analyze(line))) >= need for line in unit.text.split("\n")

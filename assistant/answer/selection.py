@@ -235,7 +235,13 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # opening the chunk after the platform's) and a unit naming the subject a follow-up
     # moves to; the other units only from the best ``depth`` passages.
     # A question asking two figures reads each part's from any passage too.
-    figures = asked_figures(intent, retrieval) if intent.parts else []
+    # (The first part's figure is the question's own, read as ``counting`` already.)
+    own_figure = (intent.counted_terms, intent.measure) if intent.one_figure else None
+    figures = [
+        f
+        for f in (asked_figures(intent, retrieval) if intent.parts else [])
+        if (f.counted_terms, f.measure) != own_figure
+    ]
     reach = (
         len(passages)
         if intent.one_figure or figures or intent.kind == "date" or rescoped
@@ -248,8 +254,11 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
                 continue
             counting, moved = reads(unit)
             dated = intent.kind == "date" and holds("date", unit.text)
-            figured = any(gives(f, unit.text) for f in figures) if index >= depth else False
-            if index >= depth and not (counting or moved or dated or figured):
+            if (
+                index >= depth
+                and not (counting or moved or dated)
+                and not any(_may_give(f, unit) and gives(f, unit.text) for f in figures)
+            ):
                 continue
             if said and not moved and _mostly_said(unit, said):
                 continue
@@ -512,6 +521,15 @@ def _items_are(unit: Unit, pointed: frozenset[str]) -> bool:
         and bool(items)
         and all(overlap(set(tokens(line)), pointed) > 0.6 for line in items)
     )
+
+
+def _may_give(figure: Intent, unit: Unit) -> bool:
+    """Whether ``unit`` may give a number of what ``figure`` counts (.holds.gives reads it
+    only then): it names the counted noun, or the number may stand under an acronym or be a
+    share of something else — the check costs a tenth of reading every passage."""
+    if not figure.counted or figure.counted_initials or figure.measure == "share":
+        return True
+    return bool(figure.counted_terms) and figure.counted_terms[0] in unit.terms
 
 
 def _mostly_said(unit: Unit, said: frozenset[str]) -> bool:
