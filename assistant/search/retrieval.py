@@ -107,6 +107,11 @@ _ORDINAL = re.compile(r"\b(\d+)(?:e|eme|ieme|er|ere|re|th|st|nd|rd)\b")
 PREFIX = 5
 
 
+# A run of the question's words lifts the passages naming it only when at most this share
+# of a partition's chunks do (it then sets them apart).
+RUN_NAMED_AT_MOST = 0.25
+
+
 @dataclass
 class Partition:
     """One owner's index: the shared corpus (owner "") or one user's private uploads.
@@ -598,7 +603,8 @@ class Retriever:
           territoriales ? ») lifts the passages naming them in a row: their words apart are
           all over the note (« capacité collective … sur les territoires »); and those
           naming the role asked of it in a row (« Le rôle du modèle socio-économique est de
-          … »), as much again."""
+          … »), as much again — a run more than a quarter of the passages name (« modèle
+          socio-économique »: 88 of 138) sets none apart and lifts none."""
         lifts: dict[tuple[int, int], float] = {}
         definition, named = self.settings.definition_boost, self.settings.named_part_boost
         asked = set(query.part)
@@ -609,6 +615,19 @@ class Retriever:
         ]
         by_phrase = self.settings.subject_phrase_boost if runs else 0.0
         for n, part in enumerate(parts):
+            # Which chunks name each run; a run most of them name (« modèle socio-économique »
+            # in a note about it) sets none apart, and lifting them all pushed down the one
+            # writing the role asked.
+            naming = [
+                {
+                    i
+                    for i, c in enumerate(part.chunks)
+                    if any(contains_run(list(u.terms), run) for u in part.units[c.id])
+                }
+                for run in runs
+            ]
+            most = RUN_NAMED_AT_MOST * len(part.chunks)
+            naming = [found for found in naming if len(found) <= most]
             for i in range(len(part.chunks)):
                 bonus = 0.0
                 if query.defined and definition:
@@ -620,10 +639,7 @@ class Retriever:
                     if query.opening and i in part.openings:
                         share = 1.0
                     bonus += named * share if share >= NAMES_AT_LEAST else 0.0
-                units = part.units[part.chunks[i].id] if by_phrase else []
-                bonus += by_phrase * sum(
-                    any(contains_run(list(u.terms), run) for u in units) for run in runs
-                )
+                bonus += by_phrase * sum(i in found for found in naming)
                 if bonus:
                     lifts[(n, i)] = bonus
         return lifts
