@@ -142,7 +142,7 @@ def _after_counts(text: str, reach: int, shares: bool = True) -> Iterator[str]:
             continue
         # « une association sur trois développe des partenariats »: « trois » is a ratio's
         # denominator, it counts nothing that follows it.
-        if _RATIO_OF.search(text, 0, match.start()):
+        if _denominator(text, match.start()):
             continue
         clause = re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + reach], maxsplit=1)[0]
         # « … des cabinets de conseil. 26 d'entre eux se sont impliqués »: the number counts
@@ -153,6 +153,14 @@ def _after_counts(text: str, reach: int, shares: bool = True) -> Iterator[str]:
 
 
 _RATIO_OF = re.compile(r"\bsur\s*$", re.IGNORECASE)
+
+
+def _denominator(text: str, start: int) -> bool:
+    """Whether the number at ``start`` is a ratio's denominator (« 8 cas sur 10 », « une
+    association sur trois »): a share's, it counts nothing."""
+    return _RATIO_OF.search(text, 0, start) is not None
+
+
 _PARTITIVE = re.compile(r"\s*d[’']entre\s+(?:eux|elles)\b|\s*of them\b", re.IGNORECASE)
 
 
@@ -265,7 +273,6 @@ _BARE_COUNT = re.compile(
 )
 
 
-_RATIO = frozenset({"sur"})
 _SERIES = frozenset({"jour", "article", "numero", "n°", "no", "page", "niveau", "module", "axe"})
 
 
@@ -292,7 +299,7 @@ def counts_bare_terms(text: str, wanted: Sequence[str]) -> bool:
         if before[:1].isupper() or fold(before) in _SERIES:
             continue
         # « 8 cas sur 10 »: the ratio's denominator is a share's, no count.
-        if fold(before).lower() in _RATIO:
+        if _denominator(text, match.start()):
             continue
         # « 26 d'entre eux »: the number counts the pronoun's antecedent, nothing else.
         if _PARTITIVE.match(text, match.end()) and wanted[0] not in analyze(

@@ -25,7 +25,6 @@ from .selection import (
     STRICT_KINDS,
     SUMMARY_RATIO,
     Scored,
-    asked_figures,
     choose,
     overlap,
     score_units,
@@ -98,6 +97,9 @@ def plan_answer(
     candidates = answers(scored, intent)
     point = ""
     no_more = False
+    # Each part as the passages can answer it (« Et ça fait combien d'objectifs ? »: the
+    # note counts « les 17 ODD »), read once: the figures they ask, then what answers each.
+    parts = [replace(p, intent=written_intent(p.intent, retrieval)) for p in parts_of(intent)]
     counting = [s for s in candidates if s.counts]
     # « Combien sont-ils ? » after a developed point: the words searched are the point's, which
     # its own list holds best (« … les 3 tendances majeures … : … les catalyseurs
@@ -108,7 +110,7 @@ def plan_answer(
         # One figure asked (« Combien de bénévoles ? ») and the passages give a number of
         # it: the quotes are those that give it, first, a long list cut down to its
         # lead-in and the items that give it.
-        figures = asked_figures(intent, retrieval)
+        figures = [p.intent for p in parts if p.intent.one_figure] if parts else [intent]
         chosen = [one_figure(s, figures) for s in choose(counting, limit)]
     elif query.point:
         # « Développe le deuxième point »: the point as the previous answer's list gave it,
@@ -120,7 +122,12 @@ def plan_answer(
         # What develops the point names it: a unit holding none of its words shares only
         # the previous question's (« Le cycle sur l'hybridation … s'achève » for « risque
         # politique », once the previous answer had quoted the sentences on both risks).
-        rest = [s for s in candidates if not s.restates and _develops(s.unit, query)]
+        about = set(analyze(query.point))
+        rest = [
+            s
+            for s in candidates
+            if not s.restates and _develops(s.unit, about, query.point_terms)
+        ]
         if restated and not _said_before(restated[0], query.excluded):
             # The note's item says more than the previous answer gave of it (a model's
             # answer shortens): it is the first thing to develop.
@@ -144,12 +151,8 @@ def plan_answer(
         # items dating the subject, as one is to the items giving a figure asked.
         subject = set(query.terms) - query.qualifying - set(_date_terms())
         chosen = [dated_items(s, subject) for s in chosen]
-    # Each part as the passages can answer it (« Et ça fait combien d'objectifs ? »: the
-    # note counts « les 17 ODD »).
-    parts = [] if query.point else parts_of(query.intent)
-    parts = [replace(p, intent=written_intent(p.intent, retrieval)) for p in parts]
     unanswered = None
-    if parts:
+    if parts and not query.point:
         # « Depuis quand …, et combien de réseaux … ? »: each part its answering unit, in
         # the question's order.
         idf = retrieval.idf
@@ -258,14 +261,14 @@ def _says_what(text: str, defined: tuple[str, ...], name: str) -> bool:
 _PHRASE_TERMS = 3
 
 
-def _develops(unit: Unit, query: SearchQuery) -> bool:
+def _develops(unit: Unit, terms: set[str], own: frozenset[str]) -> bool:
     """Whether ``unit`` says something of the point a follow-up asks to develop: one of its
     lines names a short point — both words of « risque technique », which a list of
     proposals whose one item says « risque de compromettre … » and another « les freins
     techniques … » does not; two of the three of « l'émergence de tiers-lieux » (« la
     montée en puissance des tiers-lieux ») —, or it holds a term setting a longer point
-    apart from the answer's other points (``query.point_terms``)."""
-    terms = set(analyze(query.point))
+    apart from the answer's other points (``own``, ``SearchQuery.point_terms``). ``terms``:
+    the point's, analysed."""
     if len(terms) <= _PHRASE_TERMS:
         need = len(terms) - len(terms) // 3
         if len(terms & unit.read_terms) < need:
@@ -274,7 +277,7 @@ def _develops(unit: Unit, query: SearchQuery) -> bool:
         return any(
             len(terms & context.union(analyze(line))) >= need for line in unit.text.split("\n")
         )
-    return bool((query.point_terms or terms) & unit.read_terms)
+    return bool((own or terms) & unit.read_terms)
 
 
 def said_of_point(query: SearchQuery, retrieval: Retrieval) -> list[Scored]:

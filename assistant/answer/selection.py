@@ -192,7 +192,6 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         for p in passages
         for u in retrieval.units_of(p)
     )
-    said = frozenset(tokens(query.previous_answer)) if named else frozenset()
     # « Et combien sont locaux ? » after « Combien de partenariats … ? »: what the previous
     # answer quoted answers the previous question; quoted again, it read as the same answer
     # twice. A follow-up asking something of its own (« local ») quotes it again only if it
@@ -202,7 +201,11 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         if query.follow_up and not query.point and not rescoped and query.previous_answer
         else set()
     )
-    said_before = frozenset(tokens(query.previous_answer)) if asks_more else frozenset()
+    said = frozenset(tokens(query.previous_answer)) if named or asks_more else frozenset()
+
+    def says_what_is_new(unit: Unit, moved: bool) -> bool:
+        """The new subject of a re-scoped follow-up, or the words of one asking more."""
+        return moved if named else bool(asks_more & unit.read_terms)
 
     # « Les financements publics représentent quelle part des ressources ? »: the share is
     # given of the whole asked or of the subject's own words.
@@ -260,13 +263,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
                 and not any(_may_give(f, unit) and gives(f, unit.text) for f in figures)
             ):
                 continue
-            if said and not moved and _mostly_said(unit, said):
-                continue
-            if (
-                said_before
-                and not asks_more & unit.read_terms
-                and _mostly_said(unit, said_before)
-            ):
+            if said and not says_what_is_new(unit, moved) and _mostly_said(unit, said):
                 continue
             if rescoped and unit.kind == "list":
                 # « Et pour les territoires ? »: a list whose items are labelled by whom they

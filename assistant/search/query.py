@@ -239,26 +239,20 @@ _ROLE_OF = re.compile(
 )
 
 
-def _inverted_subject(question: str, folded: str) -> tuple[str, ...]:
+def _asked_subject(question: str, folded: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The analysed subject of « Quel rôle jouent les fondations ? », « Quel est le rôle de
-    l'État ? » (``folded``: fold() of the question, read once by read_intent)."""
+    l'État ? », and for the latter the role with its subject as written in a row (« rôle du
+    modèle socio-économique »; () when no role is asked). ``folded``: fold() of the
+    question, read once by read_intent."""
     text = folded.strip(" ?").lower()
     role = _ROLE_OF.match(text)
     if role is not None:
-        return _written_terms(question, role.group("subject"))
+        asked = role.group(0)[role.start("noun") : role.end("subject")]
+        return _written_terms(question, role.group("subject")), _written_terms(question, asked)
     match = _INVERTED.match(text)
     if match is None or match.group("verb") in _NOT_VERBS:
-        return ()
-    return _written_terms(question, match.group("subject"))
-
-
-def _role_of(question: str, folded: str) -> tuple[str, ...]:
-    """The analysed « rôle du modèle socio-économique » of « Quel est le rôle du modèle
-    socio-économique ? », () for a question asking no role."""
-    role = _ROLE_OF.match(folded.strip(" ?").lower())
-    if role is None:
-        return ()
-    return _written_terms(question, role.group(0)[role.start("noun") : role.end("subject")])
+        return (), ()
+    return _written_terms(question, match.group("subject")), ()
 
 
 # Words that are no verb after « quel N » (« Quels leviers de financement … »).
@@ -650,6 +644,7 @@ def read_intent(question: str) -> Intent:
         counted_word = counted_word or _as_written(question, part.group("part").split()[0])
     phrase = _counted_phrase(question, counted_word)
     why = kind == "explain" and bool(_WHY.search(text))
+    subject_terms, role_terms = _asked_subject(question, text)
     places = " ".join(m.group(1) or m.group(2) for m in _SCOPE.finditer(question))
     return Intent(
         kind=kind,
@@ -670,8 +665,8 @@ def read_intent(question: str) -> Intent:
         asks_for=_asks_for(text, kind),
         why=why,
         must=why and bool(_MUST.search(text)),
-        subject_terms=_inverted_subject(question, text),
-        role_terms=_role_of(question, text),
+        subject_terms=subject_terms,
+        role_terms=role_terms,
         counted_english=tuple(analyze(_counted_in_english(text))) if kind == "figure" else (),
         agent_of=_agent_verb(question) if kind == "actors" else "",
         part_in_whole=bool(counted_word) and part is not None,
@@ -1780,8 +1775,9 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
     if query.point:
         query.excluded = frozenset(tokens(query.previous_answer))
         query.pointed = frozenset(tokens(query.point))
+        points = previous_points(turns)
         if intent.ordinal is not None:
-            query.points = len(previous_points(turns))
+            query.points = len(points)
             query.point_index = intent.ordinal - 1 if intent.ordinal > 0 else -1
-        query.point_terms = own_terms(query.point, previous_points(turns))
+        query.point_terms = own_terms(query.point, points)
     return query

@@ -608,12 +608,12 @@ class Retriever:
         lifts: dict[tuple[int, int], float] = {}
         definition, named = self.settings.definition_boost, self.settings.named_part_boost
         asked = set(query.part)
+        by_phrase = self.settings.subject_phrase_boost
         runs = [
             list(run)
             for run in (query.intent.subject_terms, query.intent.role_terms)
-            if len(run) > 1
+            if len(run) > 1 and by_phrase
         ]
-        by_phrase = self.settings.subject_phrase_boost if runs else 0.0
         for n, part in enumerate(parts):
             # Which chunks name each run; a run most of them name (« modèle socio-économique »
             # in a note about it) sets none apart, and lifting them all pushed down the one
