@@ -489,3 +489,23 @@ def test_a_year_the_note_never_writes_does_not_move_the_search(reference_assista
     answer = reference_assistant.answer("Combien de bénévoles en France en 2023 ?")
     assert not answer.abstained, answer.answer
     assert "2023" in answer.answer and "13,2 millions" in answer.answer, answer.answer
+
+
+def test_a_figure_asked_of_a_titled_thing_comes_from_a_passage_naming_it(reference_assistant):
+    # « Combien de participants le webinaire « Transformer son modèle socio-économique » … ? »
+    # was answered with « un premier webinaire, a réuni près de 150 participants » — another
+    # webinar, of a Paris programme, in a passage that never names the title asked.
+    answer = reference_assistant.answer(
+        "Combien de participants le webinaire « Transformer son modèle socio-économique »"
+        " a-t-il réunis ?"
+    )
+    assert answer.abstained, answer.answer
+    assert "150" not in answer.answer, answer.answer
+    # A passage naming the title gives its figure (« … ce MOOC se propose de répondre, avec
+    # le témoignage de plus de 20 dirigeants … », under the MOOC's title).
+    named = reference_assistant.answer(
+        "Combien de dirigeants témoignent dans le MOOC « Nouveaux modèles économiques"
+        " associatifs » ?"
+    )
+    assert not named.abstained, named.answer
+    assert "20 dirigeants" in named.answer, named.answer

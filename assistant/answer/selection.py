@@ -18,7 +18,7 @@ from ..models import RetrievedChunk
 from ..search.definitions import spells_out
 from ..search.query import Intent, SearchQuery, names_ordinal, read_intent
 from ..search.retrieval import Retrieval
-from ..textnorm import contains_run, tokens
+from ..textnorm import analyze, contains_run, tokens
 from ..textunits import Unit, around_items, is_item, strip_bullet
 from .holds import (
     announces,
@@ -70,6 +70,8 @@ NO_NECESSITY_FITS = 0.5
 # « Quelles grandes tendances … ? »: a unit that counts or lists the very things asked for
 # (« les 3 tendances majeures … : », « deux risques : ») gives them.
 ANNOUNCES_ITEMS = 1.25
+# A passage names a title the question quotes when it holds this share of its words (IDF).
+TITLE_NAMED = 2 / 3
 
 
 @dataclass
@@ -224,13 +226,14 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     def labelled(line: str) -> bool:
         return labelled_by_subject(strip_bullet(line), query.rescoped, query.rescoped_phrase)
 
-    def reads(unit: Unit) -> tuple[bool, bool]:
+    def reads(unit: Unit, titled: bool) -> tuple[bool, bool]:
         """Whether the unit gives the one figure asked, and names the new subject — of which
         a re-scoped follow-up asks the figure (« Et celui des fondations ? » after « Quel est
         le budget … ? »: « 5,7 milliards … du financement privé » is no budget of theirs),
-        when naming it can be read (some retrieved unit names it)."""
+        when naming it can be read (some retrieved unit names it). ``titled``: its passage
+        names the titles the question asks about (:func:`_names_titles`)."""
         moved = names_subject(unit.text, unit.terms, query.rescoped, query.rescoped_phrase)
-        counting = intent.one_figure and gives(intent, unit.text, share_of)
+        counting = titled and intent.one_figure and gives(intent, unit.text, share_of)
         return counting and (moved or not named), moved
 
     # « Combien de bénévoles ? »: a unit giving a number of what is counted answers from any
@@ -252,10 +255,11 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     )
     for index, passage in enumerate(passages[:reach]):
         sims = retrieval.sentence_similarity.get(passage.id)
+        titled = _names_titles(passage, query.titles, idf, passages) if intent.one_figure else True
         for unit in retrieval.units_of(passage):
             if not unit.quotable:
                 continue
-            counting, moved = reads(unit)
+            counting, moved = reads(unit, titled)
             dated = intent.kind == "date" and holds("date", unit.text)
             if (
                 index >= depth
@@ -271,7 +275,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
                 cut = around_items(unit, lambda line: labelled(line))
                 if cut is not None:
                     unit = cut
-                    counting, moved = reads(unit)
+                    counting, moved = reads(unit, titled)
             if excluded and overlap(set(tokens(unit.text)), excluded) > 0.6:
                 cut = around_items(unit, lambda line: overlap(set(tokens(line)), pointed) > 0.6)
                 if cut is None and query.points >= 2:
@@ -287,7 +291,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
                     continue
                 else:
                     unit = cut
-                    counting, moved = reads(unit)
+                    counting, moved = reads(unit, titled)
                     restates = True
             else:
                 restates = False
@@ -518,6 +522,36 @@ def _items_are(unit: Unit, pointed: frozenset[str]) -> bool:
         and bool(items)
         and all(overlap(set(tokens(line)), pointed) > 0.6 for line in items)
     )
+
+
+def _names_titles(
+    passage: RetrievedChunk,
+    titles: tuple[tuple[str, ...], ...],
+    idf: dict[str, float],
+    passages: list[RetrievedChunk],
+) -> bool:
+    """Whether the passage names each title the question writes in quotes — or its heading
+    does, or a retrieved passage just before or after it (« … ce MOOC se propose de répondre
+    » follows the chunk announcing « Le MOOC « Nouveaux modèles économiques associatifs » »):
+    two thirds of the title's words, weighed by IDF. « transformer son modèle économique »
+    names « Transformer son modèle socio-économique »; a passage on « son modèle
+    socio-économique » (in most passages) does not. « Combien de participants le webinaire
+    « Transformer … » a-t-il réunis ? » was answered by « un premier webinaire, a réuni près
+    de 150 participants », another webinar, in a passage that never names the one asked."""
+    if not titles:
+        return True
+    around = [
+        p.text
+        for p in passages
+        if p.source == passage.source and abs(p.ordinal - passage.ordinal) <= 1
+    ]
+    held = set(analyze("\n".join([passage.section, *around])))
+    for title in titles:
+        weights = {t: idf.get(t, 1.0) for t in title}
+        total = sum(weights.values()) or 1.0
+        if sum(w for t, w in weights.items() if t in held) < TITLE_NAMED * total:
+            return False
+    return True
 
 
 def _may_give(figure: Intent, unit: Unit) -> bool:

@@ -494,6 +494,16 @@ def days_in(text: str) -> list[str]:
     return [" ".join(d.split()) for d in _DAY_ASKED.findall(text)]
 
 
+_TITLE = re.compile(r"«\s*([^»]+?)\s*»|“([^”]+)”|\"([^\"]+)\"")
+
+
+def titles_in(text: str) -> tuple[tuple[str, ...], ...]:
+    """The titles the question writes in quotes (« Transformer son modèle socio-économique
+    »), analysed: what it asks about is that webinar, programme or book, not another."""
+    found = (next(g for g in m.groups() if g) for m in _TITLE.finditer(text))
+    return tuple(terms for terms in (tuple(analyze(t)) for t in found) if terms)
+
+
 @dataclass(frozen=True)
 class Intent:
     kind: str  # summary | examples | figure | date | definition | actors | list | explain
@@ -1503,6 +1513,7 @@ class SearchQuery:
     asked: list[str] = field(init=False)  # analyze(focus_text): what names a section
     years: list[str] = field(init=False)  # the years the user's question names
     days: list[str] = field(init=False)  # … and the days of a month (« 19 septembre »)
+    titles: tuple[tuple[str, ...], ...] = field(init=False)  # … and its titles, analysed
     # A follow-up pointing into the previous answer: that answer's words (its quotes are not
     # quoted again) and the point's (a list holding it is cut to its item); tokens().
     excluded: frozenset[str] = frozenset()
@@ -1569,6 +1580,7 @@ class SearchQuery:
         self.asked = analyze(self.focus_text)
         self.years = years_in(self.focus_text)
         self.days = days_in(self.focus_text)
+        self.titles = titles_in(self.focus_text)
         self.defined = asked_term(self.focus_text)
         self.part = named_part(self.focus_text)
         self.initials = spelled_out_initials(self.focus_text)
