@@ -475,3 +475,10 @@ def test_a_plural_which_question_asks_for_the_list_of_things_it_names(reference_
     )
     first = answer.citations[0].quote
     assert "MOOC" in first and "référentiel" in first, answer.answer
+
+
+def test_which_one_thing_is_answered_by_the_unit_naming_another(reference_assistant):
+    # « Quel cycle a suivi « 21 jours pour convaincre » ? » quoted three sentences on the
+    # cycle the question names, none on the one that follows it.
+    answer = reference_assistant.answer("Quel cycle a suivi « 21 jours pour convaincre » ?")
+    assert "ODD & innovations sociétales" in answer.answer, answer.answer

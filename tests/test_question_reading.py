@@ -14,12 +14,14 @@ from assistant.answer.holds import (
     enumerated_items,
     holds,
     names_agent,
+    names_another,
     names_one,
 )
 from assistant.leaning import leans
 from assistant.search.definitions import asked_term
 from assistant.search.query import (
     asked_items,
+    asked_one,
     example_of,
     intent_in_context,
     qualifying_terms,
@@ -846,3 +848,36 @@ def test_a_sentence_saying_what_the_answer_is_for_does_not_pull_in_its_words(
         "de la date de départ pour mon support de formation."
     )
     assert "Depuis 2008" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "one"),
+    [
+        ("Quel nouveau cycle prend le relais une fois « 21 jours … » terminé ?", "cycl"),
+        ("Quelle plateforme d'orientation a été lancée en 2019 ?", "plateform"),
+        ("Quel outil la note recommande-t-elle ?", "outil"),
+        ("Quel est le rôle de l'État ?", ""),  # « quel est … »: what it asks is after
+        ("Quelles plateformes existent ?", ""),  # several: asked_items
+        ("Combien de bénévoles ?", ""),
+    ],
+)
+def test_a_singular_interrogative_asks_for_one_thing(question, one):
+    assert asked_one(question) == one
+
+
+def test_one_thing_asked_is_named_by_a_name_the_question_does_not_give():
+    # « Quel nouveau cycle prend le relais une fois « 21 jours pour convaincre » terminé ? »
+    # quoted three sentences on « 21 jours pour convaincre » itself, and not « C'est le cycle «
+    # ODD & innovations sociétales … » qui débute dès demain ».
+    asked = set(analyze("Quel cycle suit « 21 jours pour convaincre » une fois terminé ?"))
+    assert names_another(
+        "C’est le cycle « ODD & innovations sociétales : à l’écoute des territoires ! » qui"
+        " débute dès demain.",
+        "cycl",
+        asked,
+    )
+    assert not names_another(
+        "Le cycle « 21 jours pour convaincre » qui s’achève en a retracé le chemin.", "cycl", asked
+    )
+    assert not names_another("Le cycle s’achève : et après ?", "cycl", asked)
+    assert names_another("la plateforme Pousses.paris, lancée en 2019", "plateform", set())

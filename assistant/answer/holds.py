@@ -639,6 +639,30 @@ def names_one(text: str, noun: str) -> bool:
     )
 
 
+_TITLE_AFTER = re.compile(r"[«“\"]\s*(?P<title>[^»”\"\n]+)")
+_NAME_AFTER = re.compile(r"(?P<title>[A-ZÀ-Ý][\w’'-]*(?:\s+(?:[A-ZÀ-Ý&][\w’'-]*|\d+))*)")
+
+
+def names_another(text: str, noun: str, asked: set[str]) -> bool:
+    """Whether ``text`` names one of the things ``noun`` stands for that the question does
+    not name already (``asked``: its analysed terms): « C'est le cycle « ODD & innovations
+    sociétales … » » for « Quel nouveau cycle prend le relais une fois « 21 jours pour
+    convaincre » terminé ? », where « Le cycle « 21 jours pour convaincre » … » names the
+    question's own."""
+    for word in _WRITTEN_WORD.finditer(text):
+        if analyze(word.group())[:1] != [noun]:
+            continue
+        instance = _INSTANCE.match(text, word.end())
+        if instance is None:
+            continue
+        start = instance.end() - 1  # the quote or the capital
+        named = _TITLE_AFTER.match(text, start) or _NAME_AFTER.match(text, start)
+        terms = set(analyze(named.group("title"))) if named else set()
+        if terms - asked:
+            return True
+    return False
+
+
 def defines_term(text: str, term: tuple[str, ...]) -> bool:
     """Whether a sentence of ``text`` defines the asked phrase (its subject is the phrase:
     « Le modèle socio-économique représente … » for « modèle socio-économique »)."""

@@ -29,6 +29,7 @@ from .holds import (
     labelled_by_subject,
     measure_terms,
     names_agent,
+    names_another,
     names_one,
     names_subject,
     opens_on_term,
@@ -346,6 +347,21 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         {id(u): names_ordinal(u.text, intent) for _, u, *_ in raw} if intent.ordinal_noun else {}
     )
     any_ordinal = any(ordinals.values())
+    # « Quel nouveau cycle prend le relais … ? », « Quelle plateforme … ? »: when some unit
+    # names one such thing the question does not name already (« C'est le cycle « ODD &
+    # innovations sociétales … » »), it tells which; the others fit as little as a figure
+    # that is not the one asked.
+    one = query.asked_one if intent.kind not in (*STRICT_KINDS, "definition") else ""
+    asked_terms = set(query.terms)
+    naming_one = (
+        {
+            id(u): one in u.terms and names_another(u.text, one, asked_terms)
+            for _, u, *_ in raw
+        }
+        if one
+        else {}
+    )
+    any_one = any(naming_one.values())
     # A follow-up's focus may be only a predicate (« Et pourquoi c'est important ? »): what
     # enables is then the previous question's subject.
     reason_subject = set(focus) | (set(context) if query.follow_up else set())
@@ -403,6 +419,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             fits = 1.0 if agents[id(unit)] else OTHER_FIGURE_FITS * fits
         if any_ordinal:
             fits = 1.0 if ordinals[id(unit)] else OTHER_FIGURE_FITS * fits
+        if any_one:
+            fits = 1.0 if naming_one[id(unit)] else OTHER_FIGURE_FITS * fits
         # A figure, not the one asked: another measure (a share to « combien coûte … ? »),
         # or not a number of what is counted when some unit gives one.
         if fits and not counting and (intent.measure or any_counts):
@@ -428,7 +446,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             or any_opens
             or any_necessary
             or any_agent
-            or any_ordinal,
+            or any_ordinal
+            or any_one,
             explain=intent.kind == "explain" and not intent.why,
             examples=intent.kind == "examples",
             other_subject=(rescoped and not moved) or (any_naming and not naming[id(unit)]),

@@ -1371,6 +1371,21 @@ _EXAMPLE_OF = re.compile(
 )
 
 
+# « Quel nouveau cycle prend le relais … ? », « Quelle plateforme … a été lancée … ? »: the
+# singular interrogative and the noun it asks one of (not « quel est … », « quel(le)s … »).
+_ASKED_ONE = re.compile(
+    r"\bquel(?:le)?\s+(?!(?:est|etait|sera|serait|fut|a|sont)\b)"
+    r"(?:(?:grande?|petite?|nouvel(?:le)?|nouveau|autre|principale?|premiere?|seule?)\s+)*+"
+    r"(?P<noun>[a-z][a-z-]{2,})"
+)
+
+
+def asked_one(question: str) -> str:
+    """The analysed noun a question asks one of (« Quel nouveau cycle … ? » → « cycl »), ""
+    when it asks for no one thing."""
+    return _head_noun(_ASKED_ONE, question)
+
+
 def _head_noun(pattern: re.Pattern[str], question: str) -> str:
     """The analysed ``noun`` group of ``pattern`` in the folded question, "" when none."""
     match = pattern.search(fold(question))
@@ -1546,6 +1561,9 @@ class SearchQuery:
     # « Quelles grandes tendances … ? », « À quels enjeux … ? »: the things asked for, several
     # of them (the head noun after the plural interrogative, analysed); "" otherwise.
     asked_items: str = field(init=False)
+    # « Quel nouveau cycle … ? »: the thing it asks one of, which a unit names (« le cycle «
+    # ODD & innovations sociétales … » »); "" otherwise.
+    asked_one: str = field(init=False)
     example_of: str = field(init=False)  # « un exemple d'association »: « associ »
     # « Et pour une petite association ? », « … pour une petite association ? »: the subject
     # the question moves or is scoped to, as the user wrote it (« petite association »), what
@@ -1588,6 +1606,7 @@ class SearchQuery:
         self.qualifying = qualifying_terms(self.focus_text)
         self.set_aside = set_aside_terms(self.focus_text)
         self.asked_items = asked_items(self.focus_text)
+        self.asked_one = asked_one(self.focus_text)
         self.example_of = example_of(self.focus_text)
 
     @property
