@@ -79,6 +79,13 @@ def test_a_sentence_opens_on_the_asked_phrase_only_as_what_it_speaks_of():
     assert not opens_on_term(
         "Le cycle sur l’hybridation des modèles socio-économiques s’achève.", hybridation
     )
+    # « Comment hybrider … ? » asks, and says nothing of what hybridisation is: « C'est quoi
+    # l'hybridation des ressources ? » opened on the MOOC's question.
+    assert not opens_on_term(
+        "Comment hybrider toujours davantage son modèle économique pour rendre son action"
+        " pérenne ? C’est la question à laquelle ce MOOC se propose de répondre.",
+        hybridation,
+    )
 
 
 def test_a_phrase_in_apposition_to_an_indefinite_noun_phrase_is_defined():

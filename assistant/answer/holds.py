@@ -678,7 +678,12 @@ def opens_on_term(text: str, term: tuple[str, ...]) -> bool:
     sentence naming it in passing does not."""
     if not term:
         return False
-    return any(_opens_on(tokens(sentence), term[0]) for sentence in split_sentences(text))
+    # A question (« Comment hybrider … ? ») asks about the thing; it says nothing of it.
+    return any(
+        _opens_on(tokens(sentence), term[0])
+        for sentence in split_sentences(text)
+        if not sentence.rstrip().endswith("?")
+    )
 
 
 def _opens_on(words: list[str], head: str) -> bool:
