@@ -1009,3 +1009,22 @@ def test_a_rescope_after_a_point_said_in_full_stays_on_that_point(reference_assi
     third = answers[2]
     assert third.answer.startswith("Le corpus ne parle pas de « petite association »")
     assert any("risque" in c.quote for c in third.citations), third.answer
+
+
+def test_a_list_giving_the_figure_is_read_as_it_is_quoted(reference_assistant):
+    # « Il dure combien de temps ? » after « Qu'est-ce que le MOOC ? » quoted the list of
+    # the three axes cut to « Côté recherche : … une expérimentation durant 9 mois … »: the
+    # whole list was scored, and its item on the MOOC (which gives no duration) held the
+    # subject. Scored as quoted, it falls behind « Au travers de 4 modules de 2 heures, ce
+    # MOOC … ».
+    first = "Qu'est-ce que le MOOC ?"
+    turns = [
+        Turn(role="user", content=first),
+        Turn(role="assistant", content=reference_assistant.answer(first).answer),
+    ]
+    answer = reference_assistant.answer("Il dure combien de temps ?", turns)
+    assert "4 modules de 2 heures" in answer.citations[0].quote, answer.answer
+    # The subject is still read on the whole list: « le secteur » of the item giving the
+    # number of employees is the associations another item names.
+    employees = reference_assistant.answer("Combien de salariés dans les associations ?")
+    assert "1,8 million de salariés" in employees.answer, employees.answer

@@ -249,6 +249,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         for f in (asked_figures(intent, retrieval) if intent.parts else [])
         if (f.counted_terms, f.measure) != own_figure
     ]
+    asked = [intent, *figures]
     reach = (
         len(passages)
         if intent.one_figure or figures or intent.kind == "date" or rescoped
@@ -296,13 +297,22 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
                     restates = True
             else:
                 restates = False
-            terms = unit.terms
-            present = unit.read_terms
+            # A list giving the figure asked is quoted cut to its lead-in and the items giving
+            # it (planning.one_figure): its words and meaning are read on what is quoted. « Il
+            # dure combien de temps ? » after a question on the MOOC quoted a list whose item
+            # on the MOOC gives no duration, for « … durant 9 mois » in another item. (What
+            # it is about is still read on the whole list: « le secteur » of the item giving
+            # « 1,8 million de salariés » is the associations another item names.)
+            quoted = unit
+            if counting and unit.kind == "list":
+                quoted = around_items(unit, lambda line: any(gives(f, line) for f in asked)) or unit
+            terms = quoted.terms
+            present = quoted.read_terms
             lexical = sum(w for t, w in weight.items() if t in present) / total
             in_row = _pairs_in_row(pairs, terms)
             dense = float("nan")
-            if sims is not None and unit.rows and max(unit.rows) < len(sims):
-                dense = float(max(sims[r] for r in unit.rows))
+            if sims is not None and quoted.rows and max(quoted.rows) < len(sims):
+                dense = float(max(sims[r] for r in quoted.rows))
             prior = max(0.0, passage.score) / best_passage
             raw.append((passage, unit, dense, lexical, in_row, prior, counting, moved, restates))
 
