@@ -147,7 +147,16 @@ def strip_bullet(line: str) -> str:
 
 def is_heading(text: str) -> bool:
     text = text.strip()
-    return len(text) < HEADING_CHARS and not text.endswith(_FINAL) and not is_item(text)
+    if len(text) >= HEADING_CHARS or is_item(text):
+        return False
+    return not text.endswith(_FINAL) or bool(_TITLE_LINE.fullmatch(text))
+
+
+# A line that only names a title (« La table ronde “Intérêt général : quels modèles
+# socio-économiques pour l'avenir ?” »): a noun (its determiner, one qualifier) and the title
+# in quotes, which ends it. It heads what follows, and says nothing (the title's own « ? »
+# made it read as a sentence).
+_TITLE_LINE = re.compile(r"(?:[^\W\d_][\w’'-]*\s+){1,3}[«“\"][^»”\"]+[»”\"]")
 
 
 def template_key(sentence: str) -> str:
@@ -243,9 +252,19 @@ def split_units(
         sentence, kind, rows = raw[i]
         start = i
         if kind == "item":
-            # Items with no lead-in in this chunk: the list started in the previous chunk.
             items, item_rows, i = _take_items(raw, i)
-            units.append(Unit("\n".join(items), "list", len(units), item_rows, True, i >= len(raw)))
+            incomplete = i >= len(raw)
+            titles = sum(is_heading(strip_bullet(item)) for item in items)
+            if units and units[-1].kind == "heading" and 2 * titles <= len(items):
+                # Items under a heading (« La table ronde “…” » then « • Le Secrétaire d'Etat,
+                # Gabriel ATTAL, a donné sa vision … »): the heading says what they are about.
+                # (Not titles under a title, mostly: a table of contents says nothing.)
+                body, about = "\n".join(items), units[-1].text
+                unit = Unit(body, "list", len(units), item_rows, False, incomplete, about=about)
+                units.append(unit)
+                continue
+            # Items with no lead-in in this chunk: the list started in the previous chunk.
+            units.append(Unit("\n".join(items), "list", len(units), item_rows, True, incomplete))
             continue
         if kind == "sentence" and sentence.rstrip().endswith(":"):
             items, item_rows, j = _take_items(raw, i + 1)

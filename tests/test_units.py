@@ -359,3 +359,26 @@ def test_antecedents_are_not_guessed_past_an_opening_phrase_or_a_time():
     assert antecedent("Cette année, les dons ont augmenté.", ["L’année 2019 a été dure."]) is None
     assert not leans_on_previous("Les autres salariés sont souvent à temps partiel.")
     assert not leans_on_previous("La dernière année a été marquée par la crise.")
+
+
+def test_a_line_naming_only_a_title_heads_the_items_under_it():
+    # « La table ronde “Intérêt général : quels modèles … pour l'avenir ?” » ended on the
+    # title's « ? » and was quoted as a sentence: « Et concrètement, ça sert à quoi un modèle
+    # socio-économique ? » opened on it. It is a heading, and the items under it (« • Le
+    # Secrétaire d'Etat, Gabriel ATTAL, a donné sa vision … ») are about it: they read as
+    # the table ronde's, not as a list cut from another chunk.
+    text = (
+        "Le Forum a été l’occasion de 2 temps forts.\n"
+        "La table ronde “Intérêt général : quels modèles socio-économiques pour l’avenir ?”\n"
+        "• Le Secrétaire d’Etat, Gabriel ATTAL, a donné sa vision sur les enjeux.\n"
+        "• La directrice de la recherche a rendu compte de 12 ans de travaux."
+    )
+    units = split_units(text)
+    assert [u.kind for u in units] == ["sentence", "heading", "list"]
+    assert not units[-1].leans and units[-1].about.startswith("La table ronde")
+    assert {"table", "rond"} & units[-1].read_terms
+    # A sentence quoting a title says something; a table of contents under a heading
+    # (titles, mostly) is still a list from elsewhere.
+    assert split_units("Il a rappelé le cycle « 21 jours pour convaincre ».")[0].kind == "sentence"
+    contents = split_units("Acteurs pour accompagner\n- Les ateliers\n- Le centre de ressources")
+    assert contents[-1].leans and not contents[-1].about
