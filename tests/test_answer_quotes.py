@@ -482,3 +482,10 @@ def test_which_one_thing_is_answered_by_the_unit_naming_another(reference_assist
     # cycle the question names, none on the one that follows it.
     answer = reference_assistant.answer("Quel cycle a suivi « 21 jours pour convaincre » ?")
     assert "ODD & innovations sociétales" in answer.answer, answer.answer
+
+
+def test_examples_of_new_economic_approaches_are_the_kinds_of_economy_named(reference_assistant):
+    answer = reference_assistant.answer(
+        "Des exemples d'approches économiques nouvelles pour les entreprises ?"
+    )
+    assert "économie circulaire" in answer.citations[0].quote, answer.answer

@@ -15,6 +15,7 @@ from assistant.answer.holds import (
     holds,
     names_agent,
     names_another,
+    names_kinds,
     names_one,
 )
 from assistant.leaning import leans
@@ -23,6 +24,7 @@ from assistant.search.query import (
     asked_items,
     asked_one,
     example_of,
+    example_qualifier,
     intent_in_context,
     qualifying_terms,
     read_intent,
@@ -881,3 +883,17 @@ def test_one_thing_asked_is_named_by_a_name_the_question_does_not_give():
     )
     assert not names_another("Le cycle s’achève : et après ?", "cycl", asked)
     assert names_another("la plateforme Pousses.paris, lancée en 2019", "plateform", set())
+
+
+def test_examples_of_a_qualified_thing_may_be_kinds_of_its_qualifier():
+    # « Donne-moi des exemples de nouvelles approches économiques … » quoted a guide on
+    # employee volunteering first, and « Economie de la fonctionnalité, économie de la
+    # coopération, économie circulaire, circuits courts… » fifth.
+    question = "Donne-moi des exemples de nouvelles approches économiques que les PME explorent."
+    assert example_qualifier(question) == "econom"
+    assert example_qualifier("Un exemple d'association ?") == ""
+    assert names_kinds(
+        "Economie de la fonctionnalité, économie de la coopération, économie circulaire.",
+        "econom",
+    )
+    assert not names_kinds("Les modèles économiques évoluent.", "econom")

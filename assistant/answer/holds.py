@@ -590,6 +590,14 @@ def announces(text: str, noun: str) -> bool:
     return _names_kinds(folded, mentions)
 
 
+def names_kinds(text: str, noun: str) -> bool:
+    """Whether ``text`` names two kinds or more of ``noun`` (analysed): « Economie de la
+    fonctionnalité, économie de la coopération, économie circulaire … » for examples of
+    « nouvelles approches économiques »."""
+    folded = fold(text)
+    return _names_kinds(folded, list(_mentions(folded, noun)))
+
+
 # « de l'économie de marché à celle de la redistribution »: the noun, or the pronoun
 # standing for it, then « de » and what tells one kind from another.
 _KIND_OF = re.compile(r"\s+(?:de|du|des|d')\s*(?:(?:la|le|les|l')\s*)?([^\W\d_][\w-]{2,})")

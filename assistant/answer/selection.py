@@ -30,6 +30,7 @@ from .holds import (
     measure_terms,
     names_agent,
     names_another,
+    names_kinds,
     names_one,
     names_subject,
     opens_on_term,
@@ -437,10 +438,12 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             fits = OTHER_FIGURE_FITS
         # Only a unit holding the noun asked can count, list or name its things (reading
         # each word of every unit is the warm path's cost).
-        items, example = query.asked_items, query.example_of
+        items, example, kinds = query.asked_items, query.example_of, query.example_kinds
         announcing = (
             (items and items in unit.terms and announces(unit.text, items))
             or (example and example in unit.terms and names_one(unit.text, example))
+            # « des exemples de nouvelles approches économiques »: kinds of economy named.
+            or (kinds and kinds in unit.terms and names_kinds(unit.text, kinds))
             # « Pour les territoires : … » for « Et pour les territoires ? ».
             or (rescoped and moved_to(unit))
         )

@@ -1405,6 +1405,16 @@ def example_of(question: str) -> str:
     return _head_noun(_EXAMPLE_OF, question)
 
 
+def example_qualifier(question: str) -> str:
+    """The analysed word qualifying the thing a question asks examples of (« des exemples de
+    nouvelles approches économiques » → « econom »): examples may be kinds of it (« économie
+    de la fonctionnalité, économie circulaire … »). "" when none."""
+    match = _EXAMPLE_OF.search(fold(question))
+    after = fold(question)[match.end() :].split()[:1] if match else []
+    terms = analyze(after[0]) if after and len(after[0]) > 3 else []
+    return terms[0] if terms else ""
+
+
 # Who or what the question's answer is attributed to, up to the clause's end or a second
 # question (« selon le webinaire et quels acteurs … »).
 _QUALIFIER = re.compile(
@@ -1565,6 +1575,7 @@ class SearchQuery:
     # ODD & innovations sociétales … » »); "" otherwise.
     asked_one: str = field(init=False)
     example_of: str = field(init=False)  # « un exemple d'association »: « associ »
+    example_kinds: str = field(init=False)  # « … d'approches économiques »: « econom »
     # « Et pour une petite association ? », « … pour une petite association ? »: the subject
     # the question moves or is scoped to, as the user wrote it (« petite association »), what
     # the answer names when the note never speaks of it; "" for none.
@@ -1608,6 +1619,7 @@ class SearchQuery:
         self.asked_items = asked_items(self.focus_text)
         self.asked_one = asked_one(self.focus_text)
         self.example_of = example_of(self.focus_text)
+        self.example_kinds = example_qualifier(self.focus_text)
 
     @property
     def terms(self) -> list[str]:
