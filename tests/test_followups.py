@@ -1028,3 +1028,21 @@ def test_a_list_giving_the_figure_is_read_as_it_is_quoted(reference_assistant):
     # number of employees is the associations another item names.
     employees = reference_assistant.answer("Combien de salariés dans les associations ?")
     assert "1,8 million de salariés" in employees.answer, employees.answer
+
+
+def test_what_a_parenthesis_lists_is_not_what_the_unit_is_about(reference_assistant):
+    # « Et pour une fondation ? » after the three levers quoted « Une structure d'intérêt
+    # général dispose de 4 leviers de financement : … le financement privé (entreprises,
+    # fondations, dons …) »: the foundations there are a source of private funding.
+    subject = frozenset(analyze("fondation"))
+    text = "Le financement privé (entreprises, fondations, dons …) progresse."
+    assert not names_subject(text, analyze(text), subject, ())
+    named = "Les fondations (et leurs dons) progressent."
+    assert names_subject(named, analyze(named), subject, ())
+    first = "Quels sont les trois leviers du modèle socio-économique ?"
+    turns = [
+        Turn(role="user", content=first),
+        Turn(role="assistant", content=reference_assistant.answer(first).answer),
+    ]
+    answer = reference_assistant.answer("Et pour une fondation ?", turns)
+    assert "4 leviers de financement" not in answer.citations[0].quote, answer.answer

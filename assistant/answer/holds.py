@@ -715,9 +715,18 @@ def names_subject(
     """Whether a unit (``text``, analysed ``terms``) names the subject a re-scoping follow-up
     moves to: one of its own ``subject`` terms, else its ``phrase`` (« autres associations »
     after a question on associations; SearchQuery.rescoped / rescoped_phrase)."""
+    if "(" in text:
+        # What a parenthesis lists (« le financement privé (entreprises, fondations, dons …)
+        # ») details a thing; the unit is not about each of them: « Et pour une fondation ? »
+        # after the three levers quoted « 4 leviers de financement : … (… fondations …) ».
+        text = _PARENTHESIS.sub(" ", text)
+        terms = analyze(text)
     if subject:
         return bool(subject & set(terms))
     return bool(phrase) and contains_run(singular_tokens(text), list(phrase))
+
+
+_PARENTHESIS = re.compile(r"\([^()]*\)")
 
 
 # A label opening a line or a sentence: « Pour les territoires : … », « Côté PME : … »,
