@@ -489,3 +489,12 @@ def test_examples_of_new_economic_approaches_are_the_kinds_of_economy_named(refe
         "Des exemples d'approches économiques nouvelles pour les entreprises ?"
     )
     assert "économie circulaire" in answer.citations[0].quote, answer.answer
+
+
+def test_the_unit_counting_the_things_asked_comes_first(reference_assistant):
+    # « Quels risques l'hybridation fait-elle courir ? » opened on « … il est possible d'en
+    # qualifier à la fois les opportunités… et les risques ! », which names them without
+    # saying which; « … c'est prendre deux risques : l'un technique, l'autre politique. »
+    # came second.
+    answer = reference_assistant.answer("Quels risques l'hybridation fait-elle courir ?")
+    assert "deux risques" in answer.citations[0].quote, answer.answer

@@ -70,8 +70,10 @@ NO_NECESSITY_FITS = 0.5
 
 
 # « Quelles grandes tendances … ? »: a unit that counts or lists the very things asked for
-# (« les 3 tendances majeures … : », « deux risques : ») gives them.
-ANNOUNCES_ITEMS = 1.25
+# (« les 3 tendances majeures … : », « deux risques : ») gives them; one naming an example
+# of the kind asked, or labelled by a follow-up's new subject, is a lead to them.
+ANNOUNCES_ITEMS = 1.4
+NAMES_ONE_ASKED = 1.25
 # A passage names a title the question quotes when it holds this share of its words (IDF).
 TITLE_NAMED = 2 / 3
 
@@ -103,10 +105,11 @@ class Signals:
     examples: bool  # the question asks for examples
     other_subject: bool  # a re-scoped follow-up, and the unit names none of the new subject
     set_aside: bool  # the unit is about what the question sets aside
-    announces: bool  # it counts or lists the very things asked for
+    announces: bool  # it counts or lists the very things asked for, or names one of them
     leans: bool  # its antecedent is not quoted with it
     incomplete: bool
     short: bool
+    announces_items: bool = False  # it counts or lists them (« les 3 tendances majeures : »)
 
 
 def written_intent(intent: Intent, retrieval: Retrieval) -> Intent:
@@ -439,8 +442,9 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         # Only a unit holding the noun asked can count, list or name its things (reading
         # each word of every unit is the warm path's cost).
         items, example, kinds = query.asked_items, query.example_of, query.example_kinds
+        counts_items = bool(items) and items in unit.terms and announces(unit.text, items)
         announcing = (
-            (items and items in unit.terms and announces(unit.text, items))
+            counts_items
             or (example and example in unit.terms and names_one(unit.text, example))
             # « des exemples de nouvelles approches économiques »: kinds of economy named.
             or (kinds and kinds in unit.terms and names_kinds(unit.text, kinds))
@@ -468,6 +472,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             # What is set aside is not one of the things asked (« À part l'Union nationale
             # des CPIE, quelles têtes de réseau … ? »: « la première tête de réseau … »).
             announces=bool(announcing) and not aside,
+            announces_items=counts_items and not aside,
             # What it points at is said before it (``about``): it reads alone. Items told
             # their lead-in still weigh as orphans: the units such items open can be long
             # runs (the lead-in's terms and no penalty made one of 1,200 characters win
@@ -500,7 +505,7 @@ def _hand_score(f: Signals, w_lexical: float) -> float:
     if f.set_aside:
         score *= SET_ASIDE_FITS
     if f.announces:
-        score *= ANNOUNCES_ITEMS
+        score *= ANNOUNCES_ITEMS if f.announces_items else NAMES_ONE_ASKED
     if f.leans:
         score *= 0.75  # its antecedent is not quoted with it
     if f.incomplete:
