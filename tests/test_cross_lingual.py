@@ -22,10 +22,13 @@ from .conftest import corpus_of
         ("project", "projet"),  # not « protect », one edit away too
         ("resources", "ressourc"),
         ("studies", "etud"),
+        ("risks", "risqu"),  # an English k ending is French « que »
+        ("banks", "banqu"),
     ],
 )
 def test_an_english_word_reads_as_its_french_cognate(english, french):
     terms = ["partenariat", "hybrid", "financ", "projet", "protect", "ressourc", "etud"]
+    terms += ["risqu", "banqu"]
     assert Bridge.of(terms).french(english) == french
 
 
@@ -59,3 +62,18 @@ def test_an_english_question_quotes_the_sentence_its_cognates_name(tmp_path):
     # question's frame.
     retrieval.cognates = {}
     assert "regard neuf" in score_units(query, retrieval)[0].unit.text
+
+
+def test_an_english_plural_question_asks_for_the_things_it_names(reference_assistant):
+    # « What are the three effects of … ? » asks for the effects, as « Quels sont les trois
+    # effets … ? » does: the unit counting them (« … les effets de ce mouvement autour de 3
+    # axes : … ») answers, and the sentences after it that count nothing are not quoted.
+    from assistant.search.query import asked_items
+
+    assert asked_items("What are the risks of hybridisation?") == "risk"
+    assert asked_items("Which are the three main levers?") == "lever"
+    answer = reference_assistant.answer(
+        "What are the three effects of the co-construction movement according to Le RAMEAU?"
+    )
+    assert "3 axes" in answer.citations[0].quote, answer.answer
+    assert len({c.marker for c in answer.citations}) == 1, answer.answer

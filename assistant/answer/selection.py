@@ -442,6 +442,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         # Only a unit holding the noun asked can count, list or name its things (reading
         # each word of every unit is the warm path's cost).
         items, example, kinds = query.asked_items, query.example_of, query.example_kinds
+        items = cognate.get(items, items)  # « risks »: the note's « risques »
         counts_items = bool(items) and items in unit.terms and announces(unit.text, items)
         announcing = (
             counts_items

@@ -38,6 +38,9 @@ _SUFFIXES = (
     ("ity", "ite"),
     ("ing", ""),
 )
+# An English k ending a word is often French « que » (risk / risque, bank / banque, kiosk /
+# kiosque); a short stem is enough for it (four letters).
+_K_ENDINGS = (("ks", "ques"), ("k", "que"))
 # English s + consonant at the start is often French é + consonant (study / étude, state /
 # état, school / école): both spellings are tried.
 _S_CONSONANT = re.compile(r"^s(?=[ptc][aeiouhlr])")
@@ -96,6 +99,10 @@ def _variants(word: str) -> list[str]:
     forms = [word]
     for english, french in _SUFFIXES:
         if word.endswith(english) and len(word) > len(english) + 3:
+            forms.append(word[: -len(english)] + french)
+            break
+    for english, french in _K_ENDINGS:
+        if word.endswith(english) and len(word) > len(english) + 2:
             forms.append(word[: -len(english)] + french)
             break
     forms += [_S_CONSONANT.sub("e", f) for f in forms if _S_CONSONANT.match(f)]

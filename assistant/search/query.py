@@ -1359,6 +1359,9 @@ _ASKED_ITEMS = re.compile(
     r"\b(?:quel(?:le)?s|lesquel(?:le)?s)\s+(?:(?:sont|etaient|seront|furent)\s+(?:les|leurs|ses)\s+)?"
     r"(?:(?:deux|trois|quatre|cinq|\d+|grande?s|principa(?:les|ux)|autres|nouveaux|nouvelles"
     r"|premier(?:e)?s|types? d[e']|formes? d[e'])\s*)*+(?P<noun>[a-z][a-z-]{2,})"
+    # « What are the risks of … ? », « Which are the main levers … ? »
+    r"|\b(?:what|which)\s+(?:are|were)\s+(?:the|its|their)\s+"
+    r"(?:(?:two|three|four|five|\d+|main|key|major|other|new)\s+)*+(?P<noun_en>[a-z][a-z-]{2,})"
 )
 
 
@@ -1387,9 +1390,11 @@ def asked_one(question: str) -> str:
 
 
 def _head_noun(pattern: re.Pattern[str], question: str) -> str:
-    """The analysed ``noun`` group of ``pattern`` in the folded question, "" when none."""
+    """The analysed ``noun`` group of ``pattern`` in the folded question (or ``noun_en``, an
+    English question's, which the answer reads through its cognate), "" when none."""
     match = pattern.search(fold(question))
-    terms = analyze(match.group("noun")) if match else []
+    noun = (match.group("noun") or match.groupdict().get("noun_en") or "") if match else ""
+    terms = analyze(noun)
     return terms[0] if terms else ""
 
 
