@@ -509,3 +509,14 @@ def test_a_figure_asked_of_a_titled_thing_comes_from_a_passage_naming_it(referen
     )
     assert not named.abstained, named.answer
     assert "20 dirigeants" in named.answer, named.answer
+
+
+def test_a_date_asked_of_a_titled_thing_comes_from_a_passage_naming_it(reference_assistant):
+    # « Quand le guide « L'investissement sociétal en actions ! » est-il sorti ? » opened on
+    # « C'est en juillet 2016 que le Medef a publié un guide … », another guide, in a passage
+    # holding « investissement sociétal » and « actions » but never the title in a row.
+    answer = reference_assistant.answer(
+        "Quand le guide « L'investissement sociétal en actions ! » est-il sorti ?"
+    )
+    assert "octobre 2018" in answer.citations[0].quote, answer.answer
+    assert "Medef" not in answer.citations[0].quote, answer.answer

@@ -74,8 +74,8 @@ NO_NECESSITY_FITS = 0.5
 # of the kind asked, or labelled by a follow-up's new subject, is a lead to them.
 ANNOUNCES_ITEMS = 1.4
 NAMES_ONE_ASKED = 1.25
-# A passage names a title the question quotes when it holds this share of its words (IDF).
-TITLE_NAMED = 2 / 3
+# A title the question quotes of more words than this is named with one of them missing.
+TITLE_WORDS = 3
 
 
 @dataclass
@@ -259,9 +259,11 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         if intent.one_figure or figures or intent.kind == "date" or rescoped
         else depth
     )
+    of_title: set[int] = set()  # the units of passages naming the question's titles
     for index, passage in enumerate(passages[:reach]):
         sims = retrieval.sentence_similarity.get(passage.id)
-        titled = _names_titles(passage, query.titles, idf, passages) if intent.one_figure else True
+        asks_of_title = intent.one_figure or intent.kind == "date"
+        titled = _names_titles(passage, query.titles, passages) if asks_of_title else True
         for unit in retrieval.units_of(passage):
             if not unit.quotable:
                 continue
@@ -319,6 +321,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
                 dense = float(max(sims[r] for r in quoted.rows))
             prior = max(0.0, passage.score) / best_passage
             raw.append((passage, unit, dense, lexical, in_row, prior, counting, moved, restates))
+            if titled and query.titles:
+                of_title.add(id(unit))
 
     # « C'est quoi un modèle socio-économique ? »: the unit that defines the asked phrase
     # (« Le modèle socio-économique représente … ») holds the answer; one that merely has a
@@ -376,6 +380,14 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         else {}
     )
     any_one = any(naming_one.values())
+    # « Quand le guide « L'investissement sociétal en actions ! » est-il sorti ? »: when a
+    # passage naming the title dates something, a date elsewhere (« C'est en juillet 2016 que
+    # le Medef a publié un guide … ») is another thing's.
+    dates_title = (
+        intent.kind == "date"
+        and bool(query.titles)
+        and any(id(u) in of_title and holds("date", u.text) for _, u, *_ in raw)
+    )
     # A follow-up's focus may be only a predicate (« Et pourquoi c'est important ? »): what
     # enables is then the previous question's subject.
     reason_subject = set(focus) | (set(context) if query.follow_up else set())
@@ -435,6 +447,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             fits = 1.0 if ordinals[id(unit)] else OTHER_FIGURE_FITS * fits
         if any_one:
             fits = 1.0 if naming_one[id(unit)] else OTHER_FIGURE_FITS * fits
+        if dates_title and id(unit) not in of_title:
+            fits = OTHER_FIGURE_FITS * fits
         # A figure, not the one asked: another measure (a share to « combien coûte … ? »),
         # or not a number of what is counted when some unit gives one.
         if fits and not counting and (intent.measure or any_counts):
@@ -565,17 +579,18 @@ def _items_are(unit: Unit, pointed: frozenset[str]) -> bool:
 def _names_titles(
     passage: RetrievedChunk,
     titles: tuple[tuple[str, ...], ...],
-    idf: dict[str, float],
     passages: list[RetrievedChunk],
 ) -> bool:
     """Whether the passage names each title the question writes in quotes — or its heading
     does, or a retrieved passage just before or after it (« … ce MOOC se propose de répondre
     » follows the chunk announcing « Le MOOC « Nouveaux modèles économiques associatifs » »):
-    two thirds of the title's words, weighed by IDF. « transformer son modèle économique »
-    names « Transformer son modèle socio-économique »; a passage on « son modèle
-    socio-économique » (in most passages) does not. « Combien de participants le webinaire
-    « Transformer … » a-t-il réunis ? » was answered by « un premier webinaire, a réuni près
-    de 150 participants », another webinar, in a passage that never names the one asked."""
+    the title's words in a row, one of them but the first missing when it has more than
+    TITLE_WORDS (« transformer son modèle économique » names « Transformer son modèle
+    socio-économique »). A bag of its words is not enough: « investissement sociétal » and
+    « actions » are in many passages that never name « L'investissement sociétal en actions
+    ! ». « Combien de participants le webinaire « Transformer … » a-t-il réunis ? » was
+    answered by « un premier webinaire, a réuni près de 150 participants », another webinar,
+    in a passage that never names the one asked."""
     if not titles:
         return True
     around = [
@@ -583,13 +598,18 @@ def _names_titles(
         for p in passages
         if p.source == passage.source and abs(p.ordinal - passage.ordinal) <= 1
     ]
-    held = set(analyze("\n".join([passage.section, *around])))
-    for title in titles:
-        weights = {t: idf.get(t, 1.0) for t in title}
-        total = sum(weights.values()) or 1.0
-        if sum(w for t, w in weights.items() if t in held) < TITLE_NAMED * total:
-            return False
-    return True
+    held = analyze("\n".join([passage.section, *around]))
+    return all(_names_title(held, list(title)) for title in titles)
+
+
+def _names_title(held: list[str], title: list[str]) -> bool:
+    if contains_run(held, title):
+        return True
+    if len(title) <= TITLE_WORDS:
+        return False
+    # The first word stays: what is left once it is dropped (« modèle socio-économique » of
+    # « Transformer son modèle socio-économique ») names anything.
+    return any(contains_run(held, title[:i] + title[i + 1 :]) for i in range(1, len(title)))
 
 
 def _may_give(figure: Intent, unit: Unit) -> bool:
