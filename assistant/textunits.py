@@ -159,6 +159,11 @@ def is_heading(text: str) -> bool:
 _TITLE_LINE = re.compile(r"(?:[^\W\d_][\w’'-]*\s+){1,3}[«“\"][^»”\"]+[»”\"]")
 
 
+def _titles(items: list[str]) -> int:
+    """How many of the items are titles (headings once their bullet is off)."""
+    return sum(is_heading(strip_bullet(item)) for item in items)
+
+
 def template_key(sentence: str) -> str:
     """The opening of a sentence with its numbers blanked: « A demain, 4ème jour du cycle »
     and « A demain, 5ème jour du cycle » share one key."""
@@ -254,8 +259,7 @@ def split_units(
         if kind == "item":
             items, item_rows, i = _take_items(raw, i)
             incomplete = i >= len(raw)
-            titles = sum(is_heading(strip_bullet(item)) for item in items)
-            if units and units[-1].kind == "heading" and 2 * titles <= len(items):
+            if units and units[-1].kind == "heading" and 2 * _titles(items) <= len(items):
                 # Items under a heading (« La table ronde “…” » then « • Le Secrétaire d'Etat,
                 # Gabriel ATTAL, a donné sa vision … »): the heading says what they are about.
                 # (Not titles under a title, mostly: a table of contents says nothing.)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from ..search.definitions import DEFINES_AT_LEAST, defined_subjects, defines
 from ..search.query import Intent
@@ -719,14 +719,21 @@ def names_subject(
         # What a parenthesis lists (« le financement privé (entreprises, fondations, dons …)
         # ») details a thing; the unit is not about each of them: « Et pour une fondation ? »
         # after the three levers quoted « 4 leviers de financement : … (… fondations …) ».
-        text = _PARENTHESIS.sub(" ", text)
-        terms = analyze(text)
+        text, terms = _outside_parentheses(text)
     if subject:
         return bool(subject & set(terms))
     return bool(phrase) and contains_run(singular_tokens(text), list(phrase))
 
 
 _PARENTHESIS = re.compile(r"\([^()]*\)")
+
+
+@lru_cache(maxsize=4096)
+def _outside_parentheses(text: str) -> tuple[str, tuple[str, ...]]:
+    """``text`` without what its parentheses hold, and its terms: once per unit, which a
+    re-scoped follow-up reads twice and the next question again."""
+    text = _PARENTHESIS.sub(" ", text)
+    return text, tuple(analyze(text))
 
 
 # A label opening a line or a sentence: « Pour les territoires : … », « Côté PME : … »,

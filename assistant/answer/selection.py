@@ -10,6 +10,7 @@ score close to it and add something (no unit that repeats one already chosen).
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -260,9 +261,9 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         else depth
     )
     of_title: set[int] = set()  # the units of passages naming the question's titles
+    asks_of_title = intent.one_figure or intent.kind == "date"
     for index, passage in enumerate(passages[:reach]):
         sims = retrieval.sentence_similarity.get(passage.id)
-        asks_of_title = intent.one_figure or intent.kind == "date"
         titled = _names_titles(passage, query.titles, passages) if asks_of_title else True
         for unit in retrieval.units_of(passage):
             if not unit.quotable:
@@ -593,13 +594,19 @@ def _names_titles(
     in a passage that never names the one asked."""
     if not titles:
         return True
-    around = [
-        p.text
-        for p in passages
-        if p.source == passage.source and abs(p.ordinal - passage.ordinal) <= 1
-    ]
-    held = analyze("\n".join([passage.section, *around]))
+    held = list(_analysed(passage.section))
+    for p in passages:
+        if p.source == passage.source and abs(p.ordinal - passage.ordinal) <= 1:
+            held += _analysed(p.text)
     return all(_names_title(held, list(title)) for title in titles)
+
+
+@functools.lru_cache(maxsize=1024)
+def _analysed(text: str) -> tuple[str, ...]:
+    """``analyze(text)`` of a passage or its heading, once: each passage is read for the
+    titles with its neighbours (three times a question), and the same passages come back
+    question after question."""
+    return tuple(analyze(text))
 
 
 def _names_title(held: list[str], title: list[str]) -> bool:

@@ -27,20 +27,21 @@ _STOP = """a about above according after again against all also am among an and 
     which while who whom why will with within would you your"""
 ENGLISH_STOP_WORDS = frozenset(_STOP.split())
 # English endings that French writes otherwise (-ship → -ariat: partnership, partenariat;
-# -ising → -is: hybridising, hybridation; -ity → -ité; -ing dropped: financing, financement);
-# the first that ends the word is tried besides the word itself.
+# -ising → -is: hybridising, hybridation; -ity → -ité; -ing dropped: financing, financement;
+# a k ending → « que »: risk / risque, bank / banque, kiosk / kiosque), with the fewest
+# letters the stem before them must have (four; three before a k); the first that ends the
+# word is tried besides the word itself.
 _SUFFIXES = (
-    ("ships", "ariat"),
-    ("ship", "ariat"),
-    ("ising", "is"),
-    ("izing", "is"),
-    ("ize", "is"),
-    ("ity", "ite"),
-    ("ing", ""),
+    ("ships", "ariat", 4),
+    ("ship", "ariat", 4),
+    ("ising", "is", 4),
+    ("izing", "is", 4),
+    ("ize", "is", 4),
+    ("ity", "ite", 4),
+    ("ing", "", 4),
+    ("ks", "ques", 3),
+    ("k", "que", 3),
 )
-# An English k ending a word is often French « que » (risk / risque, bank / banque, kiosk /
-# kiosque); a short stem is enough for it (four letters).
-_K_ENDINGS = (("ks", "ques"), ("k", "que"))
 # English s + consonant at the start is often French é + consonant (study / étude, state /
 # état, school / école): both spellings are tried.
 _S_CONSONANT = re.compile(r"^s(?=[ptc][aeiouhlr])")
@@ -97,12 +98,8 @@ class Bridge:
 
 def _variants(word: str) -> list[str]:
     forms = [word]
-    for english, french in _SUFFIXES:
-        if word.endswith(english) and len(word) > len(english) + 3:
-            forms.append(word[: -len(english)] + french)
-            break
-    for english, french in _K_ENDINGS:
-        if word.endswith(english) and len(word) > len(english) + 2:
+    for english, french, stem in _SUFFIXES:
+        if word.endswith(english) and len(word) - len(english) >= stem:
             forms.append(word[: -len(english)] + french)
             break
     forms += [_S_CONSONANT.sub("e", f) for f in forms if _S_CONSONANT.match(f)]

@@ -1414,8 +1414,9 @@ def example_qualifier(question: str) -> str:
     """The analysed word qualifying the thing a question asks examples of (« des exemples de
     nouvelles approches économiques » → « econom »): examples may be kinds of it (« économie
     de la fonctionnalité, économie circulaire … »). "" when none."""
-    match = _EXAMPLE_OF.search(fold(question))
-    after = fold(question)[match.end() :].split()[:1] if match else []
+    folded = fold(question)
+    match = _EXAMPLE_OF.search(folded)
+    after = folded[match.end() :].split()[:1] if match else []
     terms = analyze(after[0]) if after and len(after[0]) > 3 else []
     return terms[0] if terms else ""
 
