@@ -681,6 +681,44 @@ def test_a_name_the_note_never_says_what_it_is_is_said_so_with_where_it_is_named
     assert len({c.section for c in full.citations}) >= 2, full.answer
 
 
+def test_a_phrase_the_note_names_and_never_defines_is_said_so(reference_assistant):
+    # « C'est quoi le mécénat de compétences ? » quoted the Pro Bono Lab figures (« 61% des
+    # actifs … bénévolat/mécénat de compétences ») as if they said what it is: the note
+    # names it among the human resources and never defines it. Said so, as of a name.
+    answer = reference_assistant.answer("C'est quoi le mécénat de compétences ?")
+    lead = "Le corpus ne dit pas ce qu'est « mécénat de compétences »"
+    assert answer.answer.startswith(lead), answer.answer
+    assert all("mécénat de compétences" in c.quote for c in answer.citations), answer.answer
+    # A phrase the note defines is answered as before.
+    answer = reference_assistant.answer("C'est quoi un modèle socio-économique ?")
+    assert not answer.answer.startswith("Le corpus ne dit pas"), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("sentence", "defined"),
+    [
+        # A noun phrase, a colon, one phrase: what the phrase is named as.
+        (
+            "Cette proximité est privilégiée par une nouvelle forme d’ingénierie : la « "
+            "catalyse territoriale ».",
+            ("catalys", "territorial"),
+        ),
+        (
+            "La co-construction se structure autour d’un nouveau métier : catalyse "
+            "territoriale ».",
+            ("catalys", "territorial"),
+        ),
+        # An enumeration after the colon names no one thing.
+        ("Elle apporte une triple réponse : économique, sociale et environnementale.", None),
+    ],
+)
+def test_a_phrase_announced_by_a_noun_and_a_colon_is_defined(sentence, defined):
+    from assistant.search.definitions import defined_subjects
+
+    subjects = defined_subjects([sentence])
+    assert (defined in subjects) if defined else subjects == [], subjects
+
+
 @pytest.mark.parametrize(
     ("text", "name", "apposed"),
     [

@@ -12,7 +12,7 @@ from functools import cache
 
 from ..ingest.information import unpack as sentence_information
 from ..models import RetrievedChunk
-from ..search.definitions import apposes, spells_out, writes_name
+from ..search.definitions import apposes, asked_phrase, spells_out, writes_name
 from ..search.query import Intent, SearchQuery
 from ..search.retrieval import Retrieval, Section
 from ..settings import Settings
@@ -194,7 +194,9 @@ def plan_answer(
         # « …, et quel taux de rendement ? » where the passages give no rate: the answer
         # says which part the note does not give, then what it says of the rest.
         missing = Missing("part", unanswered.text, part_kind=unanswered.kind)
-    name = _defined_name(query) if intent.kind == "definition" and not query.point else ""
+    name = (
+        _defined_name(query, candidates) if intent.kind == "definition" and not query.point else ""
+    )
     if name and not any(_says_what(s.unit.text, query.defined, name) for s in candidates):
         # « Qu'est-ce que l'ADASI ? »: the note names it as a partner and never says what it
         # is. The answer says so and quotes where the note names it (« Qu'est-ce que
@@ -239,10 +241,15 @@ def _about_names(chosen: list[Scored], query: SearchQuery, intent: Intent) -> bo
     return any(fold(n).lower() in fold(s.unit.text).lower() for n in names for s in chosen)
 
 
-def _defined_name(query: SearchQuery) -> str:
+def _defined_name(query: SearchQuery, candidates: list[Scored]) -> str:
     """The name a definition question asks about, as written (« ADASI », « Pro Bono Lab »),
-    or "" when what it asks to define is no name."""
-    return next((n for n in query.names if tuple(analyze(n)) == query.defined), "")
+    else the phrase it asks to define when a candidate writes it word for word (« mécénat
+    de compétences »), or ""."""
+    name = next((n for n in query.names if tuple(analyze(n)) == query.defined), "")
+    if name or not query.defined:
+        return name
+    phrase = asked_phrase(query.focus_text)
+    return phrase if phrase and any(writes_name(s.unit.text, phrase) for s in candidates) else ""
 
 
 def _says_what(text: str, defined: tuple[str, ...], name: str) -> bool:

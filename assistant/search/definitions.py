@@ -58,6 +58,16 @@ _APPOSED = re.compile(
     r"|partie\b|part\b|majorité\b|moitié\b|certaine?\b)[a-zà-ÿ]{3,}",
     re.IGNORECASE,
 )
+# « … autour d'un nouveau métier : catalyse territoriale », « une nouvelle forme
+# d'ingénierie : la « catalyse territoriale » »: an indefinite noun phrase, a colon, then
+# one phrase (an enumeration's first item, which a comma follows, is not it) — the phrase
+# is what the noun phrase names it as.
+_ANNOUNCED = re.compile(
+    r"(?<!\w)(?:un|une)\s+(?:[^\s:;.!?,]+\s+){0,4}?[^\s:;.!?,]{3,}\s*:\s*"
+    r"(?:(?:le|la|les)\s+|l[’']\s?)?[«“\"]?\s*(?P<subject>[^,;:.!?()«»“”\"]{2,60}?)"
+    r"\s*(?=[»”\".;!?(]|$)",
+    re.IGNORECASE,
+)
 # How much of a defined subject must be the asked phrase (Jaccard of their terms, the head
 # noun shared): « modèle socio-économique » is defined by « Le modèle socio-économique … »,
 # not by « La pédagogie sur les leviers des modèles socio-économiques … ».
@@ -140,6 +150,7 @@ def defined_subjects(sentences: list[str]) -> list[tuple[str, ...]]:
             for m in _APPOSED.finditer(sentence)
             if not (_FRONTED.match(sentence) and "," not in sentence[: m.start("subject")])
         ]
+        subjects += [m.group("subject") for m in _ANNOUNCED.finditer(sentence)]
         for subject in subjects:
             if len(subject.split()) > _MAX_SUBJECT_WORDS:
                 continue
@@ -165,6 +176,24 @@ def asked_term(question: str) -> tuple[str, ...]:
     """The analysed phrase a definition question asks to define (« modèle socio-économique »
     for « Concrètement, c'est quoi un modèle socio-économique selon Le RAMEAU ? »); () when
     the question asks no definition or its phrase is a clause."""
+    phrase = _asked_phrase(question)
+    return tuple(analyze(phrase)) if phrase else ()
+
+
+# The determiner a defined phrase is asked with (« c'est quoi le mécénat … »).
+_LEADING_DET = re.compile(r"^(?:(?:un|une|le|la|les|des|du|the|a|an)\s+|l.\s*)")
+
+
+def asked_phrase(question: str) -> str:
+    """The phrase a definition question asks to define as the question writes it, without
+    its determiner (« mécénat de compétences » for « C'est quoi le mécénat de compétences
+    ? »); "" when it asks none."""
+    phrase = _asked_phrase(question).strip()
+    return as_written_phrase(question, _LEADING_DET.sub("", phrase)).strip() if phrase else ""
+
+
+def _asked_phrase(question: str) -> str:
+    """The folded phrase, determiner included, that ``asked_term`` analyses; ""."""
     text = _ASIDES.sub("", fold(question).lower())
     for pattern in (_ASKED, _ASKED_BEFORE, _ASKED_BY_VERB, _ASKED_VERB_FIRST):
         match = pattern.search(text)
@@ -172,12 +201,12 @@ def asked_term(question: str) -> tuple[str, ...]:
             continue
         phrase = _TERM_END.split(_WORD_OF.sub("", match.group("term")), maxsplit=1)[0]
         if len(phrase.split()) > _MAX_TERM_WORDS + 1:  # + its determiner
-            return ()
+            return ""
         if _CLAUSE.search(as_written_phrase(question, phrase)):
-            return ()
+            return ""
         if analyze(phrase):
-            return tuple(analyze(phrase))
-    return ()
+            return phrase
+    return ""
 
 
 def defines(subject: tuple[str, ...], term: tuple[str, ...]) -> float:
