@@ -689,9 +689,15 @@ def test_a_phrase_the_note_names_and_never_defines_is_said_so(reference_assistan
     lead = "Le corpus ne dit pas ce qu'est « mécénat de compétences »"
     assert answer.answer.startswith(lead), answer.answer
     assert all("mécénat de compétences" in c.quote for c in answer.citations), answer.answer
-    # A phrase the note defines is answered as before.
-    answer = reference_assistant.answer("C'est quoi un modèle socio-économique ?")
-    assert not answer.answer.startswith("Le corpus ne dit pas"), answer.answer
+    # A phrase the note defines, explains after a colon or sets a noun beside is answered
+    # as before.
+    for question in (
+        "C'est quoi un modèle socio-économique ?",
+        "Qu'est-ce que l'effet ciseau ?",
+        "C'est quoi le mécénat ?",
+    ):
+        answer = reference_assistant.answer(question)
+        assert not answer.answer.startswith("Le corpus ne dit pas"), answer.answer
 
 
 @pytest.mark.parametrize(
@@ -708,8 +714,15 @@ def test_a_phrase_the_note_names_and_never_defines_is_said_so(reference_assistan
             "territoriale ».",
             ("catalys", "territorial"),
         ),
+        # A noun phrase, a colon, then what it is.
+        (
+            "Les structures d’intérêt général sont confrontées à l’effet ciseau : "
+            "l’accroissement des besoins sociétaux et la raréfaction des ressources.",
+            ("effet", "ciseau"),
+        ),
         # An enumeration after the colon names no one thing.
         ("Elle apporte une triple réponse : économique, sociale et environnementale.", None),
+        ("Ils sont composés de 3 leviers complémentaires : richesses humaines, ressources.", None),
     ],
 )
 def test_a_phrase_announced_by_a_noun_and_a_colon_is_defined(sentence, defined):
@@ -725,6 +738,7 @@ def test_a_phrase_announced_by_a_noun_and_a_colon_is_defined(sentence, defined):
         ("auprès du G10, instance de dialogue informelle entre les acteurs", "G10", True),
         ("Le RAMEAU, co-pilote du groupe 5 avec le METI", "Le RAMEAU", True),
         ("avec l’ADASI, une association qui accompagne", "ADASI", True),
+        ("la pertinence du mécénat, outil essentiel pour soutenir", "mécénat", True),
         # An enumeration, a verb, a reference's date, a preposition: nothing said of it.
         ("avec l’ADASI, Opus 3 et Le RAMEAU", "ADASI", False),
         ("par Pro Bono Lab, illustrent que cet engagement", "Pro Bono Lab", False),

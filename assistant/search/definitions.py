@@ -68,6 +68,13 @@ _ANNOUNCED = re.compile(
     r"\s*(?=[»”\".;!?(]|$)",
     re.IGNORECASE,
 )
+# « … confrontées à l'effet ciseau : l'accroissement des besoins … »: a definite noun
+# phrase, a colon, then a noun phrase saying what it is.
+_EXPLAINED = re.compile(
+    r"(?:^|(?<=[\s’'(«]))(?:(?:le|la|les)\s+|l[’']\s?)(?P<subject>[^,;:.!?()«»]{2,60}?)"
+    r"\s*»?\s*\d{0,3}\s*:\s*(?:(?:le|la|les|un|une|des|du)\s|l[’'])",
+    re.IGNORECASE,
+)
 # How much of a defined subject must be the asked phrase (Jaccard of their terms, the head
 # noun shared): « modèle socio-économique » is defined by « Le modèle socio-économique … »,
 # not by « La pédagogie sur les leviers des modèles socio-économiques … ».
@@ -151,6 +158,10 @@ def defined_subjects(sentences: list[str]) -> list[tuple[str, ...]]:
             if not (_FRONTED.match(sentence) and "," not in sentence[: m.start("subject")])
         ]
         subjects += [m.group("subject") for m in _ANNOUNCED.finditer(sentence)]
+        subjects += [
+            _AFTER_PREPOSITION.split(m.group("subject"))[-1]
+            for m in _EXPLAINED.finditer(sentence)
+        ]
         for subject in subjects:
             if len(subject.split()) > _MAX_SUBJECT_WORDS:
                 continue
@@ -300,7 +311,14 @@ def long_forms(text: str) -> dict[str, str]:
 # groupe 5 … »: a name, a comma, then a noun saying what it is — not a preposition, an
 # adverb, a verb or another name (« l'ADASI, Opus 3 et Le RAMEAU », « avec l'ADASI, autour
 # de 3 dynamiques »).
-_NOT_APPOSED = frozenset(
+# A month is a reference's date (« (Le RAMEAU, février 2013) »), no noun apposed.
+_MONTHS = frozenset(
+    [
+        "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+        "septembre", "octobre", "novembre", "decembre",
+    ]
+)
+_NOT_APPOSED = _MONTHS | frozenset(
     [
         "a", "ai", "ainsi", "afin", "alors", "apres", "au", "aupres", "autour", "aux",
         "avant", "avec", "c", "ce", "cela", "celle", "celui", "ces", "cette", "comme",
@@ -311,14 +329,8 @@ _NOT_APPOSED = frozenset(
         "tout", "tous", "tres", "un", "une", "y",
     ]
 )
-_MONTHS = frozenset(
-    [
-        "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
-        "septembre", "octobre", "novembre", "decembre",
-    ]
-)
 _APPOSED_NOUN = re.compile(
-    r"(?:(?:un|une)\s+)?(?P<noun>[a-zà-ÿ][\w-]{2,})\s+"
+    r"(?:(?:un|une)\s+)?(?P<noun>[a-zà-ÿ][\w-]{2,})\s+(?:(?P<adjective>[a-zà-ÿ][\w-]{2,})\s+)?"
     r"(?:de|du|des|d['’]|pour|à|au|aux|qui)(?![\w])"
 )
 
@@ -326,17 +338,18 @@ _APPOSED_NOUN = re.compile(
 def apposes(text: str, name: str) -> bool:
     """Whether ``text`` says what ``name`` is in apposition: the name (as written, any
     case), an optional footnote number, a comma, then a lowercase noun (« un » or « une »
-    before it at most) that a preposition or « qui » follows — not a link word, a month (a
-    reference's date) or a verb (« Pro Bono Lab, illustrent que … »)."""
+    before it at most, an adjective after it: « du mécénat, outil essentiel pour … ») that
+    a preposition or « qui » follows — not a link word, a month (a reference's date) or a
+    verb (« Pro Bono Lab, illustrent que … »)."""
     folded, wanted = fold(text).lower(), fold(name).lower()
     pattern = rf"(?<![\w]){re.escape(wanted)}(?![\w])\s*\d{{0,3}}\s*,\s*"
     for match in re.finditer(pattern, folded):
         apposed = _APPOSED_NOUN.match(text, match.end())
         if apposed is None:
             continue
-        noun = fold(apposed["noun"]).lower()
-        verb = re.search(r"(?:ent|ont|ait|aient|era|eront)$", noun) is not None
-        if noun not in _NOT_APPOSED and noun not in _MONTHS and not verb:
+        words = [fold(w).lower() for w in (apposed["noun"], apposed["adjective"]) if w]
+        verb = any(re.search(r"(?:ent|ont|ait|aient|era|eront)$", w) for w in words)
+        if not set(words) & _NOT_APPOSED and not verb:
             return True
     return False
 
