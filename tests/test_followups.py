@@ -639,6 +639,17 @@ def test_a_count_by_pronoun_after_a_developed_point_counts_its_subject(reference
     assert "tendances" not in count.answer, count.answer
 
 
+def test_a_count_by_pronoun_of_a_status_counts_its_people(reference_assistant):
+    # « Combien sont-ils ? » after « Qu'est-ce que le bénévolat associatif ? » counted
+    # « bénévolat » and said the note gives no such figure, though the passage it quoted
+    # next to gives « 13,2 millions de bénévoles »: « ils » are the volunteers.
+    (_, count), _ = _conversation(
+        reference_assistant, "Qu'est-ce que le bénévolat associatif ?", "Combien sont-ils ?"
+    )
+    assert not count.abstained, count.answer
+    assert count.citations and "13,2 millions" in count.citations[0].quote, count.answer
+
+
 def test_only_a_subject_the_note_never_writes_is_said_missing(reference_assistant):
     # « petite association »: « association » is the note's word, « petite » never is.
     # A single unknown word (a typo, « bénéficières ») or a word the note writes under

@@ -124,6 +124,11 @@ def written_intent(intent: Intent, retrieval: Retrieval) -> Intent:
         # nothing (the answer reads the figures as before).
         written = tuple(retrieval.cognates[t] for t in english)
         intent = replace(intent, counted=" ".join(written), counted_terms=written)
+    if intent.pronoun_subject and (people := _people_of(intent, retrieval)):
+        # « Combien sont-ils ? » after « Qu'est-ce que le bénévolat associatif ? »: « ils »
+        # are the people of the status the noun in « -at » names (bénévolat → bénévoles,
+        # salariat → salariés, volontariat → volontaires); they are what is counted.
+        intent = replace(intent, counted_terms=(people,), counted_whole=(people,))
     if acronym := retrieval.counted_acronym(intent):
         # « Combien d'objectifs … ? »: the note counts them under their acronym (« les 17
         # ODD »), which their long form spells out.
@@ -132,6 +137,30 @@ def written_intent(intent: Intent, retrieval: Retrieval) -> Intent:
         return intent
     written = tuple(t for t in intent.part_terms if t in retrieval.known)
     return replace(intent, part_terms=written or intent.part_terms)
+
+
+# A status noun's ending, and its people's (on analysed terms): « bénévolat » → « benevol »,
+# « volontariat » → « volontair », « entrepreneuriat » → « entrepreneur ».
+_STATUS_TO_PEOPLE = (("at", ""), ("ariat", "air"), ("iat", ""))
+_STATUS_STEM = 5
+
+
+def _people_of(intent: Intent, retrieval: Retrieval) -> str:
+    """The analysed noun of the people a counted status noun in « -at » stands for, as the
+    retrieved units write it; "" when the count is of something else (« partenariats » is a
+    plural: partnerships are counted)."""
+    if len(intent.counted_terms) != 1 or intent.counted.endswith(("s", "x")):
+        return ""
+    status = intent.counted_terms[0]
+    forms = [
+        status[: -len(end)] + people
+        for end, people in _STATUS_TO_PEOPLE
+        if status.endswith(end) and len(status) - len(end) >= _STATUS_STEM
+    ]
+    if not forms:
+        return ""
+    written = {t for units in retrieval.units.values() for u in units for t in u.terms}
+    return next((f for f in forms if f in written), "")
 
 
 def asked_figures(intent: Intent, retrieval: Retrieval) -> list[Intent]:
