@@ -415,6 +415,20 @@ def test_things_enumerated_in_the_note_s_words_are_examples():
     assert holds("examples", clauses) == 0.0
 
 
+def test_examples_spoken_of_are_not_examples_given():
+    """« … 150 études de cas … : les richesses humaines, avec des exemples de pratiques
+    d'engagement, … » tells what examples there will be and gives none: it holds examples
+    less than the same list telling the practices themselves."""
+    announcing = (
+        "150 études de cas seront mises en ligne par l’Observatoire des partenariats :\n"
+        "- Les richesses humaines, avec des exemples de pratiques d’engagement,\n"
+        "- Les ressources financières, avec des exemples d’investissement sociétal,\n"
+        "- Les alliances stratégiques, avec des exemples de co-construction territoriale."
+    )
+    plain = announcing.replace("des exemples de ", "").replace("des exemples d’", "")
+    assert holds("examples", announcing, is_list=True) < holds("examples", plain, is_list=True)
+
+
 @pytest.mark.parametrize(
     ("text", "figure"),
     [

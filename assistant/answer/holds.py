@@ -56,6 +56,10 @@ _EXAMPLE = re.compile(
 )
 
 
+# « des exemples de … », « 150 études de cas »: examples spoken of, as a content.
+_OF_EXAMPLES = re.compile(r"\b(?:exemples|(?:études|etudes) de cas)\s+(?:de|d[’'])", re.IGNORECASE)
+
+
 def has_quantity(text: str) -> bool:
     if _QUANTITY.search(text):
         return True
@@ -476,6 +480,10 @@ def holds(kind: str, text: str, is_list: bool = False) -> float:
         return min(1.0, (names_in(text) + len(set(_ACTOR_NOUN.findall(text))) / 2) / 2)
     if kind == "examples":
         marked = 1.0 if _EXAMPLE.search(text) or _OPEN_ENDED.search(text) else 0.7
+        if _OF_EXAMPLES.search(text):
+            # « … 150 études de cas … : les richesses humaines, avec des exemples de
+            # pratiques d'engagement, … »: it tells what examples there are, and gives none.
+            marked = 0.7
         # Names (« l'association Villes au Carré ») or things enumerated in words of the
         # note (« Economie de la fonctionnalité, économie circulaire, circuits courts… »).
         return min(1.0, max(names_in(text), enumerated_items(text)) / 3) * marked
