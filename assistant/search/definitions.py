@@ -157,11 +157,12 @@ def defined_subjects(sentences: list[str]) -> list[tuple[str, ...]]:
             for m in _APPOSED.finditer(sentence)
             if not (_FRONTED.match(sentence) and "," not in sentence[: m.start("subject")])
         ]
-        subjects += [m.group("subject") for m in _ANNOUNCED.finditer(sentence)]
-        subjects += [
-            _AFTER_PREPOSITION.split(m.group("subject"))[-1]
-            for m in _EXPLAINED.finditer(sentence)
-        ]
+        if ":" in sentence:  # both readings turn on a colon: most sentences have none
+            subjects += [m.group("subject") for m in _ANNOUNCED.finditer(sentence)]
+            subjects += [
+                _AFTER_PREPOSITION.split(m.group("subject"))[-1]
+                for m in _EXPLAINED.finditer(sentence)
+            ]
         for subject in subjects:
             if len(subject.split()) > _MAX_SUBJECT_WORDS:
                 continue
