@@ -650,6 +650,16 @@ def test_a_count_by_pronoun_of_a_status_counts_its_people(reference_assistant):
     assert count.citations and "13,2 millions" in count.citations[0].quote, count.answer
 
 
+def test_who_does_it_is_not_answered_by_a_noun_of_the_verb(reference_assistant):
+    # « Qui le pratique ? » after the definition of social investment opened on the list
+    # announcing « des exemples de pratiques d'engagement » (the practices, no one who
+    # practises); the investors' circle names who does.
+    (_, who), _ = _conversation(
+        reference_assistant, "Qu'est-ce que l'investissement sociétal ?", "Qui le pratique ?"
+    )
+    assert who.citations and "investisseurs sociétaux" in who.citations[0].quote, who.answer
+
+
 def test_only_a_subject_the_note_never_writes_is_said_missing(reference_assistant):
     # « petite association »: « association » is the note's word, « petite » never is.
     # A single unknown word (a typo, « bénéficières ») or a word the note writes under

@@ -870,6 +870,11 @@ def test_who_did_what_reads_the_verb(question, verb):
         ("Il a permis la publication du référentiel « Les modèles », publié aujourd’hui.",
          "publi", False),
         ("Il est essentiel de publier ses comptes.", "publi", False),
+        # « Qui le pratique ? »: a noun (after « de », « des », a possessive) names the
+        # practices, not who practises — an agent noun names who does it.
+        ("L’Observatoire des partenariats publie des exemples de pratiques d’engagement.",
+         "pratiqu", False),
+        ("Le Mouvement associatif et ses représentants ont débattu.", "represent", True),
     ],
 )
 def test_a_unit_names_who_did_the_deed_asked(text, verb, named):

@@ -393,6 +393,12 @@ def names_agent(text: str, verb: str, terms: Sequence[str] | None = None) -> boo
         if not any(_same_verb(stem, verb) for stem in analyze(word.group())):
             continue
         start, end = word.span()
+        if _NOUN_BEFORE.search(text, max(0, start - 12), start) and not _AGENT_NOUN.search(
+            word.group()
+        ):
+            # « des exemples de pratiques » names the practices, not who practises; « des
+            # représentants de … » names who represents.
+            continue
         for n_start, n_end in names:
             if 0 <= start - n_end <= AGENT_BEFORE and not _ENDS_CLAUSE.search(text[n_end:start]):
                 return True
@@ -402,6 +408,15 @@ def names_agent(text: str, verb: str, terms: Sequence[str] | None = None) -> boo
 
 
 _ENDS_CLAUSE = re.compile(r"[.;!?]")
+# A word a determiner or « de » introduces is a noun (« de pratiques », « leurs pratiques »):
+# not « le », « la », « les », « l' », which are pronouns before a verb too (« qui le
+# pratique »). An agent noun (« représentants », « fondateurs ») still names who does it.
+_NOUN_BEFORE = re.compile(
+    r"(?<![\w’'])(?:des|de|d[’']|du|un|une|ses|sa|son|leurs?|ces|cette|nos|vos|notre|votre"
+    r"|aux|au)\s*$",
+    re.IGNORECASE,
+)
+_AGENT_NOUN = re.compile(r"(?:ants?|antes?|eurs?|euses?|rices?)$", re.IGNORECASE)
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
 
 
