@@ -734,6 +734,13 @@ def test_a_phrase_the_note_names_and_never_defines_is_said_so(reference_assistan
             "l’accroissement des besoins sociétaux et la raréfaction des ressources.",
             ("effet", "ciseau"),
         ),
+        # A sentence opening on a noun phrase with no article, the phrase up to its
+        # participle.
+        (
+            "Principal levier d’une organisation d’intérêt général fondée sur l’engagement : "
+            "les richesses humaines mobilisées au service du projet.",
+            ("richess", "humain"),
+        ),
         # An enumeration after the colon names no one thing.
         ("Elle apporte une triple réponse : économique, sociale et environnementale.", None),
         ("Ils sont composés de 3 leviers complémentaires : richesses humaines, ressources.", None),
@@ -744,6 +751,23 @@ def test_a_phrase_announced_by_a_noun_and_a_colon_is_defined(sentence, defined):
 
     subjects = defined_subjects([sentence])
     assert (defined in subjects) if defined else subjects == [], subjects
+
+
+def test_a_list_item_opening_on_the_phrase_does_not_say_what_it_is(reference_assistant):
+    # « C'est quoi les richesses humaines ? » opened on the list announcing 150 case studies
+    # (« - Les richesses humaines, avec des exemples de pratiques d'engagement, »): an item
+    # the lead-in's sentence goes on past is no statement on the thing.
+    from assistant.answer.holds import opens_on_term
+
+    listing = (
+        "150 études de cas seront mises en ligne, pour chaque levier :\n"
+        "• Les richesses humaines, avec des exemples de pratiques d’engagement,\n"
+        "• Les ressources financières, avec des exemples d’investissement sociétal."
+    )
+    assert not opens_on_term(listing, ("richess", "humain"))
+    assert opens_on_term("Les richesses humaines sont le premier levier.", ("richess", "humain"))
+    answer = reference_assistant.answer("C'est quoi les richesses humaines ?")
+    assert "Principal levier" in answer.citations[0].quote, answer.answer
 
 
 @pytest.mark.parametrize(

@@ -710,10 +710,12 @@ def opens_on_term(text: str, term: tuple[str, ...]) -> bool:
     if not term:
         return False
     # A question (« Comment hybrider … ? ») asks about the thing; it says nothing of it.
+    # Nor does a list's item that the lead-in's sentence goes on past (« - Les richesses
+    # humaines, avec des exemples de pratiques d'engagement, »): a fragment, not a statement.
     return any(
         _opens_on(tokens(sentence), term[0])
         for sentence in split_sentences(text)
-        if not sentence.rstrip().endswith("?")
+        if not sentence.rstrip().endswith(("?", ",", ";"))
     )
 
 

@@ -61,13 +61,19 @@ _APPOSED = re.compile(
 # « … autour d'un nouveau métier : catalyse territoriale », « une nouvelle forme
 # d'ingénierie : la « catalyse territoriale » »: an indefinite noun phrase, a colon, then
 # one phrase (an enumeration's first item, which a comma follows, is not it) — the phrase
-# is what the noun phrase names it as.
+# is what the noun phrase names it as. So does a sentence opening on a noun phrase with no
+# article (« Principal levier d'une organisation … : les richesses humaines mobilisées au
+# service du projet. »), the phrase named up to its participle.
 _ANNOUNCED = re.compile(
-    r"(?<!\w)(?:un|une)\s+(?:[^\s:;.!?,]+\s+){0,4}?[^\s:;.!?,]{3,}\s*:\s*"
+    r"(?:(?<!\w)(?:un|une)\s+(?:[^\s:;.!?,]+\s+){0,4}?"
+    r"|^(?!(?:le|la|les|l|un|une|des|du|ce|cet|cette|ces|il|elle|ils|elles|on)\b)"
+    r"[^\W\d_][^\s:;.!?,]*\s+(?:[^\s:;.!?,]+\s+){0,7}?)[^\s:;.!?,]{3,}\s*:\s*"
     r"(?:(?:le|la|les)\s+|l[’']\s?)?[«“\"]?\s*(?P<subject>[^,;:.!?()«»“”\"]{2,60}?)"
     r"\s*(?=[»”\".;!?(]|$)",
     re.IGNORECASE,
 )
+# Where a named phrase's participle begins (« richesses humaines | mobilisées au … »).
+_PARTICIPLE_ON = re.compile(r"\s+(?=[a-zà-ÿ]{3,}(?:ée?s?)(?:\s|$))")
 # « … confrontées à l'effet ciseau : l'accroissement des besoins … »: a definite noun
 # phrase, a colon, then a noun phrase saying what it is.
 _EXPLAINED = re.compile(
@@ -158,7 +164,10 @@ def defined_subjects(sentences: list[str]) -> list[tuple[str, ...]]:
             if not (_FRONTED.match(sentence) and "," not in sentence[: m.start("subject")])
         ]
         if ":" in sentence:  # both readings turn on a colon: most sentences have none
-            subjects += [m.group("subject") for m in _ANNOUNCED.finditer(sentence)]
+            subjects += [
+                _PARTICIPLE_ON.split(m.group("subject"), maxsplit=1)[0]
+                for m in _ANNOUNCED.finditer(sentence.strip())
+            ]
             subjects += [
                 _AFTER_PREPOSITION.split(m.group("subject"))[-1]
                 for m in _EXPLAINED.finditer(sentence)
