@@ -23,6 +23,7 @@ from assistant.search.definitions import asked_term
 from assistant.search.query import (
     asked_items,
     asked_one,
+    asking_terms,
     example_of,
     example_qualifier,
     intent_in_context,
@@ -992,3 +993,15 @@ def test_examples_of_a_qualified_thing_may_be_kinds_of_its_qualifier():
         "econom",
     )
     assert not names_kinds("Les modèles économiques évoluent.", "econom")
+
+
+def test_how_a_list_question_asks_names_nothing_it_asks_about(reference_assistant):
+    # « Quels outils existent pour les associations ? » opened on « La tâche est immense,
+    # mais si les réseaux nationaux s'articulent avec ceux qui existent dans les territoires
+    # … »: « existent » (rare in the note, so heavy) is how the question asks.
+    assert asking_terms("Quels outils existent pour les associations ?") == set(analyze("existent"))
+    assert asking_terms("Quelles ressources peut-on consulter ?") == set(analyze("peut-on"))
+    assert asking_terms("À quelles ingénieries existantes s'ajoute-t-elle ?") == frozenset()
+    answer = reference_assistant.answer("Quels outils existent pour les associations ?")
+    assert "existent dans les territoires" not in answer.citations[0].quote, answer.answer
+    assert "outils" in answer.citations[0].quote, answer.answer

@@ -200,6 +200,9 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # A word of the subject the note never writes no unit can hold (the answer says the note
     # does not speak of that subject): it would shrink every unit's share alike.
     weight = {t: w for t, w in weight.items() if t not in retrieval.unwritten} or weight
+    # How a list question asks (« quels outils existent ») weighs nothing: « … ceux qui
+    # existent dans les territoires » came first on it.
+    weight = {t: w for t, w in weight.items() if t not in query.asking} or weight
     w_lexical = W_LEXICAL
     if query.cross_lingual:
         # An English word the corpus never writes (no cognate either) no unit can hold: it

@@ -617,9 +617,17 @@ def _kind(question: str, text: str) -> str:
 
 
 _WHICH_EXIST = re.compile(
-    r"\bquel(?:le)?s\s+[a-z-]+(?:\s+[a-z-]+)?\s+(?:existe\w*|(?:y\s+)?a-t-il|peut-on"
+    r"\bquel(?:le)?s\s+[a-z-]+(?:\s+[a-z-]+)?\s+(?P<verb>existe\w*|(?:y\s+)?a-t-il|peut-on"
     r"|peuvent|sont\s+disponibles|aide\w*|permett\w*|propos\w*)\b"
 )
+
+
+def asking_terms(question: str) -> frozenset[str]:
+    """The analysed verb by which a list question asks which things exist or serve
+    (« Quels outils existent … ? »: « existent »): how it asks, not what about — « … ceux qui
+    existent dans les territoires » is no answer for it."""
+    match = _WHICH_EXIST.search(fold(question))
+    return frozenset(analyze(match.group("verb"))) if match else frozenset()
 
 
 def read_intent(question: str) -> Intent:
@@ -1574,6 +1582,7 @@ class SearchQuery:
     # about — its own terms (those the rest of the question does not also hold).
     qualifying: frozenset[str] = field(init=False)
     set_aside: frozenset[str] = field(init=False)  # « à part X »: X's own terms
+    asking: frozenset[str] = field(init=False)  # « quels outils existent »: « existent »
     # « Quelles grandes tendances … ? », « À quels enjeux … ? »: the things asked for, several
     # of them (the head noun after the plural interrogative, analysed); "" otherwise.
     asked_items: str = field(init=False)
@@ -1622,6 +1631,7 @@ class SearchQuery:
         self.opening = bool(set(self.part) & _OPENING_PARTS)
         self.qualifying = qualifying_terms(self.focus_text)
         self.set_aside = set_aside_terms(self.focus_text)
+        self.asking = asking_terms(self.focus_text)
         self.asked_items = asked_items(self.focus_text)
         self.asked_one = asked_one(self.focus_text)
         self.example_of = example_of(self.focus_text)
