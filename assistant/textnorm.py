@@ -446,5 +446,8 @@ def looks_english(text: str) -> bool:
 
 def singular_tokens(text: str) -> list[str]:
     """tokens(text), a final « s » dropped: « autres associations » matches « autre
-    association »."""
-    return [t[:-1] if len(t) > 3 and t.endswith("s") else t for t in tokens(text)]
+    association »; and the « x » of a plural in « -eux » (« tiers-lieux », « enjeux »)."""
+    return [
+        t[:-1] if (len(t) > 3 and t.endswith("s")) or (len(t) > 4 and t.endswith("eux")) else t
+        for t in tokens(text)
+    ]

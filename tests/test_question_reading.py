@@ -704,6 +704,10 @@ def test_a_phrase_the_note_names_and_never_defines_is_said_so(reference_assistan
     lead = "Le corpus ne dit pas ce qu'est « mécénat de compétences »"
     assert answer.answer.startswith(lead), answer.answer
     assert all("mécénat de compétences" in c.quote for c in answer.citations), answer.answer
+    # Written in the plural, with its hyphen (« la montée en puissance des tiers-lieux »).
+    answer = reference_assistant.answer("Qu'est-ce qu'un tiers-lieu ?")
+    assert answer.answer.startswith("Le corpus ne dit pas ce qu'est « tiers-lieu »"), answer.answer
+    assert all("tiers-lieux" in c.quote for c in answer.citations), answer.answer
     # A phrase the note defines, explains after a colon or sets a noun beside is answered
     # as before.
     for question in (

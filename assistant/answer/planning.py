@@ -16,7 +16,7 @@ from ..search.definitions import apposes, asked_phrase, spells_out, writes_name
 from ..search.query import Intent, SearchQuery
 from ..search.retrieval import Retrieval, Section
 from ..settings import Settings
-from ..textnorm import analyze, contains_run, fold, tokens
+from ..textnorm import analyze, contains_run, fold, singular_tokens, tokens
 from ..textunits import Unit, around_items, asks, is_item
 from .evidence import Evidence, judge
 from .holds import defines_term, gives, holds, opens_on_term
@@ -202,7 +202,9 @@ def plan_answer(
         # is. The answer says so and quotes where the note names it (« Qu'est-ce que
         # l'Avise ? » quoted « Tel est l'avis exprimé … »: both analyse to « avis »).
         # A trainer's --full answer gathers every passage naming it.
-        naming = [s for s in candidates if writes_name(s.unit.text, name)]
+        naming = [s for s in candidates if writes_name(s.unit.text, name) or (
+            name not in query.names and _writes(s.unit.text, name)
+        )]
         chosen = naming[: limit if detail == "full" else 1]
         missing = Missing("definition", name) if chosen else missing
     if missing is not None and missing.kind in ("figure", "part") and not _about_names(
@@ -249,7 +251,13 @@ def _defined_name(query: SearchQuery, candidates: list[Scored]) -> str:
     if name or not query.defined:
         return name
     phrase = asked_phrase(query.focus_text)
-    return phrase if phrase and any(writes_name(s.unit.text, phrase) for s in candidates) else ""
+    return phrase if phrase and any(_writes(s.unit.text, phrase) for s in candidates) else ""
+
+
+def _writes(text: str, phrase: str) -> bool:
+    """Whether ``text`` writes ``phrase`` word for word, in the singular or the plural
+    (« des tiers-lieux » writes « tiers-lieu »)."""
+    return contains_run(singular_tokens(text), singular_tokens(phrase))
 
 
 def _says_what(text: str, defined: tuple[str, ...], name: str) -> bool:

@@ -210,7 +210,10 @@ def asked_phrase(question: str) -> str:
     its determiner (« mécénat de compétences » for « C'est quoi le mécénat de compétences
     ? »); "" when it asks none."""
     phrase = _asked_phrase(question).strip()
-    return as_written_phrase(question, _LEADING_DET.sub("", phrase)).strip() if phrase else ""
+    written = as_written_phrase(question, _LEADING_DET.sub("", phrase)).strip() if phrase else ""
+    # Its hyphens as the question writes them (« tiers-lieu »).
+    hyphened = re.search(r"[\s-]".join(map(re.escape, written.split())), question, re.I)
+    return hyphened.group(0).lower() if written and hyphened else written
 
 
 def _asked_phrase(question: str) -> str:
