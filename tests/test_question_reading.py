@@ -835,9 +835,14 @@ def test_the_subject_after_the_verb_of_a_which_question_is_read(question, subjec
 def test_the_role_of_a_subject_is_answered_by_units_naming_it(reference_assistant):
     # « Quel est le rôle de l'État ? » quoted, after the sentence on the State, « Des
     # exemples ? Le CRESO … » on academic actors: the subject of « le rôle de » was not read.
+    # (The sentence illustrating the quote on the State follows it: « Citons en particulier
+    # … », test_a_sentence_illustrating_the_first_quote_follows_it.)
     answer = reference_assistant.answer("Quel est le rôle de l'État ?")
     assert answer.citations, answer.answer
-    assert all("etat" in fold(c.quote).lower() for c in answer.citations), answer.answer
+    assert all(
+        "etat" in fold(c.quote).lower() or c.quote.startswith("Citons") for c in answer.citations
+    ), answer.answer
+    assert "CRESO" not in answer.answer, answer.answer
 
 
 def test_the_role_asked_is_lifted_where_the_note_writes_it(reference_assistant):
@@ -1009,3 +1014,19 @@ def test_how_a_list_question_asks_names_nothing_it_asks_about(reference_assistan
     answer = reference_assistant.answer("Quels outils existent pour les associations ?")
     assert "existent dans les territoires" not in answer.citations[0].quote, answer.answer
     assert "outils" in answer.citations[0].quote, answer.answer
+
+
+def test_a_sentence_illustrating_the_first_quote_follows_it(reference_assistant):
+    # « Quel est le rôle de l'État ? » quoted « Au plus haut niveau de l'Etat, ce mouvement
+    # est lui aussi pris en compte. » alone: the sentence after it, « Citons en particulier
+    # la démarche de co-construction avec les acteurs de l'IAE … », says how.
+    answer = reference_assistant.answer("Quel est le rôle de l'État ?")
+    quotes = [c.quote for c in answer.citations]
+    assert "Au plus haut niveau de l’Etat" in quotes[0], answer.answer
+    assert len(quotes) > 1 and quotes[1].startswith("Citons en particulier"), answer.answer
+    # A figure or a date asked is given by its quote, with no example of what it says.
+    figure = reference_assistant.answer(
+        "Quand a eu lieu le premier webinaire de sensibilisation et combien de personnes "
+        "a-t-il rassemblées ?"
+    )
+    assert "Par exemple" not in figure.answer, figure.answer

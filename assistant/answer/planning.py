@@ -219,7 +219,10 @@ def plan_answer(
     if intent.kind == "list" or query.asked_items:
         chosen = with_list_ends(chosen, retrieval, limit)
     if chosen and not query.point and intent.kind != "summary":
-        chosen = with_developments(chosen, retrieval, limit)
+        # A figure or a date asked is given by its quote; an example of the sentence giving
+        # it is no part of the answer.
+        illustrate = intent.kind not in STRICT_KINDS and not intent.parts
+        chosen = with_developments(chosen, retrieval, limit, illustrate)
     if detail == "full" and chosen:
         chosen = whole_passages(chosen, retrieval.units_of, intent)
     return Plan(
@@ -321,17 +324,20 @@ _ANNOUNCED = re.compile(
 )
 
 
-def with_developments(chosen: list[Scored], retrieval: Retrieval, limit: int) -> list[Scored]:
+def with_developments(
+    chosen: list[Scored], retrieval: Retrieval, limit: int, illustrate: bool = True
+) -> list[Scored]:
     """The first quote announces things inline (« c'est prendre deux risques : l'un
     technique, l'autre politique. ») and the sentences after it in its passage develop them
     one by one (« Le risque technique, c'est … », « Le risque politique, c'est … »): they
-    follow it, as a list's items follow their lead-in, in place of the last further quotes."""
+    follow it, as a list's items follow their lead-in, in place of the last further quotes.
+    Else, when ``illustrate``, the sentence after it that illustrates it follows it."""
     first = chosen[0]
     if first.unit.kind != "sentence":
         return chosen
     match = _ANNOUNCED.search(fold(first.unit.text))
     if match is None:
-        return chosen
+        return _with_illustration(chosen, retrieval, limit) if illustrate else chosen
     noun = analyze(match.group("noun"))[:1]
     if not noun or noun[0] in ("http", "https", "www"):  # « 18 http: … », a footnote
         return chosen
@@ -348,6 +354,30 @@ def with_developments(chosen: list[Scored], retrieval: Retrieval, limit: int) ->
     taken = {s.unit.text for s in developed}
     rest = [s for s in chosen[1:] if s.unit.text not in taken]
     return [first, *developed[: max(limit - 1, 1)], *rest][:limit]
+
+
+# « Au plus haut niveau de l'Etat, ce mouvement est lui aussi pris en compte. Citons en
+# particulier la démarche de co-construction avec les acteurs de l'IAE … »: a sentence
+# opening so illustrates the one before it (on folded text).
+_ILLUSTRATES = re.compile(
+    r"^\W*(?:citons|par exemple|a titre d.exemple|en voici|tel est (?:notamment )?le cas)\b"
+)
+
+
+def _with_illustration(chosen: list[Scored], retrieval: Retrieval, limit: int) -> list[Scored]:
+    """The first quote, the sentence of its passage right after it when that sentence
+    illustrates it (``_ILLUSTRATES``), then the further quotes; ``chosen`` otherwise."""
+    first = chosen[0]
+    after = [
+        u
+        for u in retrieval.units_of(first.passage)
+        if u.position > first.unit.position and u.quotable
+    ]
+    if not after or not _ILLUSTRATES.match(fold(after[0].text).lower()):
+        return chosen
+    illustration = Scored(first.passage, after[0], first.score, float("nan"), 0.0, first.fits)
+    rest = [s for s in chosen[1:] if s.unit.text != after[0].text]
+    return [first, illustration, *rest][: max(limit, 2)]
 
 
 def items_named(scored: Scored, asked: str) -> Scored:
