@@ -660,6 +660,28 @@ def test_who_does_it_is_not_answered_by_a_noun_of_the_verb(reference_assistant):
     assert who.citations and "investisseurs sociétaux" in who.citations[0].quote, who.answer
 
 
+def test_what_it_is_for_after_a_definition_is_answered(reference_assistant):
+    # « Ça sert à quoi ? » after « Qu'est-ce que le MOOC ? » said the note does not say:
+    # its one word of its own, « sert », is a form the note never writes, and the note was
+    # judged not to know the question. It is how the question asks a purpose.
+    from assistant.search.query import asking_terms
+
+    assert asking_terms("Et concrètement, ça sert à quoi ?") == {"sert"}
+    assert asking_terms("À quoi servent les alliances ?") == {"servent"}
+    assert asking_terms("Qu'est-ce qui pousse les gens à s'engager ?") == frozenset()
+    (_, purpose), _ = _conversation(
+        reference_assistant, "Qu'est-ce que le MOOC ?", "Ça sert à quoi ?"
+    )
+    assert not purpose.abstained, purpose.answer
+    assert "ce MOOC permet de" in purpose.citations[0].quote, purpose.answer
+    (_, purpose), _ = _conversation(
+        reference_assistant,
+        "Qu'est-ce que la catalyse territoriale ?",
+        "Et concrètement, ça sert à quoi ?",
+    )
+    assert not purpose.abstained, purpose.answer
+
+
 def test_only_a_subject_the_note_never_writes_is_said_missing(reference_assistant):
     # « petite association »: « association » is the note's word, « petite » never is.
     # A single unknown word (a typo, « bénéficières ») or a word the note writes under

@@ -256,6 +256,9 @@ def _match(
     # A word of the subject the note never writes is said missing (planning: « Le corpus ne
     # parle pas de « petite association » »), not judged with what the rest asks.
     focus = (set(query.terms) - retrieval.unwritten) or set(query.terms)
+    # How it asks (« ça sert à quoi ? », « quels outils existent ») is no word the note must
+    # know: a follow-up made of it alone is judged on the question it follows.
+    focus = (focus - query.asking) or (set(query.lexical_terms) - query.asking) or focus
     # « Et le privé, ça pèse combien ? »: a word that asks for any figure of the subject
     # (« pèse », « part ») says nothing of what the note must know; a named measure
     # (« salaire ») does. Whatever the question's kind: « … soutenu par qui et dans quelles

@@ -623,11 +623,22 @@ _WHICH_EXIST = re.compile(
 
 
 def asking_terms(question: str) -> frozenset[str]:
-    """The analysed verb by which a list question asks which things exist or serve
-    (« Quels outils existent … ? »: « existent »): how it asks, not what about — « … ceux qui
-    existent dans les territoires » is no answer for it."""
-    match = _WHICH_EXIST.search(fold(question))
-    return frozenset(analyze(match.group("verb"))) if match else frozenset()
+    """The analysed words by which a question asks which things exist or serve (« Quels
+    outils existent … ? »: « existent ») or what something is for (« ça sert à quoi ? »:
+    « sert »): how it asks, not what about — « … ceux qui existent dans les territoires » is
+    no answer for it, and the note need not write « sert » to say what a thing is for."""
+    folded = fold(question)
+    which = _WHICH_EXIST.search(folded)
+    purpose = _SERVES.search(folded.lower())
+    words = [which.group("verb") if which else "", purpose.group(0) if purpose else ""]
+    return frozenset(analyze(" ".join(words)))
+
+
+# « À quoi sert … ? », « ça sert à quoi ? »: the verb asking a purpose (not « Qu'est-ce qui
+# pousse … ? », whose verb says what is asked: a motive).
+_SERVES = re.compile(
+    r"(?<=a quoi )(?:ca |cela )?ser(?:t|ts|vent|vir\w*)\b|\bser(?:t|ts|vent)(?= a quoi\b)"
+)
 
 
 def read_intent(question: str) -> Intent:
