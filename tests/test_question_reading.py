@@ -1030,3 +1030,15 @@ def test_a_sentence_illustrating_the_first_quote_follows_it(reference_assistant)
         "a-t-il rassemblées ?"
     )
     assert "Par exemple" not in figure.answer, figure.answer
+
+
+def test_who_heads_an_organisation_is_a_person_named_by_a_role(reference_assistant):
+    # « Qui dirige Le RAMEAU ? » quoted the MOOC's « témoignage de plus de 20 dirigeants de
+    # structures associatives »: « dirige » read as a word of the topic and as a deed the
+    # acronyms near « dirigeants » did. The verb asks who holds the role.
+    assert asking_terms("Qui dirige Le RAMEAU ?") == set(analyze("dirige"))
+    assert read_intent("Qui le dirige ?").asks_for == "holder"
+    answer = reference_assistant.answer("Qui dirige Le RAMEAU ?")
+    first = answer.citations[0].quote
+    assert "dirigeants" not in first, answer.answer
+    assert "JULLIEN" in first or "HEIDSIECK" in first, answer.answer

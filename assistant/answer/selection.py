@@ -31,6 +31,7 @@ from .holds import (
     measure_terms,
     names_agent,
     names_another,
+    names_holder,
     names_kinds,
     names_one,
     names_subject,
@@ -385,11 +386,15 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # publie … », « publié chez JURIS Associations »), the units naming others for other
     # deeds (« … en partenariat avec l'ADASI, l'Avise … ») fit as little as a figure that is
     # not the one asked.
-    agents = (
-        {id(u): names_agent(u.text, intent.agent_of, u.terms) for _, u, *_ in raw}
-        if intent.agent_of
-        else {}
-    )
+    if intent.asks_for == "holder":
+        # « Qui dirige Le RAMEAU ? »: who holds the role is a person named by it
+        # (« Charles-Benoît HEIDSIECK, Président-fondateur du RAMEAU »), not whoever does
+        # something « diriger » is read in (« … le témoignage de plus de 20 dirigeants … »).
+        agents = {id(u): names_holder(u.text) for _, u, *_ in raw}
+    elif intent.agent_of:
+        agents = {id(u): names_agent(u.text, intent.agent_of, u.terms) for _, u, *_ in raw}
+    else:
+        agents = {}
     any_agent = any(agents.values())
     # « Et le troisième temps, concrètement ? »: when some unit writes the ordinal with its
     # noun (« Dans un troisième temps, des sessions … »), it tells that very step; the
@@ -475,7 +480,9 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             # naming it in passing does less.
             fits = 1.0 if opening[id(unit)] else fits / 2
         if any_agent:
-            fits = 1.0 if agents[id(unit)] else OTHER_FIGURE_FITS * fits
+            # A unit naming no one who holds the role asked holds nothing of the answer.
+            other = 0.0 if intent.asks_for == "holder" else OTHER_FIGURE_FITS * fits
+            fits = 1.0 if agents[id(unit)] else other
         if any_ordinal:
             fits = 1.0 if ordinals[id(unit)] else OTHER_FIGURE_FITS * fits
         if any_one:

@@ -427,7 +427,8 @@ _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
         # Not « Qui élit la présidente du conseil ? »: who elects, a body, not a name.
         re.compile(
             r"\bqui\s+(?:est|sont|etait|sera|en est)\b[^?]*\b(?:" + _ROLES + r")\b"
-            r"|\bqui\s+(?:dirige\w*|preside\w*)\b"
+            # (« Qui le dirige ? »: its object pronoun before the verb.)
+            r"|\bqui\s+(?:(?:le|la|les)\s+|l.)?(?:dirige\w*|preside\w*)\b"
             r"|\bc.est qui\b[^?]*\b(?:" + _ROLES + r")\b"
             r"|\b(?:" + _ROLES + r")\b[^?]*\bc.est qui\b"
             r"|\bnom d[eu]s? (?:la |l.)?(?:" + _ROLES + r")\b"
@@ -630,8 +631,18 @@ def asking_terms(question: str) -> frozenset[str]:
     folded = fold(question)
     which = _WHICH_EXIST.search(folded)
     purpose = _SERVES.search(folded.lower())
-    words = [which.group("verb") if which else "", purpose.group(0) if purpose else ""]
+    heads = _HEADS.search(folded.lower())
+    words = [
+        which.group("verb") if which else "",
+        purpose.group(0) if purpose else "",
+        heads.group("verb") if heads else "",
+    ]
     return frozenset(analyze(" ".join(words)))
+
+
+# « Qui dirige Le RAMEAU ? », « Qui le dirige ? »: the verb asks who holds the role; a unit
+# naming « 20 dirigeants de structures associatives » holds none of it.
+_HEADS = re.compile(r"\bqui\s+(?:(?:le|la|les)\s+|l.)?(?P<verb>dirige\w*|preside\w*)\b")
 
 
 # « À quoi sert … ? », « ça sert à quoi ? »: the verb asking a purpose (not « Qu'est-ce qui
