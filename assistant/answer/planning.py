@@ -202,9 +202,10 @@ def plan_answer(
         # is. The answer says so and quotes where the note names it (« Qu'est-ce que
         # l'Avise ? » quoted « Tel est l'avis exprimé … »: both analyse to « avis »).
         # A trainer's --full answer gathers every passage naming it.
-        naming = [s for s in candidates if writes_name(s.unit.text, name) or (
-            name not in query.names and _writes(s.unit.text, name)
-        )]
+        # A name is written as such (« Avise », not « avis »); a phrase in the singular or
+        # the plural.
+        writes = writes_name if name in query.names else _writes
+        naming = [s for s in candidates if writes(s.unit.text, name)]
         chosen = naming[: limit if detail == "full" else 1]
         missing = Missing("definition", name) if chosen else missing
     if missing is not None and missing.kind in ("figure", "part") and not _about_names(
@@ -368,15 +369,12 @@ def _with_illustration(chosen: list[Scored], retrieval: Retrieval, limit: int) -
     """The first quote, the sentence of its passage right after it when that sentence
     illustrates it (``_ILLUSTRATES``), then the further quotes; ``chosen`` otherwise."""
     first = chosen[0]
-    after = [
-        u
-        for u in retrieval.units_of(first.passage)
-        if u.position > first.unit.position and u.quotable
-    ]
-    if not after or not _ILLUSTRATES.match(fold(after[0].text).lower()):
+    units = retrieval.units_of(first.passage)
+    after = next((u for u in units if u.position > first.unit.position and u.quotable), None)
+    if after is None or not _ILLUSTRATES.match(fold(after.text).lower()):
         return chosen
-    illustration = Scored(first.passage, after[0], first.score, float("nan"), 0.0, first.fits)
-    rest = [s for s in chosen[1:] if s.unit.text != after[0].text]
+    illustration = Scored(first.passage, after, first.score, float("nan"), 0.0, first.fits)
+    rest = [s for s in chosen[1:] if s.unit.text != after.text]
     return [first, illustration, *rest][: max(limit, 2)]
 
 

@@ -158,10 +158,8 @@ def _people_of(intent: Intent, retrieval: Retrieval) -> str:
         for end, people in _STATUS_TO_PEOPLE
         if status.endswith(end) and len(status) - len(end) >= _STATUS_STEM
     ]
-    if not forms:
-        return ""
-    written = {t for units in retrieval.units.values() for u in units for t in u.terms}
-    return next((f for f in forms if f in written), "")
+    units = [u for units in retrieval.units.values() for u in units]
+    return next((f for f in forms if any(f in u.terms for u in units)), "")
 
 
 def asked_figures(intent: Intent, retrieval: Retrieval) -> list[Intent]:
