@@ -682,6 +682,24 @@ def test_what_it_is_for_after_a_definition_is_answered(reference_assistant):
     assert not purpose.abstained, purpose.answer
 
 
+def test_an_ordinal_with_no_noun_counts_what_the_previous_question_asked_for(
+    reference_assistant,
+):
+    # « Détaille le deuxième. » after « Quels sont les trois leviers du modèle
+    # socio-économique ? » pointed at « ressources financières » and quoted again the
+    # sentence naming the three axes: the note numbers the levers (« Deuxième levier, … »).
+    from assistant.search.query import ordinal_counting, read_intent
+
+    previous = "Quels sont les trois leviers du modèle socio-économique ?"
+    assert ordinal_counting(read_intent("Détaille le deuxième."), previous).ordinal_noun == (
+        "leviers"
+    )
+    own = read_intent("Et le troisième temps ?")
+    assert ordinal_counting(own, previous).ordinal_noun == own.ordinal_noun
+    (_, second), _ = _conversation(reference_assistant, previous, "Détaille le deuxième.")
+    assert second.citations[0].quote.startswith("Deuxième levier"), second.answer
+
+
 def test_only_a_subject_the_note_never_writes_is_said_missing(reference_assistant):
     # « petite association »: « association » is the note's word, « petite » never is.
     # A single unknown word (a typo, « bénéficières ») or a word the note writes under

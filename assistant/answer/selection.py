@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from ..models import RetrievedChunk
 from ..search.definitions import spells_out
-from ..search.query import Intent, SearchQuery, names_ordinal, read_intent
+from ..search.query import Intent, SearchQuery, names_ordinal, ordinal_counting, read_intent
 from ..search.retrieval import Retrieval
 from ..textnorm import analyze, contains_run, tokens
 from ..textunits import Unit, around_items, is_item, strip_bullet
@@ -397,8 +397,11 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # « Et le troisième temps, concrètement ? »: when some unit writes the ordinal with its
     # noun (« Dans un troisième temps, des sessions … »), it tells that very step; the
     # others fit as little as a figure that is not the one asked.
+    counted = ordinal_counting(intent, query.previous)
     ordinals = (
-        {id(u): names_ordinal(u.text, intent) for _, u, *_ in raw} if intent.ordinal_noun else {}
+        {id(u): names_ordinal(u.text, counted) for _, u, *_ in raw}
+        if counted.ordinal_noun
+        else {}
     )
     any_ordinal = any(ordinals.values())
     # « Quel nouveau cycle prend le relais … ? », « Quelle plateforme … ? »: when some unit

@@ -1252,6 +1252,18 @@ def names_ordinal(text: str, intent: Intent) -> bool:
     return re.search(written, fold(text).lower()) is not None
 
 
+def ordinal_counting(intent: Intent, previous: str) -> Intent:
+    """« Détaille le deuxième. », « … le deuxième point » after « Quels sont les trois
+    leviers … ? »: the ordinal counts the things the previous question asked for (« Deuxième
+    levier, les ressources financières … »); ``intent`` as it is when it names its own noun
+    (« le troisième temps ») or the previous question asked for no things."""
+    own = fold(intent.ordinal_noun).lower()
+    if not intent.ordinal or (own and own not in _POINTING_NOUNS) or not previous:
+        return intent
+    noun = items_noun(previous)
+    return replace(intent, ordinal_noun=noun) if noun else intent
+
+
 def _no_such_point(turns: list[Turn], intent: Intent) -> int:
     """« Développe le troisième point » after an answer of fewer points: how many the
     previous answer has (0 when it lists none), or -1 when the ordinal counts something
@@ -1426,6 +1438,14 @@ def _head_noun(pattern: re.Pattern[str], question: str) -> str:
     noun = (match.group("noun") or match.groupdict().get("noun_en") or "") if match else ""
     terms = analyze(noun)
     return terms[0] if terms else ""
+
+
+def items_noun(question: str) -> str:
+    """The noun, folded as written, that a question asking for several things asks for
+    (« Quels sont les trois leviers … ? » → « leviers »), "" when none: what « le deuxième »
+    after it counts."""
+    match = _ASKED_ITEMS.search(fold(question).lower())
+    return (match.group("noun") or "") if match else ""
 
 
 def asked_items(question: str) -> str:
