@@ -700,6 +700,19 @@ def test_an_ordinal_with_no_noun_counts_what_the_previous_question_asked_for(
     assert second.citations[0].quote.startswith("Deuxième levier"), second.answer
 
 
+def test_who_heads_it_is_searched_with_the_roles_words(reference_assistant):
+    # « Qui le dirige ? » after « Qu'est-ce que le RAMEAU ? » said the note does not say:
+    # the passage naming « Charles-Benoît HEIDSIECK, Président-fondateur du RAMEAU » was not
+    # retrieved — the question writes no role's word. A holder question searches them.
+    (_, head), _ = _conversation(
+        reference_assistant, "Qu'est-ce que le RAMEAU ?", "Qui le dirige ?"
+    )
+    assert not head.abstained, head.answer
+    assert "HEIDSIECK" in head.citations[0].quote, head.answer
+    # A head the note never names is still not found (« Qui préside l'ADASI ? »).
+    assert reference_assistant.answer("Qui préside l'ADASI ?").abstained
+
+
 def test_only_a_subject_the_note_never_writes_is_said_missing(reference_assistant):
     # « petite association »: « association » is the note's word, « petite » never is.
     # A single unknown word (a typo, « bénéficières ») or a word the note writes under

@@ -392,6 +392,8 @@ _ROLES = (
     r"presidente?|directeur|directrice|fondat(?:eur|rice)|responsable|deleguee?"
     r"|secretaire general\w*|porte-parole"
 )
+# The roles' words as a passage writes them, searched for a holder question.
+_ROLE_WORDS = "président présidente directeur directrice fondateur fondatrice"
 _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
     (
         "successor",
@@ -1869,6 +1871,11 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
         # follow-up's own words, not as the previous question's context.
         query.focus_terms = [*query.focus_terms, *stands_for]
         query.weights = query.weights | {t: 2.0 for t in stands_for}
+    if query.intent.asks_for == "holder":
+        # « Qui dirige Le RAMEAU ? »: the note names a head by the role (« Charles-Benoît
+        # HEIDSIECK, Président-fondateur du RAMEAU »), which the question does not write.
+        query.lexical = f"{query.lexical} {_ROLE_WORDS}"
+        query.lexical_terms = analyze(query.lexical)
     query.names = asked_names(question)
     query.previous_answer = previous_answer(turns)
     if point is None and intent.ordinal is not None and query.previous_answer.strip():
