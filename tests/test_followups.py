@@ -711,6 +711,11 @@ def test_who_heads_it_is_searched_with_the_roles_words(reference_assistant):
     assert "HEIDSIECK" in head.citations[0].quote, head.answer
     # A head the note never names is still not found (« Qui préside l'ADASI ? »).
     assert reference_assistant.answer("Qui préside l'ADASI ?").abstained
+    # « préside » is how it asks, not a word the passage naming the head must hold (it
+    # writes « Président du Mouvement associatif »): that question was said not found.
+    chair = reference_assistant.answer("Qui préside le Mouvement associatif ?")
+    assert not chair.abstained, chair.answer
+    assert any("Philippe JASHAN" in c.quote for c in chair.citations), chair.answer
 
 
 def test_only_a_subject_the_note_never_writes_is_said_missing(reference_assistant):

@@ -188,7 +188,9 @@ def _stated(query: SearchQuery, idf: dict[str, float], scored: list[Scored]) -> 
     if asks_for in ("steps", "holder"):
         # The goal the steps reach, the organisation whose head is asked (« de l'ADASI »):
         # a name near a role in a sentence on something else answers nothing.
-        asking = set(_step_terms() if asks_for == "steps" else _holder_terms())
+        # (How the question asks counts with them: « préside » analyses apart from «
+        # président ».)
+        asking = set(_step_terms() if asks_for == "steps" else _holder_terms()) | query.asking
         goal = {t: idf[t] for t in query.terms if t not in asking}
     return any(
         states(asks_for, s.unit.text) and _share(goal, s.unit.terms) >= STEPS_GOAL_SHARE
