@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..search.query import SearchQuery
+from ..search.query import ROLE_WORDS, SearchQuery
 from ..search.retrieval import Retrieval
 from ..textnorm import analyze
 from .holds import counts_initials, measure_terms, states
@@ -211,10 +211,9 @@ def _step_terms() -> list[str]:
     return analyze(STEP_WORDS)
 
 
-HOLDER_WORDS = (
-    "président présidente directeur directrice fondateur fondatrice responsable délégué "
-    "déléguée secrétaire général dirige nom tête"
-)
+# The roles a holder question searches with (query.ROLE_WORDS), and the other words of
+# asking for one.
+HOLDER_WORDS = f"{ROLE_WORDS} responsable délégué déléguée secrétaire général dirige nom tête"
 
 
 @cache

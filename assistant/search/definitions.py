@@ -182,14 +182,16 @@ def defined_subjects(sentences: list[str]) -> list[tuple[str, ...]]:
 
 
 
-def as_written_phrase(question: str, phrase: str) -> str:
+def as_written_phrase(question: str, phrase: str, hyphens: bool = False) -> str:
     """``phrase`` (read on folded text) as the question writes it, accents kept and
-    lowercased; "" when it cannot be found (folding changed its length: « œ »)."""
+    lowercased, its hyphens spaces unless ``hyphens`` (« tiers-lieu »); "" when it cannot be
+    found (folding changed its length: « œ »)."""
     written = question.lower()
     size = len(phrase)
     for start in range(len(written) - size + 1):
         if fold(written[start : start + size]) == phrase:
-            return written[start : start + size].replace("-", " ")
+            found = written[start : start + size]
+            return found if hyphens else found.replace("-", " ")
     return ""
 
 
@@ -209,11 +211,8 @@ def asked_phrase(question: str) -> str:
     """The phrase a definition question asks to define as the question writes it, without
     its determiner (« mécénat de compétences » for « C'est quoi le mécénat de compétences
     ? »); "" when it asks none."""
-    phrase = _asked_phrase(question).strip()
-    written = as_written_phrase(question, _LEADING_DET.sub("", phrase)).strip() if phrase else ""
-    # Its hyphens as the question writes them (« tiers-lieu »).
-    hyphened = re.search(r"[\s-]".join(map(re.escape, written.split())), question, re.I)
-    return hyphened.group(0).lower() if written and hyphened else written
+    phrase = _LEADING_DET.sub("", _asked_phrase(question).strip())
+    return as_written_phrase(question, phrase, hyphens=True).strip() if phrase else ""
 
 
 def _asked_phrase(question: str) -> str:

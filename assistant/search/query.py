@@ -393,7 +393,10 @@ _ROLES = (
     r"|secretaire general\w*|porte-parole"
 )
 # The roles' words as a passage writes them, searched for a holder question.
-_ROLE_WORDS = "président présidente directeur directrice fondateur fondatrice"
+ROLE_WORDS = "président présidente directeur directrice fondateur fondatrice"
+# « Qui dirige Le RAMEAU ? », « Qui le dirige ? » (on folded text): the verb asks who holds
+# the role; a unit naming « 20 dirigeants de structures associatives » holds none of it.
+_HEADS = re.compile(r"\bqui\s+(?:(?:le|la|les)\s+|l.)?(?P<verb>dirige\w*|preside\w*)\b")
 _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
     (
         "successor",
@@ -429,8 +432,8 @@ _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
         # Not « Qui élit la présidente du conseil ? »: who elects, a body, not a name.
         re.compile(
             r"\bqui\s+(?:est|sont|etait|sera|en est)\b[^?]*\b(?:" + _ROLES + r")\b"
-            # (« Qui le dirige ? »: its object pronoun before the verb.)
-            r"|\bqui\s+(?:(?:le|la|les)\s+|l.)?(?:dirige\w*|preside\w*)\b"
+            # « Qui dirige … ? », « Qui le dirige ? » (_HEADS).
+            r"|" + _HEADS.pattern +
             r"|\bc.est qui\b[^?]*\b(?:" + _ROLES + r")\b"
             r"|\b(?:" + _ROLES + r")\b[^?]*\bc.est qui\b"
             r"|\bnom d[eu]s? (?:la |l.)?(?:" + _ROLES + r")\b"
@@ -632,8 +635,8 @@ def asking_terms(question: str) -> frozenset[str]:
     no answer for it, and the note need not write « sert » to say what a thing is for."""
     folded = fold(question)
     which = _WHICH_EXIST.search(folded)
-    purpose = _SERVES.search(folded.lower())
-    heads = _HEADS.search(folded.lower())
+    purpose = _SERVES.search(folded)
+    heads = _HEADS.search(folded)
     words = [
         which.group("verb") if which else "",
         purpose.group(0) if purpose else "",
@@ -641,10 +644,6 @@ def asking_terms(question: str) -> frozenset[str]:
     ]
     return frozenset(analyze(" ".join(words)))
 
-
-# « Qui dirige Le RAMEAU ? », « Qui le dirige ? »: the verb asks who holds the role; a unit
-# naming « 20 dirigeants de structures associatives » holds none of it.
-_HEADS = re.compile(r"\bqui\s+(?:(?:le|la|les)\s+|l.)?(?P<verb>dirige\w*|preside\w*)\b")
 
 
 # « À quoi sert … ? », « ça sert à quoi ? »: the verb asking a purpose (not « Qu'est-ce qui
@@ -1259,7 +1258,7 @@ def ordinal_counting(intent: Intent, previous: str) -> Intent:
     leviers … ? »: the ordinal counts the things the previous question asked for (« Deuxième
     levier, les ressources financières … »); ``intent`` as it is when it names its own noun
     (« le troisième temps ») or the previous question asked for no things."""
-    own = fold(intent.ordinal_noun).lower()
+    own = fold(intent.ordinal_noun)
     if not intent.ordinal or (own and own not in _POINTING_NOUNS) or not previous:
         return intent
     noun = items_noun(previous)
@@ -1446,7 +1445,7 @@ def items_noun(question: str) -> str:
     """The noun, folded as written, that a question asking for several things asks for
     (« Quels sont les trois leviers … ? » → « leviers »), "" when none: what « le deuxième »
     after it counts."""
-    match = _ASKED_ITEMS.search(fold(question).lower())
+    match = _ASKED_ITEMS.search(fold(question))
     return (match.group("noun") or "") if match else ""
 
 
@@ -1874,7 +1873,7 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
     if query.intent.asks_for == "holder":
         # « Qui dirige Le RAMEAU ? »: the note names a head by the role (« Charles-Benoît
         # HEIDSIECK, Président-fondateur du RAMEAU »), which the question does not write.
-        query.lexical = f"{query.lexical} {_ROLE_WORDS}"
+        query.lexical = f"{query.lexical} {ROLE_WORDS}"
         query.lexical_terms = analyze(query.lexical)
     query.names = asked_names(question)
     query.previous_answer = previous_answer(turns)
