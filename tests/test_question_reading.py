@@ -1042,3 +1042,37 @@ def test_who_heads_an_organisation_is_a_person_named_by_a_role(reference_assista
     first = answer.citations[0].quote
     assert "dirigeants" not in first, answer.answer
     assert "JULLIEN" in first or "HEIDSIECK" in first, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Qui a écrit le référentiel ?",
+        "Qui est l'auteur du référentiel ?",
+        "Qui a rédigé le référentiel ?",
+    ],
+)
+def test_who_wrote_a_work_is_who_the_note_says_published_it(reference_assistant, question):
+    # « Qui a écrit le référentiel ? » said « Je ne trouve pas cette information » (the note
+    # never writes « écrit » of it: the word weighed as one the note must know), though it
+    # says « Le RAMEAU publie … le référentiel … édité chez Juris Associations ». Writing,
+    # publishing and editing a work all name its author; the verb is how the question asks.
+    asking = asking_terms(question)
+    assert asking and not asking & set(analyze("référentiel")), asking
+    answer = reference_assistant.answer(question)
+    assert not answer.abstained, answer.answer
+    first = answer.citations[0].quote
+    assert "publié chez JURIS Associations" in first or "Le RAMEAU publie" in first, answer.answer
+
+
+def test_who_wrote_a_work_opens_on_the_unit_naming_who(reference_assistant):
+    # « Qui a rédigé la note prospective ? » opened on « Loin d'être un rêve … C'est ce que
+    # démontre la présente note prospective. », which names no author; « … la note
+    # prospective « … » que publie aujourd'hui même Le RAMEAU » does.
+    answer = reference_assistant.answer("Qui a rédigé la note prospective ?")
+    assert "Le RAMEAU" in answer.citations[0].quote, answer.answer
+    # … and who published the référentiel, another work, is not said to have written it.
+    assert all("référentiel" not in c.quote for c in answer.citations), answer.answer
+    # The subject after its verb in a relative clause names who did it, as before it.
+    assert names_agent("la note « Vers demain » que publie aujourd'hui Le RAMEAU.", "publ")
+    assert not names_agent("la note « Vers demain » que publie la presse.", "publ")

@@ -343,6 +343,8 @@ def states(asks_for: str, text: str) -> bool:
     successor, an address, steps); True when it asks for none of them."""
     if asks_for == "holder":
         return names_holder(text)
+    if asks_for == "author":
+        return names_author(text)
     if asks_for == "outcome":
         # What is to come has no outcome yet: a unit mostly announcing (half its sentences
         # or lines at least: « Le cycle … s'achève : et après ? C'est le cycle … qui débute
@@ -379,10 +381,28 @@ _CAPITALISED_WORD = re.compile(r"\b(?:[A-ZÀ-Ý][\w’'-]+|[A-Z]{2,}\w*)")
 
 def names_agent(text: str, verb: str, terms: Sequence[str] | None = None) -> bool:
     """Whether ``text`` names who did ``verb`` (analysed): a name shortly before a form of
-    the verb, or after it behind « par », « chez », « avec ». A sentence's first word counts
+    the verb, or after it behind « par », « chez », « avec », or after it in a relative
+    clause (« … que publie aujourd'hui même Le RAMEAU »). A sentence's first word counts
     as a name only when it is one (« Le RAMEAU publie »: « RAMEAU »). ``terms``: the text's
     analysed terms, when known — a text holding no form of the verb is not read further."""
-    if terms is not None and not any(_same_verb(t, verb) for t in terms):
+    return _names_doer(text, (verb,), terms)
+
+
+# Writing a work, publishing or editing it, having it made or steering who made it: each
+# names its author (« Le RAMEAU publie … le référentiel », « … édité chez Juris
+# Associations », « le rapport … réalisé par le Comité 21 », « Ce rapport est le fruit de
+# réflexions … co-piloté par la DJEPVA et Le RAMEAU »), which a question asks with any of
+# them (« Qui a écrit le référentiel ? »). Stems as _same_verb compares them.
+AUTHOR_VERBS = ("publ", "edit", "redig", "ecrit", "ecriv", "realis", "sign", "pilot")
+
+
+def names_author(text: str, terms: Sequence[str] | None = None) -> bool:
+    """Whether ``text`` names who wrote, published, edited or made a work."""
+    return _names_doer(text, AUTHOR_VERBS, terms)
+
+
+def _names_doer(text: str, verbs: Sequence[str], terms: Sequence[str] | None) -> bool:
+    if terms is not None and not any(_same_verb(t, v) for t in terms for v in verbs):
         return False
     # A title in quotes (« Les modèles socio-économiques … ») is what was done, not who.
     titles = [m.span() for m in _QUOTED.finditer(text)]
@@ -390,7 +410,7 @@ def names_agent(text: str, verb: str, terms: Sequence[str] | None = None) -> boo
     names += [m.span() for m in _CAPITALISED_WORD.finditer(text) if m.group().isupper()]
     names = [n for n in names if not any(a <= n[0] < b for a, b in titles)]
     for word in _WRITTEN_WORD.finditer(text):
-        if not any(_same_verb(stem, verb) for stem in analyze(word.group())):
+        if not any(_same_verb(stem, v) for stem in analyze(word.group()) for v in verbs):
             continue
         start, end = word.span()
         if _NOUN_BEFORE.search(text, max(0, start - 12), start) and not _AGENT_NOUN.search(
@@ -399,12 +419,24 @@ def names_agent(text: str, verb: str, terms: Sequence[str] | None = None) -> boo
             # « des exemples de pratiques » names the practices, not who practises; « des
             # représentants de … » names who represents.
             continue
+        inverted = _RELATIVE_BEFORE.search(text, max(0, start - 6), start) is not None
         for n_start, n_end in names:
             if 0 <= start - n_end <= AGENT_BEFORE and not _ENDS_CLAUSE.search(text[n_end:start]):
                 return True
             if 0 <= n_start - end <= 40 and _BY.match(text[end:n_start]):
                 return True
+            # « … que publie aujourd'hui même Le RAMEAU »: the subject after its verb.
+            if inverted and 0 <= n_start - end <= INVERTED_AFTER and not _ENDS_CLAUSE.search(
+                text[end:n_start]
+            ):
+                return True
     return False
+
+
+# A relative clause whose subject follows its verb (« la note … que publie Le RAMEAU »),
+# within this many characters.
+_RELATIVE_BEFORE = re.compile(r"\bqu(?:e\s+|[’']\s*)$", re.IGNORECASE)
+INVERTED_AFTER = 30
 
 
 _ENDS_CLAUSE = re.compile(r"[.;!?]")

@@ -31,6 +31,7 @@ from .holds import (
     measure_terms,
     names_agent,
     names_another,
+    names_author,
     names_holder,
     names_kinds,
     names_one,
@@ -389,6 +390,16 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         # (« Charles-Benoît HEIDSIECK, Président-fondateur du RAMEAU »), not whoever does
         # something « diriger » is read in (« … le témoignage de plus de 20 dirigeants … »).
         agents = {id(u): names_holder(u.text) for _, u, *_ in raw}
+    elif intent.asks_for == "author":
+        # « Qui a écrit le référentiel ? »: who published, edited or made it
+        # (« Le RAMEAU publie … », « … édité chez Juris Associations ») wrote it — in a
+        # unit naming the work (« Qui a rédigé la note prospective ? » is not answered by
+        # who published the référentiel).
+        work = set(query.terms) - query.asking
+        agents = {
+            id(u): bool(work & set(u.terms)) and names_author(u.text, u.terms)
+            for _, u, *_ in raw
+        }
     elif intent.agent_of:
         agents = {id(u): names_agent(u.text, intent.agent_of, u.terms) for _, u, *_ in raw}
     else:

@@ -397,6 +397,19 @@ ROLE_WORDS = "président présidente directeur directrice fondateur fondatrice"
 # « Qui dirige Le RAMEAU ? », « Qui le dirige ? » (on folded text): the verb asks who holds
 # the role; a unit naming « 20 dirigeants de structures associatives » holds none of it.
 _HEADS = re.compile(r"\bqui\s+(?:(?:le|la|les)\s+|l.)?(?P<verb>dirige\w*|preside\w*)\b")
+# « Qui a écrit le référentiel ? », « Par qui a-t-il été rédigé ? », « Qui en est l'auteur ? »,
+# « Who wrote … ? » (on folded text): the verb or the noun asks who wrote a work, which a note
+# says by who published, edited or made it (holds.AUTHOR_VERBS).
+_AUTHORED = re.compile(
+    r"^\W*(?:et\s+)?(?:par\s+)?qui\b(?:\s+[\w'’-]+){0,4}?\s+(?P<verb>(?:co-)?(?:ecri(?:t|te|ts"
+    r"|tes|vit|vent|re)|redig\w*|publi\w*|edit(?:e|ee|es|ees|er)))\b"
+    r"|^\W*who\b(?:\s+[\w'-]+){0,3}?\s+(?P<en>wrote|written|authored|published|edited)\b"
+    r"|^\W*(?:et\s+)?(?:qui|quel(?:le)?s?|who|which)\b[^?]*?\b(?P<noun>auteure?s?|autrices?"
+    r"|authors?)\b"
+    r"|^\W*(?:et\s+)?(?:l.|les\s+|the\s+)?(?P<lead>auteure?s?|autrices?|authors?)\b"
+)
+# The words a note names a work's author with, searched for such a question.
+AUTHOR_WORDS = "publie publié publiée édité éditée rédigé rédigée réalisé réalisée auteur"
 _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
     (
         "successor",
@@ -439,6 +452,8 @@ _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
             r"|\bnom d[eu]s? (?:la |l.)?(?:" + _ROLES + r")\b"
         ),
     ),
+    # Before the outcome (« Par qui a-t-il été rédigé ? » reads as one): who wrote a work.
+    ("author", _AUTHORED),
     (
         # What came of something: its results, or what it did, in the past (« Quels
         # résultats l'étude a-t-elle donnés ? », « Combien de participants le webinaire
@@ -630,17 +645,21 @@ _WHICH_EXIST = re.compile(
 
 def asking_terms(question: str) -> frozenset[str]:
     """The analysed words by which a question asks which things exist or serve (« Quels
-    outils existent … ? »: « existent ») or what something is for (« ça sert à quoi ? »:
-    « sert »): how it asks, not what about — « … ceux qui existent dans les territoires » is
-    no answer for it, and the note need not write « sert » to say what a thing is for."""
+    outils existent … ? »: « existent »), what something is for (« ça sert à quoi ? »:
+    « sert »), who heads something (« Qui dirige … ? ») or who wrote a work (« Qui a écrit
+    … ? »): how it asks, not what about — « … ceux qui existent dans les territoires » is no
+    answer for it, and the note need not write « sert » to say what a thing is for, nor
+    « écrit » to say who published it."""
     folded = fold(question)
     which = _WHICH_EXIST.search(folded)
     purpose = _SERVES.search(folded)
     heads = _HEADS.search(folded)
+    author = _AUTHORED.search(folded)
     words = [
         which.group("verb") if which else "",
         purpose.group(0) if purpose else "",
         heads.group("verb") if heads else "",
+        next((w for w in author.groups() if w), "") if author else "",
     ]
     return frozenset(analyze(" ".join(words)))
 
@@ -1874,6 +1893,11 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
         # « Qui dirige Le RAMEAU ? »: the note names a head by the role (« Charles-Benoît
         # HEIDSIECK, Président-fondateur du RAMEAU »), which the question does not write.
         query.lexical = f"{query.lexical} {ROLE_WORDS}"
+        query.lexical_terms = analyze(query.lexical)
+    elif query.intent.asks_for == "author":
+        # « Qui a écrit le référentiel ? »: the note says who published it (« Le RAMEAU
+        # publie … »), which the question does not write.
+        query.lexical = f"{query.lexical} {AUTHOR_WORDS}"
         query.lexical_terms = analyze(query.lexical)
     query.names = asked_names(question)
     query.previous_answer = previous_answer(turns)
