@@ -1076,3 +1076,16 @@ def test_who_wrote_a_work_opens_on_the_unit_naming_who(reference_assistant):
     # The subject after its verb in a relative clause names who did it, as before it.
     assert names_agent("la note « Vers demain » que publie aujourd'hui Le RAMEAU.", "publ")
     assert not names_agent("la note « Vers demain » que publie la presse.", "publ")
+
+
+def test_a_word_of_degree_before_what_is_asked_names_no_topic(reference_assistant):
+    # « Quelles sont les grandes tendances des partenariats ? » opened on « C'est en juillet
+    # 2016 que le Medef a publié un guide … illustré par 25 études de cas de grandes
+    # entreprises … »: « grandes » says which trends are asked, not what they are about.
+    assert asking_terms("Quelles sont les grandes tendances des partenariats ?") == {"grand"}
+    assert asking_terms("What are the main risks of hybridisation?") == {"main"}
+    # Without a complement, the word may name a kind (« grandes entreprises », not PME).
+    assert asking_terms("Quelles grandes entreprises sont engagées ?") == frozenset()
+    answer = reference_assistant.answer("Quelles sont les grandes tendances des partenariats ?")
+    assert "Medef" not in answer.citations[0].quote, answer.answer
+    assert "partenariats" in answer.citations[0].quote, answer.answer

@@ -643,6 +643,20 @@ _WHICH_EXIST = re.compile(
 )
 
 
+# « Quelles sont les grandes tendances des partenariats ? », « Quels sont les principaux
+# enjeux des associations ? », « What are the main risks of … ? »: a word of degree before a
+# noun of something (a trend of, a stake of) says how much of them is asked, not what about
+# (« … 25 études de cas de grandes entreprises » is no trend). Without a complement the
+# noun may be a kind the word names (« Quelles grandes entreprises … ? »: not PME).
+_DEGREE_OF_ITEMS = re.compile(
+    r"\b(?:quel(?:le)?s|lesquel(?:le)?s)\s+(?:(?:sont|etaient|seront|furent)\s+"
+    r"(?:les|leurs|ses)\s+)?(?:(?:deux|trois|quatre|cinq|\d+)\s+)?"
+    r"(?P<degree>grande?s|principa(?:les|ux))\s+[a-z-]+\s+(?:d[eu]s?\s|d')"
+    r"|\b(?:what|which)\s+(?:are|were)\s+(?:the|its|their)\s+(?P<degree_en>main|key|major)"
+    r"\s+[a-z-]+\s+(?:of|in|for)\s"
+)
+
+
 def asking_terms(question: str) -> frozenset[str]:
     """The analysed words by which a question asks which things exist or serve (« Quels
     outils existent … ? »: « existent »), what something is for (« ça sert à quoi ? »:
@@ -655,7 +669,9 @@ def asking_terms(question: str) -> frozenset[str]:
     purpose = _SERVES.search(folded)
     heads = _HEADS.search(folded)
     author = _AUTHORED.search(folded)
+    degree = _DEGREE_OF_ITEMS.search(folded)
     words = [
+        next((w for w in degree.groups() if w), "") if degree else "",
         which.group("verb") if which else "",
         purpose.group(0) if purpose else "",
         heads.group("verb") if heads else "",
