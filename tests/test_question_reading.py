@@ -1089,3 +1089,20 @@ def test_a_word_of_degree_before_what_is_asked_names_no_topic(reference_assistan
     answer = reference_assistant.answer("Quelles sont les grandes tendances des partenariats ?")
     assert "Medef" not in answer.citations[0].quote, answer.answer
     assert "partenariats" in answer.citations[0].quote, answer.answer
+
+
+def test_a_summary_named_as_a_thing_is_no_summary_asked(reference_assistant):
+    # « Dans quel numéro de Juris Associations trouve-t-on la synthèse des enseignements, et
+    # de quand date-t-il ? » was read as a request to summarise (« synthèse »), and answered
+    # five points of « ce que dit le corpus à ce sujet » for one fact.
+    question = (
+        "Dans quel numéro de Juris Associations trouve-t-on la synthèse des enseignements, "
+        "et de quand date-t-il ?"
+    )
+    assert read_intent(question).kind != "summary"
+    assert read_intent("Qui a rédigé la synthèse ?").kind == "actors"
+    for asked in ("Quelle est la synthèse du 12e jour ?", "Fais-moi une synthèse de la note."):
+        assert read_intent(asked).kind == "summary", asked
+    answer = reference_assistant.answer(question)
+    assert "dossier 603" in answer.citations[0].quote, answer.answer
+    assert len({c.marker for c in answer.citations}) <= 2, answer.answer

@@ -627,6 +627,11 @@ def _kind(question: str, text: str) -> str:
             continue
         if name == "definition" and _MEASURE_OF.match(text[match.end() :].lstrip()):
             return "figure"
+        if name == "summary" and _SUMMARY_AS_THING.search(text[: match.end()]):
+            # « Dans quel numéro … trouve-t-on la synthèse des enseignements ? »: the
+            # summary is what is asked about, where another question word asks something
+            # of it (« Résume … », « Quelle est la synthèse … ? » ask for one).
+            continue
         return name
     if _CONCRETELY.search(text) and not _WHY.search(text):
         # (« Et concrètement, ça sert à quoi ? » asks a purpose.)
@@ -635,6 +640,15 @@ def _kind(question: str, text: str) -> str:
     # plural interrogative asking which things exist or can be used asks for them, a list
     # (not « Quels partenariats les associations nouent-elles … ? », which asks how).
     return "list" if _WHICH_EXIST.search(text) and asked_items(question) else "explain"
+
+
+# A question opening on a word asking where, when, who or which one (« Dans quel numéro »,
+# « Où », « Quand », « Qui », « Par qui »), then a summary named as a thing (« la synthèse »,
+# « un résumé »): on folded text, up to the summary's word.
+_SUMMARY_AS_THING = re.compile(
+    r"^\W*(?:et\s+)?(?:(?:dans|en|sur|par|a)\s+)?(?:quel(?:le)?s?\s+(?!est\b|sont\b)[a-z]+|ou"
+    r"|quand|qui)\b.*\b(?:la|une|le|un|cette|ce)\s+(?:synthese|resume)$"
+)
 
 
 _WHICH_EXIST = re.compile(
