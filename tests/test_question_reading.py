@@ -1106,3 +1106,12 @@ def test_a_summary_named_as_a_thing_is_no_summary_asked(reference_assistant):
     answer = reference_assistant.answer(question)
     assert "dossier 603" in answer.citations[0].quote, answer.answer
     assert len({c.marker for c in answer.citations}) <= 2, answer.answer
+
+
+def test_a_definition_the_chunk_cut_is_quoted_as_the_next_chunk_holds_it(reference_assistant):
+    # « Qu'est-ce que la catalyse territoriale ? » quoted « … une nouvelle forme d'ingénierie :
+    # la « catalyse territoriale ». », where a chunk ends; the next chunk holds the same
+    # sentences and goes on with what it is: « Ces acteurs … sont les chevilles ouvrières … ».
+    answer = reference_assistant.answer("Qu'est-ce que la catalyse territoriale ?")
+    first = answer.citations[0].quote
+    assert "catalyse territoriale" in first and "chevilles ouvrières" in first, answer.answer

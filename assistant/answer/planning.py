@@ -224,6 +224,10 @@ def plan_answer(
         # it is no part of the answer.
         illustrate = intent.kind not in STRICT_KINDS and not intent.parts
         chosen = with_developments(chosen, retrieval, limit, illustrate)
+    if chosen and intent.kind == "definition":
+        # What the thing is, said on (only there: a figure's or a date's sentence read
+        # whole added words and no key fact, on any set).
+        chosen = read_whole(chosen, candidates)
     if detail == "full" and chosen:
         chosen = whole_passages(chosen, retrieval.units_of, intent)
     return Plan(
@@ -363,6 +367,30 @@ def with_developments(
 _ILLUSTRATES = re.compile(
     r"^\W*(?:citons|par exemple|a titre d.exemple|en voici|tel est (?:notamment )?le cas)\b"
 )
+
+
+def read_whole(chosen: list[Scored], candidates: list[Scored]) -> list[Scored]:
+    """Each quoted sentence the chunk boundary cut from what goes on about it, quoted as the
+    next chunk holds it whole: « … une nouvelle forme d'ingénierie : la « catalyse
+    territoriale ». » ended a chunk, the next one opens on it and goes on « Ces acteurs, dont
+    le métier est encore en émergence, sont les chevilles ouvrières … » — what it is."""
+    out: list[Scored] = []
+    for scored in chosen:
+        text = scored.unit.text
+        whole = next(
+            (
+                c
+                for c in candidates
+                if c.unit.kind == "sentence"
+                and scored.unit.kind == "sentence"
+                and len(c.unit.text) > len(text)
+                and c.unit.text.startswith(text)
+                and c.passage.source == scored.passage.source
+            ),
+            None,
+        )
+        out.append(replace(scored, passage=whole.passage, unit=whole.unit) if whole else scored)
+    return out
 
 
 def _with_illustration(chosen: list[Scored], retrieval: Retrieval, limit: int) -> list[Scored]:
