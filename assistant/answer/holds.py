@@ -343,8 +343,6 @@ def states(asks_for: str, text: str) -> bool:
     successor, an address, steps); True when it asks for none of them."""
     if asks_for == "holder":
         return names_holder(text)
-    if asks_for == "author":
-        return names_author(text)
     if asks_for == "outcome":
         # What is to come has no outcome yet: a unit mostly announcing (half its sentences
         # or lines at least: « Le cycle … s'achève : et après ? C'est le cycle … qui débute

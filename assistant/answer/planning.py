@@ -382,14 +382,15 @@ def read_whole(chosen: list[Scored], candidates: list[Scored]) -> list[Scored]:
                 c
                 for c in candidates
                 if c.unit.kind == "sentence"
-                and scored.unit.kind == "sentence"
                 and len(c.unit.text) > len(text)
                 and c.unit.text.startswith(text)
                 and c.passage.source == scored.passage.source
             ),
             None,
         )
-        out.append(replace(scored, passage=whole.passage, unit=whole.unit) if whole else scored)
+        if scored.unit.kind == "sentence" and whole is not None:
+            scored = replace(scored, passage=whole.passage, unit=whole.unit)
+        out.append(scored)
     return out
 
 
