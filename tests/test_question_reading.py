@@ -17,8 +17,10 @@ from assistant.answer.holds import (
     names_another,
     names_kinds,
     names_one,
+    names_subject,
 )
 from assistant.leaning import leans
+from assistant.models import Turn
 from assistant.search.definitions import asked_term
 from assistant.search.query import (
     asked_items,
@@ -1115,3 +1117,24 @@ def test_a_definition_the_chunk_cut_is_quoted_as_the_next_chunk_holds_it(referen
     answer = reference_assistant.answer("Qu'est-ce que la catalyse territoriale ?")
     first = answer.citations[0].quote
     assert "catalyse territoriale" in first and "chevilles ouvrières" in first, answer.answer
+
+
+def test_a_kind_named_in_one_organisation_s_name_is_not_the_kind(reference_assistant):
+    # « Et pour les fondations ? » after « Quelles sont les grandes tendances des
+    # partenariats ? » opened on « La co-construction territoriale … aux côtés de la
+    # Fondation du Nord et de la Fondation de Lille … »: two foundations' names, not the
+    # kind the follow-up moves to.
+    kind = frozenset(analyze("fondations"))
+    text = "aux côtés de la Fondation du Nord et de la Fondation de Lille."
+    assert not names_subject(text, analyze(text), kind, ())
+    for text in (
+        "Ce sont aussi des questions que se posent les Fondations.",
+        "Au sein du Cercle Fondations d'avenir, les pratiques sont partagées.",
+        "72% avec les autres associations et fondations.",
+    ):
+        assert names_subject(text, analyze(text), kind, ()), text
+    question = "Quelles sont les grandes tendances des partenariats ?"
+    first = reference_assistant.answer(question)
+    turns = [Turn(role="user", content=question), Turn(role="assistant", content=first.answer)]
+    answer = reference_assistant.answer("Et pour les fondations ?", turns)
+    assert "Fondation du Nord" not in answer.citations[0].quote, answer.answer

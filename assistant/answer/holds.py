@@ -775,12 +775,27 @@ def names_subject(
         # ») details a thing; the unit is not about each of them: « Et pour une fondation ? »
         # after the three levers quoted « 4 leviers de financement : … (… fondations …) ».
         text, terms = _outside_parentheses(text)
+    if subject and subject & set(terms) and _PROPER_OF.search(text):
+        # « aux côtés de la Fondation du Nord et de la Fondation de Lille »: the name of one
+        # organisation, not the kind « Et pour les fondations ? » moves to (« le Cercle
+        # Fondations d'avenir », a name the kind is not the head of, is about the kind).
+        def kind_named(match: re.Match[str]) -> str:
+            head = analyze(match.group(1))[:1]
+            return " " if head and head[0] in subject else match.group(0)
+
+        terms = analyze(_PROPER_OF.sub(kind_named, text))
     if subject:
         return bool(subject & set(terms))
     return bool(phrase) and contains_run(singular_tokens(text), list(phrase))
 
 
 _PARENTHESIS = re.compile(r"\([^()]*\)")
+# A capitalised singular noun opening a name, and the name (« Fondation du Nord », « Fondation
+# de Lille », « Fondation Nicolas-Hulot », « Association Dupont »): what follows it is a name.
+_PROPER_OF = re.compile(
+    r"(?<![.!?]\s)(?<!^)\b([A-ZÀ-Ý][a-zà-ÿ]+)(?<!s)\s+(?:(?:de|du|des|d[’'])\s*(?:la\s+|l[’']\s*)?)?"
+    r"[A-ZÀ-Ý][\w’'-]+"
+)
 
 
 @lru_cache(maxsize=4096)
