@@ -1138,3 +1138,27 @@ def test_a_kind_named_in_one_organisation_s_name_is_not_the_kind(reference_assis
     turns = [Turn(role="user", content=question), Turn(role="assistant", content=first.answer)]
     answer = reference_assistant.answer("Et pour les fondations ?", turns)
     assert "Fondation du Nord" not in answer.citations[0].quote, answer.answer
+
+
+def test_one_figure_asked_is_answered_by_the_unit_giving_it(reference_assistant):
+    # « Les salaires pèsent combien dans le budget d'une association employeuse ? » quoted
+    # « … entre 60 % et 80 % de leur budget » then « Si, en 2006, les revenus d'activité ne
+    # représentaient que 49% du budget … », another share of the budget: a unit giving the
+    # one figure asked answers it, as a definition's does.
+    answer = reference_assistant.answer(
+        "Les salaires pèsent combien dans le budget d'une association employeuse ?"
+    )
+    assert "60 % et 80 %" in answer.citations[0].quote, answer.answer
+    assert len(answer.citations) == 1, answer.answer
+    question = "Combien de partenariats entre associations et entreprises en France ?"
+    first = reference_assistant.answer(question)
+    turns = [Turn(role="user", content=question), Turn(role="assistant", content=first.answer)]
+    local = reference_assistant.answer("Et quelle part est locale ?", turns)
+    assert local.citations[0].quote.startswith("74% des partenariats"), local.answer
+    assert len(local.citations) == 1, local.answer
+    # A trainer's --full answer still reads more.
+    full = reference_assistant.answer(
+        "Les salaires pèsent combien dans le budget d'une association employeuse ?",
+        detail="full",
+    )
+    assert len(full.citations) > 1, full.answer

@@ -109,9 +109,12 @@ def plan_answer(
     if counting and (by_pronoun or counting[0].score >= COUNTED_RATIO * candidates[0].score):
         # One figure asked (« Combien de bénévoles ? ») and the passages give a number of
         # it: the quotes are those that give it, first, a long list cut down to its
-        # lead-in and the items that give it.
+        # lead-in and the items that give it. One figure is answered by one quote, as in
+        # the branch below: a second unit giving a figure of the subject gave another
+        # (« … 49% du budget moyen » after « … entre 60 % et 80 % de leur budget »).
         figures = [p.intent for p in parts if p.intent.one_figure] if parts else [intent]
-        chosen = [one_figure(s, figures) for s in choose(counting, limit)]
+        one = intent.one_figure and not parts and detail != "full"
+        chosen = [one_figure(s, figures) for s in choose(counting, 1 if one else limit)]
     elif query.point:
         # « Développe le deuxième point »: the point as the previous answer's list gave it,
         # then what the passages say of it — the follow quotes are measured against the best
