@@ -1162,3 +1162,16 @@ def test_one_figure_asked_is_answered_by_the_unit_giving_it(reference_assistant)
         detail="full",
     )
     assert len(full.citations) > 1, full.answer
+
+
+def test_a_word_the_note_writes_with_another_ending_is_known(reference_assistant):
+    # « Quelle part des associations travaille avec des entreprises ? » said « Je ne trouve
+    # pas cette information »: « travaille » analyses to « travaill », which the note never
+    # writes (it writes « travail »), and as an unknown word it weighed most in the share of
+    # the question's words the note knows. The note says « une association sur trois
+    # développe aujourd'hui des partenariats avec ces dernières ».
+    answer = reference_assistant.answer(
+        "Quelle part des associations travaille avec des entreprises ?"
+    )
+    assert not answer.abstained, answer.answer
+    assert "une association sur trois" in answer.citations[0].quote, answer.answer

@@ -105,6 +105,9 @@ _ORDINAL = re.compile(r"\b(\d+)(?:e|eme|ieme|er|ere|re|th|st|nd|rd)\b")
 # The letters a question's word and a corpus term must share first to be compared as one
 # word under another ending or a typo (``Retriever._writes``).
 PREFIX = 5
+# An unknown term is a corpus term of at least this many letters with one or two letters
+# the stemmer left on it (Retriever._ending_of).
+ENDING_STEM = 6
 
 
 # A run of the question's words lifts the passages naming it only when at most this share
@@ -387,6 +390,21 @@ class Retriever:
             for known in self._prefixes[1].get(term[:PREFIX], ())
         )
 
+    def _ending_of(self, term: str, viewer: str | None) -> str | None:
+        """The corpus term an unknown term is, with one or two letters the stemmer left on
+        it (six letters at least): « travaille » analyses to « travaill » where the note's
+        « travail » is « travail »; that word is the note's, which the share it knows
+        counts. Not a word of the family (« difficile » is not « difficultés »). None
+        otherwise."""
+        if len(term) < ENDING_STEM + 1 or not self._writes(term, viewer):
+            return None
+        options = [
+            k
+            for k in self._prefixes[1].get(term[:PREFIX], ())
+            if len(k) >= ENDING_STEM and term.startswith(k) and len(term) - len(k) <= 2
+        ]
+        return max(options, key=len, default=None)
+
     def mentions(self, phrase: str, viewer: str | None = None) -> bool:
         """Does ``phrase`` (« Fondation de France ») occur, its words in a row, in a passage
         ``viewer`` may read? Matched on :func:`~assistant.textnorm.tokens` (no accents, no
@@ -649,7 +667,15 @@ class Retriever:
         IDF of its terms and which the corpus knows, the names it never mentions, and the
         section a summary question names (with its chunks' units)."""
         terms = list(dict.fromkeys([*query.terms, *query.lexical_terms]))
-        forms = {t: self.known_form(t, viewer) for t in terms}
+        # « Quelle part des associations travaille avec des entreprises ? » said not found:
+        # « travaille », the highest IDF as a word the note never writes, sank the share of
+        # the question's words it knows, though the note writes « travail ».
+        # (An English question's words are read through their cognates instead.)
+        other_ending = not query.cross_lingual
+        forms = {
+            t: self.known_form(t, viewer) or (self._ending_of(t, viewer) if other_ending else None)
+            for t in terms
+        }
         retrieval.idf = {t: self.idf(forms[t] or t, viewer) for t in terms}
         retrieval.known = frozenset(t for t in terms if forms[t])
         # « changent » (the stemmer leaves the verb's ending) is the note's « chang »: the
