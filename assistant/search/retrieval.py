@@ -376,6 +376,30 @@ class Retriever:
             return True
         if len(term) < PREFIX:
             return False
+        return any(
+            _common_prefix(term, known) >= max(PREFIX + 1, len(term) - 2)
+            or (len(term) >= 9 and _within_edits(term, known, 1 if len(term) < 12 else 2))
+            for known in self._sharing_prefix(term, viewer)
+        )
+
+    def _ending_of(self, term: str, viewer: str | None) -> str | None:
+        """The corpus term an unknown term is, with one or two letters the stemmer left on
+        it (six letters at least): « travaille » analyses to « travaill » where the note's
+        « travail » is « travail »; that word is the note's, which the share it knows
+        counts. Not a word of the family (« difficile » is not « difficultés »). None
+        otherwise. (Such a term is one :meth:`_writes` accepts, the strictest of them.)"""
+        if len(term) < ENDING_STEM + 1:
+            return None
+        options = [
+            k
+            for k in self._sharing_prefix(term, viewer)
+            if len(k) >= ENDING_STEM and term.startswith(k) and len(term) - len(k) <= 2
+        ]
+        return max(options, key=len, default=None)
+
+    def _sharing_prefix(self, term: str, viewer: str | None) -> list[str]:
+        """The corpus terms ``viewer`` may read that share ``term``'s first PREFIX letters,
+        bucketed once per index version."""
         key = (self.version, viewer)
         if self._prefixes[0] != key:
             by_prefix: dict[str, list[str]] = {}
@@ -384,26 +408,7 @@ class Retriever:
                     if len(known) >= PREFIX:
                         by_prefix.setdefault(known[:PREFIX], []).append(known)
             self._prefixes = (key, by_prefix)
-        return any(
-            _common_prefix(term, known) >= max(PREFIX + 1, len(term) - 2)
-            or (len(term) >= 9 and _within_edits(term, known, 1 if len(term) < 12 else 2))
-            for known in self._prefixes[1].get(term[:PREFIX], ())
-        )
-
-    def _ending_of(self, term: str, viewer: str | None) -> str | None:
-        """The corpus term an unknown term is, with one or two letters the stemmer left on
-        it (six letters at least): « travaille » analyses to « travaill » where the note's
-        « travail » is « travail »; that word is the note's, which the share it knows
-        counts. Not a word of the family (« difficile » is not « difficultés »). None
-        otherwise."""
-        if len(term) < ENDING_STEM + 1 or not self._writes(term, viewer):
-            return None
-        options = [
-            k
-            for k in self._prefixes[1].get(term[:PREFIX], ())
-            if len(k) >= ENDING_STEM and term.startswith(k) and len(term) - len(k) <= 2
-        ]
-        return max(options, key=len, default=None)
+        return self._prefixes[1].get(term[:PREFIX], [])
 
     def mentions(self, phrase: str, viewer: str | None = None) -> bool:
         """Does ``phrase`` (« Fondation de France ») occur, its words in a row, in a passage
