@@ -380,20 +380,22 @@ def read_whole(chosen: list[Scored], candidates: list[Scored]) -> list[Scored]:
     out: list[Scored] = []
     for scored in chosen:
         text = scored.unit.text
-        whole = next(
-            (
-                c
-                for c in candidates
-                if c.unit.kind == "sentence"
-                and len(c.unit.text) > len(text)
-                and c.unit.text.startswith(text)
-                and c.passage.source == scored.passage.source
-            ),
-            None,
+        whole = (
+            next(
+                (
+                    c
+                    for c in candidates
+                    if c.unit.kind == "sentence"
+                    and len(c.unit.text) > len(text)
+                    and c.unit.text.startswith(text)
+                    and c.passage.source == scored.passage.source
+                ),
+                None,
+            )
+            if scored.unit.kind == "sentence"
+            else None
         )
-        if scored.unit.kind == "sentence" and whole is not None:
-            scored = replace(scored, passage=whole.passage, unit=whole.unit)
-        out.append(scored)
+        out.append(replace(scored, passage=whole.passage, unit=whole.unit) if whole else scored)
     return out
 
 
