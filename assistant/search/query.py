@@ -410,6 +410,11 @@ _AUTHORED = re.compile(
 )
 # The words a note names a work's author with, searched for such a question.
 AUTHOR_WORDS = "publie publié publiée édité éditée rédigé rédigée réalisé réalisée auteur"
+# What a question asking for a role's holder or a work's author is searched with besides its
+# own words, which the note's answer does not write: « Qui dirige Le RAMEAU ? » is answered
+# by « Charles-Benoît HEIDSIECK, Président-fondateur du RAMEAU », « Qui a écrit le
+# référentiel ? » by « Le RAMEAU publie … le référentiel ».
+_SEARCHED_WITH = {"holder": ROLE_WORDS, "author": AUTHOR_WORDS}
 _ASKS_FOR: list[tuple[str, re.Pattern[str]]] = [
     (
         "successor",
@@ -685,14 +690,18 @@ def asking_terms(question: str) -> frozenset[str]:
     author = _AUTHORED.search(folded)
     degree = _DEGREE_OF_ITEMS.search(folded)
     words = [
-        next((w for w in degree.groups() if w), "") if degree else "",
+        _matched(degree),
         which.group("verb") if which else "",
         purpose.group(0) if purpose else "",
         heads.group("verb") if heads else "",
-        next((w for w in author.groups() if w), "") if author else "",
+        _matched(author),
     ]
     return frozenset(analyze(" ".join(words)))
 
+
+def _matched(match: re.Match[str] | None) -> str:
+    """The group an alternation matched (each of its branches names its own), or ""."""
+    return next((w for w in match.groups() if w), "") if match else ""
 
 
 # « À quoi sert … ? », « ça sert à quoi ? »: the verb asking a purpose (not « Qu'est-ce qui
@@ -1919,15 +1928,8 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
         # follow-up's own words, not as the previous question's context.
         query.focus_terms = [*query.focus_terms, *stands_for]
         query.weights = query.weights | {t: 2.0 for t in stands_for}
-    if query.intent.asks_for == "holder":
-        # « Qui dirige Le RAMEAU ? »: the note names a head by the role (« Charles-Benoît
-        # HEIDSIECK, Président-fondateur du RAMEAU »), which the question does not write.
-        query.lexical = f"{query.lexical} {ROLE_WORDS}"
-        query.lexical_terms = analyze(query.lexical)
-    elif query.intent.asks_for == "author":
-        # « Qui a écrit le référentiel ? »: the note says who published it (« Le RAMEAU
-        # publie … »), which the question does not write.
-        query.lexical = f"{query.lexical} {AUTHOR_WORDS}"
+    if searched := _SEARCHED_WITH.get(query.intent.asks_for):
+        query.lexical = f"{query.lexical} {searched}"
         query.lexical_terms = analyze(query.lexical)
     query.names = asked_names(question)
     query.previous_answer = previous_answer(turns)
