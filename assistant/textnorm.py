@@ -314,9 +314,29 @@ def _stemmer():
 _IFIER = re.compile(r"if(?:i|ient)$")
 
 
+def snowball(word: str) -> str:
+    """Snowball's French stem of a lowercased word, accents folded, and nothing else."""
+    return fold(_stemmer().stemWord(word))
+
+
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return _IFIER.sub("if", fold(_stemmer().stemWord(word)))
+    # « publiques » is read as « public », « nouvelles » as « nouveau » (adjectives.py).
+    return _IFIER.sub("if", snowball(masculine_forms().get(word, word)))
+
+
+@lru_cache(maxsize=1)
+def masculine_forms() -> dict[str, str]:
+    """Adjective form → its masculine, where their stems differ: spaCy's exceptions,
+    shipped (see :mod:`assistant.adjectives`); empty when the file is missing."""
+    import json
+
+    from .resources import adjective_forms
+
+    try:
+        return json.loads(adjective_forms().read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -77,3 +77,31 @@ def test_a_verb_in_ifier_and_its_noun_in_ification_are_one_term():
     # Other words keep their stems.
     assert analyze("diversité") != analyze("diversification")
     assert analyze("spécificités") == ["specif"]
+
+
+def test_a_feminine_adjective_and_its_masculine_are_one_term():
+    # « Quelle part du budget des associations vient des subventions publiques ? »: Snowball
+    # stems « publiques » to « publiqu » and « publics » to « public », so the note's
+    # « financements publics » shared no term with the question. The same split cuts
+    # « nouvelles » (« nouvel ») from « nouveaux », « créatives » from « créatif ».
+    assert analyze("subventions publiques") == analyze("subventions publics")
+    assert analyze("nouvelles alliances") == analyze("nouveaux alliances")
+    assert analyze("créatives") == analyze("créatif")
+    assert analyze("novatrices") == analyze("novateur")
+    # A form that is a noun of its own keeps its stem: « entreprises » is not the
+    # participle « entrepris », « directrice » is the noun.
+    assert analyze("entreprises") == analyze("entreprise")
+    assert analyze("entreprises") != analyze("entrepris")
+    # Words that already shared a stem keep it.
+    assert analyze("territoriale") == analyze("territoriaux") == ["territorial"]
+    assert analyze("publication") != analyze("public")
+
+
+def test_the_shipped_masculine_forms_are_spacys_exceptions():
+    """The table read by ``analyze`` is generated from the installed French pipeline's
+    lemma exceptions (scripts/seed_adjectives.py); it fails when the pipeline's tables or
+    the selection change without the file being written again."""
+    from assistant.adjectives import from_pipeline
+    from assistant.textnorm import masculine_forms
+
+    assert from_pipeline() == masculine_forms()

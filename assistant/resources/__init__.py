@@ -8,7 +8,9 @@
   seed of the embedding cache (``assistant/backends/embedcache.py``): a first start does
   not wait for the model;
 - ``readings/``: spaCy's reading of the shipped note's lines for the trainer
-  (``assistant/trainer/reading.py``), so that a first sheet does not load the pipeline;
+  (``assistant/trainer/reading.py``), so that a first sheet does not load the pipeline,
+  and the adjective forms the analyser reads as their masculine (``adjective-forms.json``,
+  from the pipeline's lemma exceptions: ``assistant/adjectives.py``);
 - ``corpus/``: the reference note and its attribution.
 
 The source of ``prompts/``, ``chat/`` and ``corpus/`` is the project's top level, where a
@@ -65,6 +67,11 @@ def shipped_information(model: str) -> Path:
     seed, :mod:`assistant.ingest.information`); the file may be missing."""
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in model)
     return _folder("readings") / f"information-{safe}.json.gz"
+
+
+def adjective_forms() -> Path:
+    """The adjective forms ``analyze`` reads as their masculine (:mod:`assistant.adjectives`)."""
+    return _folder("readings") / "adjective-forms.json"
 
 
 def chat_assets() -> Path:
