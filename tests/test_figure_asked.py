@@ -136,6 +136,11 @@ def test_a_figure_the_note_does_not_give_is_not_answered(reference_assistant):
         # It tells how the workshops ran, no rate of their success (it gave « 8
         # associations … » as the figure asked when « le taux » named no measure).
         "Quel est le taux de réussite des ateliers de co-développement ?",
+        # Its shares of the alliances are of who backs them (« 69% des Français … »), no
+        # rate of their success: a rate is of what its noun names (« réussite »), as a
+        # share is of what « quelle part de » names.
+        "Quel est le taux de réussite des alliances ?",
+        "Quel taux de réussite ont les alliances entre associations et entreprises ?",
         # Its shares are of public and private funding; it never writes « européens ».
         "Quel pourcentage des ressources des associations vient de fonds européens ?",
     ],
@@ -148,6 +153,21 @@ def test_a_figure_about_another_subject_is_no_answer(reference_assistant, questi
     answer = reference_assistant.answer(question)
     assert answer.abstained
     assert answer.answer.startswith("Je ne trouve pas ce chiffre dans le corpus")
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        # A share of the subject, in a unit writing the rate's noun (« s'engager »).
+        ("Quel est le taux d'engagement des actifs ?", "61%"),
+        # A share beside the rate's noun, of the subject (« une croissance de 16,8% »).
+        ("Quel est le taux de croissance du bénévolat ?", "16,8%"),
+    ],
+)
+def test_a_rate_given_by_a_share_of_its_subject_is_answered(reference_assistant, question, figure):
+    answer = reference_assistant.answer(question)
+    assert not answer.abstained
+    assert figure in answer.citations[0].quote
 
 
 def test_the_figure_asked_given_about_its_subject_is_answered(reference_assistant):

@@ -236,6 +236,19 @@ def gives(intent: Intent, text: str, subject: Sequence[str] = ()) -> bool:
                 for m in _GIVES["share"].finditer(text)
             )
         )
+    if intent.rate:
+        # « le taux d'engagement des actifs »: a share in a unit writing the rate's noun,
+        # of the subject (« 61% des actifs … s'engager ») or beside it (« le bénévolat …
+        # affiche une croissance de 16,8% »). A share of the subject alone says no rate of
+        # the noun: « 69% des Français … » back alliances, none is a rate of their success.
+        held = set(analyze(text))
+        return set(intent.counted_terms) <= held and (
+            counts_terms(text, intent.counted_terms, True, written=intent.counted)
+            or (
+                bool(_GIVES["share"].search(text))
+                and (not subject or any(term in held for term in subject))
+            )
+        )
     if intent.counted:
         # « Combien de maires … ? » asks a number of them: « 87% des Maires » is none.
         shares = intent.measure == "share"

@@ -199,12 +199,15 @@ _COUNTED = re.compile(
     r"\bcombien\s+(?:(?:y\s+a|existe|compte|en\s+compte|reste)[- ]t[- ](?:il|elle|on)\s+)?"
     + _OF
     + r"(?P<fr>[a-z][\w-]+)"
-    r"|\b(?:quel\s+(?:nombre|pourcentage)|quelle\s+(?:part|proportion)|nombre"
+    # « Quel est le taux de réussite des alliances ? »: a rate is a share of what its noun
+    # names (« réussite »), not of its complement (« 69% des Français … » backing alliances).
+    r"|\b(?:quel\s+(?:nombre|pourcentage|taux)|quelle\s+(?:part|proportion)|nombre"
     # « Quelle est la part des dons … ? »
-    r"|quel(?:le)?\s+(?:est|etait|sera)\s+(?:le|la)\s+(?:part|proportion|pourcentage))\s+"
+    r"|quel(?:le)?\s+(?:est|etait|sera)\s+(?:le|la)\s+(?:part|proportion|pourcentage|taux))\s+"
     + _OF
     + r"(?P<fr2>[a-z][\w-]+)"
 )
+_RATE = ("quel taux", "quel est le taux", "quel etait le taux", "quel sera le taux")
 # « Combien de temps » asks a duration, « combien de monde » a number of people, « quelle
 # part d'entre eux » a share: no noun that the figure is followed by.
 _NOT_COUNTED = frozenset({"temps", "monde", "entre"})
@@ -576,6 +579,9 @@ class Intent:
     part_in_whole: bool = False
     part_terms: tuple[str, ...] = ()  # analyze(the part): « dons des particuliers »
     whole_terms: tuple[str, ...] = ()  # analyze(the whole): « ressources associatives »
+    # « le taux de réussite des alliances »: the share is the rate of what is counted
+    # (« réussite »); the subject it is of (« alliances ») is no whole a share of it is.
+    rate: bool = False
 
     @property
     def asks_more(self) -> bool:
@@ -771,6 +777,7 @@ def read_intent(question: str) -> Intent:
         part_in_whole=bool(counted_word) and part is not None,
         part_terms=_part_terms(question, part) if counted_word and part else (),
         whole_terms=_written_terms(question, part.group("whole")) if counted_word and part else (),
+        rate=bool(counted_word) and bool(counted) and counted.group(0).startswith(_RATE),
     )
 
 
