@@ -141,6 +141,9 @@ def test_a_figure_the_note_does_not_give_is_not_answered(reference_assistant):
         # share is of what « quelle part de » names.
         "Quel est le taux de réussite des alliances ?",
         "Quel taux de réussite ont les alliances entre associations et entreprises ?",
+        # « le bénévolat … affiche une croissance de 16,8% »: a share beside the noun is the
+        # growth's, no rate of volunteering.
+        "Quel est le taux de bénévolat ?",
         # Its shares are of public and private funding; it never writes « européens ».
         "Quel pourcentage des ressources des associations vient de fonds européens ?",
     ],
@@ -162,6 +165,15 @@ def test_a_figure_about_another_subject_is_no_answer(reference_assistant, questi
         ("Quel est le taux d'engagement des actifs ?", "61%"),
         # A share beside the rate's noun, of the subject (« une croissance de 16,8% »).
         ("Quel est le taux de croissance du bénévolat ?", "16,8%"),
+        # A share of the noun itself (« 74% des partenariats sont locaux »); the note never
+        # writes « taux », which asks for the share as « quel pourcentage » does.
+        ("Quel est le taux de partenariats locaux ?", "74%"),
+        # A share naming what it counts; « 1,2 million de partenariats … entre des
+        # associations » is a number, no rate.
+        (
+            "Quel taux d'associations ont noué des partenariats avec des entreprises ?",
+            "une association sur trois",
+        ),
     ],
 )
 def test_a_rate_given_by_a_share_of_its_subject_is_answered(reference_assistant, question, figure):

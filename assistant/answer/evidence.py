@@ -244,6 +244,9 @@ GENERIC_MEASURES = (
 )
 
 
+_RATE_TERMS = frozenset(analyze("taux"))
+
+
 @cache
 def _generic_measure_terms() -> frozenset[str]:
     return frozenset(analyze(GENERIC_MEASURES))
@@ -271,6 +274,11 @@ def _match(
     # proportions ? » asks a share in a part read as no figure (« Quelle partie … » loses
     # « part » too).
     subject = focus - _generic_measure_terms()
+    if query.intent.rate and any(s.counts for s in scored):
+        # « le taux de partenariats locaux » where a unit gives a share of them (holds.gives):
+        # « taux » asked for it as « quel pourcentage » does, and the note need not write it.
+        # A rate no unit gives (« … avec quel taux de rendement ? ») keeps the word.
+        subject -= _RATE_TERMS
     weights = {t: retrieval.idf[t] for t in (subject or focus)}
     total = sum(weights.values()) or 1.0
     known = sum(w for t, w in weights.items() if t in retrieval.known) / total if focus else 1.0

@@ -205,6 +205,10 @@ _GIVES = {
 }
 
 
+# « une croissance de 16,8% », « un taux de 5 % »: a noun, then the share it is.
+_NOUNS_SHARE = re.compile(r"(?P<noun>[^\W\d_][\w’'-]*)\s+(?:de|d[’'])\s*\d+(?:[,.]\d+)?\s*%")
+
+
 # « 61% des actifs … », « 5 % des financements associatifs »: a share, and what it is of.
 _SHARE_OF = re.compile(
     r"\s*(?:de la|de l['’]|des|du|de|d['’])\s*([^\W\d_][\w’'-]*)", re.IGNORECASE
@@ -237,17 +241,18 @@ def gives(intent: Intent, text: str, subject: Sequence[str] = ()) -> bool:
             )
         )
     if intent.rate:
-        # « le taux d'engagement des actifs »: a share in a unit writing the rate's noun,
-        # of the subject (« 61% des actifs … s'engager ») or beside it (« le bénévolat …
-        # affiche une croissance de 16,8% »). A share of the subject alone says no rate of
-        # the noun: « 69% des Français … » back alliances, none is a rate of their success.
+        # « le taux d'engagement des actifs »: a share of the rate's noun (« 74% des
+        # partenariats »), of the subject in a unit writing the noun (« 61% des actifs …
+        # s'engager »), or the noun's own (« une croissance de 16,8% »). A share of the
+        # subject alone is no rate of the noun (« 69% des Français … » back alliances:
+        # none is a rate of their success), nor one beside it (« le bénévolat … affiche
+        # une croissance de 16,8% » is no rate of volunteering).
         held = set(analyze(text))
+        noun = intent.counted_terms[-1:]
+        of = {*subject, *intent.counted_whole} - set(noun)
         return set(intent.counted_terms) <= held and (
-            counts_terms(text, intent.counted_terms, True, written=intent.counted)
-            or (
-                bool(_GIVES["share"].search(text))
-                and (not subject or any(term in held for term in subject))
-            )
+            _share_of(text, set(noun) | of)
+            or any(analyze(m.group("noun"))[-1:] == list(noun) for m in _NOUNS_SHARE.finditer(text))
         )
     if intent.counted:
         # « Combien de maires … ? » asks a number of them: « 87% des Maires » is none.
@@ -260,6 +265,19 @@ def gives(intent: Intent, text: str, subject: Sequence[str] = ()) -> bool:
         )
     pattern = _GIVES.get(intent.measure)
     return bool(pattern and pattern.search(text))
+
+
+def _share_of(text: str, terms: set[str]) -> bool:
+    """Whether ``text`` gives a share of one of ``terms`` (analysed): « 74% des
+    partenariats », « une association sur trois » — a number (« 1,2 million de partenariats
+    … entre des associations ») is none."""
+    for match in _GIVES["share"].finditer(text):
+        if terms & set(analyze(match.group())):
+            return True
+        clause = re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + 80], maxsplit=1)[0]
+        if terms & set(_counted_words(clause, False)):
+            return True
+    return False
 
 
 _ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")
