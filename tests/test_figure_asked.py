@@ -144,6 +144,10 @@ def test_a_figure_the_note_does_not_give_is_not_answered(reference_assistant):
         # « le bénévolat … affiche une croissance de 16,8% »: a share beside the noun is the
         # growth's, no rate of volunteering.
         "Quel est le taux de bénévolat ?",
+        # « … trois axes … : - Côté recherche : … une expérimentation durant 9 mois … - Coté
+        # terrain : … en partenariat avec l'ESSEC »: the duration is the item's, which names
+        # no partnership; another item of the list does.
+        "Quelle est la durée moyenne d'un partenariat ?",
         # Its shares are of public and private funding; it never writes « européens ».
         "Quel pourcentage des ressources des associations vient de fonds européens ?",
     ],

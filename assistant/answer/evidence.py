@@ -20,10 +20,11 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..search.query import ROLE_WORDS, SearchQuery
+from ..search.query import ROLE_WORDS, Intent, SearchQuery
 from ..search.retrieval import Retrieval
 from ..textnorm import analyze
-from .holds import counts_initials, measure_terms, states
+from ..textunits import around_items
+from .holds import counts_initials, gives, measure_terms, states
 from .selection import FOLLOW_RATIO, Scored, written_intent
 
 # Logistic weights (known share, (similarity - 0.86) / 0.03, the best unit's share) and bias,
@@ -119,7 +120,8 @@ def judge(
     own_words = not (english or query.follow_up)
     subject = _subject_weights(query, retrieval.idf)
     # The counted noun's acronym: the question's phrase's, or the one the note spells out.
-    initials = written_intent(query.intent, retrieval).counted_initials
+    written = written_intent(query.intent, retrieval)
+    initials = written.counted_initials
     evidence.figure_given = not query.intent.figure_only or any(
         s.counts
         and (
@@ -127,7 +129,7 @@ def judge(
             # A share of a part (« la part des cotisations dans le financement »): the unit
             # names the part and gives a share (.holds.gives); the whole goes without saying.
             or query.intent.part_in_whole
-            or _share(subject, s.unit.terms) >= GIVEN_MIN_SHARE
+            or _share(subject, _giving_terms(s, written)) >= GIVEN_MIN_SHARE
             # « les 17 ODD »: the acronym stands for the subject's words.
             or counts_initials(s.unit.text, initials)
         )
@@ -201,6 +203,19 @@ def _stated(query: SearchQuery, idf: dict[str, float], scored: list[Scored]) -> 
         states(asks_for, s.unit.text) and _share(goal, s.unit.terms) >= STEPS_GOAL_SHARE
         for s in scored
     )
+
+
+def _giving_terms(scored: Scored, intent: Intent) -> list[str]:
+    """The terms of a unit giving the figure that say what it is of. A count names what it
+    counts (« avec 1,8 million de salariés »), and its item may leave the rest to the list
+    (« le secteur », the associations another item names): the whole unit. A duration, an
+    amount or an age names nothing: it is of what its own item speaks, and a list is read
+    as quoted — its lead-in and the items giving it (planning's ``one_figure``). « … durant
+    9 mois » in one item is no duration of the partnership another item names."""
+    if intent.counted:
+        return scored.unit.terms
+    cut = around_items(scored.unit, lambda line: gives(intent, line))
+    return scored.unit.terms if cut is None else analyze(cut.text)
 
 
 def _share(weights: dict[str, float], terms) -> float:
