@@ -240,3 +240,36 @@ def test_who_holds_a_role_the_note_never_names_is_not_answered(reference_assista
     # Who heads Le RAMEAU the note says.
     answer = reference_assistant.answer("Qui est le président du RAMEAU ?")
     assert not answer.abstained and "HEIDSIECK" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # The note names the social impact contract among new ways of financing, never who
+        # pays the investor back: « rembourser » is a verb it never writes.
+        "Le contrat à impact social, concrètement, qui rembourse l'investisseur ?",
+        "Qui rembourse l'investisseur dans un contrat à impact social ?",
+        "Qui parraine le cycle « 21 jours pour convaincre » ?",
+    ],
+)
+def test_who_does_what_the_note_never_writes_of_is_not_answered(reference_assistant, question):
+    answer = reference_assistant.answer(question)
+    assert answer.abstained, answer.answer
+
+
+def test_who_does_what_the_note_writes_of_is_answered(reference_assistant):
+    # The verb is the note's (« … que publie aujourd'hui même Le RAMEAU »), after a topic
+    # as at the question's start.
+    for question in (
+        "La note prospective, qui l'a publiée ?",
+        "Qui a publié la note prospective ?",
+    ):
+        answer = reference_assistant.answer(question)
+        assert not answer.abstained and "RAMEAU" in answer.answer, (question, answer.answer)
+    # A verb the note writes a word of the family of: « prendre », « le débat ».
+    for question in (
+        "Qui prend l'initiative des partenariats avec les entreprises ?",
+        "Qui a débattu à la table ronde de Convergences ?",
+    ):
+        answer = reference_assistant.answer(question)
+        assert not answer.abstained, (question, answer.answer)

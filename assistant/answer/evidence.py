@@ -153,7 +153,9 @@ def judge(
         evidence.confidence *= UNKNOWN_NAME_FACTOR
     if any(name[:1].isdigit() for name in evidence.unknown_names):
         evidence.confidence *= UNKNOWN_EDITION_FACTOR
-    evidence.stated = _stated(query, retrieval.idf, scored)
+    evidence.stated = _stated(query, retrieval.idf, scored) and not _deed_unwritten(
+        query, retrieval
+    )
     if not evidence.stated:
         evidence.confidence *= UNSTATED_FACTOR
     if retrieval.section is not None:
@@ -203,6 +205,28 @@ def _stated(query: SearchQuery, idf: dict[str, float], scored: list[Scored]) -> 
         states(asks_for, s.unit.text) and _share(goal, s.unit.terms) >= STEPS_GOAL_SHARE
         for s in scored
     )
+
+
+DEED_STEM = 6
+
+
+def _deed_unwritten(query: SearchQuery, retrieval: Retrieval) -> bool:
+    """« Qui rembourse l'investisseur … ? »: who does something the note never writes of
+    (no form of the verb, nor a word of its family: ``Retrieval.kin``) it cannot say. A
+    verb it writes is judged as any question is: who did it may be said with another verb
+    (« … animé en partenariat avec l'ADASI » for « Qui co-anime … ? »), so its doer is not
+    required."""
+    verb = query.intent.agent_of
+    if not verb or query.intent.asks_for or query.cross_lingual:
+        # Who wrote a work or holds a role is read through verbs of its own (« écrit » is
+        # answered by who published): the question's verb is how it asks.
+        return False
+    # (« prend l'initiative », « a débattu »: the note writes « prendre », « le débat ».) A
+    # short stem may be an irregular verb's, whose forms share no letters enough to tell
+    # (« élit » of « élue »): not judged.
+    if len(verb) < DEED_STEM:
+        return False
+    return verb not in retrieval.known and verb not in retrieval.kin
 
 
 def _giving_terms(scored: Scored, intent: Intent) -> list[str]:

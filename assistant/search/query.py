@@ -264,15 +264,17 @@ _NOT_VERBS = frozenset({"de", "d", "du", "des", "a", "en", "pour", "sur", "dans"
 
 # « Qui a publié … ? », « Qui l'a co-piloté ? », « Qui anime … ? »: the verb after « qui »
 # (and its auxiliary), not a name (« Qui est Christophe Itier ? »).
+# « Qui a publié … ? », and after a topic the question opens on (« La note prospective,
+# qui l'a publiée ? »).
 _WHO_DID = re.compile(
-    r"^\s*(?:et\s+)?qui\s+(?:l['’]\s*|les\s+|la\s+|le\s+)?"
+    r"(?:^|,)\s*(?:et\s+)?qui\s+(?:l['’]\s*|les\s+|la\s+|le\s+)?"
     r"(?:(?:a|ont|avait|avaient|va|vont|est|sont|etait|etaient)\s+)?"
     r"(?P<verb>[a-zà-ÿ][a-zà-ÿ-]{3,})\b"
 )
 
 
 def _agent_verb(question: str) -> str:
-    match = _WHO_DID.match(question.lower().replace("’", "'"))
+    match = _WHO_DID.search(question.lower().replace("’", "'"))
     if match is None:
         return ""
     start = match.start("verb")

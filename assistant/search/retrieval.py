@@ -59,6 +59,10 @@ class Retrieval:
     units: dict[str, list[Unit]] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)  # the query's terms -> their IDF
     known: frozenset[str] = frozenset()  # the query's terms (and searched) the corpus holds
+    # … and those it does not hold but whose first letters (PREFIX) a corpus term shares:
+    # the note writes a word of their family (« débattu » of « débat », « prend » of
+    # « prendre »), where a word none shares it never writes of (« rembourse »).
+    kin: frozenset[str] = frozenset()
     unknown_names: list[str] = field(default_factory=list)  # asked about, never mentioned
     section: Section | None = None  # the section a summary question names
     # An English question's terms -> the corpus term each is a cognate of (« partnership »
@@ -683,6 +687,9 @@ class Retriever:
         }
         retrieval.idf = {t: self.idf(forms[t] or t, viewer) for t in terms}
         retrieval.known = frozenset(t for t in terms if forms[t])
+        retrieval.kin = frozenset(
+            t for t in terms if not forms[t] and self._sharing_prefix(t, viewer)
+        )
         # « changent » (the stemmer leaves the verb's ending) is the note's « chang »: the
         # units hold that form.
         retrieval.forms = {t: f for t, f in forms.items() if f and f != t}
