@@ -273,3 +273,36 @@ def test_who_does_what_the_note_writes_of_is_answered(reference_assistant):
     ):
         answer = reference_assistant.answer(question)
         assert not answer.abstained, (question, answer.answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # « Elle se décline autour de 6 axes » names none of them.
+        "Quel est le cinquième axe de la feuille de route française pour l'Agenda 2030 ?",
+        # The note counts 3 levers: there is no fourth.
+        "Quel est le quatrième levier des modèles socio-économiques ?",
+    ],
+)
+def test_an_nth_thing_the_note_does_not_name_is_not_answered(reference_assistant, question):
+    answer = reference_assistant.answer(question)
+    assert answer.abstained, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # The ordinal written with its noun.
+        ("Quel est le deuxième levier des modèles socio-économiques ?", "ressources financières"),
+        ("Quel est le troisième levier d'un modèle socio-économique ?", "alliances stratégiques"),
+        # A count of them, then each in order (« trois axes complémentaires : ▪ Côté
+        # recherche … ▪ Coté terrain … »).
+        (
+            "Quel est le premier axe de la nouvelle étape de partage des connaissances ?",
+            "recherche",
+        ),
+    ],
+)
+def test_an_nth_thing_the_note_names_is_answered(reference_assistant, question, said):
+    answer = reference_assistant.answer(question)
+    assert not answer.abstained and said in answer.answer, answer.answer

@@ -20,7 +20,13 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..search.query import ROLE_WORDS, Intent, SearchQuery
+from ..search.query import (
+    ROLE_WORDS,
+    Intent,
+    SearchQuery,
+    asks_which_nth,
+    names_rank,
+)
 from ..search.retrieval import Retrieval
 from ..textnorm import analyze
 from ..textunits import around_items
@@ -153,8 +159,10 @@ def judge(
         evidence.confidence *= UNKNOWN_NAME_FACTOR
     if any(name[:1].isdigit() for name in evidence.unknown_names):
         evidence.confidence *= UNKNOWN_EDITION_FACTOR
-    evidence.stated = _stated(query, retrieval.idf, scored) and not _deed_unwritten(
-        query, retrieval
+    evidence.stated = (
+        _stated(query, retrieval.idf, scored)
+        and not _deed_unwritten(query, retrieval)
+        and _rank_named(query, scored)
     )
     if not evidence.stated:
         evidence.confidence *= UNSTATED_FACTOR
@@ -205,6 +213,18 @@ def _stated(query: SearchQuery, idf: dict[str, float], scored: list[Scored]) -> 
         states(asks_for, s.unit.text) and _share(goal, s.unit.terms) >= STEPS_GOAL_SHARE
         for s in scored
     )
+
+
+def _rank_named(query: SearchQuery, scored: list[Scored]) -> bool:
+    """« Quel est le cinquième axe de la feuille de route … ? »: which thing comes at a rank
+    is stated by a unit writing the rank with the thing (« Deuxième levier, les ressources
+    financières … ») or counting as many and naming them (« trois axes complémentaires :
+    ▪ Côté recherche … »); « Elle se décline autour de 6 axes. » names none. A follow-up's
+    rank points into the previous answer (SearchQuery.no_such_point)."""
+    intent = query.intent
+    if query.follow_up or not intent.ordinal_noun or not asks_which_nth(query.focus_text):
+        return True
+    return any(names_rank(s.unit.text, intent) for s in scored)
 
 
 DEED_STEM = 6

@@ -147,6 +147,16 @@ _ORDINALS = {
     "fifth": 5,
     "5e": 5,
     "5eme": 5,
+    "sixieme": 6,
+    "6e": 6,
+    "septieme": 7,
+    "7e": 7,
+    "huitieme": 8,
+    "8e": 8,
+    "neuvieme": 9,
+    "9e": 9,
+    "dixieme": 10,
+    "10e": 10,
     "dernier": -1,
     "derniere": -1,
     "last": -1,
@@ -156,6 +166,8 @@ _POINT = r"(point|element|aspect|item|levier|axe|idee|passage|citation|phrase|on
 # « le 3e jour » names a section).
 _ORDINAL_REF = re.compile(
     r"\b(?P<ord>" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")\s+"
+    # « le dernier des trois leviers »: the noun after its count.
+    r"(?:des\s+(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+)?"
     r"(?!jour\b|day\b|jours\b)(?P<noun>[a-z][\w-]{2,})"
 )
 # « le deuxième de ta liste / de vos points / de la réponse »: the previous answer named.
@@ -1318,6 +1330,58 @@ def names_ordinal(text: str, intent: Intent) -> bool:
     words = "|".join(w for w, n in _ORDINALS.items() if n == intent.ordinal)
     written = rf"\b(?:{words})\s+{re.escape(noun.rstrip('s'))}s?\b"
     return re.search(written, fold(text).lower()) is not None
+
+
+_HOW_MANY_WORD = r"(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)"
+_COUNT_VALUES = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8}
+_COUNT_VALUES |= {"neuf": 9, "dix": 10}
+_BULLET_LINE = re.compile(r"^\s*[•▪◦●■\-–*]")
+
+
+def names_rank(text: str, intent: Intent) -> bool:
+    """Whether ``text`` says which thing comes at the rank asked (« Quel est le cinquième axe
+    de … ? »): it writes the ordinal with the noun (:func:`names_ordinal`; « le premier des
+    3 leviers », « une 3ème « économie passerelle » » too), or counts as many of them or
+    more and names them after a colon (« … trois axes complémentaires : ▪ Côté recherche …
+    ▪ Coté terrain … », items on lines or between commas). « Elle se décline autour de 6
+    axes. » counts them and names none."""
+    noun = fold(intent.ordinal_noun).lower().rstrip("s")
+    if not noun or intent.ordinal is None or intent.ordinal == 0:
+        return False
+    folded = fold(text).lower()
+    if names_ordinal(text, intent):
+        return True
+    words = "|".join(w for w, n in _ORDINALS.items() if n == intent.ordinal)
+    # « une 3ème « économie passerelle » », « le premier des 3 leviers ».
+    ranked = rf"\b(?:{words})\s+(?:«\s*|des\s+{_HOW_MANY_WORD}\s+)?{re.escape(noun)}s?\b"
+    if re.search(ranked, folded):
+        return True
+    announced = rf"\b(?P<n>{_HOW_MANY_WORD})\s+{re.escape(noun)}s?\b[^:.!?]{{0,80}}:"
+    for match in re.finditer(announced, folded):
+        count = _COUNT_VALUES.get(match["n"]) or int(match["n"])
+        if count < intent.ordinal:
+            continue
+        rest = folded[match.end() :]
+        bullets = [line for line in rest.split("\n") if _BULLET_LINE.match(line)]
+        sentence = re.split(r"[.!?](?:\s|$)", rest, maxsplit=1)[0]
+        inline = len(re.split(r",|\s+et\s+", sentence))
+        if max(len(bullets), inline) >= max(intent.ordinal, 2):
+            return True
+    return False
+
+
+# « Quel est le cinquième axe de … ? »: which thing comes at a rank is asked (on folded
+# text), where « Quand a eu lieu le premier webinaire ? » asks something of the one that
+# does.
+_WHICH_NTH = re.compile(
+    r"^\W*(?:et\s+)?quel(?:le)?s?\s+(?:est|etait|sera|sont)\s+(?:le|la|l')\s*"
+    r"(?:premier|premiere|1er|1re|deuxieme|second|seconde|troisieme|quatrieme|cinquieme"
+    r"|sixieme|septieme|huitieme|neuvieme|dixieme|dernier|derniere|\d{1,2}e)\s+[a-z]"
+)
+
+
+def asks_which_nth(question: str) -> bool:
+    return _WHICH_NTH.search(fold(question).lower()) is not None
 
 
 def ordinal_counting(intent: Intent, previous: str) -> Intent:
