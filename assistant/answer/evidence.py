@@ -303,7 +303,9 @@ GENERIC_MEASURES = (
 )
 
 
-_RATE_TERMS = frozenset(analyze("taux"))
+@cache
+def _rate_terms() -> frozenset[str]:
+    return frozenset(analyze("taux"))
 
 
 @cache
@@ -337,7 +339,7 @@ def _match(
         # « le taux de partenariats locaux » where a unit gives a share of them (holds.gives):
         # « taux » asked for it as « quel pourcentage » does, and the note need not write it.
         # A rate no unit gives (« … avec quel taux de rendement ? ») keeps the word.
-        subject -= _RATE_TERMS
+        subject -= _rate_terms()
     weights = {t: retrieval.idf[t] for t in (subject or focus)}
     total = sum(weights.values()) or 1.0
     known = sum(w for t, w in weights.items() if t in retrieval.known) / total if focus else 1.0

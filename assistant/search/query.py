@@ -162,12 +162,14 @@ _ORDINALS = {
     "last": -1,
 }
 _POINT = r"(point|element|aspect|item|levier|axe|idee|passage|citation|phrase|one|extrait)"
+# A count before a noun (« 3 leviers », « trois axes »).
+_HOW_MANY_WORD = r"(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)"
 # « le deuxième point / outil / temps … »: an ordinal and the noun it counts (not a day:
 # « le 3e jour » names a section).
 _ORDINAL_REF = re.compile(
     r"\b(?P<ord>" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")\s+"
     # « le dernier des trois leviers »: the noun after its count.
-    r"(?:des\s+(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+)?"
+    r"(?:des\s+" + _HOW_MANY_WORD + r"\s+)?"
     r"(?!jour\b|day\b|jours\b)(?P<noun>[a-z][\w-]{2,})"
 )
 # « le deuxième de ta liste / de vos points / de la réponse »: the previous answer named.
@@ -275,9 +277,8 @@ _NOT_VERBS = frozenset({"de", "d", "du", "des", "a", "en", "pour", "sur", "dans"
 
 
 # « Qui a publié … ? », « Qui l'a co-piloté ? », « Qui anime … ? »: the verb after « qui »
-# (and its auxiliary), not a name (« Qui est Christophe Itier ? »).
-# « Qui a publié … ? », and after a topic the question opens on (« La note prospective,
-# qui l'a publiée ? »).
+# (and its auxiliary), not a name (« Qui est Christophe Itier ? »); at the question's start
+# or after a topic it opens on (« La note prospective, qui l'a publiée ? »).
 _WHO_DID = re.compile(
     r"(?:^|,)\s*(?:et\s+)?qui\s+(?:l['’]\s*|les\s+|la\s+|le\s+)?"
     r"(?:(?:a|ont|avait|avaient|va|vont|est|sont|etait|etaient)\s+)?"
@@ -1332,9 +1333,6 @@ def names_ordinal(text: str, intent: Intent) -> bool:
     return re.search(written, fold(text).lower()) is not None
 
 
-_HOW_MANY_WORD = r"(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)"
-_COUNT_VALUES = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8}
-_COUNT_VALUES |= {"neuf": 9, "dix": 10}
 _BULLET_LINE = re.compile(r"^\s*[•▪◦●■\-–*]")
 
 
@@ -1358,8 +1356,9 @@ def names_rank(text: str, intent: Intent) -> bool:
         return True
     announced = rf"\b(?P<n>{_HOW_MANY_WORD})\s+{re.escape(noun)}s?\b[^:.!?]{{0,80}}:"
     for match in re.finditer(announced, folded):
-        count = _COUNT_VALUES.get(match["n"]) or int(match["n"])
-        if count < intent.ordinal:
+        # (analyze reads « trois » as « 3 »; « neuf » may be « new »: not a count.)
+        count = analyze(match["n"])
+        if not count or not count[0].isdigit() or int(count[0]) < intent.ordinal:
             continue
         rest = folded[match.end() :]
         bullets = [line for line in rest.split("\n") if _BULLET_LINE.match(line)]
@@ -1374,9 +1373,9 @@ def names_rank(text: str, intent: Intent) -> bool:
 # text), where « Quand a eu lieu le premier webinaire ? » asks something of the one that
 # does.
 _WHICH_NTH = re.compile(
-    r"^\W*(?:et\s+)?quel(?:le)?s?\s+(?:est|etait|sera|sont)\s+(?:le|la|l')\s*"
-    r"(?:premier|premiere|1er|1re|deuxieme|second|seconde|troisieme|quatrieme|cinquieme"
-    r"|sixieme|septieme|huitieme|neuvieme|dixieme|dernier|derniere|\d{1,2}e)\s+[a-z]"
+    r"^\W*(?:et\s+)?quel(?:le)?s?\s+(?:est|etait|sera|sont)\s+(?:le|la|l')\s*(?:"
+    + "|".join(sorted(_ORDINALS, key=len, reverse=True))
+    + r")\s+[a-z]"
 )
 
 
