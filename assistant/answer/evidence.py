@@ -24,13 +24,11 @@ from ..search.query import (
     ROLE_WORDS,
     Intent,
     SearchQuery,
-    asks_which_nth,
     names_rank,
 )
 from ..search.retrieval import Retrieval
 from ..textnorm import analyze
-from ..textunits import around_items
-from .holds import counts_initials, gives, measure_terms, states
+from .holds import counts_initials, figure_items, measure_terms, states
 from .selection import FOLLOW_RATIO, Scored, written_intent
 
 # Logistic weights (known share, (similarity - 0.86) / 0.03, the best unit's share) and bias,
@@ -222,7 +220,7 @@ def _rank_named(query: SearchQuery, scored: list[Scored]) -> bool:
     ▪ Côté recherche … »); « Elle se décline autour de 6 axes. » names none. A follow-up's
     rank points into the previous answer (SearchQuery.no_such_point)."""
     intent = query.intent
-    if query.follow_up or not intent.ordinal_noun or not asks_which_nth(query.focus_text):
+    if query.follow_up or not intent.ordinal_noun or not intent.rank_asked:
         return True
     return any(names_rank(s.unit.text, intent) for s in scored)
 
@@ -258,7 +256,7 @@ def _giving_terms(scored: Scored, intent: Intent) -> list[str]:
     9 mois » in one item is no duration of the partnership another item names."""
     if intent.counted:
         return scored.unit.terms
-    cut = around_items(scored.unit, lambda line: gives(intent, line))
+    cut = figure_items(scored.unit, (intent,))
     return scored.unit.terms if cut is None else analyze(cut.text)
 
 

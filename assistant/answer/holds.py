@@ -15,7 +15,7 @@ from ..search.definitions import DEFINES_AT_LEAST, defined_subjects, defines
 from ..search.query import Intent
 from ..tense import to_come
 from ..textnorm import analyze, contains_run, fold, singular_tokens, tokens
-from ..textunits import split_sentences
+from ..textunits import Unit, around_items, split_sentences
 
 _QUANTITY = re.compile(
     r"\d+(?:[ \u202f\u00a0]\d{3})*(?:[,.]\d+)?\s*(?:%|‰|€|k€|m€|euros?|millions?|milliards?|"
@@ -148,12 +148,24 @@ def _after_counts(text: str, reach: int, shares: bool = True) -> Iterator[str]:
         # denominator, it counts nothing that follows it.
         if _denominator(text, match.start()):
             continue
-        clause = re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + reach], maxsplit=1)[0]
+        clause = _clause_after(text, match.end(), reach)
         # « … des cabinets de conseil. 26 d'entre eux se sont impliqués »: the number counts
         # the pronoun's antecedent, the plural noun just before it.
         if _PARTITIVE.match(clause):
             clause = _antecedent(text[: match.start()])
         yield clause
+
+
+def _clause_after(text: str, end: int, reach: int) -> str:
+    """What follows a figure ending at ``end``, within its clause and ``reach`` characters."""
+    return re.split(r"[,;:.!?()–—]", text[end : end + reach], maxsplit=1)[0]
+
+
+def figure_items(unit: Unit, figures: Sequence[Intent]) -> Unit | None:
+    """A list cut to its lead-in and the items giving one of ``figures`` (as
+    planning.one_figure quotes it); None for another unit, or a list no item or every item
+    of which gives one."""
+    return around_items(unit, lambda line: any(gives(f, line) for f in figures))
 
 
 _RATIO_OF = re.compile(r"\bsur\s*$", re.IGNORECASE)
@@ -274,8 +286,7 @@ def _share_of(text: str, terms: set[str]) -> bool:
     for match in _GIVES["share"].finditer(text):
         if terms & set(analyze(match.group())):
             return True
-        clause = re.split(r"[,;:.!?()–—]", text[match.end() : match.end() + 80], maxsplit=1)[0]
-        if terms & set(_counted_words(clause, False)):
+        if terms & set(_counted_words(_clause_after(text, match.end(), 80), False)):
             return True
     return False
 

@@ -379,24 +379,25 @@ def read_whole(chosen: list[Scored], candidates: list[Scored]) -> list[Scored]:
     le métier est encore en émergence, sont les chevilles ouvrières … » — what it is."""
     out: list[Scored] = []
     for scored in chosen:
-        text = scored.unit.text
-        whole = (
-            next(
-                (
-                    c
-                    for c in candidates
-                    if c.unit.kind == "sentence"
-                    and len(c.unit.text) > len(text)
-                    and c.unit.text.startswith(text)
-                    and c.passage.source == scored.passage.source
-                ),
-                None,
-            )
-            if scored.unit.kind == "sentence"
-            else None
-        )
+        whole = _whole_of(scored, candidates) if scored.unit.kind == "sentence" else None
         out.append(replace(scored, passage=whole.passage, unit=whole.unit) if whole else scored)
     return out
+
+
+def _whole_of(scored: Scored, candidates: list[Scored]) -> Scored | None:
+    """The candidate sentence of the same source that opens on ``scored``'s and goes on."""
+    text = scored.unit.text
+    return next(
+        (
+            c
+            for c in candidates
+            if c.unit.kind == "sentence"
+            and len(c.unit.text) > len(text)
+            and c.unit.text.startswith(text)
+            and c.passage.source == scored.passage.source
+        ),
+        None,
+    )
 
 
 def _with_illustration(chosen: list[Scored], retrieval: Retrieval, limit: int) -> list[Scored]:

@@ -24,6 +24,7 @@ from ..textunits import Unit, around_items, is_item, strip_bullet
 from .holds import (
     announces,
     defines_term,
+    figure_items,
     gives,
     gives_reason_about,
     holds,
@@ -344,7 +345,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             # « 1,8 million de salariés » is the associations another item names.)
             quoted = unit
             if counting and unit.kind == "list":
-                quoted = around_items(unit, lambda line: any(gives(f, line) for f in asked)) or unit
+                quoted = figure_items(unit, asked) or unit
             terms = quoted.terms
             present = quoted.read_terms
             lexical = sum(w for t, w in weight.items() if t in present) / total

@@ -597,6 +597,9 @@ class Intent:
     # « le taux de réussite des alliances »: the share is the rate of what is counted
     # (« réussite »); the subject it is of (« alliances ») is no whole a share of it is.
     rate: bool = False
+    # « Quel est le cinquième axe de … ? »: which thing comes at a rank is asked (_WHICH_NTH),
+    # where « Quand a eu lieu le premier webinaire ? » asks something of the one that does.
+    rank_asked: bool = False
 
     @property
     def asks_more(self) -> bool:
@@ -793,6 +796,7 @@ def read_intent(question: str) -> Intent:
         part_terms=_part_terms(question, part) if counted_word and part else (),
         whole_terms=_written_terms(question, part.group("whole")) if counted_word and part else (),
         rate=bool(counted_word) and bool(counted) and counted.group(0).startswith(_RATE),
+        rank_asked=_WHICH_NTH.search(text) is not None,
     )
 
 
@@ -1347,10 +1351,9 @@ def names_rank(text: str, intent: Intent) -> bool:
     if not noun or intent.ordinal is None or intent.ordinal == 0:
         return False
     folded = fold(text).lower()
-    if names_ordinal(text, intent):
-        return True
     words = "|".join(w for w, n in _ORDINALS.items() if n == intent.ordinal)
-    # « une 3ème « économie passerelle » », « le premier des 3 leviers ».
+    # names_ordinal's reading (« Deuxième levier »), and « une 3ème « économie passerelle »
+    # », « le premier des 3 leviers ».
     ranked = rf"\b(?:{words})\s+(?:«\s*|des\s+{_HOW_MANY_WORD}\s+)?{re.escape(noun)}s?\b"
     if re.search(ranked, folded):
         return True
@@ -1370,17 +1373,13 @@ def names_rank(text: str, intent: Intent) -> bool:
 
 
 # « Quel est le cinquième axe de … ? »: which thing comes at a rank is asked (on folded
-# text), where « Quand a eu lieu le premier webinaire ? » asks something of the one that
-# does.
+# text; Intent.rank_asked).
 _WHICH_NTH = re.compile(
     r"^\W*(?:et\s+)?quel(?:le)?s?\s+(?:est|etait|sera|sont)\s+(?:le|la|l')\s*(?:"
     + "|".join(sorted(_ORDINALS, key=len, reverse=True))
     + r")\s+[a-z]"
 )
 
-
-def asks_which_nth(question: str) -> bool:
-    return _WHICH_NTH.search(fold(question).lower()) is not None
 
 
 def ordinal_counting(intent: Intent, previous: str) -> Intent:
