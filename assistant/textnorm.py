@@ -471,3 +471,18 @@ def singular_tokens(text: str) -> list[str]:
         t[:-1] if (len(t) > 3 and t.endswith("s")) or (len(t) > 4 and t.endswith("eux")) else t
         for t in tokens(text)
     ]
+
+
+# An average, in a question or a passage (on folded text): « le budget moyen », « en
+# moyenne », « la durée médiane », « average ». « moyen » after a determiner or « de » is the
+# noun (« un moyen pour innover », « les moyens »), no average.
+_AVERAGE = re.compile(
+    r"\b(?:en moyenne|on average|average|mean|median\w*)\b"
+    r"|(?<!\bun )(?<!\ble )(?<!\bles )(?<!\bdes )(?<!\bses )(?<!\bde )(?<!\bd')(?<!\bnos )"
+    r"(?<!\bvos )(?<!\bleurs )(?<!\bleur )(?<!\bces )\bmoyen(?:ne)?s?\b"
+)
+
+
+def says_average(text: str) -> bool:
+    """Whether ``text`` speaks of an average (of a measure, not a means)."""
+    return _AVERAGE.search(fold(text)) is not None

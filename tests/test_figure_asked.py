@@ -13,7 +13,7 @@ from assistant.answer.selection import score_units
 from assistant.ingest.indexing import ingest
 from assistant.search.definitions import long_forms
 from assistant.search.query import read_intent, understand
-from assistant.textnorm import analyze
+from assistant.textnorm import analyze, says_average
 
 from .conftest import make_settings
 
@@ -556,3 +556,66 @@ def test_a_date_asked_of_a_titled_thing_comes_from_a_passage_naming_it(reference
     )
     assert "octobre 2018" in answer.citations[0].quote, answer.answer
     assert "Medef" not in answer.citations[0].quote, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # The note gives the sector's whole budget (« 70 milliards … 113 milliards d'euros »)
+        # and a share of the average one (« 49% du budget moyen »): no average budget.
+        "Quel est le budget moyen d'une association ?",
+        # It counts the volunteers of the whole sector (« 13,2 millions de bénévoles »), none
+        # per association.
+        "Combien de bénévoles compte une association en moyenne ?",
+        # « chiffre d'affaires » is one measure (a turnover), which the note never writes:
+        # « Deux chiffres-clés … 82% … » and « Affaire à suivre » share its words only.
+        "Quel est le chiffre d'affaires des associations ?",
+    ],
+)
+def test_a_measure_the_note_never_gives_as_asked_is_not_answered(reference_assistant, question):
+    evidence = _evidence(reference_assistant, question)
+    assert not evidence.figure_given
+    answer = reference_assistant.answer(question)
+    assert answer.abstained and answer.answer.startswith("Je ne trouve pas ce chiffre")
+
+
+@pytest.mark.parametrize(
+    ("question", "average"),
+    [
+        ("Quel est le budget moyen d'une association ?", True),
+        ("Combien d'heures donne un bénévole en moyenne ?", True),
+        ("Quelle est la durée moyenne d'un partenariat ?", True),
+        ("Quel est le montant médian des dons ?", True),
+        ("How many hours does a volunteer give on average?", True),
+        ("Quel est le budget d'une association ?", False),
+        # « moyen » as a noun (a means) asks no average.
+        ("Combien de moyens sont mis en œuvre ?", False),
+        ("Les associations moyennes ont-elles plus de partenaires ?", False),  # not a figure
+    ],
+)
+def test_an_average_asked_is_read(question, average):
+    assert read_intent(question).average is average
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("les revenus d’activité représentaient 49% du budget moyen d’une association", True),
+        ("Un bénévole donne en moyenne 3 heures par semaine.", True),
+        ("La durée médiane est de 2 ans.", True),
+        ("Le budget associatif est passé de 70 milliards d’euros à 113 milliards.", False),
+        ("Tout d’abord, elles sont un moyen pour innover.", False),  # a means, no average
+    ],
+)
+def test_an_average_written_is_read(text, written):
+    assert says_average(text) is written
+
+
+def test_a_figure_given_as_an_average_answers_the_average_asked(reference_assistant):
+    # « 49% du budget moyen d'une association » is a share of the average budget: a share
+    # asked of it is given.
+    evidence = _evidence(
+        reference_assistant,
+        "Quelle part du budget moyen d'une association venait des revenus d'activité en 2006 ?",
+    )
+    assert evidence.figure_given

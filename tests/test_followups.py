@@ -1125,3 +1125,20 @@ def test_what_a_parenthesis_lists_is_not_what_the_unit_is_about(reference_assist
     ]
     answer = reference_assistant.answer("Et pour une fondation ?", turns)
     assert "4 leviers de financement" not in answer.citations[0].quote, answer.answer
+
+
+def test_a_figure_follow_up_of_measure_words_only_is_about_the_previous_subject(
+    reference_assistant,
+):
+    # « Il dure combien de temps ? » after « Qui a créé le MOOC sur les modèles économiques
+    # associatifs ? »: its own words (« dure », « temps ») only name the measure, and weighed
+    # as the subject they favoured « … une expérimentation durant 9 mois … », a duration of
+    # Le RAMEAU's experiment. What « il » stands for is the previous question's subject.
+    first = "Qui a créé le MOOC sur les modèles économiques associatifs ?"
+    turns = [
+        Turn(role="user", content=first),
+        Turn(role="assistant", content=reference_assistant.answer(first).answer),
+    ]
+    answer = reference_assistant.answer("Il dure combien de temps ?", turns)
+    assert not answer.abstained, answer.answer
+    assert "4 modules de 2 heures" in answer.citations[0].quote, answer.answer

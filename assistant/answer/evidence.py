@@ -27,7 +27,7 @@ from ..search.query import (
     names_rank,
 )
 from ..search.retrieval import Retrieval
-from ..textnorm import analyze
+from ..textnorm import analyze, contains_run, says_average, singular_tokens
 from .holds import counts_initials, figure_items, measure_terms, states
 from .selection import FOLLOW_RATIO, Scored, written_intent
 
@@ -141,9 +141,21 @@ def judge(
     )
     if query.intent.measure == "money" and own_words:
         # « le salaire moyen … »: a measure named by a word the note never writes is a
-        # figure no passage gives, whatever other figure of the subject it has.
+        # figure no passage gives, whatever other figure of the subject it has. A measure
+        # named by a phrase (« chiffre d'affaires ») is written as one: « Deux chiffres-clés »
+        # and « Affaire à suivre » hold its words, no turnover.
         unwritten = set(_named_measure_terms()) & set(query.terms) - retrieval.known
-        evidence.figure_given = evidence.figure_given and not unwritten
+        asked = singular_tokens(query.focus_text)
+        phrases = [p for p in _named_measure_phrases() if contains_run(asked, p)]
+        unwritten_phrase = any(
+            not any(contains_run(singular_tokens(s.unit.text), p) for s in scored)
+            for p in phrases
+        )
+        evidence.figure_given = evidence.figure_given and not unwritten and not unwritten_phrase
+    if query.intent.average and evidence.figure_given:
+        # « le budget moyen d'une association »: a figure of the whole (« 113 milliards
+        # d'euros ») is no average; some unit giving a figure must say it is one.
+        evidence.figure_given = any(s.counts and says_average(s.unit.text) for s in scored)
     if not evidence.figure_given:
         evidence.confidence *= UNGIVEN_FIGURE_FACTOR
     terms = set(query.terms)
@@ -285,12 +297,19 @@ def _holder_terms() -> list[str]:
 
 # The measure words that name what a figure is (a salary, a price), unlike « combien »,
 # « nombre », « moyen », which any figure of the subject answers.
-NAMED_MEASURES = "coût coûte prix salaire salaires rémunération indemnité tarif"
+NAMED_MEASURES = "coût coûte prix salaire salaires rémunération indemnité tarif trésorerie"
+# … and the phrases that name one (a turnover, a payroll), whose words alone name others.
+NAMED_MEASURE_PHRASES = ("chiffre d'affaires", "masse salariale", "fonds propres")
 
 
 @cache
 def _named_measure_terms() -> list[str]:
     return analyze(NAMED_MEASURES)
+
+
+@cache
+def _named_measure_phrases() -> list[list[str]]:
+    return [singular_tokens(p) for p in NAMED_MEASURE_PHRASES]
 
 
 # The measure words that ask for a quantity of the subject and name no measure of their own

@@ -26,6 +26,7 @@ from ..textnorm import (
     contains_run,
     fold,
     looks_english,
+    says_average,
     singular_tokens,
     tokens,
 )
@@ -337,6 +338,7 @@ _MEASURES: list[tuple[str, re.Pattern[str]]] = [
         "money",
         re.compile(
             r"\b(montant|budget|cout\w*|prix|salaires?|remunerations?|indemnites?|vaut"
+            r"|chiffres? d.affaires|masse salariale|fonds propres|tresorerie"
             r"|combien d.argent|euros?|how much (money|funding|does it cost)|cost)\b"
         ),
     ),
@@ -600,6 +602,9 @@ class Intent:
     # « Quel est le cinquième axe de … ? »: which thing comes at a rank is asked (_WHICH_NTH),
     # where « Quand a eu lieu le premier webinaire ? » asks something of the one that does.
     rank_asked: bool = False
+    # « Quel est le budget moyen … ? »: the figure asked is an average, which a figure of the
+    # whole (« 113 milliards d'euros ») does not give.
+    average: bool = False
 
     @property
     def asks_more(self) -> bool:
@@ -797,6 +802,7 @@ def read_intent(question: str) -> Intent:
         whole_terms=_written_terms(question, part.group("whole")) if counted_word and part else (),
         rate=bool(counted_word) and bool(counted) and counted.group(0).startswith(_RATE),
         rank_asked=_WHICH_NTH.search(text) is not None,
+        average=kind == "figure" and says_average(text),
     )
 
 
