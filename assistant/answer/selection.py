@@ -190,7 +190,13 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # experiment shares them. They weigh as the context does.
     measuring = set(measure_terms()) if intent.measure else set()
     qualifying = qualifying | measuring
-    focus = [t for t in dict.fromkeys(query.terms) if t not in qualifying] or list(query.terms)
+    focus = [t for t in dict.fromkeys(query.terms) if t not in qualifying]
+    if not focus and query.follow_up and measuring:
+        # « Il dure combien de temps ? » after « Qui a créé le MOOC … ? »: the follow-up's
+        # own words only name the measure; what it is about is what « il » stands for, the
+        # previous question's subject.
+        focus = [t for t in dict.fromkeys(query.lexical_terms) if t not in qualifying]
+    focus = focus or list(query.terms)
     context = [t for t in dict.fromkeys([*query.lexical_terms, *query.terms]) if t not in focus]
     # An English question: each word stands for the corpus term it is a cognate of
     # (« partnership » for « partenariat »), which a French unit can hold.
