@@ -754,6 +754,13 @@ def test_a_subject_the_question_is_scoped_to_and_the_note_never_writes_is_said_m
     assert not answer.abstained, answer.answer
     assert answer.answer.startswith("Le corpus ne parle pas de « petite association »")
     assert any("hybrid" in c.quote.lower() for c in answer.citations), answer.answer
+    # … and so after « à » and its article: « Que recommande la note aux petites
+    # associations ? » quoted the 15 propositions an interministerial report « a
+    # recommandé », on the volunteering of employees.
+    small = reference_assistant.answer("Que recommande la note aux petites associations ?")
+    assert small.answer.startswith("Le corpus ne parle pas de « petites associations »"), (
+        small.answer
+    )
     # A figure the note does not give is still not given (the scope changes nothing there).
     figure = reference_assistant.answer(
         "Combien coûte un accompagnement DLA pour une petite association ?"
@@ -777,6 +784,11 @@ def test_the_subject_a_question_is_scoped_to_is_a_noun_phrase():
     assert scoped_to("Quelles ressources pour une petite asso de quartier ?") == (
         "petite asso de quartier"
     )
+    # « à » with its article: « aux petites associations », « au petit club ».
+    assert scoped_to("Que recommande la note aux petites associations ?") == (
+        "petites associations"
+    )
+    assert scoped_to("Quel conseil au petit club sportif ?") == "petit club sportif"
     # Clauses are no subject.
     for question in (
         "Comment faire pour les utiliser ?",

@@ -914,8 +914,10 @@ def subject_as_written(question: str, new_subject: str) -> str:
 
 # « C'est quoi l'hybridation pour une petite association ? »: what the question is scoped to,
 # a noun phrase that a preposition and a determiner open, closing the question.
+# « à » comes with its article (« aux petites associations », « au petit club »).
 _SCOPED_TO = re.compile(
-    r"\b(?:pour|chez|dans|for|in|among)\s+(?P<det>(?:un|une|les|des|la|le|son|sa|ses|leur"
+    r"(?:\b(?:pour|chez|dans|à|for|in|among)\s+|(?=\bau))"
+    r"(?P<det>(?:un|une|les|des|la|le|son|sa|ses|leur|aux|au"
     r"|leurs|mon|ma|mes|notre|nos|votre|vos|ces|cette|ce|a|an|the|my|our|their)\s+|l['’]\s*)"
     r"(?P<phrase>[^?,;:.!«»()\d]+?)\s*\??\s*$",
     re.IGNORECASE,
