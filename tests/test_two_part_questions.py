@@ -3,10 +3,11 @@ answers it; a part the note does not give is said missing, not answered with a f
 
 from assistant.answer.answering import Assistant
 from assistant.answer.generation import ExtractiveGenerator
-from assistant.answer.parts import answers_part, question_parts
+from assistant.answer.parts import answers_part, cover_parts, question_parts
 from assistant.answer.planning import plan_answer
-from assistant.answer.selection import score_units
+from assistant.answer.selection import Scored, score_units
 from assistant.search.query import understand
+from assistant.textunits import Unit
 
 from .conftest import corpus_of
 
@@ -138,3 +139,33 @@ def test_a_list_quoted_for_two_figures_keeps_the_items_giving_either(reference_a
         "Combien de bénévoles compte le secteur associatif, et combien de salariés ?"
     )
     assert "13,2 millions" in answer.answer and "1,8 million" in answer.answer, answer.answer
+
+
+
+def test_a_part_is_answered_by_a_sentence_holding_both_its_kind_and_its_words():
+    # The best unit names the platform in one sentence and a year in another (« Le rapport
+    # du Comité 21 réalisé en 2018 … »): that year is the report's, no date of the
+    # platform's creation, which another unit gives (« Créée fin 2018 en partenariat … »).
+    def scored(text: str, score: float) -> Scored:
+        return Scored(None, Unit(text, "sentence", 0), score, 0.85, 0.5, 1.0)
+
+    best = scored(
+        "Le rapport sur l’appropriation des ODD réalisé par le Comité 21 en 2018 en démontre "
+        "les avancées. Ces organisations peuvent s’inspirer de bonnes pratiques au travers de "
+        "la plateforme de capitalisation « L’innovation territoriale en actions ! ».",
+        0.8,
+    )
+    created = scored(
+        "Créée fin 2018 en partenariat avec la Caisse des Dépôts et le CGET, la plateforme "
+        "« L’innovation territoriale en actions ! » rassemble les initiatives des territoires.",
+        0.5,
+    )
+    question = (
+        "Quand la plateforme « L'innovation territoriale en actions ! » a-t-elle été créée, "
+        "et avec quels partenaires ?"
+    )
+    query = understand(question, [])
+    covered = cover_parts(
+        question_parts(question), [best], [best, created], query.terms, lambda t: 1.0, 2
+    )
+    assert covered.chosen[0] is created, [s.unit.text[:40] for s in covered.chosen]

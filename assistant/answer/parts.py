@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from ..search.query import Intent, read_intent
 from ..textnorm import analyze, tokens
-from ..textunits import Unit, around_items
+from ..textunits import Unit, around_items, split_sentences
 from .holds import gives, holds, names_in
 from .selection import STRICT_KINDS, Scored, overlap
 
@@ -170,14 +170,25 @@ def _answer_to(
     own = bool(weight) and words is part.terms
     total = sum(weight.values())
 
-    def cover(unit: Unit) -> float:
+    def cover_terms(terms: Sequence[str]) -> float:
         if not total:
             return 1.0  # no word of the question is the note's: the kind alone decides
-        present = set(unit.terms)
+        present = set(terms)
         return sum(w for t, w in weight.items() if t in present) / total
 
+    def cover(unit: Unit) -> float:
+        return cover_terms(unit.terms)
+
+    def says(s: Scored) -> bool:
+        """A sentence of the unit holds the part's kind and some of its words: « Le rapport
+        … réalisé en 2018 … » beside a sentence naming the platform dates no creation."""
+        return any(
+            answers_part(part, sentence) and cover_terms(analyze(sentence)) > 0
+            for sentence in split_sentences(s.unit.text)
+        )
+
     for s in chosen:
-        if answers_part(part, s.unit.text) and cover(s.unit) > 0:
+        if says(s):
             return s
     # A number of what the part counts names its subject already; a date or a name must
     # come with most of the part's words.
