@@ -1,6 +1,7 @@
 """Write the adjective forms ``analyze`` reads as their masculine
-(``assistant/resources/readings/adjective-forms-<model>.json``), from the installed spaCy
-French pipeline's lemma exceptions (see assistant/adjectives.py).
+(``assistant/resources/readings/adjective-forms.json``) and the agent nouns read as their
+verb (``agent-nouns.json``), from the installed spaCy French pipeline's lemmatizer tables
+(see assistant/adjectives.py and assistant/agent_nouns.py).
 
 Run it after a change of the pipeline's version or of the selection in
 ``adjectives.from_pipeline``, from the checkout (tests/test_textnorm.py says when):
@@ -18,10 +19,12 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    from assistant.adjectives import write_shipped
+    from assistant import adjectives, agent_nouns
 
-    path, count = write_shipped()
+    path, count = adjectives.write_shipped()
     print(f"{count} adjective forms written to {path.relative_to(ROOT)}")
+    path, count = agent_nouns.write_shipped()
+    print(f"{count} agent nouns written to {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -619,3 +619,14 @@ def test_a_figure_given_as_an_average_answers_the_average_asked(reference_assist
         "Quelle part du budget moyen d'une association venait des revenus d'activité en 2006 ?",
     )
     assert evidence.figure_given
+
+
+def test_an_agent_noun_the_note_never_writes_is_read_as_its_verb(reference_assistant):
+    # « éditeur » is never written; « … référentiel …, édité chez Juris Associations » is.
+    # The question's main word counted as unknown, and the assistant said it found nothing.
+    retriever = reference_assistant.retriever
+    assert retriever.known_form("editeur") == "edit"
+    assert retriever.known_form("directeur") is None  # no verb « directer »
+    answer = reference_assistant.answer("Qui est l'éditeur du référentiel ?")
+    assert not answer.abstained, answer.answer
+    assert "Juris" in answer.citations[0].quote or "JURIS" in answer.citations[0].quote

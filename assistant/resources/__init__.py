@@ -10,7 +10,8 @@
 - ``readings/``: spaCy's reading of the shipped note's lines for the trainer
   (``assistant/trainer/reading.py``), so that a first sheet does not load the pipeline,
   and the adjective forms the analyser reads as their masculine (``adjective-forms.json``,
-  from the pipeline's lemma exceptions: ``assistant/adjectives.py``);
+  from the pipeline's lemma exceptions: ``assistant/adjectives.py``) and the agent nouns read
+  as their verb (``agent-nouns.json``: ``assistant/agent_nouns.py``);
 - ``corpus/``: the reference note and its attribution.
 
 The source of ``prompts/``, ``chat/`` and ``corpus/`` is the project's top level, where a
@@ -72,6 +73,12 @@ def shipped_information(model: str) -> Path:
 def adjective_forms() -> Path:
     """The adjective forms ``analyze`` reads as their masculine (:mod:`assistant.adjectives`)."""
     return _folder("readings") / "adjective-forms.json"
+
+
+def agent_nouns() -> Path:
+    """The agent nouns read as their verb where the note writes only the verb
+    (:mod:`assistant.agent_nouns`)."""
+    return _folder("readings") / "agent-nouns.json"
 
 
 def chat_assets() -> Path:

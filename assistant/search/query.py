@@ -113,7 +113,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|\bquel(le)?s? (?:(?:grande?s?|petite?s?|autres?|principa(?:le|les|ux)) )?"
             r"(ecoles?|universites?|banques?|reseaux?|ministeres?"
             r"|institutions?|federations?|collectivites?|agences?|cabinets?|organismes?"
-            r"|instituts?|fonds)\b"
+            r"|instituts?|fonds|editeurs?)\b"
         ),
     ),
     (

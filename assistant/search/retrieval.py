@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..agent_nouns import agent_verbs
 from ..backends.embeddings import Embedder
 from ..backends.store import ChunkStore
 from ..ingest.sentvectors import dense_score, sentences_of, unpack
@@ -333,11 +334,19 @@ class Retriever:
         """The term as the corpus knows it, or None. The French stemmer leaves a verb's
         « -ent » (« s'engagent » → « engagent », « s'engager » → « engag »): an unknown term
         in « -ent » whose stem without it is known (five letters at least) is that stem. Only
-        that ending: « directeur » is not « direct »."""
+        that ending: « directeur » is not « direct ». An agent noun the corpus never writes
+        is its verb's stem when the corpus has it (:mod:`assistant.agent_nouns`: « éditeur »
+        of « édité »; « directeur » is no agent noun of a verb)."""
         if self.knows(term, viewer):
             return term
         stem = term[:-3] if term.endswith("ent") else ""
-        return stem if len(stem) >= 5 and self.knows(stem, viewer) else None
+        if len(stem) >= 5 and self.knows(stem, viewer):
+            return stem
+        # « éditeur », which the note never writes, is who « édite »: the note's « édité ».
+        verb = agent_verbs().get(term)
+        if verb is not None and self.knows(verb, viewer):
+            return verb
+        return None
 
     def idf(self, term: str, viewer: str | None = None) -> float:
         """The term's IDF in the shared corpus; a term only the viewer's own uploads hold
