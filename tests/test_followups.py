@@ -1154,3 +1154,17 @@ def test_a_figure_follow_up_of_measure_words_only_is_about_the_previous_subject(
     answer = reference_assistant.answer("Il dure combien de temps ?", turns)
     assert not answer.abstained, answer.answer
     assert "4 modules de 2 heures" in answer.citations[0].quote, answer.answer
+
+
+def test_who_created_it_is_who_the_note_names_beside_its_creation(reference_assistant):
+    # « Qui l'a créée ? » after the platform quoted « … de nature à créer des passerelles
+    # entre acteurs … », sharing the verb only; the note says « Créée fin 2018 en partenariat
+    # avec la Caisse des Dépôts, le CGET et le Groupe La Poste, elle … ».
+    first = "Qu'est-ce que la plateforme « L'innovation territoriale en actions ! » ?"
+    turns = [
+        Turn(role="user", content=first),
+        Turn(role="assistant", content=reference_assistant.answer(first).answer),
+    ]
+    answer = reference_assistant.answer("Qui l'a créée ?", turns)
+    assert not answer.abstained, answer.answer
+    assert "Créée fin 2018" in answer.citations[0].quote, answer.answer

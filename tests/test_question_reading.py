@@ -913,6 +913,12 @@ def test_who_did_what_reads_the_verb(question, verb):
         ("L’Observatoire des partenariats publie des exemples de pratiques d’engagement.",
          "pratiqu", False),
         ("Le Mouvement associatif et ses représentants ont débattu.", "represent", True),
+        # « créer » stems to three letters (« cre »), whole; who created it is named behind
+        # « en partenariat avec », past a date.
+        ("Créée fin 2018 en partenariat avec la Caisse des Dépôts, le CGET et le Groupe La "
+         "Poste, elle se propose de répondre aux 7 questions.", "cre", True),
+        ("Le rapport du Comité 21 en démontre les avancées. Cette approche est de nature à "
+         "créer des passerelles entre acteurs.", "cre", False),
     ],
 )
 def test_a_unit_names_who_did_the_deed_asked(text, verb, named):

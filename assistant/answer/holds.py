@@ -415,7 +415,13 @@ HOLDER_REACH = 80
 # « l'Union nationale des CPIE a été la première … à proposer »), and after it behind « par »,
 # « chez » or « avec » (« publié chez JURIS Associations », « co-piloté par la DJEPVA »).
 AGENT_BEFORE = 60
-_BY = re.compile(r"^[^.;:!?]{0,12}?\b(?:par|chez|avec|by)\b[^.;:!?]{0,20}?$", re.IGNORECASE)
+# « Créée fin 2018 en partenariat avec la Caisse des Dépôts »: who did it with whom, past a
+# date.
+_BY = re.compile(
+    r"^[^.;:!?]{0,12}?\b(?:par|chez|avec|by)\b[^.;:!?]{0,20}?$"
+    r"|^[^.;:!?]{0,16}?\ben (?:partenariat|lien|collaboration) avec\b[^.;:!?]{0,20}?$",
+    re.IGNORECASE,
+)
 _CAPITALISED_WORD = re.compile(r"\b(?:[A-ZÀ-Ý][\w’'-]+|[A-Z]{2,}\w*)")
 
 
@@ -494,9 +500,12 @@ _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
 
 def _same_verb(stem: str, verb: str) -> bool:
     """Two stems of one verb: Snowball leaves « publie » as « publ » and « publié » as
-    « publi », so they are compared on their first letters (five at most, four at least)."""
+    « publi », so they are compared on their first letters (five at most, four at least).
+    A shorter stem is compared whole: « créer », « créée » and « crée » are all « cre »."""
     n = min(5, len(stem), len(verb))
-    return n >= 4 and stem[:n] == verb[:n]
+    if n < 4:
+        return len(verb) == 3 and stem == verb
+    return stem[:n] == verb[:n]
 
 
 def names_holder(text: str) -> bool:
