@@ -1168,3 +1168,19 @@ def test_who_created_it_is_who_the_note_names_beside_its_creation(reference_assi
     answer = reference_assistant.answer("Qui l'a créée ?", turns)
     assert not answer.abstained, answer.answer
     assert "Créée fin 2018" in answer.citations[0].quote, answer.answer
+
+
+def test_a_point_named_only_inside_a_parenthesis_is_not_developed_there(reference_assistant):
+    # « Détaille le troisième. » after the four financing levers (the third: « les revenus
+    # d'activité ») opened on « Un modèle socio-économique articule … des ressources de
+    # financement (subventions, mécénat, revenus d'activité) … »: a parenthesis listing
+    # the point says nothing of it.
+    first = "Quels sont les quatre leviers de financement d'une structure d'intérêt général ?"
+    turns = [
+        Turn(role="user", content=first),
+        Turn(role="assistant", content=reference_assistant.answer(first).answer),
+    ]
+    answer = reference_assistant.answer("Détaille le troisième.", turns)
+    assert not answer.abstained, answer.answer
+    assert "revenus d’activité" in answer.citations[0].quote, answer.answer
+    assert "articule" not in answer.citations[0].quote, answer.answer

@@ -825,7 +825,7 @@ def names_subject(
         # What a parenthesis lists (« le financement privé (entreprises, fondations, dons …)
         # ») details a thing; the unit is not about each of them: « Et pour une fondation ? »
         # after the three levers quoted « 4 leviers de financement : … (… fondations …) ».
-        text, terms = _outside_parentheses(text)
+        text, terms = outside_parentheses(text)
     if subject and subject & set(terms) and _PROPER_OF.search(text):
         # « aux côtés de la Fondation du Nord et de la Fondation de Lille »: the name of one
         # organisation, not the kind « Et pour les fondations ? » moves to (« le Cercle
@@ -850,7 +850,7 @@ _PROPER_OF = re.compile(
 
 
 @lru_cache(maxsize=4096)
-def _outside_parentheses(text: str) -> tuple[str, tuple[str, ...]]:
+def outside_parentheses(text: str) -> tuple[str, tuple[str, ...]]:
     """``text`` without what its parentheses hold, and its terms: once per unit, which a
     re-scoped follow-up reads twice and the next question again."""
     text = _PARENTHESIS.sub(" ", text)

@@ -19,7 +19,7 @@ from ..settings import Settings
 from ..textnorm import analyze, contains_run, fold, singular_tokens, tokens
 from ..textunits import Unit, around_items, asks, is_item
 from .evidence import Evidence, judge
-from .holds import defines_term, gives, holds, opens_on_term
+from .holds import defines_term, gives, holds, opens_on_term, outside_parentheses
 from .parts import cover_parts, parts_of
 from .selection import (
     STRICT_KINDS,
@@ -300,8 +300,11 @@ def _develops(unit: Unit, terms: set[str], own: frozenset[str]) -> bool:
         if len(terms & unit.read_terms) < need:
             return False  # (no line can hold more than the whole: each is read only then)
         context = set() if unit.about.endswith(":") else set(analyze(unit.about))
+        # What a parenthesis lists (« des ressources de financement (subventions, mécénat,
+        # revenus d'activité) ») names the point and says nothing of it.
         return any(
-            len(terms & context.union(analyze(line))) >= need for line in unit.text.split("\n")
+            len(terms & context.union(outside_parentheses(line)[1])) >= need
+            for line in unit.text.split("\n")
         )
     return bool((own or terms) & unit.read_terms)
 
