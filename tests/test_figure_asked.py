@@ -35,6 +35,9 @@ from .conftest import make_settings
         ("How much funding went to associations?", "money"),
         ("What share of associations have a partner?", "share"),
         ("Quelle est la part des dons dans les ressources associatives ?", "share"),
+        # « Quel est le poids de X ? » asks X's share; its economic weight is an amount.
+        ("Quel est le poids des financements publics ?", "share"),
+        ("Quel est le poids économique du secteur associatif ?", "money"),
         # No measure named: a number of what is counted, or several figures.
         ("Combien de bénévoles en France ?", ""),
         ("Quels chiffres montrent la progression ?", ""),
@@ -630,3 +633,19 @@ def test_an_agent_noun_the_note_never_writes_is_read_as_its_verb(reference_assis
     answer = reference_assistant.answer("Qui est l'éditeur du référentiel ?")
     assert not answer.abstained, answer.answer
     assert "Juris" in answer.citations[0].quote or "JURIS" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        # Read as an explanation, « Quel est le poids économique … ? » quoted « Durant 2
+        # jours, les débats ont éclairé … la place structurante que joue le secteur
+        # associatif … », and « Quel est le poids des financements publics ? » no figure.
+        ("Quel est le poids économique du secteur associatif ?", "113 milliards"),
+        ("Quel est le poids des financements publics ?", "44%"),
+    ],
+)
+def test_a_weight_asked_is_a_figure(reference_assistant, question, figure):
+    answer = reference_assistant.answer(question)
+    assert not answer.abstained, answer.answer
+    assert figure in answer.citations[0].quote, answer.answer

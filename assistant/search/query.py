@@ -59,7 +59,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|how (many|much)"
             # « Quel est le montant / le budget annuel / la durée … ? »
             r"|quel(le)?s? (est|sont|etait|etaient) (le|la|les) (montant|budget|cout|prix"
-            r"|salaire|duree|age|part|pourcentage|taux)s?"
+            r"|salaire|duree|age|part|pourcentage|taux|poids)s?"
             r"|what (share|percentage|proportion|amount|number)|figures?)\b"
         ),
     ),
@@ -327,7 +327,7 @@ _MEASURES: list[tuple[str, re.Pattern[str]]] = [
         "share",
         re.compile(
             r"\b(quelle (part|proportion)|quel (pourcentage|taux|poids)|pourcentage|proportion"
-            r"|quelle (est|etait|sera) la part|quel (est|etait|sera) le (taux|poids)"
+            r"|quelle (est|etait|sera) la part|quel (est|etait|sera) le (taux|poids(?! economique))"
             r"|(le|un|du) taux d"
             r"|pese\w* combien|what (share|percentage|proportion)|what rate)\b"
             # « ça représente combien du budget ? »: how much of a whole, a share of it.
@@ -338,7 +338,7 @@ _MEASURES: list[tuple[str, re.Pattern[str]]] = [
         "money",
         re.compile(
             r"\b(montant|budget|cout\w*|prix|salaires?|remunerations?|indemnites?|vaut"
-            r"|chiffres? d.affaires|masse salariale|fonds propres|tresorerie"
+            r"|chiffres? d.affaires|masse salariale|fonds propres|tresorerie|poids economique"
             r"|combien d.argent|euros?|how much (money|funding|does it cost)|cost)\b"
         ),
     ),
