@@ -249,10 +249,6 @@ def test_a_count_given_without_its_noun_is_read(question, text):
             "Le réseau est riche de ses membres : collectivités, associations, entreprises, "
             "institutions. Ils sont aujourd’hui plus de 350.",
         ),
-        (  # a share of the associations, not a number of them
-            "Combien d'associations ont un partenariat ?",
-            "Une association sur trois développe aujourd’hui des partenariats.",
-        ),
         (  # « eux »: the firms, not the associations asked about
             "Combien d'associations se sont engagées ?",
             "Les associations sollicitent les cabinets. 26 d’entre eux ont répondu.",
@@ -335,6 +331,32 @@ def test_a_percentage_is_no_count_but_gives_a_share():
     assert gives(read_intent("Quelle part des maires partage cet avis ?"), text)
     # A number of them still counts.
     assert gives(read_intent("Combien de maires ?"), "L'enquête a interrogé 400 maires.")
+
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "given"),
+    [
+        # How many of them do something, and the note gives the share of them that do it:
+        # that share answers.
+        ("Combien d'actifs sont intéressés ?",
+         "61% des actifs français sont intéressés pour s’engager en bénévolat.", True),
+        ("Combien d'associations ont un partenariat avec une entreprise ?",
+         "La plus grande évolution porte sur les entreprises : une association sur trois "
+         "développe aujourd’hui des partenariats avec ces dernières.", True),
+        # A share of them doing something else answers nothing …
+        ("Combien de maires ont été interrogés pour le rapport de l'Observatoire ?",
+         "Tel est l’avis exprimé par 69% des Français et 87% des Maires, selon le rapport de "
+         "l'Observatoire.", False),
+        ("Combien d'associations ont un partenariat avec une entreprise ?",
+         "74% des associations affirment avoir des relations avec les collectivités.", False),
+        # … nor does a share of them when the question asks nothing of them but their number.
+        ("Combien d'associations y a-t-il en France ?",
+         "74% des associations affirment avoir des relations partenariales.", False),
+    ],
+)
+def test_a_share_of_them_doing_what_is_asked_answers_how_many_do_it(question, text, given):
+    assert gives(read_intent(question), text) is given
 
 
 def test_a_share_of_the_subjects_own_words_gives_the_share_asked(reference_assistant):

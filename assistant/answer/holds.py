@@ -274,9 +274,34 @@ def gives(intent: Intent, text: str, subject: Sequence[str] = ()) -> bool:
             or (shares and any(counts_terms(text, (term,)) for term in subject))
             or counts_initials(text, intent.counted_initials, shares)
             or counts_bare_terms(text, intent.counted_terms)
+            or (not shares and _share_doing(text, intent))
         )
     pattern = _GIVES.get(intent.measure)
     return bool(pattern and pattern.search(text))
+
+
+def _share_doing(text: str, intent: Intent) -> bool:
+    """« Combien d'actifs sont intéressés ? »: a share of what is counted, in a sentence
+    saying most of what the question asks of them (« 61% des actifs français sont
+    intéressés … »), answers how many do it. A share of them doing something else (« 87% des
+    Maires » backing alliances in a report, for « Combien de maires ont été interrogés pour
+    le rapport … ? ») or a question asking only their number answers nothing."""
+    asked = intent.predicate_terms
+    if not asked or not intent.counted_terms:
+        return False
+    noun = intent.counted_terms[0]
+    for match in _GIVES["share"].finditer(text):
+        # What the share is of: « une association sur trois », « 61% des actifs ».
+        after = _SHARE_OF.match(text, match.end())
+        of = analyze(match.group()) + (analyze(after.group(1)) if after else [])
+        if noun not in of:
+            continue
+        said = set(analyze(re.split(r"[.!?]", text[match.start() :], maxsplit=1)[0]))
+        # What they do comes first (« sont intéressés », « ont été interrogés pour le
+        # rapport … »): the sentence must say it, and most of the rest.
+        if asked[0] in said and 2 * sum(t in said for t in asked) >= len(asked):
+            return True
+    return False
 
 
 def _share_of(text: str, terms: set[str]) -> bool:

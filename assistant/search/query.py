@@ -605,6 +605,9 @@ class Intent:
     # « Quel est le budget moyen … ? »: the figure asked is an average, which a figure of the
     # whole (« 113 milliards d'euros ») does not give.
     average: bool = False
+    # « Combien d'actifs sont intéressés ? »: what the question asks of what it counts (its
+    # words after the counted noun, analysed); a share of them doing that answers how many.
+    predicate_terms: tuple[str, ...] = ()
 
     @property
     def asks_more(self) -> bool:
@@ -803,7 +806,18 @@ def read_intent(question: str) -> Intent:
         rate=bool(counted_word) and bool(counted) and counted.group(0).startswith(_RATE),
         rank_asked=_WHICH_NTH.search(text) is not None,
         average=kind == "figure" and says_average(text),
+        predicate_terms=_predicate_terms(question, counted) if kind == "figure" else (),
     )
+
+
+def _predicate_terms(question: str, counted: re.Match[str] | None) -> tuple[str, ...]:
+    """The analysed words after the counted noun of « combien de X … ? » (fold() keeps the
+    text's length, so the match's offsets hold in the question as written); a place it is
+    scoped to (« en France ») is no part of it."""
+    if counted is None or not counted.group(0).startswith("combien"):
+        return ()
+    rest = _SCOPE.sub(" ", question[counted.end() :])
+    return tuple(t for t in dict.fromkeys(analyze(rest)) if not t.isdigit())
 
 
 def _part_terms(question: str, part: re.Match[str]) -> tuple[str, ...]:
