@@ -498,3 +498,14 @@ def test_the_unit_counting_the_things_asked_comes_first(reference_assistant):
     # came second.
     answer = reference_assistant.answer("Quels risques l'hybridation fait-elle courir ?")
     assert "deux risques" in answer.citations[0].quote, answer.answer
+
+
+def test_a_name_asked_is_held_where_it_is_written_not_where_it_stems_alike(reference_assistant):
+    # « Que fait l'Avise ? » quoted « A quoi servent les alliances ? … Tel est l'avis exprimé
+    # par 69% des Français … »: « Avise » and « avis » analyse alike. The note names the
+    # Avise among the partners of experiments (« … en partenariat, notamment, avec l'ADASI,
+    # l'Avise, Syntec Conseil France … »).
+    answer = reference_assistant.answer("Que fait l'Avise ?")
+    assert "avis exprimé" not in answer.answer, answer.answer
+    if not answer.abstained:
+        assert "Avise" in answer.citations[0].quote, answer.answer

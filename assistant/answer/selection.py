@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..models import RetrievedChunk
-from ..search.definitions import spells_out
+from ..search.definitions import spells_out, writes_name
 from ..search.query import Intent, SearchQuery, names_ordinal, ordinal_counting, read_intent
 from ..search.retrieval import Retrieval
 from ..textnorm import analyze, contains_run, tokens
@@ -225,6 +226,10 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     pairs = list(itertools.pairwise(focus))
     best_passage = max((p.score for p in passages[:depth]), default=0.0) or 1.0
 
+    # « Que fait l'Avise ? »: a word of a name the question asks about is the name's only
+    # where a unit writes it (« l'Avise »), not where it stems alike (« Tel est l'avis
+    # exprimé … » analyses to « avis » too).
+    as_named = _named_words(query.names)
     raw: list[tuple[RetrievedChunk, Unit, float, float, float, float, bool, bool, bool]] = []
     # « Et côté PME ? » re-scopes the previous question to a new subject (its own words,
     # ``query.rescoped``): a unit is about it when it names it; one that does not is about
@@ -354,6 +359,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
                 quoted = figure_items(unit, asked) or unit
             terms = quoted.terms
             present = quoted.read_terms
+            if as_named:
+                present = frozenset(t for t in present if _holds_as_named(t, quoted, as_named))
             lexical = sum(w for t, w in weight.items() if t in present) / total
             in_row = _pairs_in_row(pairs, terms)
             dense = float("nan")
@@ -613,6 +620,24 @@ def choose(scored: list[Scored], limit: int, ratio: float | None = None) -> list
         chosen.append(candidate)
         seen.append(words)
     return chosen
+
+
+def _named_words(names: Sequence[str]) -> dict[str, list[str]]:
+    """The terms of the names' capitalised words, each with the words written so."""
+    words: dict[str, list[str]] = {}
+    for name in names:
+        for word in re.findall(r"[^\W\d_][\w-]*", name):
+            if word[:1].isupper():
+                for term in analyze(word):
+                    words.setdefault(term, []).append(word)
+    return words
+
+
+def _holds_as_named(term: str, unit: Unit, named: dict[str, list[str]]) -> bool:
+    """Whether ``unit`` holds ``term`` as the question wrote it: a name's word written as
+    such; any other term as it is."""
+    written = named.get(term)
+    return written is None or any(writes_name(unit.text, word) for word in written)
 
 
 def nth_item(unit: Unit, count: int, index: int) -> Unit | None:
