@@ -757,6 +757,12 @@ def test_a_subject_the_question_is_scoped_to_and_the_note_never_writes_is_said_m
     # … and so after « à » and its article: « Que recommande la note aux petites
     # associations ? » quoted the 15 propositions an interministerial report « a
     # recommandé », on the volunteering of employees.
+    # … and the kind of thing a « quels N adj » question asks for: « Quels pays européens
+    # pratiquent l'hybridation ? » quoted a passage on companies at confidence .60.
+    europe = reference_assistant.answer("Quels pays européens pratiquent l'hybridation ?")
+    assert europe.answer.startswith("Le corpus ne parle pas de « pays européens »"), (
+        europe.answer
+    )
     small = reference_assistant.answer("Que recommande la note aux petites associations ?")
     assert small.answer.startswith("Le corpus ne parle pas de « petites associations »"), (
         small.answer
@@ -789,6 +795,9 @@ def test_the_subject_a_question_is_scoped_to_is_a_noun_phrase():
         "petites associations"
     )
     assert scoped_to("Quel conseil au petit club sportif ?") == "petit club sportif"
+    # The kind of thing a « quels N adj » question asks for.
+    assert scoped_to("Quels pays européens pratiquent l'hybridation ?") == "pays européens"
+    assert scoped_to("Quels sont les leviers ?") == ""
     # Clauses are no subject.
     for question in (
         "Comment faire pour les utiliser ?",

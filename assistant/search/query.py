@@ -947,12 +947,23 @@ def scoped_to(question: str) -> str:
         # « Comment une association humanitaire peut-elle … ? »: the kind of organisation
         # the question asks about is the subject of its modal verb.
         modal = _SUBJECT_OF_MODAL.search(question)
-        return _noun_phrase(modal.group("phrase")) if modal else ""
+        if modal:
+            return _noun_phrase(modal.group("phrase"))
+        # « Quels pays européens pratiquent … ? »: the kind of thing asked for, a noun and
+        # its adjective.
+        which = _WHICH_KIND.match(question)
+        return _noun_phrase(which.group("phrase")) if which else ""
     if _CLITIC_INFINITIVE.match(match.group("det") + match.group("phrase")):
         return ""  # « pour les utiliser »: an object pronoun, not a determiner
     return _noun_phrase(match.group("phrase"))
 
 
+_WHICH_KIND = re.compile(
+    r"^\W*quel(?:le)?s?\s+(?P<phrase>[^\W\d_][\w’'-]+\s+[^\W\d_][\w’'-]*"
+    r"(?:ens|ennes|iens?|iennes?|ains?|aines?|ais|aises|iques?|aux|ales?|ifs?|ives?|aires?"
+    r"|elles?|els?))(?![\w’'-])",
+    re.IGNORECASE,
+)
 _SUBJECT_OF_MODAL = re.compile(
     r"\b(?:une?|des)\s+(?P<phrase>[^?,;:.!«»()\d]+?)\s+"
     r"(?:peu[tv]\w*|doi[tv]\w*|devr\w*|pourr\w*)\b",
