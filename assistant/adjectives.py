@@ -36,7 +36,7 @@ def from_pipeline(model: str = DEFAULT_MODEL) -> dict[str, str]:
     """
     from spacy.lookups import Lookups
 
-    tables = Lookups().from_disk(_lookups_folder(model))
+    tables = Lookups().from_disk(lookups_folder(model))
     exceptions = tables.get_table("lemma_exc")
     index = tables.get_table("lemma_index")
     lookup = tables.get_table("lemma_lookup")
@@ -54,7 +54,7 @@ def from_pipeline(model: str = DEFAULT_MODEL) -> dict[str, str]:
     return dict(sorted(forms.items()))
 
 
-def _lookups_folder(model: str) -> Path:
+def lookups_folder(model: str) -> Path:
     import importlib
 
     package = Path(importlib.import_module(model).__path__[0])

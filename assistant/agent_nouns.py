@@ -43,10 +43,10 @@ def from_pipeline(model: str = DEFAULT_MODEL) -> dict[str, str]:
     where the two differ and the verb's stem has MIN_STEM letters at least."""
     from spacy.lookups import Lookups
 
-    from .adjectives import _lookups_folder
+    from .adjectives import lookups_folder
     from .textnorm import analyze
 
-    tables = Lookups().from_disk(_lookups_folder(model))
+    tables = Lookups().from_disk(lookups_folder(model))
     index = tables.get_table("lemma_index")
     exceptions = tables.get_table("lemma_exc")
     verbs = set(index.get("verb")) | {lemmas[0] for lemmas in exceptions.get("verb").values()}
