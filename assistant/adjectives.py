@@ -15,11 +15,10 @@ question loads no pipeline (a lookup table of 216 000 forms takes ~0.8 s to read
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from .nlp import DEFAULT_MODEL
-from .resources import adjective_forms
+from .resources import adjective_forms, write_table
 from .textnorm import masculine_forms, snowball
 
 
@@ -34,13 +33,10 @@ def from_pipeline(model: str = DEFAULT_MODEL) -> dict[str, str]:
       reads « entreprises » as the noun « entreprise » (the table: « entrepris ») and
       « directrice » as a noun of its own.
     """
-    from spacy.lookups import Lookups
-
-    tables = Lookups().from_disk(lookups_folder(model))
+    tables = lemma_tables(model)
     exceptions = tables.get_table("lemma_exc")
-    index = tables.get_table("lemma_index")
     lookup = tables.get_table("lemma_lookup")
-    verbs = set(index.get("verb")) | {lemmas[0] for lemmas in exceptions.get("verb").values()}
+    verbs = verbs_of(tables)
     forms: dict[str, str] = {}
     for form, lemmas in exceptions.get("adj").items():
         masculine = lemmas[0]
@@ -52,6 +48,20 @@ def from_pipeline(model: str = DEFAULT_MODEL) -> dict[str, str]:
             continue
         forms[form] = masculine
     return dict(sorted(forms.items()))
+
+
+def lemma_tables(model: str = DEFAULT_MODEL):
+    """The installed pipeline's lemmatizer tables (``spacy.lookups.Lookups``)."""
+    from spacy.lookups import Lookups
+
+    return Lookups().from_disk(lookups_folder(model))
+
+
+def verbs_of(tables) -> set[str]:
+    """The verbs of the lemmatizer's tables: its index's and its exceptions' lemmas."""
+    exceptions = tables.get_table("lemma_exc")
+    index = tables.get_table("lemma_index")
+    return set(index.get("verb")) | {lemmas[0] for lemmas in exceptions.get("verb").values()}
 
 
 def lookups_folder(model: str) -> Path:
@@ -67,6 +77,6 @@ def lookups_folder(model: str) -> Path:
 def write_shipped(model: str = DEFAULT_MODEL) -> tuple[Path, int]:
     path = adjective_forms()
     forms = from_pipeline(model)
-    path.write_text(json.dumps(forms, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    write_table(path, forms)
     masculine_forms.cache_clear()
     return path, len(forms)

@@ -19,7 +19,6 @@ that a question loads no pipeline.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,15 +40,12 @@ MIN_STEM = 4
 def from_pipeline(model: str = DEFAULT_MODEL) -> dict[str, str]:
     """The pipeline's agent nouns, as ``analyze`` reads them, mapped to their verb's stem,
     where the two differ and the verb's stem has MIN_STEM letters at least."""
-    from spacy.lookups import Lookups
-
-    from .adjectives import lookups_folder
+    from .adjectives import lemma_tables, verbs_of
     from .textnorm import analyze
 
-    tables = Lookups().from_disk(lookups_folder(model))
+    tables = lemma_tables(model)
     index = tables.get_table("lemma_index")
-    exceptions = tables.get_table("lemma_exc")
-    verbs = set(index.get("verb")) | {lemmas[0] for lemmas in exceptions.get("verb").values()}
+    verbs = verbs_of(tables)
     pairs: dict[str, str] = {}
     for noun in sorted(index.get("noun")):
         if not noun.isalpha():
@@ -76,19 +72,16 @@ def _verb_of(noun: str, verbs: set[str]) -> str | None:
 @lru_cache(maxsize=1)
 def agent_verbs() -> dict[str, str]:
     """Agent noun stem → its verb's stem (shipped; empty when the file is missing)."""
-    from .resources import agent_nouns
+    from .resources import agent_nouns, read_table
 
-    try:
-        return json.loads(agent_nouns().read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
+    return read_table(agent_nouns())
 
 
 def write_shipped(model: str = DEFAULT_MODEL) -> tuple[Path, int]:
-    from .resources import agent_nouns
+    from .resources import agent_nouns, write_table
 
     path = agent_nouns()
     pairs = from_pipeline(model)
-    path.write_text(json.dumps(pairs, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    write_table(path, pairs)
     agent_verbs.cache_clear()
     return path, len(pairs)

@@ -329,14 +329,9 @@ def _stem(word: str) -> str:
 def masculine_forms() -> dict[str, str]:
     """Adjective form → its masculine, where their stems differ: spaCy's exceptions,
     shipped (see :mod:`assistant.adjectives`); empty when the file is missing."""
-    import json
+    from .resources import adjective_forms, read_table
 
-    from .resources import adjective_forms
-
-    try:
-        return json.loads(adjective_forms().read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
+    return read_table(adjective_forms())
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -1118,11 +1118,7 @@ def test_a_list_giving_the_figure_is_read_as_it_is_quoted(reference_assistant):
     # subject. Scored as quoted, it falls behind « Au travers de 4 modules de 2 heures, ce
     # MOOC … ».
     first = "Qu'est-ce que le MOOC ?"
-    turns = [
-        Turn(role="user", content=first),
-        Turn(role="assistant", content=reference_assistant.answer(first).answer),
-    ]
-    answer = reference_assistant.answer("Il dure combien de temps ?", turns)
+    _, answer = _converse(reference_assistant, first, "Il dure combien de temps ?")
     assert "4 modules de 2 heures" in answer.citations[0].quote, answer.answer
     # The subject is still read on the whole list: « le secteur » of the item giving the
     # number of employees is the associations another item names.
@@ -1140,11 +1136,7 @@ def test_what_a_parenthesis_lists_is_not_what_the_unit_is_about(reference_assist
     named = "Les fondations (et leurs dons) progressent."
     assert names_subject(named, analyze(named), subject, ())
     first = "Quels sont les trois leviers du modèle socio-économique ?"
-    turns = [
-        Turn(role="user", content=first),
-        Turn(role="assistant", content=reference_assistant.answer(first).answer),
-    ]
-    answer = reference_assistant.answer("Et pour une fondation ?", turns)
+    _, answer = _converse(reference_assistant, first, "Et pour une fondation ?")
     assert "4 leviers de financement" not in answer.citations[0].quote, answer.answer
 
 
@@ -1156,11 +1148,7 @@ def test_a_figure_follow_up_of_measure_words_only_is_about_the_previous_subject(
     # as the subject they favoured « … une expérimentation durant 9 mois … », a duration of
     # Le RAMEAU's experiment. What « il » stands for is the previous question's subject.
     first = "Qui a créé le MOOC sur les modèles économiques associatifs ?"
-    turns = [
-        Turn(role="user", content=first),
-        Turn(role="assistant", content=reference_assistant.answer(first).answer),
-    ]
-    answer = reference_assistant.answer("Il dure combien de temps ?", turns)
+    _, answer = _converse(reference_assistant, first, "Il dure combien de temps ?")
     assert not answer.abstained, answer.answer
     assert "4 modules de 2 heures" in answer.citations[0].quote, answer.answer
 
@@ -1170,11 +1158,7 @@ def test_who_created_it_is_who_the_note_names_beside_its_creation(reference_assi
     # entre acteurs … », sharing the verb only; the note says « Créée fin 2018 en partenariat
     # avec la Caisse des Dépôts, le CGET et le Groupe La Poste, elle … ».
     first = "Qu'est-ce que la plateforme « L'innovation territoriale en actions ! » ?"
-    turns = [
-        Turn(role="user", content=first),
-        Turn(role="assistant", content=reference_assistant.answer(first).answer),
-    ]
-    answer = reference_assistant.answer("Qui l'a créée ?", turns)
+    _, answer = _converse(reference_assistant, first, "Qui l'a créée ?")
     assert not answer.abstained, answer.answer
     assert "Créée fin 2018" in answer.citations[0].quote, answer.answer
 
@@ -1185,11 +1169,7 @@ def test_a_point_named_only_inside_a_parenthesis_is_not_developed_there(referenc
     # financement (subventions, mécénat, revenus d'activité) … »: a parenthesis listing
     # the point says nothing of it.
     first = "Quels sont les quatre leviers de financement d'une structure d'intérêt général ?"
-    turns = [
-        Turn(role="user", content=first),
-        Turn(role="assistant", content=reference_assistant.answer(first).answer),
-    ]
-    answer = reference_assistant.answer("Détaille le troisième.", turns)
+    _, answer = _converse(reference_assistant, first, "Détaille le troisième.")
     assert not answer.abstained, answer.answer
     assert "revenus d’activité" in answer.citations[0].quote, answer.answer
     assert "articule" not in answer.citations[0].quote, answer.answer

@@ -26,6 +26,7 @@ A wheel installed by pip, pipx or uv is unpacked on disk, so these are plain fol
 
 from __future__ import annotations
 
+import json
 import os
 from importlib.resources import files
 from pathlib import Path
@@ -68,6 +69,19 @@ def shipped_information(model: str) -> Path:
     seed, :mod:`assistant.ingest.information`); the file may be missing."""
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in model)
     return _folder("readings") / f"information-{safe}.json.gz"
+
+
+def read_table(path: Path) -> dict[str, str]:
+    """A shipped table of word forms (``readings/*.json``); empty when the file is missing."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def write_table(path: Path, table: dict[str, str]) -> None:
+    """Write a table of word forms as ``read_table`` reads it (generation scripts only)."""
+    path.write_text(json.dumps(table, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
 
 
 def adjective_forms() -> Path:
