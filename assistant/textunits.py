@@ -73,13 +73,41 @@ class Unit:
         return tuple(analyze(self.text))
 
     @functools.cached_property
+    def asked_sentences(self) -> int:
+        """How many of its first sentences are questions the text leaves open: a run of
+        questions closed by a sentence that only names them (« Quels sont-ils ? … Comment
+        impactent-ils les entreprises … ? Ce sont aussi des questions que se posent les
+        Fondations. »). The rest is what the unit says (who asks them, « … leur place
+        devient de plus en plus stratégique »); the questions' words are asked, not said.
+        A question the next sentence answers (« A quoi servent les alliances ? A innover
+        … ») is not open: 0."""
+        sentences = split_sentences(self.text)
+        for i, sentence in enumerate(sentences):
+            if not asks(sentence):
+                return i if names_questions(sentence) else 0
+        return 0
+
+    @functools.cached_property
+    def said(self) -> str:
+        """Its text but the questions it leaves open (:attr:`asked_sentences`)."""
+        if not self.asked_sentences:
+            return self.text
+        return " ".join(split_sentences(self.text)[self.asked_sentences :])
+
+    @functools.cached_property
+    def said_terms(self) -> tuple[str, ...]:
+        return self.terms if self.said is self.text else tuple(analyze(self.said))
+
+    @functools.cached_property
     def read_terms(self) -> frozenset[str]:
-        """Its terms and those of what it points at (``about``): « Il a recommandé 15
-        propositions » is about the report its antecedent names. A list's lead-in (``about``
-        ending on « : ») adds none: it announces the items, which say what they are about."""
+        """What it says (:attr:`said_terms`: « Et les entreprises ? » is not answered by a
+        question on how the entreprises are impacted) and the terms of what it points at
+        (``about``): « Il a recommandé 15 propositions » is about the report its antecedent
+        names. A list's lead-in (``about`` ending on « : ») adds none: it announces the
+        items, which say what they are about."""
         if self.about.endswith(":"):
-            return frozenset(self.terms)
-        return frozenset(self.terms).union(analyze(self.about))
+            return frozenset(self.said_terms)
+        return frozenset(self.said_terms).union(analyze(self.about))
 
     @functools.cached_property
     def asks_only(self) -> bool:

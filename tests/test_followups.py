@@ -1173,3 +1173,17 @@ def test_a_point_named_only_inside_a_parenthesis_is_not_developed_there(referenc
     assert not answer.abstained, answer.answer
     assert "revenus d’activité" in answer.citations[0].quote, answer.answer
     assert "articule" not in answer.citations[0].quote, answer.answer
+
+
+def test_a_rescoped_follow_up_is_not_answered_by_a_question_on_the_new_subject(
+    reference_assistant,
+):
+    # « Et les entreprises ? » after the place of foundations quoted « Quels sont-ils ? …
+    # Comment impactent-ils les entreprises … ? … Ce sont aussi des questions que se posent
+    # les Fondations. »: a question the note leaves open says nothing of the companies.
+    first = "Quelle est la place des fondations dans le financement des associations ?"
+    _, answer = _converse(reference_assistant, first, "Et les entreprises ?")
+    assert not answer.abstained
+    opening = answer.citations[0].quote
+    assert "Quels sont-ils" not in opening, answer.answer
+    assert "entreprises" in opening, answer.answer

@@ -183,6 +183,30 @@ def test_a_run_of_questions_is_quoted_only_with_the_sentence_that_answers_it():
     assert not only_asks(split_units(CHUNK)[1])
 
 
+def test_the_questions_a_unit_leaves_open_are_not_what_it_says():
+    # « Et les entreprises ? » after the place of foundations quoted « Quels sont-ils ? …
+    # Comment impactent-ils les entreprises … ? Ce sont aussi des questions que se posent
+    # les Fondations. … leur place devient … stratégique »: the companies are only asked
+    # about there.
+    text = (
+        "Ces modèles interrogent.\n"
+        "Quels sont-ils ? Comment impactent-ils les entreprises ?... Ce sont aussi des "
+        "questions que se posent les fondations. Leur place devient stratégique.\n"
+    )
+    (open_questions,) = [u for u in split_units(text) if "Quels sont-ils" in u.text]
+    assert open_questions.said == (
+        "Ce sont aussi des questions que se posent les fondations. Leur place devient "
+        "stratégique."
+    )
+    assert "entrepris" not in open_questions.read_terms
+    assert "entrepris" in open_questions.terms  # still quoted whole
+    assert {"fondat", "strateg"} <= open_questions.read_terms
+    # A question the next sentence answers is no open question: its words are the topic.
+    (answered,) = split_units("A quoi servent les alliances ? A innover ensemble.")
+    assert answered.said == answered.text
+    assert "allianc" in answered.read_terms
+
+
 def test_a_list_cut_down_to_its_lead_in_and_one_item_cites_each_run():
     from assistant.textunits import around_items
 

@@ -240,7 +240,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # — when some retrieved unit does name it (else, as for « And among mayors? » on a French
     # note, naming cannot be read and the previous quote may well hold the answer).
     named = rescoped and any(
-        names_subject(u.text, u.terms, query.rescoped, query.rescoped_phrase)
+        names_subject(u.said, u.said_terms, query.rescoped, query.rescoped_phrase)
         for p in passages
         for u in retrieval.units_of(p)
     )
@@ -282,7 +282,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         le budget … ? »: « 5,7 milliards … du financement privé » is no budget of theirs),
         when naming it can be read (some retrieved unit names it). ``titled``: its passage
         names the titles the question asks about (:func:`_names_titles`)."""
-        moved = names_subject(unit.text, unit.terms, query.rescoped, query.rescoped_phrase)
+        moved = names_subject(unit.said, unit.said_terms, query.rescoped, query.rescoped_phrase)
         counting = titled and intent.one_figure and gives(intent, unit.text, share_of)
         return counting and (moved or not named), moved
 
@@ -365,7 +365,9 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             in_row = _pairs_in_row(pairs, terms)
             dense = float("nan")
             if sims is not None and quoted.rows and max(quoted.rows) < len(sims):
-                dense = float(max(sims[r] for r in quoted.rows))
+                # Its meaning is what it says: the questions it leaves open are not read.
+                rows = quoted.rows[quoted.asked_sentences :] or quoted.rows
+                dense = float(max(sims[r] for r in rows))
             prior = max(0.0, passage.score) / best_passage
             raw.append((passage, unit, dense, lexical, in_row, prior, counting, moved, restates))
             if titled and query.titles:
