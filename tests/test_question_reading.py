@@ -1026,6 +1026,19 @@ def test_how_a_list_question_asks_names_nothing_it_asks_about(reference_assistan
     assert "outils" in answer.citations[0].quote, answer.answer
 
 
+def test_the_verb_of_a_role_asked_is_how_the_question_asks(reference_assistant):
+    # « Quel rôle joue l'État dans le financement des associations ? » quoted « … les
+    # acteurs de l'IAE, qui ont joué un rôle pionnier dans l'hybridation … » second, for
+    # « joué un rôle »: the role of other actors in something else.
+    assert asking_terms("Quel rôle joue l'État dans le financement ?") == set(analyze("joue"))
+    assert asking_terms("Quelle place occupent les fondations ?") == set(analyze("occupent"))
+    assert asking_terms("Les fondations jouent-elles un rôle ?") == frozenset()
+    answer = reference_assistant.answer(
+        "Quel rôle joue l'État dans le financement des associations ?"
+    )
+    assert "financements publics" in answer.citations[0].quote, answer.answer
+    assert not any("rôle pionnier" in c.quote for c in answer.citations), answer.answer
+
 def test_a_sentence_illustrating_the_first_quote_follows_it(reference_assistant):
     # « Quel est le rôle de l'État ? » quoted « Au plus haut niveau de l'Etat, ce mouvement
     # est lui aussi pris en compte. » alone: the sentence after it, « Citons en particulier

@@ -708,10 +708,19 @@ _DEGREE_OF_ITEMS = re.compile(
 )
 
 
+# « Quel rôle joue l'État … ? », « Quelle place occupent les fondations … ? » (on folded
+# text): the verb of a role or a place is how the question asks it, not what about — « … qui
+# ont joué un rôle pionnier dans l'hybridation » is no role of the State.
+_ROLE_PLAYED = re.compile(
+    r"\bquel(?:le)?s?\s+(?:role|place)s?\s+(?P<verb>jou\w*|occup\w*|tien\w*|detien\w*)\b"
+)
+
+
 def asking_terms(question: str) -> frozenset[str]:
     """The analysed words by which a question asks which things exist or serve (« Quels
     outils existent … ? »: « existent »), what something is for (« ça sert à quoi ? »:
-    « sert »), who heads something (« Qui dirige … ? ») or who wrote a work (« Qui a écrit
+    « sert »), the role or place something has (« Quel rôle joue … ? »: « joue »), who heads
+    something (« Qui dirige … ? ») or who wrote a work (« Qui a écrit
     … ? »): how it asks, not what about — « … ceux qui existent dans les territoires » is no
     answer for it, and the note need not write « sert » to say what a thing is for, nor
     « écrit » to say who published it."""
@@ -721,8 +730,10 @@ def asking_terms(question: str) -> frozenset[str]:
     heads = _HEADS.search(folded)
     author = _AUTHORED.search(folded)
     degree = _DEGREE_OF_ITEMS.search(folded)
+    role = _ROLE_PLAYED.search(folded)
     words = [
         _matched(degree),
+        role.group("verb") if role else "",
         which.group("verb") if which else "",
         purpose.group(0) if purpose else "",
         heads.group("verb") if heads else "",
