@@ -285,6 +285,24 @@ def test_a_bare_number_or_another_acronym_gives_no_count(question, text):
     assert not gives(read_intent(question), text)
 
 
+def test_a_share_asked_is_given_by_a_share_not_a_count():
+    # « Quel pourcentage des fondations finance des associations ? » quoted « Une structure
+    # d'intérêt général dispose de 4 leviers de financement : … (entreprises, fondations,
+    # dons …) » at confidence .78: a number of levers, no share of anything.
+    intent = read_intent("Quel pourcentage des fondations finance des associations ?")
+    levers = (
+        "Une structure d’intérêt général dispose de 4 leviers de financement : les "
+        "cotisations, les subventions publiques, les revenus d’activité et le financement "
+        "privé (entreprises, fondations, dons …)."
+    )
+    # What the share would be of, beside what is counted: the question's other words.
+    assert not gives(intent, levers, analyze("finance associations"))
+    assert gives(intent, "12% des fondations financent des associations.")
+    shares = read_intent("Quelle part des associations est à l'initiative des partenariats ?")
+    assert gives(shares, "3 associations sur 4 sont à l'initiative.")
+    assert gives(shares, "Une association sur trois développe des partenariats.")
+
+
 def test_a_noun_the_note_spells_out_as_an_acronym_is_counted_under_it(reference_assistant):
     # « Combien d'objectifs compte l'Agenda 2030 ? »: the note counts « les 17 ODD », and
     # spells the acronym out elsewhere (« objectifs de développement durable (ODD) »). With

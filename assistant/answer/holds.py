@@ -217,6 +217,8 @@ _GIVES = {
 }
 
 
+# « 8 cas sur 10 », « 3 structures sur 4 »: a share in digits.
+_DIGITS_IN = re.compile(r"\b\d+\s+[^\W\d_][\w’'-]*\s+sur\s+\d+\b")
 # « une croissance de 16,8% », « un taux de 5 % »: a noun, then the share it is.
 _NOUNS_SHARE = re.compile(r"(?P<noun>[^\W\d_][\w’'-]*)\s+(?:de|d[’'])\s*\d+(?:[,.]\d+)?\s*%")
 
@@ -269,6 +271,10 @@ def gives(intent: Intent, text: str, subject: Sequence[str] = ()) -> bool:
     if intent.counted:
         # « Combien de maires … ? » asks a number of them: « 87% des Maires » is none.
         shares = intent.measure == "share"
+        if shares and not (_GIVES["share"].search(text) or _DIGITS_IN.search(text)):
+            # « Quel pourcentage des fondations finance … ? »: a share, which « 4 leviers de
+            # financement : … (… fondations …) » is not.
+            return False
         return (
             counts_terms(text, intent.counted_terms, shares, written=intent.counted)
             or (shares and any(counts_terms(text, (term,)) for term in subject))
