@@ -1131,6 +1131,38 @@ def test_a_summary_named_as_a_thing_is_no_summary_asked(reference_assistant):
     assert len({c.marker for c in answer.citations}) <= 2, answer.answer
 
 
+def test_which_thing_sums_it_up_is_no_summary_asked(reference_assistant):
+    # « Quelle formule résume la place du modèle socio-économique dans le projet ? » was read
+    # as a request to summarise a section (« résume »): six « points clés » of the
+    # hybridation section, none of them the formula.
+    question = "Quelle formule résume la place du modèle socio-économique dans le projet ?"
+    assert read_intent(question).kind != "summary"
+    assert read_intent("Qu'est-ce qui résume le mieux la démarche ?").kind != "summary"
+    for asked in ("Résume le 12e jour.", "Peux-tu résumer la section sur les études ?"):
+        assert read_intent(asked).kind == "summary", asked
+    answer = reference_assistant.answer(question)
+    assert "outil au service du projet" in answer.citations[0].quote, answer.answer
+
+def test_a_question_on_the_note_s_wording_asks_with_words_of_wording(reference_assistant):
+    # « Quelle image la note utilise-t-elle pour expliquer le sens du mot « économie » ? »
+    # said it found nothing: « image », « utilise », « sens », « mot » weighed as words the
+    # note must know, and it writes none of them where it says « L'économie, c'est
+    # « l'équilibre de la maison » ».
+    question = "Quelle image la note utilise-t-elle pour expliquer le sens du mot « économie » ?"
+    assert asking_terms(question) == set(analyze("image note utilise sens mot"))
+    assert read_intent(question).kind == "definition"
+    assert asking_terms("Quel terme désigne les catalyseurs ?") == set(analyze("terme désigne"))
+    assert asking_terms("Que veut dire le mot « alliance » ?") == set(analyze("veut mot"))
+    # Without a wording named, the same words ask nothing of the kind.
+    assert asking_terms("Pour expliquer leur modèle, que font les associations ?") == set()
+    assert asking_terms("La note utilise-t-elle des études de cas ?") == set()
+    assert read_intent("Le sens des mots compte-t-il pour les associations ?").kind != (
+        "definition"
+    )
+    answer = reference_assistant.answer(question)
+    assert not answer.abstained, answer.answer
+    assert "équilibre de la maison" in answer.citations[0].quote, answer.answer
+
 def test_a_definition_the_chunk_cut_is_quoted_as_the_next_chunk_holds_it(reference_assistant):
     # « Qu'est-ce que la catalyse territoriale ? » quoted « … une nouvelle forme d'ingénierie :
     # la « catalyse territoriale ». », where a chunk ends; the next chunk holds the same

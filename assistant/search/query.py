@@ -84,6 +84,8 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         "definition",
         re.compile(
             r"(qu.est.ce qu|c.est quoi|definition|definir|definit|que (signifie|veut dire|designe)"
+            # « … pour expliquer le sens du mot « économie » ? »: what the word means.
+            r"|sens d(?:u|e l.|es) (?:mots?|termes?|expressions?|notions?) *[«\"]"
             # « X, ça consiste en quoi ? », « En quoi consiste X ? », « X se présente
             # comment ? » (a phrase must be read: see _kind).
             r"|" + ASKED_BY_VERB + "|" + VERB_FIRST
@@ -664,6 +666,10 @@ def _kind(question: str, text: str) -> str:
             continue
         if name == "definition" and _MEASURE_OF.match(text[match.end() :].lstrip()):
             return "figure"
+        if name == "summary" and _WHICH_SUMMARISES.match(text):
+            # « Quelle formule résume la place du modèle … ? »: which thing sums it up is
+            # asked (the verb's subject), not a summary.
+            continue
         if name == "summary" and _SUMMARY_AS_THING.search(text[: match.end()]):
             # « Dans quel numéro … trouve-t-on la synthèse des enseignements ? »: the
             # summary is what is asked about, where another question word asks something
@@ -677,6 +683,14 @@ def _kind(question: str, text: str) -> str:
     # plural interrogative asking which things exist or can be used asks for them, a list
     # (not « Quels partenariats les associations nouent-elles … ? », which asks how).
     return "list" if _WHICH_EXIST.search(text) and asked_items(question) else "explain"
+
+
+# « Quelle formule résume … ? », « Quels chiffres synthétisent … ? », « Qu'est-ce qui résume
+# … ? » (on folded text): the verb's subject is asked, a noun or « qui ».
+_WHICH_SUMMARISES = re.compile(
+    r"^\W*(?:et\s+)?(?:quel(?:le)?s?\s+[a-z-]+(?:\s+[a-z-]+)?|qu['’]est-ce\s+qui|qui)\s+"
+    r"(?:resume|resument|synthetise|synthetisent|summari[sz]es?)\b"
+)
 
 
 # A question opening on a word asking where, when, who or which one (« Dans quel numéro »,
@@ -716,6 +730,37 @@ _ROLE_PLAYED = re.compile(
 )
 
 
+# « Quelle image la note utilise-t-elle pour expliquer le sens du mot « économie » ? », « Quel
+# terme désigne … ? », « Que veut dire le mot … ? » (on folded text): a question on the
+# note's wording asks with words of wording — the note says « L'économie, c'est
+# « l'équilibre de la maison » », not « image », « sens » or « mot ».
+_WORDING = re.compile(
+    r"\bquel(?:le)?s?\s+(?P<noun>images?|mots?|termes?|expressions?|formules?|metaphores?"
+    r"|comparaisons?|notions?)\b"
+    r"|\b(?P<verb>utilise\w*|emploie\w*|emploi\w*|choisi\w*)(?:-t-(?:il|elle))?(?=\s+pour\b)"
+    r"|\bpour\s+(?P<purpose>expliquer|designer|decrire|qualifier|nommer|illustrer)\b"
+    r"|\b(?P<designates>designe\w*|signifie\w*|veut\s+dire)\b"
+    r"|\b(?P<sense>(?:le\s+)?sens)\s+(?:du|de\s+l['’]|des)\s+(?P<word>mots?|termes?"
+    r"|expressions?)\b"
+    r"|\b(?:le|ce|du|l['’])\s*(?P<quoted>mot|terme|expression)\s*(?=«|\")"
+    # « la note utilise-t-elle … »: the document whose wording is asked.
+    r"|\b(?:la|le)\s+(?P<document>note|texte|corpus|document)(?=\s+(?:utilise|emploie|choisi))"
+)
+
+
+def _wording_words(folded: str) -> str:
+    """The words by which a question on the note's wording asks, when it names a wording
+    (a noun of one, or the sense of a word): "" otherwise — « Pour expliquer leur modèle,
+    … » in another question asks nothing of the kind."""
+    found = [
+        (group, word) for m in _WORDING.finditer(folded) for group, word in m.groupdict().items()
+        if word
+    ]
+    if not any(group in ("noun", "word", "quoted", "designates") for group, _ in found):
+        return ""
+    return " ".join(word for _, word in found)
+
+
 def asking_terms(question: str) -> frozenset[str]:
     """The analysed words by which a question asks which things exist or serve (« Quels
     outils existent … ? »: « existent »), what something is for (« ça sert à quoi ? »:
@@ -732,6 +777,7 @@ def asking_terms(question: str) -> frozenset[str]:
     degree = _DEGREE_OF_ITEMS.search(folded)
     role = _ROLE_PLAYED.search(folded)
     words = [
+        _wording_words(folded),
         _matched(degree),
         role.group("verb") if role else "",
         which.group("verb") if which else "",
