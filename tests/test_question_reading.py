@@ -1163,6 +1163,34 @@ def test_a_question_on_the_note_s_wording_asks_with_words_of_wording(reference_a
     assert not answer.abstained, answer.answer
     assert "équilibre de la maison" in answer.citations[0].quote, answer.answer
 
+def test_the_request_a_question_is_wrapped_in_is_not_searched(reference_assistant):
+    # « Cite une étude sur les partenariats. » said it found nothing (« cite », a word the
+    # note never writes, weighed as the subject's); « Donne-moi un chiffre clé sur les
+    # partenariats associations-entreprises » opened on the MOOC's « 4 modules de 2 heures »
+    # (the wrapper moved the question's vector).
+    from assistant.search.query import without_request
+
+    assert without_request("Cite une étude sur les partenariats.") == (
+        "une étude sur les partenariats."
+    )
+    assert without_request("Peux-tu me donner un exemple d'association ?") == (
+        "un exemple d'association ?"
+    )
+    assert without_request("Donne-moi une citation sur l'hybridation.") == "l'hybridation."
+    for kept in ("Quelles plateformes sont citées ?", "Donne", "Le RAMEAU donne-t-il des cours ?"):
+        assert without_request(kept) == kept
+    # The kind of figure asked is how the question asks, not what about.
+    assert asking_terms("Quels sont les chiffres clés du bénévolat ?") == set(
+        analyze("chiffres clés")
+    )
+    answer = reference_assistant.answer("Cite une étude sur les partenariats.")
+    assert not answer.abstained, answer.answer
+    assert "Associations & Partenariats" in answer.citations[0].quote, answer.answer
+    figure = reference_assistant.answer(
+        "Donne-moi un chiffre clé sur les partenariats associations-entreprises."
+    )
+    assert "MOOC" not in figure.citations[0].quote, figure.answer
+
 def test_a_definition_the_chunk_cut_is_quoted_as_the_next_chunk_holds_it(reference_assistant):
     # « Qu'est-ce que la catalyse territoriale ? » quoted « … une nouvelle forme d'ingénierie :
     # la « catalyse territoriale ». », where a chunk ends; the next chunk holds the same

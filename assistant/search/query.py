@@ -761,6 +761,12 @@ def _wording_words(folded: str) -> str:
     return " ".join(word for _, word in found)
 
 
+# « les chiffres clés du bénévolat », « un chiffre clé sur les partenariats » (on folded
+# text): the kind of answer asked, not what about — « Deux chiffres-clés, dévoilés … par
+# Pro Bono Lab » came first on the volunteers' key figures for writing the phrase.
+_KEY_FIGURE = re.compile(r"\b(?:chiffres?|donnees?|figures?)[- ](?:cles?|key)\b|\bkey figures?\b")
+
+
 def asking_terms(question: str) -> frozenset[str]:
     """The analysed words by which a question asks which things exist or serve (« Quels
     outils existent … ? »: « existent »), what something is for (« ça sert à quoi ? »:
@@ -777,6 +783,7 @@ def asking_terms(question: str) -> frozenset[str]:
     degree = _DEGREE_OF_ITEMS.search(folded)
     role = _ROLE_PLAYED.search(folded)
     words = [
+        _matched_text(_KEY_FIGURE.search(folded)),
         _wording_words(folded),
         _matched(degree),
         role.group("verb") if role else "",
@@ -786,6 +793,10 @@ def asking_terms(question: str) -> frozenset[str]:
         _matched(author),
     ]
     return frozenset(analyze(" ".join(words)))
+
+
+def _matched_text(match: re.Match[str] | None) -> str:
+    return match.group(0) if match else ""
 
 
 def _matched(match: re.Match[str] | None) -> str:
@@ -1951,6 +1962,32 @@ def _only_rescopes(question: str) -> bool:
     return bool(_FOR_X_SLOT.match(folded)) and not _OWN_QUESTION.search(folded)
 
 
+# « Donne-moi un chiffre clé sur … », « Cite une étude sur … », « Peux-tu me trouver un
+# exemple … » (on folded text): the request's wrapper, an imperative of giving or saying,
+# opens the question and names nothing it is about. Searched with it, « Donne-moi un
+# chiffre clé sur les partenariats associations-entreprises » met the MOOC's « 4 modules
+# de 2 heures » first (the wrapper moves the question's vector), and « cite » — a word the
+# note never writes — made « Cite une étude sur les partenariats » abstain.
+_REQUEST = re.compile(
+    r"^\W*(?:(?:s['’]il (?:te|vous) plait|stp|svp|merci de)\W+)?"
+    r"(?:(?:(?:peux|pourrais|pouvez|pourriez)[- ](?:tu|vous)|tu peux|vous pouvez"
+    r"|j['’]aimerais|je voudrais|je souhaite)\s+(?:me\s+|nous\s+|m['’]|n['’])?)?"
+    r"(?:donne|donner|donnez|cite|citer|citez|trouve|trouver|trouvez|indique|indiquer"
+    r"|indiquez|fournis|fournir|fournissez|rappelle|rappeler|rappelez|give|find|quote)"
+    r"(?:[- ](?:moi|nous|me|us))?\s+"
+    # « … une citation sur l'hybridation »: a quote of the note on it, the topic.
+    r"(?:(?:une|des|quelques|a|some)\s+(?:citations?|quotes?)\s+(?:sur|about|on|de|du|des|d['’])\s*)?"
+)
+
+
+def without_request(question: str) -> str:
+    """The question without the request it is wrapped in (« Donne-moi un chiffre sur X »
+    → « un chiffre sur X »); the question itself when it has none."""
+    wrapper = _REQUEST.match(fold(question))
+    rest = question[wrapper.end() :].strip() if wrapper else ""
+    return rest if len(analyze(rest)) >= 1 else question
+
+
 def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery:
     """Rewrite an elliptic follow-up with the conversation's previous user question."""
     # « Et côté PME ? », « Et au niveau local ? »: the words opening the slot the new subject
@@ -1968,7 +2005,9 @@ def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery
     )
     english = looks_english(question)
     if not elliptic:
-        return SearchQuery(question, question, {}, False, terms, question, english, last)
+        asked = without_request(question)
+        terms = analyze(asked) if asked is not question else terms
+        return SearchQuery(asked, asked, {}, False, terms, question, english, last)
     topic = _NEW_TOPIC.match(question)
     if topic and terms and not _ASKS.match(fold(question[topic.end() :]).lower().strip()):
         return SearchQuery(question, question, {}, True, terms, question, english, last)
