@@ -767,6 +767,12 @@ def test_a_subject_the_question_is_scoped_to_and_the_note_never_writes_is_said_m
     assert small.answer.startswith("Le corpus ne parle pas de « petites associations »"), (
         small.answer
     )
+    # … and the object of the infinitive « comment » asks about: « Comment financer une
+    # petite association rurale ? » quoted the associations' revenue shares as its answer.
+    rural = reference_assistant.answer("Comment financer une petite association rurale ?")
+    assert rural.answer.startswith("Le corpus ne parle pas de « petite association rurale »"), (
+        rural.answer
+    )
     # A figure the note does not give is still not given (the scope changes nothing there).
     figure = reference_assistant.answer(
         "Combien coûte un accompagnement DLA pour une petite association ?"
@@ -786,6 +792,11 @@ def test_the_subject_a_question_is_scoped_to_is_a_noun_phrase():
     assert scoped_to("Est-ce qu'une petite association peut hybrider son modèle ?") == (
         "petite association"
     )
+    # The object of the infinitive « comment » asks about.
+    assert scoped_to("Comment financer une petite association rurale ?") == (
+        "petite association rurale"
+    )
+    assert scoped_to("Comment mesurer l'impact social ?") == ""
     # Three words and the « de » linking them.
     assert scoped_to("Quelles ressources pour une petite asso de quartier ?") == (
         "petite asso de quartier"

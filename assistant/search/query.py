@@ -1014,7 +1014,7 @@ def scoped_to(question: str) -> str:
     if not match:
         # « Comment une association humanitaire peut-elle … ? »: the kind of organisation
         # the question asks about is the subject of its modal verb.
-        modal = _SUBJECT_OF_MODAL.search(question)
+        modal = _SUBJECT_OF_MODAL.search(question) or _OBJECT_OF_HOW.match(question)
         if modal:
             return _noun_phrase(modal.group("phrase"))
         # « Quels pays européens pratiquent … ? »: the kind of thing asked for, a noun and
@@ -1030,6 +1030,13 @@ _WHICH_KIND = re.compile(
     r"^\W*quel(?:le)?s?\s+(?P<phrase>[^\W\d_][\w’'-]+\s+[^\W\d_][\w’'-]*"
     r"(?:ens|ennes|iens?|iennes?|ains?|aines?|ais|aises|iques?|aux|ales?|ifs?|ives?|aires?"
     r"|elles?|els?))(?![\w’'-])",
+    re.IGNORECASE,
+)
+# « Comment financer une petite association rurale ? »: the object of the infinitive a
+# « comment » asks about, a noun phrase closing the question.
+_OBJECT_OF_HOW = re.compile(
+    r"^\W*(?:et\s+)?comment\s+[^\W\d_]+(?:er|ir|re)\s+(?:un|une|des|son|sa|ses|leur|leurs"
+    r"|mon|ma|mes|notre|nos|votre|vos)\s+(?P<phrase>[^?,;:.!«»()\d]+?)\s*\??\s*$",
     re.IGNORECASE,
 )
 _SUBJECT_OF_MODAL = re.compile(
