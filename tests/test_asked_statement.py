@@ -228,6 +228,20 @@ def test_what_the_note_only_announces_has_no_outcome_to_give(reference_assistant
     assert not dated.abstained
 
 
+def test_what_came_of_something_in_a_year_the_note_never_mentions_is_not_given(
+    reference_assistant,
+):
+    # « Qu'a donné le cycle « 21 jours pour convaincre » en 2021 ? » quoted what the note
+    # says of the cycle, after « Le corpus ne dit rien de 2021 précisément »: an outcome of
+    # that year is stated nowhere in a note of 2019.
+    answer = reference_assistant.answer(
+        "Qu'a donné le cycle « 21 jours pour convaincre » en 2021 ?"
+    )
+    assert answer.abstained, answer.answer
+    # Without the year, what the note says the cycle did is given.
+    cycle = reference_assistant.answer("Qu'a donné le cycle « 21 jours pour convaincre » ?")
+    assert not cycle.abstained, cycle.answer
+
 def test_who_holds_a_role_the_note_never_names_is_not_answered(reference_assistant):
     # The note says what the ADASI does, never who heads it: a sentence on its centre of
     # resources or on the MOOC was quoted.

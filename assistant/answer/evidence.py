@@ -173,6 +173,10 @@ def judge(
         _stated(query, retrieval.idf, scored)
         and not _deed_unwritten(query, retrieval)
         and _rank_named(query, scored)
+        # « Quels résultats la démarche … a-t-elle obtenus en 2020 ? »: what came of it in
+        # a year the note never mentions is stated nowhere in it, whatever it says of the
+        # démarche (a figure of another year answers a figure in part; an outcome, not).
+        and not (query.intent.asks_for == "outcome" and unknown_years)
     )
     if not evidence.stated:
         evidence.confidence *= UNSTATED_FACTOR
