@@ -1198,3 +1198,24 @@ def test_a_rescoped_follow_up_is_not_answered_by_a_question_on_the_new_subject(
     opening = answer.citations[0].quote
     assert "Quels sont-ils" not in opening, answer.answer
     assert "entreprises" in opening, answer.answer
+
+
+def test_a_follow_up_asking_a_complement_is_answered_by_the_unit_naming_it(
+    reference_assistant,
+):
+    # « Chez quel éditeur ? » after « Quand a été publié le référentiel ? » quoted « … un
+    # cheminement collectif qui a permis de parvenir à la publication du référentiel … »,
+    # which names no publisher: the previous quote, « … publié chez JURIS Associations
+    # (septembre 2019) … », was left out as already said, though it names what is asked.
+    from assistant.answer.holds import fills_slot
+    from assistant.search.query import asked_slot
+
+    assert asked_slot("Chez quel éditeur ?") == "chez"
+    assert asked_slot("Et avec qui ?") == "avec"
+    assert asked_slot("Quel éditeur ?") == ""
+    assert fills_slot("… publié chez JURIS Associations (septembre 2019) …", "chez")
+    assert not fills_slot("… parvenir à la publication du référentiel …", "chez")
+    _, answer = _converse(
+        reference_assistant, "Quand a été publié le référentiel ?", "Chez quel éditeur ?"
+    )
+    assert "JURIS Associations" in answer.citations[0].quote, answer.answer

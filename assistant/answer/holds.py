@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from ..search.definitions import DEFINES_AT_LEAST, defined_subjects, defines
 from ..search.query import Intent
 from ..tense import to_come
-from ..textnorm import analyze, contains_run, fold, singular_tokens, tokens
+from ..textnorm import analyze, contains_run, fold, singular_tokens, tokens, unaccented
 from ..textunits import Unit, around_items, split_sentences
 
 _QUANTITY = re.compile(
@@ -881,6 +881,16 @@ _PROPER_OF = re.compile(
 
 
 @lru_cache(maxsize=4096)
+def fills_slot(text: str, preposition: str) -> bool:
+    """Whether ``text`` names someone or something after ``preposition`` (folded: « chez »
+    → « … publié chez JURIS Associations »): the complement a question opening on that
+    preposition asks (query.asked_slot)."""
+    if not preposition:
+        return False
+    pattern = rf"\b{preposition}\s+(?:l['’]\s*|la\s+|le\s+|les\s+|un\s+|une\s+)?[A-Z]"
+    return re.search(pattern, unaccented(text)) is not None
+
+
 def outside_parentheses(text: str) -> tuple[str, tuple[str, ...]]:
     """``text`` without what its parentheses hold, and its terms: once per unit, which a
     re-scoped follow-up reads twice and the next question again."""

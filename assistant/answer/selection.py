@@ -18,7 +18,14 @@ from dataclasses import dataclass, replace
 
 from ..models import RetrievedChunk
 from ..search.definitions import spells_out, writes_name
-from ..search.query import Intent, SearchQuery, names_ordinal, ordinal_counting, read_intent
+from ..search.query import (
+    Intent,
+    SearchQuery,
+    asked_slot,
+    names_ordinal,
+    ordinal_counting,
+    read_intent,
+)
 from ..search.retrieval import Retrieval
 from ..textnorm import analyze, contains_run, tokens
 from ..textunits import Unit, around_items, is_item, strip_bullet
@@ -26,6 +33,7 @@ from .holds import (
     announces,
     defines_term,
     figure_items,
+    fills_slot,
     gives,
     gives_reason_about,
     holds,
@@ -255,9 +263,17 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     )
     said = frozenset(tokens(query.previous_answer)) if named or asks_more else frozenset()
 
+    # « Chez quel éditeur ? » after « Quand a été publié le référentiel ? »: the previous
+    # quote (« … publié chez JURIS Associations (septembre 2019) … ») names what the
+    # follow-up asks, in words other than its own.
+    slot = asked_slot(query.focus_text) if asks_more else ""
+
     def says_what_is_new(unit: Unit, moved: bool) -> bool:
-        """The new subject of a re-scoped follow-up, or the words of one asking more."""
-        return moved if named else bool(asks_more & unit.read_terms)
+        """The new subject of a re-scoped follow-up, or the words of one asking more, or
+        the complement it asks."""
+        if named:
+            return moved
+        return bool(asks_more & unit.read_terms) or fills_slot(unit.text, slot)
 
     # « Les financements publics représentent quelle part des ressources ? »: the share is
     # given of the whole asked or of the subject's own words.
@@ -418,6 +434,10 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         }
     elif intent.agent_of:
         agents = {id(u): names_agent(u.text, intent.agent_of, u.terms) for _, u, *_ in raw}
+    elif slot:
+        # « Chez quel éditeur ? »: who or what the preposition introduces (« … publié chez
+        # JURIS Associations »), not a unit on the publication naming no publisher.
+        agents = {id(u): fills_slot(u.text, slot) for _, u, *_ in raw}
     else:
         agents = {}
     any_agent = any(agents.values())

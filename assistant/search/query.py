@@ -1987,6 +1987,21 @@ _REQUEST = re.compile(
 )
 
 
+# « Chez quel éditeur ? », « Avec qui ? », « Par quelle structure ? » (on folded text): the
+# question asks the complement its opening preposition introduces.
+_SLOT_ASKED = re.compile(
+    r"^\W*(?:et\s+)?(?P<prep>chez|avec|par|aupres d(?:e|u|es)|sur|dans)\s+"
+    r"(?:quel(?:le)?s?|qui|lequel|laquelle|lesquel(?:le)?s)\b"
+)
+
+
+def asked_slot(question: str) -> str:
+    """The preposition whose complement the question asks (« Chez quel éditeur ? » →
+    « chez »), folded; "" when it opens on none."""
+    match = _SLOT_ASKED.match(fold(question))
+    return match.group("prep") if match else ""
+
+
 def without_request(question: str) -> str:
     """The question without the request it is wrapped in (« Donne-moi un chiffre sur X »
     → « un chiffre sur X »); the question itself when it has none."""
