@@ -1219,3 +1219,21 @@ def test_a_follow_up_asking_a_complement_is_answered_by_the_unit_naming_it(
         reference_assistant, "Quand a été publié le référentiel ?", "Chez quel éditeur ?"
     )
     assert "JURIS Associations" in answer.citations[0].quote, answer.answer
+
+
+def test_a_pronoun_follow_up_is_about_the_name_the_previous_question_asked_about(
+    reference_assistant,
+):
+    # « Comment y accéder ? » after « Qu'est-ce que le DLA ? » opened on « … leur modèle leur
+    # permet d'accéder à une diversité de solutions » (richesses humaines); « Qu'a-t-il
+    # produit ? » after « Qu'est-ce que le Fonjep ? » quoted « Le RAMEAU … produit de la
+    # connaissance … ».
+    from assistant.search.query import refers_back
+
+    assert refers_back("Comment y accéder ?") and refers_back("Qu'a-t-il produit ?")
+    assert refers_back("Qui l'a créée ?") and not refers_back("Comment accéder au DLA ?")
+    _, access = _converse(reference_assistant, "Qu'est-ce que le DLA ?", "Comment y accéder ?")
+    assert "DLA" in access.citations[0].quote, access.answer
+    _, produced = _converse(reference_assistant, "Qu'est-ce que le Fonjep ?", "Qu'a-t-il produit ?")
+    assert "fonjep" in produced.citations[0].quote.lower(), produced.answer
+    assert "Le RAMEAU est un laboratoire" not in produced.answer, produced.answer

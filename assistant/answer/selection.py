@@ -21,10 +21,12 @@ from ..search.definitions import spells_out, writes_name
 from ..search.query import (
     Intent,
     SearchQuery,
+    asked_names,
     asked_slot,
     names_ordinal,
     ordinal_counting,
     read_intent,
+    refers_back,
 )
 from ..search.retrieval import Retrieval
 from ..textnorm import analyze, contains_run, tokens
@@ -441,6 +443,28 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     else:
         agents = {}
     any_agent = any(agents.values())
+    # « Que propose-t-elle ? », « Qu'a-t-il produit ? » after « Qu'est-ce que l'ADASI ? »,
+    # « … le Fonjep ? »: the pronoun stands for the name the previous question asked about;
+    # when some unit writes it (or leans on a sentence that does), a unit that does not
+    # (« Le RAMEAU … produit de la connaissance ») is about someone else.
+    before = (
+        asked_names(query.previous)
+        if query.follow_up
+        and not (query.point or rescoped)
+        and len(query.focus_terms) <= 2
+        and refers_back(query.focus_text)
+        else []
+    )
+    before = before if len(before) == 1 else []  # the one name the pronoun stands for
+    naming_before = (
+        {
+            id(u): any(writes_name(f"{u.about} {u.text}", n) for n in before)
+            for _, u, *_ in raw
+        }
+        if before
+        else {}
+    )
+    any_before = any(naming_before.values())
     # « Et le troisième temps, concrètement ? »: when some unit writes the ordinal with its
     # noun (« Dans un troisième temps, des sessions … »), it tells that very step; the
     # others fit as little as a figure that is not the one asked.
@@ -570,7 +594,9 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
             or any_one,
             explain=intent.kind == "explain" and not intent.why,
             examples=intent.kind == "examples",
-            other_subject=(rescoped and not moved) or (any_naming and not naming[id(unit)]),
+            other_subject=(rescoped and not moved)
+            or (any_naming and not naming[id(unit)])
+            or (any_before and not naming_before[id(unit)]),
             set_aside=aside,
             # What is set aside is not one of the things asked (« À part l'Union nationale
             # des CPIE, quelles têtes de réseau … ? »: « la première tête de réseau … »).

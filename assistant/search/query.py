@@ -1534,6 +1534,17 @@ _ANAPHORA = re.compile(
 )
 
 
+# « Que propose-t-elle ? », « Qui l'a créée ? », « Depuis quand existe-t-il ? »: an object or
+# subject pronoun standing for what the previous question asked about (on folded text).
+_OBJECT_CLITIC = re.compile(r"\bl['’]\s*(?:a|ont|avait|avaient|aura|est)\b|-t-(?:il|elle)s?\b")
+
+
+def refers_back(question: str) -> bool:
+    """Whether a follow-up names what it asks about by a pronoun (« y », « l' », « il »,
+    « -t-elle »): the previous question's subject is then what it is about."""
+    folded = fold(question)
+    return bool(_ANAPHORA.search(folded) or _OBJECT_CLITIC.search(folded))
+
 # The names a question asks about: capitalised words that do not open the sentence, and
 # acronyms, with their joined words (« la Fondation de France », « le CESE », « Covid-19 »,
 # « France Relance »). Questions are short and formulaic: this reading costs nothing at query
