@@ -1256,3 +1256,19 @@ def test_a_word_the_note_writes_with_another_ending_is_known(reference_assistant
     )
     assert not answer.abstained, answer.answer
     assert "une association sur trois" in answer.citations[0].quote, answer.answer
+
+
+def test_the_talk_a_question_opens_on_is_no_word_the_note_must_write(reference_assistant):
+    # « On parle beaucoup d'hybridation, c'est quoi concrètement ? » said it found nothing:
+    # « beaucoup », a word the note never writes, weighed as a word of the subject, and the
+    # phrase asked was read as « beaucoup d'hybridation ».
+    from assistant.search.definitions import asked_term
+
+    question = "On parle beaucoup d'hybridation, c'est quoi concrètement ?"
+    assert asked_term(question) == tuple(analyze("hybridation"))
+    assert asking_terms(question) == set(analyze("beaucoup"))
+    assert asked_term("J'entends souvent parler du pro bono, c'est quoi ?") == ("pro", "bono")
+    assert asking_terms("De quoi parle la note ?") == set()
+    answer = reference_assistant.answer(question)
+    assert not answer.abstained, answer.answer
+    assert "hybridation" in answer.citations[0].quote.lower(), answer.answer

@@ -117,6 +117,18 @@ ASKED_BY_VERB = r"(?:ca\s+|cela\s+)?" + MEANING_VERB + r"\s+(?:en\s+|a\s+)?(?:qu
 VERB_FIRST = r"(?:en quoi consiste\w*|comment se (?:presente|defini)\w*)"
 _ASKED_BY_VERB = re.compile(r"^\W*(?:et\s+)?(?P<term>[^?!.;:,]+?)\s*,?\s*" + ASKED_BY_VERB)
 _ASKED_VERB_FIRST = re.compile(VERB_FIRST + r"\s+(?P<term>[^?!.;:]+)")
+# « On parle beaucoup d'hybridation, c'est quoi ? », « J'entends souvent parler du pro bono
+# … » (on folded text): the talk a question opens on names its subject, and says nothing
+# the note must write (« beaucoup » it never does).
+PREAMBLE = re.compile(
+    r"(?:^|(?<=[\s,]))(?:on|tout le monde|vous|ils|elles)\s+(?:parle|parlez|parlent|entend)"
+    r"\s+(?:(?:beaucoup|souvent|de plus en plus|tant|tellement|partout)\s+)?"
+    r"(?:parler\s+)?(?:de la|de l.|des|du|de|d.)\s*"
+    r"|(?:^|(?<=[\s,]))j.entends\s+(?:(?:beaucoup|souvent|partout)\s+)?parler\s+"
+    r"(?:de la|de l.|des|du|de|d.)\s*"
+    r"|(?:^|(?<=[\s,]))il est\s+(?:(?:beaucoup|souvent)\s+)?question\s+"
+    r"(?:de la|de l.|des|du|de|d.)\s*"
+)
 # Words of manner or of conversation that stand apart from the phrase (« en gros », « au
 # fait », « au juste »): taken off before the phrase is read.
 # (« concrètement », « exactement » too: a manner, not part of the phrase.)
@@ -217,7 +229,7 @@ def asked_phrase(question: str) -> str:
 
 def _asked_phrase(question: str) -> str:
     """The folded phrase, determiner included, that ``asked_term`` analyses; ""."""
-    text = _ASIDES.sub("", fold(question).lower())
+    text = _ASIDES.sub("", PREAMBLE.sub("", fold(question).lower()))
     for pattern in (_ASKED, _ASKED_BEFORE, _ASKED_BY_VERB, _ASKED_VERB_FIRST):
         match = pattern.search(text)
         if match is None or _NOT_A_TERM.match(match.group("term")):

@@ -30,7 +30,7 @@ from ..textnorm import (
     singular_tokens,
     tokens,
 )
-from .definitions import ASKED_BY_VERB, VERB_FIRST, as_written_phrase, asked_term
+from .definitions import ASKED_BY_VERB, PREAMBLE, VERB_FIRST, as_written_phrase, asked_term
 
 # The kind of answer, in the order they are tested (the first that matches wins).
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -783,6 +783,7 @@ def asking_terms(question: str) -> frozenset[str]:
     degree = _DEGREE_OF_ITEMS.search(folded)
     role = _ROLE_PLAYED.search(folded)
     words = [
+        " ".join(m.group(0) for m in PREAMBLE.finditer(folded)),
         _matched_text(_KEY_FIGURE.search(folded)),
         _wording_words(folded),
         _matched(degree),
