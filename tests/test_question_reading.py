@@ -1272,3 +1272,14 @@ def test_the_talk_a_question_opens_on_is_no_word_the_note_must_write(reference_a
     answer = reference_assistant.answer(question)
     assert not answer.abstained, answer.answer
     assert "hybridation" in answer.citations[0].quote.lower(), answer.answer
+
+
+def test_how_it_works_is_asked_by_a_verb_that_names_nothing(reference_assistant):
+    # « Le mécénat, ça marche comment ? » opened on « De l'économie de marché à celle de la
+    # redistribution … »: « marche » and « marché » stem alike.
+    assert asking_terms("Le mécénat, ça marche comment ?") == set(analyze("marche"))
+    assert asking_terms("Comment fonctionne le DLA ?") == set(analyze("fonctionne"))
+    assert asking_terms("Le marché de l'emploi associatif évolue-t-il ?") == set()
+    answer = reference_assistant.answer("Le mécénat, ça marche comment ?")
+    assert "marché" not in answer.citations[0].quote, answer.answer
+    assert "mécénat" in answer.citations[0].quote.lower(), answer.answer

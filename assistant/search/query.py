@@ -767,6 +767,15 @@ def _wording_words(folded: str) -> str:
 _KEY_FIGURE = re.compile(r"\b(?:chiffres?|donnees?|figures?)[- ](?:cles?|key)\b|\bkey figures?\b")
 
 
+# « Le mécénat, ça marche comment ? », « Comment fonctionne le DLA ? » (on folded text): how
+# it works is asked by the verb, which names nothing — « marche » stems as « marché » does
+# (« De l'économie de marché à celle de la redistribution … » came first).
+_HOW_IT_WORKS = re.compile(
+    r"\b(?:ca|cela|il|elle|ils|elles)\s+(?P<a>marche(?:nt)?|fonctionne(?:nt)?)\b"
+    r"|\bcomment\s+(?:ca\s+|cela\s+)?(?P<b>marche(?:nt)?|fonctionne(?:nt)?)\b"
+)
+
+
 def asking_terms(question: str) -> frozenset[str]:
     """The analysed words by which a question asks which things exist or serve (« Quels
     outils existent … ? »: « existent »), what something is for (« ça sert à quoi ? »:
@@ -783,6 +792,7 @@ def asking_terms(question: str) -> frozenset[str]:
     degree = _DEGREE_OF_ITEMS.search(folded)
     role = _ROLE_PLAYED.search(folded)
     words = [
+        _matched(_HOW_IT_WORKS.search(folded)),
         " ".join(m.group(0) for m in PREAMBLE.finditer(folded)),
         _matched_text(_KEY_FIGURE.search(folded)),
         _wording_words(folded),
