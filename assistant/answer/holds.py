@@ -880,7 +880,6 @@ _PROPER_OF = re.compile(
 )
 
 
-@lru_cache(maxsize=4096)
 def fills_slot(text: str, preposition: str) -> bool:
     """Whether ``text`` names someone or something after ``preposition`` (folded: « chez »
     → « … publié chez JURIS Associations »): the complement a question opening on that
@@ -891,6 +890,7 @@ def fills_slot(text: str, preposition: str) -> bool:
     return re.search(pattern, unaccented(text)) is not None
 
 
+@lru_cache(maxsize=4096)
 def outside_parentheses(text: str) -> tuple[str, tuple[str, ...]]:
     """``text`` without what its parentheses hold, and its terms: once per unit, which a
     re-scoped follow-up reads twice and the next question again."""

@@ -447,20 +447,9 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # « … le Fonjep ? »: the pronoun stands for the name the previous question asked about;
     # when some unit writes it (or leans on a sentence that does), a unit that does not
     # (« Le RAMEAU … produit de la connaissance ») is about someone else.
-    before = (
-        asked_names(query.previous)
-        if query.follow_up
-        and not (query.point or rescoped)
-        and len(query.focus_terms) <= 2
-        and refers_back(query.focus_text)
-        else []
-    )
-    before = before if len(before) == 1 else []  # the one name the pronoun stands for
+    before = _pronoun_name(query) if not rescoped else ""
     naming_before = (
-        {
-            id(u): any(writes_name(f"{u.about} {u.text}", n) for n in before)
-            for _, u, *_ in raw
-        }
+        {id(u): writes_name(f"{u.about} {u.text}", before) for _, u, *_ in raw}
         if before
         else {}
     )
@@ -614,6 +603,19 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         scored.append(Scored(passage, unit, score, dense, lexical, fits, counting, restates))
     scored.sort(key=lambda s: (-s.score, s.passage.rank, s.unit.position))
     return scored
+
+
+def _pronoun_name(query: SearchQuery) -> str:
+    """The one name the previous question asked about, when a short follow-up stands for
+    it by a pronoun (« Qu'a-t-il produit ? » after « Qu'est-ce que le Fonjep ? »); "" for
+    none, or for several (which one the pronoun stands for is not read). Longer follow-ups
+    say more of their own: on any, blind2 key facts fell .685 → .674 (docs/evaluation.md)."""
+    if not query.follow_up or query.point or len(query.focus_terms) > 2:
+        return ""
+    if not refers_back(query.focus_text):
+        return ""
+    names = asked_names(query.previous)
+    return names[0] if len(names) == 1 else ""
 
 
 def _hand_score(f: Signals, w_lexical: float) -> float:

@@ -779,11 +779,13 @@ _HOW_IT_WORKS = re.compile(
 def asking_terms(question: str) -> frozenset[str]:
     """The analysed words by which a question asks which things exist or serve (« Quels
     outils existent … ? »: « existent »), what something is for (« ça sert à quoi ? »:
-    « sert »), the role or place something has (« Quel rôle joue … ? »: « joue »), who heads
-    something (« Qui dirige … ? ») or who wrote a work (« Qui a écrit
-    … ? »): how it asks, not what about — « … ceux qui existent dans les territoires » is no
-    answer for it, and the note need not write « sert » to say what a thing is for, nor
-    « écrit » to say who published it."""
+    « sert »), how it works (« ça marche comment ? »), the role or place something has
+    (« Quel rôle joue … ? »: « joue »), a key figure, the note's wording (« Quelle image la
+    note utilise-t-elle … ? »), who heads something (« Qui dirige … ? ») or who wrote a work
+    (« Qui a écrit … ? »), and the talk it opens on (« On parle beaucoup de … »): how it
+    asks, not what about — « … ceux qui existent dans les territoires » is no answer for it,
+    and the note need not write « sert » to say what a thing is for, nor « écrit » to say
+    who published it."""
     folded = fold(question)
     which = _WHICH_EXIST.search(folded)
     purpose = _SERVES.search(folded)
