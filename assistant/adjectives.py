@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .nlp import DEFAULT_MODEL
-from .resources import adjective_forms, write_table
+from .resources import adjective_forms, ship_table
 from .textnorm import masculine_forms, snowball
 
 
@@ -75,8 +75,4 @@ def lookups_folder(model: str) -> Path:
 
 
 def write_shipped(model: str = DEFAULT_MODEL) -> tuple[Path, int]:
-    path = adjective_forms()
-    forms = from_pipeline(model)
-    write_table(path, forms)
-    masculine_forms.cache_clear()
-    return path, len(forms)
+    return ship_table(adjective_forms(), from_pipeline(model), masculine_forms)

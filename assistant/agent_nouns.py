@@ -78,10 +78,6 @@ def agent_verbs() -> dict[str, str]:
 
 
 def write_shipped(model: str = DEFAULT_MODEL) -> tuple[Path, int]:
-    from .resources import agent_nouns, write_table
+    from .resources import agent_nouns, ship_table
 
-    path = agent_nouns()
-    pairs = from_pipeline(model)
-    write_table(path, pairs)
-    agent_verbs.cache_clear()
-    return path, len(pairs)
+    return ship_table(agent_nouns(), from_pipeline(model), agent_verbs)

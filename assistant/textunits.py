@@ -96,7 +96,7 @@ class Unit:
 
     @functools.cached_property
     def said_terms(self) -> tuple[str, ...]:
-        return self.terms if self.said is self.text else tuple(analyze(self.said))
+        return tuple(analyze(self.said)) if self.asked_sentences else self.terms
 
     @functools.cached_property
     def read_terms(self) -> frozenset[str]:

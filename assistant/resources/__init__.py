@@ -84,6 +84,14 @@ def write_table(path: Path, table: dict[str, str]) -> None:
     path.write_text(json.dumps(table, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
 
 
+def ship_table(path: Path, table: dict[str, str], reader) -> tuple[Path, int]:
+    """Write a generated table where it is shipped and forget what ``reader`` (its cached
+    reading, an ``lru_cache``) read before: the path and the table's size."""
+    write_table(path, table)
+    reader.cache_clear()
+    return path, len(table)
+
+
 def adjective_forms() -> Path:
     """The adjective forms ``analyze`` reads as their masculine (:mod:`assistant.adjectives`)."""
     return _folder("readings") / "adjective-forms.json"

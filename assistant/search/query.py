@@ -1558,6 +1558,7 @@ def refers_back(question: str) -> bool:
     folded = fold(question)
     return bool(_ANAPHORA.search(folded) or _OBJECT_CLITIC.search(folded))
 
+
 # The names a question asks about: capitalised words that do not open the sentence, and
 # acronyms, with their joined words (« la Fondation de France », « le CESE », « Covid-19 »,
 # « France Relance »). Questions are short and formulaic: this reading costs nothing at query
@@ -2031,7 +2032,7 @@ def without_request(question: str) -> str:
     → « un chiffre sur X »); the question itself when it has none."""
     wrapper = _REQUEST.match(fold(question))
     rest = question[wrapper.end() :].strip() if wrapper else ""
-    return rest if len(analyze(rest)) >= 1 else question
+    return rest if analyze(rest) else question
 
 
 def build_search_query(question: str, history: list[Turn] | None) -> SearchQuery:
