@@ -61,6 +61,9 @@ class Unit:
     # chunk included; leaning.antecedent): « le rapport interministériel … » for « Il a
     # recommandé 15 propositions … ». Empty when it does not lean or cannot be read.
     about: str = ""
+    # Its items that only name a section of its document (« - Les ateliers », « - Les
+    # professionnels de l'accompagnement » in the note's programme): see name_sections.
+    titles: tuple[str, ...] = ()
 
     @property
     def quotable(self) -> bool:
@@ -89,14 +92,19 @@ class Unit:
 
     @functools.cached_property
     def said(self) -> str:
-        """Its text but the questions it leaves open (:attr:`asked_sentences`)."""
+        """Its text but the questions it leaves open (:attr:`asked_sentences`) and the items
+        that only name a section of its document (:attr:`titles`): a contents names its
+        topics and says nothing of them."""
+        text = self.text
+        if self.titles:
+            text = "\n".join(line for line in text.split("\n") if line not in self.titles)
         if not self.asked_sentences:
-            return self.text
-        return " ".join(split_sentences(self.text)[self.asked_sentences :])
+            return text
+        return " ".join(split_sentences(text)[self.asked_sentences :])
 
     @functools.cached_property
     def said_terms(self) -> tuple[str, ...]:
-        return tuple(analyze(self.said)) if self.asked_sentences else self.terms
+        return tuple(analyze(self.said)) if self.asked_sentences or self.titles else self.terms
 
     @functools.cached_property
     def read_terms(self) -> frozenset[str]:
@@ -437,6 +445,32 @@ def _take_items(
         rows += raw[j][2]
         j += 1
     return items, rows, j
+
+
+def name_sections(units: list[Unit], headings: Iterable[frozenset[str]]) -> list[Unit]:
+    """``units`` with each list's items that only name a section of their document marked
+    (:attr:`Unit.titles`). ``headings``: the terms of each of its sections' titles.
+
+    An item names a section when its terms are all its title's (« Le centre de ressources »
+    of « Les centres de ressources numériques »). A list is a contents when two items or more,
+    and half of them at least, name sections: one short item that happens to be a title's
+    words (« - le budget » in a list of resources) stays what the list says."""
+    titles = [h for h in headings if h]
+    if not titles:
+        return units
+    out: list[Unit] = []
+    for unit in units:
+        if unit.kind == "list":
+            items = [line for line in unit.text.split("\n") if is_item(line)]
+            named = []
+            for line in items:
+                terms = frozenset(analyze(strip_bullet(line)))
+                if terms and any(terms <= title for title in titles):
+                    named.append(line)
+            if len(named) >= 2 and 2 * len(named) >= len(items):
+                unit = replace(unit, titles=tuple(named))
+        out.append(unit)
+    return out
 
 
 def with_antecedents(chunks: list[tuple[str, str, list[Unit]]]) -> list[list[Unit]]:

@@ -11,7 +11,7 @@ from assistant.answer.selection import score_units
 from assistant.chat.conversation import citation_records
 from assistant.ingest.indexing import ingest
 from assistant.search.query import read_intent, understand
-from assistant.textnorm import matches_inside
+from assistant.textnorm import fold, matches_inside
 from assistant.textunits import split_sentences
 
 from .conftest import corpus_of, make_settings
@@ -509,3 +509,55 @@ def test_a_name_asked_is_held_where_it_is_written_not_where_it_stems_alike(refer
     assert "avis exprimé" not in answer.answer, answer.answer
     if not answer.abstained:
         assert "Avise" in answer.citations[0].quote, answer.answer
+
+
+def test_a_topic_named_only_in_the_notes_contents_is_not_said_there(reference_assistant):
+    # The note's programme lists its days' titles (« - Les ateliers - … - Les professionnels
+    # de l'accompagnement - … »). « Qui sont les professionnels de l'accompagnement ? » quoted
+    # that list alone: it holds every word asked and says nothing of them.
+    for question, topic in (
+        ("Qui sont les professionnels de l'accompagnement ?", "accompagn"),
+        ("Quelle place pour les territoires ?", "territoir"),
+    ):
+        answer = reference_assistant.answer(question)
+        assert not answer.abstained, (question, answer.answer)
+        first = answer.citations[0].quote
+        assert "Les catalyseurs territoriaux\n" not in first, (question, first)
+        assert "Les ateliers\n" not in first, (question, first)
+        assert topic in fold(first), (question, first)
+
+
+CONTENTS = """# Sommaire
+
+Ce guide se lit en quatre étapes :
+
+- Le conseil d'administration
+- Les bénévoles
+- Le budget
+- Les partenaires
+
+# Le conseil d'administration
+
+Le conseil d'administration se réunit quatre fois par an et vote le budget.
+
+# Les bénévoles
+
+Les bénévoles animent les ateliers du samedi et accueillent les familles.
+
+# Le budget
+
+Le budget repose sur les cotisations, une subvention de la commune et les dons.
+
+# Les partenaires
+
+La commune et deux entreprises du quartier soutiennent l'association.
+"""
+
+
+def test_a_list_of_the_documents_own_section_titles_names_them_without_saying(tmp_path):
+    settings = corpus_of(tmp_path, {"guide.md": CONTENTS})
+    assistant = Assistant(settings)
+    answer = assistant.answer("Qui sont les bénévoles ?")
+    assert not answer.abstained, answer.answer
+    assert "animent les ateliers" in answer.citations[0].quote, answer.answer
+    assert all("Les partenaires" not in c.quote for c in answer.citations), answer.answer

@@ -7,7 +7,14 @@ from assistant.answer.holds import has_quantity
 from assistant.ingest.sentvectors import pack, unpack
 from assistant.leaning import antecedent, leans_on_previous
 from assistant.search.query import intent_in_context, read_intent
-from assistant.textunits import Boilerplate, split_sentences, split_units, with_antecedents
+from assistant.textnorm import analyze
+from assistant.textunits import (
+    Boilerplate,
+    name_sections,
+    split_sentences,
+    split_units,
+    with_antecedents,
+)
 
 CHUNK = (
     "Les têtes de réseaux à la manoeuvre\n"
@@ -406,3 +413,21 @@ def test_a_line_naming_only_a_title_heads_the_items_under_it():
     assert split_units("Il a rappelé le cycle « 21 jours pour convaincre ».")[0].kind == "sentence"
     contents = split_units("Acteurs pour accompagner\n- Les ateliers\n- Le centre de ressources")
     assert contents[-1].leans and not contents[-1].about
+
+
+def test_items_naming_the_documents_sections_are_named_not_said():
+    sections = [frozenset(analyze(t)) for t in ("Le budget", "Les bénévoles", "Les partenaires")]
+    contents = split_units(
+        "Ce guide se lit en trois étapes :\n- Le budget\n- Les bénévoles\n- Les partenaires"
+    )
+    (unit,) = name_sections(contents, sections)
+    assert unit.titles == ("- Le budget", "- Les bénévoles", "- Les partenaires")
+    assert "benevol" not in unit.said_terms and "guid" in unit.said_terms
+    assert "benevol" in unit.terms  # still quoted whole, when quoted
+    # One item that happens to be a title's words is what the list says.
+    resources = split_units(
+        "Les ressources de l'association :\n- Le budget\n- les dons des particuliers\n"
+        "- une subvention de la commune"
+    )
+    (unit,) = name_sections(resources, sections)
+    assert unit.titles == () and "budget" in unit.said_terms

@@ -21,7 +21,7 @@ from ..ingest.sentvectors import dense_score, sentences_of, unpack
 from ..models import Chunk, RetrievedChunk
 from ..settings import Settings
 from ..textnorm import analyze, contains_run, fold, tokens
-from ..textunits import Boilerplate, Unit, split_units, with_antecedents
+from ..textunits import Boilerplate, Unit, name_sections, split_units, with_antecedents
 from .cognates import Bridge
 from .definitions import DEFINES_AT_LEAST, defined_subjects, defines, long_forms
 from .lexical import BM25Index
@@ -171,6 +171,14 @@ class Partition:
             [(f"{c.source}\n{c.section}", c.text, units[c.id]) for c in in_order]
         )
         units.update({c.id: u for c, u in zip(in_order, told, strict=True)})
+        # A document's contents (a list of its own section titles) names its topics and says
+        # nothing of them: « Qui sont les professionnels de l'accompagnement ? » quoted the
+        # note's programme, which holds every word asked.
+        titles = {c.section: frozenset(analyze(_DAY_PREFIX.sub("", c.section))) for c in chunks}
+        of_source: dict[str, set[frozenset[str]]] = {}
+        for chunk in chunks:
+            of_source.setdefault(chunk.source, set()).add(titles[chunk.section])
+        units.update({c.id: name_sections(units[c.id], of_source[c.source]) for c in chunks})
         readable = [readable_rows(units[c.id], vector_rows(c) - 1) for c in chunks]
         # Vectors that do not match the chunk's sentences (another recipe) are unused.
         vectors = [
@@ -179,7 +187,6 @@ class Partition:
         ]
         by_id = {c.id: i for i, c in enumerate(chunks)}
         defined = [defined_subjects(sentences_of(c.text)) for c in chunks]
-        titles = {c.section: frozenset(analyze(_DAY_PREFIX.sub("", c.section))) for c in chunks}
         headings = [titles[c.section] for c in chunks]
         acronyms = frozenset(a.lower() for c in chunks for a in _ACRONYM.findall(c.text))
         spelled: dict[str, str] = {}
