@@ -137,6 +137,22 @@ def test_the_nested_items_of_a_list_under_one_point_are_the_points():
     assert previous_points(_after(answer))[1] == "61% des actifs sont intéressés."
 
 
+def test_a_list_cut_to_one_item_under_its_lead_in_has_that_item_as_its_point():
+    # « Quels sont les freins à l'hybridation ? » quoted « 3 propositions en restortent : »
+    # with its one item on the brakes; « Et le dernier ? » took the lead-in and the item
+    # together as the point (« Sur ce point (« - 3 propositions en restortent : - Après … »)).
+    answer = (
+        "D'après le corpus :\n\n- 3 propositions en restortent :\n"
+        "  - Après avoir identifié les freins techniques aux alliances innovantes, il faut"
+        " faire émerger un droit d'expérimentation partenariale. [1]"
+    )
+    (point,) = previous_points(_after(answer))
+    assert point.startswith("Après avoir identifié les freins"), point
+    # Two quotes, each a sentence: the sentences are the points, as before.
+    prose = "D'après le corpus : Le risque technique … [1] Le risque politique … [2]"
+    assert len(previous_points(_after(prose))) == 2
+
+
 def test_the_last_lever_is_developed_not_the_list_repeated(reference_assistant):
     first, follow = _converse(
         reference_assistant,

@@ -1328,9 +1328,10 @@ def previous_answer(history: list[Turn]) -> str:
 def previous_points(history: list[Turn]) -> list[str]:
     """The points of the last assistant answer, in order (markers removed): its list items
     (the nested ones when a list sits under one point: « - Deux chiffres-clés… :\n  - 82%…
-    \n  - 61%… »), else the items a sentence enumerates after a colon (« 4 leviers : les
-    cotisations, les subventions publiques, les revenus d'activité et le financement
-    privé »), else its cited sentences."""
+    \n  - 61%… », even one: a list cut to the item that answers), else the items a
+    sentence enumerates after a colon (« 4 leviers : les cotisations, les subventions
+    publiques, les revenus d'activité et le financement privé »), else its cited
+    sentences."""
     answer = previous_answer(history)
     if not answer.strip():
         return []
@@ -1344,6 +1345,11 @@ def previous_points(history: list[Turn]) -> list[str]:
         points = [_clean(text) for indent, text in items if indent == level and _clean(text)]
         if len(points) >= 2:
             return points
+    if len(levels) >= 2 and len(items) == 2:
+        # One list quoted under its lead-in, cut to the item that answers (« - 3
+        # propositions en restortent :\n  - Après avoir identifié les freins … »): the item
+        # is the point, not the lead-in with it.
+        return [_clean(items[1][1])] if _clean(items[1][1]) else []
     body = _ABOUT_LEAD.sub("", _LEAD.sub("", answer.strip(), count=1), count=1)
     # A citation before a colon (« … tendances » [1] : d'abord …) ends no sentence.
     sentences = [_clean(part) for part in re.split(r"(?<=\])\s+(?![:;,.])", body)]
