@@ -258,3 +258,12 @@ def test_que_dit_la_partie_asks_a_summary():
 def test_the_note_retrieves_what_its_questions_point_to(reference_assistant, question, passage):
     _, retrieval = reference_assistant.retrieve(question)
     assert any(passage in p.text for p in retrieval.passages[:3])
+
+
+def test_a_phrase_asked_to_define_is_searched_where_it_is_written_in_a_row(reference_assistant):
+    # « Qu'est-ce que l'économie de l'engagement ? » quoted « Quels facteurs suscitent
+    # l'engagement territorial des acteurs économiques ? … »: both words, apart. The note
+    # writes the phrase in a row (« … en passant par l'économie de l'engagement, … »).
+    answer = reference_assistant.answer("Qu'est-ce que l'économie de l'engagement ?")
+    assert not answer.abstained, answer.answer
+    assert "économie de l’engagement" in answer.citations[0].quote, answer.answer

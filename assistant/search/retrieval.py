@@ -643,8 +643,10 @@ class Retriever:
           « la partie sur les spécificités … ») lifts the passages under a heading it names
           most of, in proportion; « l'introduction » names a document's first section;
         - a question about a subject of several words (« Quel est le rôle des collectivités
-          territoriales ? ») lifts the passages naming them in a row: their words apart are
-          all over the note (« capacité collective … sur les territoires »); and those
+          territoriales ? », or « Qu'est-ce que l'économie de l'engagement ? ») lifts the
+          passages naming them in a row: their words apart are all over the note
+          (« capacité collective … sur les territoires », « l'engagement territorial des
+          acteurs économiques »); and those
           naming the role asked of it in a row (« Le rôle du modèle socio-économique est de
           … »), as much again — a run more than a quarter of the passages name (« modèle
           socio-économique »: 88 of 138) sets none apart and lifts none."""
@@ -654,7 +656,9 @@ class Retriever:
         by_phrase = self.settings.subject_phrase_boost
         runs = [
             list(run)
-            for run in (query.intent.subject_terms, query.intent.role_terms)
+            for run in dict.fromkeys(
+                (query.intent.subject_terms, query.intent.role_terms, query.defined)
+            )
             if len(run) > 1 and by_phrase
         ]
         for n, part in enumerate(parts):
