@@ -366,14 +366,40 @@ def _number_term(folded: str) -> str | None:
     return f"{int(match.group(1))}e" if match else None
 
 
+# Prepositions and adverbs French writes in several words, whose noun names nothing (a
+# closed class of the grammar, read as stop words are): « par rapport aux entreprises » is
+# no report (« Quelles sont les spécificités des associations par rapport aux entreprises ? »
+# quoted « Ce rapport est le fruit … » and « le rapport interministériel … »), « en effet »
+# no effect, « en particulier » no private person, « d'une part » no share. spaCy's French
+# parser marks few of them as fixed (« grâce à », « face à », not « par rapport à »).
+_OF = r"(?:de|du|des|d['’])"
+_LOCUTIONS = re.compile(
+    r"\b(?:par rapport (?:à|au|aux)\b|au sein " + _OF + r"|en (?:matière|termes) " + _OF
+    + r"|au niveau " + _OF + r"|en fonction " + _OF + r"|(?:à l['’]|au )(?:égard|regard) "
+    + _OF + r"|à propos " + _OF + r"|au cours " + _OF + r"|en vue " + _OF
+    + r"|au lieu " + _OF + r"|en raison " + _OF + r"|à l['’]aide " + _OF
+    + r"|au profit " + _OF + r"|par le biais " + _OF + r"|au travers " + _OF
+    + r"|en faveur " + _OF + r"|à l['’]instar " + _OF + r"|du fait " + _OF
+    + r"|en dehors " + _OF + r"|grâce (?:à|au|aux)\b|face (?:à|au|aux)\b(?! face)"
+    + r"|en effet\b|en particulier\b|d['’]une part\b|d['’]autre part\b|à la fois\b)"
+)
+
+
+def without_locutions(lowered: str) -> str:
+    """Lowercased text with its locutions (``_LOCUTIONS``) blanked: what :func:`analyze`
+    reads word by word."""
+    return _LOCUTIONS.sub(" ", lowered)
+
+
 def analyze(text: str) -> list[str]:
     """BM25 terms: lowercase words, stop words dropped, Snowball-French stems, accents folded.
 
     Stemming runs before folding because the Snowball rules need the accents.
-    Numbers are kept whole: « 2018 » must not match « 2008 ».
+    Numbers are kept whole: « 2018 » must not match « 2008 ». Locutions (``_LOCUTIONS``:
+    « par rapport aux », « en effet ») are function words too.
     """
     out: list[str] = []
-    for raw in _WORD.findall(text.lower()):
+    for raw in _WORD.findall(without_locutions(text.lower())):
         raw = raw.replace("_", "").translate(_LIGATURES)
         if not raw:
             continue

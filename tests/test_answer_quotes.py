@@ -561,3 +561,15 @@ def test_a_list_of_the_documents_own_section_titles_names_them_without_saying(tm
     assert not answer.abstained, answer.answer
     assert "animent les ateliers" in answer.citations[0].quote, answer.answer
     assert all("Les partenaires" not in c.quote for c in answer.citations), answer.answer
+
+
+def test_a_locution_names_nothing_the_question_asks(reference_assistant):
+    # « Quels effets ont les alliances ? » quoted « Celui-ci comprend en effet 3 axes … »;
+    # « … par rapport aux entreprises ? » quoted « Ce rapport est le fruit de réflexions … ».
+    answer = reference_assistant.answer("Quels effets ont les alliances ?")
+    assert "établi les effets de ce mouvement" in answer.citations[0].quote, answer.answer
+    answer = reference_assistant.answer(
+        "Quelles sont les spécificités des associations par rapport aux entreprises ?"
+    )
+    assert not answer.abstained, answer.answer
+    assert all("rapport" not in c.quote for c in answer.citations), answer.answer

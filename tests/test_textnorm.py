@@ -1,3 +1,5 @@
+from collections import Counter
+
 from assistant.textnorm import analyze, matches_inside, tokens
 
 
@@ -119,3 +121,24 @@ def test_the_shipped_agent_nouns_are_spacys():
     assert shipped["investisseur"] == "invest"  # of « investir »
     # No verb of that form in French: not an agent noun.
     assert "directeur" not in shipped and "secteur" not in shipped and "valeur" not in shipped
+
+
+def test_locutions_are_function_words():
+    # « par rapport aux » is no report, « en effet » no effect, « d'une part » no share.
+    assert analyze("les associations par rapport aux entreprises") == ["associ", "entrepris"]
+    assert analyze("Celui-ci comprend en effet 3 axes") == analyze("Celui-ci comprend 3 axes")
+    assert "part" not in analyze("d'une part les dons, d’autre part les cotisations")
+    assert "rapport" in analyze("Ce rapport est le fruit de réflexions")
+    assert "effet" in analyze("l'effet ciseau")
+    # « face à face » is a phrase of its own, « Face à la crise » a preposition.
+    assert analyze("un « face à face »").count(analyze("face")[0]) == 2
+    assert analyze("Face à la crise") == analyze("la crise")
+
+
+def test_bm25_reads_locutions_as_analyze_does():
+    from assistant.search.lexical import TermCounter
+
+    counter = TermCounter()
+    text = "Les pratiques au sein des entreprises, en effet, par rapport aux associations."
+    assert counter(text) == Counter(analyze(text))
+    assert counter.word_local

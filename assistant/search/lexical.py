@@ -9,7 +9,7 @@ from collections import Counter
 
 import numpy as np
 
-from ..textnorm import analyze
+from ..textnorm import analyze, without_locutions
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,8 @@ class TermCounter:
     """``analyze`` once per distinct word instead of once per occurrence, terms as ids.
 
     ``analyze`` treats each ``\\w+`` run of the lowercased text on its own (fold, stop
-    words, stem), so a document's terms are its words' terms. Memoising them was the
+    words, stem), once its locutions are blanked (« par rapport aux »), so a document's
+    terms are its remaining words' terms. Memoising them was the
     largest cost of building a 100× index (``fold`` on every word). The first documents
     are checked against ``analyze`` itself: should the analyser ever look beyond single
     words, the counter falls back to calling it on whole texts.
@@ -51,7 +52,7 @@ class TermCounter:
     def ids(self, text: str) -> list[int]:
         """``[id(term) for term in analyze(text)]``."""
         if self.word_local:
-            words = _WORDS.findall(text.lower())
+            words = _WORDS.findall(without_locutions(text.lower()))
             memo = self._memo
             for word in set(words).difference(memo):
                 memo[word] = self._word(word)
