@@ -83,11 +83,14 @@ class Unit:
         Fondations. »). The rest is what the unit says (who asks them, « … leur place
         devient de plus en plus stratégique »); the questions' words are asked, not said.
         A question the next sentence answers (« A quoi servent les alliances ? A innover
-        … ») is not open: 0."""
+        … ») is not open: 0. One whose next sentence says who will answer it (« Comment
+        hybrider … maximiser son impact social … ? C'est la question à laquelle ce MOOC se
+        propose de répondre, avec … ») is: the unit is quoted for who answers, and what it
+        says is that, not the question's words."""
         sentences = split_sentences(self.text)
         for i, sentence in enumerate(sentences):
             if not asks(sentence):
-                return i if names_questions(sentence) else 0
+                return i if names_questions(sentence, answered=True) else 0
         return 0
 
     @functools.cached_property
@@ -421,9 +424,11 @@ def asks(text: str) -> bool:
     return bool(_ASKS.search(text.rstrip()))
 
 
-def names_questions(sentence: str) -> bool:
+def names_questions(sentence: str, answered: bool = False) -> bool:
+    """A sentence naming the questions before it; ``answered``: also one saying who answers
+    them (« C'est la question à laquelle ce MOOC se propose de répondre »)."""
     sentence = sentence.lstrip('«“"( ')
-    return bool(_NAMES_QUESTIONS.match(sentence)) and not _ANSWERED.search(sentence)
+    return bool(_NAMES_QUESTIONS.match(sentence)) and (answered or not _ANSWERED.search(sentence))
 
 
 def only_asks(unit: Unit) -> bool:

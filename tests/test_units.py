@@ -431,3 +431,15 @@ def test_items_naming_the_documents_sections_are_named_not_said():
     )
     (unit,) = name_sections(resources, sections)
     assert unit.titles == () and "budget" in unit.said_terms
+
+
+def test_a_question_whose_answerer_is_named_is_asked_not_said():
+    # « … maximiser son impact social … ? C'est la question à laquelle ce MOOC se propose de
+    # répondre, avec … »: quoted whole (it tells who answers), but the question's words are
+    # not what it says — « Comment mesurer l'impact social ? » opened on it.
+    (unit,) = split_units(
+        "Comment maximiser son impact social dans le temps ? C’est la question à laquelle ce "
+        "MOOC se propose de répondre, avec le témoignage de vingt dirigeants."
+    )
+    assert unit.quotable and unit.asked_sentences == 1
+    assert "impact" not in unit.said_terms and "temoignag" in unit.said_terms
