@@ -233,6 +233,14 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
         # the first quote of a check case; docs/evaluation.md).
         w_lexical *= retrieval.lexical_factor
     total = sum(weight.values()) or 1.0
+    # « Que dit la note sur le mécénat ? »: when some unit holds a word of what is asked,
+    # one holding only the words of who says it (« … la présente note prospective ») shares
+    # no word of it — « la note » says who is asked, not what about. (A follow-up's context,
+    # the previous question's words, is its subject: « Comment y accéder ? » after « Qu'est-ce
+    # que le DLA ? ».)
+    sources = query.qualifying | query.set_aside
+    asked_of = {t for t in weight if t not in sources}
+    on_subject: set[int] = set()
     pairs = list(itertools.pairwise(focus))
     best_passage = max((p.score for p in passages[:depth]), default=0.0) or 1.0
 
@@ -240,6 +248,9 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # where a unit writes it (« l'Avise »), not where it stems alike (« Tel est l'avis
     # exprimé … » analyses to « avis » too).
     as_named = _named_words(query.names)
+    # « Et sur les tiers-lieux ? »: a word made of words is one word; a unit holding one of
+    # its parts (« … les lieux de construction collective ») does not hold it.
+    compounds = _compounds(query.focus_text)
     raw: list[tuple[RetrievedChunk, Unit, float, float, float, float, bool, bool, bool]] = []
     # « Et côté PME ? » re-scopes the previous question to a new subject (its own words,
     # ``query.rescoped``): a unit is about it when it names it; one that does not is about
@@ -377,9 +388,14 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
                 quoted = figure_items(unit, asked) or unit
             terms = quoted.terms
             present = quoted.read_terms
+            for compound in compounds:
+                if present.intersection(compound) and not contains_run(list(terms), [*compound]):
+                    present = present - set(compound)
             if as_named:
                 present = frozenset(t for t in present if _holds_as_named(t, quoted, as_named))
             lexical = sum(w for t, w in weight.items() if t in present) / total
+            if asked_of & present:
+                on_subject.add(id(unit))
             in_row = _pairs_in_row(pairs, terms)
             dense = float("nan")
             if sims is not None and quoted.rows and max(quoted.rows) < len(sims):
@@ -524,6 +540,8 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     span = (high - low) or 1.0
     scored: list[Scored] = []
     for passage, unit, dense, lexical, in_row, prior, counting, moved, restates in raw:
+        if on_subject and id(unit) not in on_subject:
+            lexical = 0.0
         meaning = (dense - low) / span if dense == dense else lexical
         fits = holds("reason" if intent.why else intent.kind, unit.text, unit.kind == "list")
         if intent.why and fits and not gives_reason_about(unit.text, reason_subject):
@@ -770,6 +788,27 @@ def _mostly_said(unit: Unit, said: frozenset[str]) -> bool:
 def overlap(a: set[str], b: set[str]) -> float:
     """Shared words over the smaller set's: 1.0 when one unit's words are all in the other."""
     return len(a & b) / max(1, min(len(a), len(b)))
+
+
+# A hyphenated word of two words at least (« tiers-lieux », « co-construction »), not an
+# inverted verb and its pronoun (« a-t-il », « qu'est-ce », « peut-elle »).
+# A name (« JURIS-Associations », « Nicolas-Hulot ») is read as names are (_named_words).
+_COMPOUND = re.compile(r"(?<![\w-])[^\W\d_A-ZÀ-ÖØ-Þ][^\W\d_]*(?:-[^\W\d_]+)+\b")
+_INVERTED = re.compile(
+    r"-(?:t-)?(?:il|ils|elle|elles|on|ce|je|tu|nous|vous|moi|toi|le|la|les|lui|leur|y|en)$",
+    re.IGNORECASE,
+)
+
+
+def _compounds(text: str) -> list[tuple[str, ...]]:
+    out = []
+    for match in _COMPOUND.finditer(text):
+        if _INVERTED.search(match.group()):
+            continue
+        terms = tuple(analyze(match.group()))
+        if len(terms) >= 2:
+            out.append(terms)
+    return out
 
 
 def _pairs_in_row(pairs: list[tuple[str, str]], terms: Sequence[str]) -> float:
