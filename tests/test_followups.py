@@ -1253,3 +1253,27 @@ def test_a_pronoun_follow_up_is_about_the_name_the_previous_question_asked_about
     _, produced = _converse(reference_assistant, "Qu'est-ce que le Fonjep ?", "Qu'a-t-il produit ?")
     assert "fonjep" in produced.citations[0].quote.lower(), produced.answer
     assert "Le RAMEAU est un laboratoire" not in produced.answer, produced.answer
+
+
+def test_a_rescoped_follow_up_quotes_no_unit_holding_only_the_previous_subject(tmp_path):
+    # « Et pour les fondations ? »: a unit holding the previous question's words but not the
+    # new subject (« La diversification des ressources … est au cœur des échanges … ») is
+    # about the previous subject, however well it matches it.
+    note = (
+        "# Ressources\n\n"
+        "Les associations diversifient leurs ressources financières depuis 2010.\n\n"
+        "La diversification des ressources financières est au cœur des échanges entre pairs, "
+        "qu'il s'agisse des modes d'investissement ou des modes d'évaluation.\n\n"
+        "Au sein du cercle des fondations, les pratiques des pionnières sont partagées.\n\n"
+        "# Autre\n\nLe conseil d'administration se réunit quatre fois par an.\n"
+    )
+    settings = corpus_of(tmp_path, {"note.md": note})
+    assistant = Assistant(settings)
+    first = "Comment les associations diversifient-elles leurs ressources financières ?"
+    history = [
+        Turn(role="user", content=first),
+        Turn(role="assistant", content=assistant.answer(first).answer),
+    ]
+    answer = assistant.answer("Et pour les fondations ?", history=history)
+    assert not answer.abstained, answer.answer
+    assert all("fondations" in c.quote for c in answer.citations), answer.answer

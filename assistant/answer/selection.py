@@ -235,11 +235,17 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     total = sum(weight.values()) or 1.0
     # « Que dit la note sur le mécénat ? »: when some unit holds a word of what is asked,
     # one holding only the words of who says it (« … la présente note prospective ») shares
-    # no word of it — « la note » says who is asked, not what about. (A follow-up's context,
-    # the previous question's words, is its subject: « Comment y accéder ? » after « Qu'est-ce
-    # que le DLA ? ».)
+    # no word of it — « la note » says who is asked, not what about. A follow-up's context,
+    # the previous question's words, is its subject (« Comment y accéder ? » after
+    # « Qu'est-ce que le DLA ? »), unless the follow-up names a subject of its own: « Et pour
+    # les fondations ? », a point to develop (a unit holding only the previous question's
+    # words is about the previous subject) — one the note does speak of: of « Et pour une
+    # petite association ? », it says what it says of the previous subject.
     sources = query.qualifying | query.set_aside
     asked_of = {t for t in weight if t not in sources}
+    own = query.point or query.rescoped or query.rescoped_phrase
+    if own and not set(focus) & retrieval.unwritten:
+        asked_of = set(focus) & asked_of or asked_of
     on_subject: set[int] = set()
     pairs = list(itertools.pairwise(focus))
     best_passage = max((p.score for p in passages[:depth]), default=0.0) or 1.0
