@@ -1018,6 +1018,23 @@ def test_a_follow_up_naming_a_measure_asks_that_measure(reference_assistant):
     assert "44% du financement associatif" in answer.citations[0].quote, answer.answer
 
 
+def test_a_possessive_measure_asks_that_measure_of_the_previous_subject(reference_assistant):
+    # « Et sa part ? » after « Quel est le montant du financement privé ? » was read as a new
+    # subject « sa part », with the previous question's measure (an amount): it said the note
+    # gives no figure, when the quote it had just given ends on « (5 % des financements
+    # associatifs) ».
+    first = "Quel est le montant du financement privé ?"
+    intent = intent_in_context(read_intent("Et sa part ?"), first, True, "Et sa part ?")
+    assert (intent.kind, intent.measure, intent.new_subject) == ("figure", "share", "")
+    history = [
+        Turn(role="user", content=first),
+        Turn(role="assistant", content=reference_assistant.answer(first).answer),
+    ]
+    answer = reference_assistant.answer("Et sa part ?", history)
+    assert not answer.abstained, answer.answer
+    assert "5 % des financements associatifs" in answer.citations[0].quote, answer.answer
+
+
 def test_a_point_the_previous_answer_already_developed_is_not_developed_with_other_things(
     reference_assistant,
 ):

@@ -275,8 +275,11 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # answer quoted answers the previous question; quoted again, it read as the same answer
     # twice. A follow-up asking something of its own (« local ») quotes it again only if it
     # says that. (A year is no such thing: « Et en 2022 ? » keeps to the subject.)
+    # (Nor is the measure it names: « Et sa part ? » after « Quel est le montant du
+    # financement privé ? » is answered by the quote ending on « (5 % des financements
+    # associatifs) », which gives it.)
     asks_more = (
-        set(query.focus_terms) - set(query.years)
+        set(query.focus_terms) - set(query.years) - measuring - set(measure_terms())
         if query.follow_up and not query.point and not rescoped and query.previous_answer
         else set()
     )

@@ -1244,6 +1244,8 @@ def intent_in_context(
         measure = _MEASURE_NAMED[named.group(1)] if named else inherited.measure
         kind = "figure" if named else inherited.kind
         intent = replace(intent, kind=kind, measure=measure)
+        if named and _MEASURE_ONLY.match(fold(intent.new_subject).strip()):
+            intent = replace(intent, new_subject="")
         # « Et côté salariés ? » after « Combien de bénévoles … ? » counts the salariés: a
         # new subject that is a plural noun takes the counted noun's place.
         noun = _COUNTABLE.fullmatch(fold(question)) if intent.new_subject else None
@@ -1289,10 +1291,15 @@ def intent_in_context(
 
 # « Et la part des X ? », « Et le montant ? », « Et la durée ? »: a follow-up naming the
 # measure it asks, without a question word (on folded text).
-_NAMED_MEASURE = re.compile(
-    r"^\s*(?:et|and)\s+(?:la|le|l'|the)\s*(part|proportion|pourcentage|montant|cout|duree"
-    r"|share|percentage|amount|cost|duration)\b"
+# « Et sa part ? » asks it of what the previous question was about (a possessive).
+_MEASURE_WORDS = (
+    r"(part|proportion|pourcentage|montant|cout|duree|share|percentage|amount|cost|duration)"
 )
+_NAMED_MEASURE = re.compile(
+    r"^\s*(?:et|and)\s+(?:la|le|l'|the|sa|son|leur|its|their)\s*" + _MEASURE_WORDS + r"\b"
+)
+# … and nothing else: no new subject (« sa part » is the previous subject's share).
+_MEASURE_ONLY = re.compile(r"^(?:la|le|l'|the|sa|son|leur|its|their)\s*" + _MEASURE_WORDS + "$")
 _MEASURE_NAMED = {
     "part": "share", "proportion": "share", "pourcentage": "share", "share": "share",
     "percentage": "share", "montant": "money", "cout": "money", "amount": "money",
