@@ -669,3 +669,18 @@ def test_an_agent_noun_the_note_never_writes_is_read_as_its_verb(reference_assis
     answer = reference_assistant.answer("Qui est l'éditeur du référentiel ?")
     assert not answer.abstained, answer.answer
     assert "Juris" in answer.citations[0].quote or "JURIS" in answer.citations[0].quote
+
+
+def test_the_share_of_what_weighs_is_the_share_asked(reference_assistant):
+    # « Quelle est la part des revenus d'activité ? » said the note gives no figure: its share
+    # is written as the subject of a verb of weighing (« … les revenus d'activité ne
+    # représentaient que 49% du budget moyen … »), the cotisations' as « leur part … ».
+    for question, figure in (
+        ("Quelle est la part des revenus d'activité ?", "49%"),
+        ("Quelle est la part des cotisations ?", "10 %"),
+    ):
+        answer = reference_assistant.answer(question)
+        assert not answer.abstained, (question, answer.answer)
+        assert figure in answer.citations[0].quote, (question, answer.answer)
+    # A share of something else is still none: the note gives no share of donations.
+    assert reference_assistant.answer("Quelle est la part des dons ?").abstained

@@ -278,12 +278,45 @@ def gives(intent: Intent, text: str, subject: Sequence[str] = ()) -> bool:
         return (
             counts_terms(text, intent.counted_terms, shares, written=intent.counted)
             or (shares and any(counts_terms(text, (term,)) for term in subject))
+            or (shares and _represents(text, intent.counted_whole or intent.counted_terms))
             or counts_initials(text, intent.counted_initials, shares)
             or counts_bare_terms(text, intent.counted_terms)
             or (not shares and _share_doing(text, intent))
         )
     pattern = _GIVES.get(intent.measure)
     return bool(pattern and pattern.search(text))
+
+
+# « les revenus d'activité ne représentaient que 49% du budget »: the subject of a verb of
+# weighing is what the share is of (its share of the whole after it).
+_WEIGHS = re.compile(
+    r"(?P<part>[^,;:.!?()]*?)\b(?:représent|pès|pes|constitu)\w*\s+(?:[\w’']+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+# « Les cotisations progressent …, leur part en valeur relative … passée sous la barre des
+# 10 % »: the share's own clause names it a share of what its sentence is about.
+_SHARE_NOUN = re.compile(r"\b(?:leur|sa|son)\s+(?:part|poids|proportion)\b", re.IGNORECASE)
+
+
+def _represents(text: str, part: Sequence[str]) -> bool:
+    """Whether ``text`` gives a share of ``part`` (analysed): as the subject of a verb of
+    weighing right before the share (« … les revenus d'activité ne représentaient que
+    49% … »), or in a sentence about it whose clause holding the share names it its share
+    (« Les cotisations …, leur part … sous la barre des 10 % »)."""
+    if not part:
+        return False
+    for match in _GIVES["share"].finditer(text):
+        window = text[max(0, match.start() - 200) : match.start()]
+        before = _WEIGHS.search(window)
+        if before and set(part) <= set(analyze(before.group("part"))):
+            return True
+        sentence = re.split(r"[.!?]\s", window)[-1]
+        clause = re.split(r"[,;:()]", sentence)[-1]
+        if _SHARE_NOUN.search(clause) and set(part) <= set(analyze(sentence)):
+            return True
+    return False
 
 
 def _share_doing(text: str, intent: Intent) -> bool:
