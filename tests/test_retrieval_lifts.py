@@ -267,3 +267,13 @@ def test_a_phrase_asked_to_define_is_searched_where_it_is_written_in_a_row(refer
     answer = reference_assistant.answer("Qu'est-ce que l'économie de l'engagement ?")
     assert not answer.abstained, answer.answer
     assert "économie de l’engagement" in answer.citations[0].quote, answer.answer
+
+
+def test_a_question_in_a_sections_title_words_asks_what_that_section_says(reference_assistant):
+    # « Quelle place pour les territoires ? » (the 9th day's title) opened on « Quels
+    # facteurs suscitent l'engagement territorial … ? »; the day's points answer it.
+    answer = reference_assistant.answer("Quelle place pour les territoires ?")
+    assert answer.answer.startswith("Points clés de « 9e jour – La place des territoires »")
+    # Asking what they are, or more than the title says, is no request for the section.
+    for question in ("Que sont les communautés de pairs ?", "Quel rôle pour les territoires ?"):
+        assert not reference_assistant.answer(question).answer.startswith("Points clés")

@@ -131,6 +131,10 @@ def written_intent(intent: Intent, retrieval: Retrieval) -> Intent:
     """The intent as the passages can answer it: « les cotisations des adhérents » — a word
     of the part the note never writes no unit can hold; the part is what it writes
     (« cotisations »)."""
+    if intent.kind == "explain" and retrieval.section is not None:
+        # « Quelle place pour les territoires ? »: the question is the title of the section it
+        # named (Retriever.titled_section); what that section says is the answer.
+        intent = replace(intent, kind="summary")
     english = intent.counted_english
     if english and not intent.counted and all(t in retrieval.cognates for t in english):
         # « How many partnerships … ? »: a number of the French term it is a cognate of

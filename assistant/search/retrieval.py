@@ -225,6 +225,8 @@ EMPTY = Partition(
 _ACRONYM = re.compile(r"\b[A-Z]{3,5}\b")
 _WORD = re.compile(r"\w+")
 # « 16e jour – Les webinaires »: the day number is how a title is numbered, not what it names.
+# « Que sont … ? », « Qu'est-ce que … ? », « Que font … ? »: what something is or does.
+_WHAT_IT_IS = re.compile(r"^\W*(?:et\s+)?qu(?:e\s+|['’]\s*)(?:est|sont|font|fait)\b")
 _DAY_PREFIX = re.compile(r"^\d+\s*\w*\s+jour\s*[–-]")
 
 
@@ -489,6 +491,19 @@ class Retriever:
                 best = (share, (source, title))
         return best[1] if best[0] >= 0.75 else None
 
+    def titled_section(
+        self, asked: set[str], viewer: str | None = None
+    ) -> tuple[str, str] | None:
+        """The (source, section title) whose title's terms (two at least) are exactly
+        ``asked``, when one section has them."""
+        found = {
+            (c.source, c.section)
+            for part in self.partitions(viewer)
+            for c in part.chunks
+            if len(asked) >= 2 and set(analyze(_DAY_PREFIX.sub("", c.section))) == asked
+        }
+        return found.pop() if len(found) == 1 else None
+
     def section(
         self, source: str, title: str, viewer: str | None = None
     ) -> list[tuple[Chunk, np.ndarray | None]]:
@@ -732,6 +747,16 @@ class Retriever:
         named = None
         if query.intent.kind == "summary":
             named = self.find_section(query.asked, query.intent.day, viewer)
+        elif query.intent.kind == "explain" and not (
+            query.intent.why
+            or query.follow_up
+            or query.defined
+            or _WHAT_IT_IS.match(fold(query.focus_text).lower())
+        ):
+            # « Quelle place pour les territoires ? », « Les communautés de pairs ? »: a
+            # question in a section's title words and no other asks what that section says
+            # (« Que sont les communautés de pairs ? » asks what they are).
+            named = self.titled_section(set(query.terms) - query.asking, viewer)
         if named is not None:
             chunks = self.section(*named, viewer)
             retrieval.section = Section(*named, chunks)
