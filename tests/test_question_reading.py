@@ -949,6 +949,24 @@ def test_a_unit_names_who_did_the_deed_asked(text, verb, named):
             "Je m'intéresse au mécénat. Combien d'entreprises le pratiquent ?",
             "Je m'intéresse au mécénat. Combien d'entreprises le pratiquent ?",
         ),
+        # A greeting and the asker's role, before the question: not what it is about (their
+        # organisation may be).
+        (
+            "Bonjour, je suis trésorière d'une association sportive : comment diversifier nos "
+            "financements ?",
+            "d'une association sportive : comment diversifier nos financements ?",
+        ),
+        (
+            "Bonjour, je dirige une association d'insertion, par où commencer pour revoir "
+            "notre modèle ?",
+            "je dirige une association d'insertion, par où commencer pour revoir notre modèle ?",
+        ),
+        ("Bonjour ! Qu'est-ce que le DLA ?", "Qu'est-ce que le DLA ?"),
+        # The situation asked about is the question's own (« dépend … des subventions »).
+        (
+            "Notre association dépend à 80% des subventions, est-ce un risque ?",
+            "Notre association dépend à 80% des subventions, est-ce un risque ?",
+        ),
     ],
 )
 def test_what_the_asker_needs_the_answer_for_is_not_searched(question, searched):
@@ -1283,3 +1301,14 @@ def test_how_it_works_is_asked_by_a_verb_that_names_nothing(reference_assistant)
     answer = reference_assistant.answer("Le mécénat, ça marche comment ?")
     assert "marché" not in answer.citations[0].quote, answer.answer
     assert "mécénat" in answer.citations[0].quote.lower(), answer.answer
+
+
+def test_a_question_after_who_asks_is_answered(reference_assistant):
+    # « Bonjour, je suis trésorière d'une association sportive : comment diversifier nos
+    # financements ? » said it found nothing: « trésorière » is the asker, not the subject.
+    answer = reference_assistant.answer(
+        "Bonjour, je suis trésorière d'une association sportive : comment diversifier nos "
+        "financements ?"
+    )
+    assert not answer.abstained, answer.answer
+    assert "divers" in answer.citations[0].quote.lower(), answer.answer

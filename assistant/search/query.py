@@ -1814,11 +1814,30 @@ _NEED = re.compile(
 )
 
 
+# A greeting, and the asker's own role, opening the question (« Bonjour, je suis trésorière
+# d'une association sportive : … »): the organisation stays, it may be what the question is
+# about (« Je dirige une association d'environnement : quel outil … ? » asks the
+# environment's).
+_GREETING = re.compile(r"^\W*(?:bonjour|bonsoir|salut|hello|hi)\b[\s,!.:;]*", re.IGNORECASE)
+_WHO_ASKS = re.compile(
+    r"^(?:je\s+suis|nous\s+sommes)\s+(?:[^\W\d_][\w’'-]*\s+){1,3}?"
+    r"(?=(?:d['’]|de\s+la|du|des|dans|chez|au\s+sein)\b)",
+    re.IGNORECASE,
+)
+
+
 def without_setting(question: str) -> str:
     """The question without the sentences saying what the asker needs the answer for, when
     another sentence asks. Searched and weighed, « Il me faut l'année de départ pour ma diapo
     d'introduction » pulled in what shares its words (« A partir de 2018 … » over « Depuis
-    2008, Le RAMEAU mène … »); the kind of answer is still read on the whole question."""
+    2008, Le RAMEAU mène … »); the kind of answer is still read on the whole question.
+    Nor a greeting and who the asker is, before what they ask: « Bonjour, je suis trésorière
+    d'une association sportive : comment diversifier nos financements ? » said it found
+    nothing (« trésorière », « sportive » are no words of the note)."""
+    rest = _GREETING.sub("", question.strip(), count=1)
+    rest = _WHO_ASKS.sub("", rest, count=1)
+    if rest != question.strip() and rest.rstrip().endswith("?") and analyze(rest):
+        question = rest
     sentences = re.split(r"(?<=[.?!])\s+(?=[^\W\d_])", question.strip())
     if len(sentences) < 2 or not any(s.rstrip().endswith("?") for s in sentences):
         return question
