@@ -1312,3 +1312,16 @@ def test_a_question_after_who_asks_is_answered(reference_assistant):
     )
     assert not answer.abstained, answer.answer
     assert "divers" in answer.citations[0].quote.lower(), answer.answer
+
+
+def test_the_way_something_goes_is_asked_in_words_the_note_need_not_write(reference_assistant):
+    # « Le bénévolat est-il en hausse ou en baisse ? » said it found nothing: the note writes
+    # « une croissance de 16,8% », « en progression », never « hausse » or « baisse ».
+    assert asking_terms("Le bénévolat est-il en hausse ou en baisse ?") == {"hauss", "baiss"}
+    assert asking_terms("La baisse des subventions est-elle grave ?") == frozenset()
+    answer = reference_assistant.answer("Le bénévolat est-il en hausse ou en baisse ?")
+    assert not answer.abstained, answer.answer
+    assert "croissance de 16,8%" in answer.answer, answer.answer
+    answer = reference_assistant.answer("Les cotisations sont-elles en baisse ?")
+    assert not answer.abstained, answer.answer
+    assert "ayant diminué" in answer.citations[0].quote, answer.answer

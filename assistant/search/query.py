@@ -776,16 +776,26 @@ _HOW_IT_WORKS = re.compile(
 )
 
 
+# « Le bénévolat est-il en hausse ou en baisse ? », « Les subventions diminuent-elles ? »
+# (on folded text): the way something goes is asked, in words the note need not write — it
+# says « une croissance de 16,8% », « se contractent », « est passé de … à … ».
+_TREND = re.compile(
+    r"\ben\s+(?:hausse|baisse|progression|recul|diminution|augmentation|declin)\b"
+    r"|\b(?:augmente|diminue|baisse|progresse|recule|chute|stagne)(?:nt)?-(?:t-)?"
+    r"(?:il|elle|ils|elles)\b"
+)
+
+
 def asking_terms(question: str) -> frozenset[str]:
     """The analysed words by which a question asks which things exist or serve (« Quels
     outils existent … ? »: « existent »), what something is for (« ça sert à quoi ? »:
     « sert »), how it works (« ça marche comment ? »), the role or place something has
     (« Quel rôle joue … ? »: « joue »), a key figure, the note's wording (« Quelle image la
     note utilise-t-elle … ? »), who heads something (« Qui dirige … ? ») or who wrote a work
-    (« Qui a écrit … ? »), and the talk it opens on (« On parle beaucoup de … »): how it
-    asks, not what about — « … ceux qui existent dans les territoires » is no answer for it,
-    and the note need not write « sert » to say what a thing is for, nor « écrit » to say
-    who published it."""
+    (« Qui a écrit … ? »), the way something goes (« … en hausse ou en baisse ? »), and the
+    talk it opens on (« On parle beaucoup de … »): how it asks, not what about — « … ceux
+    qui existent dans les territoires » is no answer for it, and the note need not write
+    « sert » to say what a thing is for, nor « écrit » to say who published it."""
     folded = fold(question)
     which = _WHICH_EXIST.search(folded)
     purpose = _SERVES.search(folded)
@@ -804,6 +814,7 @@ def asking_terms(question: str) -> frozenset[str]:
         purpose.group(0) if purpose else "",
         heads.group("verb") if heads else "",
         _matched(author),
+        " ".join(m.group(0) for m in _TREND.finditer(folded)),
     ]
     return frozenset(analyze(" ".join(words)))
 
