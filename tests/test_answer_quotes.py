@@ -596,3 +596,11 @@ def test_who_is_asked_is_no_word_of_what_is_asked(reference_assistant):
     answer = reference_assistant.answer("Que dit la note sur le mécénat ?")
     assert not answer.abstained, answer.answer
     assert all("présente note" not in c.quote for c in answer.citations), answer.answer
+
+
+def test_a_short_stem_is_held_where_its_word_is_written(reference_assistant):
+    # « Les dons des particuliers, ça représente combien ? » quoted « 150 études de cas …
+    # Cette base de données … »: « données » stems to « don » as « dons » does.
+    for question in ("Les dons des particuliers, ça représente combien ?",):
+        answer = reference_assistant.answer(question)
+        assert all("base de données" not in c.quote for c in answer.citations), answer.answer

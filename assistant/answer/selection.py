@@ -29,7 +29,7 @@ from ..search.query import (
     refers_back,
 )
 from ..search.retrieval import Retrieval
-from ..textnorm import analyze, contains_run, tokens
+from ..textnorm import analyze, contains_run, fold, tokens
 from ..textunits import Unit, around_items, is_item, strip_bullet
 from .holds import (
     announces,
@@ -261,6 +261,10 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # « Et sur les tiers-lieux ? »: a word made of words is one word; a unit holding one of
     # its parts (« … les lieux de construction collective ») does not hold it.
     compounds = _compounds(query.focus_text)
+    # « Les dons des particuliers … ? »: a stem of three letters or fewer is held only where
+    # the unit writes the word or its plural, not a longer word it stems from (« une base de
+    # données » analyses to « don » too).
+    short_stems = {t for t in weight if len(t) <= 3 and t.isalpha()}
     raw: list[tuple[RetrievedChunk, Unit, float, float, float, float, bool, bool, bool]] = []
     # « Et côté PME ? » re-scopes the previous question to a new subject (its own words,
     # ``query.rescoped``): a unit is about it when it names it; one that does not is about
@@ -401,6 +405,9 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
                 quoted = figure_items(unit, asked) or unit
             terms = quoted.terms
             present = quoted.read_terms
+            for short in short_stems & present:
+                if not _writes_form(quoted.text, short):
+                    present = present - {short}
             for compound in compounds:
                 if present.intersection(compound) and not contains_run(list(terms), [*compound]):
                     present = present - set(compound)
@@ -822,6 +829,17 @@ def _compounds(text: str) -> list[tuple[str, ...]]:
         if len(terms) >= 2:
             out.append(terms)
     return out
+
+
+@functools.cache
+def _inflected(stem: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![^\W\d_]){re.escape(stem)}[^\W\d_]{{0,2}}(?![^\W\d_])")
+
+
+def _writes_form(text: str, stem: str) -> bool:
+    """Whether ``text`` writes a word that is the (folded) stem and at most two more letters
+    (« don », « dons », « cas »), rather than a longer word sharing it (« données »)."""
+    return bool(_inflected(stem).search(fold(text).lower()))
 
 
 def _pairs_in_row(pairs: list[tuple[str, str]], terms: Sequence[str]) -> float:
