@@ -287,7 +287,7 @@ def score_units(query: SearchQuery, retrieval: Retrieval, depth: int = 4) -> lis
     # financement privé ? » is answered by the quote ending on « (5 % des financements
     # associatifs) », which gives it.)
     asks_more = (
-        set(query.focus_terms) - set(query.years) - measuring - set(measure_terms())
+        set(query.focus_terms) - set(query.years) - set(measure_terms())
         if query.follow_up and not query.point and not rescoped and query.previous_answer
         else set()
     )

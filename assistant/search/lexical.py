@@ -21,8 +21,8 @@ class TermCounter:
 
     ``analyze`` treats each ``\\w+`` run of the lowercased text on its own (fold, stop
     words, stem), once its locutions are blanked (« par rapport aux »), so a document's
-    terms are its remaining words' terms. Memoising them was the
-    largest cost of building a 100× index (``fold`` on every word). The first documents
+    terms are its remaining words' terms. Memoising them was the largest cost of building
+    a 100× index (``fold`` on every word). The first documents
     are checked against ``analyze`` itself: should the analyser ever look beyond single
     words, the counter falls back to calling it on whole texts.
     """

@@ -1367,7 +1367,8 @@ def previous_points(history: list[Turn]) -> list[str]:
         # One list quoted under its lead-in, cut to the item that answers (« - 3
         # propositions en restortent :\n  - Après avoir identifié les freins … »): the item
         # is the point, not the lead-in with it.
-        return [_clean(items[1][1])] if _clean(items[1][1]) else []
+        item = _clean(items[1][1])
+        return [item] if item else []
     body = _ABOUT_LEAD.sub("", _LEAD.sub("", answer.strip(), count=1), count=1)
     # A citation before a colon (« … tendances » [1] : d'abord …) ends no sentence.
     sentences = [_clean(part) for part in re.split(r"(?<=\])\s+(?![:;,.])", body)]

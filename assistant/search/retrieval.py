@@ -224,9 +224,9 @@ EMPTY = Partition(
 )
 _ACRONYM = re.compile(r"\b[A-Z]{3,5}\b")
 _WORD = re.compile(r"\w+")
-# « 16e jour – Les webinaires »: the day number is how a title is numbered, not what it names.
 # « Que sont … ? », « Qu'est-ce que … ? », « Que font … ? »: what something is or does.
 _WHAT_IT_IS = re.compile(r"^\W*(?:et\s+)?qu(?:e\s+|['’]\s*)(?:est|sont|font|fait)\b")
+# « 16e jour – Les webinaires »: the day number is how a title is numbered, not what it names.
 _DAY_PREFIX = re.compile(r"^\d+\s*\w*\s+jour\s*[–-]")
 
 
@@ -496,11 +496,13 @@ class Retriever:
     ) -> tuple[str, str] | None:
         """The (source, section title) whose title's terms (two at least) are exactly
         ``asked``, when one section has them."""
+        if len(asked) < 2:
+            return None
         found = {
             (c.source, c.section)
             for part in self.partitions(viewer)
-            for c in part.chunks
-            if len(asked) >= 2 and set(analyze(_DAY_PREFIX.sub("", c.section))) == asked
+            for c, heading in zip(part.chunks, part.headings, strict=True)
+            if heading == asked
         }
         return found.pop() if len(found) == 1 else None
 
