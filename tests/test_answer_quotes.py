@@ -10,7 +10,6 @@ from assistant.answer.planning import plan_answer
 from assistant.answer.selection import score_units
 from assistant.chat.conversation import citation_records
 from assistant.ingest.indexing import ingest
-from assistant.models import Turn
 from assistant.search.query import read_intent, understand
 from assistant.textnorm import fold, matches_inside
 from assistant.textunits import split_sentences
@@ -574,20 +573,6 @@ def test_a_locution_names_nothing_the_question_asks(reference_assistant):
     )
     assert not answer.abstained, answer.answer
     assert all("rapport" not in c.quote for c in answer.citations), answer.answer
-
-
-def test_a_word_made_of_words_is_held_whole(reference_assistant):
-    # « Et sur les tiers-lieux ? » opened on « … les écosystèmes territoriaux soient les
-    # lieux de construction collective … »: « lieux » alone is no « tiers-lieux ».
-    first = "Que dit la note sur le mécénat ?"
-    history = [
-        Turn(role="user", content=first),
-        Turn(role="assistant", content=reference_assistant.answer(first).answer),
-    ]
-    answer = reference_assistant.answer("Et sur les tiers-lieux ?", history=history)
-    assert not answer.abstained, answer.answer
-    assert "tiers-lieux" in answer.citations[0].quote, answer.answer
-    assert all("lieux de construction" not in c.quote for c in answer.citations), answer.answer
 
 
 def test_who_is_asked_is_no_word_of_what_is_asked(reference_assistant):

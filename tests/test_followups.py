@@ -1026,11 +1026,7 @@ def test_a_possessive_measure_asks_that_measure_of_the_previous_subject(referenc
     first = "Quel est le montant du financement privé ?"
     intent = intent_in_context(read_intent("Et sa part ?"), first, True, "Et sa part ?")
     assert (intent.kind, intent.measure, intent.new_subject) == ("figure", "share", "")
-    history = [
-        Turn(role="user", content=first),
-        Turn(role="assistant", content=reference_assistant.answer(first).answer),
-    ]
-    answer = reference_assistant.answer("Et sa part ?", history)
+    _, answer = _converse(reference_assistant, first, "Et sa part ?")
     assert not answer.abstained, answer.answer
     assert "5 % des financements associatifs" in answer.citations[0].quote, answer.answer
 
@@ -1285,12 +1281,18 @@ def test_a_rescoped_follow_up_quotes_no_unit_holding_only_the_previous_subject(t
         "# Autre\n\nLe conseil d'administration se réunit quatre fois par an.\n"
     )
     settings = corpus_of(tmp_path, {"note.md": note})
-    assistant = Assistant(settings)
     first = "Comment les associations diversifient-elles leurs ressources financières ?"
-    history = [
-        Turn(role="user", content=first),
-        Turn(role="assistant", content=assistant.answer(first).answer),
-    ]
-    answer = assistant.answer("Et pour les fondations ?", history=history)
+    _, answer = _converse(Assistant(settings), first, "Et pour les fondations ?")
     assert not answer.abstained, answer.answer
     assert all("fondations" in c.quote for c in answer.citations), answer.answer
+
+
+def test_a_word_made_of_words_is_held_whole(reference_assistant):
+    # « Et sur les tiers-lieux ? » opened on « … les écosystèmes territoriaux soient les
+    # lieux de construction collective … »: « lieux » alone is no « tiers-lieux ».
+    _, answer = _converse(
+        reference_assistant, "Que dit la note sur le mécénat ?", "Et sur les tiers-lieux ?"
+    )
+    assert not answer.abstained, answer.answer
+    assert "tiers-lieux" in answer.citations[0].quote, answer.answer
+    assert all("lieux de construction" not in c.quote for c in answer.citations), answer.answer

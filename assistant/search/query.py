@@ -798,29 +798,33 @@ def asking_terms(question: str) -> frozenset[str]:
     « sert » to say what a thing is for, nor « écrit » to say who published it."""
     folded = fold(question)
     which = _WHICH_EXIST.search(folded)
-    purpose = _SERVES.search(folded)
     heads = _HEADS.search(folded)
     author = _AUTHORED.search(folded)
     degree = _DEGREE_OF_ITEMS.search(folded)
     role = _ROLE_PLAYED.search(folded)
     words = [
         _matched(_HOW_IT_WORKS.search(folded)),
-        " ".join(m.group(0) for m in PREAMBLE.finditer(folded)),
+        _all_matched(PREAMBLE, folded),
         _matched_text(_KEY_FIGURE.search(folded)),
         _wording_words(folded),
         _matched(degree),
         role.group("verb") if role else "",
         which.group("verb") if which else "",
-        purpose.group(0) if purpose else "",
+        _matched_text(_SERVES.search(folded)),
         heads.group("verb") if heads else "",
         _matched(author),
-        " ".join(m.group(0) for m in _TREND.finditer(folded)),
+        _all_matched(_TREND, folded),
     ]
     return frozenset(analyze(" ".join(words)))
 
 
 def _matched_text(match: re.Match[str] | None) -> str:
     return match.group(0) if match else ""
+
+
+def _all_matched(pattern: re.Pattern[str], text: str) -> str:
+    """Every match of ``pattern`` in ``text``, joined."""
+    return " ".join(m.group(0) for m in pattern.finditer(text))
 
 
 def _matched(match: re.Match[str] | None) -> str:

@@ -471,19 +471,14 @@ class Retriever:
         on that number), or most of a title's words (« la section Pour aller plus loin »).
         Only sections ``viewer`` may read (see :meth:`search`). ``asked``: the question's
         terms (``analyze``)."""
-        titles = list(
-            dict.fromkeys(
-                (c.source, c.section) for part in self.partitions(viewer) for c in part.chunks
-            )
-        )
+        titles = self._titles(viewer)
         if day is not None:
             for source, title in titles:
                 if re.match(rf"^{day}\s*(?:e|er|ère|re|ème|eme|th|st|nd|rd)?\b", fold(title)):
                     return source, title
         asked_terms = set(asked)
         best: tuple[float, tuple[str, str] | None] = (0.0, None)
-        for source, title in titles:
-            words = set(analyze(_DAY_PREFIX.sub("", title)))
+        for (source, title), words in titles.items():
             if len(words) < 2:
                 continue
             share = len(words & asked_terms) / len(words)
@@ -498,13 +493,17 @@ class Retriever:
         ``asked``, when one section has them."""
         if len(asked) < 2:
             return None
-        found = {
-            (c.source, c.section)
+        found = [key for key, words in self._titles(viewer).items() if words == asked]
+        return found[0] if len(found) == 1 else None
+
+    def _titles(self, viewer: str | None) -> dict[tuple[str, str], frozenset[str]]:
+        """The (source, section title) of each section ``viewer`` may read, in reading
+        order, with its title's terms (no day number: ``Partition.headings``)."""
+        return {
+            (c.source, c.section): heading
             for part in self.partitions(viewer)
             for c, heading in zip(part.chunks, part.headings, strict=True)
-            if heading == asked
         }
-        return found.pop() if len(found) == 1 else None
 
     def section(
         self, source: str, title: str, viewer: str | None = None
