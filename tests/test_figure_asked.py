@@ -446,6 +446,8 @@ def test_the_weight_of_a_part_in_a_whole_is_its_share(reference_assistant):
         "Combien pèsent les cotisations dans le budget des associations ?",
         "Quel poids représentent les cotisations dans les ressources des associations ?",
         "Quelle est la part des cotisations dans le financement des associations ?",
+        # « Quel est le poids des … dans … ? » quoted the activity revenue's 49 % of the budget.
+        "Quel est le poids des cotisations dans le budget des associations ?",
     )
     for question in asked:
         intent = read_intent(question)
@@ -461,8 +463,15 @@ def test_the_weight_of_a_part_in_a_whole_is_its_share(reference_assistant):
         "Quel poids ont les dons des particuliers dans les ressources associatives ?"
     )
     assert donors.abstained and "ce chiffre" in donors.answer, donors.answer
-    # Not a part of a whole: a weight asked of no whole, a place in a ranking.
+    public = reference_assistant.answer(
+        "Quel est le poids des financements publics dans le budget des associations ?"
+    )
+    assert "44%" in public.citations[0].quote, public.answer
+    # Not a part of a whole: a weight asked of no whole, a place in a ranking; an economic
+    # weight is an amount.
     assert not read_intent("Quel poids ont les associations ?").part_in_whole
+    economic = read_intent("Quel est le poids économique des associations ?")
+    assert not economic.part_in_whole and economic.measure != "share", economic
 
 
 def test_a_ratio_is_no_count_of_what_it_divides(reference_assistant):

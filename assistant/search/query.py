@@ -220,7 +220,10 @@ _COUNTED = re.compile(
     # names (« réussite »), not of its complement (« 69% des Français … » backing alliances).
     r"|\b(?:quel\s+(?:nombre|pourcentage|taux)|quelle\s+(?:part|proportion)|nombre"
     # « Quelle est la part des dons … ? »
-    r"|quel(?:le)?\s+(?:est|etait|sera)\s+(?:le|la)\s+(?:part|proportion|pourcentage|taux))\s+"
+    r"|quel(?:le)?\s+(?:est|etait|sera)\s+(?:le|la)\s+(?:part|proportion|pourcentage|taux"
+    # « Quel est le poids des cotisations dans … ? »: a weight is a share, an economic one
+    # (« le poids économique de … ») an amount, which no « de » follows.
+    r"|poids))\s+"
     + _OF
     + r"(?P<fr2>[a-z][\w-]+)"
 )
@@ -310,7 +313,7 @@ _MUST = re.compile(
 # « Quel poids ont (aujourd'hui) les cotisations dans … ? », « Combien pèsent les
 # cotisations dans … ? » ask the same share in other words.
 _PART_IN_WHOLE = re.compile(
-    r"\b(?:(?:part|proportion|pourcentage)\s+" + _OF + r"|(?:quel\s+poids\s+(?:ont|a"
+    r"\b(?:(?:part|proportion|pourcentage|poids)\s+" + _OF + r"|(?:quel\s+poids\s+(?:ont|a"
     r"|pese\w*|represente\w*)|combien\s+pese\w*)\s+(?:[\w'’]+\s+){0,2}?"
     r"(?:(?:leurs?|les|le|la|ces)\b\s*|l['’]\s*))"
     r"(?P<part>[a-z][^?]*?)\s(?:dans|parmi|au sein d[eu]s?|sur l.ensemble d[eu]s?)\s"
