@@ -1132,6 +1132,24 @@ def test_a_word_of_degree_before_what_is_asked_names_no_topic(reference_assistan
     assert "partenariats" in answer.citations[0].quote, answer.answer
 
 
+def test_the_kind_of_things_asked_names_no_topic(reference_assistant):
+    # « Quelles sont les trois familles de ressources d'une association ? » said it found
+    # nothing: « familles » is no word of the note, and was read as something asked about.
+    # « types », « sortes », « catégories », « genres » of things say how they are asked
+    # (as a word of degree does); the things are what is asked for.
+    assert asking_terms("Quelles sont les trois familles de ressources d'une association ?") == {
+        "famill"
+    }
+    assert asked_items("Quelles sont les grandes catégories de ressources ?") == "ressourc"
+    assert asking_terms("Quels types d'acteurs accompagnent les associations ?") == {"typ"}
+    # Not a classifier: a family or a type the question asks about.
+    assert asking_terms("Quelles aides pour les familles de bénévoles ?") == frozenset()
+    question = "Quelles sont les trois familles de ressources d'une association ?"
+    answer = reference_assistant.answer(question)
+    assert not answer.abstained, answer.answer
+    assert "3 leviers" in answer.citations[0].quote, answer.answer
+
+
 def test_a_summary_named_as_a_thing_is_no_summary_asked(reference_assistant):
     # « Dans quel numéro de Juris Associations trouve-t-on la synthèse des enseignements, et
     # de quand date-t-il ? » was read as a request to summarise (« synthèse »), and answered

@@ -725,6 +725,18 @@ _DEGREE_OF_ITEMS = re.compile(
 )
 
 
+# « Quelles sont les trois familles de ressources … ? », « Quels types d'acteurs … ? »: the
+# kind of things (« familles », « types », « sortes », « catégories », « genres ») says how
+# they are asked, as a word of degree does; the things after « de » are what is asked for.
+# The note writes none of these words: read as a topic, one said it found nothing.
+_KIND_WORDS = r"(?:types?|sortes?|familles?|categories?|genres?)"
+_KIND_OF_ITEMS = re.compile(
+    r"\b(?:quel(?:le)?s|lesquel(?:le)?s)\s+(?:(?:sont|etaient|seront|furent)\s+"
+    r"(?:les|leurs|ses)\s+)?(?:(?:deux|trois|quatre|cinq|\d+|grande?s|principa(?:les|ux)"
+    r"|different(?:e)?s)\s+)*+(?P<kind>" + _KIND_WORDS + r")\s+(?:de\s|d')"
+)
+
+
 # « Quel rôle joue l'État … ? », « Quelle place occupent les fondations … ? » (on folded
 # text): the verb of a role or a place is how the question asks it, not what about — « … qui
 # ont joué un rôle pionnier dans l'hybridation » is no role of the State.
@@ -811,6 +823,7 @@ def asking_terms(question: str) -> frozenset[str]:
         _matched_text(_KEY_FIGURE.search(folded)),
         _wording_words(folded),
         _matched(degree),
+        _matched(_KIND_OF_ITEMS.search(folded)),
         role.group("verb") if role else "",
         which.group("verb") if which else "",
         _matched_text(_SERVES.search(folded)),
@@ -1695,7 +1708,8 @@ def named_part(question: str) -> tuple[str, ...]:
 _ASKED_ITEMS = re.compile(
     r"\b(?:quel(?:le)?s|lesquel(?:le)?s)\s+(?:(?:sont|etaient|seront|furent)\s+(?:les|leurs|ses)\s+)?"
     r"(?:(?:deux|trois|quatre|cinq|\d+|grande?s|principa(?:les|ux)|autres|nouveaux|nouvelles"
-    r"|premier(?:e)?s|types? d[e']|formes? d[e'])\s*)*+(?P<noun>[a-z][a-z-]{2,})"
+    r"|premier(?:e)?s|different(?:e)?s|(?:formes?|" + _KIND_WORDS + r") d[e'])\s*)*+"
+    r"(?P<noun>[a-z][a-z-]{2,})"
     # « What are the risks of … ? », « Which are the main levers … ? »
     r"|\b(?:what|which)\s+(?:are|were)\s+(?:the|its|their)\s+"
     r"(?:(?:two|three|four|five|\d+|main|key|major|other|new)\s+)*+(?P<noun_en>[a-z][a-z-]{2,})"
