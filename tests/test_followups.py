@@ -789,6 +789,12 @@ def test_a_subject_the_question_is_scoped_to_and_the_note_never_writes_is_said_m
     assert rural.answer.startswith("Le corpus ne parle pas de « petite association rurale »"), (
         rural.answer
     )
+    board = reference_assistant.answer(
+        "Comment convaincre mon conseil d'administration de changer de modèle ?"
+    )
+    assert board.answer.startswith("Le corpus ne parle pas de « conseil d'administration »"), (
+        board.answer
+    )
     # A figure the note does not give is still not given (the scope changes nothing there).
     figure = reference_assistant.answer(
         "Combien coûte un accompagnement DLA pour une petite association ?"
@@ -813,6 +819,14 @@ def test_the_subject_a_question_is_scoped_to_is_a_noun_phrase():
         "petite association rurale"
     )
     assert scoped_to("Comment mesurer l'impact social ?") == ""
+    # … and followed by what it is to be brought to do: « Comment convaincre mon conseil
+    # d'administration de changer de modèle ? » quoted « Pour en savoir plus sur “21 jours
+    # pour convaincre”, téléchargez le programme. » at confidence .56.
+    assert scoped_to("Comment convaincre mon conseil d'administration de changer de modèle ?") == (
+        "conseil d'administration"
+    )
+    assert scoped_to("Comment inciter nos jeunes bénévoles à rester ?") == "jeunes bénévoles"
+    assert scoped_to("Comment convaincre une fondation de nous soutenir ?") == "fondation"
     # Three words and the « de » linking them.
     assert scoped_to("Quelles ressources pour une petite asso de quartier ?") == (
         "petite asso de quartier"

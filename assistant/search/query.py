@@ -1077,10 +1077,13 @@ _WHICH_KIND = re.compile(
     re.IGNORECASE,
 )
 # « Comment financer une petite association rurale ? »: the object of the infinitive a
-# « comment » asks about, a noun phrase closing the question.
+# « comment » asks about, a noun phrase closing the question or followed by what it is to
+# be brought to do (« Comment convaincre mon conseil d'administration de changer de
+# modèle ? »).
 _OBJECT_OF_HOW = re.compile(
     r"^\W*(?:et\s+)?comment\s+[^\W\d_]+(?:er|ir|re)\s+(?:un|une|des|son|sa|ses|leur|leurs"
-    r"|mon|ma|mes|notre|nos|votre|vos)\s+(?P<phrase>[^?,;:.!«»()\d]+?)\s*\??\s*$",
+    r"|mon|ma|mes|notre|nos|votre|vos)\s+(?P<phrase>[^?,;:.!«»()\d]+?)"
+    r"(?:\s+(?:de|d['’]|à)\s*(?:(?:nous|vous|les|leur|lui|se|s['’]|l['’])\s*)?[^\W\d_]+(?:er|ir|re)\b[^?]*)?\s*\??\s*$",
     re.IGNORECASE,
 )
 _SUBJECT_OF_MODAL = re.compile(
