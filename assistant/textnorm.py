@@ -370,8 +370,9 @@ def _number_term(folded: str) -> str | None:
 # closed class of the grammar, read as stop words are): « par rapport aux entreprises » is
 # no report (« Quelles sont les spécificités des associations par rapport aux entreprises ? »
 # quoted « Ce rapport est le fruit … » and « le rapport interministériel … »), « en effet »
-# no effect, « en particulier » no private person, « d'une part » no share. spaCy's French
-# parser marks few of them as fixed (« grâce à », « face à », not « par rapport à »).
+# no effect, « en particulier » no private person, « d'une part » no share, « faire face »
+# no face. spaCy's French parser marks few of them as fixed (« grâce à », « face à », not
+# « par rapport à »).
 _OF = r"(?:de|du|des|d['’])"
 _LOCUTIONS = re.compile(
     r"\b(?:par rapport (?:à|au|aux)\b|au sein " + _OF + r"|en (?:matière|termes) " + _OF
@@ -381,6 +382,8 @@ _LOCUTIONS = re.compile(
     + r"|au profit " + _OF + r"|par le biais " + _OF + r"|au travers " + _OF
     + r"|en faveur " + _OF + r"|à l['’]instar " + _OF + r"|du fait " + _OF
     + r"|en dehors " + _OF + r"|grâce (?:à|au|aux)\b|face (?:à|au|aux)\b(?! face)"
+    # « Comment y faire face ? »: to face something names no face (« un face à face »).
+    + r"|(?:faire|fait|font|faisant|faisons|faites|fasse|fassent)\s+face\b"
     + r"|en effet\b|en particulier\b|d['’]une part\b|d['’]autre part\b|à la fois\b)"
 )
 

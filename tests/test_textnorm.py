@@ -128,6 +128,11 @@ def test_locutions_are_function_words():
     assert analyze("les associations par rapport aux entreprises") == ["associ", "entrepris"]
     assert analyze("Celui-ci comprend en effet 3 axes") == analyze("Celui-ci comprend 3 axes")
     assert "part" not in analyze("d'une part les dons, d’autre part les cotisations")
+    # « Comment y faire face ? » after « Qu'est-ce que l'effet ciseau ? » quoted the ODD's
+    # « passage d'un « face à face » … »: to face something names no face.
+    assert analyze("Comment y faire face ?") == []
+    assert analyze("les associations font face aux besoins") == ["associ", "besoin"]
+    assert "fac" in analyze("un « face à face »")
     assert "rapport" in analyze("Ce rapport est le fruit de réflexions")
     assert "effet" in analyze("l'effet ciseau")
     # « face à face » is a phrase of its own, « Face à la crise » a preposition.
