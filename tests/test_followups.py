@@ -469,6 +469,19 @@ def test_a_rescoped_figure_follow_up_counts_the_new_subject(reference_assistant)
     )
     # A new subject that is no plural noun (« Et côté PME ? ») counts what was counted.
     assert understand("Et côté PME ?", history).intent.counted_terms == ()
+    # An acronym after a plural article is a plural noun: « Et les PME ? » after « Combien
+    # d'entreprises font du mécénat ? » quoted « … 25 études de cas de grandes entreprises,
+    # d'ETI et de PME », a number of case studies.
+    companies = [
+        Turn(role="user", content="Combien d'entreprises font du mécénat ?"),
+        Turn(role="assistant", content="D'après le corpus : … 30% font du mécénat … [1]"),
+    ]
+    assert understand("Et les PME ?", companies).intent.counted_terms == tuple(analyze("PME"))
+    assert understand("Et des ETI ?", companies).intent.counted_terms == tuple(analyze("ETI"))
+    assert understand("Et les autres ?", companies).intent.counted_terms == ()
+    question = "Combien d'entreprises font du mécénat ?"
+    _, smes = _converse(reference_assistant, question, "Et les PME ?")
+    assert "25 études de cas" not in smes.answer, smes.answer
     # « Et de salariés ? », « Et d'emplois ? »: the « de » of « Combien de … ? », elided.
     for question, noun in (("Et de salariés ?", "salariés"), ("Et d'emplois ?", "emplois")):
         assert understand(question, history).intent.counted_terms == tuple(analyze(noun))

@@ -1253,6 +1253,10 @@ _COUNTABLE = re.compile(
     r"\W*et\s+(?:du\s+cote\s+des\s+|cote\s+(?:des\s+)?|les\s+|des\s+|de\s+|d['’]\s*)"
     r"(?!autres\b|depuis\b|ailleurs\b|alors\b|plus\b|moins\b|tous\b)([a-z][a-z-]{2,}s)\W*"
 )
+# « Et les PME ? », « Et des ETI ? »: an acronym after a plural article is a plural noun
+# (on folded text; the question must write it in capitals). Not after « côté »: « Et côté
+# ESS ? » names a sector, not things to count.
+_COUNTABLE_ACRONYM = re.compile(r"\W*et\s+(?:les|des|de|du\s+cote\s+des)\s+([a-z]{2,5})\W*")
 _NOUN = re.compile(r"\b(?:un|une|le|la|l['’])\s*([a-z][\w-]{2,})")
 
 
@@ -1283,6 +1287,10 @@ def intent_in_context(
         # « Et côté salariés ? » after « Combien de bénévoles … ? » counts the salariés: a
         # new subject that is a plural noun takes the counted noun's place.
         noun = _COUNTABLE.fullmatch(fold(question)) if intent.new_subject else None
+        if intent.new_subject and noun is None:
+            acronym = _COUNTABLE_ACRONYM.fullmatch(fold(question))
+            written = re.findall(r"[^\W\d_]+", question)
+            noun = acronym if acronym and acronym.group(1).upper() in written else None
         # (« Et de temps ? » asks no number of « temps », as « combien de temps » does not.)
         if inherited.counted and noun and not intent.counted and noun.group(1) not in _NOT_COUNTED:
             word = _as_written(question, noun.group(1))
