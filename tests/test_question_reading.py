@@ -1213,6 +1213,17 @@ def test_the_request_a_question_is_wrapped_in_is_not_searched(reference_assistan
         "un exemple d'association ?"
     )
     assert without_request("Donne-moi une citation sur l'hybridation.") == "l'hybridation."
+    # A trainer asks for quotes in a question too: « Quelles citations puis-je utiliser pour
+    # illustrer l'hybridation ? » said it found nothing (« citations », « utiliser »).
+    for question in (
+        "Quelles citations puis-je utiliser pour illustrer l'hybridation ?",
+        "Quelles phrases clés retenir sur l'hybridation ?",
+        "Quels extraits citer à propos de l'hybridation ?",
+    ):
+        assert without_request(question) == "l'hybridation ?", question
+        quotes = reference_assistant.answer(question)
+        assert not quotes.abstained, (question, quotes.answer)
+        assert "hybridation" in quotes.citations[0].quote.lower(), (question, quotes.answer)
     for kept in ("Quelles plateformes sont citées ?", "Donne", "Le RAMEAU donne-t-il des cours ?"):
         assert without_request(kept) == kept
     # The kind of figure asked is how the question asks, not what about.

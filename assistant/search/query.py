@@ -2085,6 +2085,13 @@ _REQUEST = re.compile(
     r"(?:[- ](?:moi|nous|me|us))?\s+"
     # « … une citation sur l'hybridation »: a quote of the note on it, the topic.
     r"(?:(?:une|des|quelques|a|some)\s+(?:citations?|quotes?)\s+(?:sur|about|on|de|du|des|d['’])\s*)?"
+    # « Quelles citations puis-je utiliser pour illustrer l'hybridation ? », « Quelles
+    # phrases clés retenir sur … ? »: a trainer asking for the note's words on a topic.
+    r"|^\W*quel(?:le)?s\s+(?:citations?|phrases?(?:[- ]cles?)?|extraits?|verbatims?)\s+"
+    r"(?:(?:puis|peux|pourrais|peut|pourrait|pouvons|pourrions)[- ](?:je|tu|on|nous)\s+)?"
+    r"(?:(?:utiliser|citer|retenir|reprendre|garder)\s+)?"
+    r"(?:pour\s+(?:illustrer|presenter|expliquer|parler\s+d(?:e|u|es))\s+|sur\s+"
+    r"|a\s+propos\s+d(?:e|u|es)\s+)"
 )
 
 
