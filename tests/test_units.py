@@ -243,6 +243,14 @@ def test_a_figure_counts_the_noun_that_follows_it():
     assert not counts("61% des actifs sont intéressés par le bénévolat", "bénévoles")
     assert not counts("Il a recommandé 15 propositions, touchant aux bénévoles", "bénévoles")
     assert not counts("depuis 2010 les bénévoles", "bénévoles")  # a year counts nothing
+    # A size class of another noun counts nothing: « combien de salariés dans les assos »
+    # quoted « Plus de 675 000 partenariats concernent les entreprises de plus de 10
+    # salariés ». The same words opening the sentence count.
+    assert not counts("les entreprises de plus de 10 salariés", "salariés")
+    assert not counts("des communes de moins de 3 500 habitants", "habitants")
+    assert counts("Plus de 10 salariés ont été formés.", "salariés")
+    assert counts("un effectif de 1,8 million de salariés", "salariés")
+    assert counts("une étude sur les pratiques de plus de 2 000 associations", "associations")
 
 
 def test_a_sentence_pointing_back_past_its_first_word_is_read_with_the_one_before():

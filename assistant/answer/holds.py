@@ -148,6 +148,9 @@ def _after_counts(text: str, reach: int, shares: bool = True) -> Iterator[str]:
         # denominator, it counts nothing that follows it.
         if _denominator(text, match.start()):
             continue
+        # « les entreprises de plus de 10 salariés »: a size class of the noun before it.
+        if _SIZE_CLASS.search(text, 0, match.start()):
+            continue
         clause = _clause_after(text, match.end(), reach)
         # « … des cabinets de conseil. 26 d'entre eux se sont impliqués »: the number counts
         # the pronoun's antecedent, the plural noun just before it.
@@ -169,6 +172,14 @@ def figure_items(unit: Unit, figures: Sequence[Intent]) -> Unit | None:
 
 
 _RATIO_OF = re.compile(r"\bsur\s*$", re.IGNORECASE)
+# « les entreprises de plus de 10 salariés », « des communes de moins de 3 500 habitants »:
+# an organisation, then « de plus / moins de » and the number — which organisations, by
+# their size. Not « les pratiques de plus de 2 000 associations », a number of them.
+_SIZE_CLASS = re.compile(
+    r"\b(?:entreprises?|associations?|structures?|organisations?|communes?|villes?"
+    r"|collectivités?|sociétés?|établissements?|PME|TPE|ETI)\s+de\s+(?:plus|moins)\s+d[e’']\s*$",
+    re.IGNORECASE,
+)
 
 
 def _denominator(text: str, start: int) -> bool:
