@@ -1129,6 +1129,27 @@ def test_a_follow_up_after_a_pronoun_follow_up_keeps_the_first_subject(reference
     assert all("catalys" in fold(c.quote).lower() for c in third.citations), third.answer
 
 
+def test_a_follow_up_after_an_object_pronoun_follow_up_keeps_the_first_subject(
+    reference_assistant,
+):
+    # « En quelle année ? » after « Qui l'a lancée ? » after « Qu'est-ce que l'Alliance
+    # dynamique ? »: « l'a » names the subject by an object pronoun, which the chain did not
+    # read (only « il », « elle », « en », « y » …). Searched with « Qui l'a lancée ? » alone,
+    # it quoted « … plébiscités (… janvier 2018) » and « 2019 constitue une année charnière ».
+    answers, history = _conversation(
+        reference_assistant,
+        "Qu'est-ce que l'Alliance dynamique ?",
+        "Qui l'a lancée ?",
+        "En quelle année ?",
+    )
+    assert "Alliance dynamique" in understand("En quelle année ?", history[:4]).text
+    assert "2014" in answers[-1].citations[0].quote, answers[-1].answer
+    _, history = _conversation(
+        reference_assistant, "Qu'est-ce que le référentiel ?", "Qui l'a publié ?", "Et quand ?"
+    )
+    assert "référentiel" in understand("Et quand ?", history[:4]).text
+
+
 def test_a_follow_up_asking_the_same_count_for_another_year_counts_the_same_thing(
     reference_assistant,
 ):

@@ -2151,14 +2151,15 @@ def _with_its_subject(last: str, history: list[Turn]) -> str:
     """The previous question as searched: « Combien sont-ils ? » names its subject by a
     pronoun only, and was searched with the question before it (« Qu'est-ce qu'un
     catalyseur territorial ? »). « Et qui les forme ? » next is searched with both: with
-    « Combien sont-ils ? » alone, it quoted a list of the cycle's titles."""
+    « Combien sont-ils ? » alone, it quoted a list of the cycle's titles. So is « En quelle
+    année ? » after « Qui l'a lancée ? » (an object pronoun)."""
     at = next(
         (i for i in range(len(history) - 1, -1, -1) if history[i].role == "user"), None
     )
     if at is None or history[at].content != last:
         return last  # a developed point or a re-scoped question: already what it stands for
     own = analyze(last)
-    if len(own) > 3 or not _ANAPHORA.search(fold(last)) or _only_rescopes(last):
+    if len(own) > 3 or not refers_back(last) or _only_rescopes(last):
         return last
     return build_search_query(last, history[:at]).text
 
