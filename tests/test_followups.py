@@ -60,6 +60,20 @@ def test_the_items_a_sentence_enumerates_are_the_points():
     assert previous_points(_after(risks)) == ["risque technique", "risque politique"]
     both = "D'après le corpus : il propose deux leviers : l'un financier, l'autre humain. [1]"
     assert previous_points(_after(both)) == ["levier financier", "levier humain"]
+    # As many items as the sentence counts: « Détaille le dernier. » after the 3 axes took
+    # « des Territoires » for the last one (an apposition after a comma and an « et »
+    # inside the item were read as separators).
+    axes = (
+        "D'après le corpus : Le RAMEAU a établi les effets de ce mouvement autour de 3 axes : "
+        "l’innovation sociétale et territoriale, la performance des organisations publiques "
+        "et privées, ainsi que la confiance, moteur de l’engagement des Hommes et des "
+        "Territoires. [1]"
+    )
+    assert previous_points(_after(axes)) == [
+        "l’innovation sociétale et territoriale",
+        "la performance des organisations publiques et privées",
+        "la confiance, moteur de l’engagement des Hommes et des Territoires",
+    ]
 
 
 def test_a_prose_answer_s_items_are_its_points_whatever_separates_them():
@@ -1127,6 +1141,20 @@ def test_a_follow_up_after_a_pronoun_follow_up_keeps_the_first_subject(reference
     assert "catalyseur territorial" in understand("Et qui les forme ?", history[:4]).text
     assert third.citations, third.answer
     assert all("catalys" in fold(c.quote).lower() for c in third.citations), third.answer
+
+
+def test_an_ordinal_after_a_developed_point_points_into_the_same_list(reference_assistant):
+    # « Et le premier ? » after « Détaille le troisième. » after « Quels sont les 4 leviers
+    # de financement … ? » took the development's sentence for its point (« Sur ce point (« Si,
+    # en 2006, les revenus d'activité … ») »): the ordinal counts the list's items.
+    answers, _ = _conversation(
+        reference_assistant,
+        "Quels sont les 4 leviers de financement d'une association ?",
+        "Détaille le troisième.",
+        "Et le premier ?",
+    )
+    assert answers[1].answer.startswith("Sur ce point (« les revenus d’activité »)"), answers[1]
+    assert answers[2].answer.startswith("Sur ce point (« les cotisations »)"), answers[2].answer
 
 
 def test_a_follow_up_after_an_object_pronoun_follow_up_keeps_the_first_subject(

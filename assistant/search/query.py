@@ -1374,6 +1374,18 @@ def previous_answer(history: list[Turn]) -> str:
     return next((t.content for t in reversed(history) if t.role == "assistant"), "")
 
 
+def listing_turns(history: list[Turn]) -> list[Turn]:
+    """The conversation up to the answer whose points an ordinal counts: « Et le premier ? »
+    after « Détaille le troisième. » counts the items of the list the third was one of, not
+    the sentences that developed it (an answer opening on « Sur ce point (« … ») »)."""
+    while _DEVELOPED.match(previous_answer(history)):
+        asked = [i for i, turn in enumerate(history) if turn.role == "user"]
+        if not asked:
+            break
+        history = history[: asked[-1]]
+    return history
+
+
 def previous_points(history: list[Turn]) -> list[str]:
     """The points of the last assistant answer, in order (markers removed): its list items
     (the nested ones when a list sits under one point: « - Deux chiffres-clés… :\n  - 82%…
@@ -1421,7 +1433,7 @@ _MAX_ITEM_CHARS = 90
 _MAX_SEMICOLON_ITEM_CHARS = 160
 # « d'abord …, ensuite …, et enfin … »: the words that order the items are not theirs.
 _SEQUENCE_WORD = re.compile(
-    r"^(?:(?:et|puis|d['’]abord|ensuite|enfin|and|then|first|finally)\b[\s,]*)+", re.I
+    r"^(?:(?:et|ainsi que|puis|d['’]abord|ensuite|enfin|and|then|first|finally)\b[\s,]*)+", re.I
 )
 
 
@@ -1430,7 +1442,9 @@ _SEQUENCE_WORD = re.compile(
 # (« risque politique »), which the passages name.
 _ELLIPTIC = re.compile(r"^(?:l['’]une?|l['’]autre|les unes|les uns|les autres)\s+", re.I)
 _COUNTED_BEFORE_COLON = re.compile(
-    r"\b(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+([^\W\d_][\w-]+)\s*:", re.I
+    r"\b(?P<count>\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+"
+    r"(?P<noun>[^\W\d_][\w-]+)\s*:",
+    re.I,
 )
 
 
@@ -1438,7 +1452,7 @@ def _enumerated(sentence: str) -> list[str]:
     items = _enumerated_items(sentence)
     counted = _COUNTED_BEFORE_COLON.search(sentence)
     if counted and items and all(_ELLIPTIC.match(item) for item in items):
-        noun = re.sub(r"(?<=[^s])s$|x$", "", counted.group(1))
+        noun = re.sub(r"(?<=[^s])s$|x$", "", counted.group("noun"))
         return [f"{noun} {_ELLIPTIC.sub('', item)}" for item in items]
     return items
 
@@ -1464,11 +1478,56 @@ def _comma_items(sentence: str) -> list[str]:
     match = _ENUMERATION.search(sentence)
     if not match:
         return []
-    parts = [p.strip() for p in re.split(r",\s+|\s+et\s+(?=[^,]*$)", match.group("items"))]
-    parts = [p for p in (_SEQUENCE_WORD.sub("", p) for p in parts) if p]
+    items = match.group("items")
+    parts = _cleaned(re.split(r",\s+|\s+et\s+(?=[^,]*$)", items))
+    # « autour de 3 axes : A, B, ainsi que C, moteur de … X et Y »: as many items as the
+    # sentence counts — the last « et » may be inside an item, and a part opening on no
+    # determiner after others that do (« moteur de … ») is an apposition of the one before.
+    wanted = _counted_items(sentence)
+    if wanted and len(parts) != wanted:
+        by_commas = _cleaned(re.split(r",\s+", items))
+        for candidate in (by_commas, _appositions_joined(by_commas)):
+            if len(candidate) == wanted:
+                parts = candidate
+                break
     if len(parts) < 2 or any(len(p) > _MAX_ITEM_CHARS for p in parts):
         return []
     return parts
+
+
+def _cleaned(parts: list[str]) -> list[str]:
+    return [p for p in (_SEQUENCE_WORD.sub("", p.strip()) for p in parts) if p]
+
+
+_COUNT_WORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7}
+_COUNT_WORDS |= {"huit": 8, "neuf": 9, "dix": 10}
+_DETERMINED = re.compile(
+    r"^(?:l['’]|(?:le|la|les|un|une|des|du|leur|leurs|son|sa|ses|ce|cet|cette|ces)\b)", re.I
+)
+
+
+def _counted_items(sentence: str) -> int:
+    """How many items the sentence counts before its colon (« 3 axes : », « deux
+    risques : »), 0 when it counts none."""
+    count = _COUNTED_BEFORE_COLON.search(sentence)
+    if count is None:
+        return 0
+    word = count.group("count").lower()
+    return int(word) if word.isdigit() else _COUNT_WORDS.get(word, 0)
+
+
+def _appositions_joined(parts: list[str]) -> list[str]:
+    """Parts opening on no determiner joined to the part before, when the others open on
+    one (« la confiance », « moteur de l'engagement … »)."""
+    if not parts or not _DETERMINED.match(parts[0]):
+        return parts
+    joined = [parts[0]]
+    for part in parts[1:]:
+        if _DETERMINED.match(part):
+            joined.append(part)
+        else:
+            joined[-1] = f"{joined[-1]}, {part}"
+    return joined
 
 
 # Nouns that can only point into the previous answer; any other counted noun (« le deuxième
@@ -2234,6 +2293,8 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
     """The question as every step reads it: the search (with the follow-up resolved) and
     the kind of answer asked, inherited from the previous question for « Et pour X ? »."""
     intent = read_intent(question)
+    if intent.ordinal is not None:
+        turns = listing_turns(turns)
     point = (
         pointed_point(turns, intent.ordinal, intent.points_back, intent.ordinal_noun)
         if turns
