@@ -126,6 +126,46 @@ def test_two_processes_create_the_schema_at_once(database, sql_errors):
     assert set(TABLES["threads"]) <= run(scenario(), first, second)
 
 
+def test_the_schema_waits_for_another_process_writing_the_sqlite_database(tmp_path, sql_errors):
+    """Another replica in the middle of a write holds SQLite's reserved lock: switching the
+    journal to WAL fails at once (« database is locked », SQLite waits for no lock there),
+    which made the test above fail about one run in five. The schema waits for the writer
+    instead."""
+    import sqlite3
+    import threading
+
+    settings = make_settings(tmp_path / "data")
+    layer = new_layer(settings)
+    path = settings.data_dir / "chat.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writing, done = threading.Event(), threading.Event()
+
+    def other_replica():
+        other = sqlite3.connect(path, timeout=30, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("CREATE TABLE IF NOT EXISTS other (x)")
+        writing.set()
+        time.sleep(0.5)
+        other.execute("COMMIT")
+        other.close()
+        done.set()
+
+    thread = threading.Thread(target=other_replica)
+    thread.start()
+    writing.wait(10)
+
+    async def scenario():
+        await layer.ensure_schema()
+        async with layer.engine.connect() as conn:
+            return await layer._columns(conn, "threads")
+
+    try:
+        assert set(TABLES["threads"]) <= run(scenario(), layer)
+    finally:
+        thread.join(10)
+    assert done.is_set()
+
+
 def _conversation(layer: AssistantDataLayer):
     """What the chat stores for one exchange: user, thread with tags and metadata, the
     question, an answer with metadata and modes, its feedback, a cited passage (text

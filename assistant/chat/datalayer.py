@@ -13,6 +13,7 @@ the way out, so the UI gets the same shapes from both databases.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from pathlib import Path
@@ -122,6 +123,8 @@ _NOT_NULL = {
     ("feedbacks", "value"),
 }
 _UNIQUE = {("users", "identifier")}
+# How long a SQLite connection waits for another process's lock before it gives up.
+_SQLITE_LOCK_WAIT_S = 30
 _SCHEMA_LOCK = 0x617373697374  # PostgreSQL advisory lock key of the schema set-up ("assist")
 _INDEXES = [
     ("threads", "userId"),
@@ -189,7 +192,7 @@ class AssistantDataLayer(KeptWrites, OwnedWrites, SQLAlchemyDataLayer):
     ) -> None:
         self.history = history if history is not None else HistoryState()
         self.dialect = make_url(conninfo).get_backend_name()
-        connect_args = {"timeout": 30} if self.dialect == "sqlite" else None
+        connect_args = {"timeout": _SQLITE_LOCK_WAIT_S} if self.dialect == "sqlite" else None
         super().__init__(conninfo=conninfo, connect_args=connect_args, storage_provider=storage)
         self.storage = storage
         if self.dialect == "postgresql":
@@ -209,8 +212,7 @@ class AssistantDataLayer(KeptWrites, OwnedWrites, SQLAlchemyDataLayer):
     async def ensure_schema(self) -> None:
         """Create missing tables, indexes and columns (idempotent)."""
         if self.dialect == "sqlite":
-            async with self.engine.connect() as conn:
-                await conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+            await self._write_ahead_log()
         async with self.engine.begin() as conn:
             if self.dialect == "postgresql":
                 # Replicas start together: « CREATE TABLE IF NOT EXISTS » is not safe
@@ -228,6 +230,27 @@ class AssistantDataLayer(KeptWrites, OwnedWrites, SQLAlchemyDataLayer):
                         kind = types[0 if self.dialect == "sqlite" else 1]
                         log.info("chat database: adding column %s.%s", table, name)
                         await conn.execute(text(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}'))
+
+    async def _write_ahead_log(self) -> None:
+        """SQLite's journal in WAL mode (readers do not wait for a writer). The switch waits
+        for no lock: while another process writes (a replica creating the schema at the
+        same time) it fails at once with « database is locked ». It is retried until the
+        writer is done, within the time SQLite waits for any other lock."""
+        from sqlalchemy.exc import OperationalError
+
+        deadline = asyncio.get_running_loop().time() + _SQLITE_LOCK_WAIT_S
+        pause = 0.02
+        while True:
+            try:
+                async with self.engine.connect() as conn:
+                    await conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+                return
+            except OperationalError as exc:
+                locked = "database is locked" in str(exc)
+                if not locked or asyncio.get_running_loop().time() + pause > deadline:
+                    raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
     async def _columns(self, conn, table: str) -> set[str]:
         if self.dialect == "sqlite":
