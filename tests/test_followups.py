@@ -1143,6 +1143,25 @@ def test_a_follow_up_after_a_pronoun_follow_up_keeps_the_first_subject(reference
     assert all("catalys" in fold(c.quote).lower() for c in third.citations), third.answer
 
 
+def test_a_what_asked_of_a_verb_of_its_own_is_a_question_of_its_own(reference_assistant):
+    # « Et les entreprises, elles proposent quoi ? » after « Combien d'actifs sont
+    # intéressés ? » was read as the same count for the companies, and said the note gives
+    # no such figure: « proposent quoi » asks what they propose. « ça donne quoi ? », « il se
+    # passe quoi ? » still re-scope the previous question.
+    _, offer = _converse(
+        reference_assistant,
+        "Combien d'actifs sont intéressés par le mécénat de compétences ?",
+        "Et les entreprises, elles proposent quoi ?",
+    )
+    assert not offer.abstained, offer.answer
+    assert "proposent des actions de bénévolat" in offer.answer, offer.answer
+    history = [
+        Turn(role="user", content="Combien de bénévoles compte le secteur associatif ?"),
+        Turn(role="assistant", content="D'après le corpus : 13,2 millions de bénévoles [1]"),
+    ]
+    assert understand("Et pour les PME, ça donne quoi ?", history).intent.kind == "figure"
+
+
 def test_an_ordinal_after_a_developed_point_points_into_the_same_list(reference_assistant):
     # « Et le premier ? » after « Détaille le troisième. » after « Quels sont les 4 leviers
     # de financement … ? » took the development's sentence for its point (« Sur ce point (« Si,

@@ -15,6 +15,7 @@ about the corpus, so they hold for any document a user adds.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -1097,10 +1098,29 @@ _SUBJECT_OF_MODAL = re.compile(
 # passe quoi ? », « Et pour les PME, ça donne quoi ? »): a question word and verbs that
 # say only « what about it » (analysed).
 _VAGUE_TAIL_TERMS = frozenset({"pass", "donn", "march", "sait", "dit", "fait", "neuf"})
+
+@functools.cache
+def _figure_verb_terms() -> frozenset[str]:
+    return frozenset(analyze("représente représentent pèse pèsent"))
+
+
 # A tail asking something precise (« Et pour les PME, combien ? » asks a figure).
 _PRECISE_ASK = re.compile(
     r"\b(?:combien|quand|qui|pourquoi|quel\w*|lesquel\w*|many|much|when|who|why|which)\b"
 )
+
+
+def _asks_what_of_its_own(question: str, new_subject: str) -> bool:
+    """« Et les entreprises, elles proposent quoi ? »: a « quoi » after a verb of its own
+    asks what that verb says of the subject — a question of its own; « Et pour les PME, ça
+    donne quoi ? », « il se passe quoi ? » ask only « what about it » (_VAGUE_TAIL_TERMS),
+    « ça représente quoi ? » the previous question's figure."""
+    folded = fold(question).lower()
+    if not re.search(r"\bquoi\b", folded):
+        return False
+    words = set(analyze(folded.rpartition(",")[2] or folded)) - set(analyze(new_subject))
+    # « ça représente quoi ? » asks the previous question's figure of the new subject.
+    return bool(words - _VAGUE_TAIL_TERMS - _figure_verb_terms())
 
 
 def without_vague_tail(text: str) -> str:
@@ -1274,6 +1294,7 @@ def intent_in_context(
     # question of its own, of the kind it asks — not the previous question's kind. « ça
     # donne quoi ? », « what about … ? » re-scope the previous question instead.
     asks_own = bool(_OWN_QUESTION.search(fold(question).lower())) if question else False
+    asks_own = asks_own or _asks_what_of_its_own(question, intent.new_subject)
     # « Et ça sert à quoi ? » asks a purpose of its own (intent.why), whatever was asked before.
     if intent.kind == "explain" and not asks_own and not intent.why:
         # « Et la part des financements publics ? » after « Quel est le budget … ? »: the
