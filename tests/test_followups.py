@@ -1143,6 +1143,21 @@ def test_a_follow_up_after_a_pronoun_follow_up_keeps_the_first_subject(reference
     assert all("catalys" in fold(c.quote).lower() for c in third.citations), third.answer
 
 
+def test_a_date_follow_up_of_date_words_only_dates_the_previous_subject(reference_assistant):
+    # « Depuis quand ? » after « Combien de jeunes en bénéficient ? » (the service civique)
+    # quoted the whole list of the forms of engagement: its own words are date words only,
+    # so no item was told apart as dating the subject. The subject is the previous one.
+    answers, _ = _conversation(
+        reference_assistant,
+        "Qu'est-ce que le service civique ?",
+        "Combien de jeunes en bénéficient ?",
+        "Depuis quand ?",
+    )
+    since = answers[-1]
+    assert "service civique, dispositif mis en place depuis 2010" in since.answer, since.answer
+    assert "13,2 millions de bénévoles" not in since.answer, since.answer
+
+
 def test_a_what_asked_of_a_verb_of_its_own_is_a_question_of_its_own(reference_assistant):
     # « Et les entreprises, elles proposent quoi ? » after « Combien d'actifs sont
     # intéressés ? » was read as the same count for the companies, and said the note gives

@@ -153,6 +153,9 @@ def plan_answer(
         # « Quand le MOOC a-t-il été lancé ? »: a list is quoted cut to its lead-in and the
         # items dating the subject, as one is to the items giving a figure asked.
         subject = set(query.terms) - query.qualifying - set(_date_terms())
+        # « Depuis quand ? » after « Combien de jeunes en bénéficient ? »: a follow-up of
+        # date words only dates what the conversation is about.
+        subject = subject or set(query.lexical_terms) - query.qualifying - set(_date_terms())
         chosen = [dated_items(s, subject) for s in chosen]
     unanswered = None
     if parts and not query.point:
