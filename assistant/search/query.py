@@ -1084,7 +1084,8 @@ _WHICH_KIND = re.compile(
 _OBJECT_OF_HOW = re.compile(
     r"^\W*(?:et\s+)?comment\s+[^\W\d_]+(?:er|ir|re)\s+(?:un|une|des|son|sa|ses|leur|leurs"
     r"|mon|ma|mes|notre|nos|votre|vos)\s+(?P<phrase>[^?,;:.!«»()\d]+?)"
-    r"(?:\s+(?:de|d['’]|à)\s*(?:(?:nous|vous|les|leur|lui|se|s['’]|l['’])\s*)?[^\W\d_]+(?:er|ir|re)\b[^?]*)?\s*\??\s*$",
+    r"(?:\s+(?:de|d['’]|à)\s*(?:(?:nous|vous|les|leur|lui|se|s['’]|l['’])\s*)?"
+    r"[^\W\d_]+(?:er|ir|re)\b[^?]*)?\s*\??\s*$",
     re.IGNORECASE,
 )
 _SUBJECT_OF_MODAL = re.compile(
@@ -1098,6 +1099,7 @@ _SUBJECT_OF_MODAL = re.compile(
 # passe quoi ? », « Et pour les PME, ça donne quoi ? »): a question word and verbs that
 # say only « what about it » (analysed).
 _VAGUE_TAIL_TERMS = frozenset({"pass", "donn", "march", "sait", "dit", "fait", "neuf"})
+
 
 @functools.cache
 def _figure_verb_terms() -> frozenset[str]:
@@ -1520,8 +1522,6 @@ def _cleaned(parts: list[str]) -> list[str]:
     return [p for p in (_SEQUENCE_WORD.sub("", p.strip()) for p in parts) if p]
 
 
-_COUNT_WORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7}
-_COUNT_WORDS |= {"huit": 8, "neuf": 9, "dix": 10}
 _DETERMINED = re.compile(
     r"^(?:l['’]|(?:le|la|les|un|une|des|du|leur|leurs|son|sa|ses|ce|cet|cette|ces)\b)", re.I
 )
@@ -1531,10 +1531,8 @@ def _counted_items(sentence: str) -> int:
     """How many items the sentence counts before its colon (« 3 axes : », « deux
     risques : »), 0 when it counts none."""
     count = _COUNTED_BEFORE_COLON.search(sentence)
-    if count is None:
-        return 0
-    word = count.group("count").lower()
-    return int(word) if word.isdigit() else _COUNT_WORDS.get(word, 0)
+    number = analyze(count.group("count")) if count else []  # « trois » reads as « 3 »
+    return int(number[0]) if number and number[0].isdigit() else 0
 
 
 def _appositions_joined(parts: list[str]) -> list[str]:
