@@ -77,6 +77,21 @@ def agent_verbs() -> dict[str, str]:
     return read_table(agent_nouns())
 
 
+@lru_cache(maxsize=1)
+def _nouns_by_verb() -> dict[str, tuple[str, ...]]:
+    nouns: dict[str, list[str]] = {}
+    for noun, verb in agent_verbs().items():
+        nouns.setdefault(verb, []).append(noun)
+    return {verb: tuple(found) for verb, found in nouns.items()}
+
+
+def agent_nouns_of(verb: str) -> tuple[str, ...]:
+    """The analysed agent nouns of a verb's stem (« fond » → « fondateur », « fondeur »):
+    « Qui a fondé Le RAMEAU ? » is answered where the note writes « Président-fondateur du
+    RAMEAU »; () when the shipped table has none."""
+    return _nouns_by_verb().get(verb, ())
+
+
 def write_shipped(model: str = DEFAULT_MODEL) -> tuple[Path, int]:
     from .resources import agent_nouns, ship_table
 

@@ -1085,6 +1085,19 @@ def test_who_heads_an_organisation_is_a_person_named_by_a_role(reference_assista
     assert "JULLIEN" in first or "HEIDSIECK" in first, answer.answer
 
 
+def test_who_did_it_is_found_where_the_note_names_the_doer_by_an_agent_noun(
+    reference_assistant,
+):
+    # « Qui a fondé Le RAMEAU ? » quoted « … une 3ème « économie passerelle », fondée sur
+    # les coopérations … »: the note names the founder as « Charles-Benoît HEIDSIECK,
+    # Président-fondateur du RAMEAU », and « fondateur » shares no stem with « fondé ».
+    from assistant.agent_nouns import agent_nouns_of
+
+    assert "fondateur" in agent_nouns_of("fond")
+    answer = reference_assistant.answer("Qui a fondé Le RAMEAU ?")
+    assert "HEIDSIECK" in answer.citations[0].quote, answer.answer
+
+
 @pytest.mark.parametrize(
     "question",
     [

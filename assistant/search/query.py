@@ -19,6 +19,7 @@ import functools
 import re
 from dataclasses import dataclass, field, replace
 
+from ..agent_nouns import agent_nouns_of
 from ..models import Turn
 from ..tense import to_come
 from ..textnorm import (
@@ -2339,7 +2340,12 @@ def understand(question: str, turns: list[Turn]) -> SearchQuery:
         # follow-up's own words, not as the previous question's context.
         query.focus_terms = [*query.focus_terms, *stands_for]
         query.weights = query.weights | {t: 2.0 for t in stands_for}
-    if searched := _SEARCHED_WITH.get(query.intent.asks_for):
+    searched = _SEARCHED_WITH.get(query.intent.asks_for, "")
+    if query.intent.agent_of:
+        # « Qui a fondé Le RAMEAU ? »: the note may name the doer by the verb's agent noun
+        # (« Charles-Benoît HEIDSIECK, Président-fondateur du RAMEAU »), a stem of its own.
+        searched = " ".join([searched, *agent_nouns_of(query.intent.agent_of)]).strip()
+    if searched:
         query.lexical = f"{query.lexical} {searched}"
         query.lexical_terms = analyze(query.lexical)
     query.names = asked_names(question)
