@@ -713,14 +713,22 @@ _WHICH_EXIST = re.compile(
 )
 
 
+# The plural interrogative opening a question asking for several things (« quels », « quelles
+# sont les », « lesquels sont leurs »), on folded text.
+_WHICH_ARE = (
+    r"\b(?:quel(?:le)?s|lesquel(?:le)?s)\s+(?:(?:sont|etaient|seront|furent)\s+"
+    r"(?:les|leurs|ses)\s+)?"
+)
+
+
 # « Quelles sont les grandes tendances des partenariats ? », « Quels sont les principaux
 # enjeux des associations ? », « What are the main risks of … ? »: a word of degree before a
 # noun of something (a trend of, a stake of) says how much of them is asked, not what about
 # (« … 25 études de cas de grandes entreprises » is no trend). Without a complement the
 # noun may be a kind the word names (« Quelles grandes entreprises … ? »: not PME).
 _DEGREE_OF_ITEMS = re.compile(
-    r"\b(?:quel(?:le)?s|lesquel(?:le)?s)\s+(?:(?:sont|etaient|seront|furent)\s+"
-    r"(?:les|leurs|ses)\s+)?(?:(?:deux|trois|quatre|cinq|\d+)\s+)?"
+    _WHICH_ARE
+    + r"(?:(?:deux|trois|quatre|cinq|\d+)\s+)?"
     r"(?P<degree>grande?s|principa(?:les|ux))\s+[a-z-]+\s+(?:d[eu]s?\s|d')"
     r"|\b(?:what|which)\s+(?:are|were)\s+(?:the|its|their)\s+(?P<degree_en>main|key|major)"
     r"\s+[a-z-]+\s+(?:of|in|for)\s"
@@ -733,8 +741,8 @@ _DEGREE_OF_ITEMS = re.compile(
 # The note writes none of these words: read as a topic, one said it found nothing.
 _KIND_WORDS = r"(?:types?|sortes?|familles?|categories?|genres?)"
 _KIND_OF_ITEMS = re.compile(
-    r"\b(?:quel(?:le)?s|lesquel(?:le)?s)\s+(?:(?:sont|etaient|seront|furent)\s+"
-    r"(?:les|leurs|ses)\s+)?(?:(?:deux|trois|quatre|cinq|\d+|grande?s|principa(?:les|ux)"
+    _WHICH_ARE
+    + r"(?:(?:deux|trois|quatre|cinq|\d+|grande?s|principa(?:les|ux)"
     r"|different(?:e)?s)\s+)*+(?P<kind>" + _KIND_WORDS + r")\s+(?:de\s|d')"
 )
 
@@ -1796,8 +1804,8 @@ def named_part(question: str) -> tuple[str, ...]:
 # The plural interrogative and the noun it asks for, past what only qualifies it (« quelles
 # grandes tendances », « quels sont les deux axes », « quels types d'acteurs »).
 _ASKED_ITEMS = re.compile(
-    r"\b(?:quel(?:le)?s|lesquel(?:le)?s)\s+(?:(?:sont|etaient|seront|furent)\s+(?:les|leurs|ses)\s+)?"
-    r"(?:(?:deux|trois|quatre|cinq|\d+|grande?s|principa(?:les|ux)|autres|nouveaux|nouvelles"
+    _WHICH_ARE
+    + r"(?:(?:deux|trois|quatre|cinq|\d+|grande?s|principa(?:les|ux)|autres|nouveaux|nouvelles"
     r"|premier(?:e)?s|different(?:e)?s|(?:formes?|" + _KIND_WORDS + r") d[e'])\s*)*+"
     r"(?P<noun>[a-z][a-z-]{2,})"
     # « What are the risks of … ? », « Which are the main levers … ? »
